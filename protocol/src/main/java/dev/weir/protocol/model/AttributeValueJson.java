@@ -1,0 +1,130 @@
+package dev.weir.protocol.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weir.protocol.error.DynamoError;
+import dev.weir.protocol.error.DynamoException;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Converts attribute values and items between DynamoDB JSON and {@link AttributeValue}. */
+public final class AttributeValueJson {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private AttributeValueJson() {}
+
+    /** An item (a map of attribute name to value) from its DynamoDB JSON form. */
+    public static Map<String, AttributeValue> item(JsonNode node, String what) {
+        if (node == null || !node.isObject()) {
+            throw DynamoException.validation("1 validation error detected: Value null at '" + what
+                    + "' failed to satisfy constraint: Member must not be null");
+        }
+        Map<String, AttributeValue> item = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            item.put(e.getKey(), value(e.getValue()));
+        }
+        return item;
+    }
+
+    /** One attribute value from its DynamoDB JSON form, such as {@code {"S":"x"}}. */
+    public static AttributeValue value(JsonNode node) {
+        if (node == null || !node.isObject() || node.size() != 1) {
+            throw DynamoException.validation(
+                    "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
+        }
+        Map.Entry<String, JsonNode> e = node.fields().next();
+        JsonNode v = e.getValue();
+        return switch (e.getKey()) {
+            case "S" -> new AttributeValue.S(text(v));
+            case "N" -> new AttributeValue.N(text(v));
+            case "B" -> new AttributeValue.B(AttributeValue.Bytes.ofBase64(text(v)));
+            case "BOOL" -> {
+                if (v == null || !v.isBoolean()) throw serialization("BOOL must be true or false");
+                yield new AttributeValue.Bool(v.booleanValue());
+            }
+            case "NULL" -> {
+                if (v == null || !v.isBoolean()) throw serialization("NULL must be true");
+                if (!v.booleanValue()) {
+                    throw DynamoException.validation("One or more parameter values were invalid: "
+                            + "Null attribute value types must have the value of true");
+                }
+                yield new AttributeValue.Null();
+            }
+            case "M" -> new AttributeValue.M(item(v, "M"));
+            case "L" -> {
+                List<AttributeValue> list = new ArrayList<>();
+                for (JsonNode el : array(v)) list.add(value(el));
+                yield new AttributeValue.L(list);
+            }
+            case "SS" -> new AttributeValue.SS(texts(v));
+            case "NS" -> new AttributeValue.NS(texts(v));
+            case "BS" -> {
+                List<AttributeValue.Bytes> list = new ArrayList<>();
+                for (String s : texts(v)) list.add(AttributeValue.Bytes.ofBase64(s));
+                yield new AttributeValue.BS(list);
+            }
+            default -> throw DynamoException.validation(
+                    "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
+        };
+    }
+
+    public static ObjectNode toJson(Map<String, AttributeValue> item) {
+        ObjectNode o = NODES.objectNode();
+        item.forEach((k, v) -> o.set(k, toJson(v)));
+        return o;
+    }
+
+    public static ObjectNode toJson(AttributeValue value) {
+        ObjectNode o = NODES.objectNode();
+        switch (value) {
+            case AttributeValue.S s -> o.put("S", s.value());
+            case AttributeValue.N n -> o.put("N", n.value());
+            case AttributeValue.B b -> o.put("B", b.value().base64());
+            case AttributeValue.Bool b -> o.put("BOOL", b.value());
+            case AttributeValue.Null ignored -> o.put("NULL", true);
+            case AttributeValue.M m -> o.set("M", toJson(m.value()));
+            case AttributeValue.L l -> {
+                ArrayNode a = o.putArray("L");
+                l.value().forEach(el -> a.add(toJson(el)));
+            }
+            case AttributeValue.SS ss -> ss.value().forEach(o.putArray("SS")::add);
+            case AttributeValue.NS ns -> ns.value().forEach(o.putArray("NS")::add);
+            case AttributeValue.BS bs -> {
+                ArrayNode a = o.putArray("BS");
+                bs.value().forEach(b -> a.add(b.base64()));
+            }
+        }
+        return o;
+    }
+
+    private static DynamoException serialization(String message) {
+        return new DynamoException(DynamoError.serialization(message));
+    }
+
+    private static String text(JsonNode v) {
+        if (v == null || !v.isTextual()) {
+            throw serialization("NUMBER_VALUE cannot be converted to String");
+        }
+        return v.textValue();
+    }
+
+    private static JsonNode array(JsonNode v) {
+        if (v == null || !v.isArray()) {
+            throw serialization("Unexpected value type in payload");
+        }
+        return v;
+    }
+
+    private static List<String> texts(JsonNode v) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode el : array(v)) out.add(text(el));
+        return out;
+    }
+}

@@ -1,0 +1,187 @@
+package dev.weir.protocol.sigv4;
+
+import dev.weir.protocol.error.DynamoError;
+
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Verifies the AWS Signature V4 of an incoming request, header form or query-string form,
+ * against a lookup of secrets by access key id. Fails closed: anything it cannot verify is a
+ * failure with the error DynamoDB itself would send. Derived signing keys are cached per
+ * key, date, region and service.
+ */
+public final class SigV4Verifier {
+    /** AWS's allowed clock skew between the request's time and ours. */
+    public static final Duration MAX_SKEW = Duration.ofMinutes(15);
+    private static final int MAX_CACHED_KEYS = 10_000;
+
+    /** The outcome of a verification. */
+    public sealed interface Result permits Verified, Failed {}
+
+    /** The signature is valid for this access key. */
+    public record Verified(String accessKeyId) implements Result {}
+
+    /** The request is refused with this error; {@code accessKeyId} is null if none was readable. */
+    public record Failed(DynamoError error, String accessKeyId) implements Result {}
+
+    private record CachedKey(String secret, byte[] key) {}
+
+    private final Function<String, String> secrets;
+    private final String service;
+    private final Clock clock;
+    private final Map<String, CachedKey> keyCache = new ConcurrentHashMap<>();
+
+    /**
+     * @param secrets access key id → secret access key, or null when the key is unknown
+     * @param service the signing name the credential scope must name (dynamodb)
+     */
+    public SigV4Verifier(Function<String, String> secrets, String service, Clock clock) {
+        this.secrets = secrets;
+        this.service = service;
+        this.clock = clock;
+    }
+
+    public Result verify(HttpRequestView req) {
+        String authorization = req.header("Authorization");
+        Map<String, String> query = SigV4.queryParams(req.rawQuery());
+        Parsed p;
+        if (authorization != null) {
+            p = parseHeader(authorization);
+        } else if (query.containsKey("X-Amz-Algorithm") || query.containsKey("X-Amz-Credential")) {
+            p = parseQuery(query);
+        } else {
+            return new Failed(DynamoError.missingAuthenticationToken(), null);
+        }
+        if (p.error != null) return new Failed(p.error, p.accessKeyId);
+
+        String amzDate = p.fromQuery ? query.get("X-Amz-Date") : req.header("X-Amz-Date");
+        if (amzDate == null) {
+            return new Failed(DynamoError.incompleteSignature(
+                    "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."), p.accessKeyId);
+        }
+        Instant signedAt;
+        try {
+            signedAt = Instant.from(SigV4.AMZ_DATE.parse(amzDate));
+        } catch (DateTimeParseException e) {
+            return new Failed(DynamoError.incompleteSignature("Date must be in ISO-8601 'basic format'. Got '"
+                    + amzDate + "'. See http://en.wikipedia.org/wiki/ISO_8601"), p.accessKeyId);
+        }
+        String[] scope = p.credential.split("/", -1);
+        if (scope.length != 5 || !scope[4].equals(SigV4.TERMINATOR)) {
+            return new Failed(DynamoError.incompleteSignature("Credential should be scoped to a valid region. "), p.accessKeyId);
+        }
+        String date = scope[1], region = scope[2], svc = scope[3];
+        if (!amzDate.startsWith(date)) {
+            return new Failed(DynamoError.invalidSignature("Credential should be scoped to a valid date. "), p.accessKeyId);
+        }
+        if (!svc.equals(service)) {
+            return new Failed(DynamoError.invalidSignature("Credential should be scoped to correct service: '" + service + "'. "),
+                    p.accessKeyId);
+        }
+        if (!p.signedHeaders.contains("host")) {
+            return new Failed(DynamoError.invalidSignature("'Host' must be a 'SignedHeader' in the AWS Authorization."),
+                    p.accessKeyId);
+        }
+        Instant now = clock.instant();
+        if (signedAt.isBefore(now.minus(MAX_SKEW))) {
+            return new Failed(DynamoError.invalidSignature("Signature expired: " + amzDate + " is now earlier than "
+                    + SigV4.AMZ_DATE.format(now.minus(MAX_SKEW)) + " (" + SigV4.AMZ_DATE.format(now) + " - 15 min.)"),
+                    p.accessKeyId);
+        }
+        if (signedAt.isAfter(now.plus(MAX_SKEW))) {
+            return new Failed(DynamoError.invalidSignature("Signature not yet current: " + amzDate + " is still later than "
+                    + SigV4.AMZ_DATE.format(now.plus(MAX_SKEW)) + " (" + SigV4.AMZ_DATE.format(now) + " + 15 min.)"),
+                    p.accessKeyId);
+        }
+        String secret = secrets.apply(p.accessKeyId);
+        if (secret == null) return new Failed(DynamoError.unrecognizedClient(), p.accessKeyId);
+
+        String payloadHash = SigV4.sha256Hex(req.body());
+        String canonical = SigV4.canonicalRequest(req, p.signedHeaders, payloadHash, p.fromQuery);
+        String sts = SigV4.stringToSign(amzDate, date + '/' + region + '/' + svc + '/' + SigV4.TERMINATOR, canonical);
+        String expected = SigV4.signature(signingKey(p.accessKeyId, secret, date, region, svc), sts);
+        if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), p.signature.getBytes(StandardCharsets.US_ASCII))) {
+            return new Failed(DynamoError.invalidSignature(), p.accessKeyId);
+        }
+        return new Verified(p.accessKeyId);
+    }
+
+    private byte[] signingKey(String accessKeyId, String secret, String date, String region, String svc) {
+        String cacheKey = accessKeyId + '/' + date + '/' + region + '/' + svc;
+        CachedKey cached = keyCache.get(cacheKey);
+        if (cached != null && cached.secret.equals(secret)) return cached.key;
+        byte[] key = SigV4.signingKey(secret, date, region, svc);
+        if (keyCache.size() >= MAX_CACHED_KEYS) keyCache.clear();
+        keyCache.put(cacheKey, new CachedKey(secret, key));
+        return key;
+    }
+
+    private static final class Parsed {
+        String credential, accessKeyId, signature;
+        List<String> signedHeaders;
+        boolean fromQuery;
+        DynamoError error;
+    }
+
+    private static Parsed parseHeader(String authorization) {
+        Parsed p = new Parsed();
+        if (!authorization.startsWith(SigV4.ALGORITHM + " ")) {
+            p.error = DynamoError.incompleteSignature("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. "
+                    + "Authorization=" + authorization.split(" ", 2)[0]);
+            return p;
+        }
+        StringBuilder missing = new StringBuilder();
+        for (String part : authorization.substring(SigV4.ALGORITHM.length() + 1).split(",")) {
+            String kv = part.trim();
+            int eq = kv.indexOf('=');
+            if (eq < 0) continue;
+            String k = kv.substring(0, eq), v = kv.substring(eq + 1);
+            switch (k) {
+                case "Credential" -> p.credential = v;
+                case "SignedHeaders" -> p.signedHeaders = Arrays.asList(v.split(";"));
+                case "Signature" -> p.signature = v;
+                default -> { }
+            }
+        }
+        if (p.credential == null) missing.append("Authorization header requires 'Credential' parameter. ");
+        if (p.signedHeaders == null) missing.append("Authorization header requires 'SignedHeaders' parameter. ");
+        if (p.signature == null) missing.append("Authorization header requires 'Signature' parameter. ");
+        if (!missing.isEmpty()) {
+            p.error = DynamoError.incompleteSignature(missing.toString().trim());
+            return p;
+        }
+        p.accessKeyId = p.credential.split("/", 2)[0];
+        return p;
+    }
+
+    private static Parsed parseQuery(Map<String, String> q) {
+        Parsed p = new Parsed();
+        p.fromQuery = true;
+        StringBuilder missing = new StringBuilder();
+        if (!SigV4.ALGORITHM.equals(q.get("X-Amz-Algorithm"))) missing.append("AWS query-string parameters must include 'X-Amz-Algorithm'. ");
+        p.credential = q.get("X-Amz-Credential");
+        if (p.credential == null) missing.append("AWS query-string parameters must include 'X-Amz-Credential'. ");
+        String sh = q.get("X-Amz-SignedHeaders");
+        if (sh == null) missing.append("AWS query-string parameters must include 'X-Amz-SignedHeaders'. ");
+        else p.signedHeaders = Arrays.asList(sh.split(";"));
+        p.signature = q.get("X-Amz-Signature");
+        if (p.signature == null) missing.append("AWS query-string parameters must include 'X-Amz-Signature'. ");
+        if (q.get("X-Amz-Date") == null) missing.append("AWS query-string parameters must include 'X-Amz-Date'. ");
+        if (!missing.isEmpty()) {
+            p.error = DynamoError.incompleteSignature(missing.toString().trim() + " Re-examine the query-string parameters.");
+            return p;
+        }
+        p.accessKeyId = p.credential.split("/", 2)[0];
+        return p;
+    }
+}

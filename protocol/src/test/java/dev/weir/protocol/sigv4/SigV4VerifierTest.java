@@ -1,0 +1,110 @@
+package dev.weir.protocol.sigv4;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+class SigV4VerifierTest {
+    private static final String SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+    private static final Instant T = Instant.parse("2015-08-30T12:36:00Z");
+
+    /** The "get-vanilla" case of AWS's published SigV4 test suite. */
+    @Test
+    void awsTestSuiteGetVanilla() {
+        HttpRequestView req = new HttpRequestView("GET", "/", "",
+                List.of(Map.entry("Host", "example.amazonaws.com"), Map.entry("X-Amz-Date", "20150830T123600Z")), new byte[0]);
+        String canonical = SigV4.canonicalRequest(req, List.of("host", "x-amz-date"), SigV4.sha256Hex(new byte[0]), false);
+        String sts = SigV4.stringToSign("20150830T123600Z", "20150830/us-east-1/service/aws4_request", canonical);
+        assertEquals("5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31",
+                SigV4.signature(SigV4.signingKey(SECRET, "20150830", "us-east-1", "service"), sts));
+    }
+
+    @Test
+    void signerAndVerifierAgree() {
+        HttpRequestView req = signed("AKID", SECRET, body("{\"TableName\":\"people\"}"));
+        assertEquals(new SigV4Verifier.Verified("AKID"), verifier(T).verify(req));
+    }
+
+    @Test
+    void tamperedBodyFails() {
+        HttpRequestView req = signed("AKID", SECRET, body("{\"TableName\":\"people\"}"));
+        HttpRequestView tampered = new HttpRequestView(req.method(), req.rawPath(), req.rawQuery(), req.headers(),
+                body("{\"TableName\":\"secret\"}"));
+        SigV4Verifier.Failed f = assertInstanceOf(SigV4Verifier.Failed.class, verifier(T).verify(tampered));
+        assertEquals("InvalidSignatureException", f.error().shortType());
+    }
+
+    @Test
+    void wrongSecretFails() {
+        HttpRequestView req = signed("AKID", "not-the-secret", body("{}"));
+        SigV4Verifier.Failed f = assertInstanceOf(SigV4Verifier.Failed.class, verifier(T).verify(req));
+        assertEquals("InvalidSignatureException", f.error().shortType());
+    }
+
+    @Test
+    void unknownKeyIsUnrecognizedClient() {
+        HttpRequestView req = signed("NOBODY", SECRET, body("{}"));
+        SigV4Verifier.Failed f = assertInstanceOf(SigV4Verifier.Failed.class, verifier(T).verify(req));
+        assertEquals("UnrecognizedClientException", f.error().shortType());
+        assertEquals("The security token included in the request is invalid.", f.error().message());
+    }
+
+    @Test
+    void missingAuthorization() {
+        HttpRequestView req = new HttpRequestView("POST", "/", "", List.of(Map.entry("Host", "h")), new byte[0]);
+        SigV4Verifier.Failed f = assertInstanceOf(SigV4Verifier.Failed.class, verifier(T).verify(req));
+        assertEquals("MissingAuthenticationTokenException", f.error().shortType());
+    }
+
+    @Test
+    void clockSkewBeyondFifteenMinutesFails() {
+        HttpRequestView req = signed("AKID", SECRET, body("{}"));
+        SigV4Verifier.Failed late = assertInstanceOf(SigV4Verifier.Failed.class,
+                verifier(T.plusSeconds(16 * 60)).verify(req));
+        assertEquals("Signature expired: 20150830T123600Z is now earlier than 20150830T123700Z (20150830T125200Z - 15 min.)",
+                late.error().message());
+        assertInstanceOf(SigV4Verifier.Verified.class, verifier(T.plusSeconds(14 * 60)).verify(req));
+        SigV4Verifier.Failed early = assertInstanceOf(SigV4Verifier.Failed.class,
+                verifier(T.minusSeconds(16 * 60)).verify(req));
+        assertEquals("InvalidSignatureException", early.error().shortType());
+    }
+
+    @Test
+    void hostMustBeSigned() {
+        SigV4Signer signer = new SigV4Signer(new Credentials("AKID", SECRET), "us-east-1", "dynamodb");
+        List<Map.Entry<String, String>> headers = new ArrayList<>(List.of(Map.entry("X-Amz-Target", "DynamoDB_20120810.GetItem")));
+        byte[] b = body("{}");
+        headers.addAll(signer.sign("POST", "/", headers, b, T));
+        headers.add(Map.entry("Host", "h"));
+        SigV4Verifier.Failed f = assertInstanceOf(SigV4Verifier.Failed.class,
+                verifier(T).verify(new HttpRequestView("POST", "/", "", headers, b)));
+        assertEquals("InvalidSignatureException", f.error().shortType());
+    }
+
+    private static SigV4Verifier verifier(Instant now) {
+        return new SigV4Verifier(k -> k.equals("AKID") ? SECRET : null, "dynamodb", Clock.fixed(now, ZoneOffset.UTC));
+    }
+
+    private static HttpRequestView signed(String akid, String secret, byte[] body) {
+        SigV4Signer signer = new SigV4Signer(new Credentials(akid, secret), "us-east-1", "dynamodb");
+        List<Map.Entry<String, String>> headers = new ArrayList<>(List.of(
+                Map.entry("Host", "127.0.0.1:8000"),
+                Map.entry("Content-Type", "application/x-amz-json-1.0"),
+                Map.entry("X-Amz-Target", "DynamoDB_20120810.GetItem")));
+        headers.addAll(signer.sign("POST", "/", headers, body, T));
+        return new HttpRequestView("POST", "/", "", headers, body);
+    }
+
+    private static byte[] body(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

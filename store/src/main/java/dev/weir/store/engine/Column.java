@@ -1,0 +1,21 @@
+package dev.weir.store.engine;
+
+import java.nio.charset.StandardCharsets;
+
+/** The RocksDB column families of the store. */
+public enum Column {
+    /** Table definitions and catalog sequences. */
+    TABLES("tables"),
+    /** Items, under {@code dev.weir.store.codec.KeyCodec} keys. */
+    ITEMS("items");
+
+    private final String familyName;
+
+    Column(String familyName) {
+        this.familyName = familyName;
+    }
+
+    public byte[] familyName() {
+        return familyName.getBytes(StandardCharsets.UTF_8);
+    }
+}

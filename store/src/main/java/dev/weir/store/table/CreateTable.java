@@ -1,0 +1,28 @@
+package dev.weir.store.table;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weir.store.api.OperationHandler;
+
+import java.time.Clock;
+
+/** CreateTable: the table is ACTIVE as soon as the call returns. */
+public final class CreateTable implements OperationHandler {
+    private final TableCatalog catalog;
+    private final Clock clock;
+
+    public CreateTable(TableCatalog catalog, Clock clock) {
+        this.catalog = catalog;
+        this.clock = clock;
+    }
+
+    @Override
+    public ObjectNode handle(JsonNode request) {
+        TableSpec spec = CreateTableRequest.parse(request);
+        TableDefinition table = catalog.create(spec, clock.instant());
+        ObjectNode response = JsonNodeFactory.instance.objectNode();
+        response.set("TableDescription", TableDescriptions.describe(table));
+        return response;
+    }
+}
