@@ -1,0 +1,171 @@
+package dev.weir.appliance;
+
+import dev.weir.appliance.config.ConfigException;
+import dev.weir.appliance.config.ConfigLoader;
+import dev.weir.appliance.config.WeirConfig;
+import dev.weir.audit.format.EcsJsonLines;
+import dev.weir.audit.pipeline.AuditPipeline;
+import dev.weir.audit.sink.FileSink;
+import dev.weir.policy.LoadResult;
+import dev.weir.policy.PolicyLoader;
+import dev.weir.policy.check.Diagnostic;
+import dev.weir.protocol.sigv4.Credentials;
+import dev.weir.protocol.sigv4.SigV4Signer;
+import dev.weir.proxy.enforce.Firewall;
+import dev.weir.proxy.identity.Identifier;
+import dev.weir.proxy.identity.Principal;
+import dev.weir.proxy.identity.PrincipalDirectory;
+import dev.weir.proxy.policy.PolicyHolder;
+import dev.weir.proxy.policy.PolicySnapshot;
+import dev.weir.proxy.server.ProxyServer;
+import dev.weir.proxy.upstream.UpstreamClient;
+import dev.weir.store.BundledStore;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The whole appliance in one process, built by hand and top to bottom: the bundled store,
+ * the audit pipeline, the policy, the principals, the upstream client and the firewall
+ * listener. {@link #close()} stops them in the reverse order.
+ */
+public final class Appliance implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Appliance.class);
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private InetSocketAddress proxyAddress;
+    private InetSocketAddress storeAddress;
+    private Path auditFile;
+
+    private Appliance() {}
+
+    public static Appliance start(Path configFile, Path home) throws ConfigException, IOException, InterruptedException {
+        Appliance a = new Appliance();
+        try {
+            a.startAll(configFile, home);
+        } catch (ConfigException | IOException | InterruptedException | RuntimeException e) {
+            a.close();
+            throw e;
+        }
+        return a;
+    }
+
+    private void startAll(Path configFile, Path home) throws ConfigException, IOException, InterruptedException {
+        WeirConfig config = ConfigLoader.load(configFile);
+        List<ConfigLoader.PrincipalEntry> principals = ConfigLoader.loadPrincipals(config.principals());
+        PolicySnapshot policy = loadPolicy(config.policies());
+
+        if (config.store().enabled()) {
+            BundledStore store = BundledStore.open(home.resolve("store"));
+            toClose.add(store);
+            storeAddress = store.listen(config.store().host(), config.store().port());
+            log.info("bundled store listening on {}:{}", storeAddress.getHostString(), storeAddress.getPort());
+        }
+
+        auditFile = home.resolve(config.audit().file());
+        AuditPipeline audit = new AuditPipeline(new FileSink(auditFile, new EcsJsonLines()), instanceId(),
+                config.audit().queueCapacity());
+        toClose.add(audit);
+
+        int cores = Runtime.getRuntime().availableProcessors();
+        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(cores, NioIoHandler.newFactory());
+        toClose.add(() -> {
+            boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+            workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        });
+
+        WeirConfig.Upstream up = config.upstream();
+        URI endpoint;
+        if (up.endpoint() != null) {
+            endpoint = URI.create(up.endpoint());
+        } else if (storeAddress != null) {
+            endpoint = URI.create("http://" + storeAddress.getHostString() + ":" + storeAddress.getPort());
+        } else {
+            throw new ConfigException(configFile + ": error: upstream.endpoint is required when store.enabled is false");
+        }
+        UpstreamClient upstream = new UpstreamClient(endpoint,
+                new SigV4Signer(new Credentials(up.accessKeyId(), up.secretAccessKey()), up.region(), "dynamodb"),
+                workers, up.maxConnections(), Duration.ofMillis(up.connectTimeoutMs()), Duration.ofMillis(up.timeoutMs()),
+                Clock.systemUTC());
+        toClose.add(upstream);
+
+        Identifier identifier = new Identifier(directory(principals), Clock.systemUTC());
+        Firewall firewall = new Firewall(identifier, new PolicyHolder(policy), upstream, audit);
+        ProxyServer server = ProxyServer.start(config.proxy().host(), config.proxy().port(), boss, workers, firewall,
+                new ProxyServer.Limits(8 * 1024, config.proxy().maxHeaderBytes(), config.proxy().maxBodyBytes()));
+        toClose.add(server);
+        proxyAddress = server.address();
+        log.info("firewall listening on {}:{}, forwarding to {}", proxyAddress.getHostString(), proxyAddress.getPort(), endpoint);
+    }
+
+    /** Loads the policy directory; a policy that does not load leaves weir denying everything. */
+    private static PolicySnapshot loadPolicy(Path dir) {
+        LoadResult result = PolicyLoader.load(dir);
+        if (!result.ok() || result.table().isEmpty()) {
+            result.diagnostics().forEach(d -> log.error("{}", d.render(sourceLine(dir, d))));
+            log.error("policy in {} did not load: every request will be denied until it is fixed", dir);
+            return PolicySnapshot.NONE;
+        }
+        log.info("policy loaded from {} (sha256 {})", dir, result.contentHash());
+        return new PolicySnapshot(result.table().get(), result.contentHash());
+    }
+
+    /** The line a diagnostic points at, or null when it cannot be read. */
+    private static String sourceLine(Path dir, Diagnostic d) {
+        if (d.line() <= 0) return null;
+        try (var lines = java.nio.file.Files.lines(dir.resolve(d.file()))) {
+            return lines.skip(d.line() - 1L).findFirst().orElse(null);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static PrincipalDirectory directory(List<ConfigLoader.PrincipalEntry> entries) {
+        List<Principal> principals = new ArrayList<>();
+        for (ConfigLoader.PrincipalEntry e : entries) {
+            principals.add(new Principal(e.name(), e.accessKeyId(), e.secretAccessKey(), e.roles(), e.attributes()));
+        }
+        return new PrincipalDirectory(principals);
+    }
+
+    private static String instanceId() {
+        return "weir-" + ManagementFactory.getRuntimeMXBean().getPid();
+    }
+
+    public InetSocketAddress proxyAddress() {
+        return proxyAddress;
+    }
+
+    public InetSocketAddress storeAddress() {
+        return storeAddress;
+    }
+
+    public Path auditFile() {
+        return auditFile;
+    }
+
+    @Override
+    public void close() {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            try {
+                toClose.get(i).close();
+            } catch (Exception e) {
+                log.warn("error while stopping: {}", e.toString());
+            }
+        }
+        toClose.clear();
+    }
+}

@@ -1,0 +1,61 @@
+package dev.weir.appliance.cli;
+
+import dev.weir.appliance.Appliance;
+import dev.weir.appliance.config.ConfigException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code weir up}: starts the appliance and runs until Ctrl-C or SIGTERM. */
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = "Start the appliance: bundled store, firewall proxy, policies, principals and audit.")
+public final class UpCommand implements Callable<Integer> {
+    @Option(names = "--home", paramLabel = "DIR", defaultValue = "${env:WEIR_ROOT:-.}/.weir",
+            description = "Folder for the store's data and the audit log (default: ./.weir beside the weir script).")
+    Path home;
+
+    @Option(names = "--config", paramLabel = "FILE", defaultValue = "${env:WEIR_ROOT:-.}/conf/weir.yaml",
+            description = "Configuration file (default: conf/weir.yaml beside the weir script).")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isRegularFile(config)) {
+            System.err.println("weir: no configuration file at " + config.toAbsolutePath());
+            return 2;
+        }
+        Files.createDirectories(home);
+        long t0 = System.nanoTime();
+        Appliance appliance;
+        try {
+            appliance = Appliance.start(config, home.toAbsolutePath());
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("weir-shutdown").unstarted(() -> {
+            System.out.println("weir: stopping");
+            appliance.close();
+            System.out.println("weir: stopped");
+            stopped.countDown();
+        }));
+        var proxy = appliance.proxyAddress();
+        String url = "http://" + proxy.getHostString() + ":" + proxy.getPort();
+        System.out.println("weir ready: " + url);
+        System.out.printf("  started in %d ms; store: %s; audit: %s%n", (System.nanoTime() - t0) / 1_000_000,
+                appliance.storeAddress() == null ? "external" : "http://" + appliance.storeAddress().getHostString()
+                        + ":" + appliance.storeAddress().getPort(), appliance.auditFile());
+        System.out.println("  call it with the aws CLI and a key pair from conf/principals.yaml, for example:");
+        System.out.println("    AWS_ACCESS_KEY_ID=AKIAWEIRADMIN0000001 AWS_SECRET_ACCESS_KEY=weir-admin-secret \\");
+        System.out.println("    aws dynamodb list-tables --region us-east-1 --endpoint-url " + url);
+        System.out.println("  stop with Ctrl-C");
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,102 @@
+package dev.weir.appliance.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Loads {@code weir.yaml} and the principals file. The YAML shape is written out here as
+ * plain records with defaults, and converted to the immutable {@link WeirConfig}.
+ */
+public final class ConfigLoader {
+    private ConfigLoader() {}
+
+    record StoreYaml(Boolean enabled, String host, Integer port) {}
+
+    record ProxyYaml(String host, Integer port, @JsonProperty("max_body_bytes") Integer maxBodyBytes,
+                     @JsonProperty("max_header_bytes") Integer maxHeaderBytes) {}
+
+    record UpstreamYaml(String endpoint, String region,
+                        @JsonProperty("access_key_id") String accessKeyId,
+                        @JsonProperty("secret_access_key") String secretAccessKey,
+                        @JsonProperty("timeout_ms") Integer timeoutMs,
+                        @JsonProperty("connect_timeout_ms") Integer connectTimeoutMs,
+                        @JsonProperty("max_connections") Integer maxConnections) {}
+
+    record AuditYaml(String file, @JsonProperty("queue_capacity") Integer queueCapacity) {}
+
+    record ConfigYaml(StoreYaml store, ProxyYaml proxy, UpstreamYaml upstream, String policies, String principals,
+                      AuditYaml audit) {}
+
+    record PrincipalYaml(String name, @JsonProperty("access_key_id") String accessKeyId,
+                         @JsonProperty("secret_access_key") String secretAccessKey, List<String> roles,
+                         Map<String, String> attributes) {}
+
+    record PrincipalsYaml(List<PrincipalYaml> principals) {}
+
+    /** One principal as the principals file gives it. */
+    public record PrincipalEntry(String name, String accessKeyId, String secretAccessKey, List<String> roles,
+                                 Map<String, String> attributes) {
+        @Override public String toString() {
+            return "PrincipalEntry[" + name + ", key=" + accessKeyId + "]";
+        }
+    }
+
+    public static WeirConfig load(Path file) throws ConfigException {
+        ConfigYaml y = YamlFiles.read(file, ConfigYaml.class);
+        Path dir = file.toAbsolutePath().getParent();
+        StoreYaml s = y.store() == null ? new StoreYaml(null, null, null) : y.store();
+        ProxyYaml p = y.proxy() == null ? new ProxyYaml(null, null, null, null) : y.proxy();
+        UpstreamYaml u = y.upstream() == null ? new UpstreamYaml(null, null, null, null, null, null, null) : y.upstream();
+        AuditYaml a = y.audit() == null ? new AuditYaml(null, null) : y.audit();
+        WeirConfig.Store store = new WeirConfig.Store(or(s.enabled(), true), or(s.host(), "127.0.0.1"), or(s.port(), 8001));
+        WeirConfig.Proxy proxy = new WeirConfig.Proxy(or(p.host(), "127.0.0.1"), or(p.port(), 8000),
+                or(p.maxBodyBytes(), 16 * 1024 * 1024), or(p.maxHeaderBytes(), 16 * 1024));
+        String endpoint = u.endpoint();
+        if (endpoint != null) {
+            try {
+                URI uri = URI.create(endpoint);
+                if (!"http".equals(uri.getScheme()) || uri.getHost() == null) throw new IllegalArgumentException();
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(file + ": error: upstream.endpoint must be an http:// URL, got '" + endpoint + "'");
+            }
+        }
+        if (u.accessKeyId() == null || u.secretAccessKey() == null) {
+            throw new ConfigException(file + ": error: upstream.access_key_id and upstream.secret_access_key are required "
+                    + "(the credentials weir signs upstream requests with)");
+        }
+        WeirConfig.Upstream upstream = new WeirConfig.Upstream(endpoint, or(u.region(), "us-east-1"), u.accessKeyId(),
+                u.secretAccessKey(), or(u.timeoutMs(), 10_000), or(u.connectTimeoutMs(), 2_000), or(u.maxConnections(), 64));
+        WeirConfig.Audit audit = new WeirConfig.Audit(Path.of(or(a.file(), "audit/audit.jsonl")), or(a.queueCapacity(), 65_536));
+        return new WeirConfig(store, proxy, upstream, dir.resolve(or(y.policies(), "policies")),
+                dir.resolve(or(y.principals(), "principals.yaml")), audit);
+    }
+
+    public static List<PrincipalEntry> loadPrincipals(Path file) throws ConfigException {
+        PrincipalsYaml y = YamlFiles.read(file, PrincipalsYaml.class);
+        if (y.principals() == null) throw new ConfigException(file + ":1:1: error: the file needs a 'principals:' list");
+        List<PrincipalEntry> out = new java.util.ArrayList<>();
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        int i = 0;
+        for (PrincipalYaml p : y.principals()) {
+            i++;
+            String where = file + ": principal #" + i + (p.name() == null ? "" : " '" + p.name() + "'");
+            if (p.name() == null || p.accessKeyId() == null || p.secretAccessKey() == null) {
+                throw new ConfigException(where + ": error: name, access_key_id and secret_access_key are required");
+            }
+            if (!keys.add(p.accessKeyId())) {
+                throw new ConfigException(where + ": error: access key id " + p.accessKeyId() + " is used twice");
+            }
+            out.add(new PrincipalEntry(p.name(), p.accessKeyId(), p.secretAccessKey(),
+                    p.roles() == null ? List.of() : p.roles(), p.attributes() == null ? Map.of() : p.attributes()));
+        }
+        return out;
+    }
+
+    private static <T> T or(T value, T otherwise) {
+        return value != null ? value : otherwise;
+    }
+}

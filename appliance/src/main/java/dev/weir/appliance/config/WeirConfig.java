@@ -1,0 +1,31 @@
+package dev.weir.appliance.config;
+
+import java.nio.file.Path;
+
+/**
+ * The appliance's configuration ({@code conf/weir.yaml}). Relative paths are resolved
+ * against the folder of the configuration file, except the audit file, which lives under
+ * the home folder.
+ */
+public record WeirConfig(Store store, Proxy proxy, Upstream upstream, Path policies, Path principals, Audit audit) {
+
+    /** The bundled store, run in the same process when enabled. */
+    public record Store(boolean enabled, String host, int port) {}
+
+    /** The firewall listener. */
+    public record Proxy(String host, int port, int maxBodyBytes, int maxHeaderBytes) {}
+
+    /**
+     * The store the firewall forwards to (endpoint null: the bundled store of this process),
+     * and the credentials it signs with.
+     */
+    public record Upstream(String endpoint, String region, String accessKeyId, String secretAccessKey,
+                           int timeoutMs, int connectTimeoutMs, int maxConnections) {
+        @Override public String toString() {
+            return "Upstream[" + endpoint + ", key=" + accessKeyId + "]";
+        }
+    }
+
+    /** Where audit events go. */
+    public record Audit(Path file, int queueCapacity) {}
+}

@@ -1,0 +1,131 @@
+package dev.weir.appliance;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real appliance as a separate process (a JVM running {@code weir up}) on free loopback
+ * ports, with the repository's sample principals and policies. Its output is kept so tests
+ * can check what it logged.
+ */
+final class ApplianceProcess implements AutoCloseable {
+    static final Path CONF = Path.of("..", "conf").toAbsolutePath().normalize();
+
+    final Path home;
+    final int proxyPort;
+    final int storePort;
+    private final Process process;
+    private final List<String> output = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final CompletableFuture<String> ready = new CompletableFuture<>();
+    private final CompletableFuture<Void> outputEnded = new CompletableFuture<>();
+
+    private ApplianceProcess(Path home, int proxyPort, int storePort, Process process) {
+        this.home = home;
+        this.proxyPort = proxyPort;
+        this.storePort = storePort;
+        this.process = process;
+        Thread.ofPlatform().daemon().start(this::pump);
+    }
+
+    /** Starts weir with a config of free ports under {@code home}, and waits for its ready line. */
+    static ApplianceProcess start(Path home) throws Exception {
+        int proxyPort = freePort(), storePort;
+        do storePort = freePort(); while (storePort == proxyPort);
+        Files.createDirectories(home);
+        Path config = home.resolve("weir-test.yaml");
+        Files.writeString(config, """
+                store: {enabled: true, host: 127.0.0.1, port: %d}
+                proxy: {host: 127.0.0.1, port: %d}
+                upstream: {region: us-east-1, access_key_id: WEIRUPSTREAM00000001, secret_access_key: weir-upstream-sample-secret}
+                policies: %s
+                principals: %s
+                audit: {file: audit/audit.jsonl}
+                """.formatted(storePort, proxyPort, CONF.resolve("policies"), CONF.resolve("principals.yaml")));
+        return start(home, config, proxyPort, storePort);
+    }
+
+    static ApplianceProcess start(Path home, Path config, int proxyPort, int storePort) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "up", "--home", home.toString(), "--config", config.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ApplianceProcess a = new ApplianceProcess(home, proxyPort, storePort, p);
+        try {
+            a.ready.get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            a.close();
+            throw new IllegalStateException("weir did not become ready:\n" + String.join("\n", a.output()), e);
+        }
+        return a;
+    }
+
+    String endpoint() {
+        return "http://127.0.0.1:" + proxyPort;
+    }
+
+    Path auditFile() {
+        return home.resolve("audit/audit.jsonl");
+    }
+
+    List<String> output() {
+        synchronized (output) {
+            return List.copyOf(output);
+        }
+    }
+
+    /** Sends SIGTERM and waits for a clean stop; returns the exit code. */
+    int stop() throws InterruptedException {
+        // SIGTERM through the handle: Process.destroy() would also close our end of the
+        // child's output pipe, losing what it prints while it shuts down.
+        process.toHandle().destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new IllegalStateException("weir did not stop within 30 s of SIGTERM");
+        }
+        try {
+            outputEnded.get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("weir's output did not end", e);
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
+        }
+    }
+
+    private void pump() {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                output.add(line);
+                if (line.startsWith("weir ready: ")) ready.complete(line);
+            }
+        } catch (IOException ignored) {
+            // the process ended
+        }
+        outputEnded.complete(null);
+        ready.completeExceptionally(new IllegalStateException("weir exited before it was ready"));
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.weir.appliance.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigLoaderTest {
+    private static final Path CONF = Path.of("..", "conf").toAbsolutePath().normalize();
+
+    @Test
+    void theSampleConfigurationLoads() throws Exception {
+        WeirConfig c = ConfigLoader.load(CONF.resolve("weir.yaml"));
+        assertEquals(8000, c.proxy().port());
+        assertEquals(8001, c.store().port());
+        assertTrue(c.store().enabled());
+        assertNull(c.upstream().endpoint(), "no endpoint: the bundled store");
+        assertEquals(CONF.resolve("policies"), c.policies());
+        assertEquals(Path.of("audit/audit.jsonl"), c.audit().file());
+        assertTrue(!c.upstream().toString().contains(c.upstream().secretAccessKey()), "toString hides the secret");
+    }
+
+    @Test
+    void theSamplePrincipalsLoad() throws Exception {
+        List<ConfigLoader.PrincipalEntry> p = ConfigLoader.loadPrincipals(CONF.resolve("principals.yaml"));
+        assertEquals(List.of("admin", "analyst", "support", "ingest"), p.stream().map(ConfigLoader.PrincipalEntry::name).toList());
+        assertEquals("eu", p.get(1).attributes().get("region"));
+    }
+
+    @Test
+    void anUnknownKeyIsReportedWithFileLineColumnAndTheLine(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("weir.yaml");
+        Files.writeString(f, "proxy:\n  host: 127.0.0.1\n  prot: 8000\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
+        String[] lines = e.getMessage().split("\n");
+        assertTrue(lines[0].startsWith(f + ":3:3: error: unknown key 'prot'"), lines[0]);
+        assertEquals("  prot: 8000", lines[1]);
+        assertEquals("  ^", lines[2]);
+    }
+
+    @Test
+    void aWrongTypeIsReportedWhereItIs(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("weir.yaml");
+        Files.writeString(f, "proxy:\n  port: eight\nupstream: {access_key_id: a, secret_access_key: b}\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
+        assertTrue(e.getMessage().startsWith(f + ":2:3: error:"), e.getMessage());
+    }
+
+    @Test
+    void upstreamCredentialsAndEndpointAreChecked(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("weir.yaml");
+        Files.writeString(f, "upstream: {region: us-east-1}\n");
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(f)).getMessage()
+                .contains("upstream.access_key_id and upstream.secret_access_key are required"));
+        Files.writeString(f, "upstream: {endpoint: 'ftp://x', access_key_id: a, secret_access_key: b}\n");
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(f)).getMessage()
+                .contains("upstream.endpoint must be an http:// URL"));
+    }
+
+    @Test
+    void aKeyGivenToTwoPrincipalsIsRefused(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("principals.yaml");
+        Files.writeString(f, """
+                principals:
+                  - {name: a, access_key_id: K1, secret_access_key: s1}
+                  - {name: b, access_key_id: K1, secret_access_key: s2}
+                """);
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.loadPrincipals(f));
+        assertTrue(e.getMessage().contains("principal #2 'b': error: access key id K1 is used twice"), e.getMessage());
+        assertTrue(!e.getMessage().contains("s2"), "no secret in the error");
+    }
+}

@@ -1,0 +1,154 @@
+package dev.weir.policy;
+
+import dev.weir.policy.ast.PolicyFile;
+import dev.weir.policy.check.Diagnostic;
+import dev.weir.policy.check.PolicyChecker;
+import dev.weir.policy.check.Severity;
+import dev.weir.policy.compile.PolicyCompiler;
+import dev.weir.policy.parse.ParseResult;
+import dev.weir.policy.parse.PolicyParser;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Loads a policy set: reads, parses, checks and compiles. Each step runs only when the
+ * one before produced no errors, so a broken set yields its errors and no table; the
+ * caller keeps running the table it had.
+ *
+ * <p>The content hash is SHA-256 (lowercase hex) over the files in sorted order of their
+ * relative paths, each contributing: the path's UTF-8 length (4 bytes, big-endian), the
+ * path's UTF-8 bytes, the content's length (8 bytes, big-endian) and the content bytes.
+ * It identifies the policy set in audit records and reload logs.
+ */
+public final class PolicyLoader {
+    static final String EXTENSION = ".weir";
+
+    private PolicyLoader() {}
+
+    /**
+     * Every {@code *.weir} file under {@code dir} (recursively, sorted by relative path).
+     * Never throws for bad input: a missing directory, an unreadable or non-UTF-8 file and
+     * an empty directory are reported as errors.
+     */
+    public static LoadResult load(Path dir) {
+        Map<String, byte[]> files = new TreeMap<>();
+        if (!Files.isDirectory(dir)) {
+            return failed(dir.toString(), "policy directory not found", hash(files));
+        }
+        List<Path> paths;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            paths = walk.filter(p -> p.getFileName().toString().endsWith(EXTENSION) && Files.isRegularFile(p)).toList();
+        } catch (IOException | RuntimeException e) {
+            return failed(dir.toString(), "cannot list policy files: " + e.getMessage(), hash(files));
+        }
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        for (Path p : paths) {
+            String name = relativeName(dir, p);
+            try {
+                files.put(name, Files.readAllBytes(p));
+            } catch (IOException e) {
+                diagnostics.add(fileError(name, "cannot read: " + e.getMessage()));
+            }
+        }
+        String hash = hash(files);
+        List<PolicySource> sources = new ArrayList<>();
+        for (Map.Entry<String, byte[]> f : files.entrySet()) {
+            try {
+                String text = StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(f.getValue())).toString();
+                sources.add(new PolicySource(f.getKey(), text));
+            } catch (CharacterCodingException e) {
+                diagnostics.add(fileError(f.getKey(), "not valid UTF-8"));
+            }
+        }
+        if (!diagnostics.isEmpty()) return new LoadResult(Optional.empty(), diagnostics, hash);
+        if (sources.isEmpty()) return failed(dir.toString(), "no policy files (*" + EXTENSION + ")", hash);
+        return compile(sources, hash);
+    }
+
+    /** The same pipeline over texts in memory (tools and tests); sources are sorted by name first. */
+    public static LoadResult load(List<PolicySource> sources) {
+        Map<String, byte[]> files = new TreeMap<>();
+        for (PolicySource s : sources) files.put(s.name(), s.text().getBytes(StandardCharsets.UTF_8));
+        String hash = hash(files);
+        if (sources.isEmpty()) return failed("(sources)", "no policy files", hash);
+        List<PolicySource> sorted = new ArrayList<>(sources);
+        sorted.sort((a, b) -> a.name().compareTo(b.name()));
+        return compile(sorted, hash);
+    }
+
+    private static LoadResult compile(List<PolicySource> sources, String hash) {
+        try {
+            List<Diagnostic> diagnostics = new ArrayList<>();
+            List<PolicyFile> files = new ArrayList<>();
+            for (PolicySource s : sources) {
+                ParseResult parsed = PolicyParser.parse(s.name(), s.text());
+                diagnostics.addAll(parsed.diagnostics());
+                parsed.file().ifPresent(files::add);
+            }
+            if (hasErrors(diagnostics)) return new LoadResult(Optional.empty(), sorted(diagnostics), hash);
+            diagnostics.addAll(PolicyChecker.check(files));
+            if (hasErrors(diagnostics)) return new LoadResult(Optional.empty(), sorted(diagnostics), hash);
+            return new LoadResult(Optional.of(PolicyCompiler.compile(files)), sorted(diagnostics), hash);
+        } catch (RuntimeException | StackOverflowError e) {
+            // A bug, not a policy error; still never let a reload take the caller down.
+            return failed("(policy set)", "internal error while loading policies: " + e, hash);
+        }
+    }
+
+    private static boolean hasErrors(List<Diagnostic> diagnostics) {
+        return diagnostics.stream().anyMatch(Diagnostic::isError);
+    }
+
+    private static List<Diagnostic> sorted(List<Diagnostic> diagnostics) {
+        List<Diagnostic> out = new ArrayList<>(diagnostics);
+        out.sort(Diagnostic.ORDER);
+        return out;
+    }
+
+    private static LoadResult failed(String where, String message, String hash) {
+        return new LoadResult(Optional.empty(), List.of(new Diagnostic(where, 0, 0, Severity.ERROR, message)), hash);
+    }
+
+    private static Diagnostic fileError(String file, String message) {
+        return new Diagnostic(file, 0, 0, Severity.ERROR, message);
+    }
+
+    private static String relativeName(Path dir, Path file) {
+        List<String> parts = new ArrayList<>();
+        for (Path part : dir.relativize(file)) parts.add(part.toString());
+        return String.join("/", parts);
+    }
+
+    private static String hash(Map<String, byte[]> sortedFiles) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (Map.Entry<String, byte[]> f : sortedFiles.entrySet()) {
+                byte[] name = f.getKey().getBytes(StandardCharsets.UTF_8);
+                sha.update(ByteBuffer.allocate(4).putInt(name.length).array());
+                sha.update(name);
+                sha.update(ByteBuffer.allocate(8).putLong(f.getValue().length).array());
+                sha.update(f.getValue());
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package dev.weir.policy.ast;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** An attribute path such as {@code address.city} or {@code address.*}. */
+public record FieldPath(List<PathSegment> segments, SourcePos pos) implements Node {
+    public FieldPath {
+        segments = List.copyOf(segments);
+        if (segments.isEmpty()) throw new IllegalArgumentException("empty path");
+    }
+
+    /** The path as text, quoting segments that are not plain names. */
+    @Override public String toString() {
+        return segments.stream().map(PathSegment::toString).collect(Collectors.joining("."));
+    }
+}

@@ -1,0 +1,131 @@
+package dev.weir.policy.field;
+
+import dev.weir.policy.ast.FieldAction;
+import dev.weir.protocol.model.AttributeValue;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a caller may see of an item, for one decision: the union of the matching allow
+ * rules' field lists, with the strictest action per path. Immutable and thread-safe.
+ *
+ * <h2>Semantics</h2>
+ * <ul>
+ *   <li>A field is visible if any matching allow lists it (or a path above it), or has no
+ *       {@code fields} clause. Fields that are not visible are removed.</li>
+ *   <li>{@code address} and {@code address.*} both allow the whole map; {@code address.city}
+ *       allows only that key of it (the map is kept with just the allowed keys; an
+ *       {@code address} that is not a map is then removed).</li>
+ *   <li>Per path the strictest action of all matching allows wins (see {@link Strictness}),
+ *       and an action on a path applies to everything under it unless a stricter one is
+ *       written further down: {@code remove address.street} removes just that key.</li>
+ *   <li>How each action changes a value is described in {@link Masking}.</li>
+ * </ul>
+ */
+public final class FieldPlan {
+    private static final FieldPlan IDENTITY =
+            new FieldPlan(new PathNode(true, null, Map.of(), null, true, false), List.of(), List.of());
+
+    private final PathNode root;
+    private final List<String> maskedPaths;
+    private final List<String> removedPaths;
+    private final boolean identity;
+
+    FieldPlan(PathNode root, List<String> maskedPaths, List<String> removedPaths) {
+        this.root = root;
+        this.maskedPaths = List.copyOf(maskedPaths);
+        this.removedPaths = List.copyOf(removedPaths);
+        this.identity = root.visible() && !root.restricted();
+    }
+
+    /** Everything visible, nothing masked. */
+    public static FieldPlan identity() {
+        return IDENTITY;
+    }
+
+    /** The plan for a set of matching allow rules; the order of {@code grants} does not matter. */
+    public static FieldPlan of(List<FieldGrant> grants) {
+        FieldPlanBuilder builder = new FieldPlanBuilder();
+        grants.forEach(builder::add);
+        return builder.build();
+    }
+
+    /** True when every field is visible and nothing is masked: the item can pass unchanged. */
+    public boolean isIdentity() {
+        return identity;
+    }
+
+    /** Paths (as written in the policy) with a mask, hash, constant or null action; sorted. */
+    public List<String> maskedPaths() {
+        return maskedPaths;
+    }
+
+    /** Paths (as written in the policy) with a remove action; sorted. */
+    public List<String> removedPaths() {
+        return removedPaths;
+    }
+
+    /** The item as the caller may see it. Returns {@code item} itself when {@link #isIdentity()}. */
+    public Map<String, AttributeValue> redact(Map<String, AttributeValue> item) {
+        if (identity) return item;
+        return Collections.unmodifiableMap(redactMap(root, item, root.visible(), root.action()));
+    }
+
+    /**
+     * Whether the value at a path is visible and unmasked in full, including everything
+     * under it; a filter or condition may only test such paths. The path is dotted
+     * ({@code address.city}); list indexes ({@code tags[0]}) are ignored, which is safe
+     * because an action on a list applies to all its elements.
+     */
+    public boolean canReadInClear(String path) {
+        PathNode node = root;
+        boolean visible = root.visible();
+        FieldAction action = root.action();
+        for (String raw : path.split("\\.", -1)) {
+            String segment = raw.replaceAll("\\[[^]]*]", "");
+            PathNode child = node.child(segment);
+            if (child == null) return visible && Strictness.isShow(action);
+            node = child;
+            visible |= child.visible();
+            action = Strictness.stricter(action, child.action());
+        }
+        return visible && !node.restricted() && Strictness.isShow(action);
+    }
+
+    private static Map<String, AttributeValue> redactMap(PathNode node, Map<String, AttributeValue> map,
+                                                         boolean visible, FieldAction action) {
+        Map<String, AttributeValue> out = new LinkedHashMap<>();
+        for (Map.Entry<String, AttributeValue> e : map.entrySet()) {
+            PathNode child = node.child(e.getKey());
+            AttributeValue v = child != null ? redactValue(child, e.getValue(), visible, action)
+                    : visible ? Masking.apply(orShow(action), e.getValue()) : null;
+            if (v != null) out.put(e.getKey(), v);
+        }
+        return out;
+    }
+
+    /** The redacted value, or null when it is removed. */
+    private static AttributeValue redactValue(PathNode node, AttributeValue value, boolean inheritedVisible,
+                                              FieldAction inheritedAction) {
+        boolean visible = inheritedVisible || node.visible();
+        FieldAction action = Strictness.stricter(inheritedAction, node.action());
+        if (action instanceof FieldAction.Remove) return null;
+        if (!visible && !node.anyVisible()) return null;
+        if (action instanceof FieldAction.Null) return new AttributeValue.Null();
+        if (!node.isLeaf() && value instanceof AttributeValue.M m) {
+            return new AttributeValue.M(redactMap(node, m.value(), visible, action));
+        }
+        return visible ? Masking.apply(orShow(action), value) : null;
+    }
+
+    private static FieldAction orShow(FieldAction action) {
+        return action == null ? new FieldAction.Show() : action;
+    }
+
+    @Override public String toString() {
+        return "FieldPlan[identity=" + identity + ", masked=" + maskedPaths + ", removed=" + removedPaths + "]";
+    }
+}

@@ -1,0 +1,92 @@
+package dev.weir.policy;
+
+import dev.weir.policy.check.Diagnostic;
+import dev.weir.policy.decision.Allowed;
+import dev.weir.policy.decision.DecisionRequest;
+import dev.weir.protocol.model.Operation;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PolicyLoaderTest {
+
+    private static void write(Path file, String text) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text);
+    }
+
+    @Test
+    void loadsEveryWeirFileRecursively(@TempDir Path dir) throws IOException {
+        write(dir.resolve("roles.weir"), "role analyst\nrole support extends analyst\n");
+        write(dir.resolve("tables/people.weir"), "\nallow analyst on table people op read fields [id]\n");
+        write(dir.resolve("tables/README.md"), "not a policy");
+        LoadResult r = PolicyLoader.load(dir);
+        assertTrue(r.ok(), r.diagnostics()::toString);
+        Allowed a = assertInstanceOf(Allowed.class,
+                r.table().orElseThrow().decide(new DecisionRequest(Set.of("support"), "people", Operation.Query)));
+        assertEquals(List.of("tables/people.weir:2"), a.ruleIds());
+        assertEquals(64, r.contentHash().length());
+    }
+
+    @Test
+    void contentHashDependsOnPathsAndBytesOnly(@TempDir Path dir) throws IOException {
+        write(dir.resolve("a.weir"), "role a\n");
+        write(dir.resolve("b/c.weir"), "allow a on table t op *\n");
+        String first = PolicyLoader.load(dir).contentHash();
+        assertEquals(first, PolicyLoader.load(dir).contentHash());
+        assertEquals(first, Policies.load("b/c.weir", "allow a on table t op *\n", "a.weir", "role a\n").contentHash());
+        write(dir.resolve("b/c.weir"), "allow a on table t op * \n");
+        assertNotEquals(first, PolicyLoader.load(dir).contentHash());
+    }
+
+    @Test
+    void emptyOrMissingDirectoryIsAnError(@TempDir Path dir) throws IOException {
+        LoadResult empty = PolicyLoader.load(dir);
+        assertFalse(empty.ok());
+        assertEquals(List.of(dir + ": error: no policy files (*.weir)"),
+                empty.diagnostics().stream().map(Diagnostic::headline).toList());
+        LoadResult missing = PolicyLoader.load(dir.resolve("nope"));
+        assertFalse(missing.ok());
+        assertEquals(List.of(dir.resolve("nope") + ": error: policy directory not found"),
+                missing.diagnostics().stream().map(Diagnostic::headline).toList());
+    }
+
+    @Test
+    void invalidUtf8IsAnError(@TempDir Path dir) throws IOException {
+        Files.write(dir.resolve("bad.weir"), new byte[]{'r', 'o', 'l', 'e', ' ', (byte) 0xC3, (byte) 0x28});
+        LoadResult r = PolicyLoader.load(dir);
+        assertEquals(List.of("bad.weir: error: not valid UTF-8"), r.diagnostics().stream().map(Diagnostic::headline).toList());
+    }
+
+    @Test
+    void errorsInOneFileRefuseTheWholeSet(@TempDir Path dir) throws IOException {
+        write(dir.resolve("good.weir"), "role a\nallow a on table t op *\n");
+        write(dir.resolve("bad.weir"), "allow a on table t op [\n");
+        LoadResult r = PolicyLoader.load(dir);
+        assertFalse(r.ok());
+        assertTrue(r.table().isEmpty());
+        assertEquals(1, r.errors().size());
+        assertEquals("bad.weir", r.errors().getFirst().file());
+        assertEquals(2, r.errors().getFirst().line());
+    }
+
+    @Test
+    void duplicateIdsAcrossFilesAreAnError(@TempDir Path dir) throws IOException {
+        write(dir.resolve("a.weir"), "role a\n@id(\"same\") allow a on table t op read\n");
+        write(dir.resolve("z/b.weir"), "@id(\"same\") deny a on table t op write\n");
+        LoadResult r = PolicyLoader.load(dir);
+        assertEquals(List.of("z/b.weir:1:1: error: duplicate rule id 'same' (first defined at a.weir:2:1)"),
+                r.diagnostics().stream().map(Diagnostic::headline).toList());
+    }
+}

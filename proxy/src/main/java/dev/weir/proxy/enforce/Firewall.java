@@ -1,0 +1,180 @@
+package dev.weir.proxy.enforce;
+
+import dev.weir.audit.event.AuditEvent;
+import dev.weir.audit.pipeline.AuditPipeline;
+import dev.weir.policy.field.FieldPlan;
+import dev.weir.policy.decision.Allowed;
+import dev.weir.policy.decision.Decision;
+import dev.weir.policy.decision.DecisionRequest;
+import dev.weir.policy.decision.Forbidden;
+import dev.weir.policy.decision.NotPermitted;
+import dev.weir.protocol.error.DynamoError;
+import dev.weir.protocol.error.DynamoException;
+import dev.weir.protocol.model.AttributeValueJson;
+import dev.weir.protocol.model.Operation;
+import dev.weir.protocol.sigv4.HttpRequestView;
+import dev.weir.protocol.wire.Target;
+import dev.weir.proxy.identity.Identifier;
+import dev.weir.proxy.identity.Principal;
+import dev.weir.proxy.policy.PolicyHolder;
+import dev.weir.proxy.policy.PolicySnapshot;
+import dev.weir.proxy.redact.ResponseRedactor;
+import dev.weir.proxy.upstream.UpstreamClient;
+import dev.weir.proxy.upstream.UpstreamResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One request's way through the firewall: identify, decode, decide, check what the proxy
+ * can enforce, forward, filter the response, audit. Plain Java, no sockets: the Netty
+ * handler only hands requests in and writes responses out.
+ */
+public final class Firewall {
+    private static final Logger log = LoggerFactory.getLogger(Firewall.class);
+
+    private final Identifier identifier;
+    private final PolicyHolder policy;
+    private final UpstreamClient upstream;
+    private final AuditPipeline audit;
+    private final RequestDecoder decoder = new RequestDecoder();
+    private final ResponseRedactor redactor = new ResponseRedactor();
+
+    public Firewall(Identifier identifier, PolicyHolder policy, UpstreamClient upstream, AuditPipeline audit) {
+        this.identifier = identifier;
+        this.policy = policy;
+        this.upstream = upstream;
+        this.audit = audit;
+    }
+
+    /** Everything about one request that ends up in its audit event. */
+    private static final class Exchange {
+        final long receivedNanos = System.nanoTime();
+        final long receivedMicros;
+        final InetSocketAddress source;
+        String accessKeyId;
+        Principal principal;
+        DecodedRequest request;
+        String decision = "UNAUTHENTICATED";
+        List<String> ruleIds = List.of();
+        String policyHash;
+        FieldPlan plan;
+
+        Exchange(InetSocketAddress source) {
+            java.time.Instant now = java.time.Instant.now();
+            this.receivedMicros = now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
+            this.source = source;
+        }
+    }
+
+    public CompletableFuture<ProxyResponse> handle(HttpRequestView http, InetSocketAddress source) {
+        Exchange ex = new Exchange(source);
+        try {
+            switch (identifier.identify(http)) {
+                case Identifier.Unknown u -> {
+                    ex.accessKeyId = u.accessKeyId();
+                    return done(ex, ProxyResponse.error(u.error()));
+                }
+                case Identifier.Known k -> {
+                    ex.principal = k.principal();
+                    ex.accessKeyId = k.principal().accessKeyId();
+                }
+            }
+            ex.decision = "INVALID";
+            ex.request = decoder.decode(http.header(Target.HEADER), http.body());
+            PolicySnapshot snapshot = policy.current();
+            ex.policyHash = snapshot.contentHash();
+            if (!snapshot.loaded()) {
+                ex.decision = "NOT_PERMITTED";
+                return done(ex, ProxyResponse.error(denied(ex, "no policy is loaded")));
+            }
+            Decision decision = snapshot.table().decide(new DecisionRequest(
+                    Set.copyOf(ex.principal.roles()), ex.request.policyTable(), ex.request.operation()));
+            ex.ruleIds = decision.ruleIds();
+            switch (decision) {
+                case Forbidden f -> {
+                    ex.decision = "FORBIDDEN";
+                    return done(ex, ProxyResponse.error(denied(ex, "rule " + String.join(", ", f.ruleIds())
+                            + " forbids it: " + f.reason())));
+                }
+                case NotPermitted n -> {
+                    ex.decision = "NOT_PERMITTED";
+                    return done(ex, ProxyResponse.error(denied(ex, "no weir policy allows it")));
+                }
+                case Allowed a -> {
+                    ex.decision = "ALLOWED";
+                    ex.plan = a.fields();
+                }
+            }
+            decoder.requireSupported(ex.request);
+            if (ex.request.operation() == Operation.PutItem) {
+                WriteGuard.requireWritable(ex.plan, AttributeValueJson.item(ex.request.body().get("Item"), "item"),
+                        ex.principal.name(), ex.request.table());
+            }
+        } catch (DynamoException e) {
+            return done(ex, ProxyResponse.error(e.error()));
+        }
+        return upstream.send(Target.of(ex.request.operation()), http.body())
+                .handle((resp, err) -> done(ex, err != null ? upstreamFailed(err) : filter(ex, resp)))
+                .thenCompose(r -> r);
+    }
+
+    private ProxyResponse filter(Exchange ex, UpstreamResponse resp) {
+        if (resp.status() != 200) {
+            return new ProxyResponse(resp.status(), resp.body(), resp.crc32());
+        }
+        try {
+            byte[] visible = redactor.redact(ex.request.operation(), ex.plan, resp.body());
+            return visible == resp.body() && resp.crc32() != null
+                    ? new ProxyResponse(200, visible, resp.crc32())
+                    : ProxyResponse.of(200, visible);
+        } catch (IOException | DynamoException e) {
+            // Fail closed: a response the proxy cannot read is not passed on.
+            log.warn("unreadable {} response from upstream withheld: {}", ex.request.operation(), e.getClass().getSimpleName());
+            return ProxyResponse.error(DynamoError.internalServerError("weir could not filter the store's response"));
+        }
+    }
+
+    private static ProxyResponse upstreamFailed(Throwable err) {
+        Throwable cause = err instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause() : err;
+        log.warn("upstream store unavailable: {}", cause.toString());
+        return ProxyResponse.error(DynamoError.serviceUnavailable("weir could not reach the upstream store"));
+    }
+
+    private static DynamoError denied(Exchange ex, String because) {
+        String table = ex.request.table() == null ? "*" : ex.request.table();
+        return DynamoError.accessDenied("User: " + ex.principal.name() + " is not authorized to perform: dynamodb:"
+                + ex.request.operation() + " on resource: table/" + table + " because " + because);
+    }
+
+    private CompletableFuture<ProxyResponse> done(Exchange ex, ProxyResponse response) {
+        long latencyMicros = (System.nanoTime() - ex.receivedNanos) / 1000;
+        String errorType = null;
+        if (response.status() >= 400) errorType = errorType(response.body());
+        Principal p = ex.principal;
+        audit.publish(new AuditEvent(0, null, ex.receivedMicros,
+                p == null ? null : p.name(), p == null ? List.of() : p.roles(), ex.accessKeyId,
+                ex.source.getAddress().getHostAddress(), ex.source.getPort(),
+                ex.request == null ? null : ex.request.operation().name(), ex.request == null ? null : ex.request.table(),
+                ex.decision, ex.ruleIds, ex.policyHash,
+                ex.plan == null ? List.of() : List.copyOf(ex.plan.maskedPaths()),
+                ex.plan == null ? List.of() : List.copyOf(ex.plan.removedPaths()),
+                response.status(), errorType, latencyMicros));
+        return CompletableFuture.completedFuture(response);
+    }
+
+    /** The short {@code __type} of an error body, for the audit event. */
+    private static String errorType(byte[] body) {
+        String s = new String(body, 0, Math.min(body.length, 200), java.nio.charset.StandardCharsets.UTF_8);
+        int t = s.indexOf("\"__type\"");
+        if (t < 0) return "unknown";
+        int hash = s.indexOf('#', t);
+        int end = s.indexOf('"', hash + 1);
+        return hash < 0 || end < 0 ? "unknown" : s.substring(hash + 1, end);
+    }
+}

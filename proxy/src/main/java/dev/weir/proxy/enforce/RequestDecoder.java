@@ -1,0 +1,81 @@
+package dev.weir.proxy.enforce;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weir.protocol.error.DynamoError;
+import dev.weir.protocol.error.DynamoException;
+import dev.weir.protocol.model.Operation;
+import dev.weir.protocol.wire.Target;
+
+import java.io.IOException;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a request's operation and body, and fails closed on anything the proxy does not
+ * understand: an operation it does not enforce yet, or a request member it does not know
+ * for that operation, is refused rather than forwarded blindly.
+ */
+public final class RequestDecoder {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The members the proxy understands, per operation it enforces. */
+    private static final Map<Operation, Set<String>> MEMBERS = new EnumMap<>(Operation.class);
+
+    static {
+        MEMBERS.put(Operation.GetItem, Set.of("TableName", "Key", "ConsistentRead", "ReturnConsumedCapacity"));
+        MEMBERS.put(Operation.PutItem, Set.of("TableName", "Item", "ReturnValues", "ReturnConsumedCapacity",
+                "ReturnItemCollectionMetrics"));
+        MEMBERS.put(Operation.CreateTable, Set.of("TableName", "AttributeDefinitions", "KeySchema", "BillingMode",
+                "ProvisionedThroughput"));
+        MEMBERS.put(Operation.DescribeTable, Set.of("TableName"));
+        MEMBERS.put(Operation.ListTables, Set.of("ExclusiveStartTableName", "Limit"));
+    }
+
+    /** Reads the target and the JSON body; errors are DynamoDB's own for these cases. */
+    public DecodedRequest decode(String target, byte[] body) {
+        Operation op = Target.parse(target);
+        JsonNode tree;
+        try {
+            tree = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new DynamoException(DynamoError.serialization("Start of structure or map found where not expected."));
+        } catch (IOException e) {
+            throw new DynamoException(DynamoError.serialization("Could not read the request body."));
+        }
+        if (!(tree instanceof ObjectNode obj)) {
+            throw new DynamoException(DynamoError.serialization("Start of structure or map found where not expected."));
+        }
+        JsonNode table = obj.get("TableName");
+        return new DecodedRequest(op, table != null && table.isTextual() ? table.textValue() : null, obj);
+    }
+
+    /**
+     * Refuses what the proxy cannot enforce: an operation it does not handle yet, or a member
+     * it does not know for the operation.
+     */
+    public void requireSupported(DecodedRequest req) {
+        Set<String> known = MEMBERS.get(req.operation());
+        if (known == null) {
+            throw DynamoException.validation("weir does not enforce " + req.operation()
+                    + " yet, so the request was refused rather than forwarded unchecked");
+        }
+        for (Iterator<String> it = req.body().fieldNames(); it.hasNext(); ) {
+            String member = it.next();
+            if (!known.contains(member)) {
+                throw DynamoException.validation("weir does not support the parameter '" + member + "' of "
+                        + req.operation() + ", so the request was refused rather than forwarded unchecked");
+            }
+        }
+        if (req.operation() == Operation.PutItem) {
+            JsonNode rv = req.body().get("ReturnValues");
+            if (rv != null && !rv.asText().equals("NONE") && !rv.asText().equals("ALL_OLD")) {
+                throw DynamoException.validation("ReturnValues can only be ALL_OLD or NONE");
+            }
+        }
+    }
+}

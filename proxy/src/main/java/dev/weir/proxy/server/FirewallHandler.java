@@ -1,0 +1,108 @@
+package dev.weir.proxy.server;
+
+import dev.weir.protocol.sigv4.HttpRequestView;
+import dev.weir.protocol.wire.Crc32;
+import dev.weir.protocol.wire.Target;
+import dev.weir.proxy.enforce.Firewall;
+import dev.weir.proxy.enforce.ProxyResponse;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Thin: turns a framed HTTP request into a {@link HttpRequestView} for the firewall and
+ * writes its answer back. One request at a time per connection (reading pauses until the
+ * response is written), so answers stay in order and a slow upstream pushes back.
+ */
+final class FirewallHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger log = LoggerFactory.getLogger(FirewallHandler.class);
+    private static final byte[] HEALTHY = "healthy: weir\n".getBytes(StandardCharsets.UTF_8);
+
+    private final Firewall firewall;
+
+    FirewallHandler(Firewall firewall) {
+        this.firewall = firewall;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (req.decoderResult().isFailure()) {
+            // A request that does not frame cleanly is never forwarded: 400 and close.
+            write(ctx, plain(HttpResponseStatus.BAD_REQUEST, "bad request\n".getBytes(StandardCharsets.US_ASCII)), false);
+            return;
+        }
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        String uri = req.uri();
+        int q = uri.indexOf('?');
+        String path = q < 0 ? uri : uri.substring(0, q);
+        if (req.method().equals(HttpMethod.GET) && path.equals("/") && !req.headers().contains(HttpHeaderNames.AUTHORIZATION)) {
+            write(ctx, plain(HttpResponseStatus.OK, HEALTHY), keepAlive);
+            return;
+        }
+        List<Map.Entry<String, String>> headers = new ArrayList<>(req.headers().size());
+        for (Map.Entry<String, String> h : req.headers()) headers.add(h);
+        HttpRequestView view = new HttpRequestView(req.method().name(), path, q < 0 ? "" : uri.substring(q + 1),
+                headers, ByteBufUtil.getBytes(req.content()));
+        ctx.channel().config().setAutoRead(false);
+        firewall.handle(view, (InetSocketAddress) ctx.channel().remoteAddress()).whenComplete((resp, err) -> {
+            if (err != null) {
+                log.error("request failed inside the proxy", err);
+                write(ctx, plain(HttpResponseStatus.INTERNAL_SERVER_ERROR, new byte[0]), false);
+            } else {
+                write(ctx, dynamo(resp), keepAlive);
+            }
+        });
+    }
+
+    private static FullHttpResponse dynamo(ProxyResponse r) {
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()),
+                Unpooled.wrappedBuffer(r.body()));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, Target.CONTENT_TYPE);
+        if (r.crc32() != null) res.headers().set(Crc32.HEADER, r.crc32());
+        res.headers().set("x-amzn-RequestId", UUID.randomUUID().toString());
+        return res;
+    }
+
+    private static FullHttpResponse plain(HttpResponseStatus status, byte[] body) {
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN);
+        return res;
+    }
+
+    private static void write(ChannelHandlerContext ctx, FullHttpResponse res, boolean keepAlive) {
+        res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, res.content().readableBytes());
+        if (!keepAlive) res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        var f = ctx.writeAndFlush(res);
+        if (keepAlive) {
+            f.addListener(done -> ctx.channel().config().setAutoRead(true));
+        } else {
+            f.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("connection error: {}", cause.toString());
+        ctx.close();
+    }
+}

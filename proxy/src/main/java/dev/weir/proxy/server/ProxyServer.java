@@ -1,0 +1,55 @@
+package dev.weir.proxy.server;
+
+import dev.weir.proxy.enforce.Firewall;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+
+import java.net.InetSocketAddress;
+
+/** The firewall's listener: HTTP/1.1 with strict size limits, then the firewall handler. */
+public final class ProxyServer implements AutoCloseable {
+    /** Limits on what a client may send before the request is refused. */
+    public record Limits(int maxInitialLine, int maxHeaderBytes, int maxBodyBytes) {
+        public static final Limits DEFAULT = new Limits(8 * 1024, 16 * 1024, 16 * 1024 * 1024);
+    }
+
+    private final Channel channel;
+
+    private ProxyServer(Channel channel) {
+        this.channel = channel;
+    }
+
+    /** Binds the listener on the given event loops; port 0 picks a free port. */
+    public static ProxyServer start(String host, int port, EventLoopGroup boss, EventLoopGroup workers,
+                                    Firewall firewall, Limits limits) throws InterruptedException {
+        ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(
+                                new HttpServerCodec(limits.maxInitialLine(), limits.maxHeaderBytes(), 64 * 1024),
+                                new HttpObjectAggregator(limits.maxBodyBytes()),
+                                new FirewallHandler(firewall));
+                    }
+                });
+        return new ProxyServer(b.bind(host, port).sync().channel());
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+    }
+}
