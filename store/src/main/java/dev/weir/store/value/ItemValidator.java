@@ -2,6 +2,7 @@ package dev.weir.store.value;
 
 import dev.weir.protocol.error.DynamoException;
 import dev.weir.protocol.model.AttributeValue;
+import dev.weir.protocol.value.DynamoNumber;
 
 import java.util.ArrayList;
 import java.util.HashSet;

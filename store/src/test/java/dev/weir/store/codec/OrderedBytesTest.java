@@ -1,7 +1,7 @@
 package dev.weir.store.codec;
 
 import dev.weir.protocol.model.AttributeValue;
-import dev.weir.store.value.DynamoNumber;
+import dev.weir.protocol.value.DynamoNumber;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;

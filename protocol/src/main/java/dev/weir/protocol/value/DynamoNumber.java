@@ -1,4 +1,4 @@
-package dev.weir.store.value;
+package dev.weir.protocol.value;
 
 import dev.weir.protocol.error.DynamoException;
 
