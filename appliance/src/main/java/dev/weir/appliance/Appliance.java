@@ -105,7 +105,8 @@ public final class Appliance implements AutoCloseable {
         Identifier identifier = new Identifier(directory(principals), Clock.systemUTC());
         Firewall firewall = new Firewall(identifier, new PolicyHolder(policy), upstream, audit);
         ProxyServer server = ProxyServer.start(config.proxy().host(), config.proxy().port(), boss, workers, firewall,
-                new ProxyServer.Limits(8 * 1024, config.proxy().maxHeaderBytes(), config.proxy().maxBodyBytes()));
+                new ProxyServer.Limits(8 * 1024, config.proxy().maxHeaderBytes(), config.proxy().maxBodyBytes(),
+                        config.proxy().requestTimeoutMs(), config.proxy().idleTimeoutMs(), config.proxy().maxConnections()));
         toClose.add(server);
         proxyAddress = server.address();
         log.info("firewall listening on {}:{}, forwarding to {}", proxyAddress.getHostString(), proxyAddress.getPort(), endpoint);

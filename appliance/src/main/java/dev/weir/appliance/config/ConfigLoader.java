@@ -17,7 +17,10 @@ public final class ConfigLoader {
     record StoreYaml(Boolean enabled, String host, Integer port) {}
 
     record ProxyYaml(String host, Integer port, @JsonProperty("max_body_bytes") Integer maxBodyBytes,
-                     @JsonProperty("max_header_bytes") Integer maxHeaderBytes) {}
+                     @JsonProperty("max_header_bytes") Integer maxHeaderBytes,
+                     @JsonProperty("max_connections") Integer maxConnections,
+                     @JsonProperty("request_timeout_ms") Integer requestTimeoutMs,
+                     @JsonProperty("idle_timeout_ms") Integer idleTimeoutMs) {}
 
     record UpstreamYaml(String endpoint, String region,
                         @JsonProperty("access_key_id") String accessKeyId,
@@ -49,12 +52,13 @@ public final class ConfigLoader {
         ConfigYaml y = YamlFiles.read(file, ConfigYaml.class);
         Path dir = file.toAbsolutePath().getParent();
         StoreYaml s = y.store() == null ? new StoreYaml(null, null, null) : y.store();
-        ProxyYaml p = y.proxy() == null ? new ProxyYaml(null, null, null, null) : y.proxy();
+        ProxyYaml p = y.proxy() == null ? new ProxyYaml(null, null, null, null, null, null, null) : y.proxy();
         UpstreamYaml u = y.upstream() == null ? new UpstreamYaml(null, null, null, null, null, null, null) : y.upstream();
         AuditYaml a = y.audit() == null ? new AuditYaml(null, null) : y.audit();
         WeirConfig.Store store = new WeirConfig.Store(or(s.enabled(), true), or(s.host(), "127.0.0.1"), or(s.port(), 8001));
         WeirConfig.Proxy proxy = new WeirConfig.Proxy(or(p.host(), "127.0.0.1"), or(p.port(), 8000),
-                or(p.maxBodyBytes(), 16 * 1024 * 1024), or(p.maxHeaderBytes(), 16 * 1024));
+                or(p.maxBodyBytes(), 16 * 1024 * 1024), or(p.maxHeaderBytes(), 16 * 1024),
+                or(p.maxConnections(), 10_000), or(p.requestTimeoutMs(), 30_000), or(p.idleTimeoutMs(), 60_000));
         String endpoint = u.endpoint();
         if (endpoint != null) {
             try {
@@ -67,6 +71,9 @@ public final class ConfigLoader {
         if (u.accessKeyId() == null || u.secretAccessKey() == null) {
             throw new ConfigException(file + ": error: upstream.access_key_id and upstream.secret_access_key are required "
                     + "(the credentials weir signs upstream requests with)");
+        }
+        if (proxy.idleTimeoutMs() > 0 && proxy.idleTimeoutMs() <= or(u.timeoutMs(), 10_000)) {
+            throw new ConfigException(file + ": error: proxy.idle_timeout_ms must be longer than upstream.timeout_ms");
         }
         WeirConfig.Upstream upstream = new WeirConfig.Upstream(endpoint, or(u.region(), "us-east-1"), u.accessKeyId(),
                 u.secretAccessKey(), or(u.timeoutMs(), 10_000), or(u.connectTimeoutMs(), 2_000), or(u.maxConnections(), 64));

@@ -12,8 +12,9 @@ public record WeirConfig(Store store, Proxy proxy, Upstream upstream, Path polic
     /** The bundled store, run in the same process when enabled. */
     public record Store(boolean enabled, String host, int port) {}
 
-    /** The firewall listener. */
-    public record Proxy(String host, int port, int maxBodyBytes, int maxHeaderBytes) {}
+    /** The firewall listener and its limits on clients. */
+    public record Proxy(String host, int port, int maxBodyBytes, int maxHeaderBytes, int maxConnections,
+                        int requestTimeoutMs, int idleTimeoutMs) {}
 
     /**
      * The store the firewall forwards to (endpoint null: the bundled store of this process),

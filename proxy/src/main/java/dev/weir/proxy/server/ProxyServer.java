@@ -15,9 +15,13 @@ import java.net.InetSocketAddress;
 
 /** The firewall's listener: HTTP/1.1 with strict size limits, then the firewall handler. */
 public final class ProxyServer implements AutoCloseable {
-    /** Limits on what a client may send before the request is refused. */
-    public record Limits(int maxInitialLine, int maxHeaderBytes, int maxBodyBytes) {
-        public static final Limits DEFAULT = new Limits(8 * 1024, 16 * 1024, 16 * 1024 * 1024);
+    /**
+     * Limits on clients: request line, head and body sizes, how long a request may take to
+     * arrive, how long a connection may sit idle, and how many connections may be open.
+     */
+    public record Limits(int maxInitialLine, int maxHeaderBytes, int maxBodyBytes,
+                         long requestTimeoutMillis, long idleTimeoutMillis, int maxConnections) {
+        public static final Limits DEFAULT = new Limits(8 * 1024, 16 * 1024, 16 * 1024 * 1024, 30_000, 60_000, 10_000);
     }
 
     private final Channel channel;
@@ -29,6 +33,7 @@ public final class ProxyServer implements AutoCloseable {
     /** Binds the listener on the given event loops; port 0 picks a free port. */
     public static ProxyServer start(String host, int port, EventLoopGroup boss, EventLoopGroup workers,
                                     Firewall firewall, Limits limits) throws InterruptedException {
+        ConnectionLimiter limiter = new ConnectionLimiter(limits.maxConnections());
         ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -36,6 +41,10 @@ public final class ProxyServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(
+                                limiter,
+                                new HttpFramingGuard(new HttpFramingGuard.Settings(
+                                        limits.maxInitialLine() + limits.maxHeaderBytes(), limits.maxBodyBytes(),
+                                        limits.requestTimeoutMillis(), limits.idleTimeoutMillis())),
                                 new HttpServerCodec(limits.maxInitialLine(), limits.maxHeaderBytes(), 64 * 1024),
                                 new HttpObjectAggregator(limits.maxBodyBytes()),
                                 new FirewallHandler(firewall));

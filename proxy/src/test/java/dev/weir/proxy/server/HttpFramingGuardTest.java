@@ -1,0 +1,151 @@
+package dev.weir.proxy.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The framing guard in the real pipeline: good requests reach the handler, ambiguous ones never do. */
+class HttpFramingGuardTest {
+    private final List<String> received = new ArrayList<>();
+
+    private EmbeddedChannel channel() {
+        return new EmbeddedChannel(
+                new HttpFramingGuard(new HttpFramingGuard.Settings(1024, 100, 30_000, 60_000)),
+                new HttpServerCodec(), new HttpObjectAggregator(1 << 20),
+                new SimpleChannelInboundHandler<FullHttpRequest>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
+                        received.add(msg.uri() + " " + msg.content().toString(StandardCharsets.UTF_8));
+                    }
+                });
+    }
+
+    @Test
+    void wellFramedRequestsPassIncludingPipelinedAndChunkedOnes() {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(bytes("POST /a HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello"
+                + "GET /b HTTP/1.1\r\nHost: h\r\n\r\n"
+                + "POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3;ext=1\r\nabc\r\n2\r\nde\r\n0\r\nX-T: 1\r\n\r\n"));
+        assertEquals(List.of("/a hello", "/b ", "/c abcde"), received);
+        assertTrue(ch.isOpen());
+        assertNull(ch.readOutbound());
+    }
+
+    @Test
+    void aRequestSplitAcrossReadsPasses() {
+        EmbeddedChannel ch = channel();
+        String req = "POST /a HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nwxyz\r\n0\r\n\r\n";
+        for (char c : req.toCharArray()) ch.writeInbound(bytes(String.valueOf(c)));
+        assertEquals(List.of("/a wxyz"), received);
+    }
+
+    @Test
+    void duplicateContentLengthIsRefusedEvenWhenEqual() {
+        assertRefused("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\nx", 400,
+                "more than one Content-Length header");
+    }
+
+    @Test
+    void contentLengthWithTransferEncodingIsRefused() {
+        assertRefused("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400,
+                "both Content-Length and Transfer-Encoding");
+    }
+
+    @Test
+    void otherTransferEncodingsAreRefused() {
+        assertRefused("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 400, "unsupported Transfer-Encoding");
+        assertRefused("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n", 400,
+                "more than one Transfer-Encoding header");
+    }
+
+    @Test
+    void obsFoldBareLfAndBadHeaderLinesAreRefused() {
+        assertRefused("GET / HTTP/1.1\r\nHost: h\r\nX-A: 1\r\n  folded\r\n\r\n", 400, "obs-fold");
+        assertRefused("GET / HTTP/1.1\r\nHost: h\nX-A: 1\r\n\r\n", 400, "bare LF");
+        assertRefused("GET / HTTP/1.1\r\nHost : h\r\n\r\n", 400, "whitespace between header name and colon");
+        assertRefused("GET / HTTP/1.1\r\nnocolon\r\n\r\n", 400, "header line without a name and colon");
+        assertRefused("POST / HTTP/1.1\r\nContent-Length: +5\r\n\r\nhello", 400, "invalid Content-Length");
+    }
+
+    @Test
+    void malformedChunksAreRefused() {
+        assertRefused("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400, "malformed chunk size");
+        assertRefused("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n0\r\n\r\n", 400,
+                "data longer than its size");
+        assertRefused("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\nab\r\n", 400, "bare LF");
+    }
+
+    @Test
+    void anOversizedHeadGets431() {
+        assertRefused("GET / HTTP/1.1\r\nX-Big: " + "a".repeat(2000) + "\r\n\r\n", 431, "request head too large");
+    }
+
+    @Test
+    void anOversizedBodyGets413BeforeItIsRead() {
+        assertRefused("POST / HTTP/1.1\r\nContent-Length: 101\r\n\r\n", 413, "request body too large");
+        assertRefused("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n50\r\n" + "a".repeat(80)
+                + "\r\n20\r\n", 413, "request body too large");
+    }
+
+    @Test
+    void aSlowRequestGets408AndAnIdleConnectionIsClosed() {
+        EmbeddedChannel slow = channel();
+        slow.writeInbound(bytes("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\nabc"));
+        slow.advanceTimeBy(31, TimeUnit.SECONDS);
+        slow.runScheduledPendingTasks();
+        assertTrue(response(slow).startsWith("HTTP/1.1 408 Request Timeout"));
+        assertFalse(slow.isOpen());
+
+        EmbeddedChannel idle = channel();
+        idle.writeInbound(bytes("GET / HTTP/1.1\r\nHost: h\r\n\r\n"));
+        idle.advanceTimeBy(59, TimeUnit.SECONDS);
+        idle.runScheduledPendingTasks();
+        assertTrue(idle.isOpen());
+        idle.advanceTimeBy(2, TimeUnit.SECONDS);
+        idle.runScheduledPendingTasks();
+        assertFalse(idle.isOpen());
+        assertTrue(received.contains("/ "));
+    }
+
+    private void assertRefused(String raw, int status, String reasonPart) {
+        received.clear();
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(bytes(raw));
+        String response = response(ch);
+        assertTrue(response.startsWith("HTTP/1.1 " + status + " "), response);
+        assertTrue(response.contains(reasonPart), response);
+        assertTrue(response.contains("Connection: close"), response);
+        assertFalse(ch.isOpen(), "connection closed");
+        assertEquals(List.of(), received, "nothing reached the firewall");
+    }
+
+    private static String response(EmbeddedChannel ch) {
+        ByteBuf out = ch.readOutbound();
+        if (out == null) return "";
+        try {
+            return out.toString(StandardCharsets.US_ASCII);
+        } finally {
+            out.release();
+        }
+    }
+
+    private static ByteBuf bytes(String s) {
+        return Unpooled.copiedBuffer(s, StandardCharsets.ISO_8859_1);
+    }
+}
