@@ -18,11 +18,10 @@ import dev.weir.proxy.identity.PrincipalDirectory;
 import dev.weir.proxy.policy.PolicyHolder;
 import dev.weir.proxy.policy.PolicySnapshot;
 import dev.weir.proxy.server.ProxyServer;
+import dev.weir.proxy.transport.Transport;
 import dev.weir.proxy.upstream.UpstreamClient;
 import dev.weir.store.BundledStore;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,8 +79,9 @@ public final class Appliance implements AutoCloseable {
         toClose.add(audit);
 
         int cores = Runtime.getRuntime().availableProcessors();
-        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(cores, NioIoHandler.newFactory());
+        Transport transport = config.proxy().transport().orFallback();
+        EventLoopGroup boss = transport.newEventLoopGroup(1);
+        EventLoopGroup workers = transport.newEventLoopGroup(cores);
         toClose.add(() -> {
             boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
             workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
@@ -98,18 +98,19 @@ public final class Appliance implements AutoCloseable {
         }
         UpstreamClient upstream = new UpstreamClient(endpoint,
                 new SigV4Signer(new Credentials(up.accessKeyId(), up.secretAccessKey()), up.region(), "dynamodb"),
-                workers, up.maxConnections(), Duration.ofMillis(up.connectTimeoutMs()), Duration.ofMillis(up.timeoutMs()),
+                transport, workers, up.maxConnections(), Duration.ofMillis(up.connectTimeoutMs()), Duration.ofMillis(up.timeoutMs()),
                 Clock.systemUTC());
         toClose.add(upstream);
 
         Identifier identifier = new Identifier(directory(principals), Clock.systemUTC());
         Firewall firewall = new Firewall(identifier, new PolicyHolder(policy), upstream, audit);
-        ProxyServer server = ProxyServer.start(config.proxy().host(), config.proxy().port(), boss, workers, firewall,
+        ProxyServer server = ProxyServer.start(config.proxy().host(), config.proxy().port(), transport, boss, workers, firewall,
                 new ProxyServer.Limits(8 * 1024, config.proxy().maxHeaderBytes(), config.proxy().maxBodyBytes(),
                         config.proxy().requestTimeoutMs(), config.proxy().idleTimeoutMs(), config.proxy().maxConnections()));
         toClose.add(server);
         proxyAddress = server.address();
-        log.info("firewall listening on {}:{}, forwarding to {}", proxyAddress.getHostString(), proxyAddress.getPort(), endpoint);
+        log.info("firewall listening on {}:{} ({} transport), forwarding to {}", proxyAddress.getHostString(),
+                proxyAddress.getPort(), transport.configName(), endpoint);
     }
 
     /** Loads the policy directory; a policy that does not load leaves weir denying everything. */

@@ -32,7 +32,7 @@ class ProxyRobustnessEndToEndTest {
         Path config = home.resolve("weir.yaml");
         Files.writeString(config, """
                 store: {enabled: false}
-                proxy: {port: %d, max_body_bytes: 65536}
+                proxy: {port: %d, max_body_bytes: 65536, transport: epoll}
                 upstream: {endpoint: 'http://127.0.0.1:%d', access_key_id: U, secret_access_key: upstream-secret,
                            connect_timeout_ms: 1000}
                 policies: %s
@@ -74,6 +74,13 @@ class ProxyRobustnessEndToEndTest {
     void anOversizedBodyGets413() throws Exception {
         String reply = raw("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 70000\r\n\r\n" + "x".repeat(70_000));
         assertTrue(reply.startsWith("HTTP/1.1 413"), reply);
+    }
+
+    @Test
+    void theConfiguredNativeTransportIsUsedOrItsAbsenceIsLogged() {
+        String log = String.join("\n", weir.output());
+        assertTrue(log.contains("(epoll transport)")
+                || (log.contains("transport epoll is not available") && log.contains("(nio transport)")), log);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.weir.appliance.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.weir.proxy.transport.Transport;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ public final class ConfigLoader {
 
     record StoreYaml(Boolean enabled, String host, Integer port) {}
 
-    record ProxyYaml(String host, Integer port, @JsonProperty("max_body_bytes") Integer maxBodyBytes,
+    record ProxyYaml(String host, Integer port, String transport, @JsonProperty("max_body_bytes") Integer maxBodyBytes,
                      @JsonProperty("max_header_bytes") Integer maxHeaderBytes,
                      @JsonProperty("max_connections") Integer maxConnections,
                      @JsonProperty("request_timeout_ms") Integer requestTimeoutMs,
@@ -52,11 +53,16 @@ public final class ConfigLoader {
         ConfigYaml y = YamlFiles.read(file, ConfigYaml.class);
         Path dir = file.toAbsolutePath().getParent();
         StoreYaml s = y.store() == null ? new StoreYaml(null, null, null) : y.store();
-        ProxyYaml p = y.proxy() == null ? new ProxyYaml(null, null, null, null, null, null, null) : y.proxy();
+        ProxyYaml p = y.proxy() == null ? new ProxyYaml(null, null, null, null, null, null, null, null) : y.proxy();
         UpstreamYaml u = y.upstream() == null ? new UpstreamYaml(null, null, null, null, null, null, null) : y.upstream();
         AuditYaml a = y.audit() == null ? new AuditYaml(null, null) : y.audit();
         WeirConfig.Store store = new WeirConfig.Store(or(s.enabled(), true), or(s.host(), "127.0.0.1"), or(s.port(), 8001));
-        WeirConfig.Proxy proxy = new WeirConfig.Proxy(or(p.host(), "127.0.0.1"), or(p.port(), 8000),
+        Transport transport = Transport.named(or(p.transport(), "nio"));
+        if (transport == null) {
+            throw new ConfigException(file + ": error: proxy.transport must be nio, epoll or io_uring, got '"
+                    + p.transport() + "'");
+        }
+        WeirConfig.Proxy proxy = new WeirConfig.Proxy(or(p.host(), "127.0.0.1"), or(p.port(), 8000), transport,
                 or(p.maxBodyBytes(), 16 * 1024 * 1024), or(p.maxHeaderBytes(), 16 * 1024),
                 or(p.maxConnections(), 10_000), or(p.requestTimeoutMs(), 30_000), or(p.idleTimeoutMs(), 60_000));
         String endpoint = u.endpoint();

@@ -1,5 +1,7 @@
 package dev.weir.appliance.config;
 
+import dev.weir.proxy.transport.Transport;
+
 import java.nio.file.Path;
 
 /**
@@ -13,8 +15,8 @@ public record WeirConfig(Store store, Proxy proxy, Upstream upstream, Path polic
     public record Store(boolean enabled, String host, int port) {}
 
     /** The firewall listener and its limits on clients. */
-    public record Proxy(String host, int port, int maxBodyBytes, int maxHeaderBytes, int maxConnections,
-                        int requestTimeoutMs, int idleTimeoutMs) {}
+    public record Proxy(String host, int port, Transport transport, int maxBodyBytes, int maxHeaderBytes,
+                        int maxConnections, int requestTimeoutMs, int idleTimeoutMs) {}
 
     /**
      * The store the firewall forwards to (endpoint null: the bundled store of this process),

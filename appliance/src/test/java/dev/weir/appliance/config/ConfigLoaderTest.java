@@ -65,6 +65,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anUnknownTransportIsRefused(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("weir.yaml");
+        Files.writeString(f, "proxy: {transport: dpdk}\nupstream: {access_key_id: a, secret_access_key: b}\n");
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(f)).getMessage()
+                .contains("proxy.transport must be nio, epoll or io_uring, got 'dpdk'"));
+    }
+
+    @Test
     void aKeyGivenToTwoPrincipalsIsRefused(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("principals.yaml");
         Files.writeString(f, """

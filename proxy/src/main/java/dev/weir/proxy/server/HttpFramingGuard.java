@@ -2,10 +2,10 @@ package dev.weir.proxy.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.nio.charset.StandardCharsets;
@@ -27,6 +27,8 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
     record Settings(int maxHeadBytes, long maxBodyBytes, long requestTimeoutMillis, long idleTimeoutMillis) {}
 
     private enum State { IDLE, HEAD, FIXED_BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_DATA_END, TRAILERS }
+
+    private static final long LINGER_MILLIS = 2_000;
 
     private final Settings settings;
     private State state = State.IDLE;
@@ -283,7 +285,23 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
                 + body.length + "\r\nConnection: close\r\n\r\n";
         ByteBuf out = Unpooled.buffer(response.length() + body.length);
         out.writeBytes(response.getBytes(StandardCharsets.US_ASCII)).writeBytes(body);
-        ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+        ctx.channel().config().setAutoRead(true);
+        ctx.writeAndFlush(out).addListener(f -> lingeringClose(ctx));
+    }
+
+    /**
+     * Half-closes our side and discards what the client still sends for a moment before
+     * closing: closing a socket with unread input makes the kernel send a reset, which would
+     * destroy the error response before the client reads it.
+     */
+    private static void lingeringClose(ChannelHandlerContext ctx) {
+        if (ctx.channel() instanceof DuplexChannel duplex && duplex.isActive()) {
+            duplex.shutdownOutput().addListener(f -> ctx.executor().schedule(() -> {
+                ctx.close();
+            }, LINGER_MILLIS, TimeUnit.MILLISECONDS));
+        } else {
+            ctx.close();
+        }
     }
 
     @Override

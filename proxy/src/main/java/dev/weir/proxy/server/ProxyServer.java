@@ -1,13 +1,13 @@
 package dev.weir.proxy.server;
 
 import dev.weir.proxy.enforce.Firewall;
+import dev.weir.proxy.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 
@@ -31,10 +31,10 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     /** Binds the listener on the given event loops; port 0 picks a free port. */
-    public static ProxyServer start(String host, int port, EventLoopGroup boss, EventLoopGroup workers,
-                                    Firewall firewall, Limits limits) throws InterruptedException {
+    public static ProxyServer start(String host, int port, Transport transport, EventLoopGroup boss,
+                                    EventLoopGroup workers, Firewall firewall, Limits limits) throws InterruptedException {
         ConnectionLimiter limiter = new ConnectionLimiter(limits.maxConnections());
-        ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+        ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(transport.serverChannelClass())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {

@@ -3,6 +3,7 @@ package dev.weir.proxy.upstream;
 import dev.weir.protocol.sigv4.SigV4Signer;
 import dev.weir.protocol.wire.Crc32;
 import dev.weir.protocol.wire.Target;
+import dev.weir.proxy.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -13,7 +14,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.pool.AbstractChannelPoolHandler;
 import io.netty.channel.pool.FixedChannelPool;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -53,7 +53,7 @@ public final class UpstreamClient implements AutoCloseable {
     private final Duration timeout;
     private final Clock clock;
 
-    public UpstreamClient(URI endpoint, SigV4Signer signer, EventLoopGroup group, int maxConnections,
+    public UpstreamClient(URI endpoint, SigV4Signer signer, Transport transport, EventLoopGroup group, int maxConnections,
                           Duration connectTimeout, Duration timeout, Clock clock) {
         if (!"http".equals(endpoint.getScheme())) {
             throw new IllegalArgumentException("upstream must be an http:// URL for now, got " + endpoint);
@@ -64,7 +64,7 @@ public final class UpstreamClient implements AutoCloseable {
         this.signer = signer;
         this.timeout = timeout;
         this.clock = clock;
-        Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        Bootstrap bootstrap = new Bootstrap().group(group).channel(transport.socketChannelClass())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .remoteAddress(endpoint.getHost(), port);
