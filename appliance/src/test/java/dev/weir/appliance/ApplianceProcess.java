@@ -53,6 +53,21 @@ final class ApplianceProcess implements AutoCloseable {
         return start(home, config, proxyPort, storePort);
     }
 
+    /** Starts weir with the bundled store off, in front of another DynamoDB-compatible endpoint. */
+    static ApplianceProcess startInFrontOf(Path home, String upstream) throws Exception {
+        int proxyPort = freePort();
+        Files.createDirectories(home);
+        Path config = home.resolve("weir-test.yaml");
+        Files.writeString(config, """
+                store: {enabled: false}
+                proxy: {host: 127.0.0.1, port: %d}
+                upstream: {endpoint: '%s', region: us-east-1, access_key_id: WEIRUPSTREAM00000001, secret_access_key: weir-upstream-sample-secret}
+                policies: %s
+                principals: %s
+                """.formatted(proxyPort, upstream, CONF.resolve("policies"), CONF.resolve("principals.yaml")));
+        return start(home, config, proxyPort, -1);
+    }
+
     static ApplianceProcess start(Path home, Path config, int proxyPort, int storePort) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -7,8 +7,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
@@ -29,20 +29,21 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The walking skeleton end to end: a real weir process (bundled store, firewall, sample
- * policies and principals, audit) driven by the AWS SDK for Java v2 as different principals.
+ * The walking skeleton end to end: a real weir process (firewall, sample policies and
+ * principals, audit) in front of a real store, driven by the AWS SDK for Java v2 as
+ * different principals. Subclasses choose the store: the bundled one, or dynalite.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class WalkingSkeletonEndToEndTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class WalkingSkeletonEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SSN = "123-45-6789";
     private static final String EMAIL = "ada@example.com";
 
-    @TempDir
-    static Path home;
-    private static ApplianceProcess weir;
+    private Path home;
+    private ApplianceProcess weir;
     /** Calls made through the proxy, in order: (principal, expected decision). */
-    static final List<String[]> calls = new ArrayList<>();
+    private final List<String[]> calls = new ArrayList<>();
 
     static final Map<String, AttributeValue> ADA = Map.of(
             "id", s("p-001"), "name", s("Ada Lovelace"), "email", s(EMAIL), "ssn", s(SSN),
@@ -50,14 +51,21 @@ class WalkingSkeletonEndToEndTest {
             "address", AttributeValue.fromM(Map.of("street", s("12 Analytical Row"), "city", s("London"),
                     "zip", s("N1 9GU"))));
 
+    /** Starts weir in front of this suite's store, under {@code home}. */
+    abstract ApplianceProcess startWeir(Path home) throws Exception;
+
     @BeforeAll
-    static void start() throws Exception {
-        weir = ApplianceProcess.start(home);
+    void start() throws Exception {
+        home = Files.createTempDirectory("weir-e2e-");
+        weir = startWeir(home);
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    void stop() throws Exception {
         if (weir != null) weir.close();
+        try (var files = Files.walk(home)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
     }
 
     @Test
@@ -175,7 +183,7 @@ class WalkingSkeletonEndToEndTest {
         assertFalse(everything.contains(SSN), "the SSN must appear in no log line or audit event");
         assertFalse(everything.contains("weir-analyst-secret"), "no secret in logs or audit");
 
-        weir = ApplianceProcess.start(home);
+        weir = startWeir(home);
         try (DynamoDbClient admin = client("AKIAWEIRADMIN0000001", "weir-admin-secret")) {
             assertEquals(ADA, get(admin));
         }
@@ -185,7 +193,7 @@ class WalkingSkeletonEndToEndTest {
         return c.getItem(b -> b.tableName("people").key(Map.of("id", s("p-001")))).item();
     }
 
-    private static DynamoDbClient client(String accessKeyId, String secret) {
+    private DynamoDbClient client(String accessKeyId, String secret) {
         return DynamoClients.as(weir.endpoint(), accessKeyId, secret);
     }
 
