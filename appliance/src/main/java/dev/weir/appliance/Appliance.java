@@ -3,6 +3,7 @@ package dev.weir.appliance;
 import dev.weir.appliance.config.ConfigException;
 import dev.weir.appliance.config.ConfigLoader;
 import dev.weir.appliance.config.WeirConfig;
+import dev.weir.appliance.reload.FileReloader;
 import dev.weir.audit.format.EcsJsonLines;
 import dev.weir.audit.pipeline.AuditPipeline;
 import dev.weir.audit.sink.FileSink;
@@ -42,6 +43,9 @@ import java.util.List;
  */
 public final class Appliance implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Appliance.class);
+
+    /** How often the principals file is checked for changes. */
+    static final long RELOAD_INTERVAL_MILLIS = 1_000;
 
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private InetSocketAddress proxyAddress;
@@ -103,6 +107,11 @@ public final class Appliance implements AutoCloseable {
         toClose.add(upstream);
 
         Identifier identifier = new Identifier(directory(principals), Clock.systemUTC());
+        toClose.add(new FileReloader(config.principals(), file -> {
+            PrincipalDirectory next = directory(ConfigLoader.loadPrincipals(file));
+            identifier.publish(next);
+            log.info("principals reloaded from {}: {} principals", file, next.size());
+        }, RELOAD_INTERVAL_MILLIS));
         Firewall firewall = new Firewall(identifier, new PolicyHolder(policy), upstream, audit);
         ProxyServer server = ProxyServer.start(config.proxy().host(), config.proxy().port(), transport, boss, workers, firewall,
                 new ProxyServer.Limits(8 * 1024, config.proxy().maxHeaderBytes(), config.proxy().maxBodyBytes(),

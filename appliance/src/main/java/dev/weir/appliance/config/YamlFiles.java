@@ -25,6 +25,14 @@ final class YamlFiles {
 
     private YamlFiles() {}
 
+    private static final Pattern SECRET_VALUE =
+            Pattern.compile("((?i:[a-z_]*secret[a-z_]*)[\"']?\\s*:\\s*)([^,}\\s][^,}]*)");
+
+    /** A source line as it may be shown in an error: the values of secret keys are blanked. */
+    static String withoutSecrets(String line) {
+        return SECRET_VALUE.matcher(line).replaceAll("$1********");
+    }
+
     /** Line and column (1-based) of the last key on a path, searching each key after the previous one. */
     private static int[] locate(List<String> lines, List<JsonMappingException.Reference> path) {
         int line = 0, col = 0;
@@ -92,7 +100,7 @@ final class YamlFiles {
         StringBuilder sb = new StringBuilder().append(file).append(':').append(line).append(':').append(col)
                 .append(": error: ").append(what);
         if (line >= 1 && line <= lines.size()) {
-            sb.append('\n').append(lines.get(line - 1)).append('\n').append(" ".repeat(Math.max(0, col - 1))).append('^');
+            sb.append('\n').append(withoutSecrets(lines.get(line - 1))).append('\n').append(" ".repeat(Math.max(0, col - 1))).append('^');
         }
         return sb.toString();
     }

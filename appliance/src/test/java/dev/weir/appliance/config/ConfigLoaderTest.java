@@ -65,6 +65,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anErrorNeverShowsASecretFromTheOffendingLine(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("principals.yaml");
+        Files.writeString(f, "principals:\n  - {name: a, access_key_id: K1, secret_access_key: hunter2, rolez: [x]}\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.loadPrincipals(f));
+        assertTrue(e.getMessage().contains("unknown key 'rolez'"), e.getMessage());
+        assertTrue(e.getMessage().contains("secret_access_key: ********"), e.getMessage());
+        assertTrue(!e.getMessage().contains("hunter2"), e.getMessage());
+        assertEquals("    secret_access_key: ********", YamlFiles.withoutSecrets("    secret_access_key: s3cr3t value"));
+    }
+
+    @Test
     void anUnknownTransportIsRefused(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("weir.yaml");
         Files.writeString(f, "proxy: {transport: dpdk}\nupstream: {access_key_id: a, secret_access_key: b}\n");
