@@ -4,6 +4,7 @@ import dev.weir.appliance.config.ConfigException;
 import dev.weir.appliance.config.ConfigLoader;
 import dev.weir.appliance.config.WeirConfig;
 import dev.weir.appliance.reload.FileReloader;
+import dev.weir.appliance.tls.DevCertificates;
 import dev.weir.audit.format.EcsJsonLines;
 import dev.weir.audit.pipeline.AuditPipeline;
 import dev.weir.audit.sink.FileSink;
@@ -19,10 +20,13 @@ import dev.weir.proxy.identity.PrincipalDirectory;
 import dev.weir.proxy.policy.PolicyHolder;
 import dev.weir.proxy.policy.PolicySnapshot;
 import dev.weir.proxy.server.ProxyServer;
+import dev.weir.proxy.server.TlsOptions;
 import dev.weir.proxy.transport.Transport;
 import dev.weir.proxy.upstream.UpstreamClient;
 import dev.weir.store.BundledStore;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,15 +53,26 @@ public final class Appliance implements AutoCloseable {
 
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private InetSocketAddress proxyAddress;
+    private String scheme = "http";
+    private Path devCa;
     private InetSocketAddress storeAddress;
     private Path auditFile;
 
     private Appliance() {}
 
     public static Appliance start(Path configFile, Path home) throws ConfigException, IOException, InterruptedException {
+        return start(configFile, home, false);
+    }
+
+    /**
+     * Starts everything; with {@code devTls} the listener speaks TLS with certificates from a
+     * development CA under {@code home/tls} (made on first use), client certificates optional.
+     */
+    public static Appliance start(Path configFile, Path home, boolean devTls)
+            throws ConfigException, IOException, InterruptedException {
         Appliance a = new Appliance();
         try {
-            a.startAll(configFile, home);
+            a.startAll(configFile, home, devTls);
         } catch (ConfigException | IOException | InterruptedException | RuntimeException e) {
             a.close();
             throw e;
@@ -65,9 +80,21 @@ public final class Appliance implements AutoCloseable {
         return a;
     }
 
-    private void startAll(Path configFile, Path home) throws ConfigException, IOException, InterruptedException {
+    private void startAll(Path configFile, Path home, boolean devTls)
+            throws ConfigException, IOException, InterruptedException {
         WeirConfig config = ConfigLoader.load(configFile);
         List<ConfigLoader.PrincipalEntry> principals = ConfigLoader.loadPrincipals(config.principals());
+        if (devTls) {
+            DevCertificates.Issued dev;
+            try {
+                dev = DevCertificates.ensure(home.resolve("tls"), principals.stream().map(ConfigLoader.PrincipalEntry::name).toList());
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IOException("cannot make development certificates: " + e.getMessage(), e);
+            }
+            config = config.withProxy(config.proxy().withTls(new WeirConfig.Tls(dev.serverCertificate(), dev.serverKey(),
+                    dev.caCertificate(), "optional")));
+            devCa = dev.caCertificate();
+        }
         PolicySnapshot policy = loadPolicy(config.policies());
 
         if (config.store().enabled()) {
@@ -113,13 +140,27 @@ public final class Appliance implements AutoCloseable {
             log.info("principals reloaded from {}: {} principals", file, next.size());
         }, RELOAD_INTERVAL_MILLIS));
         Firewall firewall = new Firewall(identifier, new PolicyHolder(policy), upstream, audit);
+        SslContext tls = tlsContext(config.proxy().tls());
         ProxyServer server = ProxyServer.start(config.proxy().host(), config.proxy().port(), transport, boss, workers, firewall,
                 new ProxyServer.Limits(8 * 1024, config.proxy().maxHeaderBytes(), config.proxy().maxBodyBytes(),
-                        config.proxy().requestTimeoutMs(), config.proxy().idleTimeoutMs(), config.proxy().maxConnections()));
+                        config.proxy().requestTimeoutMs(), config.proxy().idleTimeoutMs(), config.proxy().maxConnections()),
+                tls);
+        scheme = tls == null ? "http" : "https";
         toClose.add(server);
         proxyAddress = server.address();
-        log.info("firewall listening on {}:{} ({} transport), forwarding to {}", proxyAddress.getHostString(),
-                proxyAddress.getPort(), transport.configName(), endpoint);
+        log.info("firewall listening on {}://{}:{} ({} transport{}), forwarding to {}", scheme, proxyAddress.getHostString(),
+                proxyAddress.getPort(), transport.configName(), tls == null ? "" : ", TLS by " + TlsOptions.providerName(),
+                endpoint);
+    }
+
+    private static SslContext tlsContext(WeirConfig.Tls t) throws IOException {
+        if (t == null) return null;
+        ClientAuth auth = switch (t.clientAuth()) {
+            case "optional" -> ClientAuth.OPTIONAL;
+            case "require" -> ClientAuth.REQUIRE;
+            default -> ClientAuth.NONE;
+        };
+        return new TlsOptions(t.certificate(), t.key(), t.clientCa(), auth).newServerContext();
     }
 
     /** Loads the policy directory; a policy that does not load leaves weir denying everything. */
@@ -147,7 +188,8 @@ public final class Appliance implements AutoCloseable {
     private static PrincipalDirectory directory(List<ConfigLoader.PrincipalEntry> entries) {
         List<Principal> principals = new ArrayList<>();
         for (ConfigLoader.PrincipalEntry e : entries) {
-            principals.add(new Principal(e.name(), e.accessKeyId(), e.secretAccessKey(), e.roles(), e.attributes()));
+            principals.add(new Principal(e.name(), e.accessKeyId(), e.secretAccessKey(), e.tlsIdentity(), e.roles(),
+                    e.attributes()));
         }
         return new PrincipalDirectory(principals);
     }
@@ -158,6 +200,16 @@ public final class Appliance implements AutoCloseable {
 
     public InetSocketAddress proxyAddress() {
         return proxyAddress;
+    }
+
+    /** The URL clients call: http or https, host and port. */
+    public String proxyUrl() {
+        return scheme + "://" + proxyAddress.getHostString() + ":" + proxyAddress.getPort();
+    }
+
+    /** The development CA certificate clients must trust, when started with development TLS. */
+    public Path devCaCertificate() {
+        return devCa;
     }
 
     public InetSocketAddress storeAddress() {

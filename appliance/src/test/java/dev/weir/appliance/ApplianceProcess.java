@@ -37,7 +37,7 @@ final class ApplianceProcess implements AutoCloseable {
     }
 
     /** Starts weir with a config of free ports under {@code home}, and waits for its ready line. */
-    static ApplianceProcess start(Path home) throws Exception {
+    static ApplianceProcess start(Path home, String... extraArgs) throws Exception {
         int proxyPort = freePort(), storePort;
         do storePort = freePort(); while (storePort == proxyPort);
         Files.createDirectories(home);
@@ -50,7 +50,7 @@ final class ApplianceProcess implements AutoCloseable {
                 principals: %s
                 audit: {file: audit/audit.jsonl}
                 """.formatted(storePort, proxyPort, CONF.resolve("policies"), CONF.resolve("principals.yaml")));
-        return start(home, config, proxyPort, storePort);
+        return start(home, config, proxyPort, storePort, extraArgs);
     }
 
     /** Starts weir with the bundled store off, in front of another DynamoDB-compatible endpoint. */
@@ -68,12 +68,13 @@ final class ApplianceProcess implements AutoCloseable {
         return start(home, config, proxyPort, -1);
     }
 
-    static ApplianceProcess start(Path home, Path config, int proxyPort, int storePort) throws Exception {
+    static ApplianceProcess start(Path home, Path config, int proxyPort, int storePort, String... extraArgs) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
                 "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "up", "--home", home.toString(), "--config", config.toString()));
+        cmd.addAll(List.of(extraArgs));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         ApplianceProcess a = new ApplianceProcess(home, proxyPort, storePort, p);
         try {

@@ -22,6 +22,10 @@ public final class UpCommand implements Callable<Integer> {
             description = "Configuration file (default: conf/weir.yaml beside the weir script).")
     Path config;
 
+    @Option(names = "--tls", description = "Serve TLS with certificates from a development CA made under the home "
+            + "folder on first use (tls/ca.pem to trust, tls/clients/<principal>.pem client certificates).")
+    boolean tls;
+
     @Override
     public Integer call() throws Exception {
         if (!Files.isRegularFile(config)) {
@@ -32,7 +36,7 @@ public final class UpCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Appliance appliance;
         try {
-            appliance = Appliance.start(config, home.toAbsolutePath());
+            appliance = Appliance.start(config, home.toAbsolutePath(), tls);
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             return 2;
@@ -44,15 +48,15 @@ public final class UpCommand implements Callable<Integer> {
             System.out.println("weir: stopped");
             stopped.countDown();
         }));
-        var proxy = appliance.proxyAddress();
-        String url = "http://" + proxy.getHostString() + ":" + proxy.getPort();
+        String url = appliance.proxyUrl();
         System.out.println("weir ready: " + url);
         System.out.printf("  started in %d ms; store: %s; audit: %s%n", (System.nanoTime() - t0) / 1_000_000,
                 appliance.storeAddress() == null ? "external" : "http://" + appliance.storeAddress().getHostString()
                         + ":" + appliance.storeAddress().getPort(), appliance.auditFile());
         System.out.println("  call it with the aws CLI and a key pair from conf/principals.yaml, for example:");
         System.out.println("    AWS_ACCESS_KEY_ID=AKIAWEIRADMIN0000001 AWS_SECRET_ACCESS_KEY=weir-admin-secret \\");
-        System.out.println("    aws dynamodb list-tables --region us-east-1 --endpoint-url " + url);
+        System.out.println("    aws dynamodb list-tables --region us-east-1 --endpoint-url " + url
+                + (appliance.devCaCertificate() == null ? "" : " --ca-bundle " + appliance.devCaCertificate()));
         System.out.println("  stop with Ctrl-C");
         System.out.flush();
         stopped.await();

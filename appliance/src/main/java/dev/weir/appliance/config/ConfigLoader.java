@@ -21,7 +21,10 @@ public final class ConfigLoader {
                      @JsonProperty("max_header_bytes") Integer maxHeaderBytes,
                      @JsonProperty("max_connections") Integer maxConnections,
                      @JsonProperty("request_timeout_ms") Integer requestTimeoutMs,
-                     @JsonProperty("idle_timeout_ms") Integer idleTimeoutMs) {}
+                     @JsonProperty("idle_timeout_ms") Integer idleTimeoutMs, TlsYaml tls) {}
+
+    record TlsYaml(String certificate, String key, @JsonProperty("client_ca") String clientCa,
+                   @JsonProperty("client_auth") String clientAuth) {}
 
     record UpstreamYaml(String endpoint, String region,
                         @JsonProperty("access_key_id") String accessKeyId,
@@ -36,14 +39,15 @@ public final class ConfigLoader {
                       AuditYaml audit) {}
 
     record PrincipalYaml(String name, @JsonProperty("access_key_id") String accessKeyId,
-                         @JsonProperty("secret_access_key") String secretAccessKey, List<String> roles,
+                         @JsonProperty("secret_access_key") String secretAccessKey,
+                         @JsonProperty("tls_identity") String tlsIdentity, List<String> roles,
                          Map<String, String> attributes) {}
 
     record PrincipalsYaml(List<PrincipalYaml> principals) {}
 
     /** One principal as the principals file gives it. */
-    public record PrincipalEntry(String name, String accessKeyId, String secretAccessKey, List<String> roles,
-                                 Map<String, String> attributes) {
+    public record PrincipalEntry(String name, String accessKeyId, String secretAccessKey, String tlsIdentity,
+                                 List<String> roles, Map<String, String> attributes) {
         @Override public String toString() {
             return "PrincipalEntry[" + name + ", key=" + accessKeyId + "]";
         }
@@ -53,7 +57,7 @@ public final class ConfigLoader {
         ConfigYaml y = YamlFiles.read(file, ConfigYaml.class);
         Path dir = file.toAbsolutePath().getParent();
         StoreYaml s = y.store() == null ? new StoreYaml(null, null, null) : y.store();
-        ProxyYaml p = y.proxy() == null ? new ProxyYaml(null, null, null, null, null, null, null, null) : y.proxy();
+        ProxyYaml p = y.proxy() == null ? new ProxyYaml(null, null, null, null, null, null, null, null, null) : y.proxy();
         UpstreamYaml u = y.upstream() == null ? new UpstreamYaml(null, null, null, null, null, null, null) : y.upstream();
         AuditYaml a = y.audit() == null ? new AuditYaml(null, null) : y.audit();
         WeirConfig.Store store = new WeirConfig.Store(or(s.enabled(), true), or(s.host(), "127.0.0.1"), or(s.port(), 8001));
@@ -64,7 +68,8 @@ public final class ConfigLoader {
         }
         WeirConfig.Proxy proxy = new WeirConfig.Proxy(or(p.host(), "127.0.0.1"), or(p.port(), 8000), transport,
                 or(p.maxBodyBytes(), 16 * 1024 * 1024), or(p.maxHeaderBytes(), 16 * 1024),
-                or(p.maxConnections(), 10_000), or(p.requestTimeoutMs(), 30_000), or(p.idleTimeoutMs(), 60_000));
+                or(p.maxConnections(), 10_000), or(p.requestTimeoutMs(), 30_000), or(p.idleTimeoutMs(), 60_000),
+                tls(file, dir, p.tls()));
         String endpoint = u.endpoint();
         if (endpoint != null) {
             try {
@@ -103,10 +108,27 @@ public final class ConfigLoader {
             if (!keys.add(p.accessKeyId())) {
                 throw new ConfigException(where + ": error: access key id " + p.accessKeyId() + " is used twice");
             }
-            out.add(new PrincipalEntry(p.name(), p.accessKeyId(), p.secretAccessKey(),
+            out.add(new PrincipalEntry(p.name(), p.accessKeyId(), p.secretAccessKey(), p.tlsIdentity(),
                     p.roles() == null ? List.of() : p.roles(), p.attributes() == null ? Map.of() : p.attributes()));
         }
         return out;
+    }
+
+    private static WeirConfig.Tls tls(Path file, Path dir, TlsYaml t) throws ConfigException {
+        if (t == null) return null;
+        if (t.certificate() == null || t.key() == null) {
+            throw new ConfigException(file + ": error: proxy.tls needs certificate and key (PEM files)");
+        }
+        String auth = or(t.clientAuth(), t.clientCa() == null ? "none" : "require");
+        if (!List.of("none", "optional", "require").contains(auth)) {
+            throw new ConfigException(file + ": error: proxy.tls.client_auth must be none, optional or require, got '"
+                    + auth + "'");
+        }
+        if (!auth.equals("none") && t.clientCa() == null) {
+            throw new ConfigException(file + ": error: proxy.tls.client_auth " + auth + " needs client_ca");
+        }
+        return new WeirConfig.Tls(dir.resolve(t.certificate()), dir.resolve(t.key()),
+                t.clientCa() == null ? null : dir.resolve(t.clientCa()), auth);
     }
 
     private static <T> T or(T value, T otherwise) {

@@ -16,7 +16,22 @@ public record WeirConfig(Store store, Proxy proxy, Upstream upstream, Path polic
 
     /** The firewall listener and its limits on clients. */
     public record Proxy(String host, int port, Transport transport, int maxBodyBytes, int maxHeaderBytes,
-                        int maxConnections, int requestTimeoutMs, int idleTimeoutMs) {}
+                        int maxConnections, int requestTimeoutMs, int idleTimeoutMs, Tls tls) {
+        public Proxy withTls(Tls next) {
+            return new Proxy(host, port, transport, maxBodyBytes, maxHeaderBytes, maxConnections, requestTimeoutMs,
+                    idleTimeoutMs, next);
+        }
+    }
+
+    /**
+     * TLS on the listener (null: plain HTTP). {@code clientCa} null: no client certificates;
+     * {@code clientAuth} is none, optional or require.
+     */
+    public record Tls(Path certificate, Path key, Path clientCa, String clientAuth) {}
+
+    public WeirConfig withProxy(Proxy next) {
+        return new WeirConfig(store, next, upstream, policies, principals, audit);
+    }
 
     /**
      * The store the firewall forwards to (endpoint null: the bundled store of this process),

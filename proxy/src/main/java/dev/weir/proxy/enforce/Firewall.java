@@ -16,6 +16,7 @@ import dev.weir.protocol.sigv4.HttpRequestView;
 import dev.weir.protocol.wire.Target;
 import dev.weir.proxy.identity.Identifier;
 import dev.weir.proxy.identity.Principal;
+import dev.weir.proxy.identity.TlsPeer;
 import dev.weir.proxy.policy.PolicyHolder;
 import dev.weir.proxy.policy.PolicySnapshot;
 import dev.weir.proxy.redact.ResponseRedactor;
@@ -72,10 +73,11 @@ public final class Firewall {
         }
     }
 
-    public CompletableFuture<ProxyResponse> handle(HttpRequestView http, InetSocketAddress source) {
+    /** Handles one request; {@code tlsPeer} is the connection's verified client certificate, or null. */
+    public CompletableFuture<ProxyResponse> handle(HttpRequestView http, InetSocketAddress source, TlsPeer tlsPeer) {
         Exchange ex = new Exchange(source);
         try {
-            switch (identifier.identify(http)) {
+            switch (identifier.identify(http, tlsPeer)) {
                 case Identifier.Unknown u -> {
                     ex.accessKeyId = u.accessKeyId();
                     return done(ex, ProxyResponse.error(u.error()));

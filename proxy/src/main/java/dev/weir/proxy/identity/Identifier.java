@@ -35,13 +35,31 @@ public final class Identifier {
         directory.set(next);
     }
 
-    public Identity identify(HttpRequestView request) {
+    /**
+     * Identifies the caller. A verified client certificate that the principals file maps to
+     * a principal identifies it; a request that is also signed must then be signed by that
+     * same principal. Without a mapped certificate, the SigV4 signature decides alone.
+     */
+    public Identity identify(HttpRequestView request, TlsPeer peer) {
+        PrincipalDirectory dir = directory.get();
+        Principal byCertificate = dir.byTlsPeer(peer);
+        if (byCertificate != null && !signed(request)) return new Known(byCertificate);
         return switch (verifier.verify(request)) {
             case SigV4Verifier.Verified v -> {
-                Principal p = directory.get().byAccessKey(v.accessKeyId());
-                yield p != null ? new Known(p) : new Unknown(DynamoError.unrecognizedClient(), v.accessKeyId());
+                Principal p = dir.byAccessKey(v.accessKeyId());
+                if (p == null) yield new Unknown(DynamoError.unrecognizedClient(), v.accessKeyId());
+                if (byCertificate != null && !byCertificate.name().equals(p.name())) {
+                    yield new Unknown(DynamoError.accessDenied("The request is signed by a different principal than "
+                            + "the one its TLS client certificate identifies"), v.accessKeyId());
+                }
+                yield new Known(p);
             }
             case SigV4Verifier.Failed f -> new Unknown(f.error(), f.accessKeyId());
         };
+    }
+
+    private static boolean signed(HttpRequestView request) {
+        return request.header("Authorization") != null
+                || (request.rawQuery() != null && request.rawQuery().contains("X-Amz-Signature="));
     }
 }

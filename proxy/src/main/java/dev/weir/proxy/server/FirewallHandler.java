@@ -5,6 +5,7 @@ import dev.weir.protocol.wire.Crc32;
 import dev.weir.protocol.wire.Target;
 import dev.weir.proxy.enforce.Firewall;
 import dev.weir.proxy.enforce.ProxyResponse;
+import dev.weir.proxy.identity.TlsPeer;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -19,10 +20,14 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLPeerUnverifiedException;
 import java.net.InetSocketAddress;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +44,8 @@ final class FirewallHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     private static final byte[] HEALTHY = "healthy: weir\n".getBytes(StandardCharsets.UTF_8);
 
     private final Firewall firewall;
+    private boolean peerRead;
+    private TlsPeer peer;
 
     FirewallHandler(Firewall firewall) {
         this.firewall = firewall;
@@ -64,7 +71,7 @@ final class FirewallHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         HttpRequestView view = new HttpRequestView(req.method().name(), path, q < 0 ? "" : uri.substring(q + 1),
                 headers, ByteBufUtil.getBytes(req.content()));
         ctx.channel().config().setAutoRead(false);
-        firewall.handle(view, (InetSocketAddress) ctx.channel().remoteAddress()).whenComplete((resp, err) -> {
+        firewall.handle(view, (InetSocketAddress) ctx.channel().remoteAddress(), tlsPeer(ctx)).whenComplete((resp, err) -> {
             if (err != null) {
                 log.error("request failed inside the proxy", err);
                 write(ctx, plain(HttpResponseStatus.INTERNAL_SERVER_ERROR, new byte[0]), false);
@@ -72,6 +79,23 @@ final class FirewallHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                 write(ctx, dynamo(resp), keepAlive);
             }
         });
+    }
+
+    /** The connection's verified client certificate, read once per connection; null without one. */
+    private TlsPeer tlsPeer(ChannelHandlerContext ctx) {
+        if (!peerRead) {
+            peerRead = true;
+            SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+            if (ssl != null) {
+                try {
+                    Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
+                    if (chain.length > 0 && chain[0] instanceof X509Certificate x509) peer = TlsPeer.of(x509);
+                } catch (SSLPeerUnverifiedException e) {
+                    peer = null;
+                }
+            }
+        }
+        return peer;
     }
 
     private static FullHttpResponse dynamo(ProxyResponse r) {

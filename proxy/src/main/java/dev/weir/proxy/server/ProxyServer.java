@@ -10,6 +10,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
 
 import java.net.InetSocketAddress;
 
@@ -30,9 +31,10 @@ public final class ProxyServer implements AutoCloseable {
         this.channel = channel;
     }
 
-    /** Binds the listener on the given event loops; port 0 picks a free port. */
+    /** Binds the listener; with {@code tls} non-null every connection must speak TLS first. */
     public static ProxyServer start(String host, int port, Transport transport, EventLoopGroup boss,
-                                    EventLoopGroup workers, Firewall firewall, Limits limits) throws InterruptedException {
+                                    EventLoopGroup workers, Firewall firewall, Limits limits, SslContext tls)
+            throws InterruptedException {
         ConnectionLimiter limiter = new ConnectionLimiter(limits.maxConnections());
         ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(transport.serverChannelClass())
                 .option(ChannelOption.SO_BACKLOG, 1024)
@@ -40,8 +42,9 @@ public final class ProxyServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(limiter);
+                        if (tls != null) ch.pipeline().addLast(tls.newHandler(ch.alloc()));
                         ch.pipeline().addLast(
-                                limiter,
                                 new HttpFramingGuard(new HttpFramingGuard.Settings(
                                         limits.maxInitialLine() + limits.maxHeaderBytes(), limits.maxBodyBytes(),
                                         limits.requestTimeoutMillis(), limits.idleTimeoutMillis())),
