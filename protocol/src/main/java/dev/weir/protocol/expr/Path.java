@@ -1,0 +1,85 @@
+package dev.weir.protocol.expr;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A document path with its names resolved: {@code a.b[2].c}. The first element is always a
+ * {@link PathElement.Name} (a top-level attribute).
+ */
+public record Path(List<PathElement> elements) {
+
+    public Path {
+        elements = List.copyOf(elements);
+        if (elements.isEmpty()) throw new IllegalArgumentException("a document path has at least one element");
+        if (!(elements.getFirst() instanceof PathElement.Name)) {
+            throw new IllegalArgumentException("a document path starts with an attribute name");
+        }
+    }
+
+    /** The path of one top-level attribute. */
+    public static Path of(String attribute) {
+        return new Path(List.of(new PathElement.Name(attribute)));
+    }
+
+    /** The path of the given names and indexes: {@code Path.of("a", 2, "b")} is {@code a[2].b}. */
+    public static Path of(String attribute, Object... rest) {
+        List<PathElement> elements = new ArrayList<>(1 + rest.length);
+        elements.add(new PathElement.Name(attribute));
+        for (Object o : rest) {
+            elements.add(switch (o) {
+                case String s -> new PathElement.Name(s);
+                case Integer i -> new PathElement.Index(i);
+                default -> throw new IllegalArgumentException("path elements are names or indexes: " + o);
+            });
+        }
+        return new Path(elements);
+    }
+
+    /** The top-level attribute this path starts at. */
+    public String attribute() {
+        return ((PathElement.Name) elements.getFirst()).name();
+    }
+
+    public int size() {
+        return elements.size();
+    }
+
+    public boolean isTopLevel() {
+        return elements.size() == 1;
+    }
+
+    public PathElement last() {
+        return elements.getLast();
+    }
+
+    /** The path without its last element; null for a top-level path. */
+    public Path parent() {
+        return elements.size() == 1 ? null : new Path(elements.subList(0, elements.size() - 1));
+    }
+
+    /** Whether this path equals {@code other} or lies inside it. */
+    public boolean startsWith(Path other) {
+        return other.elements.size() <= elements.size()
+                && elements.subList(0, other.elements.size()).equals(other.elements);
+    }
+
+    /** The path as DynamoDB prints it in error messages: {@code [a, b, [2]]}. */
+    public String toMessageString() {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < elements.size(); i++) {
+            if (i > 0) sb.append(", ");
+            sb.append(elements.get(i));
+        }
+        return sb.append(']').toString();
+    }
+
+    @Override public String toString() {
+        StringBuilder sb = new StringBuilder();
+        for (PathElement e : elements) {
+            if (e instanceof PathElement.Name n && !sb.isEmpty()) sb.append('.');
+            sb.append(e);
+        }
+        return sb.toString();
+    }
+}

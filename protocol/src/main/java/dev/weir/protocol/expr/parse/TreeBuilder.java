@@ -1,0 +1,123 @@
+package dev.weir.protocol.expr.parse;
+
+import dev.weir.protocol.expr.Path;
+import dev.weir.protocol.expr.PathElement;
+import dev.weir.protocol.expr.ast.Operand;
+import dev.weir.protocol.expr.grammar.DynamoExpressionParser.PathContext;
+import dev.weir.protocol.expr.grammar.DynamoExpressionParser.PathNameContext;
+import dev.weir.protocol.expr.grammar.DynamoExpressionLexer;
+import dev.weir.protocol.model.AttributeValue;
+import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.TokenStream;
+import org.antlr.v4.runtime.tree.ParseTree;
+import org.antlr.v4.runtime.tree.TerminalNode;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the builders of all three expression kinds share: paths, placeholders and problems. */
+abstract class TreeBuilder {
+    /** Stands in for an operand that is already reported as a problem; never evaluated. */
+    static final Operand INVALID = new Operand.ValueOperand("<invalid>", new AttributeValue.Null());
+
+    final String parameterName;
+    final String text;
+    final TokenStream tokens;
+    final Substitutions substitutions;
+    final Problems problems = new Problems();
+
+    TreeBuilder(String parameterName, String text, TokenStream tokens, Substitutions substitutions) {
+        this.parameterName = parameterName;
+        this.text = text;
+        this.tokens = tokens;
+        this.substitutions = substitutions;
+    }
+
+    Path path(PathContext ctx) {
+        List<PathElement> elements = new ArrayList<>();
+        for (ParseTree child : ctx.children) {
+            if (child instanceof PathNameContext name) {
+                elements.add(new PathElement.Name(name(name)));
+            } else if (child instanceof TerminalNode t && t.getSymbol().getType() == DynamoExpressionLexer.INDEX) {
+                elements.add(new PathElement.Index(index(t.getSymbol())));
+            }
+        }
+        return new Path(elements);
+    }
+
+    private String name(PathNameContext ctx) {
+        Token token = ctx.getStart();
+        String written = token.getText();
+        if (token.getType() == DynamoExpressionLexer.NAME_REF) {
+            String resolved = substitutions.name(written);
+            if (resolved == null) {
+                problems.report(Problems.Kind.UNDEFINED,
+                        "An expression attribute name used in the document path is not defined; attribute name: " + written);
+                return written;
+            }
+            return resolved;
+        }
+        if (ReservedWords.isReserved(written)) {
+            problems.report(Problems.Kind.RESERVED, "Attribute name is a reserved keyword; reserved keyword: " + written);
+        }
+        return written;
+    }
+
+    private int index(Token token) {
+        try {
+            return Integer.parseInt(token.getText());
+        } catch (NumberFormatException e) {
+            throw new SyntaxErrors(parameterName, text).at(token, tokens);
+        }
+    }
+
+    Operand value(Token token) {
+        String ref = token.getText();
+        AttributeValue value = substitutions.value(ref);
+        if (value == null) {
+            problems.report(Problems.Kind.UNDEFINED,
+                    "An expression attribute value used in expression is not defined; attribute value: " + ref);
+            return INVALID;
+        }
+        return new Operand.ValueOperand(ref, value);
+    }
+
+    /** Records an overlap or conflict between {@code path} and the paths before it, then adds it. */
+    void checkOverlap(List<Path> earlier, Path path) {
+        for (Path other : earlier) {
+            List<PathElement> a = other.elements();
+            List<PathElement> b = path.elements();
+            boolean diverged = false;
+            for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+                if (a.get(i).getClass() != b.get(i).getClass()) {
+                    problems.report(Problems.Kind.CONFLICT, "Two document paths conflict with each other; must remove or "
+                            + "rewrite one of these paths; path one: " + other.toMessageString() + ", path two: "
+                            + path.toMessageString());
+                    diverged = true;
+                    break;
+                }
+                if (!a.get(i).equals(b.get(i))) {
+                    diverged = true;
+                    break;
+                }
+            }
+            if (!diverged) {
+                problems.report(Problems.Kind.OVERLAP, "Two document paths overlap with each other; must remove or "
+                        + "rewrite one of these paths; path one: " + other.toMessageString() + ", path two: "
+                        + path.toMessageString());
+            }
+        }
+        earlier.add(path);
+    }
+
+    static String typeOf(Operand operand) {
+        return switch (operand) {
+            case Operand.ValueOperand v when v != INVALID -> v.value().typeTag();
+            case Operand.Size s -> "N";
+            case Operand.Arithmetic a -> "N";
+            case Operand.ListAppend l -> "L";
+            case Operand.IfNotExists f -> typeOf(f.fallback());
+            default -> null;
+        };
+    }
+}
