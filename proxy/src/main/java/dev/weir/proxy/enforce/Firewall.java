@@ -114,6 +114,7 @@ public final class Firewall {
                 }
             }
             decoder.requireSupported(ex.request);
+            AccessCheck.check(ex.request, ex.plan, ex.principal.name());
             if (ex.request.operation() == Operation.PutItem) {
                 WriteGuard.requireWritable(ex.plan, AttributeValueJson.item(ex.request.body().get("Item"), "item"),
                         ex.principal.name(), ex.request.table());

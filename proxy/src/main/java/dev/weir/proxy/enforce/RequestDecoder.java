@@ -27,13 +27,33 @@ public final class RequestDecoder {
     private static final Map<Operation, Set<String>> MEMBERS = new EnumMap<>(Operation.class);
 
     static {
-        MEMBERS.put(Operation.GetItem, Set.of("TableName", "Key", "ConsistentRead", "ReturnConsumedCapacity"));
-        MEMBERS.put(Operation.PutItem, Set.of("TableName", "Item", "ReturnValues", "ReturnConsumedCapacity",
-                "ReturnItemCollectionMetrics"));
+        Set<String> names = Set.of("ExpressionAttributeNames");
+        Set<String> namesValues = Set.of("ExpressionAttributeNames", "ExpressionAttributeValues");
+        Set<String> capacity = Set.of("ReturnConsumedCapacity");
+        MEMBERS.put(Operation.GetItem, union(Set.of("TableName", "Key", "ConsistentRead", "ProjectionExpression"), names, capacity));
+        MEMBERS.put(Operation.PutItem, union(Set.of("TableName", "Item", "ConditionExpression", "ReturnValues",
+                "ReturnValuesOnConditionCheckFailure", "ReturnItemCollectionMetrics"), namesValues, capacity));
+        MEMBERS.put(Operation.UpdateItem, union(Set.of("TableName", "Key", "UpdateExpression", "ConditionExpression",
+                "ReturnValues", "ReturnValuesOnConditionCheckFailure", "ReturnItemCollectionMetrics"), namesValues, capacity));
+        MEMBERS.put(Operation.DeleteItem, union(Set.of("TableName", "Key", "ConditionExpression", "ReturnValues",
+                "ReturnValuesOnConditionCheckFailure", "ReturnItemCollectionMetrics"), namesValues, capacity));
+        MEMBERS.put(Operation.Query, union(Set.of("TableName", "IndexName", "KeyConditionExpression", "FilterExpression",
+                "ProjectionExpression", "Select", "Limit", "ExclusiveStartKey", "ScanIndexForward", "ConsistentRead"),
+                namesValues, capacity));
+        MEMBERS.put(Operation.Scan, union(Set.of("TableName", "IndexName", "FilterExpression", "ProjectionExpression",
+                "Select", "Limit", "ExclusiveStartKey", "Segment", "TotalSegments", "ConsistentRead"), namesValues, capacity));
         MEMBERS.put(Operation.CreateTable, Set.of("TableName", "AttributeDefinitions", "KeySchema", "BillingMode",
-                "ProvisionedThroughput"));
+                "ProvisionedThroughput", "GlobalSecondaryIndexes", "LocalSecondaryIndexes", "Tags"));
         MEMBERS.put(Operation.DescribeTable, Set.of("TableName"));
+        MEMBERS.put(Operation.DeleteTable, Set.of("TableName"));
         MEMBERS.put(Operation.ListTables, Set.of("ExclusiveStartTableName", "Limit"));
+    }
+
+    @SafeVarargs
+    private static Set<String> union(Set<String>... sets) {
+        java.util.HashSet<String> all = new java.util.HashSet<>();
+        for (Set<String> s : sets) all.addAll(s);
+        return Set.copyOf(all);
     }
 
     /** Reads the target and the JSON body; errors are DynamoDB's own for these cases. */
@@ -71,7 +91,7 @@ public final class RequestDecoder {
                         + req.operation() + ", so the request was refused rather than forwarded unchecked");
             }
         }
-        if (req.operation() == Operation.PutItem) {
+        if (req.operation() == Operation.PutItem || req.operation() == Operation.DeleteItem) {
             JsonNode rv = req.body().get("ReturnValues");
             if (rv != null && !rv.asText().equals("NONE") && !rv.asText().equals("ALL_OLD")) {
                 throw DynamoException.validation("ReturnValues can only be ALL_OLD or NONE");

@@ -39,15 +39,15 @@ class RequestDecoderTest {
 
     @Test
     void whatTheProxyCannotEnforceIsRefusedNotForwarded() {
-        DecodedRequest projection = decoder.decode("DynamoDB_20120810.GetItem",
-                bytes("{\"TableName\":\"people\",\"Key\":{},\"ProjectionExpression\":\"ssn\"}"));
-        DynamoException e = assertThrows(DynamoException.class, () -> decoder.requireSupported(projection));
+        DecodedRequest legacy = decoder.decode("DynamoDB_20120810.GetItem",
+                bytes("{\"TableName\":\"people\",\"Key\":{},\"AttributesToGet\":[\"ssn\"]}"));
+        DynamoException e = assertThrows(DynamoException.class, () -> decoder.requireSupported(legacy));
         assertEquals("ValidationException", e.error().shortType());
-        assertEquals("weir does not support the parameter 'ProjectionExpression' of GetItem, so the request was "
+        assertEquals("weir does not support the parameter 'AttributesToGet' of GetItem, so the request was "
                 + "refused rather than forwarded unchecked", e.error().message());
 
-        DecodedRequest scan = decoder.decode("DynamoDB_20120810.Scan", bytes("{\"TableName\":\"people\"}"));
-        assertEquals("ValidationException", error(() -> decoder.requireSupported(scan)));
+        DecodedRequest batch = decoder.decode("DynamoDB_20120810.BatchGetItem", bytes("{\"RequestItems\":{}}"));
+        assertEquals("ValidationException", error(() -> decoder.requireSupported(batch)));
 
         DecodedRequest allNew = decoder.decode("DynamoDB_20120810.PutItem",
                 bytes("{\"TableName\":\"people\",\"Item\":{},\"ReturnValues\":\"ALL_NEW\"}"));
