@@ -103,6 +103,22 @@ public final class SigV4Verifier {
                     + SigV4.AMZ_DATE.format(now.plus(MAX_SKEW)) + " (" + SigV4.AMZ_DATE.format(now) + " + 15 min.)"),
                     p.accessKeyId);
         }
+        if (p.fromQuery) {
+            String expires = query.get("X-Amz-Expires");
+            long seconds;
+            try {
+                seconds = expires == null ? 0 : Long.parseLong(expires);
+            } catch (NumberFormatException e) {
+                seconds = -1;
+            }
+            if (seconds <= 0 || seconds > 604_800) {
+                return new Failed(DynamoError.incompleteSignature(
+                        "X-Amz-Expires must be a number of seconds between 1 and 604800"), p.accessKeyId);
+            }
+            if (now.isAfter(signedAt.plusSeconds(seconds))) {
+                return new Failed(DynamoError.invalidSignature("Request has expired"), p.accessKeyId);
+            }
+        }
         String secret = secrets.apply(p.accessKeyId);
         if (secret == null) return new Failed(DynamoError.unrecognizedClient(), p.accessKeyId);
 

@@ -90,6 +90,26 @@ class SigV4VerifierTest {
         assertEquals("InvalidSignatureException", f.error().shortType());
     }
 
+    @Test
+    void queryStringFormIsVerifiedAndExpires() {
+        String query = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKID%2F20150830%2Fus-east-1%2Fdynamodb%2Faws4_request"
+                + "&X-Amz-Date=20150830T123600Z&X-Amz-Expires=300&X-Amz-SignedHeaders=host";
+        byte[] b = body("{}");
+        HttpRequestView unsigned = new HttpRequestView("POST", "/", query, List.of(Map.entry("Host", "h")), b);
+        String canonical = SigV4.canonicalRequest(unsigned, List.of("host"), SigV4.sha256Hex(b), true);
+        String sig = SigV4.signature(SigV4.signingKey(SECRET, "20150830", "us-east-1", "dynamodb"),
+                SigV4.stringToSign("20150830T123600Z", "20150830/us-east-1/dynamodb/aws4_request", canonical));
+        HttpRequestView signed = new HttpRequestView("POST", "/", query + "&X-Amz-Signature=" + sig,
+                List.of(Map.entry("Host", "h")), b);
+        assertEquals(new SigV4Verifier.Verified("AKID"), verifier(T.plusSeconds(60)).verify(signed));
+        SigV4Verifier.Failed expired = assertInstanceOf(SigV4Verifier.Failed.class, verifier(T.plusSeconds(301)).verify(signed));
+        assertEquals("Request has expired", expired.error().message());
+        HttpRequestView tampered = new HttpRequestView("POST", "/", query.replace("Expires=300", "Expires=600")
+                + "&X-Amz-Signature=" + sig, List.of(Map.entry("Host", "h")), b);
+        assertEquals("InvalidSignatureException", assertInstanceOf(SigV4Verifier.Failed.class,
+                verifier(T.plusSeconds(60)).verify(tampered)).error().shortType());
+    }
+
     private static SigV4Verifier verifier(Instant now) {
         return new SigV4Verifier(k -> k.equals("AKID") ? SECRET : null, "dynamodb", Clock.fixed(now, ZoneOffset.UTC));
     }
