@@ -3,16 +3,34 @@ package dev.weir.store;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.weir.protocol.model.Operation;
 import dev.weir.store.api.RequestDispatcher;
+import dev.weir.store.batch.BatchGetItem;
+import dev.weir.store.batch.BatchWriteItem;
 import dev.weir.store.engine.KeyLocks;
 import dev.weir.store.engine.RocksEngine;
 import dev.weir.store.http.StoreServer;
+import dev.weir.store.index.IndexBackfill;
+import dev.weir.store.item.DeleteItem;
 import dev.weir.store.item.GetItem;
 import dev.weir.store.item.ItemStore;
 import dev.weir.store.item.PutItem;
+import dev.weir.store.item.StatsRecount;
+import dev.weir.store.item.UpdateItem;
+import dev.weir.store.query.PageScanner;
+import dev.weir.store.query.Query;
+import dev.weir.store.query.Scan;
 import dev.weir.store.table.CreateTable;
+import dev.weir.store.table.DeleteTable;
 import dev.weir.store.table.DescribeTable;
 import dev.weir.store.table.ListTables;
 import dev.weir.store.table.TableCatalog;
+import dev.weir.store.table.TableStats;
+import dev.weir.store.table.TagResource;
+import dev.weir.store.table.TimeToLiveOperations;
+import dev.weir.store.table.UpdateTable;
+import dev.weir.store.transact.ClientTokens;
+import dev.weir.store.transact.TransactGetItems;
+import dev.weir.store.transact.TransactWriteItems;
+import dev.weir.store.ttl.TtlSweeper;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -35,29 +53,71 @@ public final class BundledStore implements AutoCloseable {
 
     private final RocksEngine engine;
     private final StoreServer server;
+    private final IndexBackfill backfill;
+    private final TtlSweeper sweeper;
     private boolean closed;
 
-    private BundledStore(RocksEngine engine, StoreServer server) {
+    private BundledStore(RocksEngine engine, StoreServer server, IndexBackfill backfill, TtlSweeper sweeper) {
         this.engine = engine;
         this.server = server;
+        this.backfill = backfill;
+        this.sweeper = sweeper;
     }
 
     /** Opens (or creates) the store's database under {@code dataDir}; does not listen yet. */
     public static BundledStore open(Path dataDir) {
+        return open(dataDir, StoreOptions.defaults());
+    }
+
+    /** Opens (or creates) the store's database under {@code dataDir} with {@code options}; does not listen yet. */
+    public static BundledStore open(Path dataDir, StoreOptions options) {
         RocksEngine engine = RocksEngine.open(dataDir);
+        IndexBackfill backfill = null;
+        TtlSweeper sweeper = null;
         try {
             ObjectMapper mapper = new ObjectMapper();
             TableCatalog catalog = TableCatalog.load(engine, mapper);
-            ItemStore items = new ItemStore(engine, new KeyLocks(LOCK_STRIPES));
+            TableStats stats = new TableStats();
+            KeyLocks locks = new KeyLocks(LOCK_STRIPES);
+            Clock clock = options.clock();
+            ItemStore items = new ItemStore(engine, locks, catalog, stats, clock);
+            ClientTokens tokens = new ClientTokens(engine);
+            backfill = new IndexBackfill(engine, locks, catalog, stats);
+            sweeper = new TtlSweeper(engine, catalog, items, () -> tokens.purge(locks, clock.millis()));
+            PageScanner scanner = new PageScanner(engine, items);
+            TagResource tags = new TagResource(catalog);
+            TimeToLiveOperations ttl = new TimeToLiveOperations(catalog);
             RequestDispatcher dispatcher = RequestDispatcher.builder(mapper)
-                    .on(Operation.CreateTable, new CreateTable(catalog, Clock.systemUTC()))
-                    .on(Operation.DescribeTable, new DescribeTable(catalog))
+                    .on(Operation.CreateTable, new CreateTable(catalog, stats, clock))
+                    .on(Operation.DescribeTable, new DescribeTable(catalog, stats))
+                    .on(Operation.DeleteTable, new DeleteTable(catalog, stats))
+                    .on(Operation.UpdateTable, new UpdateTable(catalog, stats, engine, backfill, clock))
+                    .on(Operation.TagResource, tags::tag)
+                    .on(Operation.UntagResource, tags::untag)
+                    .on(Operation.ListTagsOfResource, tags::list)
+                    .on(Operation.UpdateTimeToLive, ttl::update)
+                    .on(Operation.DescribeTimeToLive, ttl::describe)
                     .on(Operation.ListTables, new ListTables(catalog))
                     .on(Operation.PutItem, new PutItem(catalog, items))
                     .on(Operation.GetItem, new GetItem(catalog, items))
+                    .on(Operation.UpdateItem, new UpdateItem(catalog, items))
+                    .on(Operation.DeleteItem, new DeleteItem(catalog, items))
+                    .on(Operation.Query, new Query(catalog, items, scanner))
+                    .on(Operation.Scan, new Scan(catalog, items, scanner))
+                    .on(Operation.BatchGetItem, new BatchGetItem(catalog, items))
+                    .on(Operation.BatchWriteItem, new BatchWriteItem(catalog, items))
+                    .on(Operation.TransactGetItems, new TransactGetItems(catalog, items))
+                    .on(Operation.TransactWriteItems, new TransactWriteItems(catalog, items, tokens, clock))
                     .build();
-            return new BundledStore(engine, new StoreServer(dispatcher, workerThreads()));
+            StoreServer server = new StoreServer(dispatcher, workerThreads());
+            BundledStore store = new BundledStore(engine, server, backfill, sweeper);
+            TtlSweeper s = sweeper;
+            sweeper.start(() -> StatsRecount.run(engine, catalog, stats, s::isClosed), options.ttlSweepInterval());
+            backfill.resumeAll();
+            return store;
         } catch (RuntimeException e) {
+            if (sweeper != null) sweeper.close();
+            if (backfill != null) backfill.close();
             engine.close();
             throw e;
         }
@@ -76,6 +136,8 @@ public final class BundledStore implements AutoCloseable {
         try {
             server.close();
         } finally {
+            sweeper.close();
+            backfill.close();
             engine.close();
         }
     }

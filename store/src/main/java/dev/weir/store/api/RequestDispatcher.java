@@ -50,6 +50,8 @@ public final class RequestDispatcher {
             return new ApiResponse(200, mapper.writeValueAsBytes(response));
         } catch (DynamoException e) {
             return ApiResponse.of(e.error());
+        } catch (DetailedDynamoException e) {
+            return e.toResponse(mapper);
         } catch (RuntimeException | IOException e) {
             // the exception names the failure, never request values
             log.error("{} failed", op, e);

@@ -28,6 +28,18 @@ public final class KeyCodec {
         return new ByteWriter(8).writeLong(tableId).toByteArray();
     }
 
+    /** The smallest key greater than every key starting with {@code prefix}, or null if there is none. */
+    public static byte[] successor(byte[] prefix) {
+        for (int i = prefix.length - 1; i >= 0; i--) {
+            if ((prefix[i] & 0xFF) != 0xFF) {
+                byte[] out = java.util.Arrays.copyOf(prefix, i + 1);
+                out[i]++;
+                return out;
+            }
+        }
+        return null;
+    }
+
     /** One key component; the value must be an S, N or B. */
     public static void writeComponent(ByteWriter out, AttributeValue value) {
         switch (value) {

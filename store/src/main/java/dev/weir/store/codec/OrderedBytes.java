@@ -31,6 +31,35 @@ public final class OrderedBytes {
         out.write(0).write(TERMINATOR);
     }
 
+    /** The escaped bytes without the terminator: every encoding of a byte string starting with {@code bytes} starts with these. */
+    public static void writeBytesPrefix(ByteWriter out, byte[] bytes) {
+        for (byte b : bytes) {
+            out.write(b);
+            if (b == 0) out.write(ESCAPED_ZERO);
+        }
+    }
+
+    /** The length of the encoded component starting at {@code offset} of {@code key}. */
+    public static int componentLength(byte[] key, int offset, boolean number) {
+        if (number) {
+            int sign = key[offset] & 0xFF;
+            if (sign == ZERO) return 1;
+            int end = sign == NEGATIVE ? 0xFF : 0x00;
+            int i = offset + 3;
+            while ((key[i] & 0xFF) != end) i++;
+            return i + 1 - offset;
+        }
+        int i = offset;
+        while (true) {
+            if (key[i] == 0) {
+                if ((key[i + 1] & 0xFF) == TERMINATOR) return i + 2 - offset;
+                i += 2;
+            } else {
+                i++;
+            }
+        }
+    }
+
     /**
      * A number, as sign, then the decimal exponent, then the significand's digits two per
      * byte and a terminator; for negative numbers exponent and digits are complemented so

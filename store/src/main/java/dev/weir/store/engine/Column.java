@@ -7,7 +7,11 @@ public enum Column {
     /** Table definitions and catalog sequences. */
     TABLES("tables"),
     /** Items, under {@code dev.weir.store.codec.KeyCodec} keys. */
-    ITEMS("items");
+    ITEMS("items"),
+    /** Secondary index entries, under {@code dev.weir.store.index.IndexKeys} keys. */
+    INDEXES("indexes"),
+    /** ClientRequestTokens of recent transactions, for idempotent retries. */
+    TOKENS("tokens");
 
     private final String familyName;
 

@@ -40,6 +40,7 @@ public final class RocksEngine implements AutoCloseable {
     private final DBOptions dbOptions;
     private final ColumnFamilyOptions cfOptions;
     private final WriteOptions syncWrites;
+    private final WriteOptions unsyncedWrites;
     private final ReadOptions reads;
     private final RocksDB db;
     private final List<ColumnFamilyHandle> allHandles;
@@ -55,6 +56,7 @@ public final class RocksEngine implements AutoCloseable {
         this.allHandles = allHandles;
         this.handles = handles;
         this.syncWrites = new WriteOptions().setSync(true);
+        this.unsyncedWrites = new WriteOptions();
         this.reads = new ReadOptions();
     }
 
@@ -137,15 +139,33 @@ public final class RocksEngine implements AutoCloseable {
 
     /** Applies a batch atomically, synced to the log before returning. */
     public void write(Batch batch) {
+        write(batch, syncWrites);
+    }
+
+    /**
+     * Applies a batch atomically without waiting for the log to reach the disk: for work that
+     * is redone after a crash anyway (index backfill). A later synced write makes it durable.
+     */
+    public void writeUnsynced(Batch batch) {
+        write(batch, unsyncedWrites);
+    }
+
+    private void write(Batch batch, WriteOptions options) {
         try (WriteBatch wb = new WriteBatch()) {
             for (Batch.Op op : batch.ops()) {
-                if (op.value() == null) wb.delete(handles.get(op.column()), op.key());
+                if (op.end() != null) wb.deleteRange(handles.get(op.column()), op.key(), op.end());
+                else if (op.value() == null) wb.delete(handles.get(op.column()), op.key());
                 else wb.put(handles.get(op.column()), op.key(), op.value());
             }
-            db.write(syncWrites, wb);
+            db.write(options, wb);
         } catch (RocksDBException e) {
             throw new StorageException("batch write failed", e);
         }
+    }
+
+    /** A cursor over a consistent snapshot of {@code column}; the caller closes it. */
+    public Cursor cursor(Column column) {
+        return new Cursor(db.newIterator(handles.get(column), reads));
     }
 
     /** Visits every entry whose key starts with {@code prefix}, in key order. */
@@ -185,6 +205,7 @@ public final class RocksEngine implements AutoCloseable {
             log.warn("closing RocksDB at {} failed", dir, e);
         }
         syncWrites.close();
+        unsyncedWrites.close();
         reads.close();
         cfOptions.close();
         dbOptions.close();

@@ -3,20 +3,25 @@ package dev.weir.store.item;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weir.protocol.expr.Projection;
 import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.AttributeValueJson;
 import dev.weir.store.api.OperationHandler;
 import dev.weir.store.api.RequestFields;
-import dev.weir.store.api.Unsupported;
 import dev.weir.store.api.ValidationErrors;
+import dev.weir.store.capacity.Consumed;
+import dev.weir.store.expression.RequestExpressions;
 import dev.weir.store.table.TableCatalog;
 import dev.weir.store.table.TableDefinition;
 import dev.weir.store.table.TableNames;
-import dev.weir.store.value.ItemValidator;
+import dev.weir.store.value.ItemSize;
 
 import java.util.Map;
 
-/** GetItem; every read is strongly consistent, so ConsistentRead is accepted and has no effect. */
+/**
+ * GetItem with an optional ProjectionExpression. Every read is strongly consistent;
+ * ConsistentRead only changes the capacity reported.
+ */
 public final class GetItem implements OperationHandler {
     private final TableCatalog catalog;
     private final ItemStore items;
@@ -30,21 +35,28 @@ public final class GetItem implements OperationHandler {
     public ObjectNode handle(JsonNode request) {
         String tableName = RequestFields.text(request, "TableName");
         JsonNode keyNode = RequestFields.object(request, "Key");
-        RequestFields.bool(request, "ConsistentRead");
+        Boolean consistent = RequestFields.bool(request, "ConsistentRead");
         ValidationErrors errors = new ValidationErrors();
         TableNames.check(errors, tableName, "tableName");
         errors.notNull(keyNode, "key");
         ItemRequests.checkCapacityMembers(request, errors);
         errors.throwIfAny();
-        Unsupported.reject(request, "ProjectionExpression", "AttributesToGet");
-        ItemRequests.noExpressionParameters(request);
+        ItemRequests.rejectLegacy(request);
+        RequestExpressions expressions = RequestExpressions.of(request);
+        Projection projection = expressions.projection();
+        expressions.finish();
 
-        Map<String, AttributeValue> key = ItemValidator.canonicalItem(AttributeValueJson.item(keyNode, "key"));
+        Map<String, AttributeValue> key = ItemRequests.item(keyNode, "key");
         TableDefinition table = catalog.require(tableName);
-        Map<String, AttributeValue> item = items.get(ItemKeys.ofKey(table.keySchema(), key).encode(table));
+        Map<String, AttributeValue> item = items.get(table, ItemKeys.ofKey(table.keySchema(), key));
 
+        Consumed consumed = Consumed.of(RequestFields.text(request, "ReturnConsumedCapacity"));
+        consumed.tableRead(table.name(), Consumed.readUnits(item == null ? 0 : ItemSize.of(item), Boolean.TRUE.equals(consistent)));
         ObjectNode response = JsonNodeFactory.instance.objectNode();
-        if (item != null) response.set("Item", AttributeValueJson.toJson(item));
+        if (item != null) {
+            response.set("Item", AttributeValueJson.toJson(projection == null ? item : projection.apply(item)));
+        }
+        consumed.addTo(response, table.name());
         return response;
     }
 }

@@ -14,8 +14,8 @@ public final class ItemKeys {
     private static final String INVALID = "One or more parameter values were invalid: ";
     private static final String NOT_VALID = "One or more parameter values are not valid. ";
     private static final String SCHEMA_MISMATCH = "The provided key element does not match the schema";
-    private static final int MAX_HASH_KEY_BYTES = 2048;
-    private static final int MAX_RANGE_KEY_BYTES = 1024;
+    public static final int MAX_HASH_KEY_BYTES = 2048;
+    public static final int MAX_RANGE_KEY_BYTES = 1024;
 
     private ItemKeys() {}
 
@@ -78,7 +78,8 @@ public final class ItemKeys {
         }
     }
 
-    private static int size(AttributeValue v) {
+    /** The size DynamoDB counts for a key value. */
+    public static int size(AttributeValue v) {
         return switch (v) {
             case AttributeValue.S s -> s.value().getBytes(StandardCharsets.UTF_8).length;
             case AttributeValue.B b -> b.value().length();

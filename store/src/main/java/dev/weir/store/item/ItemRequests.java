@@ -1,31 +1,71 @@
 package dev.weir.store.item;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.protocol.error.DynamoException;
+import dev.weir.protocol.model.AttributeValue;
+import dev.weir.protocol.model.AttributeValueJson;
 import dev.weir.store.api.RequestFields;
+import dev.weir.store.api.Unsupported;
 import dev.weir.store.api.ValidationErrors;
+import dev.weir.store.table.IndexKind;
+import dev.weir.store.table.TableDefinition;
+import dev.weir.store.value.ItemValidator;
 
 import java.util.List;
+import java.util.Map;
 
-/** Checks that the item operations share. */
-final class ItemRequests {
-    static final List<String> RETURN_VALUES = List.of("ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW");
-    static final List<String> RETURN_CONSUMED_CAPACITY = List.of("INDEXES", "TOTAL", "NONE");
-    static final List<String> RETURN_ITEM_COLLECTION_METRICS = List.of("SIZE", "NONE");
+/** Checks and response parts that the item operations share. */
+public final class ItemRequests {
+    public static final List<String> RETURN_VALUES = List.of("ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW");
+    public static final List<String> RETURN_CONSUMED_CAPACITY = List.of("INDEXES", "TOTAL", "NONE");
+    public static final List<String> RETURN_ITEM_COLLECTION_METRICS = List.of("SIZE", "NONE");
+    public static final List<String> RETURN_VALUES_ON_CONDITION_CHECK_FAILURE = List.of("ALL_OLD", "NONE");
+    /** The legacy (non-expression) parameters; issue 8 will accept them. */
+    public static final String[] LEGACY = {"Expected", "ConditionalOperator", "AttributesToGet", "AttributeUpdates",
+            "KeyConditions", "QueryFilter", "ScanFilter"};
 
     private ItemRequests() {}
 
-    static void checkCapacityMembers(JsonNode request, ValidationErrors errors) {
+    public static void checkCapacityMembers(JsonNode request, ValidationErrors errors) {
         errors.oneOf(RequestFields.text(request, "ReturnConsumedCapacity"), "returnConsumedCapacity", RETURN_CONSUMED_CAPACITY);
     }
 
-    /** Expression names and values are refused while the request has no expression, as DynamoDB does. */
-    static void noExpressionParameters(JsonNode request) {
-        if (RequestFields.present(request, "ExpressionAttributeNames")) {
-            throw DynamoException.validation("ExpressionAttributeNames can only be specified when using expressions");
-        }
-        if (RequestFields.present(request, "ExpressionAttributeValues")) {
-            throw DynamoException.validation("ExpressionAttributeValues can only be specified when using expressions");
+    public static void checkWriteMembers(JsonNode request, ValidationErrors errors) {
+        checkCapacityMembers(request, errors);
+        errors.oneOf(RequestFields.text(request, "ReturnValues"), "returnValues", RETURN_VALUES);
+        errors.oneOf(RequestFields.text(request, "ReturnItemCollectionMetrics"), "returnItemCollectionMetrics",
+                RETURN_ITEM_COLLECTION_METRICS);
+        errors.oneOf(RequestFields.text(request, "ReturnValuesOnConditionCheckFailure"),
+                "returnValuesOnConditionCheckFailure", RETURN_VALUES_ON_CONDITION_CHECK_FAILURE);
+    }
+
+    public static void rejectLegacy(JsonNode request) {
+        Unsupported.reject(request, LEGACY);
+    }
+
+    /** Whether the failed condition's exception should carry the current item. */
+    public static boolean returnItemOnFailure(JsonNode request) {
+        return "ALL_OLD".equals(RequestFields.text(request, "ReturnValuesOnConditionCheckFailure"));
+    }
+
+    /** The Item or Key member as an item, numbers canonical, sets checked. */
+    public static Map<String, AttributeValue> item(JsonNode node, String what) {
+        return ItemValidator.canonicalItem(AttributeValueJson.item(node, what));
+    }
+
+    /** Adds ItemCollectionMetrics (tables with local secondary indexes) when SIZE was asked for. */
+    public static void addItemCollectionMetrics(JsonNode request, ObjectNode response, TableDefinition table, PrimaryKey key) {
+        if (!"SIZE".equals(RequestFields.text(request, "ReturnItemCollectionMetrics"))) return;
+        if (table.indexes(IndexKind.LOCAL).isEmpty()) return;
+        ObjectNode m = response.putObject("ItemCollectionMetrics");
+        m.putObject("ItemCollectionKey").set(table.keySchema().hash().name(), AttributeValueJson.toJson(key.hash()));
+        m.putArray("SizeEstimateRangeGB").add(0.0).add(1.0);
+    }
+
+    static void onlyNoneOrAllOld(String returnValues) {
+        if (returnValues != null && !returnValues.equals("NONE") && !returnValues.equals("ALL_OLD")) {
+            throw DynamoException.validation("ReturnValues can only be ALL_OLD or NONE");
         }
     }
 }

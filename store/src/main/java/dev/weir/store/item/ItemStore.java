@@ -1,58 +1,153 @@
 package dev.weir.store.item;
 
+import dev.weir.protocol.error.DynamoError;
+import dev.weir.protocol.error.DynamoException;
 import dev.weir.protocol.model.AttributeValue;
+import dev.weir.store.capacity.Consumed;
 import dev.weir.store.codec.ItemCodec;
+import dev.weir.store.engine.Batch;
 import dev.weir.store.engine.Column;
 import dev.weir.store.engine.KeyLocks;
 import dev.weir.store.engine.RocksEngine;
+import dev.weir.store.index.IndexEntries;
+import dev.weir.store.table.IndexDefinition;
+import dev.weir.store.table.TableCatalog;
+import dev.weir.store.table.TableDefinition;
+import dev.weir.store.table.TableStats;
+import dev.weir.store.ttl.Expiry;
+import dev.weir.store.value.ItemSize;
 
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
 
 /**
- * Items in the {@code items} column family. Every write holds the lock of its key's stripe,
- * so a read-modify-write of one item is atomic against every other write to it; reads do
- * not lock.
+ * Items in the {@code items} column family and their secondary index entries. Every write
+ * holds the stripe locks of the keys it touches, so a read-modify-write (conditions,
+ * counters, ReturnValues, transactions) is atomic against every other write to those items,
+ * without a global lock; the item and all its index entries go to RocksDB in one synced
+ * write batch. Reads do not lock.
  */
 public final class ItemStore {
     private final RocksEngine engine;
     private final KeyLocks locks;
+    private final TableCatalog catalog;
+    private final TableStats stats;
+    private final Clock clock;
 
-    public ItemStore(RocksEngine engine, KeyLocks locks) {
+    public ItemStore(RocksEngine engine, KeyLocks locks, TableCatalog catalog, TableStats stats, Clock clock) {
         this.engine = engine;
         this.locks = locks;
+        this.catalog = catalog;
+        this.stats = stats;
+        this.clock = clock;
     }
 
-    /** The item under a key, or null. */
-    public Map<String, AttributeValue> get(byte[] key) {
+    /** The item under a key as readers see it: null if absent or expired. */
+    public Map<String, AttributeValue> get(TableDefinition table, PrimaryKey key) {
+        return Expiry.visible(table, stored(key.encode(table)), nowSeconds());
+    }
+
+    /** The item stored under an encoded key, expired or not, or null. */
+    public Map<String, AttributeValue> stored(byte[] key) {
         byte[] bytes = engine.get(Column.ITEMS, key);
         return bytes == null ? null : ItemCodec.decode(bytes);
     }
 
-    /** Writes an item, replacing any item under its key. */
-    public void put(byte[] key, Map<String, AttributeValue> item) {
-        byte[] bytes = ItemCodec.encode(item);
-        locks.withLock(key, () -> {
-            engine.put(Column.ITEMS, key, bytes);
-            return null;
-        });
+    public long nowSeconds() {
+        return clock.millis() / 1000;
     }
 
     /**
-     * Atomically replaces the item under a key by {@code change.apply(old)} (old is null if
-     * absent; a null result deletes the item) and returns the old item. {@code change} may
-     * throw to abandon the write, as a failed condition will.
+     * Runs {@code body} with the locks of every item in {@code refs} held, then commits what it
+     * staged (items and index entries) in one synced write and records the write units in
+     * {@code consumed}. If {@code body} throws, nothing is written. The tables are looked up
+     * again under the locks, so index changes published meanwhile are honoured.
      */
-    public Map<String, AttributeValue> update(byte[] key, UnaryOperator<Map<String, AttributeValue>> change) {
-        return locks.withLock(key, () -> {
-            Map<String, AttributeValue> old = get(key);
-            Map<String, AttributeValue> next = change.apply(old);
-            if (next == null) {
-                if (old != null) engine.delete(Column.ITEMS, key);
-            } else {
-                engine.put(Column.ITEMS, key, ItemCodec.encode(next));
-            }
-            return old;
+    public <R> R atomically(List<ItemRef> refs, Consumed consumed, Function<WriteSession, R> body) {
+        return atomically(refs, List.of(), consumed, body);
+    }
+
+    /** As {@link #atomically(List, Consumed, Function)}, also holding the locks of {@code otherKeys} (a transaction's token). */
+    public <R> R atomically(List<ItemRef> refs, List<byte[]> otherKeys, Consumed consumed, Function<WriteSession, R> body) {
+        List<byte[]> keys = new ArrayList<>(refs.size() + otherKeys.size());
+        for (ItemRef r : refs) keys.add(r.encoded());
+        keys.addAll(otherKeys);
+        return locks.withLocks(keys, () -> {
+            Map<ByteBuffer, WriteSession.Slot> slots = new LinkedHashMap<>();
+            for (ItemRef r : refs) slots.put(r.identity(), new WriteSession.Slot(r, current(r.table())));
+            WriteSession session = new WriteSession(this, nowSeconds(), slots);
+            R result = body.apply(session);
+            commit(session, consumed);
+            return result;
         });
+    }
+
+    /** Deletes an item (and its index entries) if it is still expired; used by the TTL sweeper. */
+    public boolean deleteIfExpired(TableDefinition table, PrimaryKey key) {
+        ItemRef ref = ItemRef.of(table, key);
+        return atomically(List.of(ref), new Consumed(Consumed.Mode.NONE), s -> {
+            if (!s.expired(ref)) return false;
+            s.delete(ref);
+            return true;
+        });
+    }
+
+    private TableDefinition current(TableDefinition asRequested) {
+        TableDefinition now = catalog.find(asRequested.name()).orElse(null);
+        if (now == null || now.id() != asRequested.id()) {
+            throw new DynamoException(DynamoError.resourceNotFound("Requested resource not found"));
+        }
+        return now;
+    }
+
+    private void commit(WriteSession session, Consumed consumed) {
+        Batch batch = new Batch();
+        List<long[]> deltas = new ArrayList<>();
+        for (WriteSession.Slot s : session.slots()) {
+            if (!s.staged) continue;
+            session.load(s.ref);
+            Map<String, AttributeValue> old = s.stored;
+            Map<String, AttributeValue> next = s.next;
+            TableDefinition table = s.table;
+            long oldSize = old == null ? 0 : ItemSize.of(old);
+            long newSize = next == null ? 0 : ItemSize.of(next);
+            consumed.tableWrite(table.name(), Consumed.writeUnits(Math.max(oldSize, newSize)));
+            if (old == null && next == null) continue;
+            if (next == null) batch.delete(Column.ITEMS, s.ref.encoded());
+            else batch.put(Column.ITEMS, s.ref.encoded(), ItemCodec.encode(next));
+            deltas.add(new long[] {table.id(), (next == null ? 0 : 1) - (old == null ? 0 : 1), newSize - oldSize});
+            for (IndexDefinition index : table.indexes()) {
+                maintain(batch, consumed, deltas, table, index, s.ref.key(), old, next);
+            }
+        }
+        batch.addAll(session.extra());
+        if (!batch.isEmpty()) engine.write(batch);
+        for (long[] d : deltas) stats.add(d[0], d[1], d[2]);
+    }
+
+    private static void maintain(Batch batch, Consumed consumed, List<long[]> deltas, TableDefinition table,
+                                 IndexDefinition index, PrimaryKey key,
+                                 Map<String, AttributeValue> old, Map<String, AttributeValue> next) {
+        IndexEntries.Entry before = old == null ? null : IndexEntries.of(table, index, key, old);
+        IndexEntries.Entry after = next == null ? null : IndexEntries.of(table, index, key, next);
+        if (before == null && after == null) return;
+        long beforeSize = before == null ? 0 : ItemSize.of(before.projected());
+        long afterSize = after == null ? 0 : ItemSize.of(after.projected());
+        if (before != null && (after == null || !Arrays.equals(before.key(), after.key()))) {
+            batch.delete(Column.INDEXES, before.key());
+            consumed.indexWrite(table.name(), index.name(), index.isGlobal(), Consumed.writeUnits(beforeSize));
+        }
+        if (after != null) {
+            if (before != null && Arrays.equals(before.key(), after.key()) && before.projected().equals(after.projected())) return;
+            batch.put(Column.INDEXES, after.key(), ItemCodec.encode(after.projected()));
+            consumed.indexWrite(table.name(), index.name(), index.isGlobal(), Consumed.writeUnits(afterSize));
+        }
+        deltas.add(new long[] {index.id(), (after == null ? 0 : 1) - (before == null ? 0 : 1), afterSize - beforeSize});
     }
 }

@@ -3,21 +3,24 @@ package dev.weir.store.item;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.weir.protocol.error.DynamoException;
+import dev.weir.protocol.expr.Condition;
 import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.AttributeValueJson;
 import dev.weir.store.api.OperationHandler;
 import dev.weir.store.api.RequestFields;
-import dev.weir.store.api.Unsupported;
 import dev.weir.store.api.ValidationErrors;
+import dev.weir.store.capacity.Consumed;
+import dev.weir.store.expression.RequestExpressions;
+import dev.weir.store.index.IndexEntries;
 import dev.weir.store.table.TableCatalog;
 import dev.weir.store.table.TableDefinition;
 import dev.weir.store.table.TableNames;
 import dev.weir.store.value.ItemValidator;
 
+import java.util.List;
 import java.util.Map;
 
-/** PutItem with ReturnValues NONE or ALL_OLD. */
+/** PutItem: a whole item, optionally under a ConditionExpression, with ReturnValues NONE or ALL_OLD. */
 public final class PutItem implements OperationHandler {
     private final TableCatalog catalog;
     private final ItemStore items;
@@ -35,28 +38,32 @@ public final class PutItem implements OperationHandler {
         ValidationErrors errors = new ValidationErrors();
         TableNames.check(errors, tableName, "tableName");
         errors.notNull(itemNode, "item");
-        errors.oneOf(returnValues, "returnValues", ItemRequests.RETURN_VALUES);
-        ItemRequests.checkCapacityMembers(request, errors);
-        errors.oneOf(RequestFields.text(request, "ReturnItemCollectionMetrics"), "returnItemCollectionMetrics",
-                ItemRequests.RETURN_ITEM_COLLECTION_METRICS);
+        ItemRequests.checkWriteMembers(request, errors);
         errors.throwIfAny();
-        if (returnValues != null && !returnValues.equals("NONE") && !returnValues.equals("ALL_OLD")) {
-            throw DynamoException.validation("ReturnValues can only be ALL_OLD or NONE");
-        }
-        Unsupported.reject(request, "ConditionExpression", "Expected", "ConditionalOperator");
-        ItemRequests.noExpressionParameters(request);
+        ItemRequests.onlyNoneOrAllOld(returnValues);
+        ItemRequests.rejectLegacy(request);
+        RequestExpressions expressions = RequestExpressions.of(request);
+        Condition condition = expressions.condition("ConditionExpression");
+        expressions.finish();
 
-        Map<String, AttributeValue> item = ItemValidator.canonicalItem(AttributeValueJson.item(itemNode, "item"));
+        Map<String, AttributeValue> item = ItemRequests.item(itemNode, "item");
         TableDefinition table = catalog.require(tableName);
-        byte[] key = ItemKeys.ofItem(table.keySchema(), item).encode(table);
-
+        PrimaryKey key = ItemKeys.ofItem(table.keySchema(), item);
+        IndexEntries.validate(table, item);
+        ItemValidator.checkSize(item, false);
+        ItemRef ref = ItemRef.of(table, key);
+        boolean returnOnFailure = ItemRequests.returnItemOnFailure(request);
+        Consumed consumed = Consumed.of(RequestFields.text(request, "ReturnConsumedCapacity"));
+        Map<String, AttributeValue> old = items.atomically(List.of(ref), consumed, s -> {
+            Map<String, AttributeValue> current = s.current(ref);
+            if (condition != null && !condition.test(current)) throw ConditionFailures.failed(current, returnOnFailure);
+            s.put(ref, item);
+            return current;
+        });
         ObjectNode response = JsonNodeFactory.instance.objectNode();
-        if ("ALL_OLD".equals(returnValues)) {
-            Map<String, AttributeValue> old = items.update(key, ignored -> item);
-            if (old != null) response.set("Attributes", AttributeValueJson.toJson(old));
-        } else {
-            items.put(key, item);
-        }
+        if ("ALL_OLD".equals(returnValues) && old != null) response.set("Attributes", AttributeValueJson.toJson(old));
+        consumed.addTo(response, table.name());
+        ItemRequests.addItemCollectionMetrics(request, response, table, key);
         return response;
     }
 }

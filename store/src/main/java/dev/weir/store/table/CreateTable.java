@@ -10,10 +10,12 @@ import java.time.Clock;
 /** CreateTable: the table is ACTIVE as soon as the call returns. */
 public final class CreateTable implements OperationHandler {
     private final TableCatalog catalog;
+    private final TableStats stats;
     private final Clock clock;
 
-    public CreateTable(TableCatalog catalog, Clock clock) {
+    public CreateTable(TableCatalog catalog, TableStats stats, Clock clock) {
         this.catalog = catalog;
+        this.stats = stats;
         this.clock = clock;
     }
 
@@ -22,7 +24,7 @@ public final class CreateTable implements OperationHandler {
         TableSpec spec = CreateTableRequest.parse(request);
         TableDefinition table = catalog.create(spec, clock.instant());
         ObjectNode response = JsonNodeFactory.instance.objectNode();
-        response.set("TableDescription", TableDescriptions.describe(table));
+        response.set("TableDescription", TableDescriptions.describe(table, stats));
         return response;
     }
 }

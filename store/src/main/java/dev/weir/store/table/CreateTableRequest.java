@@ -3,11 +3,14 @@ package dev.weir.store.table;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.weir.protocol.error.DynamoException;
 import dev.weir.store.api.RequestFields;
-import dev.weir.store.api.Unsupported;
 import dev.weir.store.api.ValidationErrors;
 
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads and validates a CreateTable request as DynamoDB does: first the members' own
@@ -63,9 +66,14 @@ public final class CreateTableRequest {
                 errors.oneOf(keys.get(i).type(), path + "keyType", KEY_TYPES);
             }
         }
+        List<IndexRequests.Raw> locals = IndexRequests.read(request, "LocalSecondaryIndexes", "localSecondaryIndexes", false, errors);
+        List<IndexRequests.Raw> globals = IndexRequests.read(request, "GlobalSecondaryIndexes", "globalSecondaryIndexes", true, errors);
+        Map<String, String> tags = Tags.read(request, "Tags", "tags", errors);
         errors.throwIfAny();
-
-        Unsupported.reject(request, "LocalSecondaryIndexes", "GlobalSecondaryIndexes");
+        JsonNode streams = RequestFields.object(request, "StreamSpecification");
+        if (Boolean.TRUE.equals(RequestFields.bool(streams, "StreamEnabled"))) {
+            throw DynamoException.validation("StreamSpecification is not supported by this store yet");
+        }
 
         BillingMode mode = "PAY_PER_REQUEST".equals(billing) ? BillingMode.PAY_PER_REQUEST : BillingMode.PROVISIONED;
         Throughput throughput = Throughput.NONE;
@@ -100,7 +108,7 @@ public final class CreateTableRequest {
         if (keys.size() == 2 && !keys.get(1).type().equals("RANGE")) {
             throw DynamoException.validation("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
         }
-        if (keyNames.size() != definedNames.size()) {
+        if (locals == null && globals == null && keyNames.size() != definedNames.size()) {
             throw invalid("Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions");
         }
 
@@ -108,7 +116,38 @@ public final class CreateTableRequest {
         for (Element d : definitions) attributes.add(new KeyElement(d.name(), ScalarType.valueOf(d.type())));
         KeyElement hash = find(attributes, keyNames.get(0));
         KeyElement range = keyNames.size() == 2 ? find(attributes, keyNames.get(1)) : null;
-        return new TableSpec(tableName, KeySchema.of(hash, range), attributes, mode, throughput);
+        KeySchema tableKeys = KeySchema.of(hash, range);
+
+        List<IndexDefinition> indexes = new ArrayList<>();
+        Set<String> indexNames = new HashSet<>();
+        if (locals != null) {
+            if (locals.isEmpty()) throw invalid("List of LocalSecondaryIndexes is empty");
+            if (range == null) {
+                throw invalid("Table KeySchema does not have a range key, which is required when specifying a LocalSecondaryIndex");
+            }
+            for (IndexRequests.Raw raw : locals) {
+                indexes.add(IndexRequests.resolve(raw, IndexKind.LOCAL, attributes, tableKeys, mode, indexNames));
+            }
+            if (locals.size() > IndexRequests.MAX_LOCAL) {
+                throw invalid("Number of LocalSecondaryIndexes exceeds per-table limit of " + IndexRequests.MAX_LOCAL);
+            }
+        }
+        if (globals != null) {
+            if (globals.isEmpty()) throw invalid("List of GlobalSecondaryIndexes is empty");
+            for (IndexRequests.Raw raw : globals) {
+                indexes.add(IndexRequests.resolve(raw, IndexKind.GLOBAL, attributes, tableKeys, mode, indexNames));
+            }
+            if (globals.size() > IndexRequests.MAX_GLOBAL) {
+                throw invalid("GlobalSecondaryIndex count exceeds the per-table limit of " + IndexRequests.MAX_GLOBAL);
+            }
+        }
+        Set<String> used = new LinkedHashSet<>(keyNames);
+        for (IndexDefinition i : indexes) i.keySchema().elements().forEach(e -> used.add(e.name()));
+        if (used.size() != definedNames.size()) {
+            throw invalid("Some AttributeDefinitions are not used. AttributeDefinitions: [" + String.join(", ", definedNames)
+                    + "], keys used: [" + String.join(", ", used) + "]");
+        }
+        return new TableSpec(tableName, tableKeys, attributes, mode, throughput, indexes, tags);
     }
 
     private static List<Element> elements(JsonNode request, String field, String nameField, String typeField) {

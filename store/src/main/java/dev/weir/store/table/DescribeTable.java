@@ -3,8 +3,6 @@ package dev.weir.store.table;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.weir.protocol.error.DynamoError;
-import dev.weir.protocol.error.DynamoException;
 import dev.weir.store.api.OperationHandler;
 import dev.weir.store.api.RequestFields;
 import dev.weir.store.api.ValidationErrors;
@@ -12,9 +10,11 @@ import dev.weir.store.api.ValidationErrors;
 /** DescribeTable. */
 public final class DescribeTable implements OperationHandler {
     private final TableCatalog catalog;
+    private final TableStats stats;
 
-    public DescribeTable(TableCatalog catalog) {
+    public DescribeTable(TableCatalog catalog, TableStats stats) {
         this.catalog = catalog;
+        this.stats = stats;
     }
 
     @Override
@@ -23,10 +23,9 @@ public final class DescribeTable implements OperationHandler {
         ValidationErrors errors = new ValidationErrors();
         TableNames.check(errors, name, "tableName");
         errors.throwIfAny();
-        TableDefinition table = catalog.find(name).orElseThrow(() -> new DynamoException(
-                DynamoError.resourceNotFound("Requested resource not found: Table: " + name + " not found")));
+        TableDefinition table = catalog.requireNamed(name);
         ObjectNode response = JsonNodeFactory.instance.objectNode();
-        response.set("Table", TableDescriptions.describe(table));
+        response.set("Table", TableDescriptions.describe(table, stats));
         return response;
     }
 }

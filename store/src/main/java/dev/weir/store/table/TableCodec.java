@@ -9,11 +9,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-/** The stored form of a {@link TableDefinition}: a small versioned JSON document. */
+/**
+ * The stored form of a {@link TableDefinition}: a small versioned JSON document. Version 1
+ * (no indexes, tags or time to live) is still read.
+ */
 final class TableCodec {
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
     private final ObjectMapper mapper;
 
     TableCodec(ObjectMapper mapper) {
@@ -26,14 +31,28 @@ final class TableCodec {
         o.put("id", t.id());
         o.put("name", t.name());
         o.put("uuid", t.uuid());
-        o.set("hash", element(t.keySchema().hash()));
-        t.keySchema().range().ifPresent(r -> o.set("range", element(r)));
+        o.set("keys", keySchema(t.keySchema()));
         ArrayNode attrs = o.putArray("attributes");
         t.attributeDefinitions().forEach(a -> attrs.add(element(a)));
         o.put("createdAtMillis", t.createdAt().toEpochMilli());
         o.put("billingMode", t.billingMode().name());
-        o.put("read", t.throughput().readCapacityUnits());
-        o.put("write", t.throughput().writeCapacityUnits());
+        o.put("billingModeChangedAtMillis", t.billingModeChangedAt().toEpochMilli());
+        o.set("throughput", throughput(t.throughput()));
+        ArrayNode indexes = o.putArray("indexes");
+        for (IndexDefinition i : t.indexes()) {
+            ObjectNode n = indexes.addObject();
+            n.put("id", i.id()).put("name", i.name()).put("kind", i.kind().name()).put("status", i.status().name());
+            n.set("keys", keySchema(i.keySchema()));
+            n.put("projection", i.projection().type().name());
+            ArrayNode nonKey = n.putArray("nonKeyAttributes");
+            i.projection().nonKeyAttributes().forEach(nonKey::add);
+            n.set("throughput", throughput(i.throughput()));
+        }
+        ObjectNode tags = o.putObject("tags");
+        t.tags().forEach(tags::put);
+        if (t.timeToLive().attributeName() != null) {
+            o.putObject("ttl").put("attribute", t.timeToLive().attributeName()).put("enabled", t.timeToLive().enabled());
+        }
         try {
             return mapper.writeValueAsBytes(o);
         } catch (IOException e) {
@@ -48,18 +67,67 @@ final class TableCodec {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        if (o.path("v").asInt() != VERSION) throw new IllegalStateException("unknown table encoding " + o.path("v"));
+        int version = o.path("v").asInt();
+        if (version == 1) return decodeVersion1(o);
+        if (version != VERSION) throw new IllegalStateException("unknown table encoding " + o.path("v"));
         List<KeyElement> attrs = new ArrayList<>();
         o.path("attributes").forEach(a -> attrs.add(element(a)));
+        List<IndexDefinition> indexes = new ArrayList<>();
+        for (JsonNode n : o.path("indexes")) {
+            List<String> nonKey = new ArrayList<>();
+            n.path("nonKeyAttributes").forEach(a -> nonKey.add(a.asText()));
+            indexes.add(new IndexDefinition(n.path("id").asLong(), n.path("name").asText(),
+                    IndexKind.valueOf(n.path("kind").asText()), keySchema(n.path("keys")),
+                    new Projection(ProjectionType.valueOf(n.path("projection").asText()), nonKey),
+                    throughput(n.path("throughput")), IndexStatus.valueOf(n.path("status").asText())));
+        }
+        Map<String, String> tags = new LinkedHashMap<>();
+        o.path("tags").properties().forEach(e -> tags.put(e.getKey(), e.getValue().asText()));
+        TimeToLive ttl = o.has("ttl")
+                ? new TimeToLive(o.path("ttl").path("attribute").asText(), o.path("ttl").path("enabled").asBoolean())
+                : TimeToLive.DISABLED;
         return new TableDefinition(
                 o.path("id").asLong(),
                 o.path("name").asText(),
                 o.path("uuid").asText(),
-                KeySchema.of(element(o.path("hash")), o.has("range") ? element(o.path("range")) : null),
+                keySchema(o.path("keys")),
                 attrs,
                 Instant.ofEpochMilli(o.path("createdAtMillis").asLong()),
                 BillingMode.valueOf(o.path("billingMode").asText()),
-                new Throughput(o.path("read").asLong(), o.path("write").asLong()));
+                throughput(o.path("throughput")),
+                Instant.ofEpochMilli(o.path("billingModeChangedAtMillis").asLong()),
+                indexes, tags, ttl);
+    }
+
+    private static TableDefinition decodeVersion1(JsonNode o) {
+        List<KeyElement> attrs = new ArrayList<>();
+        o.path("attributes").forEach(a -> attrs.add(element(a)));
+        Instant created = Instant.ofEpochMilli(o.path("createdAtMillis").asLong());
+        return new TableDefinition(
+                o.path("id").asLong(), o.path("name").asText(), o.path("uuid").asText(),
+                KeySchema.of(element(o.path("hash")), o.has("range") ? element(o.path("range")) : null),
+                attrs, created, BillingMode.valueOf(o.path("billingMode").asText()),
+                new Throughput(o.path("read").asLong(), o.path("write").asLong()),
+                created, List.of(), Map.of(), TimeToLive.DISABLED);
+    }
+
+    private ObjectNode keySchema(KeySchema k) {
+        ObjectNode n = mapper.createObjectNode();
+        n.set("hash", element(k.hash()));
+        k.range().ifPresent(r -> n.set("range", element(r)));
+        return n;
+    }
+
+    private static KeySchema keySchema(JsonNode n) {
+        return KeySchema.of(element(n.path("hash")), n.has("range") ? element(n.path("range")) : null);
+    }
+
+    private ObjectNode throughput(Throughput t) {
+        return mapper.createObjectNode().put("read", t.readCapacityUnits()).put("write", t.writeCapacityUnits());
+    }
+
+    private static Throughput throughput(JsonNode n) {
+        return new Throughput(n.path("read").asLong(), n.path("write").asLong());
     }
 
     private ObjectNode element(KeyElement e) {

@@ -14,4 +14,10 @@ public final class TableNames {
         errors.length(name, path, 3, 255);
         errors.pattern(name, path, PATTERN);
     }
+
+    /** Adds the violations of an index name that is present. */
+    public static void checkIndexName(ValidationErrors errors, String name, String path) {
+        errors.length(name, path, 3, 255);
+        errors.pattern(name, path, PATTERN);
+    }
 }

@@ -1,16 +1,21 @@
 package dev.weir.store.table;
 
 import java.util.List;
+import java.util.Map;
 
-/** A validated CreateTable request: what the new table should be. */
+/** A validated CreateTable request: what the new table should be (index ids not yet assigned). */
 public record TableSpec(
         String name,
         KeySchema keySchema,
         List<KeyElement> attributeDefinitions,
         BillingMode billingMode,
-        Throughput throughput) {
+        Throughput throughput,
+        List<IndexDefinition> indexes,
+        Map<String, String> tags) {
 
     public TableSpec {
         attributeDefinitions = List.copyOf(attributeDefinitions);
+        indexes = List.copyOf(indexes);
+        tags = Map.copyOf(tags);
     }
 }

@@ -18,22 +18,41 @@ import java.util.Set;
  */
 public final class ItemValidator {
     private static final String INVALID = "One or more parameter values were invalid: ";
+    /** DynamoDB's deepest document: an attribute is level 1, each map or list adds one. */
+    public static final int MAX_NESTING = 32;
 
     private ItemValidator() {}
 
     public static Map<String, AttributeValue> canonicalItem(Map<String, AttributeValue> item) {
-        Map<String, AttributeValue> out = LinkedHashMap.newLinkedHashMap(item.size());
-        item.forEach((name, value) -> out.put(name, canonical(value)));
-        return out;
+        return canonicalMap(item, 1);
     }
 
     public static AttributeValue canonical(AttributeValue value) {
+        return canonical(value, 1);
+    }
+
+    /** Refuses an item above DynamoDB's 400 KB, with the message PutItem ({@code update} false) or UpdateItem gives. */
+    public static void checkSize(Map<String, AttributeValue> item, boolean update) {
+        if (ItemSize.of(item) > ItemSize.MAX_ITEM_BYTES) {
+            throw DynamoException.validation(update ? "Item size to update has exceeded the maximum allowed size"
+                    : "Item size has exceeded the maximum allowed size");
+        }
+    }
+
+    private static Map<String, AttributeValue> canonicalMap(Map<String, AttributeValue> item, int level) {
+        Map<String, AttributeValue> out = LinkedHashMap.newLinkedHashMap(item.size());
+        item.forEach((name, value) -> out.put(name, canonical(value, level)));
+        return out;
+    }
+
+    private static AttributeValue canonical(AttributeValue value, int level) {
         return switch (value) {
             case AttributeValue.N n -> new AttributeValue.N(DynamoNumber.canonical(n.value()));
-            case AttributeValue.M m -> new AttributeValue.M(canonicalItem(m.value()));
+            case AttributeValue.M m -> new AttributeValue.M(canonicalMap(m.value(), deeper(level)));
             case AttributeValue.L l -> {
+                int inner = deeper(level);
                 List<AttributeValue> list = new ArrayList<>(l.value().size());
-                for (AttributeValue el : l.value()) list.add(canonical(el));
+                for (AttributeValue el : l.value()) list.add(canonical(el, inner));
                 yield new AttributeValue.L(list);
             }
             case AttributeValue.SS ss -> {
@@ -58,6 +77,14 @@ public final class ItemValidator {
             case AttributeValue.Bool b -> b;
             case AttributeValue.Null n -> n;
         };
+    }
+
+    private static int deeper(int level) {
+        if (level >= MAX_NESTING) {
+            throw DynamoException.validation("Nesting Levels have exceeded supported limits: "
+                    + "Attributes in the item have nested levels beyond supported limit");
+        }
+        return level + 1;
     }
 
     private static void nonEmpty(List<?> set, String kind) {

@@ -1,0 +1,136 @@
+package dev.weir.store.batch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weir.protocol.error.DynamoException;
+import dev.weir.protocol.expr.Projection;
+import dev.weir.protocol.model.AttributeValue;
+import dev.weir.protocol.model.AttributeValueJson;
+import dev.weir.store.api.OperationHandler;
+import dev.weir.store.api.RequestFields;
+import dev.weir.store.api.ValidationErrors;
+import dev.weir.store.capacity.Consumed;
+import dev.weir.store.expression.RequestExpressions;
+import dev.weir.store.item.ItemKeys;
+import dev.weir.store.item.ItemRequests;
+import dev.weir.store.item.ItemStore;
+import dev.weir.store.item.PrimaryKey;
+import dev.weir.store.table.TableCatalog;
+import dev.weir.store.table.TableDefinition;
+import dev.weir.store.table.TableNames;
+import dev.weir.store.value.ItemSize;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * BatchGetItem: up to 100 keys over several tables. Keys whose items would take the response
+ * past 16 MB are returned in UnprocessedKeys, with their table's read parameters, for the
+ * client to ask again.
+ */
+public final class BatchGetItem implements OperationHandler {
+    static final int MAX_KEYS = 100;
+    static final long MAX_RESPONSE_BYTES = 16L * 1024 * 1024;
+
+    private record TableRead(TableDefinition table, JsonNode node, List<JsonNode> keyNodes, List<PrimaryKey> keys,
+                             Projection projection, boolean consistent) {}
+
+    private final TableCatalog catalog;
+    private final ItemStore items;
+
+    public BatchGetItem(TableCatalog catalog, ItemStore items) {
+        this.catalog = catalog;
+        this.items = items;
+    }
+
+    @Override
+    public ObjectNode handle(JsonNode request) {
+        JsonNode requestItems = RequestFields.object(request, "RequestItems");
+        ValidationErrors errors = new ValidationErrors();
+        errors.notNull(requestItems, "requestItems");
+        ItemRequests.checkCapacityMembers(request, errors);
+        if (requestItems != null) {
+            if (requestItems.isEmpty()) errors.add("{}", "requestItems", "Member must have length greater than or equal to 1");
+            for (var e : requestItems.properties()) {
+                String path = "requestItems." + e.getKey() + ".member";
+                TableNames.check(errors, e.getKey(), "requestItems");
+                JsonNode t = RequestFields.requireObject(e.getValue());
+                List<JsonNode> keys = RequestFields.list(t, "Keys");
+                errors.notNull(keys, path + ".keys");
+                if (keys != null && keys.isEmpty()) errors.add("[]", path + ".keys", "Member must have length greater than or equal to 1");
+                if (keys != null && keys.size() > MAX_KEYS) {
+                    errors.add(keys, path + ".keys", "Member must have length less than or equal to " + MAX_KEYS);
+                }
+            }
+        }
+        errors.throwIfAny();
+        int total = 0;
+        for (var e : requestItems.properties()) total += e.getValue().get("Keys").size();
+        if (total > MAX_KEYS) throw DynamoException.validation("Too many items requested for the BatchGetItem call");
+
+        List<TableRead> reads = new ArrayList<>();
+        for (var e : requestItems.properties()) {
+            JsonNode t = e.getValue();
+            ItemRequests.rejectLegacy(t);
+            RequestExpressions expressions = RequestExpressions.of(t);
+            Projection projection = expressions.projection();
+            expressions.finish();
+            TableDefinition table = catalog.require(e.getKey());
+            List<JsonNode> keyNodes = RequestFields.list(t, "Keys");
+            List<PrimaryKey> keys = new ArrayList<>();
+            Set<ByteBuffer> seen = new HashSet<>();
+            for (JsonNode k : keyNodes) {
+                PrimaryKey key = ItemKeys.ofKey(table.keySchema(), ItemRequests.item(RequestFields.requireObject(k), "key"));
+                if (!seen.add(ByteBuffer.wrap(key.encode(table)))) {
+                    throw DynamoException.validation("Provided list of item keys contains duplicates");
+                }
+                keys.add(key);
+            }
+            reads.add(new TableRead(table, t, keyNodes, keys, projection,
+                    Boolean.TRUE.equals(RequestFields.bool(t, "ConsistentRead"))));
+        }
+
+        Consumed consumed = Consumed.of(RequestFields.text(request, "ReturnConsumedCapacity"));
+        ObjectNode response = JsonNodeFactory.instance.objectNode();
+        ObjectNode responses = response.putObject("Responses");
+        ObjectNode unprocessed = JsonNodeFactory.instance.objectNode();
+        long size = 0;
+        for (TableRead read : reads) {
+            ArrayNode found = responses.putArray(read.table().name());
+            ArrayNode left = null;
+            for (int i = 0; i < read.keys().size(); i++) {
+                if (size >= MAX_RESPONSE_BYTES) {
+                    if (left == null) left = unprocessedFor(unprocessed, read);
+                    left.add(read.keyNodes().get(i));
+                    continue;
+                }
+                Map<String, AttributeValue> item = items.get(read.table(), read.keys().get(i));
+                long itemSize = item == null ? 0 : ItemSize.of(item);
+                consumed.tableRead(read.table().name(), Consumed.readUnits(itemSize, read.consistent()));
+                if (item == null) continue;
+                size += itemSize;
+                found.add(AttributeValueJson.toJson(read.projection() == null ? item : read.projection().apply(item)));
+            }
+        }
+        response.set("UnprocessedKeys", unprocessed);
+        consumed.addAllTo(response);
+        return response;
+    }
+
+    /** The UnprocessedKeys entry of a table: its read parameters as the request gave them, and an empty key list. */
+    private static ArrayNode unprocessedFor(ObjectNode unprocessed, TableRead read) {
+        ObjectNode t = unprocessed.putObject(read.table().name());
+        Map<String, JsonNode> copy = new LinkedHashMap<>();
+        read.node().properties().forEach(e -> copy.put(e.getKey(), e.getValue()));
+        copy.remove("Keys");
+        copy.forEach(t::set);
+        return t.putArray("Keys");
+    }
+}

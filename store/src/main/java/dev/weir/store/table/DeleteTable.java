@@ -1,0 +1,34 @@
+package dev.weir.store.table;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weir.store.api.OperationHandler;
+import dev.weir.store.api.RequestFields;
+import dev.weir.store.api.ValidationErrors;
+
+/** DeleteTable: the table and all its items and index entries are gone when the call returns. */
+public final class DeleteTable implements OperationHandler {
+    private final TableCatalog catalog;
+    private final TableStats stats;
+
+    public DeleteTable(TableCatalog catalog, TableStats stats) {
+        this.catalog = catalog;
+        this.stats = stats;
+    }
+
+    @Override
+    public ObjectNode handle(JsonNode request) {
+        String name = RequestFields.text(request, "TableName");
+        ValidationErrors errors = new ValidationErrors();
+        TableNames.check(errors, name, "tableName");
+        errors.throwIfAny();
+        TableDefinition table = catalog.delete(name);
+        ObjectNode description = TableDescriptions.describe(table, stats, "DELETING");
+        stats.forget(table.id());
+        table.indexes().forEach(i -> stats.forget(i.id()));
+        ObjectNode response = JsonNodeFactory.instance.objectNode();
+        response.set("TableDescription", description);
+        return response;
+    }
+}

@@ -1,0 +1,160 @@
+package dev.weir.store.table;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.weir.protocol.error.DynamoException;
+import dev.weir.store.api.RequestFields;
+import dev.weir.store.api.ValidationErrors;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads and validates secondary index definitions (in CreateTable, and GSI creation in
+ * UpdateTable) with DynamoDB's member constraints and messages.
+ */
+final class IndexRequests {
+    private static final List<String> PROJECTION_TYPES = List.of("ALL", "INCLUDE", "KEYS_ONLY");
+    private static final String INVALID = "One or more parameter values were invalid: ";
+    static final int MAX_LOCAL = 5;
+    static final int MAX_GLOBAL = 20;
+
+    /** An index as the request gives it, before the rules that relate it to its table are checked. */
+    record Raw(String name, List<Element> keys, String projectionType, List<String> nonKeyAttributes,
+               JsonNode throughputNode, Throughput throughput) {}
+
+    record Element(String name, String type) {}
+
+    private IndexRequests() {}
+
+    /** The indexes of a list member, with member constraint violations added to {@code errors}; null if absent. */
+    static List<Raw> read(JsonNode parent, String field, String path, boolean global, ValidationErrors errors) {
+        List<JsonNode> nodes = RequestFields.list(parent, field);
+        if (nodes == null) return null;
+        List<Raw> out = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            out.add(readOne(RequestFields.requireObject(nodes.get(i)), path + "." + (i + 1) + ".member", global, errors));
+        }
+        return out;
+    }
+
+    static Raw readOne(JsonNode n, String path, boolean global, ValidationErrors errors) {
+        String name = RequestFields.text(n, "IndexName");
+        List<Element> keys = elements(n, "KeySchema");
+        JsonNode projection = RequestFields.object(n, "Projection");
+        String projectionType = RequestFields.text(projection, "ProjectionType");
+        List<JsonNode> nonKeyNodes = RequestFields.list(projection, "NonKeyAttributes");
+        List<String> nonKey = null;
+        if (nonKeyNodes != null) {
+            nonKey = new ArrayList<>();
+            for (JsonNode a : nonKeyNodes) nonKey.add(a.asText());
+        }
+        JsonNode throughputNode = global ? RequestFields.object(n, "ProvisionedThroughput") : null;
+        Long read = RequestFields.integer(throughputNode, "ReadCapacityUnits");
+        Long write = RequestFields.integer(throughputNode, "WriteCapacityUnits");
+
+        errors.notNull(name, path + ".indexName");
+        TableNames.checkIndexName(errors, name, path + ".indexName");
+        errors.notNull(keys, path + ".keySchema");
+        if (keys != null) {
+            if (keys.isEmpty()) errors.add("[]", path + ".keySchema", "Member must have length greater than or equal to 1");
+            if (keys.size() > 2) errors.add(keys.size() + " elements", path + ".keySchema", "Member must have length less than or equal to 2");
+            for (int k = 0; k < keys.size(); k++) {
+                String kp = path + ".keySchema." + (k + 1) + ".member.";
+                errors.notNull(keys.get(k).name(), kp + "attributeName");
+                errors.notNull(keys.get(k).type(), kp + "keyType");
+            }
+        }
+        errors.notNull(projection, path + ".projection");
+        errors.oneOf(projectionType, path + ".projection.projectionType", PROJECTION_TYPES);
+        if (nonKey != null && nonKey.isEmpty()) {
+            errors.add("[]", path + ".projection.nonKeyAttributes", "Member must have length greater than or equal to 1");
+        }
+        if (throughputNode != null) {
+            errors.notNull(write, path + ".provisionedThroughput.writeCapacityUnits");
+            errors.range(write, path + ".provisionedThroughput.writeCapacityUnits", 1, Long.MAX_VALUE);
+            errors.notNull(read, path + ".provisionedThroughput.readCapacityUnits");
+            errors.range(read, path + ".provisionedThroughput.readCapacityUnits", 1, Long.MAX_VALUE);
+        }
+        Throughput throughput = throughputNode == null || read == null || write == null ? Throughput.NONE : new Throughput(read, write);
+        return new Raw(name, keys, projectionType, nonKey, throughputNode, throughput);
+    }
+
+    /**
+     * Checks one index against its table's attribute definitions and key schema (the custom
+     * rules, after member constraints) and returns its definition, without an id yet.
+     */
+    static IndexDefinition resolve(Raw raw, IndexKind kind, List<KeyElement> definitions, KeySchema tableKeys,
+                                   BillingMode billing, Set<String> namesSeen) {
+        List<String> defined = definitions.stream().map(KeyElement::name).toList();
+        List<String> keyNames = raw.keys().stream().map(Element::name).toList();
+        if (!defined.containsAll(keyNames)) {
+            throw invalid("Some index key attributes are not defined in AttributeDefinitions. Keys: ["
+                    + String.join(", ", keyNames) + "], AttributeDefinitions: [" + String.join(", ", defined) + "]");
+        }
+        if (keyNames.size() == 2 && keyNames.get(0).equals(keyNames.get(1))) {
+            throw DynamoException.validation("Both the Hash Key and the Range Key element in the KeySchema have the same name");
+        }
+        if (!"HASH".equals(raw.keys().get(0).type())) {
+            throw DynamoException.validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
+        }
+        if (raw.keys().size() == 2 && !"RANGE".equals(raw.keys().get(1).type())) {
+            throw DynamoException.validation("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
+        }
+        if (kind == IndexKind.LOCAL) {
+            if (raw.keys().size() != 2) {
+                throw invalid("Index KeySchema does not have a range key for index: " + raw.name());
+            }
+            if (!keyNames.get(0).equals(tableKeys.hash().name())) {
+                throw invalid("Index KeySchema does not have the same leading hash key as table KeySchema for index: "
+                        + raw.name() + ". index hash key: " + keyNames.get(0) + ", table hash key: " + tableKeys.hash().name());
+            }
+        }
+        if (raw.projectionType() == null) throw invalid("Unknown ProjectionType: null");
+        if (raw.nonKeyAttributes() != null && !raw.projectionType().equals("INCLUDE")) {
+            throw invalid("ProjectionType is " + raw.projectionType() + ", but NonKeyAttributes is specified");
+        }
+        if (raw.projectionType().equals("INCLUDE") && raw.nonKeyAttributes() == null) {
+            throw invalid("ProjectionType is INCLUDE, but NonKeyAttributes is not specified");
+        }
+        if (!namesSeen.add(raw.name())) throw invalid("Duplicate index name: " + raw.name());
+        if (kind == IndexKind.GLOBAL) {
+            if (billing == BillingMode.PAY_PER_REQUEST && raw.throughputNode() != null) {
+                throw invalid("ProvisionedThroughput should not be specified for index: " + raw.name()
+                        + " when BillingMode is PAY_PER_REQUEST");
+            }
+            if (billing == BillingMode.PROVISIONED && raw.throughputNode() == null) {
+                throw invalid("ProvisionedThroughput must be specified for index: " + raw.name());
+            }
+        }
+        KeyElement hash = find(definitions, keyNames.get(0));
+        KeyElement range = keyNames.size() == 2 ? find(definitions, keyNames.get(1)) : null;
+        Projection projection = new Projection(ProjectionType.valueOf(raw.projectionType()),
+                raw.nonKeyAttributes() == null ? List.of() : raw.nonKeyAttributes());
+        Throughput throughput = kind == IndexKind.GLOBAL ? raw.throughput() : Throughput.NONE;
+        return new IndexDefinition(0, raw.name(), kind, KeySchema.of(hash, range), projection, throughput, IndexStatus.ACTIVE);
+    }
+
+    static List<Element> elements(JsonNode parent, String field) {
+        List<JsonNode> nodes = RequestFields.list(parent, field);
+        if (nodes == null) return null;
+        List<Element> out = new ArrayList<>(nodes.size());
+        for (JsonNode n : nodes) {
+            if (n.isNull()) {
+                out.add(new Element(null, null));
+                continue;
+            }
+            RequestFields.requireObject(n);
+            out.add(new Element(RequestFields.text(n, "AttributeName"), RequestFields.text(n, "KeyType")));
+        }
+        return out;
+    }
+
+    private static KeyElement find(List<KeyElement> attributes, String name) {
+        return attributes.stream().filter(a -> a.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    static DynamoException invalid(String detail) {
+        return DynamoException.validation(INVALID + detail);
+    }
+}

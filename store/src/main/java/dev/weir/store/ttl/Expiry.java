@@ -1,0 +1,39 @@
+package dev.weir.store.ttl;
+
+import dev.weir.protocol.model.AttributeValue;
+import dev.weir.store.table.TableDefinition;
+import dev.weir.store.table.TimeToLive;
+
+import java.math.BigDecimal;
+import java.util.Map;
+
+/**
+ * Whether an item has expired under its table's time to live: the TTL attribute is a number
+ * of epoch seconds at or before now. As in DynamoDB, other types and values more than five
+ * years in the past never expire. Expired items are invisible to every read and are removed
+ * by the {@link TtlSweeper}.
+ */
+public final class Expiry {
+    private static final long FIVE_YEARS_SECONDS = 5L * 365 * 24 * 3600;
+
+    private Expiry() {}
+
+    public static boolean expired(TableDefinition table, Map<String, AttributeValue> item, long nowSeconds) {
+        TimeToLive ttl = table.timeToLive();
+        if (!ttl.enabled() || item == null) return false;
+        if (!(item.get(ttl.attributeName()) instanceof AttributeValue.N n)) return false;
+        BigDecimal at;
+        try {
+            at = new BigDecimal(n.value());
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        return at.compareTo(BigDecimal.valueOf(nowSeconds)) <= 0
+                && at.compareTo(BigDecimal.valueOf(nowSeconds - FIVE_YEARS_SECONDS)) >= 0;
+    }
+
+    /** {@code item}, or null if it has expired. */
+    public static Map<String, AttributeValue> visible(TableDefinition table, Map<String, AttributeValue> item, long nowSeconds) {
+        return expired(table, item, nowSeconds) ? null : item;
+    }
+}

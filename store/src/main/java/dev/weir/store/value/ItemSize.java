@@ -1,0 +1,74 @@
+package dev.weir.store.value;
+
+import dev.weir.protocol.model.AttributeValue;
+
+import java.math.BigDecimal;
+import java.util.Map;
+
+/**
+ * DynamoDB's item size: attribute names and strings by their UTF-8 bytes, binaries by their
+ * length, numbers one byte per two significant digits plus one, BOOL and NULL one byte, maps
+ * and lists three bytes plus one per element plus their contents.
+ */
+public final class ItemSize {
+    /** DynamoDB's largest item. */
+    public static final int MAX_ITEM_BYTES = 400 * 1024;
+
+    private ItemSize() {}
+
+    public static long of(Map<String, AttributeValue> item) {
+        long size = 0;
+        for (Map.Entry<String, AttributeValue> e : item.entrySet()) size += utf8(e.getKey()) + of(e.getValue());
+        return size;
+    }
+
+    public static long of(AttributeValue value) {
+        return switch (value) {
+            case AttributeValue.S s -> utf8(s.value());
+            case AttributeValue.N n -> number(n.value());
+            case AttributeValue.B b -> b.value().length();
+            case AttributeValue.Bool ignored -> 1;
+            case AttributeValue.Null ignored -> 1;
+            case AttributeValue.M m -> {
+                long size = 3;
+                for (Map.Entry<String, AttributeValue> e : m.value().entrySet()) size += 1 + utf8(e.getKey()) + of(e.getValue());
+                yield size;
+            }
+            case AttributeValue.L l -> {
+                long size = 3;
+                for (AttributeValue el : l.value()) size += 1 + of(el);
+                yield size;
+            }
+            case AttributeValue.SS ss -> ss.value().stream().mapToLong(ItemSize::utf8).sum();
+            case AttributeValue.NS ns -> ns.value().stream().mapToLong(ItemSize::number).sum();
+            case AttributeValue.BS bs -> bs.value().stream().mapToLong(AttributeValue.Bytes::length).sum();
+        };
+    }
+
+    private static long number(String text) {
+        BigDecimal v;
+        try {
+            v = new BigDecimal(text);
+        } catch (NumberFormatException e) {
+            return text.length();
+        }
+        if (v.signum() == 0) return 1;
+        int digits = v.stripTrailingZeros().precision();
+        return (digits + 1) / 2 + 1 + (v.signum() < 0 ? 1 : 0);
+    }
+
+    private static long utf8(String s) {
+        // counting without allocating: most text is ASCII
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) n++;
+            else if (c < 0x800) n += 2;
+            else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else n += 3;
+        }
+        return n;
+    }
+}
