@@ -125,12 +125,29 @@ final class ApplianceProcess implements AutoCloseable {
         }
     }
 
+    /** Starts {@code weir store} alone on a free port; its ready line is "weir store ready: URL". */
+    static ApplianceProcess startStoreAlone(Path home) throws Exception {
+        int port = freePort();
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "store", "--home", home.toString(), "--port", Integer.toString(port));
+        ApplianceProcess a = new ApplianceProcess(home, port, port, new ProcessBuilder(cmd).redirectErrorStream(true).start());
+        try {
+            a.ready.get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            a.close();
+            throw new IllegalStateException("weir store did not become ready:\n" + String.join("\n", a.output()), e);
+        }
+        return a;
+    }
+
     private void pump() {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
                 output.add(line);
-                if (line.startsWith("weir ready: ")) ready.complete(line);
+                if (line.startsWith("weir ready: ") || line.startsWith("weir store ready: ")) ready.complete(line);
             }
         } catch (IOException ignored) {
             // the process ended

@@ -1,10 +1,14 @@
 package dev.weir.policy;
 
 import dev.weir.policy.ast.PolicyFile;
+import dev.weir.policy.check.CheckOptions;
 import dev.weir.policy.check.Diagnostic;
 import dev.weir.policy.check.PolicyChecker;
 import dev.weir.policy.check.Severity;
 import dev.weir.policy.compile.PolicyCompiler;
+import dev.weir.policy.field.HmacKeys;
+import dev.weir.policy.schema.SchemaLoader;
+import dev.weir.policy.schema.TableSchema;
 import dev.weir.policy.parse.ParseResult;
 import dev.weir.policy.parse.PolicyParser;
 
@@ -26,7 +30,8 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * Loads a policy set: reads, parses, checks and compiles. Each step runs only when the
+ * Loads a policy set: reads, parses, checks and compiles. A {@code schema.yaml} beside the
+ * policies (see {@link TableSchema}) is checked against and counts as part of the set. Each step runs only when the
  * one before produced no errors, so a broken set yields its errors and no table; the
  * caller keeps running the table it had.
  *
@@ -46,6 +51,11 @@ public final class PolicyLoader {
      * an empty directory are reported as errors.
      */
     public static LoadResult load(Path dir) {
+        return load(dir, HmacKeys.fromEnvironment());
+    }
+
+    /** The same, with the keys {@code hmac} masks use; a policy naming a key not among them does not load. */
+    public static LoadResult load(Path dir, HmacKeys keys) {
         Map<String, byte[]> files = new TreeMap<>();
         if (!Files.isDirectory(dir)) {
             return failed(dir.toString(), "policy directory not found", hash(files));
@@ -65,7 +75,24 @@ public final class PolicyLoader {
                 diagnostics.add(fileError(name, "cannot read: " + e.getMessage()));
             }
         }
-        String hash = hash(files);
+        Path schemaFile = dir.resolve(SchemaLoader.FILE_NAME);
+        byte[] schemaBytes = null;
+        if (Files.isRegularFile(schemaFile)) {
+            try {
+                schemaBytes = Files.readAllBytes(schemaFile);
+            } catch (IOException e) {
+                diagnostics.add(fileError(SchemaLoader.FILE_NAME, "cannot read: " + e.getMessage()));
+            }
+        }
+        Map<String, byte[]> hashed = new TreeMap<>(files);
+        if (schemaBytes != null) hashed.put(SchemaLoader.FILE_NAME, schemaBytes);
+        String hash = hash(hashed);
+        Optional<TableSchema> schema = Optional.empty();
+        if (schemaBytes != null) {
+            SchemaLoader.Result parsed = SchemaLoader.parse(SchemaLoader.FILE_NAME, new String(schemaBytes, StandardCharsets.UTF_8));
+            diagnostics.addAll(parsed.diagnostics());
+            schema = parsed.schema();
+        }
         List<PolicySource> sources = new ArrayList<>();
         for (Map.Entry<String, byte[]> f : files.entrySet()) {
             try {
@@ -79,21 +106,57 @@ public final class PolicyLoader {
         }
         if (!diagnostics.isEmpty()) return new LoadResult(Optional.empty(), diagnostics, hash);
         if (sources.isEmpty()) return failed(dir.toString(), "no policy files (*" + EXTENSION + ")", hash);
-        return compile(sources, hash);
+        return compile(sources, hash, new CheckOptions(schema, keys), keys);
     }
 
-    /** The same pipeline over texts in memory (tools and tests); sources are sorted by name first. */
+    /**
+     * The same pipeline over texts in memory (tools and tests); sources are sorted by name
+     * first. No schema; every hmac key name resolves to a stable test key
+     * ({@link HmacKeys#forTesting()}).
+     */
     public static LoadResult load(List<PolicySource> sources) {
+        return load(sources, Optional.empty(), HmacKeys.forTesting());
+    }
+
+    /** The same pipeline over texts in memory, with a schema and keys. */
+    public static LoadResult load(List<PolicySource> sources, Optional<TableSchema> schema, HmacKeys keys) {
         Map<String, byte[]> files = new TreeMap<>();
         for (PolicySource s : sources) files.put(s.name(), s.text().getBytes(StandardCharsets.UTF_8));
         String hash = hash(files);
         if (sources.isEmpty()) return failed("(sources)", "no policy files", hash);
         List<PolicySource> sorted = new ArrayList<>(sources);
         sorted.sort((a, b) -> a.name().compareTo(b.name()));
-        return compile(sorted, hash);
+        return compile(sorted, hash, new CheckOptions(schema, keys), keys);
     }
 
-    private static LoadResult compile(List<PolicySource> sources, String hash) {
+    /**
+     * A loaded policy set with what tools need besides the table: the sources and their ASTs.
+     *
+     * @param files the parsed files, in source order (empty when a file did not parse)
+     */
+    public record PolicySet(LoadResult result, List<PolicySource> sources, List<PolicyFile> files) {}
+
+    /** Like {@link #load(Path, HmacKeys)}, keeping the sources and ASTs (explain, test, fmt). */
+    public static PolicySet loadSet(Path dir, HmacKeys keys) {
+        LoadResult result = load(dir, keys);
+        List<PolicySource> sources = new ArrayList<>();
+        List<PolicyFile> files = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.filter(x -> x.getFileName().toString().endsWith(EXTENSION) && Files.isRegularFile(x)).sorted().toList()) {
+                String text = Files.readString(p, StandardCharsets.UTF_8);
+                String name = relativeName(dir, p);
+                sources.add(new PolicySource(name, text));
+                PolicyParser.parse(name, text).file().ifPresent(files::add);
+            }
+        } catch (IOException | RuntimeException e) {
+            // the result already carries the error
+        }
+        sources.sort((a, b) -> a.name().compareTo(b.name()));
+        files.sort((a, b) -> a.file().compareTo(b.file()));
+        return new PolicySet(result, sources, files);
+    }
+
+    private static LoadResult compile(List<PolicySource> sources, String hash, CheckOptions options, HmacKeys keys) {
         try {
             List<Diagnostic> diagnostics = new ArrayList<>();
             List<PolicyFile> files = new ArrayList<>();
@@ -103,9 +166,9 @@ public final class PolicyLoader {
                 parsed.file().ifPresent(files::add);
             }
             if (hasErrors(diagnostics)) return new LoadResult(Optional.empty(), sorted(diagnostics), hash);
-            diagnostics.addAll(PolicyChecker.check(files));
+            diagnostics.addAll(PolicyChecker.check(files, options));
             if (hasErrors(diagnostics)) return new LoadResult(Optional.empty(), sorted(diagnostics), hash);
-            return new LoadResult(Optional.of(PolicyCompiler.compile(files)), sorted(diagnostics), hash);
+            return new LoadResult(Optional.of(PolicyCompiler.compile(files, keys)), sorted(diagnostics), hash);
         } catch (RuntimeException | StackOverflowError e) {
             // A bug, not a policy error; still never let a reload take the caller down.
             return failed("(policy set)", "internal error while loading policies: " + e, hash);

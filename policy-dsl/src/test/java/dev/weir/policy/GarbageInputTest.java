@@ -17,16 +17,34 @@ class GarbageInputTest {
             "role", "extends", "allow", "deny", "on", "table", "op", "fields", "mask", "remove", "null", "reason",
             "*", "[", "]", "(", ")", ",", ".", "@", "@id", ":", "\"", "\"x\"", "\"a b\"", "#", "\n", " ", "\t",
             "admin", "analyst", "people", "GetItem", "read", "write", "ssn", "show_last", "show_first", "hash",
-            "constant", "4", "0", "99999999999999999999", "address.*", "\\", "é", "😀", "\u0000", "\r"};
+            "constant", "4", "0", "99999999999999999999", "address.*", "\\", "é", "😀", "\u0000", "\r",
+            "when", "rows", "where", "require", "network", "and", "or", "not", "in", "between", "true", "false",
+            "==", "!=", "<", ">=", "ctx.source", "ctx.time", "item.region", "principal.region", "principal.regions",
+            "10.0.0.0/8", "10.0.0.1/8", "07:00", "..", "25:99", "\"Europe/Berlin\"", "\"Mars/Base\"", "office", "=",
+            "hmac", "round", "bucket", "pattern", "(\"[\"", "tags[*]", "[0]", "size", "begins_with", "exists", "-", "1.5"};
+
+    /** A policy using every clause, to mutate. */
+    static final String RICH = """
+            role reader role writer extends reader
+            network office = [10.0.0.0/8, 127.0.0.1, "fd00::/8"]
+            @id("r") allow reader on table people op [GetItem, Query]
+              when ctx.source in office and ctx.time in 07:00..19:00 "Europe/Berlin" and ctx.tls.subject.ou != "x"
+              rows where item.region == principal.region and size(item.tags) < 5 or begins_with(item.name, "A")
+              fields [id, name, tags[*], address.*] mask id hmac(key: "k") mask n round(10) mask m bucket(5)
+              mask p pattern("[0-9]", "#") remove [address.street, tags[*].secret]
+            @id("w") allow writer on table people op write require item.region in principal.regions and item.n between 1 and 9
+            @id("d") deny * on table people op Scan when not exists(ctx.tls.subject.ou) reason "no"
+            @id("h") deny * on table people op read rows where item.secret == true
+            """;
 
     @Test
     void randomTokensMutationsAndBytesOnlyYieldDiagnostics() {
         Random random = new Random(20240917L);
         int compiled = 0;
-        for (int i = 0; i < 3000; i++) {
+        for (int i = 0; i < 6000; i++) {
             String text = switch (i % 3) {
                 case 0 -> tokens(random);
-                case 1 -> mutate(random, Policies.SAMPLE_WITH_INGEST);
+                case 1 -> mutate(random, random.nextBoolean() ? Policies.SAMPLE_WITH_INGEST : RICH);
                 default -> chars(random);
             };
             LoadResult r;
@@ -35,6 +53,11 @@ class GarbageInputTest {
             } catch (Throwable e) {
                 fail("loader threw on input " + i + ": " + text, e);
                 return;
+            }
+            try {
+                dev.weir.policy.format.PolicyFormatter.format("g.weir", text);
+            } catch (Throwable e) {
+                fail("formatter threw on input " + i + ": " + text, e);
             }
             if (r.ok()) {
                 compiled++;

@@ -1,11 +1,16 @@
 /*
- * The weir policy language. First slice: roles with inheritance, allow/deny rules over
- * (principal, table, operation) with field clauses. The shape is meant to grow: new
- * clauses (`when`, `rows where`, `require`) are new alternatives of `clause`, new mask
- * functions are just names with arguments (resolved by the AST builder), and names that
- * would clash with keywords can always be written as quoted strings.
+ * The weir policy language: roles with inheritance, named networks, and allow/deny rules
+ * over (principal, table, operation) with clauses for the four dimensions:
+ *   role     who:       allow analyst ...          role support extends analyst
+ *   context  when:      when ctx.source in office and ctx.time in 07:00..19:00 "Europe/Berlin"
+ *   field    what:      fields [id, address.*]     mask ssn show_last(4)     remove salary
+ *   content  which:     rows where item.region == principal.region
+ *                       require item.region in principal.regions
+ * Function names (masks, predicates) are plain identifiers resolved by the AST builder, and
+ * names that would clash with keywords can always be written as quoted strings.
  *
- * Whitespace and newlines are insignificant; `#` starts a comment to end of line.
+ * Whitespace and newlines are insignificant; `#` starts a comment to end of line (comments
+ * go to a hidden channel so the formatter can keep them).
  */
 grammar WeirPolicy;
 
@@ -14,11 +19,17 @@ grammar WeirPolicy;
 policyFile   : declaration* EOF ;
 
 declaration  : roleDecl
+             | networkDecl
              | ruleDecl
              ;
 
 // role support extends analyst, auditor
 roleDecl     : ROLE role=IDENT (EXTENDS parents+=IDENT (',' parents+=IDENT)*)? ;
+
+// network office = [10.0.0.0/8, 127.0.0.1, "fd00::/8"]
+networkDecl  : NETWORK net=IDENT '=' '[' cidr (',' cidr)* ']' ;
+
+cidr         : CIDR | STRING ;
 
 // @id("people-read")
 // allow analyst on table people op [GetItem, Query] fields [...] mask ssn show_last(4)
@@ -47,24 +58,63 @@ operations   : STAR                                       # anyOperation
 clause       : FIELDS '[' fieldPath (',' fieldPath)* ']'  # fieldsClause
              | MASK fieldPath maskFunction                # maskClause
              | REMOVE fieldPath                           # removeClause
+             | REMOVE '[' fieldPath (',' fieldPath)* ']'  # removeListClause
              | NULL fieldPath                             # nullClause
              | REASON STRING                              # reasonClause
+             | WHEN condition                             # whenClause
+             | ROWS WHERE condition                       # rowsClause
+             | REQUIRE condition                          # requireClause
              ;
 
-// show_last(4), hash, constant("x"); later e.g. hmac(key: "pseudonym")
+// show_last(4), hash, hmac(key: "pseudonym"), round(1000), pattern("[0-9]", "#")
 maskFunction : fn=IDENT ('(' (argument (',' argument)*)? ')')? ;
 
 argument     : (key=IDENT ':')? literal ;
 
-literal      : INT                                        # intLiteral
+literal      : number                                     # numberLiteral
              | STRING                                     # stringLiteral
              ;
 
-// address.city, address.*, "display name"
+number       : '-'? (INT | DECIMAL) ;
+
+// address.city, address.*, tags[*], "display name"
 fieldPath    : pathSegment ('.' pathSegment)* ;
 
-pathSegment  : name                                       # namedSegment
-             | STAR                                       # anySegment
+pathSegment  : (name | STAR) ('[' STAR ']')* ;
+
+// --- predicates (when, rows where, require). Earlier alternatives bind tighter.
+condition    : '(' condition ')'                                   # parenCondition
+             | NOT condition                                       # notCondition
+             | condition AND condition                             # andCondition
+             | condition OR condition                              # orCondition
+             | left=operand comparator right=operand               # compareCondition
+             | value=operand IN set                                # inCondition
+             | value=operand BETWEEN low=operand AND high=operand  # betweenCondition
+             | fn=IDENT '(' operand (',' operand)* ')'             # callCondition
+             | (TRUE | FALSE)                                      # constantCondition
+             ;
+
+comparator   : EQ | NE | LT | LE | GT | GE ;
+
+operand      : reference                                  # referenceOperand
+             | fn=IDENT '(' reference ')'                 # functionOperand
+             | number                                     # numberOperand
+             | STRING                                     # stringOperand
+             | (TRUE | FALSE)                             # booleanOperand
+             | NULL                                       # nullOperand
+             | CIDR                                       # cidrOperand
+             ;
+
+// item.address.city, principal.regions, ctx.tls.subject.ou, item.tags[0]
+reference    : root=IDENT (refStep)* ;
+
+refStep      : '.' name                                   # keyStep
+             | '[' INT ']'                                # indexStep
+             ;
+
+set          : '[' (operand (',' operand)*)? ']'          # listSet
+             | from=TIME '..' to=TIME zone=STRING?        # timeSet
+             | reference                                  # referenceSet
              ;
 
 // attribute and table names: identifiers, keywords used as names, or quoted strings
@@ -72,6 +122,8 @@ name         : IDENT | STRING | keyword ;
 
 keyword      : ROLE | EXTENDS | ALLOW | DENY | ON | TABLE | OP
              | FIELDS | MASK | REMOVE | NULL | REASON
+             | NETWORK | WHEN | ROWS | WHERE | REQUIRE
+             | AND | OR | NOT | IN | BETWEEN | TRUE | FALSE
              ;
 
 // ----------------------------------------------------------------------------- lexer
@@ -88,11 +140,33 @@ MASK    : 'mask' ;
 REMOVE  : 'remove' ;
 NULL    : 'null' ;
 REASON  : 'reason' ;
+NETWORK : 'network' ;
+WHEN    : 'when' ;
+ROWS    : 'rows' ;
+WHERE   : 'where' ;
+REQUIRE : 'require' ;
+AND     : 'and' ;
+OR      : 'or' ;
+NOT     : 'not' ;
+IN      : 'in' ;
+BETWEEN : 'between' ;
+TRUE    : 'true' ;
+FALSE   : 'false' ;
+
+EQ      : '==' ;
+NE      : '!=' ;
+LE      : '<=' ;
+GE      : '>=' ;
+LT      : '<' ;
+GT      : '>' ;
 
 STAR    : '*' ;
+CIDR    : [0-9]+ '.' [0-9]+ '.' [0-9]+ '.' [0-9]+ ('/' [0-9]+)? ;
+TIME    : [0-9]+ ':' [0-9]+ ;
+DECIMAL : [0-9]+ '.' [0-9]+ ;
 INT     : [0-9]+ ;
 IDENT   : [a-zA-Z_] [a-zA-Z0-9_-]* ;
 STRING  : '"' ( ~["\\\r\n] | '\\' ~[\r\n] )* '"' ;
 
-COMMENT : '#' ~[\r\n]* -> skip ;
+COMMENT : '#' ~[\r\n]* -> channel(HIDDEN) ;
 WS      : [ \t\r\n\f]+ -> skip ;

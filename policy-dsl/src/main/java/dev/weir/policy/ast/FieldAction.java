@@ -1,8 +1,12 @@
 package dev.weir.policy.ast;
 
+import java.math.BigDecimal;
+
 /**
- * What happens to a field the caller is allowed to see. {@link #strictness()} orders them:
- * remove &gt; null &gt; hash/constant &gt; partial mask &gt; show.
+ * What happens to a field the caller is allowed to see. {@link #strictness()} gives the
+ * level: remove (4) &gt; null (3) &gt; hash / hmac / constant (2) &gt; partial masks:
+ * show_first, show_last, pattern, round, bucket (1) &gt; show (0). Within a level
+ * {@link dev.weir.policy.field.Strictness} breaks ties.
  */
 public sealed interface FieldAction {
 
@@ -39,21 +43,51 @@ public sealed interface FieldAction {
         @Override public String toString() { return "hash"; }
     }
 
+    /** Hex HMAC-SHA256 of the value under a named key: deterministic, not reversible by dictionary. */
+    record Hmac(String key) implements FieldAction {
+        public int strictness() { return 2; }
+        @Override public String toString() { return "hmac(key: " + Strings.quote(key) + ")"; }
+    }
+
     /** The value replaced by a fixed text. */
     record Constant(String text) implements FieldAction {
         public int strictness() { return 2; }
-        @Override public String toString() { return "constant(\"" + text.replace("\"", "\\\"") + "\")"; }
+        @Override public String toString() { return "constant(" + Strings.quote(text) + ")"; }
     }
 
-    /** Every character but the first {@code n} replaced by {@code *}. */
+    /** The value replaced by a fixed number (a number stays a number). */
+    record ConstantNumber(BigDecimal value) implements FieldAction {
+        public int strictness() { return 2; }
+        @Override public String toString() { return "constant(" + value.toPlainString() + ")"; }
+    }
+
+    /** Every character but the first {@code n} replaced by {@code *} (digits of a number by 0). */
     record MaskShowFirst(int n) implements FieldAction {
         public int strictness() { return 1; }
         @Override public String toString() { return "show_first(" + n + ")"; }
     }
 
-    /** Every character but the last {@code n} replaced by {@code *}. */
+    /** Every character but the last {@code n} replaced by {@code *} (digits of a number by 0). */
     record MaskShowLast(int n) implements FieldAction {
         public int strictness() { return 1; }
         @Override public String toString() { return "show_last(" + n + ")"; }
+    }
+
+    /** Every match of a regular expression replaced ({@code $1} refers to a group). */
+    record Pattern(String regex, String replacement) implements FieldAction {
+        public int strictness() { return 1; }
+        @Override public String toString() { return "pattern(" + Strings.quote(regex) + ", " + Strings.quote(replacement) + ")"; }
+    }
+
+    /** A number rounded to the nearest multiple of {@code step} (half up). */
+    record Round(BigDecimal step) implements FieldAction {
+        public int strictness() { return 1; }
+        @Override public String toString() { return "round(" + step.toPlainString() + ")"; }
+    }
+
+    /** A number replaced by the lower bound of its bucket of {@code width}: 98000 in bucket(10000) is 90000. */
+    record Bucket(BigDecimal width) implements FieldAction {
+        public int strictness() { return 1; }
+        @Override public String toString() { return "bucket(" + width.toPlainString() + ")"; }
     }
 }

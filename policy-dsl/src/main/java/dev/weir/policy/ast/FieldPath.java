@@ -1,7 +1,6 @@
 package dev.weir.policy.ast;
 
 import java.util.List;
-import java.util.stream.Collectors;
 
 /** An attribute path such as {@code address.city} or {@code address.*}. */
 public record FieldPath(List<PathSegment> segments, SourcePos pos) implements Node {
@@ -12,6 +11,11 @@ public record FieldPath(List<PathSegment> segments, SourcePos pos) implements No
 
     /** The path as text, quoting segments that are not plain names. */
     @Override public String toString() {
-        return segments.stream().map(PathSegment::toString).collect(Collectors.joining("."));
+        StringBuilder out = new StringBuilder();
+        for (PathSegment s : segments) {
+            if (!out.isEmpty() && !(s instanceof PathSegment.AnyElement)) out.append('.');
+            out.append(s);
+        }
+        return out.toString();
     }
 }

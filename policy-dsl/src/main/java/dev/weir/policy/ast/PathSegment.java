@@ -1,6 +1,6 @@
 package dev.weir.policy.ast;
 
-/** One step of a {@link FieldPath}. List elements ({@code tags[*]}) will join this family. */
+/** One step of a {@link FieldPath}. {@code tags[*]} is {@code tags} followed by {@link AnyElement}. */
 public sealed interface PathSegment {
 
     /** A map key (an attribute name), matched exactly. */
@@ -14,5 +14,10 @@ public sealed interface PathSegment {
     /** {@code *}: every key of the map at this point. */
     record AnyAttribute() implements PathSegment {
         @Override public String toString() { return "*"; }
+    }
+
+    /** {@code [*]}: every element of the list at this point. */
+    record AnyElement() implements PathSegment {
+        @Override public String toString() { return "[*]"; }
     }
 }

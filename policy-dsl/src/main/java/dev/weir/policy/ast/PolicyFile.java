@@ -12,6 +12,10 @@ public record PolicyFile(String file, List<Declaration> declarations) {
         return declarations.stream().filter(RoleDecl.class::isInstance).map(RoleDecl.class::cast).toList();
     }
 
+    public List<NetworkDecl> networks() {
+        return declarations.stream().filter(NetworkDecl.class::isInstance).map(NetworkDecl.class::cast).toList();
+    }
+
     public List<Rule> rules() {
         return declarations.stream().filter(Rule.class::isInstance).map(Rule.class::cast).toList();
     }

@@ -29,4 +29,16 @@ public record Rule(Effect effect, RuleId id, Selector principals, Selector table
     public Optional<Clause.Reason> reason() {
         return clauses.stream().filter(Clause.Reason.class::isInstance).map(Clause.Reason.class::cast).findFirst();
     }
+
+    public Optional<Clause.When> when() {
+        return clauses.stream().filter(Clause.When.class::isInstance).map(Clause.When.class::cast).findFirst();
+    }
+
+    public Optional<Clause.Rows> rows() {
+        return clauses.stream().filter(Clause.Rows.class::isInstance).map(Clause.Rows.class::cast).findFirst();
+    }
+
+    public Optional<Clause.Require> require() {
+        return clauses.stream().filter(Clause.Require.class::isInstance).map(Clause.Require.class::cast).findFirst();
+    }
 }

@@ -27,6 +27,14 @@ public final class OperationNames {
         return Optional.empty();
     }
 
+    /** The operations a checked selector names: groups and {@code *} expanded, unknown names ignored. */
+    public static Set<Operation> of(dev.weir.policy.ast.Selector operations) {
+        if (!(operations instanceof dev.weir.policy.ast.Selector.Listed l)) return EnumSet.allOf(Operation.class);
+        Set<Operation> ops = EnumSet.noneOf(Operation.class);
+        for (dev.weir.policy.ast.Name n : l.names()) resolve(n.text()).ifPresent(ops::addAll);
+        return ops;
+    }
+
     /** Every name {@link #resolve} knows, for suggestions. */
     public static List<String> known() {
         List<String> names = new ArrayList<>(Arrays.stream(Operation.values()).map(Operation::name).toList());

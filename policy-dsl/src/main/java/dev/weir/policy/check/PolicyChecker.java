@@ -5,6 +5,7 @@ import dev.weir.policy.ast.Effect;
 import dev.weir.policy.ast.FieldAction;
 import dev.weir.policy.ast.FieldPath;
 import dev.weir.policy.ast.Name;
+import dev.weir.policy.ast.NetworkDecl;
 import dev.weir.policy.ast.PathSegment;
 import dev.weir.policy.ast.PolicyFile;
 import dev.weir.policy.ast.RoleDecl;
@@ -30,6 +31,14 @@ import java.util.TreeMap;
  *   <li>unknown operations, with a did-you-mean hint;</li>
  *   <li>clauses on the wrong effect ({@code reason} on an allow; {@code fields}, {@code mask},
  *       {@code remove}, {@code null} on a deny) and repeated {@code fields} / {@code reason};</li>
+ *   <li>clauses on the wrong effect ({@code require} on a deny) and repeated {@code when},
+ *       {@code rows where} and {@code require};</li>
+ *   <li>duplicate and unknown networks; type errors and unknown context values in
+ *       conditions ({@link ConditionChecker});</li>
+ *   <li>with a schema: unknown tables (error), attributes the schema does not describe and
+ *       masks that change a number into a string (warnings);</li>
+ *   <li>hmac masks naming a key that is not configured;</li>
+ *   <li>shadowed and unreachable rules and mask conflicts ({@link RuleOverlaps}, warnings);</li>
  *   <li>a {@code mask} or {@code null} on a path the same rule's {@code fields} excludes
  *       (almost certainly a mistake: the rule itself never shows that field). A
  *       {@code remove} of such a path is fine: it states intent, and since the strictest
@@ -42,11 +51,19 @@ import java.util.TreeMap;
 public final class PolicyChecker {
     private final List<Diagnostic> diagnostics = new ArrayList<>();
     private final Map<String, RoleDecl> roles = new LinkedHashMap<>();
+    private final Map<String, NetworkDecl> networks = new LinkedHashMap<>();
+    private final CheckOptions options;
 
-    private PolicyChecker() {}
+    private PolicyChecker(CheckOptions options) {
+        this.options = options;
+    }
 
     public static List<Diagnostic> check(List<PolicyFile> files) {
-        PolicyChecker checker = new PolicyChecker();
+        return check(files, CheckOptions.DEFAULT);
+    }
+
+    public static List<Diagnostic> check(List<PolicyFile> files, CheckOptions options) {
+        PolicyChecker checker = new PolicyChecker(options);
         checker.run(files);
         List<Diagnostic> out = new ArrayList<>(checker.diagnostics);
         out.sort(Diagnostic.ORDER);
@@ -66,6 +83,14 @@ public final class PolicyChecker {
             for (Name parent : r.parents()) checkRole(parent);
         }
         checkCycles();
+        for (PolicyFile f : files) {
+            for (NetworkDecl n : f.networks()) {
+                NetworkDecl first = networks.putIfAbsent(n.name().text(), n);
+                if (first != null) {
+                    error(n.name(), "duplicate network '" + n.name().text() + "' (first declared at " + first.name().pos() + ")");
+                }
+            }
+        }
 
         Map<String, Rule> ids = new HashMap<>();
         for (PolicyFile f : files) {
@@ -77,6 +102,10 @@ public final class PolicyChecker {
                 }
                 checkRule(rule);
             }
+        }
+        if (diagnostics.stream().noneMatch(Diagnostic::isError)) {
+            RuleOverlaps.report(diagnostics, List.copyOf(roles.values()),
+                    files.stream().flatMap(f -> f.rules().stream()).toList());
         }
     }
 
@@ -130,6 +159,17 @@ public final class PolicyChecker {
                 }
             }
         }
+        List<String> tables = rule.tables() instanceof Selector.Listed l ? l.names().stream().map(Name::text).toList() : List.of();
+        options.schema().ifPresent(schema -> {
+            if (rule.tables() instanceof Selector.Listed l) {
+                for (Name t : l.names()) {
+                    if (!schema.tables().containsKey(t.text())) {
+                        error(t, "unknown table '" + t.text() + "'" + Suggestions.hint(t.text(), schema.tables().keySet()));
+                    }
+                }
+            }
+        });
+        ConditionChecker conditions = new ConditionChecker(diagnostics, networks.keySet(), options.schema(), tables);
         Set<String> seen = new HashSet<>();
         for (Clause c : rule.clauses()) {
             boolean fieldClause = c instanceof Clause.Fields || c instanceof Clause.Action;
@@ -138,6 +178,17 @@ public final class PolicyChecker {
             } else if (fieldClause && rule.effect() == Effect.DENY) {
                 diagnostics.add(Diagnostic.error(c.pos(), "'" + c.keyword()
                         + "' is not allowed on deny rules (a deny refuses the whole request)"));
+            } else if (c instanceof Clause.Require && rule.effect() == Effect.DENY) {
+                diagnostics.add(Diagnostic.error(c.pos(), "'require' is only allowed on allow rules"
+                        + " (to refuse writes of some items, write 'deny ... rows where ...')"));
+            }
+            switch (c) {
+                case Clause.When w -> conditions.check(w.condition(), ConditionChecker.Where.WHEN);
+                case Clause.Rows w -> conditions.check(w.condition(), ConditionChecker.Where.ROWS);
+                case Clause.Require w -> conditions.check(w.condition(), ConditionChecker.Where.REQUIRE);
+                case Clause.Action a -> checkAction(a, tables);
+                case Clause.Fields f -> f.paths().forEach(p -> checkDescribed(p, tables));
+                default -> { }
             }
             if (!(c instanceof Clause.Action) && !seen.add(c.keyword())) {
                 diagnostics.add(Diagnostic.error(c.pos(), "duplicate '" + c.keyword() + "' clause"));
@@ -153,6 +204,42 @@ public final class PolicyChecker {
                 }
             }
         }
+    }
+
+    private void checkAction(Clause.Action a, List<String> tables) {
+        checkDescribed(a.path(), tables);
+        if (a.action() instanceof FieldAction.Hmac h && options.keys().key(h.key()).isEmpty()) {
+            diagnostics.add(Diagnostic.error(a.pos(), "hmac key '" + h.key() + "' is not configured (set "
+                    + dev.weir.policy.field.HmacKeys.environmentVariable(h.key()) + ")"));
+        }
+        if (options.schema().isEmpty()) return;
+        for (String t : tables) {
+            String type = options.schema().get().type(t, pathText(a.path())).orElse(null);
+            if (type == null) continue;
+            boolean number = type.equals("N") || type.equals("NS");
+            boolean numeric = a.action() instanceof FieldAction.Round || a.action() instanceof FieldAction.Bucket;
+            if (number && a.action().strictness() > 0 && a.action().strictness() < 3
+                    && !dev.weir.policy.field.Masking.keepsNumbers(a.action())) {
+                diagnostics.add(Diagnostic.warning(a.pos(), a.action() + " turns the number '" + a.path() + "' of table "
+                        + t + " into a string"));
+            } else if (numeric && !number && !type.equals("M") && !type.equals("L")) {
+                diagnostics.add(Diagnostic.warning(a.pos(), a.action() + " works on numbers; '" + a.path() + "' of table "
+                        + t + " is " + type + ", so it becomes NULL"));
+            }
+        }
+    }
+
+    private void checkDescribed(FieldPath path, List<String> tables) {
+        if (options.schema().isEmpty() || path.segments().stream().anyMatch(s -> !(s instanceof PathSegment.Attribute))) return;
+        for (String t : tables) {
+            if (options.schema().get().tables().containsKey(t) && !options.schema().get().describes(t, pathText(path))) {
+                diagnostics.add(Diagnostic.warning(path.pos(), "'" + path + "' is not in the schema of table " + t));
+            }
+        }
+    }
+
+    private static String pathText(FieldPath path) {
+        return String.join(".", path.segments().stream().map(s -> s instanceof PathSegment.Attribute a ? a.name() : "*").toList());
     }
 
     /**

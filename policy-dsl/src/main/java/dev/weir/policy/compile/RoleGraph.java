@@ -15,23 +15,23 @@ import java.util.TreeMap;
  * of every role it extends: {@code role support extends analyst} gives a {@code support}
  * principal the {@code analyst} rules. Expects a checked, acyclic graph.
  */
-final class RoleGraph {
+public final class RoleGraph {
     private final Map<String, List<String>> parents = new TreeMap<>();
     private final Map<String, Set<String>> closures = new HashMap<>();
 
-    RoleGraph(List<RoleDecl> roles) {
+    public RoleGraph(List<RoleDecl> roles) {
         for (RoleDecl r : roles) {
             parents.putIfAbsent(r.name().text(), r.parents().stream().map(Name::text).toList());
         }
     }
 
     /** Declared role names, sorted. */
-    Set<String> names() {
+    public Set<String> names() {
         return parents.keySet();
     }
 
     /** The role and every role it inherits from. */
-    Set<String> closure(String role) {
+    public Set<String> closure(String role) {
         Set<String> known = closures.get(role);
         if (known != null) return known;
         Set<String> out = new LinkedHashSet<>();

@@ -2,16 +2,47 @@ package dev.weir.policy.decision;
 
 import dev.weir.protocol.model.Operation;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
- * What is asked: a principal holding {@code roles} wants to run {@code operation} on
- * {@code table}. Roles the policy does not declare are ignored (only {@code *} rules can
- * match them).
+ * What is asked: principal {@code principal}, holding {@code roles} and {@code attributes},
+ * wants to run {@code operation} on {@code table}, in {@code context}. Roles the policy does
+ * not declare are ignored (only {@code *} rules can match them).
+ *
+ * @param principal  the principal's name ({@code principal.name}, also {@code principal.id}), or null
+ * @param attributes the principal's attributes ({@code principal.x}): each a list of strings; a
+ *                   one-element list is a plain value. {@code principal.roles} is {@code roles}.
+ * @param table      the table, or {@code "*"} for operations that name none (ListTables)
  */
-public record DecisionRequest(Set<String> roles, String table, Operation operation) {
+public record DecisionRequest(String principal, Set<String> roles, Map<String, List<String>> attributes,
+                              String table, Operation operation, Context context) {
     public DecisionRequest {
         roles = Set.copyOf(roles);
+        Map<String, List<String>> copy = new LinkedHashMap<>();
+        attributes.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+        attributes = Map.copyOf(copy);
         if (table == null || operation == null) throw new NullPointerException("table and operation are required");
+        Objects.requireNonNull(context, "context (use Context.NONE)");
+    }
+
+    /** No principal name, no attributes, no context: only rules without conditions on them can match. */
+    public DecisionRequest(Set<String> roles, String table, Operation operation) {
+        this(null, roles, Map.of(), table, operation, Context.NONE);
+    }
+
+    /** Single-valued attributes ({@code region: eu}) as the one-element lists this record holds. */
+    public static Map<String, List<String>> singleValued(Map<String, String> attributes) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        attributes.forEach((k, v) -> out.put(k, List.of(v)));
+        return out;
+    }
+
+    /** The same request with another context. */
+    public DecisionRequest withContext(Context other) {
+        return new DecisionRequest(principal, roles, attributes, table, operation, other);
     }
 }

@@ -1,68 +1,115 @@
 package dev.weir.policy.decision;
 
+import dev.weir.policy.predicate.CompiledCondition;
 import dev.weir.protocol.model.Operation;
 
+import java.util.Arrays;
 import java.util.BitSet;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * A compiled policy set: the decision for every (role, table, operation), precomputed.
- * Immutable and safe to share between threads; publish a new one with an
- * {@code AtomicReference} swap.
+ * A compiled policy set: for every (role, table, operation) the rules that can match, and
+ * the decision they make. Immutable in meaning and safe to share between threads; publish a
+ * new one with an {@code AtomicReference} swap.
  *
  * <h2>Layout</h2>
  * Roles and tables named by the policy are interned to dense int ids; operations use their
  * ordinal. Row 0 is "no declared role" (only {@code *} rules apply), and the last table id
  * stands for every table the policy does not name (only {@code table *} rules apply). Each
- * cell holds the decision for a principal with that one role, inheritance already
- * expanded; equal decisions are shared. A request with several declared roles combines
- * the cells' rule sets; those combinations are memoised (bounded), which is the only
- * mutable state and is a concurrent map.
+ * cell holds the rules of a principal with that one role, inheritance already expanded,
+ * split into unconditional rules and rules with a {@code when} clause:
+ * <ul>
+ *   <li>no conditional rule: the decision is precomputed; a lookup is two array reads;</li>
+ *   <li>k conditional rules (k &le; 16): the lookup evaluates the k conditions into a bit mask
+ *       and reads the decision for that mask, computed once on first use;</li>
+ *   <li>more: computed per request.</li>
+ * </ul>
+ * None of these allocate once warm. A request with several declared roles combines the
+ * cells' rules; those combinations are memoised (bounded) in a concurrent map, the only
+ * mutable state besides the lazily filled masks.
  */
 public final class DecisionTable {
     private static final int COMBINATION_CACHE_LIMIT = 10_000;
+    private static final int MASKED_LIMIT = 16;
     private static final int OPS = Operation.values().length;
+
+    /** What the compiler supplies: each rule's {@code when} condition and the decision of a set of rules. */
+    public interface Rules {
+        /** How many rules; indexes are 0 to count - 1. */
+        int count();
+
+        /** The rule's compiled {@code when} condition, or null when it has none. */
+        CompiledCondition when(int rule);
+
+        /** The decision when exactly these rules (sorted indexes) match. */
+        Decision decide(int[] rules);
+    }
+
+    /** The rules of one cell and their decision(s). */
+    private static final class Cell {
+        final int[] fixedRules;
+        final int[] conditionalRules;
+        final CompiledCondition[] conditions;
+        final Decision fixed;
+        final AtomicReferenceArray<Decision> byMask;
+
+        Cell(int[] fixedRules, int[] conditionalRules, Rules rules, Decision fixed) {
+            this.fixedRules = fixedRules;
+            this.conditionalRules = conditionalRules;
+            this.conditions = new CompiledCondition[conditionalRules.length];
+            for (int i = 0; i < conditions.length; i++) conditions[i] = rules.when(conditionalRules[i]);
+            this.fixed = fixed;
+            this.byMask = conditionalRules.length > 0 && conditionalRules.length <= MASKED_LIMIT
+                    ? new AtomicReferenceArray<>(1 << conditionalRules.length) : null;
+        }
+    }
+
+    private record Combination(BitSet roles, int table, int operation) {}
 
     private final Map<String, Integer> roleIds;
     private final Map<String, Integer> tableIds;
     private final int otherTable;
     private final int tableCount;
-    private final Decision[] decisions;
-    private final BitSet[] ruleSets;
-    private final RuleSetDecider decider;
-    private final int ruleCount;
-    private final Map<Combination, Decision> combinations = new ConcurrentHashMap<>();
-
-    /** Turns a set of rule indexes into a decision; supplied by the compiler. */
-    @FunctionalInterface
-    public interface RuleSetDecider {
-        Decision decide(BitSet rules);
-    }
-
-    private record Combination(BitSet roles, int table, int operation) {}
+    private final Cell[] cells;
+    private final Rules rules;
+    private final Map<Combination, Cell> combinations = new ConcurrentHashMap<>();
 
     /**
      * @param roleIds   declared role name → row (1-based; row 0 is "no declared role")
      * @param tableIds  named table → column (0-based; {@code tableIds.size()} is "any other table")
-     * @param ruleSets  per cell, indexed {@link #cell}, the matching rule indexes
-     * @param decisions per cell, the decision for exactly those rules
-     * @param decider   decides a union of rule sets (for several roles)
+     * @param cellRules per cell, indexed {@link #cell}, the sorted indexes of the rules that can
+     *                  match; cells with equal contents should share one array
      */
-    public DecisionTable(Map<String, Integer> roleIds, Map<String, Integer> tableIds, BitSet[] ruleSets,
-                         Decision[] decisions, RuleSetDecider decider, int ruleCount) {
-        this.roleIds = Map.copyOf(roleIds);
-        this.tableIds = Map.copyOf(tableIds);
+    public DecisionTable(Map<String, Integer> roleIds, Map<String, Integer> tableIds, int[][] cellRules, Rules rules) {
+        // HashMap, not Map.copyOf: its linear probing degrades on similar names (role1, role2, ...)
+        this.roleIds = new HashMap<>(roleIds);
+        this.tableIds = new HashMap<>(tableIds);
         this.otherTable = tableIds.size();
         this.tableCount = tableIds.size() + 1;
-        int cells = (roleIds.size() + 1) * tableCount * OPS;
-        if (ruleSets.length != cells || decisions.length != cells) throw new IllegalArgumentException("table size");
-        this.ruleSets = ruleSets.clone();
-        this.decisions = decisions.clone();
-        this.decider = decider;
-        this.ruleCount = ruleCount;
+        int count = (roleIds.size() + 1) * tableCount * OPS;
+        if (cellRules.length != count) throw new IllegalArgumentException("table size");
+        this.rules = rules;
+        this.cells = new Cell[count];
+        Map<int[], Cell> shared = new IdentityHashMap<>();
+        for (int i = 0; i < count; i++) cells[i] = shared.computeIfAbsent(cellRules[i], this::cellOf);
+    }
+
+    private Cell cellOf(int[] ruleIndexes) {
+        int conditional = 0;
+        for (int r : ruleIndexes) if (rules.when(r) != null) conditional++;
+        int[] fixed = new int[ruleIndexes.length - conditional], cond = new int[conditional];
+        int f = 0, c = 0;
+        for (int r : ruleIndexes) {
+            if (rules.when(r) != null) cond[c++] = r;
+            else fixed[f++] = r;
+        }
+        return new Cell(fixed, cond, rules, conditional == 0 ? rules.decide(fixed) : null);
     }
 
     /** Index of the cell for a role row, table column and operation. */
@@ -90,40 +137,70 @@ public final class DecisionTable {
                 rows.set(r);
             }
         }
-        if (rows == null) return decisions[cell(row, table, op, tableCount)];
-        return combined(rows, table, op);
+        Cell cell = rows == null ? cells[cell(row, table, op, tableCount)] : combined(rows, table, op);
+        return decide(cell, request);
     }
 
-    private Decision combined(BitSet rows, int table, int op) {
-        Combination key = new Combination(rows, table, op);
-        Decision cached = combinations.get(key);
-        if (cached != null) return cached;
-        BitSet rules = new BitSet();
-        for (int r = rows.nextSetBit(0); r >= 0; r = rows.nextSetBit(r + 1)) {
-            rules.or(ruleSets[cell(r, table, op, tableCount)]);
+    private Decision decide(Cell cell, DecisionRequest request) {
+        CompiledCondition[] conditions = cell.conditions;
+        if (conditions.length == 0) return cell.fixed;
+        if (cell.byMask == null) {
+            BitSet matched = new BitSet();
+            for (int i = 0; i < conditions.length; i++) if (conditions[i].test(null, request)) matched.set(i);
+            return rules.decide(matched(cell, matched));
         }
-        Decision d = decider.decide(rules);
-        if (combinations.size() < COMBINATION_CACHE_LIMIT) combinations.putIfAbsent(key, d);
+        int mask = 0;
+        for (int i = 0; i < conditions.length; i++) if (conditions[i].test(null, request)) mask |= 1 << i;
+        Decision d = cell.byMask.get(mask);
+        if (d == null) {
+            d = rules.decide(matched(cell, BitSet.valueOf(new long[] {mask})));
+            cell.byMask.compareAndSet(mask, null, d);
+        }
         return d;
+    }
+
+    private static int[] matched(Cell cell, BitSet conditionsHeld) {
+        int[] out = Arrays.copyOf(cell.fixedRules, cell.fixedRules.length + conditionsHeld.cardinality());
+        int n = cell.fixedRules.length;
+        for (int i = conditionsHeld.nextSetBit(0); i >= 0; i = conditionsHeld.nextSetBit(i + 1)) {
+            out[n++] = cell.conditionalRules[i];
+        }
+        Arrays.sort(out);
+        return out;
+    }
+
+    private Cell combined(BitSet rows, int table, int op) {
+        Combination key = new Combination(rows, table, op);
+        Cell cached = combinations.get(key);
+        if (cached != null) return cached;
+        BitSet union = new BitSet();
+        for (int r = rows.nextSetBit(0); r >= 0; r = rows.nextSetBit(r + 1)) {
+            Cell c = cells[cell(r, table, op, tableCount)];
+            for (int i : c.fixedRules) union.set(i);
+            for (int i : c.conditionalRules) union.set(i);
+        }
+        Cell cell = cellOf(union.stream().toArray());
+        if (combinations.size() < COMBINATION_CACHE_LIMIT) combinations.putIfAbsent(key, cell);
+        return cell;
     }
 
     /** The roles the policy declares. */
     public Set<String> roles() {
-        return roleIds.keySet();
+        return java.util.Collections.unmodifiableSet(roleIds.keySet());
     }
 
     /** The tables the policy names. */
     public Set<String> tables() {
-        return tableIds.keySet();
+        return java.util.Collections.unmodifiableSet(tableIds.keySet());
     }
 
     /** How many rules were compiled. */
     public int ruleCount() {
-        return ruleCount;
+        return rules.count();
     }
 
     @Override public String toString() {
-        return "DecisionTable[" + ruleCount + " rules, roles=" + List.copyOf(roleIds.keySet()).stream().sorted().toList()
+        return "DecisionTable[" + ruleCount() + " rules, roles=" + List.copyOf(roleIds.keySet()).stream().sorted().toList()
                 + ", tables=" + tableIds.keySet().stream().sorted().toList() + "]";
     }
 }

@@ -27,14 +27,16 @@ import java.util.Map;
  */
 public final class FieldPlan {
     private static final FieldPlan IDENTITY =
-            new FieldPlan(new PathNode(true, null, Map.of(), null, true, false), List.of(), List.of());
+            new FieldPlan(new PathNode(true, null, Map.of(), null, null, true, false), List.of(), List.of(), HmacKeys.none());
 
     private final PathNode root;
     private final List<String> maskedPaths;
     private final List<String> removedPaths;
     private final boolean identity;
+    private final HmacKeys keys;
 
-    FieldPlan(PathNode root, List<String> maskedPaths, List<String> removedPaths) {
+    FieldPlan(PathNode root, List<String> maskedPaths, List<String> removedPaths, HmacKeys keys) {
+        this.keys = keys;
         this.root = root;
         this.maskedPaths = List.copyOf(maskedPaths);
         this.removedPaths = List.copyOf(removedPaths);
@@ -48,9 +50,14 @@ public final class FieldPlan {
 
     /** The plan for a set of matching allow rules; the order of {@code grants} does not matter. */
     public static FieldPlan of(List<FieldGrant> grants) {
+        return of(grants, HmacKeys.none());
+    }
+
+    /** The same, with the keys its {@code hmac} masks use. */
+    public static FieldPlan of(List<FieldGrant> grants, HmacKeys keys) {
         FieldPlanBuilder builder = new FieldPlanBuilder();
         grants.forEach(builder::add);
-        return builder.build();
+        return builder.build(keys);
     }
 
     /** True when every field is visible and nothing is masked: the item can pass unchanged. */
@@ -71,7 +78,7 @@ public final class FieldPlan {
     /** The item as the caller may see it. Returns {@code item} itself when {@link #isIdentity()}. */
     public Map<String, AttributeValue> redact(Map<String, AttributeValue> item) {
         if (identity) return item;
-        return Collections.unmodifiableMap(redactMap(root, item, root.visible(), root.action()));
+        return Collections.unmodifiableMap(redactMap(root, item, root.visible(), root.action(), keys));
     }
 
     /**
@@ -85,8 +92,17 @@ public final class FieldPlan {
         boolean visible = root.visible();
         FieldAction action = root.action();
         for (String raw : path.split("\\.", -1)) {
-            String segment = raw.replaceAll("\\[[^]]*]", "");
+            int bracket = raw.indexOf('[');
+            String segment = bracket < 0 ? raw : raw.substring(0, bracket);
+            int indexes = 0;
+            for (int i = 0; i < raw.length(); i++) if (raw.charAt(i) == '[') indexes++;
             PathNode child = node.child(segment);
+            for (int i = 0; i < indexes && child != null; i++) {
+                visible |= child.visible();
+                action = Strictness.stricter(action, child.action());
+                if (child.elements() == null) break;
+                child = child.elements();
+            }
             if (child == null) return visible && Strictness.isShow(action);
             node = child;
             visible |= child.visible();
@@ -96,12 +112,12 @@ public final class FieldPlan {
     }
 
     private static Map<String, AttributeValue> redactMap(PathNode node, Map<String, AttributeValue> map,
-                                                         boolean visible, FieldAction action) {
+                                                         boolean visible, FieldAction action, HmacKeys keys) {
         Map<String, AttributeValue> out = new LinkedHashMap<>();
         for (Map.Entry<String, AttributeValue> e : map.entrySet()) {
             PathNode child = node.child(e.getKey());
-            AttributeValue v = child != null ? redactValue(child, e.getValue(), visible, action)
-                    : visible ? Masking.apply(orShow(action), e.getValue()) : null;
+            AttributeValue v = child != null ? redactValue(child, e.getValue(), visible, action, keys)
+                    : visible ? Masking.apply(orShow(action), e.getValue(), keys) : null;
             if (v != null) out.put(e.getKey(), v);
         }
         return out;
@@ -109,16 +125,31 @@ public final class FieldPlan {
 
     /** The redacted value, or null when it is removed. */
     private static AttributeValue redactValue(PathNode node, AttributeValue value, boolean inheritedVisible,
-                                              FieldAction inheritedAction) {
+                                              FieldAction inheritedAction, HmacKeys keys) {
         boolean visible = inheritedVisible || node.visible();
         FieldAction action = Strictness.stricter(inheritedAction, node.action());
         if (action instanceof FieldAction.Remove) return null;
         if (!visible && !node.anyVisible()) return null;
         if (action instanceof FieldAction.Null) return new AttributeValue.Null();
         if (!node.isLeaf() && value instanceof AttributeValue.M m) {
-            return new AttributeValue.M(redactMap(node, m.value(), visible, action));
+            return new AttributeValue.M(redactMap(node, m.value(), visible, action, keys));
         }
-        return visible ? Masking.apply(orShow(action), value) : null;
+        if (node.elements() != null && value instanceof AttributeValue.L l) {
+            List<AttributeValue> out = new java.util.ArrayList<>();
+            for (AttributeValue e : l.value()) {
+                AttributeValue v = redactValue(node.elements(), e, visible, action, keys);
+                if (v != null) out.add(v);
+            }
+            return new AttributeValue.L(out);
+        }
+        if (node.elements() != null && !(value instanceof AttributeValue.L)) {
+            // a set: its elements are scalars, so the element action applies to the whole set
+            action = Strictness.stricter(action, node.elements().action());
+            if (action instanceof FieldAction.Remove) return null;
+            if (action instanceof FieldAction.Null) return new AttributeValue.Null();
+            visible |= node.elements().visible();
+        }
+        return visible ? Masking.apply(orShow(action), value, keys) : null;
     }
 
     private static FieldAction orShow(FieldAction action) {

@@ -19,11 +19,13 @@ final class FieldPlanBuilder {
         FieldAction action;
         final Map<String, Node> children = new HashMap<>();
         Node wildcard;
+        Node elements;
 
         Node descend(PathSegment segment) {
             return switch (segment) {
                 case PathSegment.Attribute a -> children.computeIfAbsent(a.name(), k -> new Node());
                 case PathSegment.AnyAttribute any -> wildcard != null ? wildcard : (wildcard = new Node());
+                case PathSegment.AnyElement any -> elements != null ? elements : (elements = new Node());
             };
         }
     }
@@ -45,7 +47,7 @@ final class FieldPlanBuilder {
         return this;
     }
 
-    FieldPlan build() {
+    FieldPlan build(HmacKeys keys) {
         normalize(root);
         PathNode frozen = freeze(root);
         List<String> masked = actionsByPath.entrySet().stream()
@@ -53,7 +55,7 @@ final class FieldPlanBuilder {
                 .map(Map.Entry::getKey).toList();
         List<String> removed = actionsByPath.entrySet().stream()
                 .filter(e -> e.getValue() instanceof FieldAction.Remove).map(Map.Entry::getKey).toList();
-        return new FieldPlan(frozen, masked, removed);
+        return new FieldPlan(frozen, masked, removed, keys);
     }
 
     private Node node(FieldPath path) {
@@ -69,6 +71,7 @@ final class FieldPlanBuilder {
             normalize(n.wildcard);
         }
         for (Node c : n.children.values()) normalize(c);
+        if (n.elements != null) normalize(n.elements);
     }
 
     private static void mergeInto(Node target, Node source) {
@@ -79,21 +82,25 @@ final class FieldPlanBuilder {
             if (target.wildcard == null) target.wildcard = new Node();
             mergeInto(target.wildcard, source.wildcard);
         }
+        if (source.elements != null) {
+            if (target.elements == null) target.elements = new Node();
+            mergeInto(target.elements, source.elements);
+        }
     }
 
     private static PathNode freeze(Node n) {
         Map<String, PathNode> children = new HashMap<>();
         n.children.forEach((k, c) -> children.put(k, freeze(c)));
         PathNode wildcard = n.wildcard == null ? null : freeze(n.wildcard);
+        PathNode elements = n.elements == null ? null : freeze(n.elements);
         boolean anyVisible = n.visible, restricted = !Strictness.isShow(n.action);
-        for (PathNode c : children.values()) {
+        List<PathNode> below = new java.util.ArrayList<>(children.values());
+        if (wildcard != null) below.add(wildcard);
+        if (elements != null) below.add(elements);
+        for (PathNode c : below) {
             anyVisible |= c.anyVisible();
             restricted |= c.restricted();
         }
-        if (wildcard != null) {
-            anyVisible |= wildcard.anyVisible();
-            restricted |= wildcard.restricted();
-        }
-        return new PathNode(n.visible, n.action, Map.copyOf(children), wildcard, anyVisible, restricted);
+        return new PathNode(n.visible, n.action, Map.copyOf(children), wildcard, elements, anyVisible, restricted);
     }
 }

@@ -9,13 +9,14 @@ import java.util.Map;
  * every named sibling when the plan was built, so a key's node is {@code children.get(key)}
  * if present and {@code wildcard} otherwise.
  *
+ * @param elements   the node for every element of a list here ({@code tags[*]}), or null
  * @param visible    a listed path ends here: this value and everything under it may be seen
  * @param action     the strictest action written for exactly this path, or null
  * @param anyVisible this node or one below it is visible
  * @param restricted this node or one below it carries an action other than show
  */
 record PathNode(boolean visible, FieldAction action, Map<String, PathNode> children, PathNode wildcard,
-                boolean anyVisible, boolean restricted) {
+                PathNode elements, boolean anyVisible, boolean restricted) {
 
     PathNode child(String key) {
         PathNode c = children.get(key);
@@ -23,6 +24,6 @@ record PathNode(boolean visible, FieldAction action, Map<String, PathNode> child
     }
 
     boolean isLeaf() {
-        return children.isEmpty() && wildcard == null;
+        return children.isEmpty() && wildcard == null && elements == null;
     }
 }

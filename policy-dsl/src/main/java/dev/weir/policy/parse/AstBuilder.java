@@ -1,6 +1,13 @@
 package dev.weir.policy.parse;
 
+import dev.weir.policy.ast.CidrBlock;
 import dev.weir.policy.ast.Clause;
+import dev.weir.policy.ast.Comparator;
+import dev.weir.policy.ast.Condition;
+import dev.weir.policy.ast.NetworkDecl;
+import dev.weir.policy.ast.Operand;
+import dev.weir.policy.ast.Reference;
+import dev.weir.policy.ast.SetExpr;
 import dev.weir.policy.ast.Declaration;
 import dev.weir.policy.ast.Effect;
 import dev.weir.policy.ast.FieldAction;
@@ -15,14 +22,19 @@ import dev.weir.policy.ast.Selector;
 import dev.weir.policy.ast.SourcePos;
 import dev.weir.policy.check.Diagnostic;
 import dev.weir.policy.check.Suggestions;
+import dev.weir.policy.grammar.WeirPolicyLexer;
 import dev.weir.policy.grammar.WeirPolicyParser.*;
 import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.Token;
 import org.antlr.v4.runtime.tree.TerminalNode;
 
+import java.math.BigDecimal;
+import java.time.DateTimeException;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Optional;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Turns an error-free parse tree into the immutable AST. This is the only class that sees
@@ -30,7 +42,9 @@ import java.util.Objects;
  * {@link FieldAction.MaskShowLast}), reporting unknown functions and bad arguments.
  */
 final class AstBuilder {
-    static final List<String> MASK_FUNCTIONS = List.of("show_first", "show_last", "hash", "constant");
+    static final List<String> MASK_FUNCTIONS =
+            List.of("show_first", "show_last", "hash", "hmac", "constant", "pattern", "round", "bucket");
+    static final List<String> OPERAND_FUNCTIONS = List.of("size");
     static final List<String> ANNOTATIONS = List.of("id");
 
     private final String file;
@@ -44,7 +58,9 @@ final class AstBuilder {
     PolicyFile policyFile(PolicyFileContext ctx) {
         List<Declaration> declarations = new ArrayList<>();
         for (DeclarationContext d : ctx.declaration()) {
-            declarations.add(d.roleDecl() != null ? roleDecl(d.roleDecl()) : rule(d.ruleDecl()));
+            if (d.roleDecl() != null) declarations.add(roleDecl(d.roleDecl()));
+            else if (d.networkDecl() != null) declarations.add(networkDecl(d.networkDecl()));
+            else declarations.add(rule(d.ruleDecl()));
         }
         return new PolicyFile(file, declarations);
     }
@@ -52,6 +68,20 @@ final class AstBuilder {
     private RoleDecl roleDecl(RoleDeclContext ctx) {
         List<Name> parents = ctx.parents.stream().map(this::name).toList();
         return new RoleDecl(name(ctx.role), parents, pos(ctx));
+    }
+
+    private NetworkDecl networkDecl(NetworkDeclContext ctx) {
+        List<CidrBlock> blocks = new ArrayList<>();
+        for (CidrContext c : ctx.cidr()) cidr(c.getStart()).ifPresent(blocks::add);
+        return new NetworkDecl(name(ctx.net), blocks, pos(ctx));
+    }
+
+    /** A CIDR or STRING token as a block, or an error. */
+    private Optional<CidrBlock> cidr(Token token) {
+        String text = token.getType() == WeirPolicyLexer.STRING ? string(token) : token.getText();
+        CidrBlock.Result r = CidrBlock.parse(text);
+        if (r.block().isEmpty()) diagnostics.add(Diagnostic.error(pos(token), r.error()));
+        return r.block();
     }
 
     private Rule rule(RuleDeclContext ctx) {
@@ -70,7 +100,17 @@ final class AstBuilder {
         }
         if (id == null) id = new RuleId(file + ":" + pos.line(), false, pos);
         Effect effect = ctx.effect().ALLOW() != null ? Effect.ALLOW : Effect.DENY;
-        List<Clause> clauses = ctx.clause().stream().map(this::clause).filter(Objects::nonNull).toList();
+        List<Clause> clauses = new ArrayList<>();
+        for (ClauseContext c : ctx.clause()) {
+            if (c instanceof RemoveListClauseContext list) {
+                for (FieldPathContext p : list.fieldPath()) {
+                    clauses.add(new Clause.Action(path(p), new FieldAction.Remove(), pos(list)));
+                }
+            } else {
+                Clause clause = clause(c);
+                if (clause != null) clauses.add(clause);
+            }
+        }
         return new Rule(effect, id, principals(ctx.principals()), tables(ctx.tables()),
                 operations(ctx.operations()), clauses, pos);
     }
@@ -110,8 +150,12 @@ final class AstBuilder {
                 yield action == null ? null : new Clause.Action(path(c.fieldPath()), action, pos(c));
             }
             case RemoveClauseContext c -> new Clause.Action(path(c.fieldPath()), new FieldAction.Remove(), pos(c));
+            case RemoveListClauseContext c -> null; // expanded by clauses()
             case NullClauseContext c -> new Clause.Action(path(c.fieldPath()), new FieldAction.Null(), pos(c));
             case ReasonClauseContext c -> new Clause.Reason(string(c.STRING().getSymbol()), pos(c));
+            case WhenClauseContext c -> new Clause.When(condition(c.condition()), pos(c));
+            case RowsClauseContext c -> new Clause.Rows(condition(c.condition()), pos(c));
+            case RequireClauseContext c -> new Clause.Require(condition(c.condition()), pos(c));
             default -> throw new IllegalStateException("unexpected " + ctx.getClass());
         };
     }
@@ -122,22 +166,16 @@ final class AstBuilder {
         List<ArgumentContext> args = ctx.argument();
         SourcePos at = pos(ctx);
         for (ArgumentContext a : args) {
-            if (a.key != null) {
-                diagnostics.add(Diagnostic.error(pos(a), fn + " takes no named arguments"));
+            if (a.key != null && !(fn.equals("hmac") && a.key.getText().equals("key"))) {
+                diagnostics.add(Diagnostic.error(pos(a), fn + " takes no argument named '" + a.key.getText() + "'"));
                 return null;
             }
         }
         switch (fn) {
             case "show_first", "show_last" -> {
-                if (args.size() != 1 || !(args.getFirst().literal() instanceof IntLiteralContext n)) {
+                Integer count = args.size() == 1 ? smallInt(args.getFirst().literal()) : null;
+                if (count == null) {
                     diagnostics.add(Diagnostic.error(at, fn + " takes one number, e.g. " + fn + "(4)"));
-                    return null;
-                }
-                int count;
-                try {
-                    count = Integer.parseInt(n.INT().getText());
-                } catch (NumberFormatException e) {
-                    diagnostics.add(Diagnostic.error(pos(n), "number too large: " + n.INT().getText()));
                     return null;
                 }
                 return fn.equals("show_first") ? new FieldAction.MaskShowFirst(count) : new FieldAction.MaskShowLast(count);
@@ -149,12 +187,48 @@ final class AstBuilder {
                 }
                 return new FieldAction.Hash();
             }
-            case "constant" -> {
+            case "hmac" -> {
                 if (args.size() != 1 || !(args.getFirst().literal() instanceof StringLiteralContext s)) {
-                    diagnostics.add(Diagnostic.error(at, "constant takes one string, e.g. constant(\"***\")"));
+                    diagnostics.add(Diagnostic.error(at, "hmac takes the name of a key, e.g. hmac(key: \"pseudonym\")"));
                     return null;
                 }
-                return new FieldAction.Constant(string(s.STRING().getSymbol()));
+                return new FieldAction.Hmac(string(s.STRING().getSymbol()));
+            }
+            case "constant" -> {
+                if (args.size() == 1 && args.getFirst().literal() instanceof StringLiteralContext s) {
+                    return new FieldAction.Constant(string(s.STRING().getSymbol()));
+                }
+                if (args.size() == 1 && args.getFirst().literal() instanceof NumberLiteralContext n) {
+                    return new FieldAction.ConstantNumber(new BigDecimal(n.getText()));
+                }
+                diagnostics.add(Diagnostic.error(at, "constant takes one string or number, e.g. constant(\"***\") or constant(0)"));
+                return null;
+            }
+            case "pattern" -> {
+                if (args.size() != 2 || !(args.get(0).literal() instanceof StringLiteralContext r)
+                        || !(args.get(1).literal() instanceof StringLiteralContext w)) {
+                    diagnostics.add(Diagnostic.error(at, "pattern takes a regular expression and its replacement, "
+                            + "e.g. pattern(\"[0-9]\", \"#\")"));
+                    return null;
+                }
+                String regex = string(r.STRING().getSymbol()), with = string(w.STRING().getSymbol());
+                try {
+                    java.util.regex.Pattern.compile(regex).matcher("").replaceAll(with);
+                } catch (RuntimeException e) {
+                    diagnostics.add(Diagnostic.error(pos(args.get(0)), "bad pattern: "
+                            + String.valueOf(e.getMessage()).lines().findFirst().orElse("")));
+                    return null;
+                }
+                return new FieldAction.Pattern(regex, with);
+            }
+            case "round", "bucket" -> {
+                BigDecimal step = args.size() == 1 && args.getFirst().literal() instanceof NumberLiteralContext n
+                        ? new BigDecimal(n.getText()) : null;
+                if (step == null || step.signum() <= 0) {
+                    diagnostics.add(Diagnostic.error(at, fn + " takes one positive number, e.g. " + fn + "(1000)"));
+                    return null;
+                }
+                return fn.equals("round") ? new FieldAction.Round(step) : new FieldAction.Bucket(step);
             }
             default -> {
                 diagnostics.add(Diagnostic.error(at, "unknown mask function '" + fn + "'"
@@ -164,14 +238,141 @@ final class AstBuilder {
         }
     }
 
+    /** A non-negative int literal, or null (reporting numbers too large). */
+    private Integer smallInt(LiteralContext literal) {
+        if (!(literal instanceof NumberLiteralContext n) || n.number().DECIMAL() != null || n.number().getChildCount() > 1) {
+            return null;
+        }
+        try {
+            return Integer.parseInt(n.getText());
+        } catch (NumberFormatException e) {
+            diagnostics.add(Diagnostic.error(pos(n), "number too large: " + n.getText()));
+            return 0;
+        }
+    }
+
+    // ------------------------------------------------------------------ conditions
+
+    private Condition condition(ConditionContext ctx) {
+        SourcePos at = pos(ctx);
+        return switch (ctx) {
+            case ParenConditionContext c -> condition(c.condition());
+            case NotConditionContext c -> new Condition.Not(condition(c.condition()), at);
+            case AndConditionContext c -> new Condition.And(condition(c.condition(0)), condition(c.condition(1)), at);
+            case OrConditionContext c -> new Condition.Or(condition(c.condition(0)), condition(c.condition(1)), at);
+            case ConstantConditionContext c -> new Condition.Constant(c.TRUE() != null, at);
+            case CompareConditionContext c -> new Condition.Compare(operand(c.left),
+                    Comparator.of(c.comparator().getText()), operand(c.right), pos(c.comparator()));
+            case InConditionContext c -> new Condition.In(operand(c.value), set(c.set()), pos(c.IN().getSymbol()));
+            case BetweenConditionContext c -> new Condition.Between(operand(c.value), operand(c.low), operand(c.high),
+                    pos(c.BETWEEN().getSymbol()));
+            case CallConditionContext c -> {
+                String fn = c.fn.getText();
+                if (!Condition.FUNCTIONS.contains(fn)) {
+                    diagnostics.add(Diagnostic.error(pos(c.fn), "unknown function '" + fn + "'"
+                            + Suggestions.hint(fn, Condition.FUNCTIONS)));
+                }
+                yield new Condition.Call(fn, c.operand().stream().map(this::operand).toList(), pos(c.fn));
+            }
+            default -> throw new IllegalStateException("unexpected " + ctx.getClass());
+        };
+    }
+
+    private Operand operand(OperandContext ctx) {
+        SourcePos at = pos(ctx);
+        return switch (ctx) {
+            case ReferenceOperandContext c -> new Operand.Ref(reference(c.reference()), at);
+            case FunctionOperandContext c -> {
+                if (!c.fn.getText().equals("size")) {
+                    diagnostics.add(Diagnostic.error(pos(c.fn), "unknown function '" + c.fn.getText() + "'"
+                            + Suggestions.hint(c.fn.getText(), OPERAND_FUNCTIONS)
+                            + (Condition.FUNCTIONS.contains(c.fn.getText()) ? ": it is a condition, not a value" : "")));
+                }
+                yield new Operand.Size(reference(c.reference()), at);
+            }
+            case NumberOperandContext c -> new Operand.Num(new BigDecimal(c.getText()), c.getText(), at);
+            case StringOperandContext c -> new Operand.Str(string(c.STRING().getSymbol()), at);
+            case BooleanOperandContext c -> new Operand.Bool(c.TRUE() != null, at);
+            case NullOperandContext c -> new Operand.Nul(at);
+            case CidrOperandContext c -> new Operand.Cidr(cidr(c.CIDR().getSymbol())
+                    .orElse(new CidrBlock(new byte[4], 32)), at);
+            default -> throw new IllegalStateException("unexpected " + ctx.getClass());
+        };
+    }
+
+    private Reference reference(ReferenceContext ctx) {
+        Reference.Root root = Reference.Root.of(ctx.root.getText());
+        if (root == null) {
+            diagnostics.add(Diagnostic.error(pos(ctx.root), "unknown name '" + ctx.root.getText()
+                    + "': a value starts with item, principal or ctx"
+                    + Suggestions.hint(ctx.root.getText(), List.of("item", "principal", "ctx"))));
+            root = Reference.Root.ITEM;
+        }
+        List<Reference.Step> steps = new ArrayList<>();
+        for (RefStepContext s : ctx.refStep()) {
+            switch (s) {
+                case KeyStepContext k -> steps.add(new Reference.Step.Key(nameText(k.name())));
+                case IndexStepContext i -> {
+                    int index;
+                    try {
+                        index = Integer.parseInt(i.INT().getText());
+                    } catch (NumberFormatException e) {
+                        diagnostics.add(Diagnostic.error(pos(i), "index too large: " + i.INT().getText()));
+                        index = 0;
+                    }
+                    steps.add(new Reference.Step.Index(index));
+                }
+                default -> throw new IllegalStateException("unexpected " + s.getClass());
+            }
+        }
+        return new Reference(root, steps, pos(ctx));
+    }
+
+    private SetExpr set(SetContext ctx) {
+        SourcePos at = pos(ctx);
+        return switch (ctx) {
+            case ListSetContext c -> new SetExpr.Listed(c.operand().stream().map(this::operand).toList(), at);
+            case TimeSetContext c -> {
+                LocalTime from = time(c.from), to = time(c.to);
+                Optional<String> zone = Optional.ofNullable(c.zone).map(AstBuilder::string);
+                zone.ifPresent(z -> {
+                    try {
+                        ZoneId.of(z);
+                    } catch (DateTimeException e) {
+                        diagnostics.add(Diagnostic.error(pos(c.zone), "unknown time zone '" + z + "'"));
+                    }
+                });
+                yield new SetExpr.TimeWindow(from, to, zone, at);
+            }
+            case ReferenceSetContext c -> {
+                ReferenceContext r = c.reference();
+                if (r.refStep().isEmpty() && Reference.Root.of(r.root.getText()) == null) {
+                    yield new SetExpr.Network(name(r.root), at);
+                }
+                yield new SetExpr.OfReference(reference(r), at);
+            }
+            default -> throw new IllegalStateException("unexpected " + ctx.getClass());
+        };
+    }
+
+    private LocalTime time(Token token) {
+        String[] hm = token.getText().split(":");
+        try {
+            int h = Integer.parseInt(hm[0]), m = Integer.parseInt(hm[1]);
+            if (hm[0].length() <= 2 && hm[1].length() == 2 && h == 24 && m == 0) return LocalTime.MAX;
+            if (hm[0].length() <= 2 && hm[1].length() == 2 && h < 24 && m < 60) return LocalTime.of(h, m);
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        diagnostics.add(Diagnostic.error(pos(token), "not a time of day (HH:MM, 00:00 to 24:00): " + token.getText()));
+        return LocalTime.MIDNIGHT;
+    }
+
     private FieldPath path(FieldPathContext ctx) {
         List<PathSegment> segments = new ArrayList<>();
         for (PathSegmentContext s : ctx.pathSegment()) {
-            segments.add(switch (s) {
-                case AnySegmentContext a -> new PathSegment.AnyAttribute();
-                case NamedSegmentContext n -> new PathSegment.Attribute(nameText(n.name()));
-                default -> throw new IllegalStateException("unexpected " + s.getClass());
-            });
+            segments.add(s.name() != null ? new PathSegment.Attribute(nameText(s.name())) : new PathSegment.AnyAttribute());
+            for (int i = 0; i < s.STAR().size() - (s.name() != null ? 0 : 1); i++) segments.add(new PathSegment.AnyElement());
         }
         return new FieldPath(segments, pos(ctx));
     }

@@ -134,8 +134,8 @@ class PolicyParserTest {
                 errors("allow a on table t op * mask ssn show_lst(4)"));
         assertEquals(List.of("p.weir:1:34: error: show_last takes one number, e.g. show_last(4)"),
                 errors("allow a on table t op * mask ssn show_last(\"4\")"));
-        assertEquals(List.of("p.weir:1:34: error: constant takes one string, e.g. constant(\"***\")"),
-                errors("allow a on table t op * mask ssn constant(3)"));
+        assertEquals(List.of("p.weir:1:34: error: constant takes one string or number, e.g. constant(\"***\") or constant(0)"),
+                errors("allow a on table t op * mask ssn constant()"));
         assertEquals(List.of("p.weir:1:34: error: hash takes no arguments"),
                 errors("allow a on table t op * mask ssn hash(1)"));
         assertEquals(List.of("p.weir:1:44: error: number too large: 99999999999"),

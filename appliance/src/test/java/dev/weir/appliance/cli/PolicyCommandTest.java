@@ -1,0 +1,132 @@
+package dev.weir.appliance.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code weir policy check|test|fmt|explain|replay}, run in-process against files on disk. */
+class PolicyCommandTest {
+    static final Path CONF = Path.of("..", "conf", "policies").toAbsolutePath().normalize();
+
+    record Run(int exit, String out) {}
+
+    private static synchronized Run weir(String... args) {
+        PrintStream out = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            int exit = new CommandLine(new WeirCommand()).execute(args);
+            return new Run(exit, captured.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+        }
+    }
+
+    @Test
+    void theSamplePoliciesCheckAndPassTheirTestsWithFullCoverage() {
+        Run check = weir("policy", "check", CONF.toString());
+        assertEquals(0, check.exit(), check.out());
+        assertTrue(check.out().startsWith("ok: 7 rules, 0 warnings"), check.out());
+        Run test = weir("policy", "test", CONF.toString(), "--min-coverage", "100");
+        assertEquals(0, test.exit(), test.out());
+        assertTrue(test.out().contains("13 passed, 0 failed; rule coverage 100.0% (7 of 7 rules)"), test.out());
+        Run fmt = weir("policy", "fmt", "--check", CONF.toString());
+        assertEquals(0, fmt.exit(), fmt.out());
+    }
+
+    @Test
+    void checkPrintsCompilerStyleErrorsWithACaret(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("people.weir"), "role analyst\n\n\n\n\n\n\n\n\n\n\nallow analsyt on table people op read\n");
+        Run r = weir("policy", "check", dir.toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.out().startsWith("""
+                people.weir:12:7: error: unknown role 'analsyt' (did you mean 'analyst'?)
+                allow analsyt on table people op read
+                      ^
+                """), r.out());
+    }
+
+    @Test
+    void testFailsBelowMinCoverageAndOnAWrongExpectation(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("p.weir"), """
+                role a
+                @id("read") allow a on table t op GetItem fields [id]
+                @id("never") allow a on table t op PutItem
+                """);
+        Files.writeString(dir.resolve("p.test.yaml"), """
+                cases:
+                  - name: reads only ids
+                    principal: {roles: [a]}
+                    request: {op: GetItem, table: t}
+                    items: [{id: x, secret: s}]
+                    expect: {decision: ALLOWED, rules: [read], items: [{id: x}]}
+                """);
+        Run ok = weir("policy", "test", dir.toString());
+        assertEquals(0, ok.exit(), ok.out());
+        Run low = weir("policy", "test", dir.toString(), "--min-coverage", "100");
+        assertEquals(1, low.exit(), low.out());
+        assertTrue(low.out().contains("rule coverage 50.0% (1 of 2 rules)"), low.out());
+        assertTrue(low.out().contains("rules no case reaches: [never]"), low.out());
+        Files.writeString(dir.resolve("p.test.yaml"), """
+                cases:
+                  - name: wrongly expects the secret
+                    principal: {roles: [a]}
+                    request: {op: GetItem, table: t}
+                    items: [{id: x, secret: s}]
+                    expect: {items: [{id: x, secret: s}]}
+                """);
+        Run bad = weir("policy", "test", dir.toString());
+        assertEquals(1, bad.exit(), bad.out());
+        assertTrue(bad.out().contains("FAIL p.test.yaml: wrongly expects the secret"), bad.out());
+        assertTrue(bad.out().contains("but the caller receives [{id: \"x\"}]"), bad.out());
+    }
+
+    @Test
+    void fmtRewritesAndCheckReports(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("p.weir");
+        Files.writeString(f, "role a   # the role\n@id(\"x\")   allow a on table t op [ GetItem,Query ] fields [id , b.c] mask id show_last( 2 )\n");
+        assertEquals(1, weir("policy", "fmt", "--check", dir.toString()).exit());
+        assertEquals(0, weir("policy", "fmt", dir.toString()).exit());
+        assertEquals("""
+                role a # the role
+                @id("x")
+                allow a on table t op [GetItem, Query]
+                  fields [id, b.c]
+                  mask id show_last(2)
+                """, Files.readString(f));
+        assertEquals(0, weir("policy", "fmt", "--check", dir.toString()).exit());
+    }
+
+    @Test
+    void explainNamesEveryRuleAndWhy() {
+        Run r = weir("policy", "explain", CONF.toString(), "--principal", "ada", "--roles", "analyst", "--attr", "region=eu",
+                "--op", "Query", "--table", "people", "--source", "203.0.113.9", "--time", "2025-01-06T10:00:00+01:00");
+        assertEquals(0, r.exit(), r.out());
+        assertTrue(r.out().contains("decision: FORBIDDEN by [people-analyst-bulk-hours]"), r.out());
+        assertTrue(r.out().contains("matched deny people-analyst-bulk-hours: role analyst, table people, Query, 'when not"), r.out());
+        assertTrue(r.out().contains("no      allow people-support-read: it is for support; the principal holds [analyst]"), r.out());
+    }
+
+    @Test
+    void replayListsTheDecisionsANewPolicyWouldChange(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("audit.jsonl");
+        Files.writeString(log, """
+                {"@timestamp":"2025-01-06T09:00:00Z","event.action":"GetItem","user.name":"sam","user.roles":["support"],"source.ip":"127.0.0.1","weir.table":"people","weir.decision":"ALLOWED","rule.id":["people-support-read"],"weir.fields.masked":[],"weir.fields.removed":[]}
+                {"@timestamp":"2025-01-06T09:00:01Z","event.action":"DeleteTable","user.name":"admin","user.roles":["admin"],"source.ip":"127.0.0.1","weir.table":"people","weir.decision":"ALLOWED","rule.id":["admin-all"],"weir.fields.masked":[],"weir.fields.removed":[]}
+                {"@timestamp":"2025-01-06T09:00:02Z","event.action":"GetItem","user.name":null,"user.roles":[],"source.ip":"127.0.0.1","weir.table":"people","weir.decision":"UNAUTHENTICATED","rule.id":[]}
+                """);
+        Run r = weir("policy", "replay", "--audit", log.toString(), CONF.toString());
+        assertEquals(0, r.exit(), r.out());
+        assertTrue(r.out().contains("line 2: admin [admin] DeleteTable on people: ALLOWED [admin-all] -> FORBIDDEN [people-never-dropped]"), r.out());
+        assertTrue(r.out().contains("2 decisions replayed, 1 would change, 1 events skipped"), r.out());
+    }
+}
