@@ -5,12 +5,15 @@ import dev.weir.appliance.config.ConfigLoader;
 import dev.weir.appliance.config.WeirConfig;
 import dev.weir.appliance.reload.FileReloader;
 import dev.weir.appliance.tls.DevCertificates;
+import dev.weir.audit.event.AuditEvent;
 import dev.weir.audit.format.EcsJsonLines;
 import dev.weir.audit.pipeline.AuditPipeline;
 import dev.weir.audit.sink.FileSink;
 import dev.weir.policy.LoadResult;
 import dev.weir.policy.PolicyLoader;
 import dev.weir.policy.check.Diagnostic;
+import dev.weir.policy.field.HmacKeys;
+import dev.weir.policy.watch.PolicyWatcher;
 import dev.weir.protocol.sigv4.Credentials;
 import dev.weir.protocol.sigv4.SigV4Signer;
 import dev.weir.proxy.enforce.Firewall;
@@ -133,13 +136,23 @@ public final class Appliance implements AutoCloseable {
                 Clock.systemUTC());
         toClose.add(upstream);
 
+        PolicyHolder policyHolder = new PolicyHolder(policy);
+        Path policyDir = config.policies();
+        toClose.add(new PolicyWatcher(policyDir, HmacKeys.fromEnvironment(), Duration.ofMillis(300),
+                result -> {
+                    PolicySnapshot next = snapshot(policyDir, result);
+                    if (next.loaded()) policyHolder.publish(next);
+                },
+                outcome -> audit.publish(new AuditEvent(0, null, System.currentTimeMillis() * 1000, null, List.of(), null,
+                            "127.0.0.1", 0, "weir:PolicyReload", null, outcome.published() ? "RELOADED" : "REFUSED",
+                            List.of(), outcome.contentHash(), List.of(), List.of(), 0, null, 0))).start());
         Identifier identifier = new Identifier(directory(principals), Clock.systemUTC());
         toClose.add(new FileReloader(config.principals(), file -> {
             PrincipalDirectory next = directory(ConfigLoader.loadPrincipals(file));
             identifier.publish(next);
             log.info("principals reloaded from {}: {} principals", file, next.size());
         }, RELOAD_INTERVAL_MILLIS));
-        Firewall firewall = new Firewall(identifier, new PolicyHolder(policy), upstream, audit);
+        Firewall firewall = new Firewall(identifier, policyHolder, upstream, audit);
         SslContext tls = tlsContext(config.proxy().tls());
         ProxyServer server = ProxyServer.start(config.proxy().host(), config.proxy().port(), transport, boss, workers, firewall,
                 new ProxyServer.Limits(8 * 1024, config.proxy().maxHeaderBytes(), config.proxy().maxBodyBytes(),
@@ -165,14 +178,40 @@ public final class Appliance implements AutoCloseable {
 
     /** Loads the policy directory; a policy that does not load leaves weir denying everything. */
     private static PolicySnapshot loadPolicy(Path dir) {
-        LoadResult result = PolicyLoader.load(dir);
+        PolicySnapshot snapshot = snapshot(dir, PolicyLoader.load(dir));
+        if (!snapshot.loaded()) log.error("policy in {} did not load: every request will be denied until it is fixed", dir);
+        else log.info("policy loaded from {} (sha256 {})", dir, snapshot.contentHash());
+        return snapshot;
+    }
+
+    /** The snapshot a load result gives, or NONE (deny everything) with its errors logged. */
+    private static PolicySnapshot snapshot(Path dir, LoadResult result) {
         if (!result.ok() || result.table().isEmpty()) {
             result.diagnostics().forEach(d -> log.error("{}", d.render(sourceLine(dir, d))));
-            log.error("policy in {} did not load: every request will be denied until it is fixed", dir);
             return PolicySnapshot.NONE;
         }
-        log.info("policy loaded from {} (sha256 {})", dir, result.contentHash());
+        String tags = fileUsingTableTags(dir);
+        if (tags != null) {
+            log.error("{}: the policy reads ctx.table.tags, which the proxy does not supply yet; a deny on it could "
+                    + "never fire, so this policy is not used", tags);
+            return PolicySnapshot.NONE;
+        }
         return new PolicySnapshot(result.table().get(), result.contentHash());
+    }
+
+    /** The first policy file that reads table tags outside a comment, or null. */
+    private static String fileUsingTableTags(Path dir) {
+        try (var files = java.nio.file.Files.walk(dir)) {
+            for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".weir"))::iterator) {
+                for (String line : java.nio.file.Files.readAllLines(f)) {
+                    int hash = line.indexOf('#');
+                    if ((hash < 0 ? line : line.substring(0, hash)).contains("ctx.table.tags")) return dir.relativize(f).toString();
+                }
+            }
+        } catch (IOException e) {
+            return dir.toString();
+        }
+        return null;
     }
 
     /** The line a diagnostic points at, or null when it cannot be read. */

@@ -53,7 +53,7 @@ class TlsEndToEndTest {
             admin.createTable(b -> b.tableName("people").billingMode("PAY_PER_REQUEST")
                     .attributeDefinitions(d -> d.attributeName("id").attributeType("S"))
                     .keySchema(k -> k.attributeName("id").keyType("HASH")));
-            admin.putItem(b -> b.tableName("people").item(Map.of("id", s("p-001"), "ssn", s("123-45-6789"),
+            admin.putItem(b -> b.tableName("people").item(Map.of("id", s("p-001"), "ssn", s("123-45-6789"), "region", s("eu"),
                     "name", s("Ada"))));
         }
     }
@@ -97,7 +97,8 @@ class TlsEndToEndTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"TableName\":\"people\",\"Key\":{\"id\":{\"S\":\"p-001\"}}}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
-        assertEquals(JSON.readTree("{\"Item\":{\"id\":{\"S\":\"p-001\"},\"name\":{\"S\":\"Ada\"}}}"), JSON.readTree(r.body()));
+        assertEquals(JSON.readTree("{\"Item\":{\"id\":{\"S\":\"p-001\"},\"name\":{\"S\":\"Ada\"},\"region\":{\"S\":\"eu\"}}}"),
+                JSON.readTree(r.body()));
 
         HttpClient anonymous = HttpClient.newBuilder().sslContext(sslContext(null)).build();
         HttpResponse<String> refused = anonymous.send(HttpRequest.newBuilder(

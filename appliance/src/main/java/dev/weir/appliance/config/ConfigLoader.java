@@ -41,13 +41,13 @@ public final class ConfigLoader {
     record PrincipalYaml(String name, @JsonProperty("access_key_id") String accessKeyId,
                          @JsonProperty("secret_access_key") String secretAccessKey,
                          @JsonProperty("tls_identity") String tlsIdentity, List<String> roles,
-                         Map<String, String> attributes) {}
+                         Map<String, Object> attributes) {}
 
     record PrincipalsYaml(List<PrincipalYaml> principals) {}
 
     /** One principal as the principals file gives it. */
     public record PrincipalEntry(String name, String accessKeyId, String secretAccessKey, String tlsIdentity,
-                                 List<String> roles, Map<String, String> attributes) {
+                                 List<String> roles, Map<String, List<String>> attributes) {
         @Override public String toString() {
             return "PrincipalEntry[" + name + ", key=" + accessKeyId + "]";
         }
@@ -109,7 +109,25 @@ public final class ConfigLoader {
                 throw new ConfigException(where + ": error: access key id " + p.accessKeyId() + " is used twice");
             }
             out.add(new PrincipalEntry(p.name(), p.accessKeyId(), p.secretAccessKey(), p.tlsIdentity(),
-                    p.roles() == null ? List.of() : p.roles(), p.attributes() == null ? Map.of() : p.attributes()));
+                    p.roles() == null ? List.of() : p.roles(), attributes(where, p.attributes())));
+        }
+        return out;
+    }
+
+    /** Attributes are a string or a list of strings each ({@code region: eu}, {@code regions: [eu, us]}). */
+    private static Map<String, List<String>> attributes(String where, Map<String, Object> raw) throws ConfigException {
+        Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+        if (raw == null) return out;
+        for (Map.Entry<String, Object> e : raw.entrySet()) {
+            Object v = e.getValue();
+            if (v instanceof List<?> list && list.stream().allMatch(x -> x instanceof String || x instanceof Number || x instanceof Boolean)) {
+                out.put(e.getKey(), list.stream().map(String::valueOf).toList());
+            } else if (v instanceof String || v instanceof Number || v instanceof Boolean) {
+                out.put(e.getKey(), List.of(String.valueOf(v)));
+            } else {
+                throw new ConfigException(where + ": error: attribute '" + e.getKey()
+                        + "' must be a string or a list of strings");
+            }
         }
         return out;
     }

@@ -31,7 +31,8 @@ class ConfigLoaderTest {
     void theSamplePrincipalsLoad() throws Exception {
         List<ConfigLoader.PrincipalEntry> p = ConfigLoader.loadPrincipals(CONF.resolve("principals.yaml"));
         assertEquals(List.of("admin", "analyst", "support", "ingest"), p.stream().map(ConfigLoader.PrincipalEntry::name).toList());
-        assertEquals("eu", p.get(1).attributes().get("region"));
+        assertEquals(List.of("eu"), p.get(1).attributes().get("region"));
+        assertEquals(List.of("eu", "us"), p.get(3).attributes().get("regions"));
     }
 
     @Test

@@ -32,7 +32,7 @@ public interface HmacKeys {
     }
 
     /** {@code WEIR_HMAC_KEY_<NAME>} from the environment, as UTF-8. */
-    static HmacKeys fromEnvironment() {
+    public static HmacKeys fromEnvironment() {
         Map<String, String> env = System.getenv();
         return name -> Optional.ofNullable(env.get(environmentVariable(name))).map(v -> v.getBytes(StandardCharsets.UTF_8));
     }

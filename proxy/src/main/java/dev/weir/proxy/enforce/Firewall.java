@@ -4,14 +4,15 @@ import dev.weir.audit.event.AuditEvent;
 import dev.weir.audit.pipeline.AuditPipeline;
 import dev.weir.policy.field.FieldPlan;
 import dev.weir.policy.decision.Allowed;
+import dev.weir.policy.decision.Context;
 import dev.weir.policy.decision.Decision;
 import dev.weir.policy.decision.DecisionRequest;
 import dev.weir.policy.decision.Forbidden;
 import dev.weir.policy.decision.NotPermitted;
+import dev.weir.policy.decision.RowFilter;
+import dev.weir.policy.decision.TlsIdentity;
 import dev.weir.protocol.error.DynamoError;
 import dev.weir.protocol.error.DynamoException;
-import dev.weir.protocol.model.AttributeValueJson;
-import dev.weir.protocol.model.Operation;
 import dev.weir.protocol.sigv4.HttpRequestView;
 import dev.weir.protocol.wire.Target;
 import dev.weir.proxy.identity.Identifier;
@@ -27,7 +28,9 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -65,10 +68,12 @@ public final class Firewall {
         List<String> ruleIds = List.of();
         String policyHash;
         FieldPlan plan;
+        Allowed allowed;
+        DecisionRequest decisionRequest;
+        final Instant received = Instant.now();
 
         Exchange(InetSocketAddress source) {
-            java.time.Instant now = java.time.Instant.now();
-            this.receivedMicros = now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
+            this.receivedMicros = received.getEpochSecond() * 1_000_000 + received.getNano() / 1000;
             this.source = source;
         }
     }
@@ -95,8 +100,10 @@ public final class Firewall {
                 ex.decision = "NOT_PERMITTED";
                 return done(ex, ProxyResponse.error(denied(ex, "no policy is loaded")));
             }
-            Decision decision = snapshot.table().decide(new DecisionRequest(
-                    Set.copyOf(ex.principal.roles()), ex.request.policyTable(), ex.request.operation()));
+            ex.decisionRequest = new DecisionRequest(ex.principal.name(), Set.copyOf(ex.principal.roles()),
+                    ex.principal.attributes(), ex.request.policyTable(), ex.request.operation(),
+                    new Context(ex.source.getAddress(), ex.received, tls(tlsPeer), Map.of()));
+            Decision decision = snapshot.table().decide(ex.decisionRequest);
             ex.ruleIds = decision.ruleIds();
             switch (decision) {
                 case Forbidden f -> {
@@ -110,15 +117,13 @@ public final class Firewall {
                 }
                 case Allowed a -> {
                     ex.decision = "ALLOWED";
+                    ex.allowed = a;
                     ex.plan = a.fields();
                 }
             }
             decoder.requireSupported(ex.request);
             AccessCheck.check(ex.request, ex.plan, ex.principal.name());
-            if (ex.request.operation() == Operation.PutItem) {
-                WriteGuard.requireWritable(ex.plan, AttributeValueJson.item(ex.request.body().get("Item"), "item"),
-                        ex.principal.name(), ex.request.table());
-            }
+            WriteRules.check(ex.request, ex.allowed, ex.decisionRequest, ex.principal.name());
         } catch (DynamoException e) {
             return done(ex, ProxyResponse.error(e.error()));
         }
@@ -132,7 +137,9 @@ public final class Firewall {
             return new ProxyResponse(resp.status(), resp.body(), resp.crc32());
         }
         try {
-            byte[] visible = redactor.redact(ex.request.operation(), ex.plan, resp.body());
+            RowFilter rows = ex.allowed.rows();
+            byte[] visible = redactor.redact(ex.request.operation(), ex.plan,
+                    rows.isAll() ? null : item -> rows.test(ex.decisionRequest, item), resp.body());
             return visible == resp.body() && resp.crc32() != null
                     ? new ProxyResponse(200, visible, resp.crc32())
                     : ProxyResponse.of(200, visible);
@@ -141,6 +148,10 @@ public final class Firewall {
             log.warn("unreadable {} response from upstream withheld: {}", ex.request.operation(), e.getClass().getSimpleName());
             return ProxyResponse.error(DynamoError.internalServerError("weir could not filter the store's response"));
         }
+    }
+
+    private static TlsIdentity tls(TlsPeer peer) {
+        return peer == null ? TlsIdentity.NONE : TlsIdentity.of(peer.subject(), peer.subjectAltNames());
     }
 
     private static ProxyResponse upstreamFailed(Throwable err) {

@@ -10,7 +10,7 @@ import java.util.Map;
  * the secret.
  */
 public record Principal(String name, String accessKeyId, String secretAccessKey, String tlsIdentity,
-                        List<String> roles, Map<String, String> attributes) {
+                        List<String> roles, Map<String, List<String>> attributes) {
     public Principal {
         roles = List.copyOf(roles);
         attributes = Map.copyOf(attributes);

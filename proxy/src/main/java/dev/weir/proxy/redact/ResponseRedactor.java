@@ -5,6 +5,12 @@ import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.Operation;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.function.Predicate;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -42,48 +48,136 @@ public final class ResponseRedactor {
 
     /** Returns the body the caller may see; the same array when nothing needed changing. */
     public byte[] redact(Operation op, FieldPlan plan, byte[] body) throws IOException {
-        if (plan.isIdentity()) return body;
+        return redact(op, plan, null, body);
+    }
+
+    /**
+     * Returns the body the caller may see. With a row filter ({@code rows} non-null), items
+     * that fail it are dropped; {@code Count} and {@code ScannedCount} then give the number of
+     * items returned (so hidden rows cannot be counted), and {@code LastEvaluatedKey} becomes
+     * the key of the last returned item, or is withheld when no item is returned, so that a
+     * hidden row's key never leaves the proxy.
+     */
+    public byte[] redact(Operation op, FieldPlan plan, Predicate<Map<String, AttributeValue>> rows, byte[] body)
+            throws IOException {
+        if (plan.isIdentity() && rows == null) return body;
         JsonCursor c = new JsonCursor(body);
-        ByteSink out = new ByteSink(body.length);
-        boolean changed = false, firstMember = true;
+        List<int[]> members = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         c.expect('{');
-        out.write((byte) '{');
         if (c.peek() != '}') {
             do {
                 c.skipWhitespace();
                 int memberStart = c.pos;
-                String member = c.readString();
+                names.add(c.readString());
                 c.expect(':');
                 c.skipWhitespace();
                 int valueStart = c.pos;
-                if (!firstMember) out.write((byte) ',');
-                firstMember = false;
-                out.write(body, memberStart, valueStart);
-                switch (role(op, member)) {
-                    case ITEM -> {
-                        changed |= item(c, plan, out);
-                    }
-                    case ITEMS -> {
-                        c.expect('[');
-                        out.write((byte) '[');
-                        boolean first = true;
-                        if (c.peek() != ']') {
-                            do {
-                                if (!first) out.write((byte) ',');
-                                first = false;
-                                changed |= item(c, plan, out);
-                            } while (c.comma());
-                        }
-                        c.expect(']');
-                        out.write((byte) ']');
-                    }
-                    case OTHER -> out.write(body, valueStart, c.skipValue());
-                }
+                members.add(new int[] {memberStart, valueStart, c.skipValue()});
             } while (c.comma());
         }
         c.expect('}');
+
+        // Items first: their count and last key decide what the other members say.
+        Map<String, byte[]> rewritten = new HashMap<>();
+        int kept = -1;
+        Map<String, AttributeValue> lastKept = null;
+        boolean changed = false;
+        for (int i = 0; i < members.size(); i++) {
+            Role role = role(op, names.get(i));
+            if (names.get(i).equals("LastEvaluatedKey") && role == Role.ITEM) {
+                changed = true;
+                continue;
+            }
+            if (role == Role.OTHER) continue;
+            c.pos = members.get(i)[1];
+            ByteSink out = new ByteSink(members.get(i)[2] - members.get(i)[1]);
+            if (role == Role.ITEM) {
+                if (rows == null) {
+                    changed |= item(c, plan, out);
+                } else {
+                    Map<String, AttributeValue> whole = ValueCodec.map(c);
+                    changed = true;
+                    if (!rows.test(whole)) {
+                        rewritten.put(names.get(i), null);
+                        continue;
+                    }
+                    writeItem(plan.redact(whole), out);
+                }
+            } else {
+                c.expect('[');
+                out.write((byte) '[');
+                kept = 0;
+                if (c.peek() != ']') {
+                    do {
+                        if (rows == null) {
+                            if (kept > 0) out.write((byte) ',');
+                            changed |= item(c, plan, out);
+                            kept++;
+                        } else {
+                            Map<String, AttributeValue> whole = ValueCodec.map(c);
+                            changed = true;
+                            if (!rows.test(whole)) continue;
+                            if (kept > 0) out.write((byte) ',');
+                            writeItem(plan.redact(whole), out);
+                            lastKept = whole;
+                            kept++;
+                        }
+                    } while (c.comma());
+                }
+                c.expect(']');
+                out.write((byte) ']');
+            }
+            rewritten.put(names.get(i), out.toByteArray());
+        }
+        if (!changed) return body;
+
+        ByteSink out = new ByteSink(body.length);
+        out.write((byte) '{');
+        boolean first = true;
+        for (int i = 0; i < members.size(); i++) {
+            String name = names.get(i);
+            int[] m = members.get(i);
+            byte[] value;
+            if (rewritten.containsKey(name)) {
+                value = rewritten.get(name);
+                if (value == null) continue;
+            } else if (rows != null && kept >= 0 && (name.equals("Count") || name.equals("ScannedCount"))) {
+                value = Integer.toString(kept).getBytes(StandardCharsets.US_ASCII);
+            } else if (name.equals("LastEvaluatedKey") && role(op, name) == Role.ITEM) {
+                Map<String, AttributeValue> key = ValueCodec.mapAt(body, m[1]);
+                if (rows != null) {
+                    if (lastKept == null) continue;
+                    Map<String, AttributeValue> next = new LinkedHashMap<>();
+                    for (String k : key.keySet()) if (lastKept.containsKey(k)) next.put(k, lastKept.get(k));
+                    if (next.size() != key.size()) continue;
+                    key = next;
+                }
+                ByteSink k = new ByteSink(64);
+                writeItem(plan.redact(key), k);
+                value = k.toByteArray();
+            } else {
+                value = null;
+            }
+            if (!first) out.write((byte) ',');
+            first = false;
+            out.write(body, m[0], m[1]);
+            if (value == null) out.write(body, m[1], m[2]);
+            else out.write(value);
+        }
         out.write((byte) '}');
-        return changed ? out.toByteArray() : body;
+        return out.toByteArray();
+    }
+
+    private static void writeItem(Map<String, AttributeValue> item, ByteSink out) {
+        out.write((byte) '{');
+        boolean first = true;
+        for (Map.Entry<String, AttributeValue> e : item.entrySet()) {
+            if (!first) out.write((byte) ',');
+            first = false;
+            ValueCodec.writeMember(e.getKey(), e.getValue(), out);
+        }
+        out.write((byte) '}');
     }
 
     /** Rewrites one item (an object of attribute name to attribute value); true if it changed. */

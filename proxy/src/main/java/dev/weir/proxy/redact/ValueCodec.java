@@ -59,6 +59,13 @@ final class ValueCodec {
         return v;
     }
 
+    /** Reads the item (object of attribute values) that starts at {@code offset}. */
+    static Map<String, AttributeValue> mapAt(byte[] body, int offset) throws IOException {
+        JsonCursor c = new JsonCursor(body);
+        c.pos = offset;
+        return map(c);
+    }
+
     static Map<String, AttributeValue> map(JsonCursor c) throws IOException {
         Map<String, AttributeValue> m = new LinkedHashMap<>();
         c.expect('{');

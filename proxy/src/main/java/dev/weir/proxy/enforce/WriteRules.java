@@ -1,0 +1,57 @@
+package dev.weir.proxy.enforce;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.weir.policy.decision.Allowed;
+import dev.weir.policy.decision.DecisionRequest;
+import dev.weir.protocol.error.DynamoError;
+import dev.weir.protocol.error.DynamoException;
+import dev.weir.protocol.model.AttributeValueJson;
+import dev.weir.protocol.model.Operation;
+
+/**
+ * What an allowed request may write, and what the proxy cannot enforce yet and so refuses.
+ * A PutItem's item must stay inside the caller's allow-list and satisfy the policy's write
+ * requirements. Row filters and requirements that would have to hold for the item already
+ * stored (an update, a delete, a put that replaces) need a condition on that item, which the
+ * proxy does not generate yet: such requests are refused rather than let through. Under a
+ * row filter, {@code Select: COUNT} would count hidden rows, so it is refused too.
+ */
+final class WriteRules {
+    private WriteRules() {}
+
+    static void check(DecodedRequest req, Allowed allowed, DecisionRequest decision, String principal) {
+        Operation op = req.operation();
+        boolean rowsAll = allowed.rows().isAll();
+        switch (op) {
+            case PutItem -> {
+                if (!rowsAll) throw notYet(principal, req, "a row filter on the item a PutItem would replace");
+                allowed.refusesWrite(decision, AttributeValueJson.item(req.body().get("Item"), "Item"))
+                        .ifPresent(why -> { throw denied(principal, req, why); });
+            }
+            case UpdateItem -> {
+                if (!rowsAll || !allowed.requirements().isAll()) {
+                    throw notYet(principal, req, "row filters and write requirements on UpdateItem");
+                }
+            }
+            case DeleteItem -> {
+                if (!rowsAll) throw notYet(principal, req, "a row filter on the item a DeleteItem would remove");
+            }
+            case Query, Scan -> {
+                JsonNode select = req.body().get("Select");
+                if (!rowsAll && select != null && "COUNT".equals(select.asText())) {
+                    throw denied(principal, req, "Select COUNT would count rows the caller may not see");
+                }
+            }
+            default -> { }
+        }
+    }
+
+    private static DynamoException denied(String principal, DecodedRequest req, String because) {
+        return new DynamoException(DynamoError.accessDenied("User: " + principal + " is not authorized to perform: dynamodb:"
+                + req.operation() + " on resource: table/" + req.policyTable() + " because " + because));
+    }
+
+    private static DynamoException notYet(String principal, DecodedRequest req, String what) {
+        return denied(principal, req, "weir does not enforce " + what + " yet, so the request was refused");
+    }
+}
