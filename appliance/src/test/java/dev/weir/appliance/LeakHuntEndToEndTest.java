@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * filters, conditions, projections, copies, return values, unsupported operations) go through
  * a real weir process. No canary of a hidden field or a hidden row may appear in any response
  * body, header or error, and no canary at all in weir's log or audit. Fixed seed and bounded
- * in {@code ./weir test}; run longer with {@code -Dleakhunt.tries=N}.
+ * in {@code ./weir test}; raise {@code tries} (and {@code REQUESTS_PER_POLICY}) for a longer hunt.
  */
 class LeakHuntEndToEndTest {
     private static final List<String> FIELDS = List.of("pub", "sec1", "sec2", "lst", "tags");
@@ -119,7 +119,7 @@ class LeakHuntEndToEndTest {
 
     private static String policy(Set<String> hidden, Map<String, String> how, Integer visibleRows) {
         StringBuilder sb = new StringBuilder("role admin\nrole hunter\n@id(\"admin-all\") allow admin on table * op *\n");
-        sb.append("@id(\"hunt\") allow hunter on table vault op [GetItem, Query, Scan, PutItem, UpdateItem, DeleteItem]\n");
+        sb.append("@id(\"hunt\") allow hunter on table vault op [GetItem, Query, Scan, PutItem, UpdateItem, DeleteItem, BatchGetItem, TransactGetItems, BatchWriteItem, TransactWriteItems]\n");
         if (visibleRows != null) {
             sb.append("  rows where item.pub in [");
             for (int i = 0; i < visibleRows; i++) sb.append(i == 0 ? "" : ", ").append('"').append(canary("pub", i)).append('"');
@@ -161,7 +161,15 @@ class LeakHuntEndToEndTest {
             default -> "NOT " + f + " <> :v";
         };
         String values = cond.contains(":n") ? guess.replace("}}", "},\":n\":{\"N\":\"1\"}}") : guess;
-        return switch (r.nextInt(10)) {
+        return switch (r.nextInt(13)) {
+            case 10 -> new String[] {"TransactGetItems", "{\"TransactItems\":[{\"Get\":{\"TableName\":\"vault\",\"Key\":"
+                    + key + "}},{\"Get\":{\"TableName\":\"vault\",\"Key\":{\"id\":{\"S\":\"item-" + r.nextInt(ITEMS)
+                    + "\"}}}}]}"};
+            case 11 -> new String[] {"TransactWriteItems", "{\"TransactItems\":[{\"ConditionCheck\":{\"TableName\":\"vault\","
+                    + "\"Key\":" + key + ",\"ConditionExpression\":\"" + cond + "\",\"ExpressionAttributeValues\":" + values
+                    + ",\"ReturnValuesOnConditionCheckFailure\":\"ALL_OLD\"}}]}"};
+            case 12 -> new String[] {"BatchWriteItem", "{\"RequestItems\":{\"vault\":[{\"PutRequest\":{\"Item\":{\"id\":"
+                    + "{\"S\":\"item-" + i + "\"},\"" + f + "\":{\"S\":\"x\"}}}}]}}"};
             case 0 -> new String[] {"GetItem", "{\"TableName\":\"vault\",\"Key\":" + key + "}"};
             case 1 -> new String[] {"GetItem", "{\"TableName\":\"vault\",\"Key\":" + key + ",\"ProjectionExpression\":\""
                     + f + ", " + g + "\"}"};
@@ -179,7 +187,8 @@ class LeakHuntEndToEndTest {
             case 7 -> new String[] {"DeleteItem", "{\"TableName\":\"vault\",\"Key\":" + key + ",\"ConditionExpression\":\""
                     + cond + "\",\"ExpressionAttributeValues\":" + values + ",\"ReturnValues\":\"ALL_OLD\","
                     + "\"ReturnValuesOnConditionCheckFailure\":\"ALL_OLD\"}"};
-            case 8 -> new String[] {"BatchGetItem", "{\"RequestItems\":{\"vault\":{\"Keys\":[" + key + "]}}}"};
+            case 8 -> new String[] {"BatchGetItem", "{\"RequestItems\":{\"vault\":{\"Keys\":[" + key
+                    + ",{\"id\":{\"S\":\"item-" + (i + 1) % ITEMS + "\"}}]}}}"};
             default -> new String[] {"Scan", "{\"TableName\":\"vault\",\"Select\":\"COUNT\",\"FilterExpression\":\""
                     + cond + "\",\"ExpressionAttributeValues\":" + values + "}"};
         };

@@ -56,6 +56,10 @@ final class AccessCheck {
             JsonNode key = body.get(member);
             if (key != null && key.isObject()) key.fieldNames().forEachRemaining(n -> tested.add(Path.of(n)));
         }
+        JsonNode keys = body.get("Keys");
+        if (keys != null && keys.isArray()) {
+            for (JsonNode key : keys) if (key.isObject()) key.fieldNames().forEachRemaining(n -> tested.add(Path.of(n)));
+        }
         for (Path p : tested) {
             if (!readableInClear(plan, p)) {
                 throw denied(principal, req, "it tests the field '" + p + "', which the caller may not read in the clear");

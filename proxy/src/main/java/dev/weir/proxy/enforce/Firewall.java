@@ -13,6 +13,7 @@ import dev.weir.policy.decision.RowFilter;
 import dev.weir.policy.decision.TlsIdentity;
 import dev.weir.protocol.error.DynamoError;
 import dev.weir.protocol.error.DynamoException;
+import dev.weir.protocol.model.Operation;
 import dev.weir.protocol.sigv4.HttpRequestView;
 import dev.weir.protocol.wire.Target;
 import dev.weir.proxy.identity.Identifier;
@@ -69,6 +70,9 @@ public final class Firewall {
         String policyHash;
         FieldPlan plan;
         Allowed allowed;
+        String denial;
+        Map<String, Decided> tables;
+        List<String> partTables;
         DecisionRequest decisionRequest;
         final Instant received = Instant.now();
 
@@ -100,30 +104,37 @@ public final class Firewall {
                 ex.decision = "NOT_PERMITTED";
                 return done(ex, ProxyResponse.error(denied(ex, "no policy is loaded")));
             }
-            ex.decisionRequest = new DecisionRequest(ex.principal.name(), Set.copyOf(ex.principal.roles()),
-                    ex.principal.attributes(), ex.request.policyTable(), ex.request.operation(),
-                    new Context(ex.source.getAddress(), ex.received, tls(tlsPeer), Map.of()));
-            Decision decision = snapshot.table().decide(ex.decisionRequest);
-            ex.ruleIds = decision.ruleIds();
-            switch (decision) {
-                case Forbidden f -> {
-                    ex.decision = "FORBIDDEN";
-                    return done(ex, ProxyResponse.error(denied(ex, "rule " + String.join(", ", f.ruleIds())
-                            + " forbids it: " + f.reason())));
+            Context context = new Context(ex.source.getAddress(), ex.received, tls(tlsPeer), Map.of());
+            if (MULTI_PART.contains(ex.request.operation())) {
+                List<Part> parts = Part.of(ex.request);
+                decoder.requireSupported(ex.request);
+                ex.tables = new java.util.LinkedHashMap<>();
+                for (Part part : parts) {
+                    if (ex.tables.containsKey(part.table())) continue;
+                    DecisionRequest dr = new DecisionRequest(ex.principal.name(), Set.copyOf(ex.principal.roles()),
+                            ex.principal.attributes(), part.table(), ex.request.operation(), context);
+                    Allowed a = decide(ex, snapshot, dr);
+                    if (a == null) return done(ex, ProxyResponse.error(denied(ex, ex.denial + " (table " + part.table() + ")")));
+                    ex.tables.put(part.table(), new Decided(a, dr));
                 }
-                case NotPermitted n -> {
-                    ex.decision = "NOT_PERMITTED";
-                    return done(ex, ProxyResponse.error(denied(ex, "no weir policy allows it")));
+                ex.decision = "ALLOWED";
+                for (Part part : parts) {
+                    Decided d = ex.tables.get(part.table());
+                    AccessCheck.check(part.asRequest(), d.allowed().fields(), ex.principal.name());
+                    WriteRules.check(part.asRequest(), d.allowed(), d.request(), ex.principal.name());
                 }
-                case Allowed a -> {
-                    ex.decision = "ALLOWED";
-                    ex.allowed = a;
-                    ex.plan = a.fields();
-                }
+                ex.partTables = parts.stream().map(Part::table).toList();
+            } else {
+                ex.decisionRequest = new DecisionRequest(ex.principal.name(), Set.copyOf(ex.principal.roles()),
+                        ex.principal.attributes(), ex.request.policyTable(), ex.request.operation(), context);
+                ex.allowed = decide(ex, snapshot, ex.decisionRequest);
+                if (ex.allowed == null) return done(ex, ProxyResponse.error(denied(ex, ex.denial)));
+                ex.decision = "ALLOWED";
+                ex.plan = ex.allowed.fields();
+                decoder.requireSupported(ex.request);
+                AccessCheck.check(ex.request, ex.plan, ex.principal.name());
+                WriteRules.check(ex.request, ex.allowed, ex.decisionRequest, ex.principal.name());
             }
-            decoder.requireSupported(ex.request);
-            AccessCheck.check(ex.request, ex.plan, ex.principal.name());
-            WriteRules.check(ex.request, ex.allowed, ex.decisionRequest, ex.principal.name());
         } catch (DynamoException e) {
             return done(ex, ProxyResponse.error(e.error()));
         }
@@ -132,11 +143,49 @@ public final class Firewall {
                 .thenCompose(r -> r);
     }
 
+    /** The operations whose parts are decided one by one, per table. */
+    private static final Set<Operation> MULTI_PART = Set.of(Operation.BatchGetItem, Operation.BatchWriteItem,
+            Operation.TransactGetItems, Operation.TransactWriteItems);
+
+    /** A table's decision within a multi-part request. */
+    private record Decided(Allowed allowed, DecisionRequest request) {}
+
+    /** Allowed, or null with {@code ex.decision} and {@code ex.denial} set; rule ids accumulate. */
+    private static Allowed decide(Exchange ex, PolicySnapshot snapshot, DecisionRequest dr) {
+        Decision decision = snapshot.table().decide(dr);
+        List<String> ids = new java.util.ArrayList<>(ex.ruleIds);
+        for (String id : decision.ruleIds()) if (!ids.contains(id)) ids.add(id);
+        ex.ruleIds = List.copyOf(ids);
+        return switch (decision) {
+            case Forbidden f -> {
+                ex.decision = "FORBIDDEN";
+                ex.denial = "rule " + String.join(", ", f.ruleIds()) + " forbids it: " + f.reason();
+                yield null;
+            }
+            case NotPermitted n -> {
+                ex.decision = "NOT_PERMITTED";
+                ex.denial = "no weir policy allows it";
+                yield null;
+            }
+            case Allowed a -> a;
+        };
+    }
+
     private ProxyResponse filter(Exchange ex, UpstreamResponse resp) {
         if (resp.status() != 200) {
             return new ProxyResponse(resp.status(), resp.body(), resp.crc32());
         }
         try {
+            if (ex.tables != null) {
+                Operation op = ex.request.operation();
+                if (op != Operation.BatchGetItem && op != Operation.TransactGetItems) {
+                    return new ProxyResponse(200, resp.body(), resp.crc32());
+                }
+                Map<String, ResponseRedactor.TablePlan> byTable = new java.util.HashMap<>();
+                ex.tables.forEach((table, d) -> byTable.put(table, new ResponseRedactor.TablePlan(d.allowed().fields(),
+                        d.allowed().rows().isAll() ? null : item -> d.allowed().rows().test(d.request(), item))));
+                return ProxyResponse.of(200, redactor.redactParts(op, byTable, ex.partTables, resp.body()));
+            }
             RowFilter rows = ex.allowed.rows();
             byte[] visible = redactor.redact(ex.request.operation(), ex.plan,
                     rows.isAll() ? null : item -> rows.test(ex.decisionRequest, item), resp.body());
@@ -174,12 +223,25 @@ public final class Firewall {
         audit.publish(new AuditEvent(0, null, ex.receivedMicros,
                 p == null ? null : p.name(), p == null ? List.of() : p.roles(), ex.accessKeyId,
                 ex.source.getAddress().getHostAddress(), ex.source.getPort(),
-                ex.request == null ? null : ex.request.operation().name(), ex.request == null ? null : ex.request.table(),
+                ex.request == null ? null : ex.request.operation().name(),
+                ex.tables != null ? String.join(",", ex.tables.keySet()) : ex.request == null ? null : ex.request.table(),
                 ex.decision, ex.ruleIds, ex.policyHash,
-                ex.plan == null ? List.of() : List.copyOf(ex.plan.maskedPaths()),
-                ex.plan == null ? List.of() : List.copyOf(ex.plan.removedPaths()),
+                paths(ex, true), paths(ex, false),
                 response.status(), errorType, latencyMicros));
         return CompletableFuture.completedFuture(response);
+    }
+
+    /** Masked (or removed) paths of the request's plans, for the audit: names only, never values. */
+    private static List<String> paths(Exchange ex, boolean masked) {
+        if (ex.tables != null) {
+            java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>();
+            for (Decided d : ex.tables.values()) {
+                all.addAll(masked ? d.allowed().fields().maskedPaths() : d.allowed().fields().removedPaths());
+            }
+            return List.copyOf(all);
+        }
+        if (ex.plan == null) return List.of();
+        return List.copyOf(masked ? ex.plan.maskedPaths() : ex.plan.removedPaths());
     }
 
     /** The short {@code __type} of an error body, for the audit event. */

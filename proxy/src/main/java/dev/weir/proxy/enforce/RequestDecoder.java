@@ -42,6 +42,11 @@ public final class RequestDecoder {
                 namesValues, capacity));
         MEMBERS.put(Operation.Scan, union(Set.of("TableName", "IndexName", "FilterExpression", "ProjectionExpression",
                 "Select", "Limit", "ExclusiveStartKey", "Segment", "TotalSegments", "ConsistentRead"), namesValues, capacity));
+        MEMBERS.put(Operation.BatchGetItem, union(Set.of("RequestItems"), capacity));
+        MEMBERS.put(Operation.BatchWriteItem, union(Set.of("RequestItems", "ReturnItemCollectionMetrics"), capacity));
+        MEMBERS.put(Operation.TransactGetItems, union(Set.of("TransactItems"), capacity));
+        MEMBERS.put(Operation.TransactWriteItems, union(Set.of("TransactItems", "ClientRequestToken",
+                "ReturnItemCollectionMetrics"), capacity));
         MEMBERS.put(Operation.CreateTable, Set.of("TableName", "AttributeDefinitions", "KeySchema", "BillingMode",
                 "ProvisionedThroughput", "GlobalSecondaryIndexes", "LocalSecondaryIndexes", "Tags"));
         MEMBERS.put(Operation.DescribeTable, Set.of("TableName"));

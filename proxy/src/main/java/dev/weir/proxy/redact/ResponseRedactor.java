@@ -169,6 +169,114 @@ public final class ResponseRedactor {
         return out.toByteArray();
     }
 
+    /** A table's filtering in a multi-table response: its field plan and row filter (null: all rows). */
+    public record TablePlan(FieldPlan plan, Predicate<Map<String, AttributeValue>> rows) {}
+
+    /**
+     * Filters the items of a BatchGetItem response ({@code Responses}: table to items, each
+     * with its table's plan) or a TransactGetItems response ({@code Responses}: one entry per
+     * requested item, with the plan of the table that item came from; an entry whose item the
+     * row filter hides becomes empty, so positions still match the request).
+     */
+    public byte[] redactParts(Operation op, Map<String, TablePlan> byTable, List<String> tableOfEntry, byte[] body)
+            throws IOException {
+        JsonCursor c = new JsonCursor(body);
+        ByteSink out = new ByteSink(body.length);
+        c.expect('{');
+        out.write((byte) '{');
+        boolean firstMember = true;
+        if (c.peek() != '}') {
+            do {
+                c.skipWhitespace();
+                int memberStart = c.pos;
+                String member = c.readString();
+                c.expect(':');
+                c.skipWhitespace();
+                int valueStart = c.pos;
+                if (!firstMember) out.write((byte) ',');
+                firstMember = false;
+                out.write(body, memberStart, valueStart);
+                if (!member.equals("Responses")) {
+                    out.write(body, valueStart, c.skipValue());
+                } else if (op == Operation.BatchGetItem) {
+                    c.expect('{');
+                    out.write((byte) '{');
+                    boolean first = true;
+                    if (c.peek() != '}') {
+                        do {
+                            c.skipWhitespace();
+                            int tableStart = c.pos;
+                            String table = c.readString();
+                            c.expect(':');
+                            c.skipWhitespace();
+                            TablePlan tp = byTable.get(table);
+                            if (tp == null) throw new IOException("the store answered for a table the request did not name");
+                            if (!first) out.write((byte) ',');
+                            first = false;
+                            out.write(body, tableStart, c.pos);
+                            c.expect('[');
+                            out.write((byte) '[');
+                            int kept = 0;
+                            if (c.peek() != ']') {
+                                do {
+                                    Map<String, AttributeValue> whole = ValueCodec.map(c);
+                                    if (tp.rows() != null && !tp.rows().test(whole)) continue;
+                                    if (kept++ > 0) out.write((byte) ',');
+                                    writeItem(tp.plan().redact(whole), out);
+                                } while (c.comma());
+                            }
+                            c.expect(']');
+                            out.write((byte) ']');
+                        } while (c.comma());
+                    }
+                    c.expect('}');
+                    out.write((byte) '}');
+                } else {
+                    c.expect('[');
+                    out.write((byte) '[');
+                    int index = 0;
+                    if (c.peek() != ']') {
+                        do {
+                            if (index >= tableOfEntry.size()) throw new IOException("more responses than requested items");
+                            TablePlan tp = byTable.get(tableOfEntry.get(index));
+                            if (index++ > 0) out.write((byte) ',');
+                            c.expect('{');
+                            out.write((byte) '{');
+                            boolean first = true;
+                            if (c.peek() != '}') {
+                                do {
+                                    c.skipWhitespace();
+                                    int entryStart = c.pos;
+                                    String name = c.readString();
+                                    c.expect(':');
+                                    c.skipWhitespace();
+                                    int entryValue = c.pos;
+                                    if (!name.equals("Item")) {
+                                        c.skipValue();
+                                        continue;
+                                    }
+                                    Map<String, AttributeValue> whole = ValueCodec.map(c);
+                                    if (tp.rows() != null && !tp.rows().test(whole)) continue;
+                                    if (!first) out.write((byte) ',');
+                                    first = false;
+                                    out.write(body, entryStart, entryValue);
+                                    writeItem(tp.plan().redact(whole), out);
+                                } while (c.comma());
+                            }
+                            c.expect('}');
+                            out.write((byte) '}');
+                        } while (c.comma());
+                    }
+                    c.expect(']');
+                    out.write((byte) ']');
+                }
+            } while (c.comma());
+        }
+        c.expect('}');
+        out.write((byte) '}');
+        return out.toByteArray();
+    }
+
     private static void writeItem(Map<String, AttributeValue> item, ByteSink out) {
         out.write((byte) '{');
         boolean first = true;

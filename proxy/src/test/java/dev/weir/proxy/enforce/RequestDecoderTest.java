@@ -46,7 +46,7 @@ class RequestDecoderTest {
         assertEquals("weir does not support the parameter 'AttributesToGet' of GetItem, so the request was "
                 + "refused rather than forwarded unchecked", e.error().message());
 
-        DecodedRequest batch = decoder.decode("DynamoDB_20120810.BatchGetItem", bytes("{\"RequestItems\":{}}"));
+        DecodedRequest batch = decoder.decode("DynamoDB_20120810.UpdateTimeToLive", bytes("{\"TableName\":\"people\"}"));
         assertEquals("ValidationException", error(() -> decoder.requireSupported(batch)));
 
         DecodedRequest allNew = decoder.decode("DynamoDB_20120810.PutItem",
