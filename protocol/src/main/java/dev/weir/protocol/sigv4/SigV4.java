@@ -60,17 +60,29 @@ public final class SigV4 {
         return HEX.formatHex(hmac(signingKey, stringToSign));
     }
 
-    public static String sha256Hex(byte[] data) {
+    /** Per-thread engines: looking them up per call costs more than the hashing itself. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    });
+    private static final ThreadLocal<Mac> HMAC = ThreadLocal.withInitial(() -> {
+        try {
+            return Mac.getInstance("HmacSHA256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    });
+
+    public static String sha256Hex(byte[] data) {
+        return HEX.formatHex(SHA256.get().digest(data));
     }
 
     static byte[] hmac(byte[] key, String data) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
+            Mac mac = HMAC.get();
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
             return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
@@ -126,11 +138,23 @@ public final class SigV4 {
         return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
+    /** Values joined by ',', each trimmed, with runs of spaces collapsed to one. */
     static String canonicalHeaderValue(List<String> values) {
-        StringBuilder sb = new StringBuilder();
-        for (String v : values) {
-            if (!sb.isEmpty()) sb.append(',');
-            sb.append(v.trim().replaceAll(" +", " "));
+        StringBuilder sb = new StringBuilder(32);
+        for (int n = 0; n < values.size(); n++) {
+            if (n > 0) sb.append(',');
+            String v = values.get(n).trim();
+            boolean space = false;
+            for (int i = 0; i < v.length(); i++) {
+                char c = v.charAt(i);
+                if (c == ' ') {
+                    if (!space) sb.append(' ');
+                    space = true;
+                } else {
+                    sb.append(c);
+                    space = false;
+                }
+            }
         }
         return sb.toString();
     }
