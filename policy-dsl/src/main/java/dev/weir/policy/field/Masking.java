@@ -187,18 +187,30 @@ public final class Masking {
         return out.toString();
     }
 
-    static String sha256Hex(byte[] bytes) {
+    /** Per-thread engines: looking one up costs more than hashing a field value. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every Java platform", e);
         }
+    });
+    private static final ThreadLocal<Mac> HMAC = ThreadLocal.withInitial(() -> {
+        try {
+            return Mac.getInstance("HmacSHA256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("HmacSHA256 is required of every Java platform", e);
+        }
+    });
+
+    static String sha256Hex(byte[] bytes) {
+        return HEX.formatHex(SHA256.get().digest(bytes));
     }
 
     static String hmacHex(String keyName, byte[] bytes, HmacKeys keys) {
         byte[] key = keys.key(keyName).orElseThrow(() -> new IllegalStateException("hmac key '" + keyName + "' is not configured"));
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
+            Mac mac = HMAC.get();
             mac.init(new SecretKeySpec(key.length == 0 ? new byte[1] : key, "HmacSHA256"));
             return HEX.formatHex(mac.doFinal(bytes));
         } catch (GeneralSecurityException e) {
