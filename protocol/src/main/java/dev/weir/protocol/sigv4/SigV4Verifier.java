@@ -132,6 +132,49 @@ public final class SigV4Verifier {
         return new Verified(p.accessKeyId);
     }
 
+    /**
+     * Checks only the presence and shape of a request's Signature V4, as DynamoDB Local does
+     * (which accepts any key and any signature): an Authorization header with Credential,
+     * Signature and SignedHeaders and a date, or the query-string form with all its
+     * parameters. Returns the error DynamoDB sends (MissingAuthenticationTokenException,
+     * IncompleteSignatureException, InvalidSignatureException for both forms at once), or
+     * null when the request is well-formed. Verifies nothing; see {@link #verify}.
+     */
+    public static DynamoError checkShape(HttpRequestView req) {
+        String authorization = req.header("Authorization");
+        Map<String, String> query = SigV4.queryParams(req.rawQuery());
+        boolean queryForm = query.containsKey("X-Amz-Algorithm") || query.containsKey("X-Amz-Credential");
+        if (authorization != null && query.containsKey("X-Amz-Algorithm")) {
+            return DynamoError.invalidSignature(
+                    "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.");
+        }
+        if (authorization == null && !queryForm) return DynamoError.missingAuthenticationToken();
+        StringBuilder missing = new StringBuilder();
+        if (authorization != null) {
+            Map<String, String> params = new java.util.HashMap<>();
+            String[] parts = authorization.strip().split("[,\\s]+");
+            for (int i = 1; i < parts.length; i++) {
+                int eq = parts[i].indexOf('=');
+                if (eq > 0 && eq < parts[i].length() - 1) params.put(parts[i].substring(0, eq), parts[i].substring(eq + 1));
+            }
+            for (String param : List.of("Credential", "Signature", "SignedHeaders")) {
+                if (!params.containsKey(param)) missing.append("Authorization header requires '").append(param).append("' parameter. ");
+            }
+            if (req.header("X-Amz-Date") == null && req.header("Date") == null) {
+                missing.append("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ");
+            }
+            if (!missing.isEmpty()) missing.append("Authorization=").append(authorization);
+        } else {
+            for (String param : List.of("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-SignedHeaders",
+                    "X-Amz-Date")) {
+                String v = query.get(param);
+                if (v == null || v.isEmpty()) missing.append("AWS query-string parameters must include '").append(param).append("'. ");
+            }
+            if (!missing.isEmpty()) missing.append("Re-examine the query-string parameters.");
+        }
+        return missing.isEmpty() ? null : DynamoError.incompleteSignature(missing.toString());
+    }
+
     private byte[] signingKey(String accessKeyId, String secret, String date, String region, String svc) {
         String cacheKey = accessKeyId + '/' + date + '/' + region + '/' + svc;
         CachedKey cached = keyCache.get(cacheKey);

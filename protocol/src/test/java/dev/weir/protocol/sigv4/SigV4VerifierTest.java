@@ -127,4 +127,20 @@ class SigV4VerifierTest {
     private static byte[] body(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
+
+    @Test
+    void shapeCheckAcceptsAnySignatureButNoneMissing() {
+        assertEquals(null, SigV4Verifier.checkShape(signed("ANYKEY", "any-secret", body("{}"))));
+        HttpRequestView none = new HttpRequestView("POST", "/", "", List.of(Map.entry("Host", "h")), new byte[0]);
+        assertEquals("MissingAuthenticationTokenException", SigV4Verifier.checkShape(none).shortType());
+        HttpRequestView bare = new HttpRequestView("POST", "/", "",
+                List.of(Map.entry("Authorization", "AWS4-HMAC-SHA256 SignedHeaders=host"), Map.entry("Date", "x")), new byte[0]);
+        assertEquals("IncompleteSignatureException", SigV4Verifier.checkShape(bare).shortType());
+        assertEquals("Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' "
+                + "parameter. Authorization=AWS4-HMAC-SHA256 SignedHeaders=host", SigV4Verifier.checkShape(bare).message());
+        HttpRequestView both = new HttpRequestView("POST", "/", "X-Amz-Algorithm=AWS4-HMAC-SHA256",
+                List.of(Map.entry("Authorization", "AWS4-HMAC-SHA256 Credential=a, SignedHeaders=host, Signature=b")),
+                new byte[0]);
+        assertEquals("InvalidSignatureException", SigV4Verifier.checkShape(both).shortType());
+    }
 }

@@ -20,7 +20,8 @@ import java.util.Map;
 /**
  * The DynamoDB JSON 1.0 protocol without the transport: a target, a content type and a body
  * in, a status and a body out. Unknown or not yet implemented operations are answered with
- * UnknownOperationException, a body that is not a JSON object with SerializationException.
+ * UnknownOperationException, a body that is not a JSON object with SerializationException,
+ * then a missing or malformed authorization with the error the transport found.
  */
 public final class RequestDispatcher {
     private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
@@ -39,14 +40,25 @@ public final class RequestDispatcher {
         return new Builder(mapper);
     }
 
+    /** A request whose authorization was not looked at (tests, embedding). */
     public ApiResponse dispatch(String target, String contentType, byte[] body) {
+        return dispatch(target, contentType, body, null);
+    }
+
+    /**
+     * A request whose authorization was checked by the transport: {@code authFailure} is the
+     * error to answer once the target and the body are known to be valid, or null.
+     */
+    public ApiResponse dispatch(String target, String contentType, byte[] body, DynamoError authFailure) {
         Operation op = null;
         try {
             op = Target.parse(target);
             checkContentType(contentType);
             OperationHandler handler = handlers.get(op);
             if (handler == null) throw new DynamoException(DynamoError.unknownOperation(""));
-            ObjectNode response = handler.handle(parse(body));
+            JsonNode request = parse(body);
+            if (authFailure != null) throw new DynamoException(authFailure);
+            ObjectNode response = handler.handle(request);
             return new ApiResponse(200, mapper.writeValueAsBytes(response));
         } catch (DynamoException e) {
             return ApiResponse.of(e.error());

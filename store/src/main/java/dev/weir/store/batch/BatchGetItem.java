@@ -8,10 +8,12 @@ import dev.weir.protocol.error.DynamoException;
 import dev.weir.protocol.expr.Projection;
 import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.AttributeValueJson;
+import dev.weir.protocol.model.Operation;
 import dev.weir.store.api.OperationHandler;
 import dev.weir.store.api.RequestFields;
 import dev.weir.store.api.ValidationErrors;
 import dev.weir.store.capacity.Consumed;
+import dev.weir.store.expression.LegacyParameters;
 import dev.weir.store.expression.RequestExpressions;
 import dev.weir.store.item.ItemKeys;
 import dev.weir.store.item.ItemRequests;
@@ -78,10 +80,12 @@ public final class BatchGetItem implements OperationHandler {
         List<TableRead> reads = new ArrayList<>();
         for (var e : requestItems.properties()) {
             JsonNode t = e.getValue();
-            ItemRequests.rejectLegacy(t);
+            LegacyParameters.checkNotMixed(Operation.BatchGetItem, t);
             RequestExpressions expressions = RequestExpressions.of(t);
-            Projection projection = expressions.projection();
+            Projection projectionExpression = expressions.projection();
             expressions.finish();
+            Projection projection = LegacyParameters.either(projectionExpression, LegacyParameters.reader(t)
+                    .attributesToGet("requestItems." + e.getKey() + ".member.attributesToGet"));
             TableDefinition table = catalog.require(e.getKey());
             List<JsonNode> keyNodes = RequestFields.list(t, "Keys");
             List<PrimaryKey> keys = new ArrayList<>();

@@ -1,6 +1,8 @@
 package dev.weir.store.http;
 
 import dev.weir.protocol.error.DynamoError;
+import dev.weir.protocol.sigv4.HttpRequestView;
+import dev.weir.protocol.sigv4.SigV4Verifier;
 import dev.weir.protocol.wire.Crc32;
 import dev.weir.protocol.wire.Target;
 import dev.weir.store.api.ApiResponse;
@@ -23,12 +25,17 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One connection's requests: each is handed to the worker pool and its response written
- * back on the event loop. Requests of a connection are answered one at a time, in order
+ * back on the event loop. {@code GET} is a health check, {@code OPTIONS} a CORS preflight;
+ * any other request is an API call, whose SigV4 authorization must be present and
+ * well-formed (as in DynamoDB Local, it is not verified: the store trusts its network). Requests of a connection are answered one at a time, in order
  * (HTTP/1.1 pipelining stays correct), and reading pauses while requests wait, so a fast
  * client cannot queue work without bound. Nothing here blocks the event loop.
  */
@@ -37,7 +44,8 @@ final class StoreHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
     private static final byte[] HEALTHY = "healthy: dynamodb.us-east-1.amazonaws.com ".getBytes(StandardCharsets.US_ASCII);
     private static final String REQUEST_ID_HEADER = "x-amzn-RequestId";
 
-    private record Pending(String target, String contentType, byte[] body, boolean keepAlive) {}
+    private record Pending(String target, String contentType, byte[] body, DynamoError authFailure, boolean plainJson,
+                           boolean fromOrigin, boolean keepAlive) {}
 
     private final RequestDispatcher dispatcher;
     private final Executor workers;
@@ -53,17 +61,28 @@ final class StoreHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         if (!request.decoderResult().isSuccess()) {
-            send(ctx, HttpResponseStatus.BAD_REQUEST, "text/plain", new byte[0], false);
+            send(ctx, HttpResponseStatus.BAD_REQUEST, "text/plain", new byte[0], false, false);
+            return;
+        }
+        boolean fromOrigin = request.headers().contains(HttpHeaderNames.ORIGIN);
+        if (request.method().equals(HttpMethod.OPTIONS)) {
+            FullHttpResponse response = response(HttpResponseStatus.OK, null, new byte[0], false);
+            Cors.preflight(request.headers(), response.headers());
+            write(ctx, response, keepAlive);
             return;
         }
         if (request.method().equals(HttpMethod.GET)) {
-            send(ctx, HttpResponseStatus.OK, "text/plain", HEALTHY, keepAlive);
+            send(ctx, HttpResponseStatus.OK, "text/plain", HEALTHY, fromOrigin, keepAlive);
             return;
         }
+        String contentType = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
         queue.add(new Pending(
                 request.headers().get(Target.HEADER),
-                request.headers().get(HttpHeaderNames.CONTENT_TYPE),
+                contentType,
                 ByteBufUtil.getBytes(request.content()),
+                SigV4Verifier.checkShape(view(request)),
+                contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/json"),
+                fromOrigin,
                 keepAlive));
         ctx.channel().config().setAutoRead(false);
         if (!busy) next(ctx);
@@ -79,7 +98,7 @@ final class StoreHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         busy = true;
         try {
             workers.execute(() -> {
-                ApiResponse response = dispatcher.dispatch(p.target(), p.contentType(), p.body());
+                ApiResponse response = dispatcher.dispatch(p.target(), p.contentType(), p.body(), p.authFailure());
                 ctx.executor().execute(() -> respond(ctx, p, response));
             });
         } catch (RejectedExecutionException e) {
@@ -89,22 +108,41 @@ final class StoreHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
 
     private void respond(ChannelHandlerContext ctx, Pending p, ApiResponse response) {
         boolean keepAlive = p.keepAlive() && ctx.channel().isActive();
-        send(ctx, HttpResponseStatus.valueOf(response.status()), Target.CONTENT_TYPE, response.body(), keepAlive);
+        send(ctx, HttpResponseStatus.valueOf(response.status()), p.plainJson() ? "application/json" : Target.CONTENT_TYPE,
+                response.body(), p.fromOrigin(), keepAlive);
         if (keepAlive) next(ctx);
         else queue.clear();
     }
 
     private static void send(ChannelHandlerContext ctx, HttpResponseStatus status, String contentType, byte[] body,
-                             boolean keepAlive) {
+                             boolean fromOrigin, boolean keepAlive) {
+        write(ctx, response(status, contentType, body, fromOrigin), keepAlive);
+    }
+
+    private static FullHttpResponse response(HttpResponseStatus status, String contentType, byte[] body, boolean fromOrigin) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+        if (contentType != null) response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
         response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, contentType)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
                 .set(Crc32.HEADER, Crc32.of(body))
                 .set(REQUEST_ID_HEADER, RequestIds.next());
+        Cors.response(fromOrigin, response.headers());
+        return response;
+    }
+
+    private static void write(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
         HttpUtil.setKeepAlive(response, keepAlive);
         var future = ctx.writeAndFlush(response);
         if (!keepAlive) future.addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** What the SigV4 shape check looks at: headers and the query string (the body is not needed). */
+    private static HttpRequestView view(FullHttpRequest request) {
+        String uri = request.uri();
+        int q = uri.indexOf('?');
+        List<Map.Entry<String, String>> headers = request.headers().entries();
+        return new HttpRequestView(request.method().name(), q < 0 ? uri : uri.substring(0, q), q < 0 ? "" : uri.substring(q + 1),
+                headers, new byte[0]);
     }
 
     @Override

@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.protocol.expr.Condition;
 import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.AttributeValueJson;
+import dev.weir.protocol.model.Operation;
 import dev.weir.store.api.OperationHandler;
 import dev.weir.store.api.RequestFields;
 import dev.weir.store.api.ValidationErrors;
 import dev.weir.store.capacity.Consumed;
+import dev.weir.store.expression.LegacyParameters;
 import dev.weir.store.expression.RequestExpressions;
 import dev.weir.store.table.TableCatalog;
 import dev.weir.store.table.TableDefinition;
@@ -18,7 +20,7 @@ import dev.weir.store.table.TableNames;
 import java.util.List;
 import java.util.Map;
 
-/** DeleteItem, optionally under a ConditionExpression, with ReturnValues NONE or ALL_OLD. */
+/** DeleteItem, optionally under a ConditionExpression (or Expected), with ReturnValues NONE or ALL_OLD. */
 public final class DeleteItem implements OperationHandler {
     private final TableCatalog catalog;
     private final ItemStore items;
@@ -39,10 +41,12 @@ public final class DeleteItem implements OperationHandler {
         ItemRequests.checkWriteMembers(request, errors);
         errors.throwIfAny();
         ItemRequests.onlyNoneOrAllOld(returnValues);
-        ItemRequests.rejectLegacy(request);
+        LegacyParameters.checkNotMixed(Operation.DeleteItem, request);
         RequestExpressions expressions = RequestExpressions.of(request);
-        Condition condition = expressions.condition("ConditionExpression");
+        Condition conditionExpression = expressions.condition("ConditionExpression");
         expressions.finish();
+        Condition condition = LegacyParameters.either(conditionExpression,
+                LegacyParameters.of(Operation.DeleteItem, request).condition());
 
         Map<String, AttributeValue> keyItem = ItemRequests.item(keyNode, "key");
         TableDefinition table = catalog.require(tableName);

@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.protocol.expr.Projection;
 import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.AttributeValueJson;
+import dev.weir.protocol.model.Operation;
 import dev.weir.store.api.OperationHandler;
 import dev.weir.store.api.RequestFields;
 import dev.weir.store.api.ValidationErrors;
 import dev.weir.store.capacity.Consumed;
+import dev.weir.store.expression.LegacyParameters;
 import dev.weir.store.expression.RequestExpressions;
 import dev.weir.store.table.TableCatalog;
 import dev.weir.store.table.TableDefinition;
@@ -19,7 +21,7 @@ import dev.weir.store.value.ItemSize;
 import java.util.Map;
 
 /**
- * GetItem with an optional ProjectionExpression. Every read is strongly consistent;
+ * GetItem with an optional ProjectionExpression (or AttributesToGet). Every read is strongly consistent;
  * ConsistentRead only changes the capacity reported.
  */
 public final class GetItem implements OperationHandler {
@@ -41,10 +43,12 @@ public final class GetItem implements OperationHandler {
         errors.notNull(keyNode, "key");
         ItemRequests.checkCapacityMembers(request, errors);
         errors.throwIfAny();
-        ItemRequests.rejectLegacy(request);
+        LegacyParameters.checkNotMixed(Operation.GetItem, request);
         RequestExpressions expressions = RequestExpressions.of(request);
-        Projection projection = expressions.projection();
+        Projection projectionExpression = expressions.projection();
         expressions.finish();
+        Projection projection = LegacyParameters.either(projectionExpression,
+                LegacyParameters.of(Operation.GetItem, request).projection());
 
         Map<String, AttributeValue> key = ItemRequests.item(keyNode, "key");
         TableDefinition table = catalog.require(tableName);

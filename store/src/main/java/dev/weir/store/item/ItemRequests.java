@@ -6,7 +6,6 @@ import dev.weir.protocol.error.DynamoException;
 import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.AttributeValueJson;
 import dev.weir.store.api.RequestFields;
-import dev.weir.store.api.Unsupported;
 import dev.weir.store.api.ValidationErrors;
 import dev.weir.store.table.IndexKind;
 import dev.weir.store.table.TableDefinition;
@@ -21,9 +20,11 @@ public final class ItemRequests {
     public static final List<String> RETURN_CONSUMED_CAPACITY = List.of("INDEXES", "TOTAL", "NONE");
     public static final List<String> RETURN_ITEM_COLLECTION_METRICS = List.of("SIZE", "NONE");
     public static final List<String> RETURN_VALUES_ON_CONDITION_CHECK_FAILURE = List.of("ALL_OLD", "NONE");
-    /** The legacy (non-expression) parameters; issue 8 will accept them. */
-    public static final String[] LEGACY = {"Expected", "ConditionalOperator", "AttributesToGet", "AttributeUpdates",
-            "KeyConditions", "QueryFilter", "ScanFilter"};
+    /** The legacy (non-expression) parameters and the expression parameter that replaced each. */
+    private static final Map<String, String> LEGACY = Map.of("Expected", "ConditionExpression",
+            "ConditionalOperator", "ConditionExpression", "AttributesToGet", "ProjectionExpression",
+            "AttributeUpdates", "UpdateExpression", "KeyConditions", "KeyConditionExpression",
+            "QueryFilter", "FilterExpression", "ScanFilter", "FilterExpression");
 
     private ItemRequests() {}
 
@@ -40,8 +41,17 @@ public final class ItemRequests {
                 "returnValuesOnConditionCheckFailure", RETURN_VALUES_ON_CONDITION_CHECK_FAILURE);
     }
 
-    public static void rejectLegacy(JsonNode request) {
-        Unsupported.reject(request, LEGACY);
+    /**
+     * Refuses legacy parameters in the actions of a transaction, whose API never had them:
+     * DynamoDB would ignore them, and a condition silently ignored is a wrong write.
+     */
+    public static void rejectLegacy(JsonNode action, String operation) {
+        for (String m : List.of("Expected", "ConditionalOperator", "AttributesToGet", "AttributeUpdates",
+                "KeyConditions", "QueryFilter", "ScanFilter")) {
+            if (RequestFields.present(action, m)) {
+                throw DynamoException.validation(m + " is not a parameter of " + operation + "; use " + LEGACY.get(m));
+            }
+        }
     }
 
     /** Whether the failed condition's exception should carry the current item. */

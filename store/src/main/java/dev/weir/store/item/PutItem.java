@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.protocol.expr.Condition;
 import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.AttributeValueJson;
+import dev.weir.protocol.model.Operation;
 import dev.weir.store.api.OperationHandler;
 import dev.weir.store.api.RequestFields;
 import dev.weir.store.api.ValidationErrors;
 import dev.weir.store.capacity.Consumed;
+import dev.weir.store.expression.LegacyParameters;
 import dev.weir.store.expression.RequestExpressions;
 import dev.weir.store.index.IndexEntries;
 import dev.weir.store.table.TableCatalog;
@@ -20,7 +22,7 @@ import dev.weir.store.value.ItemValidator;
 import java.util.List;
 import java.util.Map;
 
-/** PutItem: a whole item, optionally under a ConditionExpression, with ReturnValues NONE or ALL_OLD. */
+/** PutItem: a whole item, optionally under a ConditionExpression (or Expected), with ReturnValues NONE or ALL_OLD. */
 public final class PutItem implements OperationHandler {
     private final TableCatalog catalog;
     private final ItemStore items;
@@ -41,10 +43,12 @@ public final class PutItem implements OperationHandler {
         ItemRequests.checkWriteMembers(request, errors);
         errors.throwIfAny();
         ItemRequests.onlyNoneOrAllOld(returnValues);
-        ItemRequests.rejectLegacy(request);
+        LegacyParameters.checkNotMixed(Operation.PutItem, request);
         RequestExpressions expressions = RequestExpressions.of(request);
-        Condition condition = expressions.condition("ConditionExpression");
+        Condition conditionExpression = expressions.condition("ConditionExpression");
         expressions.finish();
+        Condition condition = LegacyParameters.either(conditionExpression,
+                LegacyParameters.of(Operation.PutItem, request).condition());
 
         Map<String, AttributeValue> item = ItemRequests.item(itemNode, "item");
         TableDefinition table = catalog.require(tableName);

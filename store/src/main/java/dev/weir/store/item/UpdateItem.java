@@ -8,12 +8,15 @@ import dev.weir.protocol.expr.Condition;
 import dev.weir.protocol.expr.Path;
 import dev.weir.protocol.expr.Projections;
 import dev.weir.protocol.expr.Update;
+import dev.weir.protocol.expr.legacy.LegacyRequest;
 import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.AttributeValueJson;
+import dev.weir.protocol.model.Operation;
 import dev.weir.store.api.OperationHandler;
 import dev.weir.store.api.RequestFields;
 import dev.weir.store.api.ValidationErrors;
 import dev.weir.store.capacity.Consumed;
+import dev.weir.store.expression.LegacyParameters;
 import dev.weir.store.expression.RequestExpressions;
 import dev.weir.store.index.IndexEntries;
 import dev.weir.store.table.KeyElement;
@@ -27,9 +30,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * UpdateItem: reads the item, tests the ConditionExpression, applies the UpdateExpression
- * and writes the result, all under the item's lock, so counters and conditional claims are
- * exact under any concurrency. A missing item is created from its key.
+ * UpdateItem: reads the item, tests the ConditionExpression (or Expected), applies the
+ * UpdateExpression (or AttributeUpdates) and writes the result, all under the item's lock, so
+ * counters and conditional claims are exact under any concurrency. A missing item is created
+ * from its key.
  */
 public final class UpdateItem implements OperationHandler {
     private final TableCatalog catalog;
@@ -53,11 +57,14 @@ public final class UpdateItem implements OperationHandler {
         errors.notNull(keyNode, "key");
         ItemRequests.checkWriteMembers(request, errors);
         errors.throwIfAny();
-        ItemRequests.rejectLegacy(request);
+        LegacyParameters.checkNotMixed(Operation.UpdateItem, request);
         RequestExpressions expressions = RequestExpressions.of(request);
-        Update update = expressions.update();
-        Condition condition = expressions.condition("ConditionExpression");
+        Update updateExpression = expressions.update();
+        Condition conditionExpression = expressions.condition("ConditionExpression");
         expressions.finish();
+        LegacyRequest legacy = LegacyParameters.of(Operation.UpdateItem, request);
+        Update update = LegacyParameters.either(updateExpression, legacy.update());
+        Condition condition = LegacyParameters.either(conditionExpression, legacy.condition());
 
         Map<String, AttributeValue> keyItem = ItemRequests.item(keyNode, "key");
         TableDefinition table = catalog.require(tableName);

@@ -9,10 +9,13 @@ import dev.weir.protocol.expr.KeyCondition;
 import dev.weir.protocol.expr.KeyConditions;
 import dev.weir.protocol.expr.Path;
 import dev.weir.protocol.expr.Projection;
+import dev.weir.protocol.expr.legacy.LegacyRequest;
+import dev.weir.protocol.model.Operation;
 import dev.weir.store.api.OperationHandler;
 import dev.weir.store.api.RequestFields;
 import dev.weir.store.api.ValidationErrors;
 import dev.weir.store.capacity.Consumed;
+import dev.weir.store.expression.LegacyParameters;
 import dev.weir.store.expression.RequestExpressions;
 import dev.weir.store.item.ItemRequests;
 import dev.weir.store.item.ItemStore;
@@ -25,7 +28,8 @@ import java.util.Arrays;
 
 /**
  * Query on a table or a secondary index: one partition, narrowed by the range key
- * condition, read in key order either way, then filtered and projected.
+ * condition, read in key order either way, then filtered and projected. KeyConditions,
+ * QueryFilter and AttributesToGet are their expressions' legacy twins.
  */
 public final class Query implements OperationHandler {
     private final TableCatalog catalog;
@@ -52,16 +56,21 @@ public final class Query implements OperationHandler {
         ReadRequests.checkMembers(request, errors);
         ItemRequests.checkCapacityMembers(request, errors);
         errors.throwIfAny();
-        ItemRequests.rejectLegacy(request);
-        ReadRequests.checkSelect(select, RequestFields.present(request, "ProjectionExpression"), indexName, true);
-        if (!RequestFields.present(request, "KeyConditionExpression")) {
+        LegacyParameters.checkNotMixed(Operation.Query, request);
+        ReadRequests.checkSelect(select, ReadRequests.projectionMember(request), indexName, true);
+        if (!RequestFields.present(request, "KeyConditionExpression") && !RequestFields.present(request, "KeyConditions")) {
             throw DynamoException.validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
         }
         RequestExpressions expressions = RequestExpressions.of(request);
-        Condition keyExpression = expressions.condition("KeyConditionExpression");
-        Condition filter = expressions.condition("FilterExpression");
-        Projection projection = expressions.projection();
+        Condition keyConditionExpression = expressions.condition("KeyConditionExpression");
+        Condition filterExpression = expressions.condition("FilterExpression");
+        Projection projectionExpression = expressions.projection();
         expressions.finish();
+        LegacyRequest legacy = LegacyParameters.of(Operation.Query, request);
+        Condition keyExpression = LegacyParameters.either(keyConditionExpression, legacy.keyCondition());
+        Projection projection = LegacyParameters.either(projectionExpression, legacy.projection());
+        Condition filter = LegacyParameters.either(filterExpression, legacy.filter());
+        String filterMember = filterExpression != null ? "Filter Expression" : "QueryFilter";
 
         TableDefinition table = catalog.require(tableName);
         ReadTarget target = ReadTarget.of(table, indexName, consistent);
@@ -71,7 +80,7 @@ public final class Query implements OperationHandler {
             for (Path p : filter.paths()) {
                 for (KeyElement k : target.keySchema().elements()) {
                     if (p.attribute().equals(k.name())) {
-                        throw DynamoException.validation("Filter Expression can only contain non-primary key attributes: "
+                        throw DynamoException.validation(filterMember + " can only contain non-primary key attributes: "
                                 + "Primary key attribute: " + k.name());
                     }
                 }

@@ -34,12 +34,23 @@ final class ReadRequests {
         if (index != null) TableNames.checkIndexName(errors, index, "indexName");
     }
 
-    /** DynamoDB's rules relating Select, ProjectionExpression and IndexName; Query wraps some messages, Scan does not. */
-    static void checkSelect(String select, boolean hasProjection, String indexName, boolean query) {
+    /** The member that projects: ProjectionExpression, or its legacy twin AttributesToGet, or null. */
+    static String projectionMember(JsonNode request) {
+        if (RequestFields.present(request, "ProjectionExpression")) return "ProjectionExpression";
+        if (RequestFields.present(request, "AttributesToGet")) return "AttributesToGet";
+        return null;
+    }
+
+    /**
+     * DynamoDB's rules relating Select, the projection ({@code projectionMember}, null for none)
+     * and IndexName; Query wraps some messages, Scan does not.
+     */
+    static void checkSelect(String select, String projectionMember, String indexName, boolean query) {
         String envelope = query ? "1 validation error detected: " : "";
+        boolean hasProjection = projectionMember != null;
         if (hasProjection && select != null && !select.equals("SPECIFIC_ATTRIBUTES")) {
             String what = select.equals("COUNT") ? "only the Count" : select;
-            throw DynamoException.validation(envelope + "Cannot specify the ProjectionExpression when choosing to get " + what);
+            throw DynamoException.validation(envelope + "Cannot specify the " + projectionMember + " when choosing to get " + what);
         }
         if ("SPECIFIC_ATTRIBUTES".equals(select) && !hasProjection) {
             throw DynamoException.validation(envelope

@@ -6,11 +6,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.protocol.error.DynamoException;
 import dev.weir.protocol.expr.Condition;
 import dev.weir.protocol.expr.Projection;
+import dev.weir.protocol.expr.legacy.LegacyRequest;
+import dev.weir.protocol.model.Operation;
 import dev.weir.store.api.OperationHandler;
 import dev.weir.store.api.RequestFields;
 import dev.weir.store.api.ValidationErrors;
 import dev.weir.store.capacity.Consumed;
 import dev.weir.store.codec.KeyCodec;
+import dev.weir.store.expression.LegacyParameters;
 import dev.weir.store.expression.RequestExpressions;
 import dev.weir.store.item.ItemRequests;
 import dev.weir.store.item.ItemStore;
@@ -65,12 +68,15 @@ public final class Scan implements OperationHandler {
             throw DynamoException.validation("The Segment parameter is zero-based and must be less than parameter "
                     + "TotalSegments: Segment: " + segment + " is not less than TotalSegments: " + totalSegments);
         }
-        ItemRequests.rejectLegacy(request);
-        ReadRequests.checkSelect(select, RequestFields.present(request, "ProjectionExpression"), indexName, false);
+        LegacyParameters.checkNotMixed(Operation.Scan, request);
+        ReadRequests.checkSelect(select, ReadRequests.projectionMember(request), indexName, false);
         RequestExpressions expressions = RequestExpressions.of(request);
-        Condition filter = expressions.condition("FilterExpression");
-        Projection projection = expressions.projection();
+        Condition filterExpression = expressions.condition("FilterExpression");
+        Projection projectionExpression = expressions.projection();
         expressions.finish();
+        LegacyRequest legacy = LegacyParameters.of(Operation.Scan, request);
+        Condition filter = LegacyParameters.either(filterExpression, legacy.filter());
+        Projection projection = LegacyParameters.either(projectionExpression, legacy.projection());
 
         TableDefinition table = catalog.require(tableName);
         ReadTarget target = ReadTarget.of(table, indexName, consistent);

@@ -71,7 +71,7 @@ public final class TransactGetItems implements OperationHandler {
         Set<ByteBuffer> seen = new HashSet<>();
         for (JsonNode a : actions) {
             JsonNode get = a.get("Get");
-            ItemRequests.rejectLegacy(get);
+            ItemRequests.rejectLegacy(get, "TransactGetItems");
             RequestExpressions expressions = RequestExpressions.of(get);
             Projection projection = expressions.projection();
             expressions.finish();

@@ -191,7 +191,7 @@ public final class TransactWriteItems implements OperationHandler {
             case "Delete" -> TransactAction.Kind.DELETE;
             default -> TransactAction.Kind.UPDATE;
         };
-        ItemRequests.rejectLegacy(body);
+        ItemRequests.rejectLegacy(body, "TransactWriteItems");
         RequestExpressions expressions = RequestExpressions.of(body);
         Update update = kind == TransactAction.Kind.UPDATE ? expressions.update() : null;
         Condition condition = expressions.condition("ConditionExpression");

@@ -161,8 +161,10 @@ class ItemOperationsSdkTest extends SdkTestBase {
                 () -> ddb.deleteItem(b -> b.tableName("items").key(key("k")).returnValues(ReturnValue.ALL_NEW)));
         assertValidation("Invalid ConditionExpression: The expression can not be empty;",
                 () -> ddb.putItem(b -> b.tableName("items").item(key("k")).conditionExpression("")));
-        assertValidation("Expected is not supported by this store yet",
-                () -> ddb.putItem(b -> b.tableName("items").item(key("k")).expected(Map.of())));
+        assertValidation("Can not use both expression and non-expression parameters in the same request: "
+                        + "Non-expression parameters: {Expected} Expression parameters: {ConditionExpression}",
+                () -> ddb.putItem(b -> b.tableName("items").item(key("k")).expected(Map.of())
+                        .conditionExpression("attribute_not_exists(id)")));
     }
 
     @Test

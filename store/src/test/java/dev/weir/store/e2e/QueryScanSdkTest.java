@@ -219,11 +219,15 @@ class QueryScanSdkTest extends SdkTestBase {
     }
 
     @Test
-    void legacyParametersAreRefusedClearly() {
-        assertValidation("KeyConditions is not supported by this store yet",
-                () -> query(b -> b.keyConditions(Map.of())));
-        assertValidation("ScanFilter is not supported by this store yet",
-                () -> ddb.scan(b -> b.tableName("events").scanFilter(Map.of())));
+    void legacyAndExpressionParametersDoNotMix() {
+        assertValidation("Can not use both expression and non-expression parameters in the same request: "
+                        + "Non-expression parameters: {KeyConditions} Expression parameters: {KeyConditionExpression}",
+                () -> query(b -> b.keyConditions(Map.of()).keyConditionExpression("pk = :a")
+                        .expressionAttributeValues(Map.of(":a", s("a")))));
+        assertValidation("Conditions can be of length 1 or 2 only", () -> query(b -> b.keyConditions(Map.of())));
+        assertValidation("Can not use both expression and non-expression parameters in the same request: "
+                        + "Non-expression parameters: {ScanFilter} Expression parameters: {FilterExpression}",
+                () -> ddb.scan(b -> b.tableName("events").scanFilter(Map.of()).filterExpression("attribute_exists(x)")));
     }
 
     @Test
