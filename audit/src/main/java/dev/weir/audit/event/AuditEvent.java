@@ -6,6 +6,10 @@ import java.util.List;
  * One audit record: who asked, what for, what was decided and what came of it. It names
  * attributes and keys, never a value that policy hides, and never a secret.
  *
+ * <p>The first eighteen components are the original event; the rest were added for issue 6
+ * and default to empty through the eighteen-argument constructor, which the proxy uses.
+ * New code should use {@link #builder()}.
+ *
  * @param sequence       per-instance sequence number, assigned when the event is published
  * @param instance       the id of the weir instance that wrote it
  * @param timeMicros     when the request was received, microseconds since the epoch
@@ -16,7 +20,8 @@ import java.util.List;
  * @param sourcePort     client port
  * @param operation      DynamoDB operation name, or null if none could be read
  * @param table          table name, or null
- * @param decision       ALLOWED, FORBIDDEN, NOT_PERMITTED or UNAUTHENTICATED
+ * @param decision       ALLOWED, FORBIDDEN, NOT_PERMITTED or UNAUTHENTICATED (or a weir
+ *                       system event's own word, such as DROPPED for an audit gap)
  * @param ruleIds        the rules that decided
  * @param policyHash     content hash of the policy set that decided
  * @param maskedFields   attribute paths masked in the response
@@ -24,6 +29,16 @@ import java.util.List;
  * @param status         HTTP status sent to the client
  * @param errorType      the error's short type when the client got an error, else null
  * @param latencyMicros  time from receipt to the response being sent
+ * @param tlsSubject     the verified TLS client certificate's subject, or null
+ * @param index          the secondary index the request used, or null
+ * @param itemKeys       the key of each item touched, rendered as text (key attributes only)
+ * @param readPaths      attribute paths the request reads (projection, conditions, filters)
+ * @param writtenPaths   attribute paths the request writes
+ * @param rowsDropped    items the row filter dropped from the response
+ * @param itemsReturned  items in the response
+ * @param upstreamStatus HTTP status from the upstream store, or 0 if it was not asked
+ * @param decideMicros   time from receipt to the decision
+ * @param note           free text for weir's own events (an audit gap, a reload), else null
  */
 public record AuditEvent(long sequence, String instance, long timeMicros,
                          String principal, List<String> roles, String accessKeyId,
@@ -31,19 +46,112 @@ public record AuditEvent(long sequence, String instance, long timeMicros,
                          String operation, String table,
                          String decision, List<String> ruleIds, String policyHash,
                          List<String> maskedFields, List<String> removedFields,
-                         int status, String errorType, long latencyMicros) {
+                         int status, String errorType, long latencyMicros,
+                         String tlsSubject, String index, List<String> itemKeys,
+                         List<String> readPaths, List<String> writtenPaths,
+                         int rowsDropped, int itemsReturned, int upstreamStatus,
+                         long decideMicros, String note) {
 
     public AuditEvent {
-        roles = roles == null ? List.of() : List.copyOf(roles);
-        ruleIds = ruleIds == null ? List.of() : List.copyOf(ruleIds);
-        maskedFields = maskedFields == null ? List.of() : List.copyOf(maskedFields);
-        removedFields = removedFields == null ? List.of() : List.copyOf(removedFields);
+        roles = copy(roles);
+        ruleIds = copy(ruleIds);
+        maskedFields = copy(maskedFields);
+        removedFields = copy(removedFields);
+        itemKeys = copy(itemKeys);
+        readPaths = copy(readPaths);
+        writtenPaths = copy(writtenPaths);
+    }
+
+    /** The original eighteen-field event; the fields added later are empty. */
+    public AuditEvent(long sequence, String instance, long timeMicros,
+                      String principal, List<String> roles, String accessKeyId,
+                      String sourceAddress, int sourcePort,
+                      String operation, String table,
+                      String decision, List<String> ruleIds, String policyHash,
+                      List<String> maskedFields, List<String> removedFields,
+                      int status, String errorType, long latencyMicros) {
+        this(sequence, instance, timeMicros, principal, roles, accessKeyId, sourceAddress, sourcePort, operation, table,
+                decision, ruleIds, policyHash, maskedFields, removedFields, status, errorType, latencyMicros,
+                null, null, List.of(), List.of(), List.of(), 0, 0, 0, 0, null);
     }
 
     /** The same event with its sequence number and instance id set. */
     public AuditEvent numbered(long seq, String instanceId) {
         return new AuditEvent(seq, instanceId, timeMicros, principal, roles, accessKeyId, sourceAddress, sourcePort,
                 operation, table, decision, ruleIds, policyHash, maskedFields, removedFields, status, errorType,
-                latencyMicros);
+                latencyMicros, tlsSubject, index, itemKeys, readPaths, writtenPaths, rowsDropped, itemsReturned,
+                upstreamStatus, decideMicros, note);
+    }
+
+    /** True for events weir records about itself (operation names starting with {@code weir:}). */
+    public boolean isSystem() {
+        return operation != null && operation.startsWith("weir:");
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.sequence = sequence; b.instance = instance; b.timeMicros = timeMicros; b.principal = principal;
+        b.roles = roles; b.accessKeyId = accessKeyId; b.sourceAddress = sourceAddress; b.sourcePort = sourcePort;
+        b.operation = operation; b.table = table; b.decision = decision; b.ruleIds = ruleIds;
+        b.policyHash = policyHash; b.maskedFields = maskedFields; b.removedFields = removedFields;
+        b.status = status; b.errorType = errorType; b.latencyMicros = latencyMicros; b.tlsSubject = tlsSubject;
+        b.index = index; b.itemKeys = itemKeys; b.readPaths = readPaths; b.writtenPaths = writtenPaths;
+        b.rowsDropped = rowsDropped; b.itemsReturned = itemsReturned; b.upstreamStatus = upstreamStatus;
+        b.decideMicros = decideMicros; b.note = note;
+        return b;
+    }
+
+    private static List<String> copy(List<String> l) {
+        return l == null ? List.of() : List.copyOf(l);
+    }
+
+    /** Builds an event field by field; unset fields are empty. */
+    public static final class Builder {
+        private long sequence, timeMicros, latencyMicros, decideMicros;
+        private String instance, principal, accessKeyId, sourceAddress, operation, table, decision, policyHash,
+                errorType, tlsSubject, index, note;
+        private List<String> roles, ruleIds, maskedFields, removedFields, itemKeys, readPaths, writtenPaths;
+        private int sourcePort, status, rowsDropped, itemsReturned, upstreamStatus;
+
+        private Builder() {}
+
+        public Builder sequence(long v) { sequence = v; return this; }
+        public Builder instance(String v) { instance = v; return this; }
+        public Builder timeMicros(long v) { timeMicros = v; return this; }
+        public Builder principal(String v) { principal = v; return this; }
+        public Builder roles(List<String> v) { roles = v; return this; }
+        public Builder accessKeyId(String v) { accessKeyId = v; return this; }
+        public Builder source(String address, int port) { sourceAddress = address; sourcePort = port; return this; }
+        public Builder operation(String v) { operation = v; return this; }
+        public Builder table(String v) { table = v; return this; }
+        public Builder decision(String v) { decision = v; return this; }
+        public Builder ruleIds(List<String> v) { ruleIds = v; return this; }
+        public Builder policyHash(String v) { policyHash = v; return this; }
+        public Builder maskedFields(List<String> v) { maskedFields = v; return this; }
+        public Builder removedFields(List<String> v) { removedFields = v; return this; }
+        public Builder status(int v) { status = v; return this; }
+        public Builder errorType(String v) { errorType = v; return this; }
+        public Builder latencyMicros(long v) { latencyMicros = v; return this; }
+        public Builder tlsSubject(String v) { tlsSubject = v; return this; }
+        public Builder index(String v) { index = v; return this; }
+        public Builder itemKeys(List<String> v) { itemKeys = v; return this; }
+        public Builder readPaths(List<String> v) { readPaths = v; return this; }
+        public Builder writtenPaths(List<String> v) { writtenPaths = v; return this; }
+        public Builder rowsDropped(int v) { rowsDropped = v; return this; }
+        public Builder itemsReturned(int v) { itemsReturned = v; return this; }
+        public Builder upstreamStatus(int v) { upstreamStatus = v; return this; }
+        public Builder decideMicros(long v) { decideMicros = v; return this; }
+        public Builder note(String v) { note = v; return this; }
+
+        public AuditEvent build() {
+            return new AuditEvent(sequence, instance, timeMicros, principal, roles, accessKeyId, sourceAddress,
+                    sourcePort, operation, table, decision, ruleIds, policyHash, maskedFields, removedFields, status,
+                    errorType, latencyMicros, tlsSubject, index, itemKeys, readPaths, writtenPaths, rowsDropped,
+                    itemsReturned, upstreamStatus, decideMicros, note);
+        }
     }
 }

@@ -3,30 +3,36 @@ package dev.weir.audit.format;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import dev.weir.audit.event.AuditEvent;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.time.Instant;
+import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
  * JSON lines with Elastic Common Schema field names (flattened dotted keys, as ECS allows),
- * and weir's own fields under {@code weir.*}. One event per line.
+ * and weir's own fields under {@code weir.*}. One event per line; JSON escapes every control
+ * character, so a record never spans lines and every value is exact.
  */
 public final class EcsJsonLines implements EventFormat {
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
     @Override
-    public void write(AuditEvent e, OutputStream out) throws IOException {
+    public String name() {
+        return "ecs";
+    }
+
+    @Override
+    public byte[] encode(AuditEvent e) {
+        ByteArrayBuilder out = new ByteArrayBuilder(512);
         try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
-            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             g.writeStartObject();
-            Instant t = Instant.ofEpochSecond(e.timeMicros() / 1_000_000, (e.timeMicros() % 1_000_000) * 1000);
-            g.writeStringField("@timestamp", t.toString());
+            g.writeStringField("@timestamp", Text.instant(e.timeMicros()).toString());
             g.writeStringField("ecs.version", "8.11.0");
             g.writeStringField("event.kind", "event");
             g.writeStringField("event.category", "database");
+            g.writeStringField("event.id", e.instance() + ":" + e.sequence());
             g.writeNumberField("event.sequence", e.sequence());
             g.writeStringField("event.action", e.operation());
             g.writeStringField("event.outcome", e.status() < 400 ? "success" : "failure");
@@ -38,17 +44,29 @@ public final class EcsJsonLines implements EventFormat {
             g.writeStringField("user.id", e.accessKeyId());
             g.writeStringField("source.ip", e.sourceAddress());
             g.writeNumberField("source.port", e.sourcePort());
+            if (e.tlsSubject() != null) g.writeStringField("tls.client.subject", e.tlsSubject());
             g.writeNumberField("http.response.status_code", e.status());
             g.writeStringField("error.type", e.errorType());
+            if (e.note() != null) g.writeStringField("message", e.note());
             g.writeStringField("weir.table", e.table());
+            if (e.index() != null) g.writeStringField("weir.index", e.index());
             g.writeStringField("weir.decision", e.decision());
             strings(g, "rule.id", e.ruleIds());
             g.writeStringField("weir.policy_hash", e.policyHash());
             strings(g, "weir.fields.masked", e.maskedFields());
             strings(g, "weir.fields.removed", e.removedFields());
+            if (!e.readPaths().isEmpty()) strings(g, "weir.fields.read", e.readPaths());
+            if (!e.writtenPaths().isEmpty()) strings(g, "weir.fields.written", e.writtenPaths());
+            if (!e.itemKeys().isEmpty()) strings(g, "weir.keys", e.itemKeys());
+            if (e.rowsDropped() != 0) g.writeNumberField("weir.rows.dropped", e.rowsDropped());
+            if (e.itemsReturned() != 0) g.writeNumberField("weir.items.returned", e.itemsReturned());
+            if (e.upstreamStatus() != 0) g.writeNumberField("weir.upstream.status_code", e.upstreamStatus());
+            if (e.decideMicros() != 0) g.writeNumberField("weir.decide_us", e.decideMicros());
             g.writeEndObject();
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
         }
-        out.write('\n');
+        return out.toByteArray();
     }
 
     private static void strings(JsonGenerator g, String name, List<String> values) throws IOException {

@@ -1,0 +1,218 @@
+package dev.weir.audit.chain;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks a directory written by {@link ChainedFileSink}: every record against its chain entry
+ * (recomputing the chain from the records alone), the chain across files, and every digest
+ * (its own chain, its signature, and the head it signs against the records). The first
+ * problem names the first bad record as {@code FILE:RECORD}.
+ */
+public final class ChainVerifier {
+
+    /** One problem; {@code file} and {@code record} (1-based; 0 when about a whole file) locate it. */
+    public record Problem(String file, long record, String message) {
+        @Override
+        public String toString() {
+            return record > 0 ? file + ":" + record + ": " + message : file + ": " + message;
+        }
+    }
+
+    public record Report(List<Problem> problems, List<String> notes, int files, long records, int digests,
+                         int signaturesChecked, long unsignedTail) {
+        public boolean ok() {
+            return problems.isEmpty();
+        }
+    }
+
+    /** Verifies DIR; with a null key, digests' signatures are not checked (and a note says so). */
+    public static Report verify(Path dir, PublicKey key) throws IOException {
+        return new ChainVerifier(dir, key).run();
+    }
+
+    private final Path dir;
+    private final PublicKey key;
+    private final MessageDigest sha = ChainFiles.sha256();
+    private final List<Problem> problems = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    /** Per file: the recomputed hash after each record (index 0 is the hash the file starts from). */
+    private final Map<String, List<byte[]>> recomputed = new HashMap<>();
+    private long totalRecords;
+
+    private ChainVerifier(Path dir, PublicKey key) {
+        this.dir = dir;
+        this.key = key;
+    }
+
+    private Report run() throws IOException {
+        List<Long> numbers = ChainFiles.logNumbers(dir);
+        if (numbers.isEmpty()) problems.add(new Problem(dir.toString(), 0, "no audit files (audit-NNNNNN.log)"));
+        byte[] carried = null;
+        long expected = numbers.isEmpty() ? 0 : numbers.getFirst();
+        if (!numbers.isEmpty() && numbers.getFirst() != 1)
+            notes.add("the chain starts at " + ChainFiles.logName(numbers.getFirst()) + " (earlier files were removed)");
+        for (long n : numbers) {
+            if (n != expected) {
+                problems.add(new Problem(ChainFiles.logName(expected), 0, "file is missing (the numbering jumps to "
+                        + ChainFiles.logName(n) + ")"));
+                carried = null;
+            }
+            expected = n + 1;
+            carried = file(n, carried, n == 1);
+        }
+        int[] digestCounts = digests();
+        return new Report(List.copyOf(problems), List.copyOf(notes), numbers.size(), totalRecords, digestCounts[0],
+                digestCounts[1], digestCounts[2]);
+    }
+
+    /** Checks one file; returns the hash its last record ends with (the next file's start), or null if unknown. */
+    private byte[] file(long n, byte[] carried, boolean first) throws IOException {
+        String name = ChainFiles.logName(n);
+        Path logFile = dir.resolve(name), chainFile = dir.resolve(ChainFiles.chainName(n));
+        if (!Files.exists(chainFile)) {
+            problems.add(new Problem(name, 0, "its chain file " + ChainFiles.chainName(n) + " is missing"));
+            return null;
+        }
+        List<String> chain = Files.readAllLines(chainFile, StandardCharsets.US_ASCII);
+        String magic = ChainFiles.CHAIN_MAGIC + " prev=";
+        if (chain.isEmpty() || !chain.getFirst().startsWith(magic)) {
+            problems.add(new Problem(ChainFiles.chainName(n), 0, "bad chain header"));
+            return null;
+        }
+        byte[] start = ChainFiles.unhex(chain.getFirst().substring(magic.length()));
+        if (first && !Arrays.equals(start, ChainFiles.GENESIS)) {
+            problems.add(new Problem(name, 0, "the first file does not start the chain (prev is not zero)"));
+        } else if (carried != null && !Arrays.equals(start, carried)) {
+            problems.add(new Problem(name, 0, "does not continue the chain of the file before it "
+                    + "(records were removed from or added to the end of that file, or a file was replaced)"));
+        }
+        byte[] log = Files.readAllBytes(logFile);
+        List<byte[]> hashes = new ArrayList<>();
+        hashes.add(start);
+        byte[] h = start;
+        int pos = 0;
+        long record = 0;
+        boolean reported = false;
+        while (pos < log.length) {
+            int nl = indexOf(log, pos, (byte) '\n');
+            record++;
+            if (nl < 0) {
+                if (!reported) problems.add(new Problem(name, record, "incomplete record at the end of the file (no line feed)"));
+                reported = true;
+                break;
+            }
+            h = ChainFiles.next(sha, h, log, pos, nl - pos);
+            hashes.add(h);
+            pos = nl + 1;
+            if (reported) continue;
+            if (record >= chain.size()) {
+                problems.add(new Problem(name, record, "record is not in the chain (inserted or appended after the chain was written)"));
+                reported = true;
+                continue;
+            }
+            String[] entry = chain.get((int) record).split(" ");
+            if (entry.length != 2 || !entry[1].equals(ChainFiles.hex(h))) {
+                problems.add(new Problem(name, record, "hash does not match the chain: this record was modified, "
+                        + "or records were removed, inserted or reordered here"));
+                reported = true;
+            } else if (Long.parseLong(entry[0]) != pos) {
+                problems.add(new Problem(name, record, "record ends at byte " + pos + ", the chain says " + entry[0]));
+                reported = true;
+            }
+        }
+        long chained = chain.size() - 1;
+        if (!reported && record < chained) {
+            problems.add(new Problem(name, record + 1, "record is missing: the file ends after " + record
+                    + " records, its chain has " + chained + " (truncated)"));
+        }
+        totalRecords += record;
+        recomputed.put(name, hashes);
+        if (chained > 0) {
+            String[] last = chain.getLast().split(" ");
+            return last.length == 2 ? ChainFiles.unhex(last[1]) : null;
+        }
+        return start;
+    }
+
+    /** Returns {digests, signatures checked, records after the last digest}. */
+    private int[] digests() throws IOException {
+        Path file = dir.resolve(ChainFiles.DIGESTS);
+        if (!Files.exists(file)) {
+            notes.add("no " + ChainFiles.DIGESTS + ": nothing is signed");
+            return new int[]{0, 0, (int) totalRecords};
+        }
+        List<String> lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
+        String prev = ChainFiles.hex(new byte[32]);
+        int checked = 0;
+        long expectN = 1;
+        Map<String, Long> covered = new HashMap<>();
+        Map<String, Boolean> sealed = new HashMap<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String where = ChainFiles.DIGESTS;
+            Digest d;
+            try {
+                d = Digest.parse(lines.get(i));
+            } catch (IllegalArgumentException e) {
+                problems.add(new Problem(where, i + 1, "malformed digest: " + e.getMessage()));
+                return new int[]{lines.size(), checked, 0};
+            }
+            if (d.n() != expectN || !d.prev().equals(prev)) {
+                problems.add(new Problem(where, i + 1, "digest chain broken: a digest before this one was removed, "
+                        + "inserted or changed"));
+            }
+            expectN = d.n() + 1;
+            prev = ChainFiles.hex(sha.digest(lines.get(i).getBytes(StandardCharsets.US_ASCII)));
+            if (key != null) {
+                if (!d.verify(key)) {
+                    problems.add(new Problem(where, i + 1, d.isSigned() ? "bad signature" : "digest is not signed"));
+                    continue;
+                }
+                checked++;
+            }
+            List<byte[]> hashes = recomputed.get(d.file());
+            if (hashes == null) {
+                problems.add(new Problem(d.file(), 0, "signed by digest " + d.n() + " but missing or unreadable"));
+                continue;
+            }
+            long have = hashes.size() - 1;
+            if (d.records() > have) {
+                problems.add(new Problem(d.file(), have + 1, "record is missing: digest " + d.n() + " signed "
+                        + d.records() + " records, the file has " + have + " (truncated)"));
+            } else if (!ChainFiles.hex(hashes.get((int) d.records())).equals(d.head())) {
+                long from = covered.getOrDefault(d.file(), 0L) + 1;
+                problems.add(new Problem(d.file(), from, "records " + from + ".." + d.records()
+                        + " do not match signed digest " + d.n() + ": the records and their chain were rewritten"));
+            }
+            covered.merge(d.file(), d.records(), Math::max);
+            if (d.fin()) sealed.put(d.file(), true);
+        }
+        long tail = 0;
+        for (Map.Entry<String, List<byte[]>> e : recomputed.entrySet()) {
+            long have = e.getValue().size() - 1;
+            long cov = covered.getOrDefault(e.getKey(), 0L);
+            if (sealed.containsKey(e.getKey()) && have > cov) {
+                problems.add(new Problem(e.getKey(), cov + 1, "record after the file was sealed by its final digest (appended later)"));
+            } else if (have > cov) {
+                tail += have - cov;
+            }
+        }
+        if (key == null) notes.add("signatures NOT checked: give the public key (--public-key FILE)");
+        if (tail > 0) notes.add(tail + " records are after the last digest (chained, not yet signed)");
+        return new int[]{lines.size(), checked, (int) tail};
+    }
+
+    private static int indexOf(byte[] b, int from, byte x) {
+        for (int i = from; i < b.length; i++) if (b[i] == x) return i;
+        return -1;
+    }
+}

@@ -1,0 +1,127 @@
+package dev.weir.audit.pipeline;
+
+import dev.weir.audit.event.AuditEvent;
+import dev.weir.audit.event.EventCodec;
+import dev.weir.audit.sink.AuditSink;
+import dev.weir.audit.spool.Cursor;
+import dev.weir.audit.spool.Spool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Ships one sink from the spool at the sink's own pace: reads a batch from its committed
+ * offset, writes and flushes it, then commits the offset to {@code SPOOL/NAME.offset}. A
+ * failure is retried from the committed offset with backoff (100 ms doubling to 5 s), so a
+ * sink sees every record at least once, in spool order; records are repeated only after a
+ * failure or a crash between a flush and its commit.
+ */
+final class Shipper implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(Shipper.class);
+    private static final int BATCH = 512;
+    private static final long MAX_BACKOFF_MS = 5_000;
+
+    final String name;
+    private final AuditSink sink;
+    private final Spool spool;
+    private final Path offsetFile;
+    volatile long committed;
+    final AtomicLong shipped = new AtomicLong();
+    final AtomicLong retried = new AtomicLong();
+    volatile String lastError;
+    volatile boolean finishWhenCaughtUp;
+    volatile boolean stopNow;
+    Thread thread;
+
+    Shipper(String name, AuditSink sink, Spool spool, Path offsetFile) throws IOException {
+        this.name = name;
+        this.sink = sink;
+        this.spool = spool;
+        this.offsetFile = offsetFile;
+        long saved = Files.exists(offsetFile) ? Long.parseLong(Files.readString(offsetFile).trim()) : spool.start();
+        this.committed = Math.max(saved, spool.start());
+    }
+
+    void start() {
+        thread = Thread.ofPlatform().name("weir-audit-ship-" + name).daemon(true).start(this);
+    }
+
+    @Override
+    public void run() {
+        Cursor cursor = spool.cursor(committed);
+        long backoff = 100;
+        try {
+            while (!stopNow) {
+                List<Cursor.Entry> batch;
+                try {
+                    batch = cursor.read(BATCH);
+                    if (batch.isEmpty()) {
+                        if (finishWhenCaughtUp && committed >= spool.end()) return;
+                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+                        continue;
+                    }
+                    for (Cursor.Entry e : batch) {
+                        AuditEvent event = EventCodec.decode(e.payload());
+                        sink.write(event);
+                    }
+                    sink.flush();
+                } catch (Exception ex) {
+                    retried.incrementAndGet();
+                    if (lastError == null || !lastError.equals(ex.toString())) {
+                        log.warn("audit sink {} failed, retrying from spool offset {}: {}", name, committed, ex.toString());
+                    }
+                    lastError = ex.toString();
+                    sleep(backoff);
+                    backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+                    closeQuietly(cursor);
+                    cursor = spool.cursor(committed);
+                    continue;
+                }
+                committed = batch.getLast().offset() + 1;
+                shipped.addAndGet(batch.size());
+                lastError = null;
+                backoff = 100;
+                saveOffset();
+            }
+        } finally {
+            closeQuietly(cursor);
+            try {
+                sink.close();
+            } catch (Exception ex) {
+                log.warn("audit sink {} failed to close: {}", name, ex.toString());
+            }
+        }
+    }
+
+    private void saveOffset() {
+        try {
+            Path tmp = offsetFile.resolveSibling(offsetFile.getFileName() + ".tmp");
+            Files.writeString(tmp, Long.toString(committed), StandardCharsets.US_ASCII);
+            Files.move(tmp, offsetFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException ex) {
+            log.warn("audit sink {}: cannot save its spool offset: {}", name, ex.toString());
+        }
+    }
+
+    private void sleep(long ms) {
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+        while (!stopNow && System.nanoTime() < until) LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+    }
+
+    private static void closeQuietly(Cursor c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // read-only channel
+        }
+    }
+}

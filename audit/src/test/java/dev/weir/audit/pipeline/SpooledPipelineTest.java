@@ -1,0 +1,208 @@
+package dev.weir.audit.pipeline;
+
+import dev.weir.audit.event.AuditEvent;
+import dev.weir.audit.sink.AuditSink;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The spool between the writer and the sinks: sync and async, outages, shutdown, full spool. */
+class SpooledPipelineTest {
+
+    /** Collects what it is given; while {@code down}, every write fails. */
+    static final class Collecting implements AuditSink {
+        final List<AuditEvent> events = Collections.synchronizedList(new ArrayList<>());
+        private final List<AuditEvent> batch = new ArrayList<>();
+        volatile boolean down;
+
+        public void write(AuditEvent e) throws IOException {
+            if (down) throw new IOException("sink is down");
+            batch.add(e);
+        }
+
+        public void flush() throws IOException {
+            if (down) { batch.clear(); throw new IOException("sink is down"); }
+            events.addAll(batch);
+            batch.clear();
+        }
+
+        public void close() {}
+
+        List<Long> sequences() {
+            synchronized (events) {
+                return events.stream().map(AuditEvent::sequence).toList();
+            }
+        }
+    }
+
+    static AuditEvent event(int i) {
+        return AuditEvent.builder().timeMicros(i).principal("p").operation("GetItem").table("t").decision("ALLOWED")
+                .status(200).build();
+    }
+
+    static AuditPipeline.Options options(Path dir, AuditPipeline.Mode mode, AuditPipeline.WhenFull whenFull, long maxBytes,
+                                         Duration shutdown) {
+        return new AuditPipeline.Options("w1", 4096, dir, 8192, maxBytes, mode, whenFull,
+                Duration.ofMillis(maxBytes < (1 << 20) ? 500 : 10_000), Duration.ofMillis(50), shutdown);
+    }
+
+    static List<Long> range(long from, long to) {
+        List<Long> l = new ArrayList<>();
+        for (long i = from; i <= to; i++) l.add(i);
+        return l;
+    }
+
+    static void await(java.util.function.BooleanSupplier cond, String what) throws InterruptedException {
+        long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > until) throw new AssertionError("timed out waiting for " + what);
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
+    void syncFuturesCompleteWhenDurableAndEverySinkGetsEverythingInOrder(@TempDir Path dir) throws Exception {
+        Collecting a = new Collecting(), b = new Collecting();
+        AuditPipeline p = AuditPipeline.spooled(options(dir, AuditPipeline.Mode.SYNC, AuditPipeline.WhenFull.BLOCK,
+                1 << 24, null), List.of(new AuditPipeline.NamedSink("a", a), new AuditPipeline.NamedSink("b", b)));
+        List<CompletableFuture<Long>> futures = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) futures.add(p.publishDurable(event(i)));
+        for (int i = 0; i < futures.size(); i++) assertEquals(i + 1, futures.get(i).get());
+        p.close();
+        assertEquals(range(1, 2000), a.sequences());
+        assertEquals(range(1, 2000), b.sequences());
+        AuditCounters c = p.counters();
+        assertEquals(2000, c.written());
+        assertEquals(0, c.dropped());
+        for (AuditCounters.Sink s : c.sinks()) {
+            assertEquals(2000, s.shipped());
+            assertEquals(0, s.lag());
+        }
+    }
+
+    @Test
+    void aSinkThatIsDownNeitherBlocksTheOthersNorMissesAnything(@TempDir Path dir) throws Exception {
+        Collecting healthy = new Collecting(), flaky = new Collecting();
+        flaky.down = true;
+        AuditPipeline p = AuditPipeline.spooled(options(dir, AuditPipeline.Mode.ASYNC, AuditPipeline.WhenFull.BLOCK,
+                1 << 24, null), List.of(new AuditPipeline.NamedSink("healthy", healthy),
+                new AuditPipeline.NamedSink("flaky", flaky)));
+        for (int i = 0; i < 1000; i++) assertTrue(p.publish(event(i)) > 0);
+        await(() -> healthy.events.size() == 1000, "the healthy sink");
+        assertTrue(flaky.events.isEmpty());
+        AuditCounters down = p.counters();
+        AuditCounters.Sink f = down.sinks().get(1);
+        assertEquals("flaky", f.name());
+        assertEquals(1000, f.lag());
+        assertTrue(f.retried() > 0);
+        assertTrue(f.lastError().contains("sink is down"));
+
+        flaky.down = false;
+        await(() -> flaky.events.size() == 1000, "the flaky sink after it came back");
+        p.close();
+        assertEquals(range(1, 1000), flaky.sequences());
+        assertEquals(range(1, 1000), healthy.sequences());
+        assertEquals(null, p.counters().sinks().get(1).lastError());
+    }
+
+    @Test
+    void cleanShutdownFlushesEverythingToEverySink(@TempDir Path dir) throws Exception {
+        Collecting a = new Collecting();
+        AuditPipeline p = AuditPipeline.spooled(options(dir, AuditPipeline.Mode.ASYNC, AuditPipeline.WhenFull.BLOCK,
+                1 << 24, null), List.of(new AuditPipeline.NamedSink("a", a)));
+        List<Thread> producers = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            producers.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 2500; i++) {
+                    while (p.publish(event(i)) < 0) Thread.onSpinWait();
+                }
+            }));
+        }
+        for (Thread t : producers) t.join();
+        p.close();
+        assertEquals(10_000 + p.dropped(), a.events.size() - p.counters().gaps() + p.dropped());
+        List<Long> seqs = new ArrayList<>(a.sequences());
+        assertEquals(a.events.size(), seqs.stream().distinct().count(), "no duplicates");
+        assertEquals(p.counters().published(), a.events.size() - p.counters().gaps());
+    }
+
+    @Test
+    void aSinkBehindAtShutdownResumesFromItsOffsetOnTheNextStart(@TempDir Path dir) throws Exception {
+        Collecting dead = new Collecting();
+        dead.down = true;
+        AuditPipeline p = AuditPipeline.spooled(options(dir, AuditPipeline.Mode.SYNC, AuditPipeline.WhenFull.BLOCK,
+                1 << 24, Duration.ofMillis(200)), List.of(new AuditPipeline.NamedSink("siem", dead)));
+        for (int i = 0; i < 100; i++) p.publishDurable(event(i)).get();
+        p.close();
+        assertTrue(dead.events.isEmpty());
+
+        Collecting back = new Collecting();
+        AuditPipeline again = AuditPipeline.spooled(options(dir, AuditPipeline.Mode.SYNC, AuditPipeline.WhenFull.BLOCK,
+                1 << 24, null), List.of(new AuditPipeline.NamedSink("siem", back)));
+        await(() -> back.events.size() == 100, "the spooled events after a restart");
+        again.close();
+        assertEquals(range(1, 100), back.sequences());
+    }
+
+    @Test
+    void fullSpoolInDropModeCountsAndRecordsTheGap(@TempDir Path dir) throws Exception {
+        Collecting siem = new Collecting();
+        siem.down = true;
+        AuditPipeline p = AuditPipeline.spooled(options(dir, AuditPipeline.Mode.SYNC, AuditPipeline.WhenFull.DROP,
+                16 * 1024, Duration.ofSeconds(5)), List.of(new AuditPipeline.NamedSink("siem", siem)));
+        int kept = 0, lost = 0;
+        for (int i = 0; i < 200; i++) {
+            long seq = p.publishDurable(event(i)).get();
+            if (seq > 0) kept++; else lost++;
+        }
+        assertTrue(lost > 0 && kept > 0, "kept " + kept + ", lost " + lost);
+        assertEquals(lost, p.dropped());
+        siem.down = false;
+        int keptFinal = kept;
+        await(() -> siem.events.size() >= keptFinal, "the kept events");
+        p.publish(event(999));  // once there is room, the gap is recorded before this one
+        p.close();
+        List<AuditEvent> got = siem.events;
+        AuditEvent gap = got.stream().filter(e -> "weir:AuditGap".equals(e.operation())).findFirst().orElseThrow();
+        assertEquals("DROPPED", gap.decision());
+        assertTrue(gap.note().startsWith(lost + " audit events were dropped"), gap.note());
+        assertEquals(1, p.counters().gaps());
+    }
+
+    @Test
+    void fullSpoolInBlockModeFailsClosedAfterTheTimeout(@TempDir Path dir) throws Exception {
+        Collecting siem = new Collecting();
+        siem.down = true;
+        AuditPipeline p = AuditPipeline.spooled(options(dir, AuditPipeline.Mode.SYNC, AuditPipeline.WhenFull.BLOCK,
+                16 * 1024, Duration.ofMillis(300)), List.of(new AuditPipeline.NamedSink("siem", siem)));
+        ExecutionException failure = null;
+        for (int i = 0; i < 400 && failure == null; i++) {
+            try {
+                p.publishDurable(event(i)).get();
+            } catch (ExecutionException e) {
+                failure = e;
+            }
+        }
+        assertInstanceOf(TimeoutException.class, failure == null ? null : failure.getCause());
+        siem.down = false;  // the SIEM comes back: the writer gets room again and nothing queued is lost
+        await(() -> p.counters().sinks().getFirst().lag() == 0 && p.counters().written() > 0, "catch-up");
+        CompletableFuture<Long> after = p.publishDurable(event(1000));
+        assertTrue(after.get() > 0);
+        p.close();
+        assertEquals(p.counters().written(), siem.events.size());
+    }
+}
