@@ -161,7 +161,17 @@ class LeakHuntEndToEndTest {
             default -> "NOT " + f + " <> :v";
         };
         String values = cond.contains(":n") ? guess.replace("}}", "},\":n\":{\"N\":\"1\"}}") : guess;
-        return switch (r.nextInt(13)) {
+        String legacyCond = "{\"" + f + "\":{\"ComparisonOperator\":\"" + pick(r, List.of("EQ", "BEGINS_WITH", "CONTAINS"))
+                + "\",\"AttributeValueList\":[{\"S\":\"" + (r.nextBoolean() ? canary(f, i) : "x") + "\"}]}}";
+        return switch (r.nextInt(17)) {
+            case 13 -> new String[] {"Scan", "{\"TableName\":\"vault\",\"ScanFilter\":" + legacyCond + "}"};
+            case 14 -> new String[] {"GetItem", "{\"TableName\":\"vault\",\"Key\":" + key + ",\"AttributesToGet\":[\""
+                    + f + "\",\"" + g + "\"]}"};
+            case 15 -> new String[] {"PutItem", "{\"TableName\":\"vault\",\"Item\":{\"id\":{\"S\":\"item-" + i
+                    + "\"},\"pub\":{\"S\":\"new\"}},\"Expected\":" + legacyCond + ",\"ReturnValues\":\"ALL_OLD\"}"};
+            case 16 -> new String[] {"UpdateItem", "{\"TableName\":\"vault\",\"Key\":" + key + ",\"AttributeUpdates\":{\""
+                    + g + "\":{\"Action\":\"PUT\",\"Value\":{\"S\":\"x\"}}},\"Expected\":" + legacyCond
+                    + ",\"ReturnValues\":\"ALL_OLD\"}"};
             case 10 -> new String[] {"TransactGetItems", "{\"TransactItems\":[{\"Get\":{\"TableName\":\"vault\",\"Key\":"
                     + key + "}},{\"Get\":{\"TableName\":\"vault\",\"Key\":{\"id\":{\"S\":\"item-" + r.nextInt(ITEMS)
                     + "\"}}}}]}"};

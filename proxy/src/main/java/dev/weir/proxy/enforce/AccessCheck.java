@@ -8,6 +8,8 @@ import dev.weir.protocol.expr.ExpressionContext;
 import dev.weir.protocol.expr.Path;
 import dev.weir.protocol.expr.PathElement;
 import dev.weir.protocol.expr.Update;
+import dev.weir.protocol.expr.legacy.Legacy;
+import dev.weir.protocol.expr.legacy.LegacyRequest;
 import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.AttributeValueJson;
 
@@ -21,8 +23,9 @@ import java.util.Set;
 /**
  * Closes side channels. A request may only <em>test</em> what its caller may read in the
  * clear: every path a KeyConditionExpression, FilterExpression, ConditionExpression,
- * ProjectionExpression or the right-hand side of an UpdateExpression reads, and every
- * attribute of a Key or ExclusiveStartKey. Otherwise {@code ssn = :guess},
+ * ProjectionExpression or the right-hand side of an UpdateExpression reads, every attribute
+ * of a Key or ExclusiveStartKey, and the same for the legacy parameters (AttributesToGet,
+ * KeyConditions, QueryFilter, ScanFilter, Expected, AttributeUpdates). Otherwise {@code ssn = :guess},
  * {@code begins_with(ssn, :p)}, {@code attribute_exists(salary)} or {@code SET copy = ssn}
  * would reveal a hidden value by the answer's shape. A request may only <em>write</em>
  * paths the caller's allow-list covers. Expressions are parsed by the same engine the store
@@ -52,6 +55,10 @@ final class AccessCheck {
             tested.addAll(u.readPaths());
             written.addAll(u.writePaths());
         }
+        // Legacy parameters, translated by the store's own translator, count exactly like their twins.
+        LegacyRequest legacy = Legacy.translate(req.operation(), body);
+        tested.addAll(legacy.readPaths());
+        written.addAll(legacy.writePaths());
         for (String member : KEYS) {
             JsonNode key = body.get(member);
             if (key != null && key.isObject()) key.fieldNames().forEachRemaining(n -> tested.add(Path.of(n)));

@@ -21,7 +21,8 @@ import java.util.Set;
  */
 record Part(int index, String table, Operation acts, ObjectNode body) {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final Set<String> GET = Set.of("Keys", "ProjectionExpression", "ExpressionAttributeNames", "ConsistentRead");
+    private static final Set<String> GET = Set.of("Keys", "ProjectionExpression", "ExpressionAttributeNames", "ConsistentRead",
+            "AttributesToGet");
     private static final Set<String> TX_GET = Set.of("TableName", "Key", "ProjectionExpression", "ExpressionAttributeNames");
     private static final Set<String> TX_WRITE = Set.of("TableName", "Key", "Item", "UpdateExpression", "ConditionExpression",
             "ExpressionAttributeNames", "ExpressionAttributeValues", "ReturnValuesOnConditionCheckFailure");

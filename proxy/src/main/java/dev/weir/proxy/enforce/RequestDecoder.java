@@ -6,12 +6,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.protocol.error.DynamoError;
 import dev.weir.protocol.error.DynamoException;
+import dev.weir.protocol.expr.legacy.Legacy;
 import dev.weir.protocol.model.Operation;
 import dev.weir.protocol.wire.Target;
 
 import java.io.IOException;
 import java.util.EnumMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -52,6 +54,13 @@ public final class RequestDecoder {
         MEMBERS.put(Operation.DescribeTable, Set.of("TableName"));
         MEMBERS.put(Operation.DeleteTable, Set.of("TableName"));
         MEMBERS.put(Operation.ListTables, Set.of("ExclusiveStartTableName", "Limit"));
+    }
+
+    static {
+        // The legacy twins of the expression parameters, analysed by the same translator as the store's.
+        for (Operation op : List.copyOf(MEMBERS.keySet())) {
+            MEMBERS.put(op, union(MEMBERS.get(op), Set.copyOf(Legacy.parameters(op))));
+        }
     }
 
     @SafeVarargs

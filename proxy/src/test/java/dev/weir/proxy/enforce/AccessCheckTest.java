@@ -65,6 +65,24 @@ class AccessCheckTest {
     }
 
     @Test
+    void legacyParametersAreSideChannelsExactlyLikeTheirTwins() {
+        assertRefused("Scan", "{\"TableName\":\"people\",\"ScanFilter\":{\"ssn\":{\"ComparisonOperator\":\"BEGINS_WITH\","
+                + "\"AttributeValueList\":[{\"S\":\"123\"}]}}}", "ssn");
+        assertRefused("PutItem", "{\"TableName\":\"people\",\"Item\":{\"id\":{\"S\":\"1\"}},\"Expected\":{\"salary\":"
+                + "{\"Exists\":true,\"Value\":{\"N\":\"1\"}}}}", "salary");
+        assertRefused("GetItem", "{\"TableName\":\"people\",\"Key\":{\"id\":{\"S\":\"1\"}},\"AttributesToGet\":[\"id\",\"ssn\"]}",
+                "ssn");
+        assertRefused("UpdateItem", "{\"TableName\":\"people\",\"Key\":{\"id\":{\"S\":\"1\"}},\"AttributeUpdates\":"
+                + "{\"salary\":{\"Action\":\"PUT\",\"Value\":{\"N\":\"1\"}}}}", "salary");
+        assertRefused("Query", "{\"TableName\":\"people\",\"KeyConditions\":{\"id\":{\"ComparisonOperator\":\"EQ\","
+                + "\"AttributeValueList\":[{\"S\":\"1\"}]}},\"QueryFilter\":{\"address.street\":{\"ComparisonOperator\":"
+                + "\"NOT_NULL\"}}}", "address.street");
+        assertAllowed("analyst", "Query", "{\"TableName\":\"people\",\"KeyConditions\":{\"id\":{\"ComparisonOperator\":\"EQ\","
+                + "\"AttributeValueList\":[{\"S\":\"1\"}]}},\"QueryFilter\":{\"region\":{\"ComparisonOperator\":\"EQ\","
+                + "\"AttributeValueList\":[{\"S\":\"eu\"}]}},\"AttributesToGet\":[\"id\",\"name\"]}");
+    }
+
+    @Test
     void aNameHoldingADotIsNeverTakenForAPath() {
         assertRefused("Scan", "{\"TableName\":\"people\",\"FilterExpression\":\"attribute_exists(#n)\","
                 + "\"ExpressionAttributeNames\":{\"#n\":\"address.city\"}}", "address.city");

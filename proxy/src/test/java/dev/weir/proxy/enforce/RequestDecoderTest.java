@@ -40,10 +40,10 @@ class RequestDecoderTest {
     @Test
     void whatTheProxyCannotEnforceIsRefusedNotForwarded() {
         DecodedRequest legacy = decoder.decode("DynamoDB_20120810.GetItem",
-                bytes("{\"TableName\":\"people\",\"Key\":{},\"AttributesToGet\":[\"ssn\"]}"));
+                bytes("{\"TableName\":\"people\",\"Key\":{},\"Bogus\":[\"ssn\"]}"));
         DynamoException e = assertThrows(DynamoException.class, () -> decoder.requireSupported(legacy));
         assertEquals("ValidationException", e.error().shortType());
-        assertEquals("weir does not support the parameter 'AttributesToGet' of GetItem, so the request was "
+        assertEquals("weir does not support the parameter 'Bogus' of GetItem, so the request was "
                 + "refused rather than forwarded unchecked", e.error().message());
 
         DecodedRequest batch = decoder.decode("DynamoDB_20120810.UpdateTimeToLive", bytes("{\"TableName\":\"people\"}"));
