@@ -1,0 +1,39 @@
+package dev.weir.bench.load;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one phase measured. {@code latency} is from the intended send time in an open-loop
+ * phase (coordinated omission corrected) and from the actual send in a closed-loop one;
+ * {@code serviceTime} is always from the actual send. {@code machineCpu} is every CPU's busy and
+ * steal share over the interval (busy beyond the measured processes is other load). {@code histogram} is the whole
+ * latency histogram (nanoseconds), HdrHistogram's compressed encoding in base64, for reports
+ * that draw distributions.
+ */
+public record PhaseResult(
+        String endpoint,
+        String mode,
+        int connections,
+        double offeredRate,
+        double seconds,
+        double throughput,
+        long requests,
+        long errors,
+        List<String> errorSamples,
+        String failure,
+        Latency latency,
+        Latency serviceTime,
+        Map<String, Latency> byOperation,
+        Map<String, CpuUse> serverCpu,
+        CpuUse clientCpu,
+        Map<String, CpuStat.Use> machineCpu,
+        String measureStart,
+        String measureEnd,
+        String histogram) {
+
+    /** False when the phase cannot be trusted: a connection failed, or requests got errors. */
+    public boolean clean() {
+        return failure == null && errors == 0;
+    }
+}
