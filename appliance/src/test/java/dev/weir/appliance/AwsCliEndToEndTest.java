@@ -36,6 +36,10 @@ class AwsCliEndToEndTest {
             JsonNode s = ok(aws.dynamodb("scan", "--table-name", "events", "--filter-expression", "attribute_exists(tag)"));
             assertEquals(1, s.get("Count").asInt());
             assertEquals(3, s.get("ScannedCount").asInt());
+            JsonNode legacyScan = ok(aws.dynamodb("scan", "--table-name", "events", "--scan-filter",
+                    "{\"tag\":{\"ComparisonOperator\":\"NOT_NULL\"}}", "--attributes-to-get", "user", "tag"));
+            assertEquals(1, legacyScan.get("Count").asInt());
+            assertEquals(2, legacyScan.get("Items").get(0).size());
             ok(aws.dynamodb("delete-item", "--table-name", "events", "--key", "{\"user\":{\"S\":\"ada\"},\"ts\":{\"N\":\"1\"}}"));
             JsonNode g = ok(aws.dynamodb("get-item", "--table-name", "events", "--key", "{\"user\":{\"S\":\"ada\"},\"ts\":{\"N\":\"1\"}}"));
             assertFalse(g.has("Item"));
@@ -67,6 +71,15 @@ class AwsCliEndToEndTest {
             assertEquals("b5fc85e55755f9e0d030a10ab4429b6b2944855f9a0d60077fe832becbc41d72", seen.get("email").get("S").asText());
             assertFalse(seen.has("salary"));
             assertFalse(seen.get("address").get("M").has("street"));
+            AwsCli.Result legacyGuess = analyst.dynamodb("get-item", "--table-name", "people", "--key", key,
+                    "--attributes-to-get", "id", "ssn");
+            assertTrue(legacyGuess.err().contains("AccessDeniedException") && legacyGuess.err().contains("'ssn'"),
+                    legacyGuess.err());
+            assertEquals(2, ok(support.dynamodb("get-item", "--table-name", "people", "--key", key,
+                    "--attributes-to-get", "id", "name")).get("Item").size());
+            AwsCli.Result underRowFilter = analyst.dynamodb("get-item", "--table-name", "people", "--key", key,
+                    "--attributes-to-get", "id", "name");
+            assertTrue(underRowFilter.err().contains("read whole items"), underRowFilter.err());
             JsonNode contact = ok(support.dynamodb("get-item", "--table-name", "people", "--key", key)).get("Item");
             assertEquals(4, contact.size());
 

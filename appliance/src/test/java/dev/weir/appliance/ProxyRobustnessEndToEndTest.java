@@ -84,10 +84,30 @@ class ProxyRobustnessEndToEndTest {
     }
 
     @Test
+    void browserPreflightsAreAnsweredAndResponsesCarryCorsHeaders() throws Exception {
+        String preflight = rawLower("OPTIONS / HTTP/1.1\r\nHost: x\r\nOrigin: https://app.example\r\n"
+                + "Access-Control-Request-Method: POST\r\nAccess-Control-Request-Headers: x-amz-target,authorization\r\n"
+                + "Connection: close\r\n\r\n");
+        assertTrue(preflight.startsWith("http/1.1 200 ok"), preflight);
+        assertTrue(preflight.contains("access-control-allow-origin: *"), preflight);
+        assertTrue(preflight.contains("access-control-allow-headers: x-amz-target,authorization"), preflight);
+        assertTrue(preflight.contains("access-control-max-age: 172800"), preflight);
+        String denied = rawLower("POST / HTTP/1.1\r\nHost: x\r\nOrigin: https://app.example\r\nContent-Length: 2\r\n"
+                + "X-Amz-Target: DynamoDB_20120810.ListTables\r\nConnection: close\r\n\r\n{}");
+        assertTrue(denied.contains("missingauthenticationtokenexception"), denied);
+        assertTrue(denied.contains("access-control-allow-origin: *"), denied);
+        assertTrue(denied.contains("access-control-expose-headers: x-amzn-requestid"), denied);
+    }
+
+    @Test
     void healthChecksAreAnsweredWithoutCredentials() throws Exception {
         String reply = raw("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         assertTrue(reply.startsWith("HTTP/1.1 200 OK"), reply);
         assertTrue(reply.endsWith("healthy: weir\n"), reply);
+    }
+
+    private static String rawLower(String request) throws Exception {
+        return raw(request).toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Sends raw bytes and reads until the server closes the connection. */

@@ -14,7 +14,8 @@ import dev.weir.protocol.model.Operation;
  * requirements. Row filters and requirements that would have to hold for the item already
  * stored (an update, a delete, a put that replaces) need a condition on that item, which the
  * proxy does not generate yet: such requests are refused rather than let through. Under a
- * row filter, {@code Select: COUNT} would count hidden rows, so it is refused too.
+ * row filter, {@code Select: COUNT} would count hidden rows, so it is refused too, and so are
+ * projections (see {@link #requireWholeItemsUnderRowFilter}).
  */
 final class WriteRules {
     private WriteRules() {}
@@ -41,8 +42,23 @@ final class WriteRules {
                 if (!rowsAll && select != null && "COUNT".equals(select.asText())) {
                     throw denied(principal, req, "Select COUNT would count rows the caller may not see");
                 }
+                requireWholeItemsUnderRowFilter(req, rowsAll, principal);
             }
+            case GetItem -> requireWholeItemsUnderRowFilter(req, rowsAll, principal);
             default -> { }
+        }
+    }
+
+    /**
+     * The row filter is tested on the items the store returns; a projection could leave out
+     * the attributes it reads and so drop rows the caller may see. Until the proxy fetches
+     * those attributes itself, such requests are refused with a clear error rather than
+     * answered wrongly.
+     */
+    private static void requireWholeItemsUnderRowFilter(DecodedRequest req, boolean rowsAll, String principal) {
+        if (!rowsAll && (req.body().has("ProjectionExpression") || req.body().has("AttributesToGet"))) {
+            throw DynamoException.validation("weir does not support ProjectionExpression or AttributesToGet on a table "
+                    + "where the caller's rows are filtered yet; read whole items (they come back filtered)");
         }
     }
 

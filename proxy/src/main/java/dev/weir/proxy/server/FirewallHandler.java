@@ -1,6 +1,7 @@
 package dev.weir.proxy.server;
 
 import dev.weir.protocol.sigv4.HttpRequestView;
+import dev.weir.protocol.wire.Cors;
 import dev.weir.protocol.wire.Crc32;
 import dev.weir.protocol.wire.Target;
 import dev.weir.proxy.enforce.Firewall;
@@ -62,8 +63,19 @@ final class FirewallHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         String uri = req.uri();
         int q = uri.indexOf('?');
         String path = q < 0 ? uri : uri.substring(0, q);
+        boolean fromOrigin = req.headers().contains(HttpHeaderNames.ORIGIN);
+        if (req.method().equals(HttpMethod.OPTIONS)) {
+            // A browser's preflight carries no credentials; it learns only what any caller may send.
+            FullHttpResponse preflight = plain(HttpResponseStatus.OK, new byte[0]);
+            Cors.preflight(req.headers().get(HttpHeaderNames.ORIGIN),
+                    req.headers().get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD),
+                    req.headers().get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS))
+                    .forEach(h -> preflight.headers().set(h.getKey(), h.getValue()));
+            write(ctx, preflight, keepAlive);
+            return;
+        }
         if (req.method().equals(HttpMethod.GET) && path.equals("/") && !req.headers().contains(HttpHeaderNames.AUTHORIZATION)) {
-            write(ctx, plain(HttpResponseStatus.OK, HEALTHY), keepAlive);
+            write(ctx, cors(plain(HttpResponseStatus.OK, HEALTHY), fromOrigin), keepAlive);
             return;
         }
         List<Map.Entry<String, String>> headers = new ArrayList<>(req.headers().size());
@@ -76,7 +88,7 @@ final class FirewallHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                 log.error("request failed inside the proxy", err);
                 write(ctx, plain(HttpResponseStatus.INTERNAL_SERVER_ERROR, new byte[0]), false);
             } else {
-                write(ctx, dynamo(resp), keepAlive);
+                write(ctx, cors(dynamo(resp), fromOrigin), keepAlive);
             }
         });
     }
@@ -104,6 +116,11 @@ final class FirewallHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, Target.CONTENT_TYPE);
         if (r.crc32() != null) res.headers().set(Crc32.HEADER, r.crc32());
         res.headers().set("x-amzn-RequestId", UUID.randomUUID().toString());
+        return res;
+    }
+
+    private static FullHttpResponse cors(FullHttpResponse res, boolean fromOrigin) {
+        Cors.response(fromOrigin).forEach(h -> res.headers().set(h.getKey(), h.getValue()));
         return res;
     }
 

@@ -3,6 +3,7 @@ package dev.weir.store.http;
 import dev.weir.protocol.error.DynamoError;
 import dev.weir.protocol.sigv4.HttpRequestView;
 import dev.weir.protocol.sigv4.SigV4Verifier;
+import dev.weir.protocol.wire.Cors;
 import dev.weir.protocol.wire.Crc32;
 import dev.weir.protocol.wire.Target;
 import dev.weir.store.api.ApiResponse;
@@ -67,7 +68,10 @@ final class StoreHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         boolean fromOrigin = request.headers().contains(HttpHeaderNames.ORIGIN);
         if (request.method().equals(HttpMethod.OPTIONS)) {
             FullHttpResponse response = response(HttpResponseStatus.OK, null, new byte[0], false);
-            Cors.preflight(request.headers(), response.headers());
+            Cors.preflight(request.headers().get(HttpHeaderNames.ORIGIN),
+                    request.headers().get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD),
+                    request.headers().get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS))
+                    .forEach(h -> response.headers().set(h.getKey(), h.getValue()));
             write(ctx, response, keepAlive);
             return;
         }
@@ -126,7 +130,7 @@ final class StoreHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
                 .set(Crc32.HEADER, Crc32.of(body))
                 .set(REQUEST_ID_HEADER, RequestIds.next());
-        Cors.response(fromOrigin, response.headers());
+        Cors.response(fromOrigin).forEach(h -> response.headers().set(h.getKey(), h.getValue()));
         return response;
     }
 
