@@ -10,6 +10,7 @@ import java.util.List;
  *
  * <pre>
  *   store-vs-dynalite [--quick] [options]   the bundled store against dynalite (issue 3)
+ *   proxy-vs-direct [--quick] [--no-pin]     the store direct, and through weir (allow-all, masking)
  *   jmh [JMH ARGS]                           the JMH micro-benchmarks (org.openjdk.jmh.Main)
  * </pre>
  */
@@ -29,6 +30,7 @@ public final class Main {
                     System.exit(2);
                 }
             }
+            case "proxy-vs-direct" -> System.exit(dev.weir.bench.load.ProxyVsDirect.run(rest));
             case "jmh" -> org.openjdk.jmh.Main.main(rest.toArray(String[]::new));
             case "", "-h", "--help", "help" -> usage();
             default -> {
@@ -46,6 +48,7 @@ public final class Main {
                                          [--jfr] [--store-jvm ARG]... [--out DIR]
                                          [--mix GetItem=60,PutItem=30,Query=10]
                                          [--only store|dynalite] [--store-data DIR]
+                       ./weir bench proxy-vs-direct [--quick] [--no-pin]
                        ./weir bench jmh [JMH ARGS]     (e.g. -l to list, or a benchmark regex)
                 results go to bench/results/<timestamp>/ (results.json, table.txt, server logs)""");
     }
