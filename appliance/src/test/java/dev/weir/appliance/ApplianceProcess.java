@@ -36,8 +36,13 @@ final class ApplianceProcess implements AutoCloseable {
         Thread.ofPlatform().daemon().start(this::pump);
     }
 
-    /** Starts weir with a config of free ports under {@code home}, and waits for its ready line. */
+    /** Starts weir with the repository's sample policies and principals, on free ports under {@code home}. */
     static ApplianceProcess start(Path home, String... extraArgs) throws Exception {
+        return startWith(home, CONF.resolve("policies"), CONF.resolve("principals.yaml"), extraArgs);
+    }
+
+    /** Starts weir (bundled store included) on free ports under {@code home} with these policies and principals. */
+    static ApplianceProcess startWith(Path home, Path policies, Path principals, String... extraArgs) throws Exception {
         int proxyPort = freePort(), storePort;
         do storePort = freePort(); while (storePort == proxyPort);
         Files.createDirectories(home);
@@ -49,7 +54,7 @@ final class ApplianceProcess implements AutoCloseable {
                 policies: %s
                 principals: %s
                 audit: {file: audit/audit.jsonl}
-                """.formatted(storePort, proxyPort, CONF.resolve("policies"), CONF.resolve("principals.yaml")));
+                """.formatted(storePort, proxyPort, policies, principals));
         return start(home, config, proxyPort, storePort, extraArgs);
     }
 

@@ -42,17 +42,7 @@ class BatchEnforcementEndToEndTest {
                 @id("write") allow ingest on table tab_a op [BatchWriteItem, TransactWriteItems]
                   fields [id, v, k]
                 """);
-        int proxyPort = ApplianceProcess.freePort(), storePort;
-        do storePort = ApplianceProcess.freePort(); while (storePort == proxyPort);
-        Path config = home.resolve("weir.yaml");
-        Files.writeString(config, """
-                store: {port: %d}
-                proxy: {port: %d}
-                upstream: {access_key_id: U, secret_access_key: upstream-secret}
-                policies: %s
-                principals: %s
-                """.formatted(storePort, proxyPort, policies, ApplianceProcess.CONF.resolve("principals.yaml")));
-        weir = ApplianceProcess.start(home, config, proxyPort, storePort);
+        weir = ApplianceProcess.startWith(home, policies, ApplianceProcess.CONF.resolve("principals.yaml"));
         try (DynamoDbClient admin = client("AKIAWEIRADMIN0000001", "weir-admin-secret")) {
             for (String t : List.of("tab_a", "tab_b", "tab_c")) {
                 admin.createTable(b -> b.tableName(t).billingMode("PAY_PER_REQUEST")

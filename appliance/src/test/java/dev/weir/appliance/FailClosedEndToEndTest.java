@@ -18,17 +18,7 @@ class FailClosedEndToEndTest {
     void aBrokenPolicyMeansEveryRequestIsDenied(@TempDir Path home) throws Exception {
         Path policies = Files.createDirectories(home.resolve("policies"));
         Files.writeString(policies.resolve("broken.weir"), "role admin\nallow admni on table * op *\n");
-        int proxyPort = ApplianceProcess.freePort(), storePort;
-        do storePort = ApplianceProcess.freePort(); while (storePort == proxyPort);
-        Path config = home.resolve("weir.yaml");
-        Files.writeString(config, """
-                store: {port: %d}
-                proxy: {port: %d}
-                upstream: {access_key_id: U, secret_access_key: upstream-secret}
-                policies: %s
-                principals: %s
-                """.formatted(storePort, proxyPort, policies, ApplianceProcess.CONF.resolve("principals.yaml")));
-        try (ApplianceProcess weir = ApplianceProcess.start(home, config, proxyPort, storePort)) {
+        try (ApplianceProcess weir = ApplianceProcess.startWith(home, policies, ApplianceProcess.CONF.resolve("principals.yaml"))) {
             try (DynamoDbClient admin = DynamoClients.as(weir.endpoint(), "AKIAWEIRADMIN0000001", "weir-admin-secret")) {
                 DynamoDbException e = assertThrows(DynamoDbException.class, () -> admin.listTables());
                 assertEquals("AccessDeniedException", e.awsErrorDetails().errorCode());

@@ -57,17 +57,7 @@ class LeakHuntEndToEndTest {
                   - {name: admin, access_key_id: AKIAHUNTADMIN0000001, secret_access_key: hunt-admin-secret, roles: [admin]}
                   - {name: hunter, access_key_id: AKIAHUNTHUNTER000001, secret_access_key: hunt-hunter-secret, roles: [hunter]}
                 """);
-        int proxyPort = ApplianceProcess.freePort(), storePort;
-        do storePort = ApplianceProcess.freePort(); while (storePort == proxyPort);
-        Path config = home.resolve("weir.yaml");
-        Files.writeString(config, """
-                store: {port: %d}
-                proxy: {port: %d}
-                upstream: {access_key_id: U, secret_access_key: upstream-secret}
-                policies: %s
-                principals: %s
-                """.formatted(storePort, proxyPort, policies, principals));
-        weir = ApplianceProcess.start(home, config, proxyPort, storePort);
+        weir = ApplianceProcess.startWith(home, policies, principals);
         send("admin", "CreateTable", "{\"TableName\":\"vault\",\"BillingMode\":\"PAY_PER_REQUEST\","
                 + "\"AttributeDefinitions\":[{\"AttributeName\":\"id\",\"AttributeType\":\"S\"}],"
                 + "\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}]}");

@@ -38,17 +38,7 @@ class LegacyParametersEndToEndTest {
                   fields [id, v, s]
                   mask s show_last(2)
                 """);
-        int proxyPort = ApplianceProcess.freePort(), storePort;
-        do storePort = ApplianceProcess.freePort(); while (storePort == proxyPort);
-        Path config = home.resolve("weir.yaml");
-        Files.writeString(config, """
-                store: {port: %d}
-                proxy: {port: %d}
-                upstream: {access_key_id: U, secret_access_key: upstream-secret}
-                policies: %s
-                principals: %s
-                """.formatted(storePort, proxyPort, policies, ApplianceProcess.CONF.resolve("principals.yaml")));
-        weir = ApplianceProcess.start(home, config, proxyPort, storePort);
+        weir = ApplianceProcess.startWith(home, policies, ApplianceProcess.CONF.resolve("principals.yaml"));
         try (DynamoDbClient admin = client("AKIAWEIRADMIN0000001", "weir-admin-secret")) {
             admin.createTable(b -> b.tableName("legacy_t").billingMode("PAY_PER_REQUEST")
                     .attributeDefinitions(d -> d.attributeName("id").attributeType("S"))

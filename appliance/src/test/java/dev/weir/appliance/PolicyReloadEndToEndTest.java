@@ -27,17 +27,7 @@ class PolicyReloadEndToEndTest {
     void aGoodChangeIsPublishedAndABrokenOneRefused(@TempDir Path home) throws Exception {
         Path policies = Files.createDirectories(home.resolve("policies"));
         Files.writeString(policies.resolve("p.weir"), ALLOW_SUPPORT);
-        int proxyPort = ApplianceProcess.freePort(), storePort;
-        do storePort = ApplianceProcess.freePort(); while (storePort == proxyPort);
-        Path config = home.resolve("weir.yaml");
-        Files.writeString(config, """
-                store: {port: %d}
-                proxy: {port: %d}
-                upstream: {access_key_id: U, secret_access_key: upstream-secret}
-                policies: %s
-                principals: %s
-                """.formatted(storePort, proxyPort, policies, ApplianceProcess.CONF.resolve("principals.yaml")));
-        try (ApplianceProcess weir = ApplianceProcess.start(home, config, proxyPort, storePort);
+        try (ApplianceProcess weir = ApplianceProcess.startWith(home, policies, ApplianceProcess.CONF.resolve("principals.yaml"));
              DynamoDbClient support = DynamoClients.as(weir.endpoint(), "AKIAWEIRSUPPORT00001", "weir-support-secret")) {
             support.listTables();
 

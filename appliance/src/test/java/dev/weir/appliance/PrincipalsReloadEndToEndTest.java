@@ -18,17 +18,7 @@ class PrincipalsReloadEndToEndTest {
     void aNewPrincipalWorksWithoutARestartAndABrokenFileChangesNothing(@TempDir Path home) throws Exception {
         Path principals = home.resolve("principals.yaml");
         Files.copy(ApplianceProcess.CONF.resolve("principals.yaml"), principals);
-        int proxyPort = ApplianceProcess.freePort(), storePort;
-        do storePort = ApplianceProcess.freePort(); while (storePort == proxyPort);
-        Path config = home.resolve("weir.yaml");
-        Files.writeString(config, """
-                store: {port: %d}
-                proxy: {port: %d}
-                upstream: {access_key_id: U, secret_access_key: upstream-secret}
-                policies: %s
-                principals: %s
-                """.formatted(storePort, proxyPort, ApplianceProcess.CONF.resolve("policies"), principals));
-        try (ApplianceProcess weir = ApplianceProcess.start(home, config, proxyPort, storePort);
+        try (ApplianceProcess weir = ApplianceProcess.startWith(home, ApplianceProcess.CONF.resolve("policies"), principals);
              DynamoDbClient auditor = DynamoClients.as(weir.endpoint(), "AKIAWEIRAUDITOR00001", "weir-auditor-secret");
              DynamoDbClient admin = DynamoClients.as(weir.endpoint(), "AKIAWEIRADMIN0000001", "weir-admin-secret")) {
             assertEquals("UnrecognizedClientException",
