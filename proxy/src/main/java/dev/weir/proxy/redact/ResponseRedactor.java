@@ -105,28 +105,10 @@ public final class ResponseRedactor {
                     writeItem(plan.redact(whole), out);
                 }
             } else {
-                c.expect('[');
-                out.write((byte) '[');
-                kept = 0;
-                if (c.peek() != ']') {
-                    do {
-                        if (rows == null) {
-                            if (kept > 0) out.write((byte) ',');
-                            changed |= item(c, plan, out);
-                            kept++;
-                        } else {
-                            Map<String, AttributeValue> whole = ValueCodec.map(c);
-                            changed = true;
-                            if (!rows.test(whole)) continue;
-                            if (kept > 0) out.write((byte) ',');
-                            writeItem(plan.redact(whole), out);
-                            lastKept = whole;
-                            kept++;
-                        }
-                    } while (c.comma());
-                }
-                c.expect(']');
-                out.write((byte) ']');
+                Kept k = items(c, plan, rows, out);
+                kept = k.count();
+                lastKept = k.last();
+                changed |= k.changed();
             }
             rewritten.put(names.get(i), out.toByteArray());
         }
@@ -214,19 +196,7 @@ public final class ResponseRedactor {
                             if (!first) out.write((byte) ',');
                             first = false;
                             out.write(body, tableStart, c.pos);
-                            c.expect('[');
-                            out.write((byte) '[');
-                            int kept = 0;
-                            if (c.peek() != ']') {
-                                do {
-                                    Map<String, AttributeValue> whole = ValueCodec.map(c);
-                                    if (tp.rows() != null && !tp.rows().test(whole)) continue;
-                                    if (kept++ > 0) out.write((byte) ',');
-                                    writeItem(tp.plan().redact(whole), out);
-                                } while (c.comma());
-                            }
-                            c.expect(']');
-                            out.write((byte) ']');
+                            items(c, tp.plan(), tp.rows(), out);
                         } while (c.comma());
                     }
                     c.expect('}');
@@ -275,6 +245,40 @@ public final class ResponseRedactor {
         c.expect('}');
         out.write((byte) '}');
         return out.toByteArray();
+    }
+
+    /** What an array of items came to: how many were kept, the last kept one (when rows were read), whether any changed. */
+    private record Kept(int count, Map<String, AttributeValue> last, boolean changed) {}
+
+    /**
+     * Rewrites an array of items at the cursor: without a row filter each item streams
+     * through {@link #item}; with one, each is read whole, dropped if the filter hides it,
+     * and written as the plan shows it.
+     */
+    private Kept items(JsonCursor c, FieldPlan plan, Predicate<Map<String, AttributeValue>> rows, ByteSink out)
+            throws IOException {
+        c.expect('[');
+        out.write((byte) '[');
+        int kept = 0;
+        boolean changed = rows != null;
+        Map<String, AttributeValue> last = null;
+        if (c.peek() != ']') {
+            do {
+                if (rows == null) {
+                    if (kept++ > 0) out.write((byte) ',');
+                    changed |= item(c, plan, out);
+                    continue;
+                }
+                Map<String, AttributeValue> whole = ValueCodec.map(c);
+                if (!rows.test(whole)) continue;
+                if (kept++ > 0) out.write((byte) ',');
+                writeItem(plan.redact(whole), out);
+                last = whole;
+            } while (c.comma());
+        }
+        c.expect(']');
+        out.write((byte) ']');
+        return new Kept(kept, last, changed);
     }
 
     private static void writeItem(Map<String, AttributeValue> item, ByteSink out) {
