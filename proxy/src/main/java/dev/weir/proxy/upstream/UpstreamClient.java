@@ -13,6 +13,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.pool.AbstractChannelPoolHandler;
+import io.netty.channel.pool.ChannelHealthChecker;
 import io.netty.channel.pool.FixedChannelPool;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -45,6 +46,7 @@ import java.util.concurrent.TimeoutException;
 public final class UpstreamClient implements AutoCloseable {
     private static final AttributeKey<CompletableFuture<UpstreamResponse>> PENDING = AttributeKey.valueOf("weir.pending");
     private static final int MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+    private static final int MAX_WAITING_FOR_A_CONNECTION = 10_000;
 
     private final FixedChannelPool pool;
     private final SigV4Signer signer;
@@ -68,13 +70,16 @@ public final class UpstreamClient implements AutoCloseable {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .remoteAddress(endpoint.getHost(), port);
+        // Waiting for a pooled connection counts against the same timeout as the exchange, and
+        // the queue of waiters is bounded: a stuck upstream answers 503, it never hangs callers.
         this.pool = new FixedChannelPool(bootstrap, new AbstractChannelPoolHandler() {
             @Override
             public void channelCreated(Channel ch) {
                 ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_RESPONSE_BYTES),
                         new ResponseHandler());
             }
-        }, maxConnections);
+        }, ChannelHealthChecker.ACTIVE, FixedChannelPool.AcquireTimeoutAction.FAIL, timeout.toMillis(),
+                maxConnections, MAX_WAITING_FOR_A_CONNECTION);
     }
 
     /** Sends one DynamoDB request; the future fails with an IOException or TimeoutException. */
