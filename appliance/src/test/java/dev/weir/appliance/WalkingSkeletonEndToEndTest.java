@@ -181,7 +181,10 @@ abstract class WalkingSkeletonEndToEndTest {
         }
         String everything = String.join("\n", lines) + String.join("\n", weir.output());
         assertFalse(everything.contains(SSN), "the SSN must appear in no log line or audit event");
-        assertFalse(everything.contains("weir-analyst-secret"), "no secret in logs or audit");
+        for (String secret : List.of("weir-admin-secret", "weir-analyst-secret", "weir-support-secret", "weir-ingest-secret",
+                "weir-upstream-sample-secret")) {
+            assertFalse(everything.contains(secret), "no secret in logs or audit: " + secret);
+        }
 
         weir = startWeir(home);
         try (DynamoDbClient admin = client("AKIAWEIRADMIN0000001", "weir-admin-secret")) {

@@ -53,8 +53,8 @@ public final class UpCommand implements Callable<Integer> {
         System.out.printf("  started in %d ms; store: %s; audit: %s%n", (System.nanoTime() - t0) / 1_000_000,
                 appliance.storeAddress() == null ? "external" : "http://" + appliance.storeAddress().getHostString()
                         + ":" + appliance.storeAddress().getPort(), appliance.auditFile());
-        System.out.println("  call it with the aws CLI and a key pair from conf/principals.yaml, for example:");
-        System.out.println("    AWS_ACCESS_KEY_ID=AKIAWEIRADMIN0000001 AWS_SECRET_ACCESS_KEY=weir-admin-secret \\");
+        System.out.println("  call it with the aws CLI and a principal's key pair from the principals file (secrets are not printed):");
+        System.out.println("    AWS_ACCESS_KEY_ID=<access key id> AWS_SECRET_ACCESS_KEY=<its secret> \\");
         System.out.println("    aws dynamodb list-tables --region us-east-1 --endpoint-url " + url
                 + (appliance.devCaCertificate() == null ? "" : " --ca-bundle " + appliance.devCaCertificate()));
         System.out.println("  stop with Ctrl-C");
