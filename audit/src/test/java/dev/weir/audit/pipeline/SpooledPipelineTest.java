@@ -104,6 +104,11 @@ class SpooledPipelineTest {
         for (int i = 0; i < 1000; i++) assertTrue(p.publish(event(i)) > 0);
         await(() -> healthy.events.size() == 1000, "the healthy sink");
         assertTrue(flaky.events.isEmpty());
+        // Counters are a snapshot of another thread's progress: wait until the failed attempt is recorded.
+        await(() -> {
+            AuditCounters.Sink s = p.counters().sinks().get(1);
+            return s.retried() > 0 && s.lastError() != null;
+        }, "the flaky sink's failure to be counted");
         AuditCounters down = p.counters();
         AuditCounters.Sink f = down.sinks().get(1);
         assertEquals("flaky", f.name());
