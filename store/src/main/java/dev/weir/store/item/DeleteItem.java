@@ -11,8 +11,6 @@ import dev.weir.store.api.OperationHandler;
 import dev.weir.store.api.RequestFields;
 import dev.weir.store.api.ValidationErrors;
 import dev.weir.store.capacity.Consumed;
-import dev.weir.store.expression.LegacyParameters;
-import dev.weir.store.expression.RequestExpressions;
 import dev.weir.store.table.TableCatalog;
 import dev.weir.store.table.TableDefinition;
 import dev.weir.store.table.TableNames;
@@ -41,12 +39,7 @@ public final class DeleteItem implements OperationHandler {
         ItemRequests.checkWriteMembers(request, errors);
         errors.throwIfAny();
         ItemRequests.onlyNoneOrAllOld(returnValues);
-        LegacyParameters.checkNotMixed(Operation.DeleteItem, request);
-        RequestExpressions expressions = RequestExpressions.of(request);
-        Condition conditionExpression = expressions.condition("ConditionExpression");
-        expressions.finish();
-        Condition condition = LegacyParameters.either(conditionExpression,
-                LegacyParameters.of(Operation.DeleteItem, request).condition());
+        Condition condition = ItemRequests.condition(Operation.DeleteItem, request);
 
         Map<String, AttributeValue> keyItem = ItemRequests.item(keyNode, "key");
         TableDefinition table = catalog.require(tableName);

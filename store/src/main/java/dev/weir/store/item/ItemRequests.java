@@ -3,10 +3,14 @@ package dev.weir.store.item;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.protocol.error.DynamoException;
+import dev.weir.protocol.expr.Condition;
 import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.AttributeValueJson;
+import dev.weir.protocol.model.Operation;
 import dev.weir.store.api.RequestFields;
 import dev.weir.store.api.ValidationErrors;
+import dev.weir.store.expression.LegacyParameters;
+import dev.weir.store.expression.RequestExpressions;
 import dev.weir.store.table.IndexKind;
 import dev.weir.store.table.TableDefinition;
 import dev.weir.store.value.ItemValidator;
@@ -71,6 +75,19 @@ public final class ItemRequests {
         ObjectNode m = response.putObject("ItemCollectionMetrics");
         m.putObject("ItemCollectionKey").set(table.keySchema().hash().name(), AttributeValueJson.toJson(key.hash()));
         m.putArray("SizeEstimateRangeGB").add(0.0).add(1.0);
+    }
+
+    /**
+     * The condition of a PutItem or DeleteItem: its ConditionExpression or its legacy Expected
+     * (never both), or null. Checks, in DynamoDB's order, that legacy and expression
+     * parameters are not mixed and that every expression name and value is used.
+     */
+    static Condition condition(Operation op, JsonNode request) {
+        LegacyParameters.checkNotMixed(op, request);
+        RequestExpressions expressions = RequestExpressions.of(request);
+        Condition conditionExpression = expressions.condition("ConditionExpression");
+        expressions.finish();
+        return LegacyParameters.either(conditionExpression, LegacyParameters.of(op, request).condition());
     }
 
     static void onlyNoneOrAllOld(String returnValues) {

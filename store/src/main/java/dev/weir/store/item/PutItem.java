@@ -11,8 +11,6 @@ import dev.weir.store.api.OperationHandler;
 import dev.weir.store.api.RequestFields;
 import dev.weir.store.api.ValidationErrors;
 import dev.weir.store.capacity.Consumed;
-import dev.weir.store.expression.LegacyParameters;
-import dev.weir.store.expression.RequestExpressions;
 import dev.weir.store.index.IndexEntries;
 import dev.weir.store.table.TableCatalog;
 import dev.weir.store.table.TableDefinition;
@@ -43,12 +41,7 @@ public final class PutItem implements OperationHandler {
         ItemRequests.checkWriteMembers(request, errors);
         errors.throwIfAny();
         ItemRequests.onlyNoneOrAllOld(returnValues);
-        LegacyParameters.checkNotMixed(Operation.PutItem, request);
-        RequestExpressions expressions = RequestExpressions.of(request);
-        Condition conditionExpression = expressions.condition("ConditionExpression");
-        expressions.finish();
-        Condition condition = LegacyParameters.either(conditionExpression,
-                LegacyParameters.of(Operation.PutItem, request).condition());
+        Condition condition = ItemRequests.condition(Operation.PutItem, request);
 
         Map<String, AttributeValue> item = ItemRequests.item(itemNode, "item");
         TableDefinition table = catalog.require(tableName);
