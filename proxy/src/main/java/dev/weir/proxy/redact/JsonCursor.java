@@ -46,6 +46,19 @@ final class JsonCursor {
         return false;
     }
 
+    /** An object member just read: where it starts (its name's quote), its name, and where its value starts. */
+    record Member(int start, String name, int valueStart) {}
+
+    /** Reads the next member's name and its ':', leaving the cursor on the value. */
+    Member member() throws IOException {
+        skipWhitespace();
+        int start = pos;
+        String name = readString();
+        expect(':');
+        skipWhitespace();
+        return new Member(start, name, pos);
+    }
+
     /** Reads a string (cursor on its opening quote) and decodes escapes only when present. */
     String readString() throws IOException {
         if (peek() != '"') throw new IOException("expected a string at " + pos);

@@ -67,13 +67,9 @@ public final class ResponseRedactor {
         c.expect('{');
         if (c.peek() != '}') {
             do {
-                c.skipWhitespace();
-                int memberStart = c.pos;
-                names.add(c.readString());
-                c.expect(':');
-                c.skipWhitespace();
-                int valueStart = c.pos;
-                members.add(new int[] {memberStart, valueStart, c.skipValue()});
+                JsonCursor.Member m = c.member();
+                names.add(m.name());
+                members.add(new int[] {m.start(), m.valueStart(), c.skipValue()});
             } while (c.comma());
         }
         c.expect('}');
@@ -169,33 +165,24 @@ public final class ResponseRedactor {
         boolean firstMember = true;
         if (c.peek() != '}') {
             do {
-                c.skipWhitespace();
-                int memberStart = c.pos;
-                String member = c.readString();
-                c.expect(':');
-                c.skipWhitespace();
-                int valueStart = c.pos;
+                JsonCursor.Member member = c.member();
                 if (!firstMember) out.write((byte) ',');
                 firstMember = false;
-                out.write(body, memberStart, valueStart);
-                if (!member.equals("Responses")) {
-                    out.write(body, valueStart, c.skipValue());
+                out.write(body, member.start(), member.valueStart());
+                if (!member.name().equals("Responses")) {
+                    out.write(body, member.valueStart(), c.skipValue());
                 } else if (op == Operation.BatchGetItem) {
                     c.expect('{');
                     out.write((byte) '{');
                     boolean first = true;
                     if (c.peek() != '}') {
                         do {
-                            c.skipWhitespace();
-                            int tableStart = c.pos;
-                            String table = c.readString();
-                            c.expect(':');
-                            c.skipWhitespace();
-                            TablePlan tp = byTable.get(table);
+                            JsonCursor.Member table = c.member();
+                            TablePlan tp = byTable.get(table.name());
                             if (tp == null) throw new IOException("the store answered for a table the request did not name");
                             if (!first) out.write((byte) ',');
                             first = false;
-                            out.write(body, tableStart, c.pos);
+                            out.write(body, table.start(), table.valueStart());
                             items(c, tp.plan(), tp.rows(), out);
                         } while (c.comma());
                     }
@@ -215,13 +202,8 @@ public final class ResponseRedactor {
                             boolean first = true;
                             if (c.peek() != '}') {
                                 do {
-                                    c.skipWhitespace();
-                                    int entryStart = c.pos;
-                                    String name = c.readString();
-                                    c.expect(':');
-                                    c.skipWhitespace();
-                                    int entryValue = c.pos;
-                                    if (!name.equals("Item")) {
+                                    JsonCursor.Member entry = c.member();
+                                    if (!entry.name().equals("Item")) {
                                         c.skipValue();
                                         continue;
                                     }
@@ -229,7 +211,7 @@ public final class ResponseRedactor {
                                     if (tp.rows() != null && !tp.rows().test(whole)) continue;
                                     if (!first) out.write((byte) ',');
                                     first = false;
-                                    out.write(body, entryStart, entryValue);
+                                    out.write(body, entry.start(), entry.valueStart());
                                     writeItem(tp.plan().redact(whole), out);
                                 } while (c.comma());
                             }
