@@ -7,15 +7,22 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -25,8 +32,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * one partition, in order), the value the formatted event.
  *
  * <p>{@link #write} hands the record to the producer; {@link #flush} waits until every record
- * sent since the last flush is acknowledged (the producer's {@code flush()}), and throws if
- * any failed. After a failure the producer is closed and a new one is made for the next
+ * sent since the last flush is acknowledged, and throws if any failed or the wait outlasted
+ * the delivery timeout. After a failure the producer is closed and a new one is made for the next
  * batch, and the pipeline's shipper resends the batch from its committed spool offset: at
  * least once (records acknowledged before the failure in that batch arrive twice).
  */
@@ -81,6 +88,8 @@ public final class KafkaSink implements AuditSink {
     private Producer<byte[], byte[]> producer;
     /** The first failure of the current producer's records (a new producer gets a new one, so late callbacks of an old one do not count). */
     private AtomicReference<Exception> failure = new AtomicReference<>();
+    /** Records sent since the last flush. */
+    private final List<Future<RecordMetadata>> pending = new ArrayList<>();
 
     public KafkaSink(Options options) {
         this.options = options;
@@ -118,23 +127,38 @@ public final class KafkaSink implements AuditSink {
                 : event.instance() == null ? null : event.instance().getBytes(StandardCharsets.UTF_8);
         AtomicReference<Exception> failed = failure;
         try {
-            producer.send(new ProducerRecord<>(options.topic(), key, options.format().encode(event)), (meta, ex) -> {
+            pending.add(producer.send(new ProducerRecord<>(options.topic(), key, options.format().encode(event)), (meta, ex) -> {
                 if (ex != null) failed.compareAndSet(null, ex);
-            });
+            }));
         } catch (KafkaException e) {  // metadata not available within max.block.ms, a closed or fenced producer
             reset();
             throw new IOException("Kafka " + options.topic() + ": " + e.getMessage(), e);
         }
     }
 
-    /** Waits until every record since the last flush is acknowledged by all in-sync replicas. */
+    /**
+     * Waits until every record since the last flush is acknowledged by all in-sync replicas,
+     * for at most the delivery timeout plus 5 s. The producer's own {@code flush()} is not
+     * used: an idempotent producer that cannot reach any broker never gets its producer id,
+     * and then never expires its batches either, so that flush would wait forever.
+     */
     @Override
     public void flush() throws IOException {
         if (producer == null) return;
+        long deadline = System.nanoTime() + options.deliveryTimeout().plusSeconds(5).toNanos();
         try {
-            producer.flush();
-        } catch (KafkaException e) {
+            for (Future<RecordMetadata> f : pending) {
+                f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+        } catch (ExecutionException e) {
+            failure.compareAndSet(null, e.getCause() instanceof Exception c ? c : e);
+        } catch (TimeoutException e) {
+            failure.compareAndSet(null, new TimeoutException("no acknowledgement within " + options.deliveryTimeout().plusSeconds(5)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             failure.compareAndSet(null, e);
+        } finally {
+            pending.clear();
         }
         Exception ex = failure.get();
         if (ex != null) {
@@ -157,6 +181,7 @@ public final class KafkaSink implements AuditSink {
     private void reset() {
         Producer<byte[], byte[]> p = producer;
         producer = null;
+        pending.clear();
         if (p != null) p.close(Duration.ZERO);
     }
 }

@@ -26,6 +26,7 @@ final class KafkaBroker implements AutoCloseable {
     final Path log;
     /** From launching the broker JVM to a topic created through it. */
     Duration startTime;
+    private final Path props;
     private Process process;
 
     KafkaBroker(Path dir) throws Exception {
@@ -34,7 +35,7 @@ final class KafkaBroker implements AutoCloseable {
         this.controllerPort = Rsyslog.freePort();
         this.log = dir.resolve("broker.log");
         Files.createDirectories(dir);
-        Path props = dir.resolve("server.properties");
+        this.props = dir.resolve("server.properties");
         Files.writeString(props, """
                 process.roles=broker,controller
                 node.id=1
@@ -58,10 +59,15 @@ final class KafkaBroker implements AutoCloseable {
         long t0 = System.nanoTime();
         run(List.of("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c", props.toString()),
                 Duration.ofSeconds(60));
+        start();
+        startTime = Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    /** Starts the broker on its ports and data (again, after {@link #stop}) and waits until it serves. */
+    void start() throws Exception {
         process = new ProcessBuilder(java("kafka.Kafka", props.toString())).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         waitUntilReady();
-        startTime = Duration.ofNanos(System.nanoTime() - t0);
     }
 
     String bootstrap() {
@@ -85,7 +91,7 @@ final class KafkaBroker implements AutoCloseable {
             if (!process.isAlive()) throw new IllegalStateException("the Kafka broker exited:\n" + tail());
             try (Admin admin = admin()) {
                 admin.describeCluster().nodes().get(4, TimeUnit.SECONDS);
-                createTopic("weir-ready", 1);
+                if (!admin.listTopics().names().get(4, TimeUnit.SECONDS).contains("weir-ready")) createTopic("weir-ready", 1);
                 return;
             } catch (Exception notYet) {
                 if (System.nanoTime() > until) throw new IllegalStateException("the Kafka broker did not start:\n" + tail(), notYet);
@@ -119,6 +125,11 @@ final class KafkaBroker implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        stop();
+    }
+
+    /** SIGTERM (a controlled shutdown), and waits for the process to end. */
+    void stop() throws Exception {
         if (process == null) return;
         process.destroy();  // SIGTERM: a controlled shutdown
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
