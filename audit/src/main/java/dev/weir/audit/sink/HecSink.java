@@ -129,6 +129,11 @@ public final class HecSink implements AuditSink {
         return dropped.get();
     }
 
+    /** The size of one event's envelope (for tests and sizing {@code maxBytes}). */
+    public int envelopeBytes(AuditEvent event) throws IOException {
+        return envelope(event).length;
+    }
+
     /** HTTP requests sent (for tests and diagnostics). */
     public long requests() {
         return requests.get();

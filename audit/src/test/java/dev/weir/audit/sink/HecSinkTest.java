@@ -71,6 +71,18 @@ class HecSinkTest {
     }
 
     @Test
+    void aBatchIsSentWhenItReachesMaxBytes() throws Exception {
+        try (HecReceiver hec = new HecReceiver(TOKEN)) {
+            int one = new HecSink(options(hec.url(), TOKEN, 0)).envelopeBytes(event(1, "alice"));
+            HecSink sink = new HecSink(new HecSink.Options(hec.url(), TOKEN, null, null, null, null, null, 0, one * 10, null, null));
+            for (long s = 1; s <= 100; s++) sink.write(event(s, "alice"));
+            sink.close();
+            assertEquals(range(1, 100), hec.sequences());
+            assertEquals(10, hec.requests.get(), "10 envelopes of " + one + " bytes per request");
+        }
+    }
+
+    @Test
     void nonJsonFormatsTravelAsAString() throws Exception {
         try (HecReceiver hec = new HecReceiver(TOKEN)) {
             HecSink sink = new HecSink(new HecSink.Options(hec.url(), TOKEN, null, null, null, null, new Cef(), 0, 0, null, null));
