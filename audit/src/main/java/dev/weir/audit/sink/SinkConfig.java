@@ -45,15 +45,18 @@ public final class SinkConfig {
         this.base = base;
     }
 
-    /** The named sink that {@code spec} describes; {@code base} is the configuration's folder. */
-    public static AuditPipeline.NamedSink create(Map<String, ?> spec, Path base) throws IOException {
+    /**
+     * Checks the parts of {@code spec} that need no I/O (name, type, known settings) and
+     * returns its type; an {@link IllegalArgumentException} says what is wrong.
+     */
+    public static String validate(Map<String, ?> spec) {
         Object n = spec.get("name");
         if (!(n instanceof String name) || name.isBlank()) throw new IllegalArgumentException("audit sink without a name");
-        SinkConfig c = new SinkConfig(name, spec, base);
-        String type = c.string("type", null);
+        Object t = spec.get("type");
+        String type = t instanceof String s ? s : null;
         if (type == null || !KEYS.containsKey(type)) {
             throw new IllegalArgumentException("audit sink '" + name + "': type must be one of " + new TreeSet<>(KEYS.keySet())
-                    + (type == null ? "" : ", not '" + type + "'"));
+                    + (t == null ? "" : ", not '" + t + "'"));
         }
         for (String key : spec.keySet()) {
             if (!key.equals("name") && !key.equals("type") && !KEYS.get(type).contains(key)) {
@@ -61,6 +64,14 @@ public final class SinkConfig {
                         + " (known: " + new TreeSet<>(KEYS.get(type)) + ")");
             }
         }
+        return type;
+    }
+
+    /** The named sink that {@code spec} describes; {@code base} is the configuration's folder. */
+    public static AuditPipeline.NamedSink create(Map<String, ?> spec, Path base) throws IOException {
+        String type = validate(spec);
+        String name = (String) spec.get("name");
+        SinkConfig c = new SinkConfig(name, spec, base);
         AuditSink sink = switch (type) {
             case "file" -> c.file();
             case "syslog" -> c.syslog();
