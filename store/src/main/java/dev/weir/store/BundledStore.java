@@ -85,7 +85,7 @@ public final class BundledStore implements AutoCloseable {
             TableStats stats = new TableStats();
             KeyLocks locks = new KeyLocks(LOCK_STRIPES);
             Clock clock = options.clock();
-            ItemStore items = new ItemStore(engine, locks, catalog, stats, clock);
+            ItemStore items = new ItemStore(engine, locks, catalog, stats, clock, options.itemCollectionSizeLimit());
             ClientTokens tokens = new ClientTokens(engine);
             backfill = new IndexBackfill(engine, locks, catalog, stats);
             sweeper = new TtlSweeper(engine, catalog, items, () -> tokens.purge(locks, clock.millis()));

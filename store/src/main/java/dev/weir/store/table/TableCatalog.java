@@ -99,6 +99,7 @@ public final class TableCatalog {
         if (table == null) throw notFound(name);
         Batch batch = new Batch().delete(Column.TABLES, tableKey(name));
         batch.deleteRange(Column.ITEMS, KeyCodec.tablePrefix(table.id()), KeyCodec.tablePrefix(table.id() + 1));
+        batch.deleteRange(Column.COLLECTIONS, KeyCodec.tablePrefix(table.id()), KeyCodec.tablePrefix(table.id() + 1));
         for (IndexDefinition i : table.indexes()) dropEntries(batch, i);
         engine.write(batch);
         tables.remove(name);
