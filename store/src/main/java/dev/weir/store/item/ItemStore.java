@@ -146,7 +146,14 @@ public final class ItemStore {
             }
         }
         // under the collections' locks (taken with the items'): the sizes read here are current
-        collectionDeltas.forEach((k, d) -> collections.change(batch, k.array(), d));
+        for (Map.Entry<ByteBuffer, Long> e : collectionDeltas.entrySet()) {
+            try {
+                collections.change(batch, e.getKey().array(), e.getValue());
+            } catch (DynamoException tooLarge) {
+                session.oversized(e.getKey().array());
+                throw tooLarge;
+            }
+        }
         batch.addAll(session.extra());
         if (!batch.isEmpty()) engine.write(batch);
         for (long[] d : deltas) stats.add(d[0], d[1], d[2]);

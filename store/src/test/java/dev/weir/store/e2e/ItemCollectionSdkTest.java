@@ -4,6 +4,7 @@ import dev.weir.store.StoreOptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ItemCollectionSizeLimitExceededException;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
@@ -13,6 +14,8 @@ import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnItemCollectionMetrics;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * The item collection size limit of tables with a local secondary index, made small here: an
@@ -84,6 +88,19 @@ class ItemCollectionSdkTest extends SdkTestBase {
         assertTooLarge(() -> put("coll", item("a", 6)));
         // a table without a local secondary index has no item collection limit
         for (int i = 1; i <= 10; i++) put("plain", item("a", i));
+    }
+
+    @Test
+    void aTransactionThatWouldPassTheLimitIsCancelledWithTheReason() {
+        for (int i = 1; i <= 3; i++) put("coll", item("t", i));
+        TransactionCanceledException e = assertThrows(TransactionCanceledException.class, () -> ddb.transactWriteItems(b -> b
+                .transactItems(TransactWriteItem.builder().put(p -> p.tableName("plain").item(item("t", 50))).build(),
+                        TransactWriteItem.builder().put(p -> p.tableName("coll").item(item("t", 4))).build())));
+        assertEquals(List.of("None", "ItemCollectionSizeLimitExceeded"),
+                e.cancellationReasons().stream().map(CancellationReason::code).toList());
+        assertEquals("Collection size exceeded.", e.cancellationReasons().get(1).message());
+        // all or nothing: the other table's item was not written either
+        assertNull(ddb.getItem(b -> b.tableName("plain").key(Map.of("pk", s("t"), "sk", n(50)))).item().get("pk"));
     }
 
     @Test
