@@ -4,6 +4,7 @@ import dev.weir.store.StoreOptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ItemCollectionSizeLimitExceededException;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
@@ -16,6 +17,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnItemCollectionMetric
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -110,6 +112,15 @@ class ItemCollectionSdkTest extends SdkTestBase {
         assertEquals(List.of(0.0, 1.0), r.itemCollectionMetrics().sizeEstimateRangeGB());
         // no ItemCollectionMetrics without a local secondary index
         assertNull(put("plain", item("m", 1)).itemCollectionMetrics());
+
+        BatchWriteItemResponse batch = ddb.batchWriteItem(b -> b.returnItemCollectionMetrics(ReturnItemCollectionMetrics.SIZE)
+                .requestItems(Map.of("coll", List.of(
+                        WriteRequest.builder().putRequest(p -> p.item(item("m", 2))).build(),
+                        WriteRequest.builder().putRequest(p -> p.item(item("n", 1))).build()),
+                        "plain", List.of(WriteRequest.builder().putRequest(p -> p.item(item("m", 2))).build()))));
+        assertEquals(List.of(Map.of("pk", s("m")), Map.of("pk", s("n"))),
+                batch.itemCollectionMetrics().get("coll").stream().map(m -> m.itemCollectionKey()).toList());
+        assertEquals(java.util.Set.of("coll"), batch.itemCollectionMetrics().keySet());
     }
 
     @Test
