@@ -148,7 +148,7 @@ public final class CreateTableRequest {
             throw invalid("Some AttributeDefinitions are not used. AttributeDefinitions: [" + String.join(", ", definedNames)
                     + "], keys used: [" + String.join(", ", used) + "]");
         }
-        return new TableSpec(tableName, tableKeys, attributes, mode, throughput, indexes, tags, Sse.of(sse));
+        return new TableSpec(tableName, tableKeys, attributes, mode, throughput, indexes, tags, null);
     }
 
     private static List<Element> elements(JsonNode request, String field, String nameField, String typeField) {

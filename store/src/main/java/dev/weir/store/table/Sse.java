@@ -11,22 +11,18 @@ import java.util.List;
  * A table's server-side encryption setting as DynamoDB describes it: encrypted with a KMS key
  * ({@code kmsMasterKeyArn}, the AWS managed key {@code alias/aws/dynamodb} unless the request
  * named another). A table without one uses the AWS owned key, DynamoDB's default, which
- * DescribeTable does not show. The store records and reports the setting; it has no KMS and
- * does not encrypt with the key (docs/store.md).
+ * DescribeTable does not show. The store has no KMS, so a request for a KMS key is refused
+ * after DynamoDB's own validation (docs/store.md); the KMS form is still read from table
+ * definitions written by an earlier version, which recorded it.
  */
 public record Sse(String kmsMasterKeyArn) {
-    private static final String KMS_ARN_PREFIX = "arn:aws:kms:us-east-1:000000000000:";
-    static final String AWS_MANAGED_KEY = "alias/aws/dynamodb";
     private static final List<String> TYPES = List.of("AES256", "KMS");
 
     /** What an SSESpecification asks for. */
-    sealed interface Requested permits OwnedKey, Kms {}
+    sealed interface Requested permits OwnedKey {}
 
     /** The AWS owned key (no SSEDescription). */
     record OwnedKey() implements Requested {}
-
-    /** A KMS key. */
-    record Kms(Sse sse) implements Requested {}
 
     /**
      * Reads an SSESpecification member (at {@code path}, e.g. {@code sSESpecification}):
@@ -56,16 +52,9 @@ public record Sse(String kmsMasterKeyArn) {
             throw DynamoException.validation("SSEType KMS is required if KMSMasterKeyId is specified");
         }
         if (enabled == null && type == null) return new OwnedKey();
-        return new Kms(new Sse(arn(key == null ? AWS_MANAGED_KEY : key)));
-    }
-
-    /** A key id, alias name or ARN as the ARN DescribeTable shows. */
-    private static String arn(String key) {
-        if (key.startsWith("arn:")) return key;
-        return KMS_ARN_PREFIX + (key.startsWith("alias/") ? key : "key/" + key);
-    }
-
-    static Sse of(Requested requested) {
-        return requested instanceof Kms k ? k.sse() : null;
+        // A security product must not report encryption it does not perform: the store has no
+        // KMS, so a KMS key is refused rather than recorded and shown in SSEDescription.
+        throw DynamoException.validation("One or more parameter values were invalid: the bundled store has no KMS and "
+                + "cannot encrypt a table with a KMS key; encrypt the store's data directory at the disk level instead");
     }
 }

@@ -106,7 +106,7 @@ public final class UpdateTable implements OperationHandler {
         if (requested instanceof Sse.OwnedKey && t.sse() == null) {
             throw DynamoException.validation("Table is already encrypted by default");
         }
-        return t.withSse(Sse.of(requested));
+        return t.withSse(null);
     }
 
     private TableDefinition billing(TableDefinition t, BillingMode mode, JsonNode provisioned, Long read, Long write) {
