@@ -455,31 +455,40 @@ public final class StoreCondition {
     /** An AND's operand: a disjunction in parentheses (AND binds tighter), anything else as it is. */
     private static String operand(Rendered r) {
         Rendered.Expression e = (Rendered.Expression) r;
-        return e.or() ? "(" + e.text() + ")" : e.text();
+        return wrap(e.text(), e.or());
     }
 
     /**
-     * {@code first AND second} for two condition expressions written by anyone (the client's
-     * own, and one of these): each in parentheses unless it already is one parenthesised
-     * whole, since DynamoDB refuses redundant parentheses such as {@code ((a = :v))}.
+     * {@code own AND generated}: a client's own condition and one of these, each in
+     * parentheses only where precedence needs them (a disjunction at its top), and never
+     * opening with two parentheses in a row, which DynamoDB refuses as redundant.
      */
-    public static String and(String first, String second) {
-        return enclosed(first) + " AND " + enclosed(second);
+    public static String and(String own, Rendered.Expression generated) {
+        return wrap(own.strip(), hasTopLevelOr(own)) + " AND " + wrap(generated.text(), generated.or());
     }
 
-    private static String enclosed(String text) {
-        String t = text.strip();
-        if (t.startsWith("(") && t.endsWith(")")) {
-            int depth = 0;
-            boolean whole = true;
-            for (int i = 0; i < t.length(); i++) {
-                char c = t.charAt(i);
-                if (c == '(') depth++;
-                else if (c == ')') depth--;
-                if (depth == 0 && i < t.length() - 1) { whole = false; break; }
+    private static String wrap(String text, boolean needed) {
+        if (!needed) return text;
+        return text.startsWith("(") ? "( " + text + ")" : "(" + text + ")";
+    }
+
+    /** Whether the expression has an OR outside every parenthesis (names are placeholders or plain words). */
+    static boolean hasTopLevelOr(String text) {
+        int depth = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '(') depth++;
+            else if (c == ')') depth--;
+            else if (depth == 0 && (c == 'o' || c == 'O') && i + 1 < text.length()
+                    && (text.charAt(i + 1) == 'r' || text.charAt(i + 1) == 'R')
+                    && (i == 0 || !word(text.charAt(i - 1))) && (i + 2 == text.length() || !word(text.charAt(i + 2)))) {
+                return true;
             }
-            if (whole) return t;
         }
-        return "(" + t + ")";
+        return false;
+    }
+
+    private static boolean word(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '#' || c == ':' || c == '.' || c == '-';
     }
 }

@@ -141,7 +141,7 @@ final class AccessCheck {
         return n.textValue();
     }
 
-    private static Map<String, String> names(JsonNode body) {
+    static Map<String, String> names(JsonNode body) {
         JsonNode n = body.get("ExpressionAttributeNames");
         if (n == null || !n.isObject()) return null;
         Map<String, String> out = new LinkedHashMap<>();
@@ -152,7 +152,7 @@ final class AccessCheck {
         return out;
     }
 
-    private static Map<String, AttributeValue> values(JsonNode body) {
+    static Map<String, AttributeValue> values(JsonNode body) {
         JsonNode n = body.get("ExpressionAttributeValues");
         return n == null || !n.isObject() ? null : AttributeValueJson.item(n, "ExpressionAttributeValues");
     }

@@ -89,6 +89,8 @@ public final class Firewall {
         String tlsSubject;
         long decidedNanos;
         int upstreamStatus;
+        /** The body to forward when the firewall rewrote it (a generated condition), else null. */
+        byte[] forwardBody;
         final Instant received = Instant.now();
 
         Exchange(InetSocketAddress source) {
@@ -134,11 +136,18 @@ public final class Firewall {
                     ex.tables.put(part.table(), new Decided(a, dr));
                 }
                 ex.decision = "ALLOWED";
+                boolean rewritten = false;
                 for (Part part : parts) {
                     Decided d = ex.tables.get(part.table());
                     AccessCheck.check(part.asRequest(), d.allowed().fields(), ex.principal.name());
-                    WriteRules.check(part.asRequest(), d.allowed(), d.request(), ex.principal.name());
+                    WriteRules.check(part.asRequest(), d.allowed(), d.request(), ex.principal.name(), ex.request.operation());
+                    if (ex.request.operation() == Operation.TransactWriteItems && WriteConditions.apply(part.asRequest(),
+                            d.allowed(), d.request(), ex.principal.name(), part.acts() == Operation.GetItem)) {
+                        part.writeBack(ex.request.body());
+                        rewritten = true;
+                    }
                 }
+                if (rewritten) ex.forwardBody = WriteConditions.bytes(ex.request.body());
                 ex.partTables = parts.stream().map(Part::table).toList();
             } else {
                 ex.decisionRequest = new DecisionRequest(ex.principal.name(), Set.copyOf(ex.principal.roles()),
@@ -150,12 +159,16 @@ public final class Firewall {
                 decoder.requireSupported(ex.request);
                 AccessCheck.check(ex.request, ex.plan, ex.principal.name());
                 WriteRules.check(ex.request, ex.allowed, ex.decisionRequest, ex.principal.name());
+                if (WriteConditions.CONDITIONAL.contains(ex.request.operation())
+                        && WriteConditions.apply(ex.request, ex.allowed, ex.decisionRequest, ex.principal.name(), false)) {
+                    ex.forwardBody = WriteConditions.bytes(ex.request.body());
+                }
             }
         } catch (DynamoException e) {
             return done(ex, ProxyResponse.error(e.error()));
         }
         ex.decidedNanos = System.nanoTime();
-        return upstream.send(Target.of(ex.request.operation()), http.body())
+        return upstream.send(Target.of(ex.request.operation()), ex.forwardBody != null ? ex.forwardBody : http.body())
                 .handle((resp, err) -> {
                     if (resp != null) ex.upstreamStatus = resp.status();
                     return done(ex, err != null ? upstreamFailed(err) : filter(ex, resp));

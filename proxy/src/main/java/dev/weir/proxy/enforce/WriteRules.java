@@ -9,11 +9,12 @@ import dev.weir.protocol.model.AttributeValueJson;
 import dev.weir.protocol.model.Operation;
 
 /**
- * What an allowed request may write, and what the proxy cannot enforce yet and so refuses.
+ * What an allowed request may write, and what the proxy cannot enforce and so refuses.
  * A PutItem's item must stay inside the caller's allow-list and satisfy the policy's write
- * requirements. Row filters and requirements that would have to hold for the item already
- * stored (an update, a delete, a put that replaces) need a condition on that item, which the
- * proxy does not generate yet: such requests are refused rather than let through. Under a
+ * requirements. Row filters and requirements that must hold for the item already stored
+ * (an update, a delete, a put that replaces) become a condition on that item
+ * ({@link WriteConditions}); BatchWriteItem carries no conditions, so under such a filter
+ * its puts and deletes are refused. Under a
  * row filter, {@code Select: COUNT} would count hidden rows, so it is refused too, and so are
  * projections (see {@link #requireWholeItemsUnderRowFilter}).
  */
@@ -21,21 +22,28 @@ final class WriteRules {
     private WriteRules() {}
 
     static void check(DecodedRequest req, Allowed allowed, DecisionRequest decision, String principal) {
+        check(req, allowed, decision, principal, req.operation());
+    }
+
+    /** @param container the operation the request is a part of (BatchWriteItem, ...), or its own */
+    static void check(DecodedRequest req, Allowed allowed, DecisionRequest decision, String principal, Operation container) {
         Operation op = req.operation();
         boolean rowsAll = allowed.rows().isAll();
+        boolean unconditional = container == Operation.BatchWriteItem;
         switch (op) {
             case PutItem -> {
-                if (!rowsAll) throw notYet(principal, req, "a row filter on the item a PutItem would replace");
+                if (unconditional && !allowed.requirements().isAll()) {
+                    throw notYet(principal, req, "row filters and write requirements on the item a BatchWriteItem put "
+                            + "would replace (BatchWriteItem carries no conditions; use PutItem or TransactWriteItems)");
+                }
                 allowed.refusesWrite(decision, AttributeValueJson.item(req.body().get("Item"), "Item"))
                         .ifPresent(why -> { throw denied(principal, req, why); });
             }
-            case UpdateItem -> {
-                if (!rowsAll || !allowed.requirements().isAll()) {
-                    throw notYet(principal, req, "row filters and write requirements on UpdateItem");
-                }
-            }
             case DeleteItem -> {
-                if (!rowsAll) throw notYet(principal, req, "a row filter on the item a DeleteItem would remove");
+                if (unconditional && !allowed.requirements().isAll()) {
+                    throw notYet(principal, req, "row filters and write requirements on the item a BatchWriteItem delete "
+                            + "would remove (BatchWriteItem carries no conditions; use DeleteItem or TransactWriteItems)");
+                }
             }
             case Query, Scan -> {
                 JsonNode select = req.body().get("Select");
