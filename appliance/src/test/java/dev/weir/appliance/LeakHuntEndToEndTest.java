@@ -153,7 +153,14 @@ class LeakHuntEndToEndTest {
         String values = cond.contains(":n") ? guess.replace("}}", "},\":n\":{\"N\":\"1\"}}") : guess;
         String legacyCond = "{\"" + f + "\":{\"ComparisonOperator\":\"" + pick(r, List.of("EQ", "BEGINS_WITH", "CONTAINS"))
                 + "\",\"AttributeValueList\":[{\"S\":\"" + (r.nextBoolean() ? canary(f, i) : "x") + "\"}]}}";
-        return switch (r.nextInt(17)) {
+        return switch (r.nextInt(19)) {
+            case 17 -> new String[] {"UpdateItem", "{\"TableName\":\"vault\",\"Key\":" + key + ",\"UpdateExpression\":\"SET "
+                    + g + " = :v\",\"ConditionExpression\":\"" + cond + "\",\"ExpressionAttributeValues\":" + values
+                    + ",\"ReturnValues\":\"" + pick(r, List.of("ALL_OLD", "ALL_NEW", "UPDATED_OLD", "NONE")) + "\"}"};
+            case 18 -> new String[] {"TransactWriteItems", "{\"TransactItems\":[{\"Delete\":{\"TableName\":\"vault\","
+                    + "\"Key\":" + key + "}},{\"Update\":{\"TableName\":\"vault\",\"Key\":{\"id\":{\"S\":\"item-"
+                    + (i + 1) % ITEMS + "\"}},\"UpdateExpression\":\"SET " + g + " = :v\",\"ExpressionAttributeValues\":"
+                    + guess + "}}]}"};
             case 13 -> new String[] {"Scan", "{\"TableName\":\"vault\",\"ScanFilter\":" + legacyCond + "}"};
             case 14 -> new String[] {"GetItem", "{\"TableName\":\"vault\",\"Key\":" + key + ",\"AttributesToGet\":[\""
                     + f + "\",\"" + g + "\"]}"};
