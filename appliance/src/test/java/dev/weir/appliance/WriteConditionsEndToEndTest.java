@@ -163,6 +163,32 @@ class WriteConditionsEndToEndTest {
         assertEquals("AccessDeniedException", allOld.awsErrorDetails().errorCode());
     }
 
+    @Test
+    void theAuditNamesKeysPathsAndDroppedRowsButNoValues() throws Exception {
+        ingest.updateItem(b -> b.tableName("people").key(key("us-1")).updateExpression("SET #n = :n")
+                .conditionExpression("attribute_exists(email) OR attribute_not_exists(email)")
+                .expressionAttributeNames(Map.of("#n", "name")).expressionAttributeValues(Map.of(":n", s("audited-value"))));
+        try (DynamoDbClient analyst = DynamoClients.as(weir.endpoint(), "AKIAWEIRANALYST00001", "weir-analyst-secret")) {
+            assertFalse(analyst.getItem(b -> b.tableName("people").key(key("ap-1"))).hasItem(), "another region's row");
+        }
+        String update = auditLine("\"UpdateItem\"", "id=us-1");
+        assertTrue(update.contains("\"weir.keys\":[\"id=us-1\"]"), update);
+        assertTrue(update.contains("\"weir.fields.written\":[\"name\"]"), update);
+        assertTrue(update.contains("\"weir.fields.read\":[\"email\",\"id\"]"), update);
+        assertFalse(update.contains("audited-value"), update);
+        String get = auditLine("\"GetItem\"", "id=ap-1");
+        assertTrue(get.contains("\"weir.rows.dropped\":1"), get);
+    }
+
+    private static String auditLine(String op, String key) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            for (String l : Files.readAllLines(weir.auditFile())) if (l.contains(op) && l.contains(key)) return l;
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no audit event for " + op + " " + key);
+    }
+
     private static Map<String, AttributeValue> stored(String id) {
         return admin.getItem(b -> b.tableName("people").key(key(id)).consistentRead(true)).item();
     }

@@ -91,6 +91,9 @@ public final class Firewall {
         int upstreamStatus;
         /** The body to forward when the firewall rewrote it (a generated condition), else null. */
         byte[] forwardBody;
+        AccessCheck.Touched touched = AccessCheck.Touched.NONE;
+        int rowsDropped;
+        int itemsReturned;
         final Instant received = Instant.now();
 
         Exchange(InetSocketAddress source) {
@@ -139,7 +142,7 @@ public final class Firewall {
                 boolean rewritten = false;
                 for (Part part : parts) {
                     Decided d = ex.tables.get(part.table());
-                    AccessCheck.check(part.asRequest(), d.allowed().fields(), ex.principal.name());
+                    ex.touched = ex.touched.plus(AccessCheck.check(part.asRequest(), d.allowed().fields(), ex.principal.name()));
                     WriteRules.check(part.asRequest(), d.allowed(), d.request(), ex.principal.name(), ex.request.operation());
                     if (ex.request.operation() == Operation.TransactWriteItems && WriteConditions.apply(part.asRequest(),
                             d.allowed(), d.request(), ex.principal.name(), part.acts() == Operation.GetItem)) {
@@ -157,7 +160,7 @@ public final class Firewall {
                 ex.decision = "ALLOWED";
                 ex.plan = ex.allowed.fields();
                 decoder.requireSupported(ex.request);
-                AccessCheck.check(ex.request, ex.plan, ex.principal.name());
+                ex.touched = AccessCheck.check(ex.request, ex.plan, ex.principal.name());
                 WriteRules.check(ex.request, ex.allowed, ex.decisionRequest, ex.principal.name());
                 if (WriteConditions.CONDITIONAL.contains(ex.request.operation())
                         && WriteConditions.apply(ex.request, ex.allowed, ex.decisionRequest, ex.principal.name(), false)) {
@@ -216,12 +219,12 @@ public final class Firewall {
                 }
                 Map<String, ResponseRedactor.TablePlan> byTable = new java.util.HashMap<>();
                 ex.tables.forEach((table, d) -> byTable.put(table, new ResponseRedactor.TablePlan(d.allowed().fields(),
-                        d.allowed().rows().isAll() ? null : item -> d.allowed().rows().test(d.request(), item))));
+                        d.allowed().rows().isAll() ? null : counted(ex, item -> d.allowed().rows().test(d.request(), item)))));
                 return ProxyResponse.of(200, redactor.redactParts(op, byTable, ex.partTables, resp.body()));
             }
             RowFilter rows = ex.allowed.rows();
             byte[] visible = redactor.redact(ex.request.operation(), ex.plan,
-                    rows.isAll() ? null : item -> rows.test(ex.decisionRequest, item), resp.body());
+                    rows.isAll() ? null : counted(ex, item -> rows.test(ex.decisionRequest, item)), resp.body());
             return visible == resp.body() && resp.crc32() != null
                     ? new ProxyResponse(200, visible, resp.crc32())
                     : ProxyResponse.of(200, visible);
@@ -230,6 +233,17 @@ public final class Firewall {
             log.warn("unreadable {} response from upstream withheld: {}", ex.request.operation(), e.getClass().getSimpleName());
             return ProxyResponse.error(DynamoError.internalServerError("weir could not filter the store's response"));
         }
+    }
+
+    /** The row filter, counting for the audit the items it keeps and drops. */
+    private static java.util.function.Predicate<Map<String, dev.weir.protocol.model.AttributeValue>> counted(
+            Exchange ex, java.util.function.Predicate<Map<String, dev.weir.protocol.model.AttributeValue>> rows) {
+        return item -> {
+            boolean keep = rows.test(item);
+            if (keep) ex.itemsReturned++;
+            else ex.rowsDropped++;
+            return keep;
+        };
     }
 
     private static TlsIdentity tls(TlsPeer peer) {
@@ -276,6 +290,8 @@ public final class Firewall {
                 .index(ex.request == null ? null : ex.request.body().path("IndexName").textValue())
                 .decision(ex.decision).ruleIds(ex.ruleIds).policyHash(ex.policyHash)
                 .maskedFields(paths(ex, true)).removedFields(paths(ex, false))
+                .itemKeys(ex.touched.itemKeys()).readPaths(ex.touched.readPaths()).writtenPaths(ex.touched.writtenPaths())
+                .rowsDropped(ex.rowsDropped).itemsReturned(ex.itemsReturned)
                 .status(response.status()).errorType(errorType).upstreamStatus(ex.upstreamStatus)
                 .decideMicros((ex.decidedNanos - ex.receivedNanos) / 1000)
                 .latencyMicros((now - ex.receivedNanos) / 1000)
