@@ -3,6 +3,7 @@ package dev.weir.appliance;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The demo's ingest principal (regions eu and us, {@code require item.region in
@@ -27,15 +29,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * replacing puts and transaction parts carry a condition on the stored item that the store
  * checks atomically with the write, so an item of another region is never changed, and an
  * update that would move an item out of its regions is refused before it is sent.
+ * Subclasses choose the store behind weir: the bundled one, or dynalite.
  */
-class WriteConditionsEndToEndTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class WriteConditionsEndToEndTest {
     @TempDir
     static Path home;
-    static ApplianceProcess weir;
-    static DynamoDbClient admin, ingest;
+    ApplianceProcess weir;
+    DynamoDbClient admin, ingest;
+
+    /** Starts weir with these policies and the sample principals, auditing to {@code audit/audit.jsonl}. */
+    abstract ApplianceProcess startWeir(Path home, Path policies) throws Exception;
+
+    /** Whether the upstream has TransactWriteItems (dynalite does not). */
+    boolean transactions() {
+        return true;
+    }
 
     @BeforeAll
-    static void start() throws Exception {
+    void start() throws Exception {
         Path policies = Files.createDirectories(home.resolve("policies"));
         Files.copy(ApplianceProcess.CONF.resolve("policies/people.weir"), policies.resolve("people.weir"));
         Files.writeString(policies.resolve("tx.weir"), """
@@ -44,21 +56,22 @@ class WriteConditionsEndToEndTest {
                   fields [id, name, email, ssn, region, address.*, tags, notes]
                   require item.region in principal.regions
                 """);
-        weir = ApplianceProcess.startWith(home, policies, ApplianceProcess.CONF.resolve("principals.yaml"));
+        weir = startWeir(home, policies);
         admin = DynamoClients.as(weir.endpoint(), "AKIAWEIRADMIN0000001", "weir-admin-secret");
         ingest = DynamoClients.as(weir.endpoint(), "AKIAWEIRINGEST000001", "weir-ingest-secret");
         admin.createTable(b -> b.tableName("people").billingMode("PAY_PER_REQUEST")
                 .attributeDefinitions(d -> d.attributeName("id").attributeType("S"))
                 .keySchema(k -> k.attributeName("id").keyType("HASH")));
         for (String[] p : List.of(new String[] {"eu-1", "eu"}, new String[] {"us-1", "us"}, new String[] {"ap-1", "apac"},
-                new String[] {"ap-2", "apac"}, new String[] {"eu-2", "eu"}, new String[] {"eu-3", "eu"})) {
+                new String[] {"ap-2", "apac"}, new String[] {"eu-2", "eu"}, new String[] {"eu-3", "eu"},
+                new String[] {"gone-eu", "eu"})) {
             admin.putItem(b -> b.tableName("people").item(Map.of("id", s(p[0]), "name", s("n-" + p[0]), "region", s(p[1]),
                     "salary", AttributeValue.fromN("100"))));
         }
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    void stop() throws Exception {
         if (admin != null) admin.close();
         if (ingest != null) ingest.close();
         if (weir != null) weir.close();
@@ -134,7 +147,19 @@ class WriteConditionsEndToEndTest {
     }
 
     @Test
-    void transactionPartsAndDeletesCarryTheConditionToo() {
+    void deletesCarryTheConditionToo() {
+        assertThrows(ConditionalCheckFailedException.class,
+                () -> ingest.deleteItem(b -> b.tableName("people").key(key("ap-2"))));
+        assertTrue(admin.getItem(b -> b.tableName("people").key(key("ap-2"))).hasItem());
+        assertThrows(ConditionalCheckFailedException.class,
+                () -> ingest.deleteItem(b -> b.tableName("people").key(key("missing"))), "a missing item fails like a hidden one");
+        ingest.deleteItem(b -> b.tableName("people").key(key("gone-eu")));
+        assertFalse(admin.getItem(b -> b.tableName("people").key(key("gone-eu"))).hasItem());
+    }
+
+    @Test
+    void transactionPartsCarryTheConditionToo() {
+        assumeTrue(transactions(), "this upstream has no TransactWriteItems");
         TransactionCanceledException tx = assertThrows(TransactionCanceledException.class, () -> ingest.transactWriteItems(b ->
                 b.transactItems(
                         TransactWriteItem.builder().update(u -> u.tableName("people").key(key("eu-3"))
@@ -142,9 +167,6 @@ class WriteConditionsEndToEndTest {
                         TransactWriteItem.builder().delete(d -> d.tableName("people").key(key("ap-2"))).build())));
         assertEquals("ConditionalCheckFailed", tx.cancellationReasons().get(1).code());
         assertFalse(stored("eu-3").containsKey("notes"), "the transaction wrote nothing");
-        assertTrue(admin.getItem(b -> b.tableName("people").key(key("ap-2"))).hasItem());
-        assertThrows(ConditionalCheckFailedException.class,
-                () -> ingest.deleteItem(b -> b.tableName("people").key(key("ap-2"))));
         assertTrue(admin.getItem(b -> b.tableName("people").key(key("ap-2"))).hasItem());
         ingest.transactWriteItems(b -> b.transactItems(TransactWriteItem.builder().update(u -> u.tableName("people")
                 .key(key("eu-3")).updateExpression("SET notes = :n").expressionAttributeValues(Map.of(":n", s("tx")))).build()));
@@ -180,7 +202,7 @@ class WriteConditionsEndToEndTest {
         assertTrue(get.contains("\"weir.rows.dropped\":1"), get);
     }
 
-    private static String auditLine(String op, String key) throws Exception {
+    private String auditLine(String op, String key) throws Exception {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline) {
             for (String l : Files.readAllLines(weir.auditFile())) if (l.contains(op) && l.contains(key)) return l;
@@ -189,7 +211,7 @@ class WriteConditionsEndToEndTest {
         throw new AssertionError("no audit event for " + op + " " + key);
     }
 
-    private static Map<String, AttributeValue> stored(String id) {
+    private Map<String, AttributeValue> stored(String id) {
         return admin.getItem(b -> b.tableName("people").key(key(id)).consistentRead(true)).item();
     }
 
