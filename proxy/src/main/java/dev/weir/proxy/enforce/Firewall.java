@@ -92,6 +92,8 @@ public final class Firewall {
         /** The body to forward when the firewall rewrote it (a generated condition), else null. */
         byte[] forwardBody;
         AccessCheck.Touched touched = AccessCheck.Touched.NONE;
+        /** The client's own projection when weir widened it for the row filter, else null. */
+        java.util.function.UnaryOperator<Map<String, dev.weir.protocol.model.AttributeValue>> shape;
         int rowsDropped;
         int itemsReturned;
         final Instant received = Instant.now();
@@ -166,6 +168,10 @@ public final class Firewall {
                         && WriteConditions.apply(ex.request, ex.allowed, ex.decisionRequest, ex.principal.name(), false)) {
                     ex.forwardBody = WriteConditions.bytes(ex.request.body());
                 }
+                if (READS.contains(ex.request.operation())) {
+                    ex.shape = Projections.widen(ex.request, ex.allowed.rows());
+                    if (ex.shape != null) ex.forwardBody = WriteConditions.bytes(ex.request.body());
+                }
             }
         } catch (DynamoException e) {
             return done(ex, ProxyResponse.error(e.error()));
@@ -182,6 +188,9 @@ public final class Firewall {
     /** The operations whose parts are decided one by one, per table. */
     private static final Set<Operation> MULTI_PART = Set.of(Operation.BatchGetItem, Operation.BatchWriteItem,
             Operation.TransactGetItems, Operation.TransactWriteItems);
+
+    /** The single-table reads whose projection weir widens under a row filter. */
+    private static final Set<Operation> READS = Set.of(Operation.GetItem, Operation.Query, Operation.Scan);
 
     /** A table's decision within a multi-part request. */
     private record Decided(Allowed allowed, DecisionRequest request) {}
@@ -224,7 +233,7 @@ public final class Firewall {
             }
             RowFilter rows = ex.allowed.rows();
             byte[] visible = redactor.redact(ex.request.operation(), ex.plan,
-                    rows.isAll() ? null : counted(ex, item -> rows.test(ex.decisionRequest, item)), resp.body());
+                    rows.isAll() ? null : counted(ex, item -> rows.test(ex.decisionRequest, item)), ex.shape, resp.body());
             return visible == resp.body() && resp.crc32() != null
                     ? new ProxyResponse(200, visible, resp.crc32())
                     : ProxyResponse.of(200, visible);

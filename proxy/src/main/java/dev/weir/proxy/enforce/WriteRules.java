@@ -14,9 +14,10 @@ import dev.weir.protocol.model.Operation;
  * requirements. Row filters and requirements that must hold for the item already stored
  * (an update, a delete, a put that replaces) become a condition on that item
  * ({@link WriteConditions}); BatchWriteItem carries no conditions, so under such a filter
- * its puts and deletes are refused. Under a
- * row filter, {@code Select: COUNT} would count hidden rows, so it is refused too, and so are
- * projections (see {@link #requireWholeItemsUnderRowFilter}).
+ * its puts and deletes are refused. Under a row filter, {@code Select: COUNT} would count
+ * hidden rows, so it is refused too, and so are projections in BatchGetItem and
+ * TransactGetItems parts (see {@link #requireWholeItemsUnderRowFilter}; a single read's
+ * projection is handled by {@link Projections}).
  */
 final class WriteRules {
     private WriteRules() {}
@@ -50,17 +51,20 @@ final class WriteRules {
                 if (!rowsAll && select != null && "COUNT".equals(select.asText())) {
                     throw denied(principal, req, "Select COUNT would count rows the caller may not see");
                 }
-                requireWholeItemsUnderRowFilter(req, rowsAll, principal);
+                if (container != op) requireWholeItemsUnderRowFilter(req, rowsAll, principal);
             }
-            case GetItem -> requireWholeItemsUnderRowFilter(req, rowsAll, principal);
+            case GetItem -> {
+                if (container != op) requireWholeItemsUnderRowFilter(req, rowsAll, principal);
+            }
             default -> { }
         }
     }
 
     /**
      * The row filter is tested on the items the store returns; a projection could leave out
-     * the attributes it reads and so drop rows the caller may see. Until the proxy fetches
-     * those attributes itself, such requests are refused with a clear error rather than
+     * the attributes it reads and so drop rows the caller may see. A single GetItem, Query or
+     * Scan gets its projection widened ({@link Projections}); in a BatchGetItem or
+     * TransactGetItems part such requests are still refused with a clear error rather than
      * answered wrongly.
      */
     private static void requireWholeItemsUnderRowFilter(DecodedRequest req, boolean rowsAll, String principal) {
