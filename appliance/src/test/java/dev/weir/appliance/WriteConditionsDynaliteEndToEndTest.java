@@ -26,7 +26,7 @@ class WriteConditionsDynaliteEndToEndTest extends WriteConditionsEndToEndTest {
     }
 
     @Override
-    boolean transactions() {
+    boolean recentApi() {
         return false;
     }
 

@@ -99,10 +99,6 @@ final class AccessCheck {
                 throw denied(principal, req, "it writes the field '" + p + "', which is outside the caller's allow-list");
             }
         }
-        JsonNode onFailure = body.get("ReturnValuesOnConditionCheckFailure");
-        if (onFailure != null && !"NONE".equals(onFailure.asText())) {
-            throw denied(principal, req, "ReturnValuesOnConditionCheckFailure would return fields the caller may not see");
-        }
         return touched;
     }
 

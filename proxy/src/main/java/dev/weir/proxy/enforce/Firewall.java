@@ -218,7 +218,22 @@ public final class Firewall {
 
     private ProxyResponse filter(Exchange ex, UpstreamResponse resp) {
         if (resp.status() != 200) {
-            return new ProxyResponse(resp.status(), resp.body(), resp.crc32());
+            if (!FailureItems.WRITES.contains(ex.request.operation())) {
+                return new ProxyResponse(resp.status(), resp.body(), resp.crc32());
+            }
+            try {
+                byte[] shown = FailureItems.filter(resp.body(), i -> {
+                    if (ex.tables == null) return i < 0 ? new FailureItems.Covering(ex.allowed, ex.decisionRequest) : null;
+                    if (i < 0 || i >= ex.partTables.size()) return null;
+                    Decided d = ex.tables.get(ex.partTables.get(i));
+                    return new FailureItems.Covering(d.allowed(), d.request());
+                });
+                return shown == resp.body() ? new ProxyResponse(resp.status(), resp.body(), resp.crc32())
+                        : ProxyResponse.of(resp.status(), shown);
+            } catch (IOException | RuntimeException e) {
+                log.warn("unreadable {} error from upstream withheld: {}", ex.request.operation(), e.getClass().getSimpleName());
+                return ProxyResponse.error(DynamoError.internalServerError("weir could not filter the store's response"));
+            }
         }
         try {
             if (ex.tables != null) {

@@ -147,11 +147,6 @@ final class WriteConditions {
             throw denied(principal, req, "the legacy Expected cannot be combined with the condition the policy adds; "
                     + "use a ConditionExpression");
         }
-        JsonNode onFailure = body.get("ReturnValuesOnConditionCheckFailure");
-        if (onFailure != null && !"NONE".equals(onFailure.asText())) {
-            throw denied(principal, req, "ReturnValuesOnConditionCheckFailure would return a stored item the policy's "
-                    + "condition may hide");
-        }
         for (String member : List.of("ExpressionAttributeNames", "ExpressionAttributeValues")) {
             JsonNode n = body.get(member);
             if (n == null || !n.isObject()) continue;

@@ -88,8 +88,6 @@ class WriteConditionsTest {
         assertDenied("UpdateItem", key + "\"UpdateExpression\":\"SET #r = #x\",\"ExpressionAttributeNames\":{\"#x\":\"y\",\"#r\":\"region\"}}", "'region'");
         assertDenied("UpdateItem", key + "\"UpdateExpression\":\"SET #r = :r\",\"ExpressionAttributeNames\":{\"#r\":\"region\"},\"ExpressionAttributeValues\":{\":r\":{\"S\":\"apac\"}}}",
                 "requirement");
-        assertDenied("UpdateItem", key + "\"UpdateExpression\":\"SET a = :r\",\"ExpressionAttributeValues\":{\":r\":{\"S\":\"x\"}},"
-                + "\"ReturnValuesOnConditionCheckFailure\":\"ALL_OLD\"}", "ReturnValuesOnConditionCheckFailure");
         assertDenied("DeleteItem", key + "\"Expected\":{\"a\":{\"Exists\":false}}}", "Expected");
         DynamoException reserved = assertThrows(DynamoException.class, () -> apply("UpdateItem", key
                 + "\"UpdateExpression\":\"SET a = :weir0\",\"ExpressionAttributeValues\":{\":weir0\":{\"S\":\"x\"}}}"));
