@@ -101,6 +101,38 @@ class ProjectionUnderRowFilterEndToEndTest {
         assertEquals(List.of("name-1", "name-3", "name-5"), seen);
     }
 
+    @Test
+    void theRowFilterIsPushedDownToTheStoreWhereThatIsSafe() throws Exception {
+        // Scan, and a Query naming both key attributes: the store drops the other region's rows.
+        var scan = analyst.scan(b -> b.tableName("tab"));
+        assertEquals(3, scan.count());
+        assertEquals(3, scan.scannedCount(), "ScannedCount is the number returned, as without push-down");
+        var q = analyst.query(b -> b.tableName("tab").keyConditionExpression("pk = :p AND sk > :z")
+                .expressionAttributeValues(Map.of(":p", s("p"), ":z", AttributeValue.fromN("1"))));
+        assertEquals(List.of("3", "5"), q.items().stream().map(i -> i.get("sk").n()).toList());
+        // With Limit, the store still counts the rows it reads before filtering: 2 read (3, 4), 1 returned.
+        var limited = analyst.query(b -> b.tableName("tab").keyConditionExpression("pk = :p AND sk > :z")
+                .expressionAttributeValues(Map.of(":p", s("p"), ":z", AttributeValue.fromN("2"))).limit(2));
+        assertEquals(List.of("3"), limited.items().stream().map(i -> i.get("sk").n()).toList());
+        assertTrue(limited.hasLastEvaluatedKey() && !limited.lastEvaluatedKey().isEmpty());
+        String pushed = auditLine(l -> l.contains("\"event.action\":\"Query\"") && l.contains("\"weir.fields.read\":[\"pk\",\"sk\"]")
+                && l.contains("\"weir.items.returned\":2"));
+        assertFalse(pushed.contains("weir.rows.dropped"), "the store dropped the hidden rows: " + pushed);
+        // A Query on the hash key alone is not pushed down (weir cannot tell the range key): weir drops them.
+        analyst.query(b -> b.tableName("tab").keyConditionExpression("pk = :p").expressionAttributeValues(Map.of(":p", s("p"))));
+        String filtered = auditLine(l -> l.contains("\"event.action\":\"Query\"") && l.contains("\"weir.fields.read\":[\"pk\"]"));
+        assertTrue(filtered.contains("\"weir.rows.dropped\":3"), filtered);
+    }
+
+    private static String auditLine(java.util.function.Predicate<String> match) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            for (String l : Files.readAllLines(weir.auditFile())) if (match.test(l)) return l;
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no matching audit event");
+    }
+
     private static Map<String, AttributeValue> key(int sk) {
         return Map.of("pk", s("p"), "sk", AttributeValue.fromN(Integer.toString(sk)));
     }

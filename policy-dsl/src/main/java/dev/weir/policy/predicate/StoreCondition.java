@@ -49,6 +49,7 @@ public final class StoreCondition {
     private final Map<String, Optional<AttributeValue>> known;
     private final Placeholders placeholders;
     private final Map<String, AttributeValue> knownItem = new LinkedHashMap<>();
+    private boolean complete;
 
     private StoreCondition(DecisionRequest request, Map<String, Optional<AttributeValue>> known, Placeholders placeholders) {
         this.request = request;
@@ -128,6 +129,32 @@ public final class StoreCondition {
         return out;
     }
 
+    /**
+     * The filter as a store filter that keeps <em>at least</em> every item the policy keeps
+     * (complete, not sound): for pushing a row filter down as a FilterExpression, where weir
+     * still tests every returned item itself. An atom's complete form is the negation of its
+     * negation's sound form; an atom with no sound form keeps every item. Never throws
+     * {@link Unexpressible}; {@code Always(true)} means nothing to push down.
+     */
+    public static Rendered renderComplete(RowFilter filter, DecisionRequest request, Placeholders placeholders) {
+        if (filter.isAll()) return new Rendered.Always(true);
+        StoreCondition r = new StoreCondition(request, Map.of(), placeholders);
+        r.complete = true;
+        Rendered any = new Rendered.Always(false);
+        for (CompiledCondition a : filter.allows()) any = or(any, r.compiledOrAll(a, false));
+        Rendered out = any;
+        for (CompiledCondition d : filter.denies()) out = and(out, r.compiledOrAll(d, true));
+        return out;
+    }
+
+    private Rendered compiledOrAll(CompiledCondition c, boolean negated) {
+        try {
+            return compiled(c, negated);
+        } catch (Unexpressible e) {
+            return new Rendered.Always(true);
+        }
+    }
+
     /** One condition (for tests and single rules). */
     public static Rendered render(CompiledCondition condition, DecisionRequest request,
                                   Map<String, Optional<AttributeValue>> known, Placeholders placeholders) {
@@ -181,7 +208,21 @@ public final class StoreCondition {
                     ? and(node(o.left(), compiler, true), node(o.right(), compiler, true))
                     : or(node(o.left(), compiler, false), node(o.right(), compiler, false));
             case Condition.Not n -> node(n.inner(), compiler, !negated);
-            default -> atom(c, compiler, negated);
+            default -> complete ? completeAtom(c, compiler, negated) : atom(c, compiler, negated);
+        };
+    }
+
+    /** proxy(x) implies NOT sound(NOT x): the negation of the negated atom's sound form keeps every item x keeps. */
+    private Rendered completeAtom(Condition c, ConditionCompiler compiler, boolean negated) {
+        Rendered opposite;
+        try {
+            opposite = atom(c, compiler, !negated);
+        } catch (Unexpressible e) {
+            return new Rendered.Always(true);
+        }
+        return switch (opposite) {
+            case Rendered.Always a -> new Rendered.Always(!a.value());
+            case Rendered.Expression e -> expr("NOT " + (e.text().startsWith("(") ? "( " + e.text() + ")" : "(" + e.text() + ")"));
         };
     }
 

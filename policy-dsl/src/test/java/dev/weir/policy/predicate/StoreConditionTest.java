@@ -115,6 +115,29 @@ class StoreConditionTest {
         }
     }
 
+    @Test
+    void thePushedDownFilterKeepsEveryItemThePolicyKeeps() {
+        List<Map<String, AttributeValue>> items = items();
+        List<String> all = new ArrayList<>(CONDITIONS);
+        all.addAll(List.of("size(item.name) < 3 or item.region == \"eu\"", "not (item.a == item.b)", "item.a == item.b"));
+        for (String condition : all) {
+            RowFilter filter = rows(condition);
+            StoreCondition.Placeholders ph = new StoreCondition.Placeholders();
+            StoreCondition.Rendered r = StoreCondition.renderComplete(filter, REQ, ph);
+            int dropped = 0;
+            for (Map<String, AttributeValue> item : items) {
+                boolean store = switch (r) {
+                    case StoreCondition.Rendered.Always a -> a.value();
+                    case StoreCondition.Rendered.Expression e ->
+                            new ExpressionContext(ph.names(), ph.values()).condition("FilterExpression", e.text()).test(item);
+                };
+                if (filter.test(REQ, item)) assertTrue(store, condition + " -> " + r + " drops " + item + " which the policy keeps");
+                if (!store) dropped++;
+            }
+            if (r instanceof StoreCondition.Rendered.Expression) assertTrue(dropped > 0, condition + " drops nothing: " + r);
+        }
+    }
+
     private static boolean plain(Map<String, AttributeValue> item) {
         return item.values().stream().allMatch(v -> v instanceof S || v instanceof N || v instanceof M);
     }

@@ -170,7 +170,9 @@ public final class Firewall {
                 }
                 if (READS.contains(ex.request.operation())) {
                     ex.shape = Projections.widen(ex.request, ex.allowed.rows());
-                    if (ex.shape != null) ex.forwardBody = WriteConditions.bytes(ex.request.body());
+                    boolean pushed = ex.request.operation() != Operation.GetItem
+                            && Pushdown.apply(ex.request, ex.allowed.rows(), ex.decisionRequest);
+                    if (ex.shape != null || pushed) ex.forwardBody = WriteConditions.bytes(ex.request.body());
                 }
             }
         } catch (DynamoException e) {

@@ -141,26 +141,36 @@ final class WriteConditions {
 
     /** AND-s the condition into the body and merges its placeholders. */
     private static void merge(DecodedRequest req, Rendered.Expression generated, StoreCondition.Placeholders ph, String principal) {
-        String condition = generated.text();
         ObjectNode body = req.body();
         if (body.has("Expected") || body.has("ConditionalOperator")) {
             throw denied(principal, req, "the legacy Expected cannot be combined with the condition the policy adds; "
                     + "use a ConditionExpression");
         }
+        String reserved = reservedPlaceholder(body);
+        if (reserved != null) throw DynamoException.validation("the placeholder " + reserved + " is reserved by weir");
+        mergeInto(body, "ConditionExpression", generated, ph);
+    }
+
+    /** A placeholder of the request's that starts with weir's prefix, or null. */
+    static String reservedPlaceholder(ObjectNode body) {
         for (String member : List.of("ExpressionAttributeNames", "ExpressionAttributeValues")) {
             JsonNode n = body.get(member);
             if (n == null || !n.isObject()) continue;
             for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
                 String p = it.next();
-                if (p.length() > 1 && p.substring(1).toLowerCase(java.util.Locale.ROOT).startsWith(StoreCondition.PREFIX)) {
-                    throw DynamoException.validation("the placeholder " + p + " is reserved by weir (" + member + ")");
-                }
+                if (p.length() > 1 && p.substring(1).toLowerCase(java.util.Locale.ROOT).startsWith(StoreCondition.PREFIX)) return p;
             }
         }
-        JsonNode own = body.get("ConditionExpression");
+        return null;
+    }
+
+    /** AND-s a generated expression into {@code member} and merges the placeholders it uses. */
+    static void mergeInto(ObjectNode body, String member, Rendered.Expression generated, StoreCondition.Placeholders ph) {
+        String condition = generated.text();
+        JsonNode own = body.get(member);
         String merged = own != null && own.isTextual() && !own.textValue().isBlank()
                 ? StoreCondition.and(own.textValue(), generated) : condition;
-        body.put("ConditionExpression", merged);
+        body.put(member, merged);
         // Constants folded away may have left placeholders unused; DynamoDB refuses unused ones.
         ph.names().keySet().removeIf(p -> !uses(condition, p));
         ph.values().keySet().removeIf(p -> !uses(condition, p));
