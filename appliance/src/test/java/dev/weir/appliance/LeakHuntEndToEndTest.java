@@ -153,7 +153,10 @@ class LeakHuntEndToEndTest {
         String values = cond.contains(":n") ? guess.replace("}}", "},\":n\":{\"N\":\"1\"}}") : guess;
         String legacyCond = "{\"" + f + "\":{\"ComparisonOperator\":\"" + pick(r, List.of("EQ", "BEGINS_WITH", "CONTAINS"))
                 + "\",\"AttributeValueList\":[{\"S\":\"" + (r.nextBoolean() ? canary(f, i) : "x") + "\"}]}}";
-        return switch (r.nextInt(19)) {
+        return switch (r.nextInt(20)) {
+            case 19 -> new String[] {"Scan", "{\"TableName\":\"vault\",\"ProjectionExpression\":\"" + f + ", " + g
+                    + "\",\"Limit\":" + (1 + r.nextInt(ITEMS)) + (r.nextBoolean() ? "" : ",\"FilterExpression\":\"" + cond
+                    + "\",\"ExpressionAttributeValues\":" + values) + "}"};
             case 17 -> new String[] {"UpdateItem", "{\"TableName\":\"vault\",\"Key\":" + key + ",\"UpdateExpression\":\"SET "
                     + g + " = :v\",\"ConditionExpression\":\"" + cond + "\",\"ExpressionAttributeValues\":" + values
                     + ",\"ReturnValues\":\"" + pick(r, List.of("ALL_OLD", "ALL_NEW", "UPDATED_OLD", "NONE")) + "\"}"};
