@@ -80,6 +80,9 @@ class LeakHuntEndToEndTest {
         for (int i = 0; i < FIELDS.size(); i++) how.put(FIELDS.get(i), actions.get(i));
         Integer visibleRows = rowFilter ? 3 : null;
         applyPolicy(policy(hidden, how, visibleRows));
+        // Each round starts from the seeded items: what a caller copied or wrote under an earlier
+        // policy (say sec2 into pub while sec2 was visible) is no leak under this one.
+        for (int i = 0; i < ITEMS; i++) seed(i);
         Random r = new Random(requestSeed);
         for (int n = 0; n < REQUESTS_PER_POLICY; n++) {
             String[] req = randomRequest(r);
@@ -153,7 +156,19 @@ class LeakHuntEndToEndTest {
         String values = cond.contains(":n") ? guess.replace("}}", "},\":n\":{\"N\":\"1\"}}") : guess;
         String legacyCond = "{\"" + f + "\":{\"ComparisonOperator\":\"" + pick(r, List.of("EQ", "BEGINS_WITH", "CONTAINS"))
                 + "\",\"AttributeValueList\":[{\"S\":\"" + (r.nextBoolean() ? canary(f, i) : "x") + "\"}]}}";
-        return switch (r.nextInt(17)) {
+        return switch (r.nextInt(20)) {
+            case 19 -> new String[] {"Scan", "{\"TableName\":\"vault\",\"ProjectionExpression\":\"" + f + ", " + g
+                    + "\",\"Limit\":" + (1 + r.nextInt(ITEMS)) + (r.nextBoolean() ? "" : ",\"FilterExpression\":\"" + cond
+                    + "\",\"ExpressionAttributeValues\":" + values) + "}"};
+            // Written values are never canaries: a caller writing a canary it already knows is no leak.
+            case 17 -> new String[] {"UpdateItem", "{\"TableName\":\"vault\",\"Key\":" + key + ",\"UpdateExpression\":\"SET "
+                    + g + " = :w\",\"ConditionExpression\":\"" + cond + "\",\"ExpressionAttributeValues\":"
+                    + values.replace("{\":v\"", "{\":w\":{\"S\":\"written\"},\":v\"")
+                    + ",\"ReturnValues\":\"" + pick(r, List.of("ALL_OLD", "ALL_NEW", "UPDATED_OLD", "NONE")) + "\"}"};
+            case 18 -> new String[] {"TransactWriteItems", "{\"TransactItems\":[{\"Delete\":{\"TableName\":\"vault\","
+                    + "\"Key\":" + key + "}},{\"Update\":{\"TableName\":\"vault\",\"Key\":{\"id\":{\"S\":\"item-"
+                    + (i + 1) % ITEMS + "\"}},\"UpdateExpression\":\"SET " + g + " = :w\",\"ExpressionAttributeValues\":"
+                    + "{\":w\":{\"S\":\"written\"}}}}]}"};
             case 13 -> new String[] {"Scan", "{\"TableName\":\"vault\",\"ScanFilter\":" + legacyCond + "}"};
             case 14 -> new String[] {"GetItem", "{\"TableName\":\"vault\",\"Key\":" + key + ",\"AttributesToGet\":[\""
                     + f + "\",\"" + g + "\"]}"};

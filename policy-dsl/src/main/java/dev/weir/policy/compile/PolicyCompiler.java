@@ -16,6 +16,7 @@ import dev.weir.policy.decision.DecisionTable;
 import dev.weir.policy.decision.Forbidden;
 import dev.weir.policy.decision.NotPermitted;
 import dev.weir.policy.decision.RowFilter;
+import dev.weir.policy.predicate.CompiledCondition.Origin;
 import dev.weir.policy.field.FieldGrant;
 import dev.weir.policy.field.FieldPlan;
 import dev.weir.policy.field.HmacKeys;
@@ -235,6 +236,15 @@ public final class PolicyCompiler implements DecisionTable.Rules {
 
             @Override public String toString() {
                 return "(" + a + ") and (" + b + ")";
+            }
+
+            @Override public Origin origin() {
+                if (a == CompiledCondition.TRUE) return b.origin();
+                if (b == CompiledCondition.TRUE) return a.origin();
+                Origin x = a.origin(), y = b.origin();
+                if (x == null || y == null) return null;
+                return new Origin(new dev.weir.policy.ast.Condition.And(x.condition(), y.condition(),
+                        x.condition().pos()), x.compiler());
             }
         };
     }

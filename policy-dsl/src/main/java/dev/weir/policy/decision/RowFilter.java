@@ -49,6 +49,16 @@ public final class RowFilter {
         return false;
     }
 
+    /** The allows' conditions, at least one ({@link CompiledCondition#TRUE} when any allow has none). */
+    public List<CompiledCondition> allows() {
+        return List.of(allow);
+    }
+
+    /** The denies' {@code rows where} conditions. */
+    public List<CompiledCondition> denies() {
+        return List.of(deny);
+    }
+
     /** This filter for one request, as a plain item predicate. */
     public Predicate<Map<String, AttributeValue>> bind(DecisionRequest request) {
         return all ? item -> true : item -> test(request, item);

@@ -31,4 +31,16 @@ public interface CompiledCondition {
 
     /** The condition as source text (canonical form). */
     @Override String toString();
+
+    /**
+     * The checked condition this was compiled from and the compiler that compiled it, so it
+     * can be rendered as a store condition ({@link StoreCondition}); null for {@link #TRUE}
+     * and {@link #FALSE}.
+     */
+    default Origin origin() {
+        return null;
+    }
+
+    /** Where a compiled condition came from. */
+    record Origin(dev.weir.policy.ast.Condition condition, ConditionCompiler compiler) {}
 }

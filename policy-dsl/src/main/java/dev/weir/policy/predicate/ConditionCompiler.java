@@ -6,6 +6,7 @@ import dev.weir.policy.ast.Operand;
 import dev.weir.policy.ast.Reference;
 import dev.weir.policy.ast.SetExpr;
 import dev.weir.policy.decision.DecisionRequest;
+import dev.weir.policy.predicate.CompiledCondition.Origin;
 import dev.weir.protocol.model.AttributeValue;
 
 import java.math.BigDecimal;
@@ -51,19 +52,38 @@ public final class ConditionCompiler {
     }
 
     public CompiledCondition compile(Condition condition) {
+        CompiledCondition compiled = compileNode(condition);
+        if (compiled == CompiledCondition.TRUE || compiled == CompiledCondition.FALSE) return compiled;
+        Origin origin = new Origin(condition, this);
+        return new CompiledCondition() {
+            public boolean test(Map<String, AttributeValue> item, DecisionRequest request) {
+                return compiled.test(item, request);
+            }
+
+            @Override public Origin origin() {
+                return origin;
+            }
+
+            @Override public String toString() {
+                return compiled.toString();
+            }
+        };
+    }
+
+    private CompiledCondition compileNode(Condition condition) {
         String text = ConditionText.of(condition);
         return switch (condition) {
             case Condition.Constant k -> k.value() ? CompiledCondition.TRUE : CompiledCondition.FALSE;
             case Condition.And a -> {
-                CompiledCondition l = compile(a.left()), r = compile(a.right());
+                CompiledCondition l = compileNode(a.left()), r = compileNode(a.right());
                 yield named(text, (item, req) -> l.test(item, req) && r.test(item, req));
             }
             case Condition.Or o -> {
-                CompiledCondition l = compile(o.left()), r = compile(o.right());
+                CompiledCondition l = compileNode(o.left()), r = compileNode(o.right());
                 yield named(text, (item, req) -> l.test(item, req) || r.test(item, req));
             }
             case Condition.Not n -> {
-                CompiledCondition inner = compile(n.inner());
+                CompiledCondition inner = compileNode(n.inner());
                 yield named(text, (item, req) -> !inner.test(item, req));
             }
             case Condition.Compare c -> compare(text, getter(c.left()), c.op(), getter(c.right()));

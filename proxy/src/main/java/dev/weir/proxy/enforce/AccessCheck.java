@@ -37,8 +37,27 @@ final class AccessCheck {
 
     private AccessCheck() {}
 
-    static void check(DecodedRequest req, FieldPlan plan, String principal) {
-        if (plan.isIdentity()) return;
+    /**
+     * What a request reads and writes, for the audit: attribute paths (names, never values),
+     * and the key of each item it names, its values shown only where the caller may read
+     * them in the clear ({@code <hidden>} otherwise).
+     */
+    record Touched(List<String> readPaths, List<String> writtenPaths, List<String> itemKeys) {
+        static final Touched NONE = new Touched(List.of(), List.of(), List.of());
+
+        Touched plus(Touched o) {
+            return new Touched(union(readPaths, o.readPaths), union(writtenPaths, o.writtenPaths), union(itemKeys, o.itemKeys));
+        }
+
+        private static List<String> union(List<String> a, List<String> b) {
+            LinkedHashSet<String> all = new LinkedHashSet<>(a);
+            all.addAll(b);
+            return List.copyOf(all);
+        }
+    }
+
+    /** Checks the request (see the class comment) and returns what it touches. */
+    static Touched check(DecodedRequest req, FieldPlan plan, String principal) {
         JsonNode body = req.body();
         ExpressionContext ctx = new ExpressionContext(names(body), values(body));
         Set<Path> tested = new LinkedHashSet<>();
@@ -67,6 +86,9 @@ final class AccessCheck {
         if (keys != null && keys.isArray()) {
             for (JsonNode key : keys) if (key.isObject()) key.fieldNames().forEachRemaining(n -> tested.add(Path.of(n)));
         }
+        Touched touched = new Touched(tested.stream().map(Path::toString).toList(),
+                written.stream().map(Path::toString).toList(), keys(body, plan));
+        if (plan.isIdentity()) return touched;
         for (Path p : tested) {
             if (!readableInClear(plan, p)) {
                 throw denied(principal, req, "it tests the field '" + p + "', which the caller may not read in the clear");
@@ -77,10 +99,29 @@ final class AccessCheck {
                 throw denied(principal, req, "it writes the field '" + p + "', which is outside the caller's allow-list");
             }
         }
-        JsonNode onFailure = body.get("ReturnValuesOnConditionCheckFailure");
-        if (onFailure != null && !"NONE".equals(onFailure.asText())) {
-            throw denied(principal, req, "ReturnValuesOnConditionCheckFailure would return fields the caller may not see");
+        return touched;
+    }
+
+    /** The request's Key or Keys as text, {@code id=p-1}, a value the caller may not read in clear as {@code <hidden>}. */
+    private static List<String> keys(JsonNode body, FieldPlan plan) {
+        List<JsonNode> keys = new java.util.ArrayList<>();
+        if (body.get("Key") instanceof JsonNode k && k.isObject()) keys.add(k);
+        if (body.get("Keys") instanceof JsonNode ks && ks.isArray()) ks.forEach(keys::add);
+        List<String> out = new java.util.ArrayList<>();
+        for (JsonNode key : keys) {
+            if (!key.isObject()) continue;
+            StringBuilder sb = new StringBuilder();
+            for (Iterator<Map.Entry<String, JsonNode>> it = key.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!sb.isEmpty()) sb.append(',');
+                sb.append(e.getKey()).append('=');
+                JsonNode v = e.getValue();
+                String scalar = v.isObject() && v.size() == 1 && (v.has("S") || v.has("N")) ? v.elements().next().asText() : null;
+                sb.append(scalar != null && (plan.isIdentity() || readableInClear(plan, Path.of(e.getKey()))) ? scalar : "<hidden>");
+            }
+            out.add(sb.toString());
         }
+        return out;
     }
 
     /** Whether a path and everything under it is visible unmasked to this plan. */
@@ -141,7 +182,7 @@ final class AccessCheck {
         return n.textValue();
     }
 
-    private static Map<String, String> names(JsonNode body) {
+    static Map<String, String> names(JsonNode body) {
         JsonNode n = body.get("ExpressionAttributeNames");
         if (n == null || !n.isObject()) return null;
         Map<String, String> out = new LinkedHashMap<>();
@@ -152,7 +193,7 @@ final class AccessCheck {
         return out;
     }
 
-    private static Map<String, AttributeValue> values(JsonNode body) {
+    static Map<String, AttributeValue> values(JsonNode body) {
         JsonNode n = body.get("ExpressionAttributeValues");
         return n == null || !n.isObject() ? null : AttributeValueJson.item(n, "ExpressionAttributeValues");
     }

@@ -89,6 +89,13 @@ public final class Firewall {
         String tlsSubject;
         long decidedNanos;
         int upstreamStatus;
+        /** The body to forward when the firewall rewrote it (a generated condition), else null. */
+        byte[] forwardBody;
+        AccessCheck.Touched touched = AccessCheck.Touched.NONE;
+        /** The client's own projection when weir widened it for the row filter, else null. */
+        java.util.function.UnaryOperator<Map<String, dev.weir.protocol.model.AttributeValue>> shape;
+        int rowsDropped;
+        int itemsReturned;
         final Instant received = Instant.now();
 
         Exchange(InetSocketAddress source) {
@@ -134,11 +141,18 @@ public final class Firewall {
                     ex.tables.put(part.table(), new Decided(a, dr));
                 }
                 ex.decision = "ALLOWED";
+                boolean rewritten = false;
                 for (Part part : parts) {
                     Decided d = ex.tables.get(part.table());
-                    AccessCheck.check(part.asRequest(), d.allowed().fields(), ex.principal.name());
-                    WriteRules.check(part.asRequest(), d.allowed(), d.request(), ex.principal.name());
+                    ex.touched = ex.touched.plus(AccessCheck.check(part.asRequest(), d.allowed().fields(), ex.principal.name()));
+                    WriteRules.check(part.asRequest(), d.allowed(), d.request(), ex.principal.name(), ex.request.operation());
+                    if (ex.request.operation() == Operation.TransactWriteItems && WriteConditions.apply(part.asRequest(),
+                            d.allowed(), d.request(), ex.principal.name(), part.acts() == Operation.GetItem)) {
+                        part.writeBack(ex.request.body());
+                        rewritten = true;
+                    }
                 }
+                if (rewritten) ex.forwardBody = WriteConditions.bytes(ex.request.body());
                 ex.partTables = parts.stream().map(Part::table).toList();
             } else {
                 ex.decisionRequest = new DecisionRequest(ex.principal.name(), Set.copyOf(ex.principal.roles()),
@@ -148,14 +162,24 @@ public final class Firewall {
                 ex.decision = "ALLOWED";
                 ex.plan = ex.allowed.fields();
                 decoder.requireSupported(ex.request);
-                AccessCheck.check(ex.request, ex.plan, ex.principal.name());
+                ex.touched = AccessCheck.check(ex.request, ex.plan, ex.principal.name());
                 WriteRules.check(ex.request, ex.allowed, ex.decisionRequest, ex.principal.name());
+                if (WriteConditions.CONDITIONAL.contains(ex.request.operation())
+                        && WriteConditions.apply(ex.request, ex.allowed, ex.decisionRequest, ex.principal.name(), false)) {
+                    ex.forwardBody = WriteConditions.bytes(ex.request.body());
+                }
+                if (READS.contains(ex.request.operation())) {
+                    ex.shape = Projections.widen(ex.request, ex.allowed.rows());
+                    boolean pushed = ex.request.operation() != Operation.GetItem
+                            && Pushdown.apply(ex.request, ex.allowed.rows(), ex.decisionRequest);
+                    if (ex.shape != null || pushed) ex.forwardBody = WriteConditions.bytes(ex.request.body());
+                }
             }
         } catch (DynamoException e) {
             return done(ex, ProxyResponse.error(e.error()));
         }
         ex.decidedNanos = System.nanoTime();
-        return upstream.send(Target.of(ex.request.operation()), http.body())
+        return upstream.send(Target.of(ex.request.operation()), ex.forwardBody != null ? ex.forwardBody : http.body())
                 .handle((resp, err) -> {
                     if (resp != null) ex.upstreamStatus = resp.status();
                     return done(ex, err != null ? upstreamFailed(err) : filter(ex, resp));
@@ -166,6 +190,9 @@ public final class Firewall {
     /** The operations whose parts are decided one by one, per table. */
     private static final Set<Operation> MULTI_PART = Set.of(Operation.BatchGetItem, Operation.BatchWriteItem,
             Operation.TransactGetItems, Operation.TransactWriteItems);
+
+    /** The single-table reads whose projection weir widens under a row filter. */
+    private static final Set<Operation> READS = Set.of(Operation.GetItem, Operation.Query, Operation.Scan);
 
     /** A table's decision within a multi-part request. */
     private record Decided(Allowed allowed, DecisionRequest request) {}
@@ -193,7 +220,22 @@ public final class Firewall {
 
     private ProxyResponse filter(Exchange ex, UpstreamResponse resp) {
         if (resp.status() != 200) {
-            return new ProxyResponse(resp.status(), resp.body(), resp.crc32());
+            if (!FailureItems.WRITES.contains(ex.request.operation())) {
+                return new ProxyResponse(resp.status(), resp.body(), resp.crc32());
+            }
+            try {
+                byte[] shown = FailureItems.filter(resp.body(), i -> {
+                    if (ex.tables == null) return i < 0 ? new FailureItems.Covering(ex.allowed, ex.decisionRequest) : null;
+                    if (i < 0 || i >= ex.partTables.size()) return null;
+                    Decided d = ex.tables.get(ex.partTables.get(i));
+                    return new FailureItems.Covering(d.allowed(), d.request());
+                });
+                return shown == resp.body() ? new ProxyResponse(resp.status(), resp.body(), resp.crc32())
+                        : ProxyResponse.of(resp.status(), shown);
+            } catch (IOException | RuntimeException e) {
+                log.warn("unreadable {} error from upstream withheld: {}", ex.request.operation(), e.getClass().getSimpleName());
+                return ProxyResponse.error(DynamoError.internalServerError("weir could not filter the store's response"));
+            }
         }
         try {
             if (ex.tables != null) {
@@ -203,12 +245,12 @@ public final class Firewall {
                 }
                 Map<String, ResponseRedactor.TablePlan> byTable = new java.util.HashMap<>();
                 ex.tables.forEach((table, d) -> byTable.put(table, new ResponseRedactor.TablePlan(d.allowed().fields(),
-                        d.allowed().rows().isAll() ? null : item -> d.allowed().rows().test(d.request(), item))));
+                        d.allowed().rows().isAll() ? null : counted(ex, item -> d.allowed().rows().test(d.request(), item)))));
                 return ProxyResponse.of(200, redactor.redactParts(op, byTable, ex.partTables, resp.body()));
             }
             RowFilter rows = ex.allowed.rows();
             byte[] visible = redactor.redact(ex.request.operation(), ex.plan,
-                    rows.isAll() ? null : item -> rows.test(ex.decisionRequest, item), resp.body());
+                    rows.isAll() ? null : counted(ex, item -> rows.test(ex.decisionRequest, item)), ex.shape, resp.body());
             return visible == resp.body() && resp.crc32() != null
                     ? new ProxyResponse(200, visible, resp.crc32())
                     : ProxyResponse.of(200, visible);
@@ -217,6 +259,17 @@ public final class Firewall {
             log.warn("unreadable {} response from upstream withheld: {}", ex.request.operation(), e.getClass().getSimpleName());
             return ProxyResponse.error(DynamoError.internalServerError("weir could not filter the store's response"));
         }
+    }
+
+    /** The row filter, counting for the audit the items it keeps and drops. */
+    private static java.util.function.Predicate<Map<String, dev.weir.protocol.model.AttributeValue>> counted(
+            Exchange ex, java.util.function.Predicate<Map<String, dev.weir.protocol.model.AttributeValue>> rows) {
+        return item -> {
+            boolean keep = rows.test(item);
+            if (keep) ex.itemsReturned++;
+            else ex.rowsDropped++;
+            return keep;
+        };
     }
 
     private static TlsIdentity tls(TlsPeer peer) {
@@ -263,6 +316,8 @@ public final class Firewall {
                 .index(ex.request == null ? null : ex.request.body().path("IndexName").textValue())
                 .decision(ex.decision).ruleIds(ex.ruleIds).policyHash(ex.policyHash)
                 .maskedFields(paths(ex, true)).removedFields(paths(ex, false))
+                .itemKeys(ex.touched.itemKeys()).readPaths(ex.touched.readPaths()).writtenPaths(ex.touched.writtenPaths())
+                .rowsDropped(ex.rowsDropped).itemsReturned(ex.itemsReturned)
                 .status(response.status()).errorType(errorType).upstreamStatus(ex.upstreamStatus)
                 .decideMicros((ex.decidedNanos - ex.receivedNanos) / 1000)
                 .latencyMicros((now - ex.receivedNanos) / 1000)

@@ -95,6 +95,12 @@ record Part(int index, String table, Operation acts, ObjectNode body) {
         return new DecodedRequest(acts, table, body);
     }
 
+    /** Puts this part's (rewritten) body back into its transaction's body. */
+    void writeBack(ObjectNode container) {
+        ObjectNode item = (ObjectNode) container.get("TransactItems").get(index);
+        item.set(item.fieldNames().next(), body);
+    }
+
     private static Iterable<Map.Entry<String, JsonNode>> fields(ObjectNode body, String member) {
         JsonNode n = body.get(member);
         if (n == null || !n.isObject()) throw DynamoException.validation(member + " must be a map of table name to requests");

@@ -9,50 +9,62 @@ import dev.weir.protocol.model.AttributeValueJson;
 import dev.weir.protocol.model.Operation;
 
 /**
- * What an allowed request may write, and what the proxy cannot enforce yet and so refuses.
+ * What an allowed request may write, and what the proxy cannot enforce and so refuses.
  * A PutItem's item must stay inside the caller's allow-list and satisfy the policy's write
- * requirements. Row filters and requirements that would have to hold for the item already
- * stored (an update, a delete, a put that replaces) need a condition on that item, which the
- * proxy does not generate yet: such requests are refused rather than let through. Under a
- * row filter, {@code Select: COUNT} would count hidden rows, so it is refused too, and so are
- * projections (see {@link #requireWholeItemsUnderRowFilter}).
+ * requirements. Row filters and requirements that must hold for the item already stored
+ * (an update, a delete, a put that replaces) become a condition on that item
+ * ({@link WriteConditions}); BatchWriteItem carries no conditions, so under such a filter
+ * its puts and deletes are refused. Under a row filter, {@code Select: COUNT} would count
+ * hidden rows, so it is refused too, and so are projections in BatchGetItem and
+ * TransactGetItems parts (see {@link #requireWholeItemsUnderRowFilter}; a single read's
+ * projection is handled by {@link Projections}).
  */
 final class WriteRules {
     private WriteRules() {}
 
     static void check(DecodedRequest req, Allowed allowed, DecisionRequest decision, String principal) {
+        check(req, allowed, decision, principal, req.operation());
+    }
+
+    /** @param container the operation the request is a part of (BatchWriteItem, ...), or its own */
+    static void check(DecodedRequest req, Allowed allowed, DecisionRequest decision, String principal, Operation container) {
         Operation op = req.operation();
         boolean rowsAll = allowed.rows().isAll();
+        boolean unconditional = container == Operation.BatchWriteItem;
         switch (op) {
             case PutItem -> {
-                if (!rowsAll) throw notYet(principal, req, "a row filter on the item a PutItem would replace");
+                if (unconditional && !allowed.requirements().isAll()) {
+                    throw notYet(principal, req, "row filters and write requirements on the item a BatchWriteItem put "
+                            + "would replace (BatchWriteItem carries no conditions; use PutItem or TransactWriteItems)");
+                }
                 allowed.refusesWrite(decision, AttributeValueJson.item(req.body().get("Item"), "Item"))
                         .ifPresent(why -> { throw denied(principal, req, why); });
             }
-            case UpdateItem -> {
-                if (!rowsAll || !allowed.requirements().isAll()) {
-                    throw notYet(principal, req, "row filters and write requirements on UpdateItem");
-                }
-            }
             case DeleteItem -> {
-                if (!rowsAll) throw notYet(principal, req, "a row filter on the item a DeleteItem would remove");
+                if (unconditional && !allowed.requirements().isAll()) {
+                    throw notYet(principal, req, "row filters and write requirements on the item a BatchWriteItem delete "
+                            + "would remove (BatchWriteItem carries no conditions; use DeleteItem or TransactWriteItems)");
+                }
             }
             case Query, Scan -> {
                 JsonNode select = req.body().get("Select");
                 if (!rowsAll && select != null && "COUNT".equals(select.asText())) {
                     throw denied(principal, req, "Select COUNT would count rows the caller may not see");
                 }
-                requireWholeItemsUnderRowFilter(req, rowsAll, principal);
+                if (container != op) requireWholeItemsUnderRowFilter(req, rowsAll, principal);
             }
-            case GetItem -> requireWholeItemsUnderRowFilter(req, rowsAll, principal);
+            case GetItem -> {
+                if (container != op) requireWholeItemsUnderRowFilter(req, rowsAll, principal);
+            }
             default -> { }
         }
     }
 
     /**
      * The row filter is tested on the items the store returns; a projection could leave out
-     * the attributes it reads and so drop rows the caller may see. Until the proxy fetches
-     * those attributes itself, such requests are refused with a clear error rather than
+     * the attributes it reads and so drop rows the caller may see. A single GetItem, Query or
+     * Scan gets its projection widened ({@link Projections}); in a BatchGetItem or
+     * TransactGetItems part such requests are still refused with a clear error rather than
      * answered wrongly.
      */
     private static void requireWholeItemsUnderRowFilter(DecodedRequest req, boolean rowsAll, String principal) {

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -60,6 +61,17 @@ public final class ResponseRedactor {
      */
     public byte[] redact(Operation op, FieldPlan plan, Predicate<Map<String, AttributeValue>> rows, byte[] body)
             throws IOException {
+        return redact(op, plan, rows, null, body);
+    }
+
+    /**
+     * As {@link #redact(Operation, FieldPlan, Predicate, byte[])}, and each item that passes the
+     * row filter is first cut down by {@code shape} (the client's own projection, when weir
+     * widened it to read the attributes the row filter tests); null: items as they are.
+     * {@code LastEvaluatedKey} is still taken from the whole item.
+     */
+    public byte[] redact(Operation op, FieldPlan plan, Predicate<Map<String, AttributeValue>> rows,
+                         UnaryOperator<Map<String, AttributeValue>> shape, byte[] body) throws IOException {
         if (plan.isIdentity() && rows == null) return body;
         JsonCursor c = new JsonCursor(body);
         List<int[]> members = new ArrayList<>();
@@ -98,10 +110,10 @@ public final class ResponseRedactor {
                         rewritten.put(names.get(i), null);
                         continue;
                     }
-                    writeItem(plan.redact(whole), out);
+                    writeItem(plan.redact(shape == null ? whole : shape.apply(whole)), out);
                 }
             } else {
-                Kept k = items(c, plan, rows, out);
+                Kept k = items(c, plan, rows, shape, out);
                 kept = k.count();
                 lastKept = k.last();
                 changed |= k.changed();
@@ -183,7 +195,7 @@ public final class ResponseRedactor {
                             if (!first) out.write((byte) ',');
                             first = false;
                             out.write(body, table.start(), table.valueStart());
-                            items(c, tp.plan(), tp.rows(), out);
+                            items(c, tp.plan(), tp.rows(), null, out);
                         } while (c.comma());
                     }
                     c.expect('}');
@@ -237,8 +249,8 @@ public final class ResponseRedactor {
      * through {@link #item}; with one, each is read whole, dropped if the filter hides it,
      * and written as the plan shows it.
      */
-    private Kept items(JsonCursor c, FieldPlan plan, Predicate<Map<String, AttributeValue>> rows, ByteSink out)
-            throws IOException {
+    private Kept items(JsonCursor c, FieldPlan plan, Predicate<Map<String, AttributeValue>> rows,
+                       UnaryOperator<Map<String, AttributeValue>> shape, ByteSink out) throws IOException {
         c.expect('[');
         out.write((byte) '[');
         int kept = 0;
@@ -254,7 +266,7 @@ public final class ResponseRedactor {
                 Map<String, AttributeValue> whole = ValueCodec.map(c);
                 if (!rows.test(whole)) continue;
                 if (kept++ > 0) out.write((byte) ',');
-                writeItem(plan.redact(whole), out);
+                writeItem(plan.redact(shape == null ? whole : shape.apply(whole)), out);
                 last = whole;
             } while (c.comma());
         }

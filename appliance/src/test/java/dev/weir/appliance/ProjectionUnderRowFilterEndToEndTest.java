@@ -1,0 +1,143 @@
+package dev.weir.appliance;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * An analyst (region eu) reads with a projection on a table whose rows it sees only for its
+ * region: weir reads whole items (the row filter reads region, the page key needs the key),
+ * tests each row, and returns exactly the projection the client asked for.
+ */
+class ProjectionUnderRowFilterEndToEndTest {
+    @TempDir
+    static Path home;
+    static ApplianceProcess weir;
+    static DynamoDbClient admin, analyst;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path policies = Files.createDirectories(home.resolve("policies"));
+        Files.writeString(policies.resolve("proj.weir"), """
+                role admin
+                role analyst
+                @id("admin-all") allow admin on table * op *
+                @id("read") allow analyst on table tab op [GetItem, Query, Scan]
+                  rows where item.region == principal.region
+                  mask ssn show_last(4)
+                """);
+        weir = ApplianceProcess.startWith(home, policies, ApplianceProcess.CONF.resolve("principals.yaml"));
+        admin = DynamoClients.as(weir.endpoint(), "AKIAWEIRADMIN0000001", "weir-admin-secret");
+        analyst = DynamoClients.as(weir.endpoint(), "AKIAWEIRANALYST00001", "weir-analyst-secret");
+        admin.createTable(b -> b.tableName("tab").billingMode("PAY_PER_REQUEST")
+                .attributeDefinitions(d -> d.attributeName("pk").attributeType("S"), d -> d.attributeName("sk").attributeType("N"))
+                .keySchema(k -> k.attributeName("pk").keyType("HASH"), k -> k.attributeName("sk").keyType("RANGE")));
+        for (int i = 1; i <= 6; i++) {
+            int n = i;
+            admin.putItem(b -> b.tableName("tab").item(Map.of("pk", s("p"), "sk", AttributeValue.fromN(Integer.toString(n)),
+                    "region", s(n % 2 == 1 ? "eu" : "us"), "name", s("name-" + n), "ssn", s("123-45-000" + n))));
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (admin != null) admin.close();
+        if (analyst != null) analyst.close();
+        if (weir != null) weir.close();
+    }
+
+    @Test
+    void queryReturnsExactlyTheProjectionOfTheVisibleRows() {
+        QueryResponse r = analyst.query(b -> b.tableName("tab").keyConditionExpression("pk = :p")
+                .expressionAttributeValues(Map.of(":p", s("p"))).projectionExpression("sk, #n")
+                .expressionAttributeNames(Map.of("#n", "name")));
+        assertEquals(3, r.count());
+        assertEquals(List.of("1", "3", "5"), r.items().stream().map(i -> i.get("sk").n()).toList());
+        for (Map<String, AttributeValue> item : r.items()) {
+            assertEquals(Set.of("sk", "name"), item.keySet(), "region was read for the filter, not returned");
+        }
+    }
+
+    @Test
+    void getItemAndLegacyAttributesToGetToo() {
+        var eu = analyst.getItem(b -> b.tableName("tab").key(key(1)).projectionExpression("#n").expressionAttributeNames(Map.of("#n", "name")));
+        assertEquals(Map.of("name", s("name-1")), eu.item());
+        assertFalse(analyst.getItem(b -> b.tableName("tab").key(key(2)).projectionExpression("sk")).hasItem(), "another region");
+        var scan = analyst.scan(b -> b.tableName("tab").attributesToGet("name"));
+        assertEquals(3, scan.count());
+        scan.items().forEach(i -> assertEquals(Set.of("name"), i.keySet()));
+    }
+
+    @Test
+    void limitCountsRowsTheStoreReadsAndPaginationStillReachesEveryVisibleRow() {
+        // Limit applies in the store before weir drops hidden rows: a page of 2 holds 1 visible row.
+        List<String> seen = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        int pages = 0;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse page = analyst.query(b -> b.tableName("tab").keyConditionExpression("pk = :p")
+                    .expressionAttributeValues(Map.of(":p", s("p"))).projectionExpression("#n")
+                    .expressionAttributeNames(Map.of("#n", "name")).limit(2).exclusiveStartKey(from));
+            if (pages++ == 0) assertEquals(1, page.count(), "the first page: rows 1 (eu) and 2 (us)");
+            page.items().forEach(i -> seen.add(i.get("name").s()));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null && pages < 10);
+        assertEquals(List.of("name-1", "name-3", "name-5"), seen);
+    }
+
+    @Test
+    void theRowFilterIsPushedDownToTheStoreWhereThatIsSafe() throws Exception {
+        // Scan, and a Query naming both key attributes: the store drops the other region's rows.
+        var scan = analyst.scan(b -> b.tableName("tab"));
+        assertEquals(3, scan.count());
+        assertEquals(3, scan.scannedCount(), "ScannedCount is the number returned, as without push-down");
+        var q = analyst.query(b -> b.tableName("tab").keyConditionExpression("pk = :p AND sk > :z")
+                .expressionAttributeValues(Map.of(":p", s("p"), ":z", AttributeValue.fromN("1"))));
+        assertEquals(List.of("3", "5"), q.items().stream().map(i -> i.get("sk").n()).toList());
+        // With Limit, the store still counts the rows it reads before filtering: 2 read (3, 4), 1 returned.
+        var limited = analyst.query(b -> b.tableName("tab").keyConditionExpression("pk = :p AND sk > :z")
+                .expressionAttributeValues(Map.of(":p", s("p"), ":z", AttributeValue.fromN("2"))).limit(2));
+        assertEquals(List.of("3"), limited.items().stream().map(i -> i.get("sk").n()).toList());
+        assertTrue(limited.hasLastEvaluatedKey() && !limited.lastEvaluatedKey().isEmpty());
+        String pushed = auditLine(l -> l.contains("\"event.action\":\"Query\"") && l.contains("\"weir.fields.read\":[\"pk\",\"sk\"]")
+                && l.contains("\"weir.items.returned\":2"));
+        assertFalse(pushed.contains("weir.rows.dropped"), "the store dropped the hidden rows: " + pushed);
+        // A Query on the hash key alone is not pushed down (weir cannot tell the range key): weir drops them.
+        analyst.query(b -> b.tableName("tab").keyConditionExpression("pk = :p").expressionAttributeValues(Map.of(":p", s("p"))));
+        String filtered = auditLine(l -> l.contains("\"event.action\":\"Query\"") && l.contains("\"weir.fields.read\":[\"pk\"]"));
+        assertTrue(filtered.contains("\"weir.rows.dropped\":3"), filtered);
+    }
+
+    private static String auditLine(java.util.function.Predicate<String> match) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            for (String l : Files.readAllLines(weir.auditFile())) if (match.test(l)) return l;
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no matching audit event");
+    }
+
+    private static Map<String, AttributeValue> key(int sk) {
+        return Map.of("pk", s("p"), "sk", AttributeValue.fromN(Integer.toString(sk)));
+    }
+
+    private static AttributeValue s(String v) {
+        return AttributeValue.fromS(v);
+    }
+}
