@@ -26,6 +26,7 @@ import dev.weir.proxy.identity.Principal;
 import dev.weir.proxy.identity.PrincipalDirectory;
 import dev.weir.proxy.policy.PolicyHolder;
 import dev.weir.proxy.policy.PolicySnapshot;
+import dev.weir.proxy.policy.TableTags;
 import dev.weir.proxy.server.ProxyServer;
 import dev.weir.proxy.server.TlsOptions;
 import dev.weir.proxy.transport.Transport;
@@ -57,6 +58,8 @@ public final class Appliance implements AutoCloseable {
 
     /** How often the principals file is checked for changes. */
     static final long RELOAD_INTERVAL_MILLIS = 1_000;
+    /** How long the tags of a table are used before weir asks the upstream again (tagging through weir clears them at once). */
+    static final long TABLE_TAGS_TTL_SECONDS = 30;
 
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private InetSocketAddress proxyAddress;
@@ -164,7 +167,8 @@ public final class Appliance implements AutoCloseable {
             metricsAddress = metrics.address();
             log.info("metrics on http://{}:{}/metrics", metricsAddress.getHostString(), metricsAddress.getPort());
         }
-        Firewall firewall = new Firewall(identifier, policyHolder, upstream, audit, auditScope(auditConfig));
+        TableTags tableTags = new TableTags(upstream::send, Duration.ofSeconds(TABLE_TAGS_TTL_SECONDS), System::nanoTime);
+        Firewall firewall = new Firewall(identifier, policyHolder, upstream, audit, auditScope(auditConfig), tableTags);
         SslContext tls = tlsContext(config.proxy().tls());
         ProxyServer server = ProxyServer.start(config.proxy().host(), config.proxy().port(), transport, boss, workers, firewall,
                 new ProxyServer.Limits(8 * 1024, config.proxy().maxHeaderBytes(), config.proxy().maxBodyBytes(),
@@ -260,16 +264,14 @@ public final class Appliance implements AutoCloseable {
             result.diagnostics().forEach(d -> log.error("{}", d.render(sourceLine(dir, d))));
             return PolicySnapshot.NONE;
         }
-        String tags = fileUsingTableTags(dir);
-        if (tags != null) {
-            log.error("{}: the policy reads ctx.table.tags, which the proxy does not supply yet; a deny on it could "
-                    + "never fire, so this policy is not used", tags);
-            return PolicySnapshot.NONE;
-        }
-        return new PolicySnapshot(result.table().get(), result.contentHash());
+        return new PolicySnapshot(result.table().get(), result.contentHash(), fileUsingTableTags(dir) != null);
     }
 
-    /** The first policy file that reads table tags outside a comment, or null. */
+    /**
+     * The first policy file that reads table tags outside a comment, or null; the firewall
+     * then fetches the tags of each request's tables before deciding. When the folder cannot
+     * be read, it answers as if tags were read (fetching them is never wrong).
+     */
     private static String fileUsingTableTags(Path dir) {
         try (var files = java.nio.file.Files.walk(dir)) {
             for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".weir"))::iterator) {

@@ -22,6 +22,7 @@ import dev.weir.proxy.identity.Principal;
 import dev.weir.proxy.identity.TlsPeer;
 import dev.weir.proxy.policy.PolicyHolder;
 import dev.weir.proxy.policy.PolicySnapshot;
+import dev.weir.proxy.policy.TableTags;
 import dev.weir.proxy.redact.ResponseRedactor;
 import dev.weir.proxy.upstream.UpstreamClient;
 import dev.weir.proxy.upstream.UpstreamResponse;
@@ -49,6 +50,7 @@ public final class Firewall {
     private final UpstreamClient upstream;
     private final AuditPipeline audit;
     private final AuditScope auditScope;
+    private final TableTags tableTags;
     private final RequestDecoder decoder = new RequestDecoder();
     private final ResponseRedactor redactor = new ResponseRedactor();
 
@@ -62,11 +64,18 @@ public final class Firewall {
      */
     public Firewall(Identifier identifier, PolicyHolder policy, UpstreamClient upstream, AuditPipeline audit,
                     AuditScope auditScope) {
+        this(identifier, policy, upstream, audit, auditScope, null);
+    }
+
+    /** @param tableTags where the tags of tables come from, for policies that read them (null: nowhere) */
+    public Firewall(Identifier identifier, PolicyHolder policy, UpstreamClient upstream, AuditPipeline audit,
+                    AuditScope auditScope, TableTags tableTags) {
         this.identifier = identifier;
         this.policy = policy;
         this.upstream = upstream;
         this.audit = audit;
         this.auditScope = auditScope;
+        this.tableTags = tableTags;
     }
 
     /** Everything about one request that ends up in its audit event. */
@@ -108,6 +117,7 @@ public final class Firewall {
     public CompletableFuture<ProxyResponse> handle(HttpRequestView http, InetSocketAddress source, TlsPeer tlsPeer) {
         Exchange ex = new Exchange(source);
         if (tlsPeer != null) ex.tlsSubject = tlsPeer.subject();
+        PolicySnapshot snapshot;
         try {
             switch (identifier.identify(http, tlsPeer)) {
                 case Identifier.Unknown u -> {
@@ -121,13 +131,47 @@ public final class Firewall {
             }
             ex.decision = "INVALID";
             ex.request = decoder.decode(http.header(Target.HEADER), http.body());
-            PolicySnapshot snapshot = policy.current();
+            snapshot = policy.current();
             ex.policyHash = snapshot.contentHash();
             if (!snapshot.loaded()) {
                 ex.decision = "NOT_PERMITTED";
                 return done(ex, ProxyResponse.error(denied(ex, "no policy is loaded")));
             }
-            Context context = new Context(ex.source.getAddress(), ex.received, tls(tlsPeer), Map.of());
+            if (snapshot.usesTableTags()) {
+                List<String> tables = MULTI_PART.contains(ex.request.operation())
+                        ? Part.of(ex.request).stream().map(Part::table).distinct().toList()
+                        : ex.request.table() == null ? List.of() : List.of(ex.request.table());
+                if (!tables.isEmpty()) {
+                    if (tableTags == null) return done(ex, ProxyResponse.error(tagsUnknown()));
+                    return tableTags.of(tables).handle((tags, err) -> {
+                        if (err == null) return decideAndForward(ex, http, snapshot, tlsPeer, tags);
+                        Throwable cause = err instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause() : err;
+                        log.warn("the tags of {} could not be read from the upstream: {}", tables, cause.toString());
+                        return done(ex, ProxyResponse.error(tagsUnknown()));
+                    }).thenCompose(r -> r);
+                }
+            }
+        } catch (DynamoException e) {
+            return done(ex, ProxyResponse.error(e.error()));
+        }
+        return decideAndForward(ex, http, snapshot, tlsPeer, Map.of());
+    }
+
+    /** The policy reads table tags and they are unknown: refuse rather than decide without them. */
+    private static DynamoError tagsUnknown() {
+        return DynamoError.serviceUnavailable("weir could not read the tags of the request's table, which its policy needs");
+    }
+
+    private static Map<String, String> tagsOf(Map<String, Map<String, String>> tags, String table) {
+        Map<String, String> t = table == null ? null : tags.get(table);
+        return t == null ? Map.of() : t;
+    }
+
+    /** Decides (with the tables' tags, when the policy reads them), rewrites, forwards and filters. */
+    private CompletableFuture<ProxyResponse> decideAndForward(Exchange ex, HttpRequestView http, PolicySnapshot snapshot,
+                                                             TlsPeer tlsPeer, Map<String, Map<String, String>> tags) {
+        Context context = new Context(ex.source.getAddress(), ex.received, tls(tlsPeer), Map.of());
+        try {
             if (MULTI_PART.contains(ex.request.operation())) {
                 List<Part> parts = Part.of(ex.request);
                 decoder.requireSupported(ex.request);
@@ -135,7 +179,7 @@ public final class Firewall {
                 for (Part part : parts) {
                     if (ex.tables.containsKey(part.table())) continue;
                     DecisionRequest dr = new DecisionRequest(ex.principal.name(), Set.copyOf(ex.principal.roles()),
-                            ex.principal.attributes(), part.table(), ex.request.operation(), context);
+                            ex.principal.attributes(), part.table(), ex.request.operation(), context.withTableTags(tagsOf(tags, part.table())));
                     Allowed a = decide(ex, snapshot, dr);
                     if (a == null) return done(ex, ProxyResponse.error(denied(ex, ex.denial + " (table " + part.table() + ")")));
                     ex.tables.put(part.table(), new Decided(a, dr));
@@ -156,7 +200,8 @@ public final class Firewall {
                 ex.partTables = parts.stream().map(Part::table).toList();
             } else {
                 ex.decisionRequest = new DecisionRequest(ex.principal.name(), Set.copyOf(ex.principal.roles()),
-                        ex.principal.attributes(), ex.request.policyTable(), ex.request.operation(), context);
+                        ex.principal.attributes(), ex.request.policyTable(), ex.request.operation(),
+                        context.withTableTags(tagsOf(tags, ex.request.table())));
                 ex.allowed = decide(ex, snapshot, ex.decisionRequest);
                 if (ex.allowed == null) return done(ex, ProxyResponse.error(denied(ex, ex.denial)));
                 ex.decision = "ALLOWED";
@@ -182,6 +227,10 @@ public final class Firewall {
         return upstream.send(Target.of(ex.request.operation()), ex.forwardBody != null ? ex.forwardBody : http.body())
                 .handle((resp, err) -> {
                     if (resp != null) ex.upstreamStatus = resp.status();
+                    if (resp != null && resp.status() == 200 && tableTags != null
+                            && (ex.request.operation() == Operation.TagResource || ex.request.operation() == Operation.UntagResource)) {
+                        tableTags.invalidate();
+                    }
                     return done(ex, err != null ? upstreamFailed(err) : filter(ex, resp));
                 })
                 .thenCompose(r -> r);

@@ -54,6 +54,16 @@ public final class RequestDecoder {
         MEMBERS.put(Operation.DescribeTable, Set.of("TableName"));
         MEMBERS.put(Operation.DeleteTable, Set.of("TableName"));
         MEMBERS.put(Operation.ListTables, Set.of("ExclusiveStartTableName", "Limit"));
+        // Table management: decided like any operation (the admin group), answered with table
+        // descriptions or tags, never with items, so nothing in the answer needs filtering.
+        MEMBERS.put(Operation.UpdateTable, Set.of("TableName", "AttributeDefinitions", "BillingMode", "ProvisionedThroughput",
+                "GlobalSecondaryIndexUpdates", "SSESpecification", "StreamSpecification", "ReplicaUpdates", "TableClass",
+                "DeletionProtectionEnabled", "OnDemandThroughput"));
+        MEMBERS.put(Operation.UpdateTimeToLive, Set.of("TableName", "TimeToLiveSpecification"));
+        MEMBERS.put(Operation.DescribeTimeToLive, Set.of("TableName"));
+        MEMBERS.put(Operation.TagResource, Set.of("ResourceArn", "Tags"));
+        MEMBERS.put(Operation.UntagResource, Set.of("ResourceArn", "TagKeys"));
+        MEMBERS.put(Operation.ListTagsOfResource, Set.of("ResourceArn", "NextToken"));
     }
 
     static {
@@ -85,7 +95,23 @@ public final class RequestDecoder {
             throw new DynamoException(DynamoError.serialization("Start of structure or map found where not expected."));
         }
         JsonNode table = obj.get("TableName");
-        return new DecodedRequest(op, table != null && table.isTextual() ? table.textValue() : null, obj);
+        String name = table != null && table.isTextual() ? table.textValue() : tableOfArn(obj.get("ResourceArn"));
+        return new DecodedRequest(op, name, obj);
+    }
+
+    /**
+     * The table a tag operation's ResourceArn names ({@code arn:aws:dynamodb:REGION:ACCOUNT:table/NAME}),
+     * so that policies decide it on that table; null (decided as table {@code *}) for anything else.
+     */
+    static String tableOfArn(JsonNode arn) {
+        if (arn == null || !arn.isTextual()) return null;
+        String s = arn.textValue();
+        int at = s.indexOf(":table/");
+        if (!s.startsWith("arn:") || at < 0) return null;
+        String rest = s.substring(at + ":table/".length());
+        int slash = rest.indexOf('/');
+        String name = slash < 0 ? rest : rest.substring(0, slash);
+        return name.isEmpty() ? null : name;
     }
 
     /**

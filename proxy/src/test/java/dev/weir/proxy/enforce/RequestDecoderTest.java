@@ -46,12 +46,26 @@ class RequestDecoderTest {
         assertEquals("weir does not support the parameter 'Bogus' of GetItem, so the request was "
                 + "refused rather than forwarded unchecked", e.error().message());
 
-        DecodedRequest batch = decoder.decode("DynamoDB_20120810.UpdateTimeToLive", bytes("{\"TableName\":\"people\"}"));
-        assertEquals("ValidationException", error(() -> decoder.requireSupported(batch)));
+        DecodedRequest limits = decoder.decode("DynamoDB_20120810.DescribeLimits", bytes("{}"));
+        assertEquals("ValidationException", error(() -> decoder.requireSupported(limits)));
 
         DecodedRequest allNew = decoder.decode("DynamoDB_20120810.PutItem",
                 bytes("{\"TableName\":\"people\",\"Item\":{},\"ReturnValues\":\"ALL_NEW\"}"));
         assertEquals("ValidationException", error(() -> decoder.requireSupported(allNew)));
+    }
+
+    @Test
+    void aTagOperationIsDecidedOnTheTableItsArnNames() {
+        DecodedRequest tag = decoder.decode("DynamoDB_20120810.TagResource",
+                bytes("{\"ResourceArn\":\"arn:aws:dynamodb:us-east-1:000000000000:table/people\",\"Tags\":[]}"));
+        decoder.requireSupported(tag);
+        assertEquals("people", tag.table());
+        assertEquals("people", decoder.decode("DynamoDB_20120810.ListTagsOfResource",
+                bytes("{\"ResourceArn\":\"arn:aws:dynamodb:us-east-1:0:table/people/stream/2026\"}")).table());
+        assertEquals("*", decoder.decode("DynamoDB_20120810.UntagResource",
+                bytes("{\"ResourceArn\":\"arn:aws:kms:us-east-1:0:key/people\",\"TagKeys\":[]}")).policyTable());
+        assertEquals("*", decoder.decode("DynamoDB_20120810.UntagResource",
+                bytes("{\"ResourceArn\":\"table/people\",\"TagKeys\":[]}")).policyTable());
     }
 
     private static String error(Runnable r) {
