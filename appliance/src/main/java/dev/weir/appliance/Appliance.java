@@ -6,9 +6,15 @@ import dev.weir.appliance.config.WeirConfig;
 import dev.weir.appliance.reload.FileReloader;
 import dev.weir.appliance.tls.DevCertificates;
 import dev.weir.audit.event.AuditEvent;
-import dev.weir.audit.format.EcsJsonLines;
+import dev.weir.audit.chain.ChainedFileSink;
+import dev.weir.audit.chain.Ed25519Pem;
+import dev.weir.audit.format.EventFormat;
+import dev.weir.audit.format.EventFormats;
 import dev.weir.audit.pipeline.AuditPipeline;
+import dev.weir.audit.sink.AuditSink;
 import dev.weir.audit.sink.FileSink;
+import dev.weir.proxy.audit.AuditScope;
+import dev.weir.protocol.model.Operation;
 import dev.weir.policy.LoadResult;
 import dev.weir.policy.PolicyLoader;
 import dev.weir.policy.check.Diagnostic;
@@ -107,10 +113,10 @@ public final class Appliance implements AutoCloseable {
             log.info("bundled store listening on {}:{}", storeAddress.getHostString(), storeAddress.getPort());
         }
 
-        auditFile = home.resolve(config.audit().file());
-        AuditPipeline audit = new AuditPipeline(new FileSink(auditFile, new EcsJsonLines()), instanceId(),
-                config.audit().queueCapacity());
-        toClose.add(audit);
+        WeirConfig.Audit auditConfig = config.audit();
+        auditFile = auditConfig.file() == null ? null : home.resolve(auditConfig.file());
+        AuditPipeline audit = openAudit(home, auditConfig);
+        if (audit != null) toClose.add(audit);
 
         int cores = Runtime.getRuntime().availableProcessors();
         Transport transport = config.proxy().transport().orFallback();
@@ -143,16 +149,16 @@ public final class Appliance implements AutoCloseable {
                     PolicySnapshot next = snapshot(policyDir, result);
                     if (next.loaded()) policyHolder.publish(next);
                 },
-                outcome -> audit.publish(new AuditEvent(0, null, System.currentTimeMillis() * 1000, null, List.of(), null,
+                outcome -> { if (audit != null) audit.publish(new AuditEvent(0, null, System.currentTimeMillis() * 1000, null, List.of(), null,
                             "127.0.0.1", 0, "weir:PolicyReload", null, outcome.published() ? "RELOADED" : "REFUSED",
-                            List.of(), outcome.contentHash(), List.of(), List.of(), 0, null, 0))).start());
+                            List.of(), outcome.contentHash(), List.of(), List.of(), 0, null, 0)); }).start());
         Identifier identifier = new Identifier(directory(principals), Clock.systemUTC());
         toClose.add(new FileReloader(config.principals(), file -> {
             PrincipalDirectory next = directory(ConfigLoader.loadPrincipals(file));
             identifier.publish(next);
             log.info("principals reloaded from {}: {} principals", file, next.size());
         }, RELOAD_INTERVAL_MILLIS));
-        Firewall firewall = new Firewall(identifier, policyHolder, upstream, audit);
+        Firewall firewall = new Firewall(identifier, policyHolder, upstream, audit, auditScope(auditConfig));
         SslContext tls = tlsContext(config.proxy().tls());
         ProxyServer server = ProxyServer.start(config.proxy().host(), config.proxy().port(), transport, boss, workers, firewall,
                 new ProxyServer.Limits(8 * 1024, config.proxy().maxHeaderBytes(), config.proxy().maxBodyBytes(),
@@ -164,6 +170,67 @@ public final class Appliance implements AutoCloseable {
         log.info("firewall listening on {}://{}:{} ({} transport{}), forwarding to {}", scheme, proxyAddress.getHostString(),
                 proxyAddress.getPort(), transport.configName(), tls == null ? "" : ", TLS by " + TlsOptions.providerName(),
                 endpoint);
+    }
+
+    /**
+     * The spooled audit pipeline with every configured sink, or null when audit.mode is off.
+     * Relative paths live under the home folder; the spool keeps each sink's offset, so a sink
+     * that was behind at the last stop resumes where it was.
+     */
+    private static AuditPipeline openAudit(Path home, WeirConfig.Audit ac) throws IOException {
+        if (ac.mode().equals("off")) {
+            log.warn("audit.mode is off: no request is audited (meant for benchmarks, never for production)");
+            return null;
+        }
+        List<AuditPipeline.NamedSink> sinks = new ArrayList<>();
+        try {
+            for (WeirConfig.AuditSink s : ac.sinks()) sinks.add(new AuditPipeline.NamedSink(s.name(), openSink(home, s)));
+            AuditPipeline.Options options = new AuditPipeline.Options(instanceId(), ac.queueCapacity(),
+                    home.resolve(ac.spool()), 0, ac.spoolMaxBytes(),
+                    ac.mode().equals("sync") ? AuditPipeline.Mode.SYNC : AuditPipeline.Mode.ASYNC,
+                    ac.whenFull().equals("drop") ? AuditPipeline.WhenFull.DROP : AuditPipeline.WhenFull.BLOCK,
+                    Duration.ofMillis(ac.blockTimeoutMs()), null, null);
+            AuditPipeline pipeline = AuditPipeline.spooled(options, sinks);
+            log.info("audit {} ({} when full) to {}", ac.mode(), ac.whenFull(),
+                    sinks.stream().map(AuditPipeline.NamedSink::name).toList());
+            return pipeline;
+        } catch (IOException | RuntimeException e) {
+            for (AuditPipeline.NamedSink s : sinks) {
+                try {
+                    s.sink().close();
+                } catch (IOException ignored) {
+                    // already failing; the first error is the one to report
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static AuditSink openSink(Path home, WeirConfig.AuditSink s) throws IOException {
+        EventFormat format = EventFormats.byName(s.format());
+        return switch (s.type()) {
+            case "file" -> new FileSink(home.resolve(s.path()), format);
+            case "chained_file" -> new ChainedFileSink(new ChainedFileSink.Options(home.resolve(s.path()), format,
+                    s.rotateBytes(), s.rotateSeconds() > 0 ? Duration.ofSeconds(s.rotateSeconds()) : null,
+                    s.digestSeconds() > 0 ? Duration.ofSeconds(s.digestSeconds()) : null,
+                    s.signingKey() == null ? null : Ed25519Pem.readPrivate(s.signingKey()), null));
+            default -> throw new IllegalStateException("unknown audit sink type " + s.type());
+        };
+    }
+
+    private static AuditScope auditScope(WeirConfig.Audit ac) {
+        List<AuditScope.Skip> skips = new ArrayList<>();
+        for (WeirConfig.AuditSkip k : ac.skip()) {
+            java.util.Set<Operation> ops = new java.util.HashSet<>();
+            java.util.Set<Operation.Group> groups = new java.util.HashSet<>();
+            for (String name : k.operations()) {
+                Operation op = Operation.byName(name);
+                if (op != null) ops.add(op);
+                else groups.add(Operation.Group.valueOf(name.toUpperCase(java.util.Locale.ROOT)));
+            }
+            skips.add(new AuditScope.Skip(java.util.Set.copyOf(k.tables()), ops, groups));
+        }
+        return skips.isEmpty() ? AuditScope.ALL : new AuditScope(skips);
     }
 
     private static SslContext tlsContext(WeirConfig.Tls t) throws IOException {

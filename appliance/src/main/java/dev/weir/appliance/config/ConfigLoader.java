@@ -33,7 +33,16 @@ public final class ConfigLoader {
                         @JsonProperty("connect_timeout_ms") Integer connectTimeoutMs,
                         @JsonProperty("max_connections") Integer maxConnections) {}
 
-    record AuditYaml(String file, @JsonProperty("queue_capacity") Integer queueCapacity) {}
+    record AuditYaml(String file, @JsonProperty("queue_capacity") Integer queueCapacity, String mode,
+                     @JsonProperty("when_full") String whenFull, @JsonProperty("block_timeout_ms") Integer blockTimeoutMs,
+                     String spool, @JsonProperty("spool_max_bytes") Long spoolMaxBytes, List<SinkYaml> sinks,
+                     List<SkipYaml> skip) {}
+
+    record SinkYaml(String name, String type, String format, String path, String dir,
+                    @JsonProperty("rotate_bytes") Long rotateBytes, @JsonProperty("rotate_seconds") Long rotateSeconds,
+                    @JsonProperty("digest_seconds") Long digestSeconds, @JsonProperty("signing_key") String signingKey) {}
+
+    record SkipYaml(List<String> tables, List<String> operations) {}
 
     record ConfigYaml(StoreYaml store, ProxyYaml proxy, UpstreamYaml upstream, String policies, String principals,
                       AuditYaml audit) {}
@@ -59,7 +68,7 @@ public final class ConfigLoader {
         StoreYaml s = y.store() == null ? new StoreYaml(null, null, null) : y.store();
         ProxyYaml p = y.proxy() == null ? new ProxyYaml(null, null, null, null, null, null, null, null, null) : y.proxy();
         UpstreamYaml u = y.upstream() == null ? new UpstreamYaml(null, null, null, null, null, null, null) : y.upstream();
-        AuditYaml a = y.audit() == null ? new AuditYaml(null, null) : y.audit();
+        AuditYaml a = y.audit() == null ? new AuditYaml(null, null, null, null, null, null, null, null, null) : y.audit();
         WeirConfig.Store store = new WeirConfig.Store(or(s.enabled(), true), or(s.host(), "127.0.0.1"), or(s.port(), 8001));
         Transport transport = Transport.named(or(p.transport(), "nio"));
         if (transport == null) {
@@ -88,7 +97,7 @@ public final class ConfigLoader {
         }
         WeirConfig.Upstream upstream = new WeirConfig.Upstream(endpoint, or(u.region(), "us-east-1"), u.accessKeyId(),
                 u.secretAccessKey(), or(u.timeoutMs(), 10_000), or(u.connectTimeoutMs(), 2_000), or(u.maxConnections(), 64));
-        WeirConfig.Audit audit = new WeirConfig.Audit(Path.of(or(a.file(), "audit/audit.jsonl")), or(a.queueCapacity(), 65_536));
+        WeirConfig.Audit audit = audit(file, dir, a);
         return new WeirConfig(store, proxy, upstream, dir.resolve(or(y.policies(), "policies")),
                 dir.resolve(or(y.principals(), "principals.yaml")), audit);
     }
@@ -130,6 +139,84 @@ public final class ConfigLoader {
             }
         }
         return out;
+    }
+
+    private static WeirConfig.Audit audit(Path file, Path dir, AuditYaml a) throws ConfigException {
+        String mode = or(a.mode(), "async");
+        if (!List.of("async", "sync", "off").contains(mode)) {
+            throw YamlFiles.at(file, "audit.mode must be async, sync or off, got '" + mode + "'", "audit", "mode");
+        }
+        String whenFull = or(a.whenFull(), "block");
+        if (!List.of("block", "drop").contains(whenFull)) {
+            throw YamlFiles.at(file, "audit.when_full must be block or drop, got '" + whenFull + "'", "audit", "when_full");
+        }
+        int queue = or(a.queueCapacity(), 65_536);
+        int blockTimeout = or(a.blockTimeoutMs(), 2_000);
+        long spoolMax = or(a.spoolMaxBytes(), 1L << 30);
+        if (queue < 16 || blockTimeout < 1 || spoolMax < (1 << 20)) {
+            throw YamlFiles.at(file, "audit.queue_capacity must be at least 16, audit.block_timeout_ms "
+                    + "at least 1 and audit.spool_max_bytes at least 1048576", "audit");
+        }
+        List<WeirConfig.AuditSink> sinks = new java.util.ArrayList<>();
+        String plainFile = a.file() == null ? "audit/audit.jsonl" : a.file();
+        if (!plainFile.isEmpty()) sinks.add(new WeirConfig.AuditSink("file", "file", "ecs", Path.of(plainFile), 0, 0, 0, null));
+        java.util.Set<String> names = new java.util.HashSet<>(List.of("file"));
+        int i = 0;
+        for (SinkYaml s : a.sinks() == null ? List.<SinkYaml>of() : a.sinks()) {
+            i++;
+            String where = "audit.sinks #" + i;
+            String[] at = s.name() == null ? new String[] {"audit", "sinks"} : new String[] {"audit", "sinks", "name=" + s.name()};
+            if (s.name() == null || !s.name().matches("[A-Za-z0-9_-]+")) {
+                throw YamlFiles.at(file, where + ": each sink needs a name of letters, digits, '_' or '-'", at);
+            }
+            if (!names.add(s.name())) {
+                throw YamlFiles.at(file, where + ": sink name '" + s.name() + "' is used twice (the plain "
+                        + "audit.file sink is named 'file')", at);
+            }
+            String format = or(s.format(), "ecs");
+            if (!dev.weir.audit.format.EventFormats.NAMES.contains(format)) {
+                throw YamlFiles.at(file, where + ": format must be one of " + dev.weir.audit.format.EventFormats.NAMES
+                        + ", got '" + format + "'", at);
+            }
+            switch (or(s.type(), "")) {
+                case "file" -> {
+                    if (s.path() == null) throw YamlFiles.at(file, where + ": a file sink needs path", at);
+                    sinks.add(new WeirConfig.AuditSink(s.name(), "file", format, Path.of(s.path()), 0, 0, 0, null));
+                }
+                case "chained_file" -> {
+                    if (s.dir() == null) throw YamlFiles.at(file, where + ": a chained_file sink needs dir", at);
+                    sinks.add(new WeirConfig.AuditSink(s.name(), "chained_file", format, Path.of(s.dir()),
+                            or(s.rotateBytes(), 0L), or(s.rotateSeconds(), 0L), or(s.digestSeconds(), 0L),
+                            s.signingKey() == null ? null : dir.resolve(s.signingKey())));
+                }
+                default -> throw YamlFiles.at(file, where + ": type must be file or chained_file, got '"
+                        + s.type() + "'", at);
+            }
+        }
+        if (sinks.isEmpty() && !mode.equals("off")) {
+            throw YamlFiles.at(file, "audit has no sink (audit.file is empty and audit.sinks is empty); "
+                    + "weir does not run unaudited unless audit.mode is off", "audit");
+        }
+        List<WeirConfig.AuditSkip> skips = new java.util.ArrayList<>();
+        i = 0;
+        for (SkipYaml k : a.skip() == null ? List.<SkipYaml>of() : a.skip()) {
+            i++;
+            String where = "audit.skip #" + i;
+            if (k.tables() == null || k.tables().isEmpty()) {
+                throw YamlFiles.at(file, where + ": tables is required (use ['*'] for every table)", "audit", "skip");
+            }
+            List<String> ops = k.operations() == null ? List.of() : k.operations();
+            for (String op : ops) {
+                boolean group = List.of("read", "write", "delete", "admin").contains(op);
+                if (!group && dev.weir.protocol.model.Operation.byName(op) == null) {
+                    throw YamlFiles.at(file, where + ": unknown operation '" + op
+                            + "' (a DynamoDB operation name, or read, write, delete, admin)", "audit", "skip", op);
+                }
+            }
+            skips.add(new WeirConfig.AuditSkip(List.copyOf(k.tables()), List.copyOf(ops)));
+        }
+        return new WeirConfig.Audit(mode, whenFull, queue, blockTimeout, Path.of(or(a.spool(), "audit/spool")), spoolMax,
+                List.copyOf(sinks), List.copyOf(skips));
     }
 
     private static WeirConfig.Tls tls(Path file, Path dir, TlsYaml t) throws ConfigException {

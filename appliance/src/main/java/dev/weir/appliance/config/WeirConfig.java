@@ -3,6 +3,7 @@ package dev.weir.appliance.config;
 import dev.weir.proxy.transport.Transport;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The appliance's configuration ({@code conf/weir.yaml}). Relative paths are resolved
@@ -44,6 +45,26 @@ public record WeirConfig(Store store, Proxy proxy, Upstream upstream, Path polic
         }
     }
 
-    /** Where audit events go. */
-    public record Audit(Path file, int queueCapacity) {}
+    /**
+     * How requests are audited. {@code mode} is async, sync or off; {@code whenFull} block or
+     * drop; the spool and relative sink paths live under the home folder.
+     */
+    public record Audit(String mode, String whenFull, int queueCapacity, int blockTimeoutMs, Path spool,
+                        long spoolMaxBytes, List<AuditSink> sinks, List<AuditSkip> skip) {
+        /** The plain JSON-lines file sink named "file", or null if it is turned off. */
+        public Path file() {
+            return sinks.stream().filter(s -> s.name().equals("file")).map(AuditSink::path).findFirst().orElse(null);
+        }
+    }
+
+    /**
+     * One audit sink. {@code type} file: {@code path} is a file; chained_file: {@code path} is
+     * a folder, with rotation and digests (0: the sink's default) and an optional Ed25519
+     * signing key.
+     */
+    public record AuditSink(String name, String type, String format, Path path, long rotateBytes, long rotateSeconds,
+                            long digestSeconds, Path signingKey) {}
+
+    /** Allowed requests on these tables with these operations (or groups; empty: all) are not audited. */
+    public record AuditSkip(List<String> tables, List<String> operations) {}
 }

@@ -53,6 +53,41 @@ final class YamlFiles {
         return new int[] {line + 1, col + 1};
     }
 
+    /**
+     * An error about a value that parsed but is not acceptable, placed at the last of
+     * {@code keys} (each searched after the previous one; a key written {@code name=VALUE}
+     * finds the line where {@code name: VALUE} stands), shown with its line.
+     */
+    static ConfigException at(Path file, String message, String... keys) {
+        List<String> lines;
+        try {
+            lines = Files.readString(file, StandardCharsets.UTF_8).lines().toList();
+        } catch (IOException e) {
+            return new ConfigException(file + ": error: " + message);
+        }
+        int line = -1, col = 0, from = 0;
+        for (String k : keys) {
+            int eq = k.indexOf('=');
+            Pattern key = eq < 0 ? Pattern.compile("(^|[\\s{,-])(" + Pattern.quote(k) + ")\\s*:")
+                    : Pattern.compile("(^|[\\s{,-])(" + Pattern.quote(k.substring(0, eq)) + ")\\s*:\\s*['\"]?"
+                            + Pattern.quote(k.substring(eq + 1)) + "['\"]?\\s*([,}#]|$)");
+            boolean found = false;
+            for (int i = from; i < lines.size() && !found; i++) {
+                Matcher m = key.matcher(lines.get(i));
+                if (m.find(i == line ? col : 0)) {
+                    line = i;
+                    col = m.start(2);
+                    from = i;
+                    found = true;
+                }
+            }
+            if (!found) break;
+        }
+        if (line < 0) return new ConfigException(file + ": error: " + message);
+        return new ConfigException(file + ":" + (line + 1) + ":" + (col + 1) + ": error: " + message + "\n"
+                + withoutSecrets(lines.get(line)) + "\n" + " ".repeat(col) + "^");
+    }
+
     static <T> T read(Path file, Class<T> type) throws ConfigException {
         String text;
         try {

@@ -96,4 +96,48 @@ class ConfigLoaderTest {
         assertTrue(e.getMessage().contains("principal #2 'b': error: access key id K1 is used twice"), e.getMessage());
         assertTrue(!e.getMessage().contains("s2"), "no secret in the error");
     }
+
+    @Test
+    void auditDefaultsAreAsyncBlockingWithTheSampleSinks() throws Exception {
+        WeirConfig.Audit a = ConfigLoader.load(CONF.resolve("weir.yaml")).audit();
+        assertEquals("async", a.mode());
+        assertEquals("block", a.whenFull());
+        assertEquals(List.of("file", "chain"), a.sinks().stream().map(WeirConfig.AuditSink::name).toList());
+        assertEquals("chained_file", a.sinks().get(1).type());
+        assertEquals(Path.of("audit/spool"), a.spool());
+    }
+
+    @Test
+    void auditSettingsAreCheckedWhereTheyStand(@TempDir Path dir) throws Exception {
+        String upstream = "upstream: {access_key_id: a, secret_access_key: b}\n";
+        Path f = dir.resolve("weir.yaml");
+        Files.writeString(f, upstream + "audit:\n  mode: later\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
+        assertTrue(e.getMessage().startsWith(f + ":3:3: error: audit.mode must be async, sync or off, got 'later'"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("\n  mode: later\n  ^"), e.getMessage());
+
+        Files.writeString(f, upstream + "audit:\n  sinks:\n    - {name: a, type: file, path: x}\n    - {name: b, type: carrier_pigeon}\n");
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
+        assertTrue(e.getMessage().startsWith(f + ":5:8: error: audit.sinks #2: type must be file or chained_file, got 'carrier_pigeon'"),
+                e.getMessage());
+
+        Files.writeString(f, upstream + "audit:\n  sinks:\n    - {name: file, type: file, path: x}\n");
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
+        assertTrue(e.getMessage().contains("sink name 'file' is used twice"), e.getMessage());
+
+        Files.writeString(f, upstream + "audit:\n  file: ''\n");
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
+        assertTrue(e.getMessage().contains("audit has no sink"), e.getMessage());
+
+        Files.writeString(f, upstream + "audit:\n  skip:\n    - {tables: [people], operations: [Peek]}\n");
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
+        assertTrue(e.getMessage().contains("audit.skip #1: unknown operation 'Peek'"), e.getMessage());
+
+        Files.writeString(f, upstream + "audit:\n  mode: 'off'\n  file: ''\n  skip:\n    - {tables: ['*'], operations: [read, PutItem]}\n");
+        WeirConfig.Audit a = ConfigLoader.load(f).audit();
+        assertEquals("off", a.mode());
+        assertNull(a.file());
+        assertEquals(List.of("read", "PutItem"), a.skip().getFirst().operations());
+    }
 }

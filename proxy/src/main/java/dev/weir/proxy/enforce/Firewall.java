@@ -16,6 +16,7 @@ import dev.weir.protocol.error.DynamoException;
 import dev.weir.protocol.model.Operation;
 import dev.weir.protocol.sigv4.HttpRequestView;
 import dev.weir.protocol.wire.Target;
+import dev.weir.proxy.audit.AuditScope;
 import dev.weir.proxy.identity.Identifier;
 import dev.weir.proxy.identity.Principal;
 import dev.weir.proxy.identity.TlsPeer;
@@ -47,14 +48,25 @@ public final class Firewall {
     private final PolicyHolder policy;
     private final UpstreamClient upstream;
     private final AuditPipeline audit;
+    private final AuditScope auditScope;
     private final RequestDecoder decoder = new RequestDecoder();
     private final ResponseRedactor redactor = new ResponseRedactor();
 
     public Firewall(Identifier identifier, PolicyHolder policy, UpstreamClient upstream, AuditPipeline audit) {
+        this(identifier, policy, upstream, audit, AuditScope.ALL);
+    }
+
+    /**
+     * @param audit      where events go; null turns auditing off (for benchmarks only)
+     * @param auditScope which allowed requests need no event (denials are always audited)
+     */
+    public Firewall(Identifier identifier, PolicyHolder policy, UpstreamClient upstream, AuditPipeline audit,
+                    AuditScope auditScope) {
         this.identifier = identifier;
         this.policy = policy;
         this.upstream = upstream;
         this.audit = audit;
+        this.auditScope = auditScope;
     }
 
     /** Everything about one request that ends up in its audit event. */
@@ -74,6 +86,9 @@ public final class Firewall {
         Map<String, Decided> tables;
         List<String> partTables;
         DecisionRequest decisionRequest;
+        String tlsSubject;
+        long decidedNanos;
+        int upstreamStatus;
         final Instant received = Instant.now();
 
         Exchange(InetSocketAddress source) {
@@ -85,6 +100,7 @@ public final class Firewall {
     /** Handles one request; {@code tlsPeer} is the connection's verified client certificate, or null. */
     public CompletableFuture<ProxyResponse> handle(HttpRequestView http, InetSocketAddress source, TlsPeer tlsPeer) {
         Exchange ex = new Exchange(source);
+        if (tlsPeer != null) ex.tlsSubject = tlsPeer.subject();
         try {
             switch (identifier.identify(http, tlsPeer)) {
                 case Identifier.Unknown u -> {
@@ -138,8 +154,12 @@ public final class Firewall {
         } catch (DynamoException e) {
             return done(ex, ProxyResponse.error(e.error()));
         }
+        ex.decidedNanos = System.nanoTime();
         return upstream.send(Target.of(ex.request.operation()), http.body())
-                .handle((resp, err) -> done(ex, err != null ? upstreamFailed(err) : filter(ex, resp)))
+                .handle((resp, err) -> {
+                    if (resp != null) ex.upstreamStatus = resp.status();
+                    return done(ex, err != null ? upstreamFailed(err) : filter(ex, resp));
+                })
                 .thenCompose(r -> r);
     }
 
@@ -215,20 +235,46 @@ public final class Firewall {
                 + ex.request.operation() + " on resource: table/" + table + " because " + because);
     }
 
+    /**
+     * Audits the exchange and releases the response: at once in {@code async} mode, once the
+     * event is durable in {@code sync} mode. If the event cannot be recorded in time (the
+     * spool is full in {@code block} mode, or the disk fails) the client gets a 5xx instead
+     * of the response: fail closed.
+     */
     private CompletableFuture<ProxyResponse> done(Exchange ex, ProxyResponse response) {
-        long latencyMicros = (System.nanoTime() - ex.receivedNanos) / 1000;
-        String errorType = null;
-        if (response.status() >= 400) errorType = errorType(response.body());
+        long now = System.nanoTime();
+        if (ex.decidedNanos == 0) ex.decidedNanos = now;
+        Operation op = ex.request == null ? null : ex.request.operation();
+        List<String> tables = ex.tables != null ? List.copyOf(ex.tables.keySet())
+                : ex.request == null || ex.request.table() == null ? List.of() : List.of(ex.request.table());
+        if (audit == null || !auditScope.audits(ex.decision, op, tables, response.status())) {
+            return CompletableFuture.completedFuture(response);
+        }
+        String errorType = response.status() >= 400 ? errorType(response.body()) : null;
         Principal p = ex.principal;
-        audit.publish(new AuditEvent(0, null, ex.receivedMicros,
-                p == null ? null : p.name(), p == null ? List.of() : p.roles(), ex.accessKeyId,
-                ex.source.getAddress().getHostAddress(), ex.source.getPort(),
-                ex.request == null ? null : ex.request.operation().name(),
-                ex.tables != null ? String.join(",", ex.tables.keySet()) : ex.request == null ? null : ex.request.table(),
-                ex.decision, ex.ruleIds, ex.policyHash,
-                paths(ex, true), paths(ex, false),
-                response.status(), errorType, latencyMicros));
-        return CompletableFuture.completedFuture(response);
+        AuditEvent event = AuditEvent.builder()
+                .timeMicros(ex.receivedMicros)
+                .principal(p == null ? null : p.name()).roles(p == null ? List.of() : p.roles())
+                .accessKeyId(ex.accessKeyId)
+                .source(ex.source.getAddress().getHostAddress(), ex.source.getPort())
+                .tlsSubject(ex.tlsSubject)
+                .operation(op == null ? null : op.name())
+                .table(tables.isEmpty() ? null : String.join(",", tables))
+                .index(ex.request == null ? null : ex.request.body().path("IndexName").textValue())
+                .decision(ex.decision).ruleIds(ex.ruleIds).policyHash(ex.policyHash)
+                .maskedFields(paths(ex, true)).removedFields(paths(ex, false))
+                .status(response.status()).errorType(errorType).upstreamStatus(ex.upstreamStatus)
+                .decideMicros((ex.decidedNanos - ex.receivedNanos) / 1000)
+                .latencyMicros((now - ex.receivedNanos) / 1000)
+                .build();
+        return audit.publishDurable(event).handle((seq, err) -> {
+            if (err == null) return response;
+            Throwable cause = err instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause() : err;
+            log.error("audit event for a {} request could not be recorded ({}); the response is withheld",
+                    op == null ? "unreadable" : op.name(), cause.getClass().getSimpleName());
+            return ProxyResponse.error(DynamoError.internalServerError(
+                    "weir could not record the audit event for this request; its outcome is unknown"));
+        });
     }
 
     /** Masked (or removed) paths of the request's plans, for the audit: names only, never values. */
