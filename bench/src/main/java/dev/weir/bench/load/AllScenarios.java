@@ -107,7 +107,8 @@ public final class AllScenarios {
             """;
 
     /** The command line. */
-    record Options(boolean quick, int items, int connections, Double rate, double rateFraction, Duration saturationWarmup,
+    record Options(boolean quick, int items, int connections, Double rate, double rateFraction, Duration warmupPass,
+                   Duration saturationWarmup,
                    Duration saturationMeasure, Duration fixedWarmup, Duration fixedMeasure, int repeat, boolean pin,
                    boolean jfr, boolean lineRate, Set<String> scenarios, Map<String, Double> mix, Path out) {
 
@@ -151,9 +152,10 @@ public final class AllScenarios {
                 out = root.resolve("bench/results")
                         .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             }
-            Duration satWarm = Duration.ofSeconds(quick ? 3 : 10), satMeasure = Duration.ofSeconds(quick ? 5 : 20);
+            Duration warmupPass = Duration.ofSeconds(quick ? 5 : 20);
+            Duration satWarm = Duration.ofSeconds(quick ? 2 : 10), satMeasure = Duration.ofSeconds(quick ? 5 : 20);
             Duration fixWarm = Duration.ofSeconds(quick ? 2 : 10), fixMeasure = Duration.ofSeconds(quick ? 5 : 30);
-            return new Options(quick, items, connections, rate, fraction, satWarm, satMeasure, fixWarm, fixMeasure, repeat, pin,
+            return new Options(quick, items, connections, rate, fraction, warmupPass, satWarm, satMeasure, fixWarm, fixMeasure, repeat, pin,
                     jfr, lineRate, scenarios, mix, out);
         }
 
@@ -228,6 +230,13 @@ public final class AllScenarios {
             say("servers started in %.0f s", (System.nanoTime() - t0) / 1e9);
 
             long seed = 1;
+            // Every server runs the mix once before anything is measured: a cold JVM (store or weir)
+            // costs several times its warm CPU per request until its JIT has compiled the hot paths.
+            for (Running s : running.values()) {
+                PhaseResult res = generator.run(s.endpoint(), s.mix(),
+                        PhaseSpec.saturation(o.connections(), o.warmupPass(), Duration.ofSeconds(1), seed++), s.cpu());
+                say("  warm-up    %-22s %,8.0f ops/s at the end (not counted)%s", s.name(), res.throughput(), problems(res));
+            }
             for (int r = 1; r <= o.repeat(); r++) {
                 for (Running s : order(running.values(), r)) {
                     PhaseResult res = generator.run(s.endpoint(), s.mix(),
@@ -304,6 +313,7 @@ public final class AllScenarios {
         options.put("items", o.items());
         options.put("connections", o.connections());
         options.put("repeat", o.repeat());
+        options.put("warmupPassSeconds", o.warmupPass().toSeconds());
         options.put("saturation", Map.of("warmupSeconds", o.saturationWarmup().toSeconds(), "measureSeconds",
                 o.saturationMeasure().toSeconds()));
         options.put("fixedRate", Map.of("warmupSeconds", o.fixedWarmup().toSeconds(), "measureSeconds", o.fixedMeasure().toSeconds()));

@@ -1,5 +1,8 @@
 package dev.weir.bench.report;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +21,9 @@ public record ScenarioFigures(String name, String title, String proxy, boolean a
                               List<PercentilePoint> percentiles, boolean clean) {
 
     public ScenarioFigures {
-        cpuPerRequestSaturated = Map.copyOf(new LinkedHashMap<>(cpuPerRequestSaturated));
-        cpuPerRequestFixed = Map.copyOf(new LinkedHashMap<>(cpuPerRequestFixed));
+        // Insertion order kept: the proxy first, then the store, in tables and charts.
+        cpuPerRequestSaturated = Collections.unmodifiableMap(new LinkedHashMap<>(cpuPerRequestSaturated));
+        cpuPerRequestFixed = Collections.unmodifiableMap(new LinkedHashMap<>(cpuPerRequestFixed));
         percentiles = List.copyOf(percentiles);
     }
 
@@ -29,21 +33,25 @@ public record ScenarioFigures(String name, String title, String proxy, boolean a
     }
 
     /** All server processes' CPU per request at saturation, added up. */
+    @JsonProperty
     public double totalCpuSaturated() {
         return cpuPerRequestSaturated.values().stream().mapToDouble(Double::doubleValue).sum();
     }
 
     /** All server processes' CPU per request at the fixed rate, added up. */
+    @JsonProperty
     public double totalCpuFixed() {
         return cpuPerRequestFixed.values().stream().mapToDouble(Double::doubleValue).sum();
     }
 
     /** The proxy process's own CPU per request at saturation (0 without a proxy). */
+    @JsonProperty
     public double proxyCpuSaturated() {
         return proxy == null ? 0 : cpuPerRequestSaturated.getOrDefault(proxy, 0.0);
     }
 
     /** The proxy process's own CPU per request at the fixed rate (0 without a proxy). */
+    @JsonProperty
     public double proxyCpuFixed() {
         return proxy == null ? 0 : cpuPerRequestFixed.getOrDefault(proxy, 0.0);
     }
