@@ -195,7 +195,8 @@ public final class AllScenarios {
     private AllScenarios() {}
 
     public static int run(List<String> args) throws Exception {
-        Path root = Path.of(System.getenv().getOrDefault("WEIR_ROOT", System.getProperty("user.dir"))).toAbsolutePath();
+        Path root = Path.of(System.getProperty("weir.root",
+                System.getenv().getOrDefault("WEIR_ROOT", System.getProperty("user.dir")))).toAbsolutePath();
         Options o = Options.parse(args, root);
         long t0 = System.nanoTime();
         Instant startedAt = Instant.now();
