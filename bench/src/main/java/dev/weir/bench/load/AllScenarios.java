@@ -3,6 +3,7 @@ package dev.weir.bench.load;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.weir.bench.report.AddedLatency;
 import dev.weir.bench.report.BenchReport;
 import dev.weir.bench.report.HtmlReport;
 import dev.weir.bench.report.LineRate;
@@ -60,6 +61,10 @@ public final class AllScenarios {
         AUDIT_MODE.put(Ratios.DEMO_ASYNC, "async");
         AUDIT_MODE.put(Ratios.DEMO_SYNC, "sync");
     }
+
+    /** The scenarios measured at one connection (the first is the baseline), and their rate (at most the fixed rate). */
+    private static final List<String> ONE_CONNECTION = List.of(Ratios.STORE, Ratios.ALLOW_ALL, Ratios.DEMO_ASYNC, Ratios.HAPROXY);
+    private static final double ONE_CONNECTION_RATE = 200;
 
     static final String ALLOW_ALL_POLICY = """
             role bench
@@ -152,7 +157,7 @@ public final class AllScenarios {
                 out = root.resolve("bench/results")
                         .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             }
-            Duration warmupPass = Duration.ofSeconds(quick ? 5 : 20);
+            Duration warmupPass = Duration.ofSeconds(quick ? 20 : 120); // the most; it stops once CPU per request is steady
             Duration satWarm = Duration.ofSeconds(quick ? 2 : 10), satMeasure = Duration.ofSeconds(quick ? 5 : 20);
             Duration fixWarm = Duration.ofSeconds(quick ? 2 : 10), fixMeasure = Duration.ofSeconds(quick ? 5 : 30);
             return new Options(quick, items, connections, rate, fraction, warmupPass, satWarm, satMeasure, fixWarm, fixMeasure, repeat, pin,
@@ -215,6 +220,7 @@ public final class AllScenarios {
         Map<String, Running> running = new LinkedHashMap<>();
         List<Measured> measured = new ArrayList<>();
         List<LineRate> lineRates = new ArrayList<>();
+        List<AddedLatency> added = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         Map<String, Object> setup = new LinkedHashMap<>();
         List<ServerProcess> started = new ArrayList<>();
@@ -231,13 +237,19 @@ public final class AllScenarios {
             say("servers started in %.0f s", (System.nanoTime() - t0) / 1e9);
 
             long seed = 1;
-            // Every server runs the mix once before anything is measured: a cold JVM (store or weir)
-            // costs several times its warm CPU per request until its JIT has compiled the hot paths.
+            // Every server runs the mix before anything is measured, until its CPU per request is steady:
+            // a cold JVM (store or weir) spends several times its warm CPU per request compiling (JIT).
+            Map<String, Object> warmups = new LinkedHashMap<>();
             for (Running s : running.values()) {
-                PhaseResult res = generator.run(s.endpoint(), s.mix(),
-                        PhaseSpec.saturation(o.connections(), o.warmupPass(), Duration.ofSeconds(1), seed++), s.cpu());
-                say("  warm-up    %-22s %,8.0f ops/s at the end (not counted)%s", s.name(), res.throughput(), problems(res));
+                Warmup w = warmUp(generator, s, o, seed);
+                seed += 100;
+                warmups.put(s.name(), w);
+                say("  warm-up    %-22s %4.0f s, CPU µs/req by step %s%s", s.name(), w.seconds(), w.cpuPerRequest(),
+                        w.steady() ? "" : " (NOT steady: figures of this scenario include JIT compilation)");
+                if (!w.steady()) notes.add(s.name() + " was not steady after " + Math.round(w.seconds())
+                        + " s of warm-up: its CPU per request may include JIT compilation");
             }
+            setup.put("warmup", warmups);
             for (int r = 1; r <= o.repeat(); r++) {
                 for (Running s : order(running.values(), r)) {
                     PhaseResult res = generator.run(s.endpoint(), s.mix(),
@@ -266,6 +278,30 @@ public final class AllScenarios {
                     say("  fixed rate %-22s run %d: %,8.0f ops/s, p50 %s µs, p99 %s µs, p99.9 %s µs, CPU µs/req %s%s", s.name(), r,
                             res.throughput(), num(res.latency().p50()), num(res.latency().p99()), num(res.latency().p999()),
                             cpuLine(res), problems(res));
+                }
+            }
+            // Latency a proxy adds: one connection at a low rate, so nothing queues.
+            double oneRate = Math.min(ONE_CONNECTION_RATE, rate);
+            for (int r = 1; r <= o.repeat(); r++) {
+                for (String name : ONE_CONNECTION) {
+                    Running s = running.get(name);
+                    if (s == null) continue;
+                    PhaseResult res = generator.run(s.endpoint(), s.mix(),
+                            PhaseSpec.fixedRate(oneRate, 1, o.fixedWarmup(), o.fixedMeasure(), seed++), s.cpu());
+                    measured.add(new Measured(name, "one-connection", r, res));
+                    say("  1 conn.    %-22s run %d: %,8.0f ops/s, p50 %s µs, p99 %s µs%s", name, r, res.throughput(),
+                            num(res.latency().p50()), num(res.latency().p99()), problems(res));
+                }
+            }
+            if (running.containsKey(Ratios.STORE)) {
+                List<PhaseResult> base = phases(measured, Ratios.STORE, "one-connection");
+                for (String name : ONE_CONNECTION.subList(1, ONE_CONNECTION.size())) {
+                    List<PhaseResult> p = phases(measured, name, "one-connection");
+                    if (p.isEmpty()) continue;
+                    added.add(new AddedLatency(name, Ratios.STORE, oneRate,
+                            StoreVsDynalite.median(p, x -> x.latency().p50()), StoreVsDynalite.median(p, x -> x.latency().p99()),
+                            StoreVsDynalite.median(base, x -> x.latency().p50()),
+                            StoreVsDynalite.median(base, x -> x.latency().p99())));
                 }
             }
             if (o.lineRate()) {
@@ -306,7 +342,7 @@ public final class AllScenarios {
                         + m.scenario() + "): those throughputs are lower bounds"));
         List<Ratio> ratios = Ratios.compute(figures);
 
-        String table = table(figures.values(), ratios, lineRates, rate, rateChosenBy, notes);
+        String table = table(figures.values(), ratios, added, lineRates, rate, rateChosenBy, notes);
         System.out.println();
         System.out.print(table);
 
@@ -314,7 +350,7 @@ public final class AllScenarios {
         options.put("items", o.items());
         options.put("connections", o.connections());
         options.put("repeat", o.repeat());
-        options.put("warmupPassSeconds", o.warmupPass().toSeconds());
+        options.put("warmupMaxSeconds", o.warmupPass().toSeconds());
         options.put("saturation", Map.of("warmupSeconds", o.saturationWarmup().toSeconds(), "measureSeconds",
                 o.saturationMeasure().toSeconds()));
         options.put("fixedRate", Map.of("warmupSeconds", o.fixedWarmup().toSeconds(), "measureSeconds", o.fixedMeasure().toSeconds()));
@@ -324,7 +360,7 @@ public final class AllScenarios {
         machineMap.put("summary", machine.oneLine());
         BenchReport report = new BenchReport(startedAt.toString(), Instant.now().toString(), o.quick(), machineMap, options,
                 running.values().stream().findFirst().map(r -> r.mix().describe()).orElse(o.mix().toString()), rate, rateChosenBy,
-                List.copyOf(figures.values()), ratios, lineRates, notes, measured);
+                List.copyOf(figures.values()), ratios, added, lineRates, notes, measured);
         Files.writeString(o.out().resolve("results.json"), mapper.writeValueAsString(report));
         Files.writeString(o.out().resolve("table.txt"), table);
         Files.writeString(o.out().resolve("report.html"), HtmlReport.render(report));
@@ -425,6 +461,30 @@ public final class AllScenarios {
                 unavailable.put(Ratios.DYNALITE, unavailable(Ratios.DYNALITE, firstLine(ex.getMessage())));
                 say("  dynalite  UNAVAILABLE: %s", firstLine(ex.getMessage()));
             }
+        }
+    }
+
+    /** How a server was warmed up: the CPU µs/request of each step (all its processes), and whether it settled. */
+    record Warmup(double seconds, List<Long> cpuPerRequest, boolean steady) {}
+
+    /**
+     * Closed-loop steps until the last two agree on CPU per request within 10% (at least two
+     * steps), or the time is up.
+     */
+    private static Warmup warmUp(LoadGenerator generator, Running s, Options o, long seed) throws InterruptedException {
+        Duration step = Duration.ofSeconds(o.quick() ? 2 : 5);
+        long limit = o.warmupPass().toNanos();
+        long start = System.nanoTime();
+        List<Long> perRequest = new ArrayList<>();
+        while (true) {
+            PhaseResult r = generator.run(s.endpoint(), s.mix(), PhaseSpec.saturation(o.connections(), Duration.ZERO, step, seed++),
+                    s.cpu());
+            perRequest.add(Math.round(r.serverCpu().values().stream().mapToDouble(CpuUse::microsPerRequest).sum()));
+            int n = perRequest.size();
+            boolean steady = n >= 2 && r.clean() && perRequest.get(n - 1) > 0
+                    && Math.abs(perRequest.get(n - 1) - perRequest.get(n - 2)) <= 0.1 * perRequest.get(n - 1);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            if (steady || System.nanoTime() - start >= limit) return new Warmup(Math.round(seconds * 10) / 10.0, perRequest, steady);
         }
     }
 
@@ -544,7 +604,8 @@ public final class AllScenarios {
     }
 
     /** The printed summary: one row per scenario, then the comparisons, the line rate and the notes. */
-    static String table(Iterable<ScenarioFigures> scenarios, List<Ratio> ratios, List<LineRate> lineRates, double rate,
+    static String table(Iterable<ScenarioFigures> scenarios, List<Ratio> ratios, List<AddedLatency> added,
+                        List<LineRate> lineRates, double rate,
                         String rateChosenBy, List<String> notes) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("saturation = closed loop; latency = open loop at %,.0f ops/s offered (%s), from intended send time%n",
@@ -564,6 +625,11 @@ public final class AllScenarios {
                     num(f.p999()), cpu));
         }
         sb.append('\n').append(Ratios.table(ratios));
+        if (!added.isEmpty()) {
+            sb.append(String.format("%nlatency added at one connection, %,.0f ops/s offered (proxy p50/p99 minus the store's direct):%n",
+                    added.getFirst().rate()));
+            for (AddedLatency a : added) sb.append("  ").append(a.sentence()).append('\n');
+        }
         if (!lineRates.isEmpty()) {
             sb.append("\n100 Gb/s line rate (Scan pages at saturation; bytes on the client side per second of weir CPU):\n");
             for (LineRate l : lineRates) sb.append("  ").append(l.sentence()).append('\n');

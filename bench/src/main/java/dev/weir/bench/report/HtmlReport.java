@@ -45,6 +45,9 @@ public final class HtmlReport {
 
         h.append("<h2>Scenarios</h2>\n").append(scenarioTable(r.scenarios()));
         h.append("<h2>Comparisons</h2>\n").append(ratioTable(r.ratios()));
+        h.append("<h2>Latency added by each proxy, one connection</h2>\n");
+        if (r.addedLatency().isEmpty()) h.append("<p class=\"na\">not measured in this run</p>\n");
+        for (AddedLatency a : r.addedLatency()) h.append("<p>").append(esc(a.sentence())).append("</p>\n");
         h.append("<h2>Latency at the fixed rate</h2>\n").append(percentileChart(r.scenarios()));
         h.append("<h2>Saturation throughput</h2>\n").append(throughputChart(r.scenarios()));
         h.append("<h2>CPU per request at saturation, by process</h2>\n").append(cpuChart(r.scenarios()));

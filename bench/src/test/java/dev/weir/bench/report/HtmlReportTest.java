@@ -24,6 +24,7 @@ class HtmlReportTest {
         return new BenchReport("2026-01-01T00:00:00Z", "2026-01-01T00:03:00Z", true,
                 Map.of("cpuModel", "Test CPU <1>", "cpus", 2), Map.of("items", 100), "GetItem 100%", 500,
                 "--rate", scenarios, Ratios.compute(RatiosTest.sample()),
+                List.of(new AddedLatency(Ratios.ALLOW_ALL, Ratios.STORE, 100, 180, 400, 95, 250)),
                 List.of(LineRate.of(Ratios.DEMO_ASYNC, 5, 1_000_000, 9_000_000, 0.5, 100)), List.of("a note"), List.of());
     }
 
@@ -39,6 +40,7 @@ class HtmlReportTest {
         assertTrue(html.contains("Test CPU &lt;1&gt;"));
         assertEquals(3, count(html, "<svg "), "percentiles, throughput and CPU charts");
         assertTrue(html.contains("0.020 GB/s per core"), "the line-rate sentence: 10 MB per 0.5 CPU s");
+        assertTrue(html.contains("weir-allow-all adds 85.0 µs at p50 (180.0 against 95.0 µs) and 150.0 µs at p99"), html);
     }
 
     @Test
