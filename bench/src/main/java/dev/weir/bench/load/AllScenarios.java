@@ -157,9 +157,11 @@ public final class AllScenarios {
                 out = root.resolve("bench/results")
                         .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             }
-            Duration warmupPass = Duration.ofSeconds(quick ? 20 : 120); // the most; it stops once CPU per request is steady
-            Duration satWarm = Duration.ofSeconds(quick ? 2 : 10), satMeasure = Duration.ofSeconds(quick ? 5 : 20);
-            Duration fixWarm = Duration.ofSeconds(quick ? 2 : 10), fixMeasure = Duration.ofSeconds(quick ? 5 : 30);
+            // Each scenario is warmed up first (until its CPU per request is steady, at most warmupPass),
+            // so the phases' own warm-ups only need to let the connections and the server settle.
+            Duration warmupPass = Duration.ofSeconds(quick ? 12 : 120);
+            Duration satWarm = Duration.ofSeconds(quick ? 2 : 10), satMeasure = Duration.ofSeconds(quick ? 4 : 20);
+            Duration fixWarm = Duration.ofSeconds(quick ? 1 : 10), fixMeasure = Duration.ofSeconds(quick ? 4 : 30);
             return new Options(quick, items, connections, rate, fraction, warmupPass, satWarm, satMeasure, fixWarm, fixMeasure, repeat, pin,
                     jfr, lineRate, scenarios, mix, out);
         }
@@ -224,7 +226,7 @@ public final class AllScenarios {
         List<String> notes = new ArrayList<>();
         Map<String, Object> setup = new LinkedHashMap<>();
         List<ServerProcess> started = new ArrayList<>();
-        Thread cleanup = new Thread(() -> started.forEach(ServerProcess::close), "weir-bench-cleanup");
+        Thread cleanup = new Thread(() -> closeAll(started), "weir-bench-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         double rate = 0;
         String rateChosenBy;
@@ -323,7 +325,7 @@ public final class AllScenarios {
                 }
             }
         } finally {
-            for (ServerProcess s : started) s.close();
+            closeAll(started);
             started.clear();
             Runtime.getRuntime().removeShutdownHook(cleanup);
             deleteTree(work);
@@ -367,6 +369,19 @@ public final class AllScenarios {
         if (o.jfr()) writeJfrSummaries(o, measured);
         say("%nwrote %s (results.json, table.txt, report.html) in %.0f s", o.out(), (System.nanoTime() - t0) / 1e9);
         return 0;
+    }
+
+    /** Stops the servers, all at once (each may take seconds to stop). */
+    private static void closeAll(List<ServerProcess> servers) {
+        List<Thread> stopping = servers.stream().map(s -> Thread.ofVirtual().start(s::close)).toList();
+        for (Thread t : stopping) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** Starts every chosen scenario's servers; a scenario whose server does not start is recorded as unavailable. */

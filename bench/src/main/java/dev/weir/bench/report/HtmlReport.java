@@ -103,7 +103,7 @@ public final class HtmlReport {
     static String percentileChart(List<ScenarioFigures> scenarios) {
         List<ScenarioFigures> drawn = scenarios.stream().filter(s -> s.available() && !s.percentiles().isEmpty()).toList();
         if (drawn.isEmpty()) return "<p class=\"na\">no latency measured</p>\n";
-        int left = 60, top = 10, plotW = WIDTH - left - 190, plotH = 300, height = plotH + 60;
+        int left = 60, top = 10, plotW = WIDTH - left - 200, plotH = 300, height = plotH + 60;
         double maxX = 5; // 99.999%
         double minY = Double.MAX_VALUE, maxY = 0;
         for (ScenarioFigures s : drawn) {
