@@ -3,6 +3,7 @@ package dev.weir.appliance;
 import dev.weir.appliance.config.ConfigException;
 import dev.weir.appliance.config.ConfigLoader;
 import dev.weir.appliance.config.WeirConfig;
+import dev.weir.appliance.metrics.MetricsServer;
 import dev.weir.appliance.reload.FileReloader;
 import dev.weir.appliance.tls.DevCertificates;
 import dev.weir.audit.event.AuditEvent;
@@ -66,6 +67,7 @@ public final class Appliance implements AutoCloseable {
     private Path devCa;
     private InetSocketAddress storeAddress;
     private Path auditFile;
+    private InetSocketAddress metricsAddress;
 
     private Appliance() {}
 
@@ -158,6 +160,13 @@ public final class Appliance implements AutoCloseable {
             identifier.publish(next);
             log.info("principals reloaded from {}: {} principals", file, next.size());
         }, RELOAD_INTERVAL_MILLIS));
+        if (config.metrics() != null) {
+            MetricsServer metrics = new MetricsServer(config.metrics().host(), config.metrics().port(),
+                    audit == null ? null : audit::counters);
+            toClose.add(metrics);
+            metricsAddress = metrics.address();
+            log.info("metrics on http://{}:{}/metrics", metricsAddress.getHostString(), metricsAddress.getPort());
+        }
         Firewall firewall = new Firewall(identifier, policyHolder, upstream, audit, auditScope(auditConfig));
         SslContext tls = tlsContext(config.proxy().tls());
         ProxyServer server = ProxyServer.start(config.proxy().host(), config.proxy().port(), transport, boss, workers, firewall,
@@ -320,6 +329,11 @@ public final class Appliance implements AutoCloseable {
 
     public InetSocketAddress storeAddress() {
         return storeAddress;
+    }
+
+    /** The metrics listener, or null when none is configured. */
+    public InetSocketAddress metricsAddress() {
+        return metricsAddress;
     }
 
     public Path auditFile() {

@@ -140,12 +140,14 @@ class AuditDeliveryEndToEndTest {
     @Test
     void narrowingSkipsAllowedReadsButNeverADenial(@TempDir Path home) throws Exception {
         int proxyPort = ApplianceProcess.freePort(), storePort = ApplianceProcess.freePort();
+        int metricsPort = ApplianceProcess.freePort();
         Path config = config(home, proxyPort, storePort, """
                 audit:
                   mode: async
                   skip:
                     - {tables: [people], operations: [read]}
-                """);
+                metrics: {host: 127.0.0.1, port: %d}
+                """.formatted(metricsPort));
         try (ApplianceProcess weir = ApplianceProcess.start(home, config, proxyPort, storePort);
              DynamoDbClient admin = DynamoClients.as(weir.endpoint(), "AKIAWEIRADMIN0000001", "weir-admin-secret");
              DynamoDbClient ingest = DynamoClients.as(weir.endpoint(), "AKIAWEIRINGEST000001", "weir-ingest-secret")) {
@@ -178,7 +180,25 @@ class AuditDeliveryEndToEndTest {
             assertEquals(List.of("CreateTable admin ALLOWED", "GetItem ingest NOT_PERMITTED", "UpdateItem admin ALLOWED", "DescribeTable admin ALLOWED"),
                     seen);
             assertFalse(seen.stream().anyMatch(s -> s.startsWith("Query")));
+
+            // The counters agree: every published event was written and the file sink has shipped it.
+            java.net.http.HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, metrics.statusCode());
+            String text = metrics.body();
+            assertTrue(text.contains("# TYPE weir_audit_events_written_total counter"), text);
+            long written = metric(text, "weir_audit_events_written_total");
+            assertTrue(written >= events.size(), text);
+            assertEquals(0, metric(text, "weir_audit_events_dropped_total"), text);
+            assertEquals(1, metric(text, "weir_audit_sink_up{sink=\"file\"}"), text);
+            assertTrue(metric(text, "weir_audit_sink_shipped_total{sink=\"file\"}") >= events.size(), text);
         }
+    }
+
+    private static long metric(String text, String name) {
+        return text.lines().filter(l -> l.startsWith(name + " ")).mapToLong(l -> Long.parseLong(l.substring(name.length() + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError(name + " missing in\n" + text));
     }
 
     private static List<String> lines(Path file) throws IOException {

@@ -44,8 +44,10 @@ public final class ConfigLoader {
 
     record SkipYaml(List<String> tables, List<String> operations) {}
 
+    record MetricsYaml(String host, Integer port) {}
+
     record ConfigYaml(StoreYaml store, ProxyYaml proxy, UpstreamYaml upstream, String policies, String principals,
-                      AuditYaml audit) {}
+                      AuditYaml audit, MetricsYaml metrics) {}
 
     record PrincipalYaml(String name, @JsonProperty("access_key_id") String accessKeyId,
                          @JsonProperty("secret_access_key") String secretAccessKey,
@@ -98,8 +100,10 @@ public final class ConfigLoader {
         WeirConfig.Upstream upstream = new WeirConfig.Upstream(endpoint, or(u.region(), "us-east-1"), u.accessKeyId(),
                 u.secretAccessKey(), or(u.timeoutMs(), 10_000), or(u.connectTimeoutMs(), 2_000), or(u.maxConnections(), 64));
         WeirConfig.Audit audit = audit(file, dir, a);
+        WeirConfig.Metrics metrics = y.metrics() == null ? null
+                : new WeirConfig.Metrics(or(y.metrics().host(), "127.0.0.1"), or(y.metrics().port(), 8002));
         return new WeirConfig(store, proxy, upstream, dir.resolve(or(y.policies(), "policies")),
-                dir.resolve(or(y.principals(), "principals.yaml")), audit);
+                dir.resolve(or(y.principals(), "principals.yaml")), audit, metrics);
     }
 
     public static List<PrincipalEntry> loadPrincipals(Path file) throws ConfigException {

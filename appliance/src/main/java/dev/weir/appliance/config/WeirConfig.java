@@ -10,10 +10,14 @@ import java.util.List;
  * against the folder of the configuration file, except the audit file, which lives under
  * the home folder.
  */
-public record WeirConfig(Store store, Proxy proxy, Upstream upstream, Path policies, Path principals, Audit audit) {
+public record WeirConfig(Store store, Proxy proxy, Upstream upstream, Path policies, Path principals, Audit audit,
+                         Metrics metrics) {
 
     /** The bundled store, run in the same process when enabled. */
     public record Store(boolean enabled, String host, int port) {}
+
+    /** The Prometheus metrics listener ({@code GET /metrics}); null in the config: none. */
+    public record Metrics(String host, int port) {}
 
     /** The firewall listener and its limits on clients. */
     public record Proxy(String host, int port, Transport transport, int maxBodyBytes, int maxHeaderBytes,
@@ -31,7 +35,7 @@ public record WeirConfig(Store store, Proxy proxy, Upstream upstream, Path polic
     public record Tls(Path certificate, Path key, Path clientCa, String clientAuth) {}
 
     public WeirConfig withProxy(Proxy next) {
-        return new WeirConfig(store, next, upstream, policies, principals, audit);
+        return new WeirConfig(store, next, upstream, policies, principals, audit, metrics);
     }
 
     /**
