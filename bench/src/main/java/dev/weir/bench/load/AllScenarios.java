@@ -65,6 +65,8 @@ public final class AllScenarios {
     /** The scenarios measured at one connection (the first is the baseline), and their rate (at most the fixed rate). */
     private static final List<String> ONE_CONNECTION = List.of(Ratios.STORE, Ratios.ALLOW_ALL, Ratios.DEMO_ASYNC, Ratios.HAPROXY);
     private static final double ONE_CONNECTION_RATE = 200;
+    /** Other servers busy beyond this (cores, on average over a phase) get a note. */
+    private static final double OTHERS_NOTE_CORES = 0.1;
 
     static final String ALLOW_ALL_POLICY = """
             role bench
@@ -193,8 +195,12 @@ public final class AllScenarios {
         }
     }
 
-    /** One measured phase of one scenario. */
-    record Measured(String scenario, String kind, int run, PhaseResult result) {}
+    /**
+     * One measured phase of one scenario, and the cores the benchmark's other servers used
+     * meanwhile (they share the server CPUs: an idle-looking server still busy with background
+     * work, such as shipping audit events, slows the one under test).
+     */
+    record Measured(String scenario, String kind, int run, PhaseResult result, Map<String, Double> otherServersCores) {}
 
     /** A scenario that started: where to send load, and which processes' CPU is its cost. */
     private record Running(String name, Endpoint endpoint, List<ServerProcess> cpu, RequestMix mix) {}
@@ -254,9 +260,11 @@ public final class AllScenarios {
             setup.put("warmup", warmups);
             for (int r = 1; r <= o.repeat(); r++) {
                 for (Running s : order(running.values(), r)) {
-                    PhaseResult res = generator.run(s.endpoint(), s.mix(),
-                            PhaseSpec.saturation(o.connections(), o.saturationWarmup(), o.saturationMeasure(), seed++), s.cpu());
-                    measured.add(new Measured(s.name(), "saturation", r, res));
+                    Measured m = phase(generator, s, s.mix(),
+                            PhaseSpec.saturation(o.connections(), o.saturationWarmup(), o.saturationMeasure(), seed++), started,
+                            "saturation", r);
+                    measured.add(m);
+                    PhaseResult res = m.result();
                     say("  saturation %-22s run %d: %,8.0f ops/s, CPU µs/req %s; client %.2f cores%s", s.name(), r,
                             res.throughput(), cpuLine(res), res.clientCpu().cores(), problems(res));
                 }
@@ -274,23 +282,33 @@ public final class AllScenarios {
             say("fixed rate: %,.0f ops/s offered to every scenario (%s)", rate, rateChosenBy);
             for (int r = 1; r <= o.repeat(); r++) {
                 for (Running s : order(running.values(), r)) {
-                    PhaseResult res = generator.run(s.endpoint(), s.mix(),
-                            PhaseSpec.fixedRate(rate, o.connections(), o.fixedWarmup(), o.fixedMeasure(), seed++), s.cpu());
-                    measured.add(new Measured(s.name(), "fixed-rate", r, res));
+                    Measured m = phase(generator, s, s.mix(),
+                            PhaseSpec.fixedRate(rate, o.connections(), o.fixedWarmup(), o.fixedMeasure(), seed++), started,
+                            "fixed-rate", r);
+                    measured.add(m);
+                    PhaseResult res = m.result();
                     say("  fixed rate %-22s run %d: %,8.0f ops/s, p50 %s µs, p99 %s µs, p99.9 %s µs, CPU µs/req %s%s", s.name(), r,
                             res.throughput(), num(res.latency().p50()), num(res.latency().p99()), num(res.latency().p999()),
                             cpuLine(res), problems(res));
                 }
             }
-            // Latency a proxy adds: one connection at a low rate, so nothing queues.
+            // Latency a proxy adds: one connection at a low rate, so nothing queues, and GetItem only:
+            // a write waits for the store's WAL sync, whose stalls on a busy disk would swamp the difference.
             double oneRate = Math.min(ONE_CONNECTION_RATE, rate);
+            Map<String, RequestMix> gets = new LinkedHashMap<>();
+            for (String name : ONE_CONNECTION) {
+                if (running.containsKey(name)) {
+                    gets.put(name, workload.mix(new RequestSigner(running.get(name).endpoint(), Instant.now()), Map.of("GetItem", 1.0)));
+                }
+            }
             for (int r = 1; r <= o.repeat(); r++) {
                 for (String name : ONE_CONNECTION) {
                     Running s = running.get(name);
                     if (s == null) continue;
-                    PhaseResult res = generator.run(s.endpoint(), s.mix(),
-                            PhaseSpec.fixedRate(oneRate, 1, o.fixedWarmup(), o.fixedMeasure(), seed++), s.cpu());
-                    measured.add(new Measured(name, "one-connection", r, res));
+                    Measured m = phase(generator, s, gets.get(name), PhaseSpec.fixedRate(oneRate, 1, o.fixedWarmup(), o.fixedMeasure(), seed++),
+                            started, "one-connection", r);
+                    measured.add(m);
+                    PhaseResult res = m.result();
                     say("  1 conn.    %-22s run %d: %,8.0f ops/s, p50 %s µs, p99 %s µs%s", name, r, res.throughput(),
                             num(res.latency().p50()), num(res.latency().p99()), problems(res));
                 }
@@ -311,9 +329,10 @@ public final class AllScenarios {
                     Running s = running.get(name);
                     if (s == null) continue;
                     RequestMix scans = workload.mix(new RequestSigner(s.endpoint(), Instant.now()), Map.of("Scan", 1.0));
-                    PhaseResult res = generator.run(s.endpoint(), scans,
-                            PhaseSpec.saturation(16, o.fixedWarmup(), o.fixedMeasure(), seed++), s.cpu());
-                    measured.add(new Measured(name, "line-rate-scan", 1, res));
+                    Measured m = phase(generator, s, scans, PhaseSpec.saturation(16, o.fixedWarmup(), o.fixedMeasure(), seed++),
+                            started, "line-rate-scan", 1);
+                    measured.add(m);
+                    PhaseResult res = m.result();
                     CpuUse weirCpu = res.serverCpu().get(name);
                     LineRate l = LineRate.of(name, res.seconds(), res.bytesSent(), res.bytesReceived(),
                             weirCpu.cores() * res.seconds(), res.throughput());
@@ -342,6 +361,13 @@ public final class AllScenarios {
         measured.stream().filter(m -> m.result().clientCpu().cores() > 0.9 && m.kind().equals("saturation")).findAny()
                 .ifPresent(m -> notes.add("the load generator was near a full core during some saturation phases (e.g. "
                         + m.scenario() + "): those throughputs are lower bounds"));
+        for (Measured m : measured) {
+            double others = m.otherServersCores().values().stream().mapToDouble(Double::doubleValue).sum();
+            if (others >= OTHERS_NOTE_CORES) {
+                notes.add(String.format("during the %s phase of %s (run %d) the other servers used %.2f cores %s: they compete "
+                        + "with it for the server CPU(s)", m.kind(), m.scenario(), m.run(), others, m.otherServersCores()));
+            }
+        }
         List<Ratio> ratios = Ratios.compute(figures);
 
         String table = table(figures.values(), ratios, added, lineRates, rate, rateChosenBy, notes);
@@ -477,6 +503,22 @@ public final class AllScenarios {
                 say("  dynalite  UNAVAILABLE: %s", firstLine(ex.getMessage()));
             }
         }
+    }
+
+    /** Runs one phase of {@code s}, measuring also what the other servers used meanwhile. */
+    private static Measured phase(LoadGenerator generator, Running s, RequestMix mix, PhaseSpec spec, List<ServerProcess> all,
+                                  String kind, int run) throws InterruptedException {
+        List<ServerProcess> others = all.stream().filter(p -> !s.cpu().contains(p)).toList();
+        List<CpuTime> before = others.stream().map(ServerProcess::cpuTime).toList();
+        long t0 = System.nanoTime();
+        PhaseResult result = generator.run(s.endpoint(), mix, spec, s.cpu());
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Map<String, Double> cores = new LinkedHashMap<>();
+        for (int i = 0; i < others.size(); i++) {
+            double c = others.get(i).cpuTime().minus(before.get(i)).totalMicros() / (seconds * 1e6);
+            cores.put(others.get(i).name(), Math.round(c * 1000) / 1000.0);
+        }
+        return new Measured(s.name(), kind, run, result, cores);
     }
 
     /** How a server was warmed up: the CPU µs/request of each step (all its processes), and whether it settled. */
@@ -641,7 +683,7 @@ public final class AllScenarios {
         }
         sb.append('\n').append(Ratios.table(ratios));
         if (!added.isEmpty()) {
-            sb.append(String.format("%nlatency added at one connection, %,.0f ops/s offered (proxy p50/p99 minus the store's direct):%n",
+            sb.append(String.format("%nlatency added at one connection, GetItem at %,.0f ops/s offered (proxy p50/p99 minus the store's direct):%n",
                     added.getFirst().rate()));
             for (AddedLatency a : added) sb.append("  ").append(a.sentence()).append('\n');
         }
