@@ -161,9 +161,9 @@ public final class AllScenarios {
             }
             // Each scenario is warmed up first (until its CPU per request is steady, at most warmupPass),
             // so the phases' own warm-ups only need to let the connections and the server settle.
-            Duration warmupPass = Duration.ofSeconds(quick ? 12 : 120);
-            Duration satWarm = Duration.ofSeconds(quick ? 2 : 10), satMeasure = Duration.ofSeconds(quick ? 4 : 20);
-            Duration fixWarm = Duration.ofSeconds(quick ? 1 : 10), fixMeasure = Duration.ofSeconds(quick ? 4 : 30);
+            Duration warmupPass = Duration.ofSeconds(quick ? 12 : 60);
+            Duration satWarm = Duration.ofSeconds(quick ? 2 : 5), satMeasure = Duration.ofSeconds(quick ? 4 : 15);
+            Duration fixWarm = Duration.ofSeconds(quick ? 1 : 5), fixMeasure = Duration.ofSeconds(quick ? 4 : 20);
             return new Options(quick, items, connections, rate, fraction, warmupPass, satWarm, satMeasure, fixWarm, fixMeasure, repeat, pin,
                     jfr, lineRate, scenarios, mix, out);
         }
