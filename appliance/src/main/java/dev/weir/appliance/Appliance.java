@@ -7,12 +7,9 @@ import dev.weir.appliance.metrics.MetricsServer;
 import dev.weir.appliance.reload.FileReloader;
 import dev.weir.appliance.tls.DevCertificates;
 import dev.weir.audit.event.AuditEvent;
-import dev.weir.audit.chain.ChainedFileSink;
-import dev.weir.audit.chain.Ed25519Pem;
-import dev.weir.audit.format.EventFormat;
-import dev.weir.audit.format.EventFormats;
+import dev.weir.audit.format.EcsJsonLines;
 import dev.weir.audit.pipeline.AuditPipeline;
-import dev.weir.audit.sink.AuditSink;
+import dev.weir.audit.sink.SinkConfig;
 import dev.weir.audit.sink.FileSink;
 import dev.weir.proxy.audit.AuditScope;
 import dev.weir.protocol.model.Operation;
@@ -117,7 +114,7 @@ public final class Appliance implements AutoCloseable {
 
         WeirConfig.Audit auditConfig = config.audit();
         auditFile = auditConfig.file() == null ? null : home.resolve(auditConfig.file());
-        AuditPipeline audit = openAudit(home, auditConfig);
+        AuditPipeline audit = openAudit(configFile, home, auditConfig);
         if (audit != null) toClose.add(audit);
 
         int cores = Runtime.getRuntime().availableProcessors();
@@ -184,16 +181,25 @@ public final class Appliance implements AutoCloseable {
     /**
      * The spooled audit pipeline with every configured sink, or null when audit.mode is off.
      * Relative paths live under the home folder; the spool keeps each sink's offset, so a sink
-     * that was behind at the last stop resumes where it was.
+     * that was behind at the last stop resumes where it was. A sink whose settings are wrong
+     * stops start-up with the place in the configuration file.
      */
-    private static AuditPipeline openAudit(Path home, WeirConfig.Audit ac) throws IOException {
+    private static AuditPipeline openAudit(Path configFile, Path home, WeirConfig.Audit ac)
+            throws IOException, ConfigException {
         if (ac.mode().equals("off")) {
             log.warn("audit.mode is off: no request is audited (meant for benchmarks, never for production)");
             return null;
         }
         List<AuditPipeline.NamedSink> sinks = new ArrayList<>();
         try {
-            for (WeirConfig.AuditSink s : ac.sinks()) sinks.add(new AuditPipeline.NamedSink(s.name(), openSink(home, s)));
+            if (ac.file() != null) sinks.add(new AuditPipeline.NamedSink("file", new FileSink(home.resolve(ac.file()), new EcsJsonLines())));
+            for (java.util.Map<String, Object> spec : ac.sinks()) {
+                try {
+                    sinks.add(SinkConfig.create(spec, home));
+                } catch (IllegalArgumentException e) {
+                    throw ConfigLoader.errorAt(configFile, "audit.sinks: " + e.getMessage(), "audit", "sinks", "name=" + spec.get("name"));
+                }
+            }
             AuditPipeline.Options options = new AuditPipeline.Options(instanceId(), ac.queueCapacity(),
                     home.resolve(ac.spool()), 0, ac.spoolMaxBytes(),
                     ac.mode().equals("sync") ? AuditPipeline.Mode.SYNC : AuditPipeline.Mode.ASYNC,
@@ -203,7 +209,7 @@ public final class Appliance implements AutoCloseable {
             log.info("audit {} ({} when full) to {}", ac.mode(), ac.whenFull(),
                     sinks.stream().map(AuditPipeline.NamedSink::name).toList());
             return pipeline;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | ConfigException | RuntimeException e) {
             for (AuditPipeline.NamedSink s : sinks) {
                 try {
                     s.sink().close();
@@ -213,18 +219,6 @@ public final class Appliance implements AutoCloseable {
             }
             throw e;
         }
-    }
-
-    private static AuditSink openSink(Path home, WeirConfig.AuditSink s) throws IOException {
-        EventFormat format = EventFormats.byName(s.format());
-        return switch (s.type()) {
-            case "file" -> new FileSink(home.resolve(s.path()), format);
-            case "chained_file" -> new ChainedFileSink(new ChainedFileSink.Options(home.resolve(s.path()), format,
-                    s.rotateBytes(), s.rotateSeconds() > 0 ? Duration.ofSeconds(s.rotateSeconds()) : null,
-                    s.digestSeconds() > 0 ? Duration.ofSeconds(s.digestSeconds()) : null,
-                    s.signingKey() == null ? null : Ed25519Pem.readPrivate(s.signingKey()), null));
-            default -> throw new IllegalStateException("unknown audit sink type " + s.type());
-        };
     }
 
     private static AuditScope auditScope(WeirConfig.Audit ac) {

@@ -58,7 +58,7 @@ class AuditDeliveryEndToEndTest {
               mode: sync
               file: audit/audit.jsonl
               sinks:
-                - {name: chain, type: chained_file, dir: audit/chain, format: ecs}
+                - {name: chain, type: file, dir: audit/chain, format: ecs}
             """;
 
     /**
@@ -193,6 +193,50 @@ class AuditDeliveryEndToEndTest {
             assertEquals(0, metric(text, "weir_audit_events_dropped_total"), text);
             assertEquals(1, metric(text, "weir_audit_sink_up{sink=\"file\"}"), text);
             assertTrue(metric(text, "weir_audit_sink_shipped_total{sink=\"file\"}") >= events.size(), text);
+        }
+    }
+
+    /** A sink from the config reaches its real receiver: an HEC collector, OCSF events, the token checked. */
+    @Test
+    void anHecSinkFromTheConfigurationDeliversOcsfEvents(@TempDir Path home) throws Exception {
+        List<String> bodies = java.util.Collections.synchronizedList(new ArrayList<>());
+        com.sun.net.httpserver.HttpServer collector = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        collector.createContext("/services/collector/event", ex -> {
+            try (ex) {
+                boolean tokenOk = "Splunk hec-test-token".equals(ex.getRequestHeaders().getFirst("Authorization"));
+                if (tokenOk) bodies.add(new String(ex.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                byte[] answer = (tokenOk ? "{\"text\":\"Success\",\"code\":0}" : "{\"text\":\"Invalid token\",\"code\":4}")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                ex.sendResponseHeaders(tokenOk ? 200 : 403, answer.length);
+                ex.getResponseBody().write(answer);
+            }
+        });
+        collector.start();
+        try {
+            Files.createDirectories(home);
+            Files.writeString(home.resolve("hec.token"), "hec-test-token\n");
+            int proxyPort = ApplianceProcess.freePort(), storePort = ApplianceProcess.freePort();
+            Path config = config(home, proxyPort, storePort, """
+                    audit:
+                      sinks:
+                        - {name: splunk, type: hec, url: 'http://127.0.0.1:%d/services/collector/event', token_file: hec.token, format: ocsf}
+                    """.formatted(collector.getAddress().getPort()));
+            try (ApplianceProcess weir = ApplianceProcess.start(home, config, proxyPort, storePort);
+                 DynamoDbClient admin = DynamoClients.as(weir.endpoint(), "AKIAWEIRADMIN0000001", "weir-admin-secret")) {
+                assertThrows(ResourceNotFoundException.class, () -> admin.describeTable(b -> b.tableName("hec-probe")));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (System.nanoTime() < deadline && bodies.stream().noneMatch(b -> b.contains("hec-probe"))) Thread.sleep(50);
+                String body = bodies.stream().filter(b -> b.contains("hec-probe")).findFirst()
+                        .orElseThrow(() -> new AssertionError("the collector got no event for the probe: " + bodies));
+                JsonNode envelope = JSON.readTree(body.lines().filter(l -> l.contains("hec-probe")).findFirst().orElseThrow());
+                assertEquals(6005, envelope.path("event").path("class_uid").asInt(), body);
+                assertEquals("admin", envelope.path("event").path("actor").path("user").path("name").asText(), body);
+                String everything = String.join("\n", weir.output());
+                assertFalse(everything.contains("hec-test-token"), "the HEC token reached weir's log");
+            }
+        } finally {
+            collector.stop(0);
         }
     }
 

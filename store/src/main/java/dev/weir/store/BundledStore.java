@@ -50,6 +50,11 @@ import java.time.Clock;
  */
 public final class BundledStore implements AutoCloseable {
     private static final int LOCK_STRIPES = 4096;
+    /**
+     * Writers mostly wait for the log sync; as many as there are clients writing at once can
+     * then share one sync (RocksDB's write group), so this is sized by clients, not cores.
+     */
+    private static final int WRITER_THREADS = 64;
 
     private final RocksEngine engine;
     private final StoreServer server;
@@ -80,7 +85,7 @@ public final class BundledStore implements AutoCloseable {
             TableStats stats = new TableStats();
             KeyLocks locks = new KeyLocks(LOCK_STRIPES);
             Clock clock = options.clock();
-            ItemStore items = new ItemStore(engine, locks, catalog, stats, clock);
+            ItemStore items = new ItemStore(engine, locks, catalog, stats, clock, options.itemCollectionSizeLimit());
             ClientTokens tokens = new ClientTokens(engine);
             backfill = new IndexBackfill(engine, locks, catalog, stats);
             sweeper = new TtlSweeper(engine, catalog, items, () -> tokens.purge(locks, clock.millis()));
@@ -109,7 +114,7 @@ public final class BundledStore implements AutoCloseable {
                     .on(Operation.TransactGetItems, new TransactGetItems(catalog, items))
                     .on(Operation.TransactWriteItems, new TransactWriteItems(catalog, items, tokens, clock))
                     .build();
-            StoreServer server = new StoreServer(dispatcher, workerThreads());
+            StoreServer server = new StoreServer(dispatcher, readerThreads(), WRITER_THREADS);
             BundledStore store = new BundledStore(engine, server, backfill, sweeper);
             TtlSweeper s = sweeper;
             sweeper.start(() -> StatsRecount.run(engine, catalog, stats, s::isClosed), options.ttlSweepInterval());
@@ -142,8 +147,8 @@ public final class BundledStore implements AutoCloseable {
         }
     }
 
-    /** Enough threads that synced writes of concurrent clients share a group commit, few enough to stay small. */
-    private static int workerThreads() {
-        return Math.clamp(4L * Runtime.getRuntime().availableProcessors(), 4, 32);
+    /** Reads use the CPU (and sometimes a file): about one thread per core is enough. */
+    private static int readerThreads() {
+        return Math.clamp(2L * Runtime.getRuntime().availableProcessors(), 2, 16);
     }
 }

@@ -35,12 +35,8 @@ public final class ConfigLoader {
 
     record AuditYaml(String file, @JsonProperty("queue_capacity") Integer queueCapacity, String mode,
                      @JsonProperty("when_full") String whenFull, @JsonProperty("block_timeout_ms") Integer blockTimeoutMs,
-                     String spool, @JsonProperty("spool_max_bytes") Long spoolMaxBytes, List<SinkYaml> sinks,
+                     String spool, @JsonProperty("spool_max_bytes") Long spoolMaxBytes, List<Map<String, Object>> sinks,
                      List<SkipYaml> skip) {}
-
-    record SinkYaml(String name, String type, String format, String path, String dir,
-                    @JsonProperty("rotate_bytes") Long rotateBytes, @JsonProperty("rotate_seconds") Long rotateSeconds,
-                    @JsonProperty("digest_seconds") Long digestSeconds, @JsonProperty("signing_key") String signingKey) {}
 
     record SkipYaml(List<String> tables, List<String> operations) {}
 
@@ -106,6 +102,14 @@ public final class ConfigLoader {
                 dir.resolve(or(y.principals(), "principals.yaml")), audit, metrics);
     }
 
+    /**
+     * An error about a setting found wrong after loading (when a sink opens, say), placed at
+     * the last of {@code keys} in {@code file} with its line (see YamlFiles.at).
+     */
+    public static ConfigException errorAt(Path file, String message, String... keys) {
+        return YamlFiles.at(file, message, keys);
+    }
+
     public static List<PrincipalEntry> loadPrincipals(Path file) throws ConfigException {
         PrincipalsYaml y = YamlFiles.read(file, PrincipalsYaml.class);
         if (y.principals() == null) throw new ConfigException(file + ":1:1: error: the file needs a 'principals:' list");
@@ -161,43 +165,32 @@ public final class ConfigLoader {
             throw YamlFiles.at(file, "audit.queue_capacity must be at least 16, audit.block_timeout_ms "
                     + "at least 1 and audit.spool_max_bytes at least 1048576", "audit");
         }
-        List<WeirConfig.AuditSink> sinks = new java.util.ArrayList<>();
         String plainFile = a.file() == null ? "audit/audit.jsonl" : a.file();
-        if (!plainFile.isEmpty()) sinks.add(new WeirConfig.AuditSink("file", "file", "ecs", Path.of(plainFile), 0, 0, 0, null));
+        List<Map<String, Object>> sinks = new java.util.ArrayList<>();
         java.util.Set<String> names = new java.util.HashSet<>(List.of("file"));
         int i = 0;
-        for (SinkYaml s : a.sinks() == null ? List.<SinkYaml>of() : a.sinks()) {
+        for (Map<String, Object> spec : a.sinks() == null ? List.<Map<String, Object>>of() : a.sinks()) {
             i++;
-            String where = "audit.sinks #" + i;
-            String[] at = s.name() == null ? new String[] {"audit", "sinks"} : new String[] {"audit", "sinks", "name=" + s.name()};
-            if (s.name() == null || !s.name().matches("[A-Za-z0-9_-]+")) {
-                throw YamlFiles.at(file, where + ": each sink needs a name of letters, digits, '_' or '-'", at);
+            String where = "audit.sinks #" + i + ": ";
+            Object name = spec == null ? null : spec.get("name");
+            String[] at = name == null ? new String[] {"audit", "sinks"} : new String[] {"audit", "sinks", "name=" + name};
+            if (spec == null) throw YamlFiles.at(file, where + "an empty entry", at);
+            try {
+                dev.weir.audit.sink.SinkConfig.validate(spec);
+            } catch (IllegalArgumentException e) {
+                throw YamlFiles.at(file, where + e.getMessage(), at);
             }
-            if (!names.add(s.name())) {
-                throw YamlFiles.at(file, where + ": sink name '" + s.name() + "' is used twice (the plain "
-                        + "audit.file sink is named 'file')", at);
+            if (!name.toString().matches("[A-Za-z0-9_-]+")) {
+                throw YamlFiles.at(file, where + "a sink name is letters, digits, '_' or '-' (it names the sink's offset "
+                        + "file), got '" + name + "'", at);
             }
-            String format = or(s.format(), "ecs");
-            if (!dev.weir.audit.format.EventFormats.NAMES.contains(format)) {
-                throw YamlFiles.at(file, where + ": format must be one of " + dev.weir.audit.format.EventFormats.NAMES
-                        + ", got '" + format + "'", at);
+            if (!names.add(name.toString())) {
+                throw YamlFiles.at(file, where + "sink name '" + name + "' is used twice (the plain audit.file sink is "
+                        + "named 'file')", at);
             }
-            switch (or(s.type(), "")) {
-                case "file" -> {
-                    if (s.path() == null) throw YamlFiles.at(file, where + ": a file sink needs path", at);
-                    sinks.add(new WeirConfig.AuditSink(s.name(), "file", format, Path.of(s.path()), 0, 0, 0, null));
-                }
-                case "chained_file" -> {
-                    if (s.dir() == null) throw YamlFiles.at(file, where + ": a chained_file sink needs dir", at);
-                    sinks.add(new WeirConfig.AuditSink(s.name(), "chained_file", format, Path.of(s.dir()),
-                            or(s.rotateBytes(), 0L), or(s.rotateSeconds(), 0L), or(s.digestSeconds(), 0L),
-                            s.signingKey() == null ? null : dir.resolve(s.signingKey())));
-                }
-                default -> throw YamlFiles.at(file, where + ": type must be file or chained_file, got '"
-                        + s.type() + "'", at);
-            }
+            sinks.add(java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(spec)));
         }
-        if (sinks.isEmpty() && !mode.equals("off")) {
+        if (plainFile.isEmpty() && sinks.isEmpty() && !mode.equals("off")) {
             throw YamlFiles.at(file, "audit has no sink (audit.file is empty and audit.sinks is empty); "
                     + "weir does not run unaudited unless audit.mode is off", "audit");
         }
@@ -220,7 +213,7 @@ public final class ConfigLoader {
             skips.add(new WeirConfig.AuditSkip(List.copyOf(k.tables()), List.copyOf(ops)));
         }
         return new WeirConfig.Audit(mode, whenFull, queue, blockTimeout, Path.of(or(a.spool(), "audit/spool")), spoolMax,
-                List.copyOf(sinks), List.copyOf(skips));
+                plainFile.isEmpty() ? null : Path.of(plainFile), List.copyOf(sinks), List.copyOf(skips));
     }
 
     private static WeirConfig.Tls tls(Path file, Path dir, TlsYaml t) throws ConfigException {

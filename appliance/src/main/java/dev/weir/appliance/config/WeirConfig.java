@@ -4,6 +4,7 @@ import dev.weir.proxy.transport.Transport;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The appliance's configuration ({@code conf/weir.yaml}). Relative paths are resolved
@@ -51,23 +52,12 @@ public record WeirConfig(Store store, Proxy proxy, Upstream upstream, Path polic
 
     /**
      * How requests are audited. {@code mode} is async, sync or off; {@code whenFull} block or
-     * drop; the spool and relative sink paths live under the home folder.
+     * drop; {@code file} the plain JSON-lines sink named "file" (null: none); {@code sinks} the
+     * other sinks as written in the file (see dev.weir.audit.sink.SinkConfig), checked for
+     * name, type and known settings. The spool and relative paths live under the home folder.
      */
     public record Audit(String mode, String whenFull, int queueCapacity, int blockTimeoutMs, Path spool,
-                        long spoolMaxBytes, List<AuditSink> sinks, List<AuditSkip> skip) {
-        /** The plain JSON-lines file sink named "file", or null if it is turned off. */
-        public Path file() {
-            return sinks.stream().filter(s -> s.name().equals("file")).map(AuditSink::path).findFirst().orElse(null);
-        }
-    }
-
-    /**
-     * One audit sink. {@code type} file: {@code path} is a file; chained_file: {@code path} is
-     * a folder, with rotation and digests (0: the sink's default) and an optional Ed25519
-     * signing key.
-     */
-    public record AuditSink(String name, String type, String format, Path path, long rotateBytes, long rotateSeconds,
-                            long digestSeconds, Path signingKey) {}
+                        long spoolMaxBytes, Path file, List<Map<String, Object>> sinks, List<AuditSkip> skip) {}
 
     /** Allowed requests on these tables with these operations (or groups; empty: all) are not audited. */
     public record AuditSkip(List<String> tables, List<String> operations) {}

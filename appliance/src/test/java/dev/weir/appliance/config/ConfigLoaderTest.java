@@ -102,8 +102,9 @@ class ConfigLoaderTest {
         WeirConfig.Audit a = ConfigLoader.load(CONF.resolve("weir.yaml")).audit();
         assertEquals("async", a.mode());
         assertEquals("block", a.whenFull());
-        assertEquals(List.of("file", "chain"), a.sinks().stream().map(WeirConfig.AuditSink::name).toList());
-        assertEquals("chained_file", a.sinks().get(1).type());
+        assertEquals(Path.of("audit/audit.jsonl"), a.file());
+        assertEquals(List.of("chain"), a.sinks().stream().map(s -> s.get("name")).toList());
+        assertEquals("file", a.sinks().getFirst().get("type"));
         assertEquals(Path.of("audit/spool"), a.spool());
     }
 
@@ -117,12 +118,17 @@ class ConfigLoaderTest {
                 e.getMessage());
         assertTrue(e.getMessage().contains("\n  mode: later\n  ^"), e.getMessage());
 
-        Files.writeString(f, upstream + "audit:\n  sinks:\n    - {name: a, type: file, path: x}\n    - {name: b, type: carrier_pigeon}\n");
+        Files.writeString(f, upstream + "audit:\n  sinks:\n    - {name: a, type: file, dir: x}\n    - {name: b, type: carrier_pigeon}\n");
         e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
-        assertTrue(e.getMessage().startsWith(f + ":5:8: error: audit.sinks #2: type must be file or chained_file, got 'carrier_pigeon'"),
+        assertTrue(e.getMessage().startsWith(f + ":5:8: error: audit.sinks #2: audit sink 'b': type must be one of "
+                + "[file, hec, kafka, syslog], not 'carrier_pigeon'"), e.getMessage());
+
+        Files.writeString(f, upstream + "audit:\n  sinks:\n    - name: k\n      type: kafka\n      topics: [a]\n");
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
+        assertTrue(e.getMessage().startsWith(f + ":4:7: error: audit.sinks #1: audit sink 'k': unknown setting 'topics'"),
                 e.getMessage());
 
-        Files.writeString(f, upstream + "audit:\n  sinks:\n    - {name: file, type: file, path: x}\n");
+        Files.writeString(f, upstream + "audit:\n  sinks:\n    - {name: file, type: file, dir: x}\n");
         e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
         assertTrue(e.getMessage().contains("sink name 'file' is used twice"), e.getMessage());
 

@@ -6,14 +6,25 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
- * The spool's own encoding of an event: JSON of the record's components, exact and
- * lossless (every SIEM format is derived from the decoded event, not from these bytes).
+ * The spool's own encoding of an event: exact and lossless (every SIEM format is derived
+ * from the decoded event, not from these bytes), and cheap, since every spooled event is
+ * encoded once by the writer and decoded once per sink.
+ *
+ * <p>Version 1 is binary: the byte {@code 0x01}, then the record's components in declaration
+ * order; numbers as unsigned LEB128 varints (zigzag for the signed ones), a string as varint
+ * (UTF-8 length + 1) and its bytes (0 for null), a list as a varint count and its strings.
+ * Records that start with <code>{</code> are the earlier JSON encoding and are still read, so a
+ * spool written by an earlier weir drains after an upgrade.
  */
 public final class EventCodec {
-    private static final ObjectMapper JSON = new ObjectMapper()
+    private static final byte VERSION = 1;
+    private static final ObjectMapper LEGACY_JSON = new ObjectMapper()
             .setVisibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
             .setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -21,14 +32,141 @@ public final class EventCodec {
     private EventCodec() {}
 
     public static byte[] encode(AuditEvent e) {
-        try {
-            return JSON.writeValueAsBytes(e);
-        } catch (IOException ex) {
-            throw new UncheckedIOException(ex);
-        }
+        Out o = new Out();
+        o.buf[o.len++] = VERSION;
+        o.signed(e.sequence());
+        o.string(e.instance());
+        o.signed(e.timeMicros());
+        o.string(e.principal());
+        o.list(e.roles());
+        o.string(e.accessKeyId());
+        o.string(e.sourceAddress());
+        o.signed(e.sourcePort());
+        o.string(e.operation());
+        o.string(e.table());
+        o.string(e.decision());
+        o.list(e.ruleIds());
+        o.string(e.policyHash());
+        o.list(e.maskedFields());
+        o.list(e.removedFields());
+        o.signed(e.status());
+        o.string(e.errorType());
+        o.signed(e.latencyMicros());
+        o.string(e.tlsSubject());
+        o.string(e.index());
+        o.list(e.itemKeys());
+        o.list(e.readPaths());
+        o.list(e.writtenPaths());
+        o.signed(e.rowsDropped());
+        o.signed(e.itemsReturned());
+        o.signed(e.upstreamStatus());
+        o.signed(e.decideMicros());
+        o.string(e.note());
+        return Arrays.copyOf(o.buf, o.len);
     }
 
     public static AuditEvent decode(byte[] bytes) throws IOException {
-        return JSON.readValue(bytes, AuditEvent.class);
+        if (bytes.length > 0 && bytes[0] == '{') return LEGACY_JSON.readValue(bytes, AuditEvent.class);
+        if (bytes.length == 0 || bytes[0] != VERSION) {
+            throw new IOException("not a spooled audit event (version byte " + (bytes.length == 0 ? "missing" : bytes[0]) + ")");
+        }
+        In in = new In(bytes);
+        try {
+            AuditEvent e = new AuditEvent(in.signed(), in.string(), in.signed(), in.string(), in.list(), in.string(),
+                    in.string(), in.int32(), in.string(), in.string(), in.string(), in.list(), in.string(), in.list(),
+                    in.list(), in.int32(), in.string(), in.signed(), in.string(), in.string(), in.list(), in.list(),
+                    in.list(), in.int32(), in.int32(), in.int32(), in.signed(), in.string());
+            if (in.pos != bytes.length) throw new IOException("spooled audit event has " + (bytes.length - in.pos) + " bytes too many");
+            return e;
+        } catch (ArrayIndexOutOfBoundsException | IllegalArgumentException bad) {
+            throw new IOException("spooled audit event is malformed: " + bad.getMessage(), bad);
+        }
+    }
+
+    private static final class Out {
+        byte[] buf = new byte[512];
+        int len;
+
+        void ensure(int more) {
+            if (len + more > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
+        }
+
+        void unsigned(long v) {
+            ensure(10);
+            while ((v & ~0x7FL) != 0) {
+                buf[len++] = (byte) ((v & 0x7F) | 0x80);
+                v >>>= 7;
+            }
+            buf[len++] = (byte) v;
+        }
+
+        void signed(long v) {
+            unsigned((v << 1) ^ (v >> 63));
+        }
+
+        void string(String s) {
+            if (s == null) {
+                unsigned(0);
+                return;
+            }
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            unsigned(b.length + 1L);
+            ensure(b.length);
+            System.arraycopy(b, 0, buf, len, b.length);
+            len += b.length;
+        }
+
+        void list(List<String> l) {
+            unsigned(l.size());
+            for (String s : l) string(s);
+        }
+    }
+
+    private static final class In {
+        final byte[] b;
+        int pos = 1;
+
+        In(byte[] b) {
+            this.b = b;
+        }
+
+        long unsigned() {
+            long v = 0;
+            for (int shift = 0; shift < 64; shift += 7) {
+                byte x = b[pos++];
+                v |= (long) (x & 0x7F) << shift;
+                if (x >= 0) return v;
+            }
+            throw new IllegalArgumentException("varint too long at byte " + pos);
+        }
+
+        long signed() {
+            long v = unsigned();
+            return (v >>> 1) ^ -(v & 1);
+        }
+
+        int int32() {
+            long v = signed();
+            if (v != (int) v) throw new IllegalArgumentException("number out of range at byte " + pos);
+            return (int) v;
+        }
+
+        String string() {
+            long n = unsigned();
+            if (n == 0) return null;
+            int len = Math.toIntExact(n - 1);
+            if (len > b.length - pos) throw new IllegalArgumentException("string runs past the end at byte " + pos);
+            String s = new String(b, pos, len, StandardCharsets.UTF_8);
+            pos += len;
+            return s;
+        }
+
+        List<String> list() {
+            long n = unsigned();
+            if (n > b.length - pos) throw new IllegalArgumentException("list count " + n + " past the end at byte " + pos);
+            List<String> l = new ArrayList<>((int) n);
+            for (long i = 0; i < n; i++) l.add(string());
+            return l;
+        }
     }
 }

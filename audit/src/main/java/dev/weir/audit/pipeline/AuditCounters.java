@@ -18,8 +18,9 @@ public record AuditCounters(long published, long written, long dropped, long gap
     /**
      * @param shipped   records the sink accepted and flushed
      * @param retried   failed attempts (each is retried from the committed offset)
+     * @param dropped   records the receiver refused for good (e.g. HEC 400) and the sink skipped
      * @param lag       spooled records the sink has not yet committed
      * @param lastError the last failure, or null while the sink is healthy
      */
-    public record Sink(String name, long shipped, long retried, long lag, long committed, String lastError) {}
+    public record Sink(String name, long shipped, long retried, long dropped, long lag, long committed, String lastError) {}
 }

@@ -185,7 +185,7 @@ public final class AuditPipeline implements AutoCloseable {
         List<AuditCounters.Sink> sinks = new ArrayList<>();
         long end = spool == null ? written.get() : spool.end();
         for (Shipper s : shippers) {
-            sinks.add(new AuditCounters.Sink(s.name, s.shipped.get(), s.retried.get(), Math.max(0, end - s.committed),
+            sinks.add(new AuditCounters.Sink(s.name, s.shipped.get(), s.retried.get(), s.dropped(), Math.max(0, end - s.committed),
                     s.committed, s.lastError));
         }
         return new AuditCounters(published.get(), written.get(), dropped.get(), gaps.get(),

@@ -51,6 +51,10 @@ final class Shipper implements Runnable {
         this.committed = Math.max(saved, spool.start());
     }
 
+    long dropped() {
+        return sink.dropped();
+    }
+
     void start() {
         thread = Thread.ofPlatform().name("weir-audit-ship-" + name).daemon(true).start(this);
     }

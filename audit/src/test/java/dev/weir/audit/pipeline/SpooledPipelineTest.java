@@ -170,7 +170,7 @@ class SpooledPipelineTest {
         AuditPipeline p = AuditPipeline.spooled(options(dir, AuditPipeline.Mode.SYNC, AuditPipeline.WhenFull.DROP,
                 16 * 1024, Duration.ofSeconds(5)), List.of(new AuditPipeline.NamedSink("siem", siem)));
         int kept = 0, lost = 0;
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i < 2000; i++) {  // a spooled event takes about 50 bytes: far more than 16 KiB
             long seq = p.publishDurable(event(i)).get();
             if (seq > 0) kept++; else lost++;
         }
@@ -195,7 +195,7 @@ class SpooledPipelineTest {
         AuditPipeline p = AuditPipeline.spooled(options(dir, AuditPipeline.Mode.SYNC, AuditPipeline.WhenFull.BLOCK,
                 16 * 1024, Duration.ofMillis(300)), List.of(new AuditPipeline.NamedSink("siem", siem)));
         ExecutionException failure = null;
-        for (int i = 0; i < 400 && failure == null; i++) {
+        for (int i = 0; i < 4000 && failure == null; i++) {
             try {
                 p.publishDurable(event(i)).get();
             } catch (ExecutionException e) {

@@ -66,6 +66,51 @@ class SpoolTest {
         }
     }
 
+    /** The cursor's read buffer: records larger than it, records across its edge, and a segment that grows while read. */
+    @Test
+    void aCursorReadsBigRecordsAndFollowsAGrowingSegment(@TempDir Path dir) throws Exception {
+        try (Spool s = new Spool(dir, 4 << 20, 1 << 26)) {
+            Cursor c = s.cursor(0);
+            List<byte[]> written = new ArrayList<>();
+            List<byte[]> read = new ArrayList<>();
+            java.util.Random r = new java.util.Random(7);
+            for (int round = 0; round < 20; round++) {
+                for (int i = 0; i < 30; i++) {
+                    byte[] p = new byte[i == 7 ? 100_000 + r.nextInt(50_000) : 1 + r.nextInt(3000)];
+                    r.nextBytes(p);
+                    s.append(p);
+                    written.add(p);
+                }
+                s.flush(false);
+                for (List<Cursor.Entry> b = c.read(11); !b.isEmpty(); b = c.read(11)) {
+                    for (Cursor.Entry e : b) {
+                        assertEquals(read.size(), e.offset());
+                        read.add(e.payload());
+                    }
+                }
+                assertEquals(written.size(), read.size());
+            }
+            for (int i = 0; i < written.size(); i++) assertTrue(java.util.Arrays.equals(written.get(i), read.get(i)), "record " + i);
+            c.close();
+        }
+    }
+
+    @Test
+    void aCorruptRecordIsReportedNotReturned(@TempDir Path dir) throws Exception {
+        try (Spool s = new Spool(dir, 1 << 20, 1 << 22)) {
+            for (long i = 0; i < 10; i++) s.append(rec(i));
+            s.flush(true);
+            Path seg = dir.resolve("%020d.seg".formatted(0));
+            try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.wrap(new byte[] {'#'}), ch.size() - 2);  // inside the last payload
+            }
+            Cursor c = s.cursor(0);
+            java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> c.read(100));
+            assertEquals("spool record 9 is corrupt", e.getMessage());
+            c.close();
+        }
+    }
+
     @Test
     void roomIsBoundedByMaxBytes(@TempDir Path dir) throws Exception {
         try (Spool s = new Spool(dir, 4096, 8192)) {

@@ -9,6 +9,8 @@ import dev.weir.protocol.error.DynamoError;
 import dev.weir.protocol.error.DynamoException;
 import dev.weir.protocol.model.Operation;
 import dev.weir.protocol.wire.Target;
+import dev.weir.store.engine.RocksEngine;
+import dev.weir.store.engine.WouldBlock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +27,10 @@ import java.util.Map;
  */
 public final class RequestDispatcher {
     private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
+    /** Largest body of a request tried on the event loop: its parsing stays short. */
+    static final int INLINE_MAX_BODY = 16 * 1024;
+    /** Largest Query Limit tried on the event loop: its page stays short. */
+    static final int INLINE_MAX_QUERY_LIMIT = 100;
 
     private final ObjectMapper mapper;
     private final ObjectReader reader;
@@ -64,6 +70,71 @@ public final class RequestDispatcher {
             return ApiResponse.of(e.error());
         } catch (DetailedDynamoException e) {
             return e.toResponse(mapper);
+        } catch (RuntimeException | IOException e) {
+            // the exception names the failure, never request values
+            log.error("{} failed", op, e);
+            return ApiResponse.of(DynamoError.internalServerError("Internal server error"));
+        }
+    }
+
+    /**
+     * Where a request runs: a cheap read (GetItem, or a Query with a small Limit, and a small
+     * body) is first tried {@link #dispatchInline inline}; other reads go to the reader pool,
+     * anything that writes (or may) to the writer pool, where threads wait for the log sync.
+     */
+    public enum Lane { INLINE, READ, WRITE }
+
+    /** The lane of a request by its target alone (an unknown target is answered by the reader pool). */
+    public static Lane lane(String target, int bodyLength) {
+        Operation op = target != null && target.startsWith(Target.PREFIX)
+                ? Operation.byName(target.substring(Target.PREFIX.length())) : null;
+        if (op == null) return Lane.READ;
+        return switch (op) {
+            case GetItem, Query -> bodyLength <= INLINE_MAX_BODY ? Lane.INLINE : Lane.READ;
+            case BatchGetItem, Scan, TransactGetItems, DescribeTable, ListTables, DescribeTimeToLive,
+                 ListTagsOfResource, DescribeEndpoints, DescribeLimits -> Lane.READ;
+            default -> Lane.WRITE;
+        };
+    }
+
+    /**
+     * Tries a {@link Lane#INLINE} request without blocking: every read stays in memory
+     * ({@link RocksEngine#withoutIo}). Returns null when the request must run on a worker
+     * instead (a Query without a small Limit, or data not in memory); nothing was changed then.
+     */
+    public ApiResponse dispatchInline(String target, String contentType, byte[] body, DynamoError authFailure) {
+        Operation op;
+        JsonNode request;
+        try {
+            op = Target.parse(target);
+            if (op != Operation.GetItem && op != Operation.Query) return null;
+            checkContentType(contentType);
+            request = parse(body);
+            if (authFailure != null) throw new DynamoException(authFailure);
+        } catch (DynamoException e) {
+            return ApiResponse.of(e.error());
+        }
+        if (op == Operation.Query) {
+            JsonNode limit = request.get("Limit");
+            if (limit == null || !limit.isIntegralNumber() || limit.asLong() > INLINE_MAX_QUERY_LIMIT) return null;
+        }
+        OperationHandler handler = handlers.get(op);
+        try {
+            return RocksEngine.withoutIo(() -> handle(op, handler, request));
+        } catch (WouldBlock e) {
+            return null;
+        }
+    }
+
+    private ApiResponse handle(Operation op, OperationHandler handler, JsonNode request) {
+        try {
+            return new ApiResponse(200, mapper.writeValueAsBytes(handler.handle(request)));
+        } catch (DynamoException e) {
+            return ApiResponse.of(e.error());
+        } catch (DetailedDynamoException e) {
+            return e.toResponse(mapper);
+        } catch (WouldBlock e) {
+            throw e;
         } catch (RuntimeException | IOException e) {
             // the exception names the failure, never request values
             log.error("{} failed", op, e);

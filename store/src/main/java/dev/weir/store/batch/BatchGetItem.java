@@ -33,9 +33,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * BatchGetItem: up to 100 keys over several tables. Keys whose items would take the response
- * past 16 MB are returned in UnprocessedKeys, with their table's read parameters, for the
- * client to ask again.
+ * BatchGetItem: up to 100 keys over several tables. The items returned never add up to more
+ * than 16 MB (by DynamoDB's item size): the key of the first item that would go past it, and
+ * every key after it, are returned in UnprocessedKeys with their table's read parameters, for
+ * the client to ask again (as DynamoDB does, e.g. 100 items of 300 KB come back in two calls).
  */
 public final class BatchGetItem implements OperationHandler {
     static final int MAX_KEYS = 100;
@@ -106,17 +107,20 @@ public final class BatchGetItem implements OperationHandler {
         ObjectNode responses = response.putObject("Responses");
         ObjectNode unprocessed = JsonNodeFactory.instance.objectNode();
         long size = 0;
+        boolean full = false;
         for (TableRead read : reads) {
             ArrayNode found = responses.putArray(read.table().name());
             ArrayNode left = null;
             for (int i = 0; i < read.keys().size(); i++) {
-                if (size >= MAX_RESPONSE_BYTES) {
+                Map<String, AttributeValue> item = full ? null : items.get(read.table(), read.keys().get(i));
+                long itemSize = item == null ? 0 : ItemSize.of(item);
+                // an item that would take the response past 16 MB is left, with every key after it
+                full = full || size + itemSize > MAX_RESPONSE_BYTES;
+                if (full) {
                     if (left == null) left = unprocessedFor(unprocessed, read);
                     left.add(read.keyNodes().get(i));
                     continue;
                 }
-                Map<String, AttributeValue> item = items.get(read.table(), read.keys().get(i));
-                long itemSize = item == null ? 0 : ItemSize.of(item);
                 consumed.tableRead(read.table().name(), Consumed.readUnits(itemSize, read.consistent()));
                 if (item == null) continue;
                 size += itemSize;

@@ -1,6 +1,7 @@
 package dev.weir.store.batch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.protocol.error.DynamoException;
@@ -14,6 +15,8 @@ import dev.weir.store.item.ItemKeys;
 import dev.weir.store.item.ItemRef;
 import dev.weir.store.item.ItemRequests;
 import dev.weir.store.item.ItemStore;
+import dev.weir.store.item.PrimaryKey;
+import dev.weir.store.table.IndexKind;
 import dev.weir.store.table.TableCatalog;
 import dev.weir.store.table.TableDefinition;
 import dev.weir.store.table.TableNames;
@@ -111,6 +114,22 @@ public final class BatchWriteItem implements OperationHandler {
         ObjectNode response = JsonNodeFactory.instance.objectNode();
         response.putObject("UnprocessedItems");
         consumed.addAllTo(response);
+        if ("SIZE".equals(RequestFields.text(request, "ReturnItemCollectionMetrics"))) addItemCollectionMetrics(response, writes);
         return response;
+    }
+
+    /** One ItemCollectionMetrics per item collection written (tables with a local secondary index), grouped by table. */
+    private void addItemCollectionMetrics(ObjectNode response, List<Write> writes) {
+        Set<ByteBuffer> done = new HashSet<>();
+        ObjectNode metrics = null;
+        for (Write w : writes) {
+            TableDefinition table = w.ref().table();
+            if (table.indexes(IndexKind.LOCAL).isEmpty()) continue;
+            PrimaryKey key = w.ref().key();
+            if (!done.add(ByteBuffer.wrap(new PrimaryKey(key.hash(), null).encode(table)))) continue;
+            if (metrics == null) metrics = response.putObject("ItemCollectionMetrics");
+            ArrayNode list = metrics.has(table.name()) ? (ArrayNode) metrics.get(table.name()) : metrics.putArray(table.name());
+            list.add(ItemRequests.itemCollectionMetrics(table, key, items.itemCollectionSize(table, key.hash())));
+        }
     }
 }

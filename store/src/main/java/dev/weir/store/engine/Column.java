@@ -11,7 +11,9 @@ public enum Column {
     /** Secondary index entries, under {@code dev.weir.store.index.IndexKeys} keys. */
     INDEXES("indexes"),
     /** ClientRequestTokens of recent transactions, for idempotent retries. */
-    TOKENS("tokens");
+    TOKENS("tokens"),
+    /** The size of each item collection of a table with a local secondary index, under the partition's item key prefix. */
+    COLLECTIONS("collections");
 
     private final String familyName;
 

@@ -33,7 +33,7 @@ public final class Cursor implements AutoCloseable {
         try {
             it.status();
         } catch (RocksDBException e) {
-            throw new StorageException("iteration failed", e);
+            throw RocksEngine.readFailure("iteration failed", e);
         }
         return false;
     }

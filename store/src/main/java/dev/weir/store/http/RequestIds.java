@@ -10,8 +10,14 @@ final class RequestIds {
 
     static String next() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        char[] id = new char[52];
-        for (int i = 0; i < id.length; i++) id[i] = ALPHABET[random.nextInt(ALPHABET.length)];
-        return new String(id);
+        byte[] id = new byte[52];
+        // 11 characters from each random long (36^11 < 2^63): five draws instead of 52
+        long bits = 0;
+        for (int i = 0; i < id.length; i++) {
+            if (i % 11 == 0) bits = random.nextLong() >>> 1;
+            id[i] = (byte) ALPHABET[(int) (bits % ALPHABET.length)];
+            bits /= ALPHABET.length;
+        }
+        return new String(id, java.nio.charset.StandardCharsets.US_ASCII);
     }
 }

@@ -33,8 +33,10 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * One connection's requests: each is handed to the worker pool and its response written
- * back on the event loop. {@code GET} is a health check, {@code OPTIONS} a CORS preflight;
+ * One connection's requests: a cheap read is first tried right here, from memory only
+ * ({@link RequestDispatcher#dispatchInline}); any other request, or one whose data is not in
+ * memory, is handed to the reader or writer pool ({@link RequestDispatcher#lane}) and its
+ * response written back on the event loop. {@code GET} is a health check, {@code OPTIONS} a CORS preflight;
  * any other request is an API call, whose SigV4 authorization must be present and
  * well-formed (as in DynamoDB Local, it is not verified: the store trusts its network). Requests of a connection are answered one at a time, in order
  * (HTTP/1.1 pipelining stays correct), and reading pauses while requests wait, so a fast
@@ -49,13 +51,15 @@ final class StoreHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
                            boolean fromOrigin, boolean keepAlive) {}
 
     private final RequestDispatcher dispatcher;
-    private final Executor workers;
+    private final Executor readers;
+    private final Executor writers;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private boolean busy;
 
-    StoreHttpHandler(RequestDispatcher dispatcher, Executor workers) {
+    StoreHttpHandler(RequestDispatcher dispatcher, Executor readers, Executor writers) {
         this.dispatcher = dispatcher;
-        this.workers = workers;
+        this.readers = readers;
+        this.writers = writers;
     }
 
     @Override
@@ -92,30 +96,49 @@ final class StoreHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         if (!busy) next(ctx);
     }
 
+    /** Starts the next queued request; answers those that complete inline in a loop, not by recursion. */
     private void next(ChannelHandlerContext ctx) {
-        Pending p = queue.poll();
-        if (p == null) {
-            busy = false;
-            ctx.channel().config().setAutoRead(true);
-            return;
-        }
-        busy = true;
-        try {
-            workers.execute(() -> {
-                ApiResponse response = dispatcher.dispatch(p.target(), p.contentType(), p.body(), p.authFailure());
-                ctx.executor().execute(() -> respond(ctx, p, response));
-            });
-        } catch (RejectedExecutionException e) {
-            respond(ctx, p, ApiResponse.of(DynamoError.serviceUnavailable("The store is shutting down or overloaded")));
+        while (true) {
+            Pending p = queue.poll();
+            if (p == null) {
+                busy = false;
+                ctx.channel().config().setAutoRead(true);
+                return;
+            }
+            busy = true;
+            RequestDispatcher.Lane lane = RequestDispatcher.lane(p.target(), p.body().length);
+            if (lane == RequestDispatcher.Lane.INLINE) {
+                ApiResponse response = dispatcher.dispatchInline(p.target(), p.contentType(), p.body(), p.authFailure());
+                if (response != null) {
+                    if (!answer(ctx, p, response)) return;
+                    continue;
+                }
+            }
+            try {
+                (lane == RequestDispatcher.Lane.WRITE ? writers : readers).execute(() -> {
+                    ApiResponse response = dispatcher.dispatch(p.target(), p.contentType(), p.body(), p.authFailure());
+                    ctx.executor().execute(() -> respond(ctx, p, response));
+                });
+                return;
+            } catch (RejectedExecutionException e) {
+                if (!answer(ctx, p, ApiResponse.of(DynamoError.serviceUnavailable("The store is shutting down or overloaded")))) {
+                    return;
+                }
+            }
         }
     }
 
     private void respond(ChannelHandlerContext ctx, Pending p, ApiResponse response) {
+        if (answer(ctx, p, response)) next(ctx);
+    }
+
+    /** Writes the response; true if the connection stays open for the next request. */
+    private boolean answer(ChannelHandlerContext ctx, Pending p, ApiResponse response) {
         boolean keepAlive = p.keepAlive() && ctx.channel().isActive();
         send(ctx, HttpResponseStatus.valueOf(response.status()), p.plainJson() ? "application/json" : Target.CONTENT_TYPE,
                 response.body(), p.fromOrigin(), keepAlive);
-        if (keepAlive) next(ctx);
-        else queue.clear();
+        if (!keepAlive) queue.clear();
+        return keepAlive;
     }
 
     private static void send(ChannelHandlerContext ctx, HttpResponseStatus status, String contentType, byte[] body,

@@ -7,6 +7,11 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -25,8 +30,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The store's HTTP/1.1 front end: Netty event loops parse and answer, a small bounded pool
- * of platform threads runs the operations (RocksDB calls are JNI and block).
+ * The store's HTTP/1.1 front end: Netty event loops (epoll where available) parse and
+ * answer. Cheap reads are tried on the event loop itself, from memory only; other reads run
+ * on a small pool of platform threads (RocksDB calls are JNI and may block on a file), and
+ * writes on a larger one: each write waits for its write-ahead-log sync, and the more
+ * writers wait at once, the more of them RocksDB commits with a single sync (its write
+ * group), while reads never queue behind a sync.
  */
 public final class StoreServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StoreServer.class);
@@ -35,17 +44,26 @@ public final class StoreServer implements AutoCloseable {
     private static final int WORKER_QUEUE = 4096;
 
     private final RequestDispatcher dispatcher;
-    private final ThreadPoolExecutor workers;
+    private final ThreadPoolExecutor readers;
+    private final ThreadPoolExecutor writers;
+    private final boolean epoll;
     private final EventLoopGroup acceptors;
     private final EventLoopGroup eventLoops;
     private Channel serverChannel;
 
-    public StoreServer(RequestDispatcher dispatcher, int workerThreads) {
+    public StoreServer(RequestDispatcher dispatcher, int readerThreads, int writerThreads) {
         this.dispatcher = dispatcher;
-        this.workers = new ThreadPoolExecutor(workerThreads, workerThreads, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(WORKER_QUEUE), threads("weir-store-worker"));
-        this.acceptors = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("weir-store-accept"), NioIoHandler.newFactory());
-        this.eventLoops = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("weir-store-io"), NioIoHandler.newFactory());
+        this.readers = pool(readerThreads, "weir-store-reader");
+        this.writers = pool(writerThreads, "weir-store-writer");
+        this.epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.acceptors = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("weir-store-accept"), io);
+        this.eventLoops = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("weir-store-io"), io);
+    }
+
+    private static ThreadPoolExecutor pool(int threads, String prefix) {
+        return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(WORKER_QUEUE),
+                threads(prefix));
     }
 
     /** Starts listening; port 0 picks a free port. Returns the bound address. */
@@ -53,7 +71,7 @@ public final class StoreServer implements AutoCloseable {
         if (serverChannel != null) throw new IllegalStateException("already listening on " + serverChannel.localAddress());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptors, eventLoops)
-                .channel(NioServerSocketChannel.class)
+                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -63,12 +81,12 @@ public final class StoreServer implements AutoCloseable {
                                 .addLast(new HttpServerCodec())
                                 .addLast(new HttpServerExpectContinueHandler())
                                 .addLast(new HttpObjectAggregator(MAX_BODY_BYTES))
-                                .addLast(new StoreHttpHandler(dispatcher, workers));
+                                .addLast(new StoreHttpHandler(dispatcher, readers, writers));
                     }
                 });
         serverChannel = bootstrap.bind(host, port).syncUninterruptibly().channel();
         InetSocketAddress address = (InetSocketAddress) serverChannel.localAddress();
-        log.info("store listening on {}", address);
+        log.info("store listening on {} ({})", address, epoll ? "epoll" : "nio");
         return address;
     }
 
@@ -76,15 +94,21 @@ public final class StoreServer implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (serverChannel != null) serverChannel.close().syncUninterruptibly();
-        workers.shutdown();
+        readers.shutdown();
+        writers.shutdown();
         try {
-            if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            if (!readers.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)
+                    | !writers.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 log.warn("store operations still running after 10 s; stopping them");
-                workers.shutdownNow();
-                workers.awaitTermination(5, TimeUnit.SECONDS);
+                readers.shutdownNow();
+                writers.shutdownNow();
+                readers.awaitTermination(5, TimeUnit.SECONDS);
+                writers.awaitTermination(5, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
-            workers.shutdownNow();
+            readers.shutdownNow();
+            writers.shutdownNow();
             Thread.currentThread().interrupt();
         }
         acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

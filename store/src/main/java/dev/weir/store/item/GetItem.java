@@ -55,7 +55,10 @@ public final class GetItem implements OperationHandler {
         Map<String, AttributeValue> item = items.get(table, ItemKeys.ofKey(table.keySchema(), key));
 
         Consumed consumed = Consumed.of(RequestFields.text(request, "ReturnConsumedCapacity"));
-        consumed.tableRead(table.name(), Consumed.readUnits(item == null ? 0 : ItemSize.of(item), Boolean.TRUE.equals(consistent)));
+        if (consumed.wanted()) {
+            // sizing an item walks all of it: only when the capacity is reported
+            consumed.tableRead(table.name(), Consumed.readUnits(item == null ? 0 : ItemSize.of(item), Boolean.TRUE.equals(consistent)));
+        }
         ObjectNode response = JsonNodeFactory.instance.objectNode();
         if (item != null) {
             response.set("Item", AttributeValueJson.toJson(projection == null ? item : projection.apply(item)));

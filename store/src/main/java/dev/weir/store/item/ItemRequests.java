@@ -69,12 +69,23 @@ public final class ItemRequests {
     }
 
     /** Adds ItemCollectionMetrics (tables with local secondary indexes) when SIZE was asked for. */
-    public static void addItemCollectionMetrics(JsonNode request, ObjectNode response, TableDefinition table, PrimaryKey key) {
+    public static void addItemCollectionMetrics(JsonNode request, ObjectNode response, TableDefinition table, PrimaryKey key,
+                                                ItemStore items) {
         if (!"SIZE".equals(RequestFields.text(request, "ReturnItemCollectionMetrics"))) return;
-        if (table.indexes(IndexKind.LOCAL).isEmpty()) return;
-        ObjectNode m = response.putObject("ItemCollectionMetrics");
+        if (!ItemCollections.tracked(table)) return;
+        response.set("ItemCollectionMetrics", itemCollectionMetrics(table, key, items.itemCollectionSize(table, key.hash())));
+    }
+
+    /**
+     * One ItemCollectionMetrics: the partition key, and the collection's size as DynamoDB
+     * estimates it, a range of whole gigabytes around the size (e.g. [0.0, 1.0] for a small one).
+     */
+    public static ObjectNode itemCollectionMetrics(TableDefinition table, PrimaryKey key, long sizeBytes) {
+        ObjectNode m = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         m.putObject("ItemCollectionKey").set(table.keySchema().hash().name(), AttributeValueJson.toJson(key.hash()));
-        m.putArray("SizeEstimateRangeGB").add(0.0).add(1.0);
+        double lower = Math.floor(sizeBytes / (double) (1L << 30));
+        m.putArray("SizeEstimateRangeGB").add(lower).add(lower + 1);
+        return m;
     }
 
     /**

@@ -39,13 +39,21 @@ public final class ItemStore {
     private final TableCatalog catalog;
     private final TableStats stats;
     private final Clock clock;
+    private final ItemCollections collections;
 
-    public ItemStore(RocksEngine engine, KeyLocks locks, TableCatalog catalog, TableStats stats, Clock clock) {
+    public ItemStore(RocksEngine engine, KeyLocks locks, TableCatalog catalog, TableStats stats, Clock clock,
+                     long itemCollectionSizeLimit) {
         this.engine = engine;
         this.locks = locks;
         this.catalog = catalog;
         this.stats = stats;
         this.clock = clock;
+        this.collections = new ItemCollections(engine, itemCollectionSizeLimit);
+    }
+
+    /** The size in bytes of the item collection of {@code hash} in a table with a local secondary index. */
+    public long itemCollectionSize(TableDefinition table, AttributeValue hash) {
+        return collections.size(ItemCollections.key(table, hash));
     }
 
     /** The item under a key as readers see it: null if absent or expired. */
@@ -76,7 +84,12 @@ public final class ItemStore {
     /** As {@link #atomically(List, Consumed, Function)}, also holding the locks of {@code otherKeys} (a transaction's token). */
     public <R> R atomically(List<ItemRef> refs, List<byte[]> otherKeys, Consumed consumed, Function<WriteSession, R> body) {
         List<byte[]> keys = new ArrayList<>(refs.size() + otherKeys.size());
-        for (ItemRef r : refs) keys.add(r.encoded());
+        for (ItemRef r : refs) {
+            keys.add(r.encoded());
+            if (ItemCollections.tracked(r.table())) {
+                keys.add(ItemCollections.lockKey(ItemCollections.key(r.table(), r.key().hash())));
+            }
+        }
         keys.addAll(otherKeys);
         return locks.withLocks(keys, () -> {
             Map<ByteBuffer, WriteSession.Slot> slots = new LinkedHashMap<>();
@@ -109,6 +122,7 @@ public final class ItemStore {
     private void commit(WriteSession session, Consumed consumed) {
         Batch batch = new Batch();
         List<long[]> deltas = new ArrayList<>();
+        Map<ByteBuffer, Long> collectionDeltas = new LinkedHashMap<>();
         for (WriteSession.Slot s : session.slots()) {
             if (!s.staged) continue;
             session.load(s.ref);
@@ -122,8 +136,22 @@ public final class ItemStore {
             if (next == null) batch.delete(Column.ITEMS, s.ref.encoded());
             else batch.put(Column.ITEMS, s.ref.encoded(), ItemCodec.encode(next));
             deltas.add(new long[] {table.id(), (next == null ? 0 : 1) - (old == null ? 0 : 1), newSize - oldSize});
+            long collectionDelta = newSize - oldSize;
             for (IndexDefinition index : table.indexes()) {
-                maintain(batch, consumed, deltas, table, index, s.ref.key(), old, next);
+                long entryDelta = maintain(batch, consumed, deltas, table, index, s.ref.key(), old, next);
+                if (!index.isGlobal()) collectionDelta += entryDelta;
+            }
+            if (ItemCollections.tracked(table)) {
+                collectionDeltas.merge(ByteBuffer.wrap(ItemCollections.key(table, s.ref.key().hash())), collectionDelta, Long::sum);
+            }
+        }
+        // under the collections' locks (taken with the items'): the sizes read here are current
+        for (Map.Entry<ByteBuffer, Long> e : collectionDeltas.entrySet()) {
+            try {
+                collections.change(batch, e.getKey().array(), e.getValue());
+            } catch (DynamoException tooLarge) {
+                session.oversized(e.getKey().array());
+                throw tooLarge;
             }
         }
         batch.addAll(session.extra());
@@ -131,23 +159,27 @@ public final class ItemStore {
         for (long[] d : deltas) stats.add(d[0], d[1], d[2]);
     }
 
-    private static void maintain(Batch batch, Consumed consumed, List<long[]> deltas, TableDefinition table,
+    /** Stages the change of one index entry; returns the change of its size (with DynamoDB's per-entry overhead). */
+    private static long maintain(Batch batch, Consumed consumed, List<long[]> deltas, TableDefinition table,
                                  IndexDefinition index, PrimaryKey key,
                                  Map<String, AttributeValue> old, Map<String, AttributeValue> next) {
         IndexEntries.Entry before = old == null ? null : IndexEntries.of(table, index, key, old);
         IndexEntries.Entry after = next == null ? null : IndexEntries.of(table, index, key, next);
-        if (before == null && after == null) return;
+        if (before == null && after == null) return 0;
         long beforeSize = before == null ? 0 : ItemSize.of(before.projected());
         long afterSize = after == null ? 0 : ItemSize.of(after.projected());
+        long sizeDelta = (after == null ? 0 : afterSize + ItemCollections.INDEX_ENTRY_OVERHEAD)
+                - (before == null ? 0 : beforeSize + ItemCollections.INDEX_ENTRY_OVERHEAD);
         if (before != null && (after == null || !Arrays.equals(before.key(), after.key()))) {
             batch.delete(Column.INDEXES, before.key());
             consumed.indexWrite(table.name(), index.name(), index.isGlobal(), Consumed.writeUnits(beforeSize));
         }
         if (after != null) {
-            if (before != null && Arrays.equals(before.key(), after.key()) && before.projected().equals(after.projected())) return;
+            if (before != null && Arrays.equals(before.key(), after.key()) && before.projected().equals(after.projected())) return 0;
             batch.put(Column.INDEXES, after.key(), ItemCodec.encode(after.projected()));
             consumed.indexWrite(table.name(), index.name(), index.isGlobal(), Consumed.writeUnits(afterSize));
         }
         deltas.add(new long[] {index.id(), (after == null ? 0 : 1) - (before == null ? 0 : 1), afterSize - beforeSize});
+        return sizeDelta;
     }
 }

@@ -60,7 +60,7 @@ public final class PutItem implements OperationHandler {
         ObjectNode response = JsonNodeFactory.instance.objectNode();
         if ("ALL_OLD".equals(returnValues) && old != null) response.set("Attributes", AttributeValueJson.toJson(old));
         consumed.addTo(response, table.name());
-        ItemRequests.addItemCollectionMetrics(request, response, table, key);
+        ItemRequests.addItemCollectionMetrics(request, response, table, key, items);
         return response;
     }
 }

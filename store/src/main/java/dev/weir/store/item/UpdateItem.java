@@ -91,7 +91,7 @@ public final class UpdateItem implements OperationHandler {
         };
         if (attributes != null && !attributes.isEmpty()) response.set("Attributes", AttributeValueJson.toJson(attributes));
         consumed.addTo(response, table.name());
-        ItemRequests.addItemCollectionMetrics(request, response, table, key);
+        ItemRequests.addItemCollectionMetrics(request, response, table, key, items);
         return response;
     }
 

@@ -36,6 +36,7 @@ public final class WriteSession {
     private final long nowSeconds;
     private final Map<ByteBuffer, Slot> slots = new LinkedHashMap<>();
     private final Batch extra = new Batch();
+    private byte[] oversizedCollection;
 
     WriteSession(ItemStore store, long nowSeconds, Map<ByteBuffer, Slot> slots) {
         this.store = store;
@@ -75,6 +76,16 @@ public final class WriteSession {
     /** Adds a write of another kind (a transaction's token) to the session's batch. */
     public void also(Column column, byte[] key, byte[] value) {
         extra.put(column, key, value);
+    }
+
+    /** After a commit failed with ItemCollectionSizeLimitExceededException: whether {@code ref}'s collection is the one too large. */
+    public boolean inOversizedCollection(ItemRef ref) {
+        return oversizedCollection != null && ItemCollections.tracked(ref.table())
+                && java.util.Arrays.equals(oversizedCollection, ItemCollections.key(ref.table(), ref.key().hash()));
+    }
+
+    void oversized(byte[] collectionKey) {
+        oversizedCollection = collectionKey;
     }
 
     Batch extra() {

@@ -69,6 +69,7 @@ public final class CreateTableRequest {
         List<IndexRequests.Raw> locals = IndexRequests.read(request, "LocalSecondaryIndexes", "localSecondaryIndexes", false, errors);
         List<IndexRequests.Raw> globals = IndexRequests.read(request, "GlobalSecondaryIndexes", "globalSecondaryIndexes", true, errors);
         Map<String, String> tags = Tags.read(request, "Tags", "tags", errors);
+        Sse.Requested sse = Sse.parse(request, errors);
         errors.throwIfAny();
         JsonNode streams = RequestFields.object(request, "StreamSpecification");
         if (Boolean.TRUE.equals(RequestFields.bool(streams, "StreamEnabled"))) {
@@ -147,7 +148,7 @@ public final class CreateTableRequest {
             throw invalid("Some AttributeDefinitions are not used. AttributeDefinitions: [" + String.join(", ", definedNames)
                     + "], keys used: [" + String.join(", ", used) + "]");
         }
-        return new TableSpec(tableName, tableKeys, attributes, mode, throughput, indexes, tags);
+        return new TableSpec(tableName, tableKeys, attributes, mode, throughput, indexes, tags, null);
     }
 
     private static List<Element> elements(JsonNode request, String field, String nameField, String typeField) {

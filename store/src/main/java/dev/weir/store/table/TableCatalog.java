@@ -60,7 +60,7 @@ public final class TableCatalog {
         for (IndexDefinition i : spec.indexes()) indexes.add(i.withId(nextId++).withStatus(IndexStatus.ACTIVE));
         TableDefinition table = new TableDefinition(id, spec.name(), UUID.randomUUID().toString(), spec.keySchema(),
                 spec.attributeDefinitions(), now, spec.billingMode(), spec.throughput(), now, indexes, spec.tags(),
-                TimeToLive.DISABLED);
+                TimeToLive.DISABLED, spec.sse());
         engine.write(new Batch()
                 .put(Column.TABLES, tableKey(spec.name()), codec.encode(table))
                 .put(Column.TABLES, NEXT_ID_KEY, ByteBuffer.allocate(8).putLong(nextId).array()));
@@ -99,6 +99,7 @@ public final class TableCatalog {
         if (table == null) throw notFound(name);
         Batch batch = new Batch().delete(Column.TABLES, tableKey(name));
         batch.deleteRange(Column.ITEMS, KeyCodec.tablePrefix(table.id()), KeyCodec.tablePrefix(table.id() + 1));
+        batch.deleteRange(Column.COLLECTIONS, KeyCodec.tablePrefix(table.id()), KeyCodec.tablePrefix(table.id() + 1));
         for (IndexDefinition i : table.indexes()) dropEntries(batch, i);
         engine.write(batch);
         tables.remove(name);

@@ -53,6 +53,7 @@ final class TableCodec {
         if (t.timeToLive().attributeName() != null) {
             o.putObject("ttl").put("attribute", t.timeToLive().attributeName()).put("enabled", t.timeToLive().enabled());
         }
+        if (t.sse() != null) o.putObject("sse").put("kmsMasterKeyArn", t.sse().kmsMasterKeyArn());
         try {
             return mapper.writeValueAsBytes(o);
         } catch (IOException e) {
@@ -96,7 +97,8 @@ final class TableCodec {
                 BillingMode.valueOf(o.path("billingMode").asText()),
                 throughput(o.path("throughput")),
                 Instant.ofEpochMilli(o.path("billingModeChangedAtMillis").asLong()),
-                indexes, tags, ttl);
+                indexes, tags, ttl,
+                o.has("sse") ? new Sse(o.path("sse").path("kmsMasterKeyArn").asText()) : null);
     }
 
     private static TableDefinition decodeVersion1(JsonNode o) {
@@ -108,7 +110,7 @@ final class TableCodec {
                 KeySchema.of(element(o.path("hash")), o.has("range") ? element(o.path("range")) : null),
                 attrs, created, BillingMode.valueOf(o.path("billingMode").asText()),
                 new Throughput(o.path("read").asLong(), o.path("write").asLong()),
-                created, List.of(), Map.of(), TimeToLive.DISABLED);
+                created, List.of(), Map.of(), TimeToLive.DISABLED, null);
     }
 
     private ObjectNode keySchema(KeySchema k) {

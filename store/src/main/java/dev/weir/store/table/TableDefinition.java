@@ -24,7 +24,8 @@ public record TableDefinition(
         Instant billingModeChangedAt,
         List<IndexDefinition> indexes,
         Map<String, String> tags,
-        TimeToLive timeToLive) {
+        TimeToLive timeToLive,
+        Sse sse) {
 
     public static final String ARN_PREFIX = "arn:aws:dynamodb:us-east-1:000000000000:table/";
 
@@ -54,21 +55,27 @@ public record TableDefinition(
 
     public TableDefinition withIndexes(List<IndexDefinition> newIndexes, List<KeyElement> newAttributes) {
         return new TableDefinition(id, name, uuid, keySchema, newAttributes, createdAt, billingMode, throughput,
-                billingModeChangedAt, newIndexes, tags, timeToLive);
+                billingModeChangedAt, newIndexes, tags, timeToLive, sse);
     }
 
     public TableDefinition withBilling(BillingMode mode, Throughput newThroughput, Instant changedAt) {
         return new TableDefinition(id, name, uuid, keySchema, attributeDefinitions, createdAt, mode, newThroughput,
-                changedAt, indexes, tags, timeToLive);
+                changedAt, indexes, tags, timeToLive, sse);
     }
 
     public TableDefinition withTags(Map<String, String> newTags) {
         return new TableDefinition(id, name, uuid, keySchema, attributeDefinitions, createdAt, billingMode, throughput,
-                billingModeChangedAt, indexes, newTags, timeToLive);
+                billingModeChangedAt, indexes, newTags, timeToLive, sse);
     }
 
     public TableDefinition withTimeToLive(TimeToLive ttl) {
         return new TableDefinition(id, name, uuid, keySchema, attributeDefinitions, createdAt, billingMode, throughput,
-                billingModeChangedAt, indexes, tags, ttl);
+                billingModeChangedAt, indexes, tags, ttl, sse);
+    }
+
+    /** With server-side encryption by a KMS key, or (null) by the AWS owned key. */
+    public TableDefinition withSse(Sse newSse) {
+        return new TableDefinition(id, name, uuid, keySchema, attributeDefinitions, createdAt, billingMode, throughput,
+                billingModeChangedAt, indexes, tags, timeToLive, newSse);
     }
 }

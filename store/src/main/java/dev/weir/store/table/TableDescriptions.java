@@ -54,6 +54,10 @@ public final class TableDescriptions {
                 throughput(n.putObject("ProvisionedThroughput"), i.throughput());
             }
         }
+        if (t.sse() != null) {
+            d.putObject("SSEDescription").put("Status", "ENABLED").put("SSEType", "KMS")
+                    .put("KMSMasterKeyArn", t.sse().kmsMasterKeyArn());
+        }
         d.put("DeletionProtectionEnabled", false);
         return d;
     }

@@ -11,7 +11,8 @@ public record TableSpec(
         BillingMode billingMode,
         Throughput throughput,
         List<IndexDefinition> indexes,
-        Map<String, String> tags) {
+        Map<String, String> tags,
+        Sse sse) {
 
     public TableSpec {
         attributeDefinitions = List.copyOf(attributeDefinitions);

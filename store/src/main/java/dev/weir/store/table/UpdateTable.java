@@ -19,8 +19,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * UpdateTable: billing mode and provisioned throughput (of the table and its GSIs), and the
- * creation (with a background backfill) or deletion of one global secondary index.
+ * UpdateTable: billing mode and provisioned throughput (of the table and its GSIs), the
+ * creation (with a background backfill) or deletion of one global secondary index, and the
+ * server-side encryption setting ({@link Sse}). ReplicaUpdates are refused: the store has one
+ * region and no global tables.
  */
 public final class UpdateTable implements OperationHandler {
     private static final List<String> BILLING_MODES = List.of("PROVISIONED", "PAY_PER_REQUEST");
@@ -60,11 +62,13 @@ public final class UpdateTable implements OperationHandler {
             errors.range(read, "provisionedThroughput.readCapacityUnits", 1, Long.MAX_VALUE);
         }
         List<GsiUpdate> updates = gsiUpdates(request, errors);
+        Sse.Requested sse = Sse.parse(request, errors);
         errors.throwIfAny();
-        Unsupported.reject(request, "StreamSpecification", "SSESpecification", "ReplicaUpdates", "TableClass",
+        ReplicaUpdates.refuse(request);
+        Unsupported.reject(request, "StreamSpecification", "TableClass",
                 "DeletionProtectionEnabled", "OnDemandThroughput", "WarmThroughput");
 
-        if (billing == null && provisioned == null && updates == null) {
+        if (billing == null && provisioned == null && updates == null && sse == null) {
             throw DynamoException.validation("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
                     + "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
         }
@@ -76,6 +80,7 @@ public final class UpdateTable implements OperationHandler {
             TableDefinition next = t;
             BillingMode mode = billing == null ? t.billingMode() : BillingMode.valueOf(billing);
             if (billing != null || provisioned != null) next = billing(next, mode, provisioned, read, write);
+            if (sse != null) next = sse(next, sse);
             if (updates != null) {
                 GsiUpdate u = updates.getFirst();
                 if (u.create() != null) {
@@ -94,6 +99,14 @@ public final class UpdateTable implements OperationHandler {
         ObjectNode response = JsonNodeFactory.instance.objectNode();
         response.set("TableDescription", TableDescriptions.describe(updated, stats, "UPDATING"));
         return response;
+    }
+
+    /** The table with its new encryption setting; asking for the AWS owned key it already has is an error, as in DynamoDB. */
+    private static TableDefinition sse(TableDefinition t, Sse.Requested requested) {
+        if (requested instanceof Sse.OwnedKey && t.sse() == null) {
+            throw DynamoException.validation("Table is already encrypted by default");
+        }
+        return t.withSse(null);
     }
 
     private TableDefinition billing(TableDefinition t, BillingMode mode, JsonNode provisioned, Long read, Long write) {

@@ -92,13 +92,31 @@ public final class TransactWriteItems implements OperationHandler {
         Consumed consumed = Consumed.of(RequestFields.text(request, "ReturnConsumedCapacity"));
         byte[] digest = token == null ? null : ClientTokens.digest(request.get("TransactItems").toString());
         List<byte[]> tokenLock = token == null ? List.of() : List.of(ClientTokens.lockKey(token));
-        items.atomically(parsed.stream().map(TransactAction::ref).toList(), tokenLock, consumed, s -> {
-            long now = clock.millis();
-            if (token != null && tokens.check(token, digest, now) == ClientTokens.Seen.REPLAY) return null;
-            apply(s, parsed, consumed);
-            if (token != null) tokens.record(s, token, digest, now);
-            return null;
-        });
+        WriteSession[] session = new WriteSession[1];
+        try {
+            items.atomically(parsed.stream().map(TransactAction::ref).toList(), tokenLock, consumed, s -> {
+                session[0] = s;
+                long now = clock.millis();
+                if (token != null && tokens.check(token, digest, now) == ClientTokens.Seen.REPLAY) return null;
+                apply(s, parsed, consumed);
+                if (token != null) tokens.record(s, token, digest, now);
+                return null;
+            });
+        } catch (DynamoException e) {
+            if (session[0] == null || !e.error().shortType().equals(COLLECTION_TOO_LARGE)) throw e;
+            // as in DynamoDB: the transaction is cancelled, the action on the collection that is too large says why
+            List<ObjectNode> reasons = new ArrayList<>();
+            for (TransactAction a : parsed) {
+                ObjectNode reason = JsonNodeFactory.instance.objectNode();
+                if (a.kind() != TransactAction.Kind.CONDITION_CHECK && session[0].inOversizedCollection(a.ref())) {
+                    reason.put("Code", "ItemCollectionSizeLimitExceeded").put("Message", e.error().message());
+                } else {
+                    reason.put("Code", "None");
+                }
+                reasons.add(reason);
+            }
+            throw canceled(reasons);
+        }
         consumed.doubled();
         ObjectNode response = JsonNodeFactory.instance.objectNode();
         consumed.addAllTo(response);
@@ -143,6 +161,8 @@ public final class TransactWriteItems implements OperationHandler {
             }
         }
     }
+
+    private static final String COLLECTION_TOO_LARGE = "ItemCollectionSizeLimitExceededException";
 
     private static DetailedDynamoException canceled(List<ObjectNode> reasons) {
         List<String> codes = reasons.stream().map(r -> r.get("Code").asText()).toList();

@@ -46,6 +46,8 @@ public final class ItemSize {
     }
 
     private static long number(String text) {
+        long plain = plainNumber(text);
+        if (plain >= 0) return plain;
         BigDecimal v;
         try {
             v = new BigDecimal(text);
@@ -55,6 +57,38 @@ public final class ItemSize {
         if (v.signum() == 0) return 1;
         int digits = v.stripTrailingZeros().precision();
         return (digits + 1) / 2 + 1 + (v.signum() < 0 ? 1 : 0);
+    }
+
+    /**
+     * The size of a number written as plain decimal digits (an optional '-', digits, an
+     * optional fraction), counted without parsing it: the same as the BigDecimal rule below.
+     * Returns -1 for any other form (an exponent), which the BigDecimal rule handles.
+     */
+    static long plainNumber(String text) {
+        int start = text.startsWith("-") ? 1 : 0;
+        int first = -1;
+        int last = -1;
+        int digits = 0;
+        boolean dot = false;
+        for (int i = start; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '.') {
+                if (dot) return -1;
+                dot = true;
+            } else if (c >= '0' && c <= '9') {
+                if (c != '0') {
+                    if (first < 0) first = digits;
+                    last = digits;
+                }
+                digits++;
+            } else {
+                return -1;
+            }
+        }
+        if (digits == 0) return -1;
+        if (first < 0) return 1;
+        int significant = last - first + 1;
+        return (significant + 1) / 2 + 1 + (start == 1 ? 1 : 0);
     }
 
     private static long utf8(String s) {

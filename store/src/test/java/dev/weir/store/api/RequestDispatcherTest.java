@@ -2,11 +2,13 @@ package dev.weir.store.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.weir.protocol.model.Operation;
+import dev.weir.store.engine.WouldBlock;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 class RequestDispatcherTest {
     private final ObjectMapper mapper = new ObjectMapper();
@@ -16,6 +18,42 @@ class RequestDispatcherTest {
                 throw new IllegalStateException("boom");
             })
             .build();
+    private final RequestDispatcher reads = RequestDispatcher.builder(mapper)
+            .on(Operation.GetItem, request -> {
+                if (request.has("Cold")) throw WouldBlock.INSTANCE;
+                return mapper.createObjectNode().put("got", request.path("Key").asText());
+            })
+            .on(Operation.Query, request -> mapper.createObjectNode().put("limit", request.path("Limit").asInt()))
+            .build();
+
+    private ApiResponse inline(String op, String body) {
+        return reads.dispatchInline("DynamoDB_20120810." + op, "application/x-amz-json-1.0",
+                body.getBytes(StandardCharsets.UTF_8), null);
+    }
+
+    @Test
+    void onlySmallPointReadsAndShortQueriesAreTriedInline() {
+        assertEquals(RequestDispatcher.Lane.INLINE, RequestDispatcher.lane("DynamoDB_20120810.GetItem", 100));
+        assertEquals(RequestDispatcher.Lane.INLINE, RequestDispatcher.lane("DynamoDB_20120810.Query", 100));
+        assertEquals(RequestDispatcher.Lane.READ, RequestDispatcher.lane("DynamoDB_20120810.GetItem", 1 << 20));
+        assertEquals(RequestDispatcher.Lane.READ, RequestDispatcher.lane("DynamoDB_20120810.Scan", 100));
+        assertEquals(RequestDispatcher.Lane.READ, RequestDispatcher.lane("DynamoDB_20120810.Nope", 100));
+        assertEquals(RequestDispatcher.Lane.WRITE, RequestDispatcher.lane("DynamoDB_20120810.PutItem", 100));
+        assertEquals(RequestDispatcher.Lane.WRITE, RequestDispatcher.lane("DynamoDB_20120810.TransactWriteItems", 100));
+        assertEquals(RequestDispatcher.Lane.WRITE, RequestDispatcher.lane("DynamoDB_20120810.CreateTable", 100));
+    }
+
+    @Test
+    void inlineDispatchAnswersFromMemoryOrHandsTheRequestOn() {
+        assertEquals("{\"got\":\"k\"}", body(inline("GetItem", "{\"Key\":\"k\"}")));
+        assertNull(inline("GetItem", "{\"Key\":\"k\",\"Cold\":true}"), "data not in memory: run on a worker");
+        assertEquals("{\"limit\":10}", body(inline("Query", "{\"Limit\":10}")));
+        assertNull(inline("Query", "{}"), "a Query without Limit may read a whole page");
+        assertNull(inline("Query", "{\"Limit\":1000}"));
+        assertNull(inline("PutItem", "{}"));
+        ApiResponse bad = inline("GetItem", "[1]");
+        assertEquals(400, bad.status(), "a malformed body is answered right away");
+    }
 
     private ApiResponse dispatch(String target, String contentType, String body) {
         return dispatcher.dispatch(target, contentType, body.getBytes(StandardCharsets.UTF_8));

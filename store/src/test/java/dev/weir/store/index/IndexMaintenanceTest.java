@@ -2,6 +2,7 @@ package dev.weir.store.index;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.weir.protocol.model.AttributeValue;
+import dev.weir.store.StoreOptions;
 import dev.weir.store.capacity.Consumed;
 import dev.weir.store.codec.ItemCodec;
 import dev.weir.store.engine.Column;
@@ -53,13 +54,13 @@ class IndexMaintenanceTest {
         engine = RocksEngine.open(dir);
         catalog = TableCatalog.load(engine, new ObjectMapper());
         stats = new TableStats();
-        items = new ItemStore(engine, new KeyLocks(64), catalog, stats, Clock.systemUTC());
+        items = new ItemStore(engine, new KeyLocks(64), catalog, stats, Clock.systemUTC(), StoreOptions.ITEM_COLLECTION_SIZE_LIMIT);
         KeyElement id = new KeyElement("id", ScalarType.S);
         KeyElement color = new KeyElement("color", ScalarType.S);
         IndexDefinition byColor = new IndexDefinition(0, "byColor", IndexKind.GLOBAL, KeySchema.of(color, null),
                 new Projection(ProjectionType.INCLUDE, List.of("size")), Throughput.NONE, IndexStatus.ACTIVE);
         table = catalog.create(new TableSpec("things", KeySchema.of(id, null), List.of(id, color), BillingMode.PAY_PER_REQUEST,
-                Throughput.NONE, List.of(byColor), Map.of()), Instant.now());
+                Throughput.NONE, List.of(byColor), Map.of(), null), Instant.now());
     }
 
     @AfterEach

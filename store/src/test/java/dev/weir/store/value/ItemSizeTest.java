@@ -24,6 +24,21 @@ class ItemSizeTest {
     }
 
     @Test
+    void plainNumbersAreSizedWithoutParsingExactlyAsByTheDecimalRule() {
+        String[] numbers = {"0", "-0", "0.000", "1", "-1", "10", "100", "12345", "-12345", "0.5", "-0.05", "12.340",
+                "1000000000000000000000000000000000000", "99999999999999999999999999999999999999", "3.14159", "007",
+                "-123456789.000123", "0.0000000000000000000000000000000000001"};
+        for (String n : numbers) {
+            java.math.BigDecimal v = new java.math.BigDecimal(n);
+            long expected = v.signum() == 0 ? 1 : (v.stripTrailingZeros().precision() + 1) / 2 + 1 + (v.signum() < 0 ? 1 : 0);
+            assertEquals(expected, ItemSize.plainNumber(n), n);
+            assertEquals(expected, ItemSize.of(new AttributeValue.N(n)), n);
+        }
+        assertEquals(-1, ItemSize.plainNumber("1E+5"), "exponents take the decimal rule");
+        assertEquals(2, ItemSize.of(new AttributeValue.N("1E+5")));
+    }
+
+    @Test
     void nestingDeeperThanThirtyTwoLevelsIsRefused() {
         AttributeValue v = new AttributeValue.S("leaf");
         for (int i = 0; i < 31; i++) v = new AttributeValue.L(List.of(v));
