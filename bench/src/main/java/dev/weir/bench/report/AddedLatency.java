@@ -21,7 +21,9 @@ public record AddedLatency(String scenario, String baseline, double rate, double
 
     /** "weir-allow-all adds 85.0 µs at p50 (180.0 against 95.0 µs) and 120.0 µs at p99". */
     public String sentence() {
-        return String.format("%s adds %.1f µs at p50 (%.1f against %.1f µs) and %.1f µs at p99 (%.1f against %.1f µs)",
+        String sentence = String.format("%s adds %.1f µs at p50 (%.1f against %.1f µs) and %.1f µs at p99 (%.1f against %.1f µs)",
                 scenario, addedP50(), p50, baselineP50, addedP99(), p99, baselineP99);
+        // A proxy cannot make the store faster: a negative difference means the baseline was disturbed.
+        return addedP50() < 0 ? sentence + " [negative: the baseline phases were disturbed, rerun on a quieter machine]" : sentence;
     }
 }

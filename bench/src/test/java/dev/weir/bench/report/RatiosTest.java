@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -83,6 +84,15 @@ class RatiosTest {
         Ratio r = Ratio.of("a ÷ b", "p99", "a", "b", 5, 0);
         assertNull(r.value());
         assertEquals("n/a (no figure for b)", r.formatted());
+    }
+
+    @Test
+    void addedLatencyIsTheDifferenceAndANegativeOneIsFlagged() {
+        AddedLatency a = new AddedLatency("weir", "store", 200, 130.5, 400, 100, 250);
+        assertEquals(30.5, a.addedP50());
+        assertEquals(150.0, a.addedP99());
+        assertFalse(a.sentence().contains("negative"), a.sentence());
+        assertTrue(new AddedLatency("weir", "store", 200, 90, 400, 100, 250).sentence().contains("baseline phases were disturbed"));
     }
 
     @Test
