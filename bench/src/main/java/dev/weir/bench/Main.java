@@ -1,5 +1,6 @@
 package dev.weir.bench;
 
+import dev.weir.bench.load.AllScenarios;
 import dev.weir.bench.load.StoreVsDynalite;
 
 import java.util.Arrays;
@@ -9,6 +10,7 @@ import java.util.List;
  * {@code ./weir bench}: the load benchmarks and the JMH micro-benchmarks.
  *
  * <pre>
+ *   [--quick] [options]                      every scenario in one run, with the HTML report (issue 7)
  *   store-vs-dynalite [--quick] [options]   the bundled store against dynalite (issue 3)
  *   proxy-vs-direct [--quick] [--no-pin]     the store direct, and through weir (allow-all, masking)
  *   jmh [JMH ARGS]                           the JMH micro-benchmarks (org.openjdk.jmh.Main)
@@ -20,6 +22,16 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         String command = args.length == 0 ? "" : args[0];
         List<String> rest = Arrays.asList(args).subList(Math.min(1, args.length), args.length);
+        if (command.isEmpty() || command.startsWith("--") && !command.equals("--help") || command.equals("all")) {
+            List<String> options = command.equals("all") ? rest : Arrays.asList(args);
+            try {
+                System.exit(AllScenarios.run(options));
+            } catch (IllegalArgumentException e) {
+                System.err.println("weir bench: " + e.getMessage());
+                usage();
+                System.exit(2);
+            }
+        }
         switch (command) {
             case "store-vs-dynalite" -> {
                 try {
@@ -32,7 +44,7 @@ public final class Main {
             }
             case "proxy-vs-direct" -> System.exit(dev.weir.bench.load.ProxyVsDirect.run(rest));
             case "jmh" -> org.openjdk.jmh.Main.main(rest.toArray(String[]::new));
-            case "", "-h", "--help", "help" -> usage();
+            case "-h", "--help", "help" -> usage();
             default -> {
                 System.err.println("weir bench: unknown benchmark " + command);
                 usage();
@@ -43,13 +55,18 @@ public final class Main {
 
     private static void usage() {
         System.err.println("""
-                usage: ./weir bench store-vs-dynalite [--quick] [--items N] [--connections N]
+                usage: ./weir bench [--quick] [--only|--skip SCENARIO,...] [--items N] [--connections N]
+                                    [--rate OPS | --rate-fraction F] [--repeat N] [--no-pin] [--no-line-rate]
+                                    [--jfr] [--mix GetItem=50,Query=15,Scan=5,PutItem=20,UpdateItem=10] [--out DIR]
+                         every scenario in one run (store-direct, weir-allow-all, weir-demo-audit-off,
+                         weir-demo-audit-async, weir-demo-audit-sync, haproxy, dynalite) with report.html
+                       ./weir bench store-vs-dynalite [--quick] [--items N] [--connections N]
                                          [--rate OPS | --rate-fraction F] [--repeat N] [--no-pin]
                                          [--jfr] [--store-jvm ARG]... [--out DIR]
                                          [--mix GetItem=60,PutItem=30,Query=10]
                                          [--only store|dynalite] [--store-data DIR]
                        ./weir bench proxy-vs-direct [--quick] [--no-pin]
                        ./weir bench jmh [JMH ARGS]     (e.g. -l to list, or a benchmark regex)
-                results go to bench/results/<timestamp>/ (results.json, table.txt, server logs)""");
+                results go to bench/results/<timestamp>/ (results.json, table.txt, report.html, server logs)""");
     }
 }

@@ -38,6 +38,9 @@ final class LoadConnection extends ChannelInboundHandlerAdapter {
     private boolean finished;
 
     long sent;
+    /** Bytes of requests sent and of responses received (head and body, as on the wire) within the measured window. */
+    long bytesSentInWindow;
+    long bytesReceivedInWindow;
     long completedInWindow;
     long recorded;
     long errors;
@@ -83,7 +86,15 @@ final class LoadConnection extends ChannelInboundHandlerAdapter {
         errorBody = null;
         sentAt = now;
         sent++;
+        if (now >= run.measureStart && now < run.end) bytesSentInWindow += request.bytes().readableBytes();
         channel.writeAndFlush(request.forWrite(), channel.voidPromise());
+    }
+
+    /** Counts bytes read off the socket (called before the HTTP decoder sees them, on the event loop). */
+    void received(int bytes) {
+        if (run == null) return;
+        long now = System.nanoTime();
+        if (now >= run.measureStart && now < run.end) bytesReceivedInWindow += bytes;
     }
 
     @Override

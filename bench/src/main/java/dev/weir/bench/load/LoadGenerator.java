@@ -1,7 +1,10 @@
 package dev.weir.bench.load;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -99,6 +102,8 @@ public final class LoadGenerator implements AutoCloseable {
             long completed = connections.stream().mapToLong(c -> c.completedInWindow).sum();
             long recorded = connections.stream().mapToLong(c -> c.recorded).sum();
             long errors = connections.stream().mapToLong(c -> c.errors).sum();
+            long bytesSent = connections.stream().mapToLong(c -> c.bytesSentInWindow).sum();
+            long bytesReceived = connections.stream().mapToLong(c -> c.bytesReceivedInWindow).sum();
             Map<String, CpuUse> serverCpu = new LinkedHashMap<>();
             for (int i = 0; i < servers.size(); i++) {
                 serverCpu.put(servers.get(i).name(), CpuUse.of(serverAfter.get(i).minus(serverBefore.get(i)), seconds, completed));
@@ -111,7 +116,7 @@ public final class LoadGenerator implements AutoCloseable {
                     Math.round(completed / seconds * 10) / 10.0, recorded, errors, run.errorSamples(), run.failure(),
                     Latency.of(all), Latency.of(merged(run.service)), byOperation, serverCpu,
                     CpuUse.of(clientAfter.minus(clientBefore), seconds, completed), machineCpu, wallStart.toString(), wallEnd.toString(),
-                    encode(all));
+                    encode(all), bytesSent, bytesReceived);
         } finally {
             for (Channel c : channels) c.close();
             for (Channel c : channels) c.closeFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
@@ -127,7 +132,13 @@ public final class LoadGenerator implements AutoCloseable {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpResponseDecoder()).addLast(connection);
+                        ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                            @Override
+                            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                if (msg instanceof ByteBuf b) connection.received(b.readableBytes());
+                                ctx.fireChannelRead(msg);
+                            }
+                        }).addLast(new HttpResponseDecoder()).addLast(connection);
                     }
                 })
                 .connect(endpoint.host(), endpoint.port())

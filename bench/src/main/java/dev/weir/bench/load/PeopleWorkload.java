@@ -23,7 +23,9 @@ import java.util.concurrent.Future;
  * {@code region}, range {@code id}, all attributes projected) so that Query reads a real page
  * of the same table the demo policy guards. The request mix: GetItem of a random person,
  * PutItem replacing a random person with new values (same id and region, so the table and the
- * index keep their size), and Query of one region from a random id on, {@code Limit 10}.
+ * index keep their size), Query of one region from a random id on, {@code Limit 10}, Scan of a
+ * page of {@code 25} items after a random key, and UpdateItem renaming a random person and
+ * changing their city (a document path) under {@code attribute_exists(id)}.
  */
 public final class PeopleWorkload {
     public static final String TABLE = "people";
@@ -34,6 +36,9 @@ public final class PeopleWorkload {
     private static final String[] TAGS = {"vip", "new", "churn-risk", "beta", "newsletter", "partner", "staff"};
     private static final int BATCH = 25;
     private static final int QUERY_LIMIT = 10;
+    static final int SCAN_LIMIT = 25;
+    /** The operations a mix may name (before the mixes below: they are parsed at class initialisation). */
+    static final List<String> OPERATIONS = List.of("GetItem", "PutItem", "Query", "Scan", "UpdateItem");
 
     private final ObjectMapper mapper;
     private final int items;
@@ -140,20 +145,75 @@ public final class PeopleWorkload {
         if (!sameItem(put.path("Item"), again.path("Item"))) {
             throw new IllegalStateException("GetItem after PutItem returned " + again.path("Item"));
         }
+        JsonNode scanned = calls.require(Operation.Scan, scan(0));
+        if (scanned.path("Items").size() != SCAN_LIMIT) {
+            throw new IllegalStateException("Scan returned " + scanned.path("Items").size() + " items, not " + SCAN_LIMIT);
+        }
+        calls.require(Operation.UpdateItem, updateItem(i, 2));
+        JsonNode updated = calls.require(Operation.GetItem, getItem(i)).path("Item");
+        if (!("Person " + i + " u2").equals(updated.path("name").path("S").asText())
+                || !CITIES[(i + 2) % CITIES.length].equals(updated.path("address").path("M").path("city").path("S").asText())) {
+            throw new IllegalStateException("GetItem after UpdateItem returned " + updated);
+        }
+    }
+
+    /** Checks that a proxy in front of the server {@code direct} reaches answers the same items (GetItem and a Query page). */
+    public void verifySame(DynamoCalls proxy, DynamoCalls direct) {
+        int i = items / 3 + 1;
+        JsonNode a = proxy.require(Operation.GetItem, getItem(i)).path("Item");
+        JsonNode b = direct.require(Operation.GetItem, getItem(i)).path("Item");
+        if (a.isMissingNode() || !sameItem(a, b)) throw new IllegalStateException("GetItem through the proxy returned " + a + ", directly " + b);
+        JsonNode pa = proxy.require(Operation.Query, query(1, 0)).path("Items");
+        JsonNode pb = direct.require(Operation.Query, query(1, 0)).path("Items");
+        if (pa.size() != QUERY_LIMIT || pa.size() != pb.size()) {
+            throw new IllegalStateException("Query through the proxy returned " + pa.size() + " items, directly " + pb.size());
+        }
+    }
+
+    /**
+     * Checks the demo-like read rule through weir: a person of the caller's region (eu) comes
+     * back with the SSN masked to its last four digits, the e-mail hashed, salary and street
+     * removed; a person of another region does not come back at all.
+     */
+    public void verifyMasked(DynamoCalls proxy, DynamoCalls direct) {
+        int eu = (items / 3) / REGIONS.length * REGIONS.length;
+        JsonNode stored = direct.require(Operation.GetItem, getItem(eu)).path("Item");
+        JsonNode seen = proxy.require(Operation.GetItem, getItem(eu)).path("Item");
+        String ssn = stored.path("ssn").path("S").asText();
+        boolean masked = seen.path("ssn").path("S").asText().equals("*******" + ssn.substring(ssn.length() - 4))
+                && !seen.path("email").path("S").asText().isEmpty()
+                && !seen.path("email").path("S").asText().equals(stored.path("email").path("S").asText())
+                && !seen.has("salary") && seen.path("address").path("M").has("city")
+                && !seen.path("address").path("M").has("street") && !seen.has("notes");
+        if (!masked) throw new IllegalStateException("GetItem of " + id(eu) + " through weir is not masked as the policy says: " + seen);
+        JsonNode other = proxy.require(Operation.GetItem, getItem(eu + 1)).path("Item");
+        if (!other.isMissingNode() && !other.isEmpty()) {
+            throw new IllegalStateException("GetItem of " + id(eu + 1) + " (region " + REGIONS[1] + ") through weir returned " + other
+                    + ": the row filter did not hide it");
+        }
     }
 
     /** The default mix: GetItem 60% / PutItem 30% / Query 10%. */
     public static final Map<String, Double> DEFAULT_MIX = mixOf("GetItem=60,PutItem=30,Query=10");
+
+    /** The mix of {@code ./weir bench} (all scenarios): reads, pages and both kinds of write. */
+    public static final Map<String, Double> FULL_MIX = mixOf("GetItem=50,Query=15,Scan=5,PutItem=20,UpdateItem=10");
 
     /** Parses "GetItem=60,PutItem=30,Query=10" (operations of this workload, any positive weights). */
     public static Map<String, Double> mixOf(String text) {
         Map<String, Double> weights = new LinkedHashMap<>();
         for (String part : text.split(",")) {
             String[] kv = part.trim().split("=");
-            if (kv.length != 2 || !List.of("GetItem", "PutItem", "Query").contains(kv[0].trim())) {
-                throw new IllegalArgumentException("bad mix " + text + ": want e.g. GetItem=60,PutItem=30,Query=10");
+            if (kv.length != 2 || !OPERATIONS.contains(kv[0].trim())) {
+                throw new IllegalArgumentException("bad mix " + text + ": want e.g. GetItem=60,PutItem=30,Query=10 (operations "
+                        + String.join(", ", OPERATIONS) + ")");
             }
-            double w = Double.parseDouble(kv[1].trim());
+            double w;
+            try {
+                w = Double.parseDouble(kv[1].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("bad weight in mix " + text + ": " + kv[1].trim());
+            }
             if (w > 0) weights.put(kv[0].trim(), w);
         }
         if (weights.isEmpty()) throw new IllegalArgumentException("empty mix " + text);
@@ -179,6 +239,14 @@ public final class PeopleWorkload {
                     for (int k = 0; k < queryPool; k++) {
                         pool.add(signer.prepare(Operation.Query, bytes(query(k % REGIONS.length,
                                 random.nextInt(items - 8 * QUERY_LIMIT)))));
+                    }
+                }
+                case "Scan" -> {
+                    for (int k = 0; k < queryPool; k++) pool.add(signer.prepare(Operation.Scan, bytes(scan(random.nextInt(items)))));
+                }
+                case "UpdateItem" -> {
+                    for (int k = 0; k < putPool; k++) {
+                        pool.add(signer.prepare(Operation.UpdateItem, bytes(updateItem(random.nextInt(items), 1 + k))));
                     }
                 }
                 default -> throw new IllegalArgumentException("no such operation in this workload: " + w.getKey());
@@ -229,6 +297,25 @@ public final class PeopleWorkload {
         ObjectNode values = r.putObject("ExpressionAttributeValues");
         values.putObject(":r").put("S", REGIONS[region]);
         values.putObject(":from").put("S", id(from));
+        return r;
+    }
+
+    /** A page of {@value #SCAN_LIMIT} items after item {@code from}'s key (in the server's scan order). */
+    ObjectNode scan(int from) {
+        ObjectNode r = mapper.createObjectNode().put("TableName", TABLE).put("Limit", SCAN_LIMIT);
+        r.putObject("ExclusiveStartKey").putObject("id").put("S", id(from));
+        return r;
+    }
+
+    /** Renames person {@code i} and moves them to another city, if they exist (a document path and a condition). */
+    ObjectNode updateItem(int i, int version) {
+        ObjectNode r = mapper.createObjectNode().put("TableName", TABLE)
+                .put("UpdateExpression", "SET #n = :n, #a.#c = :c").put("ConditionExpression", "attribute_exists(#id)");
+        r.putObject("Key").putObject("id").put("S", id(i));
+        r.putObject("ExpressionAttributeNames").put("#n", "name").put("#a", "address").put("#c", "city").put("#id", "id");
+        ObjectNode values = r.putObject("ExpressionAttributeValues");
+        values.putObject(":n").put("S", "Person " + i + " u" + version);
+        values.putObject(":c").put("S", CITIES[(i + version) % CITIES.length]);
         return r;
     }
 

@@ -9,7 +9,8 @@ import java.util.Map;
  * {@code serviceTime} is always from the actual send. {@code machineCpu} is every CPU's busy and
  * steal share over the interval (busy beyond the measured processes is other load). {@code histogram} is the whole
  * latency histogram (nanoseconds), HdrHistogram's compressed encoding in base64, for reports
- * that draw distributions.
+ * that draw distributions. {@code bytesSent} and {@code bytesReceived} are the client's request and
+ * response bytes on the wire (HTTP heads and bodies) within the measured window.
  */
 public record PhaseResult(
         String endpoint,
@@ -30,7 +31,9 @@ public record PhaseResult(
         Map<String, CpuStat.Use> machineCpu,
         String measureStart,
         String measureEnd,
-        String histogram) {
+        String histogram,
+        long bytesSent,
+        long bytesReceived) {
 
     /** False when the phase cannot be trusted: a connection failed, or requests got errors. */
     public boolean clean() {

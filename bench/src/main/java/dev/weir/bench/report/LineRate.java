@@ -1,0 +1,29 @@
+package dev.weir.bench.report;
+
+/**
+ * What "100 Gb/s line rate" means for weir, measured: the bytes weir moved for its clients
+ * (requests in plus responses out, HTTP heads and bodies as on the wire) per second of CPU
+ * that weir's process used, on Scan-page traffic at saturation, and the cores that rate
+ * implies for 100 Gb/s (12.5 GB/s of requests and responses together). Upstream bytes
+ * (weir to the store) are not counted: they are the same traffic a second time.
+ */
+public record LineRate(String scenario, double seconds, long bytesIn, long bytesOut, double weirCpuSeconds,
+                       double requestsPerSecond, double gigabytesPerSecondPerCore, double coresFor100Gbps) {
+    /** 100 Gb/s in bytes per second. */
+    public static final double LINE_RATE_BYTES_PER_SECOND = 100e9 / 8;
+
+    public static LineRate of(String scenario, double seconds, long bytesIn, long bytesOut, double weirCpuSeconds,
+                              double requestsPerSecond) {
+        double perCore = weirCpuSeconds > 0 ? (bytesIn + bytesOut) / weirCpuSeconds : 0;
+        return new LineRate(scenario, seconds, bytesIn, bytesOut, Math.round(weirCpuSeconds * 1000) / 1000.0,
+                requestsPerSecond, Math.round(perCore / 1e9 * 10_000) / 10_000.0,
+                perCore > 0 ? Math.round(LINE_RATE_BYTES_PER_SECOND / perCore * 10) / 10.0 : 0);
+    }
+
+    /** "weir-demo-audit-async: 0.12 GB/s per core (in + out) → 104 cores for 100 Gb/s". */
+    public String sentence() {
+        if (gigabytesPerSecondPerCore <= 0) return scenario + ": no measurement (weir used no CPU or moved no bytes)";
+        return String.format("%s: %.3f GB/s per core of weir CPU (requests in + responses out, %,.0f Scan pages/s) → %.1f cores for 100 Gb/s",
+                scenario, gigabytesPerSecondPerCore, requestsPerSecond, coresFor100Gbps);
+    }
+}

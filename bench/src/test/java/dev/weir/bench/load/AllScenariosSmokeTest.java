@@ -1,0 +1,45 @@
+package dev.weir.bench.load;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The whole benchmark, short, for the store and weir with an allow-all policy: real processes
+ * on loopback, real load. Not part of the normal suite (it takes about a minute and needs
+ * appliance/target/weir.jar): run it with
+ * {@code mvn -pl bench -am verify -Dtest=AllScenariosSmokeTest -Dweir.bench.smoke=true -Dsurefire.failIfNoSpecifiedTests=false}.
+ */
+@EnabledIfSystemProperty(named = "weir.bench.smoke", matches = "true")
+class AllScenariosSmokeTest {
+    @TempDir
+    Path out;
+
+    @Test
+    void aShortRunWritesTheReportWithFiguresForEachScenario() throws Exception {
+        System.setProperty("weir.root", Path.of(System.getProperty("user.dir")).getParent().toString());
+        int exit = AllScenarios.run(List.of("--quick", "--only", "store-direct,weir-allow-all", "--items", "500",
+                "--connections", "4", "--rate", "50", "--out", out.toString()));
+        assertEquals(0, exit);
+        JsonNode report = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+        assertEquals(2, report.path("scenarios").size());
+        for (JsonNode s : report.path("scenarios")) {
+            assertTrue(s.path("available").asBoolean(), s.toString());
+            assertTrue(s.path("clean").asBoolean(), "no errors: " + s);
+            assertTrue(s.path("saturation").asDouble() > 0 && s.path("p50").asDouble() > 0, s.toString());
+            assertTrue(s.path("cpuPerRequestSaturated").path("store").asDouble() > 0, s.toString());
+        }
+        assertTrue(report.path("lineRate").get(0).path("gigabytesPerSecondPerCore").asDouble() > 0, report.path("lineRate").toString());
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("<svg") && html.contains("weir-allow-all"));
+    }
+}

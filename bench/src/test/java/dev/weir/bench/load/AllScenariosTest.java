@@ -1,0 +1,61 @@
+package dev.weir.bench.load;
+
+import dev.weir.bench.report.Ratios;
+import dev.weir.policy.LoadResult;
+import dev.weir.policy.PolicyLoader;
+import dev.weir.policy.PolicySource;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AllScenariosTest {
+    private static final Path ROOT = Path.of("/repo");
+
+    @Test
+    void theScenarioPoliciesCompile() {
+        for (String policy : List.of(AllScenarios.ALLOW_ALL_POLICY, AllScenarios.DEMO_POLICY)) {
+            LoadResult r = PolicyLoader.load(List.of(new PolicySource("bench.weir", policy)));
+            assertTrue(r.ok(), () -> r.errors().toString());
+        }
+    }
+
+    @Test
+    void optionsChooseScenariosAndRefuseWhatTheyDoNotKnow() {
+        AllScenarios.Options all = AllScenarios.Options.parse(List.of("--quick"), ROOT);
+        assertEquals(AllScenarios.ALL, List.copyOf(all.scenarios()));
+        assertEquals(1, all.repeat());
+        assertTrue(all.out().startsWith(ROOT.resolve("bench/results")));
+        AllScenarios.Options some = AllScenarios.Options.parse(List.of("--skip", "dynalite,haproxy", "--rate", "500"), ROOT);
+        assertFalse(some.scenarios().contains(Ratios.DYNALITE) || some.scenarios().contains(Ratios.HAPROXY));
+        assertEquals(500.0, some.rate());
+        assertEquals(3, some.repeat());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> AllScenarios.Options.parse(List.of("--only", "store-direct,nginx"), ROOT));
+        assertTrue(e.getMessage().contains("unknown scenario nginx"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> AllScenarios.Options.parse(List.of("--rate", "-3"), ROOT));
+        assertThrows(IllegalArgumentException.class, () -> AllScenarios.Options.parse(List.of("--rate-fraction", "1.5"), ROOT));
+        assertThrows(IllegalArgumentException.class, () -> AllScenarios.Options.parse(List.of("--items"), ROOT));
+        assertThrows(IllegalArgumentException.class, () -> AllScenarios.Options.parse(List.of("--mix", "DeleteTable=1"), ROOT));
+    }
+
+    @Test
+    void weirConfigNamesTheAuditModeOnlyWhenTheScenarioHasOne() {
+        String withMode = AllScenarios.weirConfig(8000, 8001, Path.of("/p"), Path.of("/pr.yaml"), "sync");
+        assertTrue(withMode.contains("audit: {mode: sync}"), withMode);
+        assertTrue(withMode.contains("store: {enabled: false}") && withMode.contains("http://127.0.0.1:8001"), withMode);
+        assertFalse(AllScenarios.weirConfig(8000, 8001, Path.of("/p"), Path.of("/pr.yaml"), null).contains("audit"));
+    }
+
+    @Test
+    void haproxyIsAPlainHttpProxyOnLoopbackInFrontOfTheStore() {
+        String cfg = AllScenarios.haproxyConfig(9000, 9001, 1);
+        assertTrue(cfg.contains("mode http") && cfg.contains("bind 127.0.0.1:9000") && cfg.contains("server store 127.0.0.1:9001")
+                && cfg.contains("nbthread 1"), cfg);
+    }
+}
