@@ -6,41 +6,82 @@ import dev.weir.protocol.expr.ast.ConditionExpr;
 import dev.weir.protocol.expr.ast.UpdateExpr;
 import dev.weir.protocol.expr.grammar.DynamoExpressionLexer;
 import dev.weir.protocol.expr.grammar.DynamoExpressionParser;
+import org.antlr.v4.runtime.BufferedTokenStream;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonTokenStream;
+import org.antlr.v4.runtime.TokenStream;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Text to syntax tree: checks an expression's size, parses it with the ANTLR grammar and
  * hands the parse tree to the builder of its kind. Nothing outside this package sees parse trees.
+ *
+ * <p>Clients send the same few expression texts over and over, and an ANTLR parse costs tens
+ * of microseconds while the builder's walk costs little, so the parse trees of short texts
+ * that parsed cleanly are kept (per kind, bounded, dropped wholesale when full). A tree
+ * depends on the text alone: placeholders are resolved by the builder, on every call. Kept
+ * trees and their fully read token streams are only ever read afterwards, so threads can
+ * share them.
  */
 public final class ExpressionParser {
     /** DynamoDB's limit on the length of one expression, in bytes. */
     public static final int MAX_EXPRESSION_BYTES = 4096;
+    /** Texts longer than this are parsed every time (they are rare, and their trees are big). */
+    static final int MAX_CACHED_CHARS = 512;
+    /** Trees kept per kind of expression before the cache starts over. */
+    static final int MAX_CACHED_TREES = 1024;
+
+    /** A parse tree and the token stream its builder reads text from. */
+    private record Parsed<T>(T tree, TokenStream tokens) {}
+
+    private static final Map<String, Parsed<DynamoExpressionParser.ConditionExpressionContext>> CONDITIONS =
+            new ConcurrentHashMap<>();
+    private static final Map<String, Parsed<DynamoExpressionParser.UpdateExpressionContext>> UPDATES = new ConcurrentHashMap<>();
+    private static final Map<String, Parsed<DynamoExpressionParser.ProjectionExpressionContext>> PROJECTIONS =
+            new ConcurrentHashMap<>();
 
     private ExpressionParser() {}
 
     /** Parses a ConditionExpression, FilterExpression or KeyConditionExpression ({@code parameterName}). */
     public static ConditionExpr condition(String parameterName, String text, Substitutions substitutions) {
-        DynamoExpressionParser parser = parser(parameterName, text);
-        DynamoExpressionParser.ConditionExpressionContext tree = parser.conditionExpression();
-        return new ConditionBuilder(parameterName, text, parser.getTokenStream(), substitutions).build(tree);
+        Parsed<DynamoExpressionParser.ConditionExpressionContext> p =
+                parsed(CONDITIONS, parameterName, text, DynamoExpressionParser::conditionExpression);
+        return new ConditionBuilder(parameterName, text, p.tokens(), substitutions).build(p.tree());
     }
 
     /** Parses an UpdateExpression. */
     public static UpdateExpr update(String text, Substitutions substitutions) {
-        DynamoExpressionParser parser = parser("UpdateExpression", text);
-        DynamoExpressionParser.UpdateExpressionContext tree = parser.updateExpression();
-        return new UpdateBuilder(text, parser.getTokenStream(), substitutions).build(tree);
+        Parsed<DynamoExpressionParser.UpdateExpressionContext> p =
+                parsed(UPDATES, "UpdateExpression", text, DynamoExpressionParser::updateExpression);
+        return new UpdateBuilder(text, p.tokens(), substitutions).build(p.tree());
     }
 
     /** Parses a ProjectionExpression into its paths, in the order written. */
     public static List<Path> projection(String text, Substitutions substitutions) {
-        DynamoExpressionParser parser = parser("ProjectionExpression", text);
-        DynamoExpressionParser.ProjectionExpressionContext tree = parser.projectionExpression();
-        return new ProjectionBuilder(text, parser.getTokenStream(), substitutions).build(tree);
+        Parsed<DynamoExpressionParser.ProjectionExpressionContext> p =
+                parsed(PROJECTIONS, "ProjectionExpression", text, DynamoExpressionParser::projectionExpression);
+        return new ProjectionBuilder(text, p.tokens(), substitutions).build(p.tree());
+    }
+
+    /** The kept tree of {@code text}, or a fresh parse (kept if short); a syntax error throws and keeps nothing. */
+    private static <T> Parsed<T> parsed(Map<String, Parsed<T>> cache, String parameterName, String text,
+                                        Function<DynamoExpressionParser, T> rule) {
+        Parsed<T> kept = text == null ? null : cache.get(text);
+        if (kept != null) return kept;
+        DynamoExpressionParser parser = parser(parameterName, text);
+        T tree = rule.apply(parser);
+        if (parser.getTokenStream() instanceof BufferedTokenStream tokens) tokens.fill();
+        Parsed<T> fresh = new Parsed<>(tree, parser.getTokenStream());
+        if (text.length() <= MAX_CACHED_CHARS) {
+            if (cache.size() >= MAX_CACHED_TREES) cache.clear();
+            cache.put(text, fresh);
+        }
+        return fresh;
     }
 
     private static DynamoExpressionParser parser(String parameterName, String text) {
