@@ -16,6 +16,11 @@ public final class SigV4Signer {
 
     private record DatedKey(String date, byte[] key) {}
 
+    /** The X-Amz-Date of the last second signed in: requests in the same second share it. */
+    private volatile Stamp stamp;
+
+    private record Stamp(long epochSecond, String amzDate) {}
+
     public SigV4Signer(Credentials credentials, String region, String service) {
         this.credentials = credentials;
         this.region = region;
@@ -29,7 +34,12 @@ public final class SigV4Signer {
      */
     public List<Map.Entry<String, String>> sign(String method, String rawPath, List<Map.Entry<String, String>> headers,
                                                 byte[] body, Instant now) {
-        String amzDate = SigV4.formatAmzDate(now);
+        Stamp st = stamp;
+        if (st == null || st.epochSecond() != now.getEpochSecond()) {
+            st = new Stamp(now.getEpochSecond(), SigV4.formatAmzDate(now));
+            stamp = st;
+        }
+        String amzDate = st.amzDate();
         String date = amzDate.substring(0, 8);
         List<Map.Entry<String, String>> all = new ArrayList<>(headers);
         all.add(Map.entry("X-Amz-Date", amzDate));

@@ -206,7 +206,7 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
             return null;
         }
         if (contentLength != null) {
-            if (contentLength.isEmpty() || contentLength.length() > 18 || !contentLength.chars().allMatch(Character::isDigit)) {
+            if (contentLength.isEmpty() || contentLength.length() > 18 || !asciiDigits(contentLength)) {
                 return "invalid Content-Length";
             }
             remaining = Long.parseLong(contentLength);
@@ -220,6 +220,15 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
             state = State.FIXED_BODY;
         }
         return null;
+    }
+
+    /** True if every character is 0-9 (for Latin-1 text the same as Character.isDigit). */
+    private static boolean asciiDigits(String s) {
+        for (int k = 0; k < s.length(); k++) {
+            char c = s.charAt(k);
+            if (c < '0' || c > '9') return false;
+        }
+        return true;
     }
 
     private static final byte[] CONTENT_LENGTH = "content-length".getBytes(StandardCharsets.US_ASCII);
