@@ -33,6 +33,14 @@ import java.util.concurrent.locks.LockSupport;
 public final class AuditPipeline implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AuditPipeline.class);
     private static final int BATCH = 1024;
+    /**
+     * In {@code async} mode the writer waits this long after a batch before draining again, so
+     * events arrive in batches: one write, one wake-up of each shipper per batch rather than
+     * per event (nobody waits for an async event, and the wake-ups cost more than the writing).
+     */
+    private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    /** An idle writer with nothing to force sleeps this long at most (publishers wake it sooner). */
+    private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** {@code sync}: {@link #publishDurable} waits for the fsync; {@code async}: it completes on enqueue. */
     public enum Mode { SYNC, ASYNC }
@@ -87,6 +95,8 @@ public final class AuditPipeline implements AutoCloseable {
     private final AtomicLong gaps = new AtomicLong();
     private final Thread writer;
     private volatile boolean running = true;
+    /** True while the writer sleeps on an empty queue: only then does a publisher wake it (async mode). */
+    private volatile boolean writerIdle;
     // writer thread only
     private final List<Entry> waiting = new ArrayList<>();
     private long droppedRecorded;
@@ -122,10 +132,11 @@ public final class AuditPipeline implements AutoCloseable {
         long seq = sequence.incrementAndGet();
         if (!queue.offer(new Entry(event.numbered(seq, instanceId), null))) {
             dropped.incrementAndGet();
+            wakeWriter(false);
             return -1;
         }
         published.incrementAndGet();
-        LockSupport.unpark(writer);
+        wakeWriter(false);
         return seq;
     }
 
@@ -145,10 +156,11 @@ public final class AuditPipeline implements AutoCloseable {
         Entry entry = new Entry(numbered, sync ? done : null);
         if (queue.offer(entry)) {
             published.incrementAndGet();
-            LockSupport.unpark(writer);
+            wakeWriter(sync);
             if (!sync) done.complete(seq);
         } else if (options.whenFull() == WhenFull.DROP) {
             dropped.incrementAndGet();
+            wakeWriter(false);
             done.complete(-1L);
         } else {
             retryOffer(entry, done, sync, seq);
@@ -164,12 +176,20 @@ public final class AuditPipeline implements AutoCloseable {
             }
             if (queue.offer(entry)) {
                 published.incrementAndGet();
-                LockSupport.unpark(writer);
+                wakeWriter(sync);
                 if (!sync) done.complete(seq);
             } else {
                 retryOffer(entry, done, sync, seq);
             }
         });
+    }
+
+    /**
+     * Wakes the writer for a waiting ({@code sync}) caller always, otherwise only when it sleeps
+     * on an empty queue; while it lingers after a batch the event simply joins the next batch.
+     */
+    private void wakeWriter(boolean waiter) {
+        if (waiter || writerIdle) LockSupport.unpark(writer);
     }
 
     public long dropped() {
@@ -193,17 +213,29 @@ public final class AuditPipeline implements AutoCloseable {
     }
 
     private void drainLoop() {
+        boolean linger = options.mode() == Mode.ASYNC;
         while (running || !queue.isEmpty()) {
             int n = queue.drain(this::append, BATCH);
             boolean gap = recordGap();
             if (n > 0 || gap) {
                 commit(false);
+                if (linger && running && n < BATCH) LockSupport.parkNanos(LINGER_NANOS);
             } else {
-                if (spool != null && System.nanoTime() - lastForceNanos > options.fsyncInterval().toNanos()
-                        && spool.durable() < spool.end()) {
-                    commit(true);
+                long sleep = IDLE_NANOS;
+                if (spool != null && spool.durable() < spool.end()) {
+                    long dueIn = options.fsyncInterval().toNanos() - (System.nanoTime() - lastForceNanos);
+                    if (dueIn <= 0) {
+                        commit(true);
+                    } else {
+                        sleep = dueIn;
+                    }
                 }
-                if (running) LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+                // Sleep until a publisher or close wakes us (or the next fsync is due). The flag is
+                // raised before the queue is checked again, so an event offered meanwhile is seen
+                // either here or by its publisher, which then wakes us.
+                writerIdle = true;
+                if (running && queue.isEmpty() && dropped.get() == droppedRecorded) LockSupport.parkNanos(sleep);
+                writerIdle = false;
             }
         }
         recordGap();
@@ -293,7 +325,7 @@ public final class AuditPipeline implements AutoCloseable {
                         || System.nanoTime() - lastForceNanos > options.fsyncInterval().toNanos();
                 spool.flush(doForce);
                 if (doForce) lastForceNanos = System.nanoTime();
-                for (Shipper s : shippers) LockSupport.unpark(s.thread);
+                for (Shipper s : shippers) s.wake();
             }
             for (Entry e : waiting) e.done().complete(e.event().sequence());
             waiting.clear();
@@ -339,6 +371,7 @@ public final class AuditPipeline implements AutoCloseable {
                     log.warn("audit sink {} is {} records behind at shutdown; it resumes from its offset on the next start",
                             s.name, spool.end() - s.committed);
                     s.stopNow = true;
+                    LockSupport.unpark(s.thread);
                     s.thread.join(Duration.ofSeconds(6));
                 }
             } catch (InterruptedException e) {

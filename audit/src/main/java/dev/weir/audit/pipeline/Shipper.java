@@ -29,6 +29,15 @@ final class Shipper implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Shipper.class);
     private static final int BATCH = 512;
     private static final long MAX_BACKOFF_MS = 5_000;
+    /**
+     * After a batch that did not fill up, wait this long before reading again: a sink's flush
+     * (an fsync or two for the chained file, a network round trip for the others) and the
+     * offset commit are paid per batch, so at modest rates shipping once per interval costs a
+     * fraction of shipping every event as it comes. It is also the most an event waits.
+     */
+    private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** With nothing to read, sleep this long at most; the writer wakes the shipper when it commits. */
+    private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     final String name;
     private final AuditSink sink;
@@ -40,6 +49,8 @@ final class Shipper implements Runnable {
     volatile String lastError;
     volatile boolean finishWhenCaughtUp;
     volatile boolean stopNow;
+    /** True while the shipper sleeps with nothing to read: only then does the writer's commit wake it. */
+    private volatile boolean idle;
     Thread thread;
 
     Shipper(String name, AuditSink sink, Spool spool, Path offsetFile) throws IOException {
@@ -53,6 +64,11 @@ final class Shipper implements Runnable {
 
     long dropped() {
         return sink.dropped();
+    }
+
+    /** Called by the writer after each commit: wakes the shipper if it sleeps, never cuts its linger short. */
+    void wake() {
+        if (idle) LockSupport.unpark(thread);
     }
 
     void start() {
@@ -70,7 +86,11 @@ final class Shipper implements Runnable {
                     batch = cursor.read(BATCH);
                     if (batch.isEmpty()) {
                         if (finishWhenCaughtUp && committed >= spool.end()) return;
-                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+                        // The flag goes up before the end is read again, so a commit in between
+                        // either is seen here or wakes us.
+                        idle = true;
+                        if (cursor.next() >= spool.end() && !finishWhenCaughtUp && !stopNow) LockSupport.parkNanos(IDLE_NANOS);
+                        idle = false;
                         continue;
                     }
                     for (Cursor.Entry e : batch) {
@@ -95,6 +115,7 @@ final class Shipper implements Runnable {
                 lastError = null;
                 backoff = 100;
                 saveOffset();
+                if (batch.size() < BATCH && !finishWhenCaughtUp && !stopNow) LockSupport.parkNanos(LINGER_NANOS);
             }
         } finally {
             closeQuietly(cursor);

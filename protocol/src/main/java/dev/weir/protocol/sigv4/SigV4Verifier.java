@@ -71,13 +71,13 @@ public final class SigV4Verifier {
         }
         Instant signedAt;
         try {
-            signedAt = Instant.from(SigV4.AMZ_DATE.parse(amzDate));
+            signedAt = SigV4.parseAmzDate(amzDate);
         } catch (DateTimeParseException e) {
             return new Failed(DynamoError.incompleteSignature("Date must be in ISO-8601 'basic format'. Got '"
                     + amzDate + "'. See http://en.wikipedia.org/wiki/ISO_8601"), p.accessKeyId);
         }
-        String[] scope = p.credential.split("/", -1);
-        if (scope.length != 5 || !scope[4].equals(SigV4.TERMINATOR)) {
+        String[] scope = splitScope(p.credential);
+        if (scope == null || !scope[4].equals(SigV4.TERMINATOR)) {
             return new Failed(DynamoError.incompleteSignature("Credential should be scoped to a valid region. "), p.accessKeyId);
         }
         String date = scope[1], region = scope[2], svc = scope[3];
@@ -175,6 +175,21 @@ public final class SigV4Verifier {
         return missing.isEmpty() ? null : DynamoError.incompleteSignature(missing.toString());
     }
 
+    /** The credential's five {@code /}-separated parts (key/date/region/service/terminator), or null if not five. */
+    private static String[] splitScope(String credential) {
+        String[] parts = new String[5];
+        int from = 0;
+        for (int i = 0; i < 4; i++) {
+            int slash = credential.indexOf('/', from);
+            if (slash < 0) return null;
+            parts[i] = credential.substring(from, slash);
+            from = slash + 1;
+        }
+        if (credential.indexOf('/', from) >= 0) return null;
+        parts[4] = credential.substring(from);
+        return parts;
+    }
+
     private byte[] signingKey(String accessKeyId, String secret, String date, String region, String svc) {
         String cacheKey = accessKeyId + '/' + date + '/' + region + '/' + svc;
         CachedKey cached = keyCache.get(cacheKey);
@@ -200,16 +215,24 @@ public final class SigV4Verifier {
             return p;
         }
         StringBuilder missing = new StringBuilder();
-        for (String part : authorization.substring(SigV4.ALGORITHM.length() + 1).split(",")) {
-            String kv = part.trim();
-            int eq = kv.indexOf('=');
-            if (eq < 0) continue;
-            String k = kv.substring(0, eq), v = kv.substring(eq + 1);
-            switch (k) {
-                case "Credential" -> p.credential = v;
-                case "SignedHeaders" -> p.signedHeaders = Arrays.asList(v.split(";"));
-                case "Signature" -> p.signature = v;
-                default -> { }
+        int from = SigV4.ALGORITHM.length() + 1, length = authorization.length();
+        while (from <= length) {
+            int comma = authorization.indexOf(',', from);
+            if (comma < 0) comma = length;
+            // The part between commas, trimmed as String.trim does (anything <= ' ' at either end).
+            int start = from, end = comma;
+            while (start < end && authorization.charAt(start) <= ' ') start++;
+            while (end > start && authorization.charAt(end - 1) <= ' ') end--;
+            from = comma + 1;
+            int eq = authorization.indexOf('=', start);
+            if (eq < 0 || eq >= end) continue;
+            String v = authorization.substring(eq + 1, end);
+            if (authorization.startsWith("Credential", start) && eq - start == 10) {
+                p.credential = v;
+            } else if (authorization.startsWith("SignedHeaders", start) && eq - start == 13) {
+                p.signedHeaders = Arrays.asList(v.split(";"));
+            } else if (authorization.startsWith("Signature", start) && eq - start == 9) {
+                p.signature = v;
             }
         }
         if (p.credential == null) missing.append("Authorization header requires 'Credential' parameter. ");
@@ -219,7 +242,8 @@ public final class SigV4Verifier {
             p.error = DynamoError.incompleteSignature(missing.toString().trim());
             return p;
         }
-        p.accessKeyId = p.credential.split("/", 2)[0];
+        int slash = p.credential.indexOf('/');
+        p.accessKeyId = slash < 0 ? p.credential : p.credential.substring(0, slash);
         return p;
     }
 

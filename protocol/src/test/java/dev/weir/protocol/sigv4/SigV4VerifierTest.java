@@ -110,6 +110,36 @@ class SigV4VerifierTest {
                 verifier(T.plusSeconds(60)).verify(tampered)).error().shortType());
     }
 
+    /** The Authorization header's parts may come with odd spacing, empty parts and repeats; the last repeat wins. */
+    @Test
+    void authorizationHeaderPartsAreReadLikeSplitAndTrim() {
+        HttpRequestView req = signed("AKID", SECRET, body("{}"));
+        String auth = req.header("Authorization");
+        String params = auth.substring(SigV4.ALGORITHM.length() + 1);
+        String[] parts = params.split(", ");
+        for (String variant : List.of(
+                SigV4.ALGORITHM + " " + String.join(",", parts),
+                SigV4.ALGORITHM + " \t" + String.join(" ,\t ", parts) + " , ,",
+                SigV4.ALGORITHM + " Signature=0000, Credential=NOBODY/x, " + params,
+                SigV4.ALGORITHM + " Foo=1, X=, " + params + ",")) {
+            assertEquals(new SigV4Verifier.Verified("AKID"), verifier(T).verify(withAuthorization(req, variant)), variant);
+        }
+        SigV4Verifier.Failed f = assertInstanceOf(SigV4Verifier.Failed.class, verifier(T).verify(
+                withAuthorization(req, SigV4.ALGORITHM + " Credentials=" + parts[0].substring(11) + ", " + parts[1] + ", " + parts[2])));
+        assertEquals("Authorization header requires 'Credential' parameter.", f.error().message());
+        f = assertInstanceOf(SigV4Verifier.Failed.class, verifier(T).verify(withAuthorization(req,
+                SigV4.ALGORITHM + " Credential=AKID/20150830/us-east-1/dynamodb/aws4_request/x, " + parts[1] + ", " + parts[2])));
+        assertEquals("Credential should be scoped to a valid region. ", f.error().message());
+    }
+
+    private static HttpRequestView withAuthorization(HttpRequestView req, String authorization) {
+        List<Map.Entry<String, String>> headers = new ArrayList<>();
+        for (Map.Entry<String, String> h : req.headers()) {
+            headers.add(h.getKey().equals("Authorization") ? Map.entry("Authorization", authorization) : h);
+        }
+        return new HttpRequestView(req.method(), req.rawPath(), req.rawQuery(), headers, req.body());
+    }
+
     private static SigV4Verifier verifier(Instant now) {
         return new SigV4Verifier(k -> k.equals("AKID") ? SECRET : null, "dynamodb", Clock.fixed(now, ZoneOffset.UTC));
     }

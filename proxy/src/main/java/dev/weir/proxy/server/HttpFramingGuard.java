@@ -9,7 +9,6 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,14 +31,26 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
 
     private final Settings settings;
     private State state = State.IDLE;
-    private final StringBuilder head = new StringBuilder(512);
+    /** The request head as it arrives (bytes, bulk-copied), grown up to the head limit. */
+    private byte[] headBytes = new byte[1024];
+    private int headLength;
+    /** The current chunk-size or trailer line. */
+    private final StringBuilder head = new StringBuilder(64);
     private long remaining;
     private long bodyBytes;
     private int lineLength;
     private boolean lastWasCr;
     private boolean failed;
+    /*
+     * Timers are re-armed on every request, so rather than scheduling and cancelling a task
+     * each time (a priority-queue insert and removal per request), each timer is one task that
+     * is scheduled once and, when it fires early because its deadline moved, reschedules itself
+     * for the rest. A deadline of 0 means disarmed; the task then just ends.
+     */
     private ScheduledFuture<?> requestTimer;
     private ScheduledFuture<?> idleTimer;
+    private long requestDeadline;
+    private long idleDeadline;
 
     HttpFramingGuard(Settings settings) {
         this.settings = settings;
@@ -77,18 +88,35 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
         while (i < end) {
             switch (state) {
                 case IDLE -> {
-                    cancel(idleTimer);
+                    idleDeadline = 0;
                     armRequestTimer(ctx);
-                    head.setLength(0);
+                    headLength = 0;
                     lastWasCr = false;
                     state = State.HEAD;
                 }
                 case HEAD -> {
-                    byte b = buf.getByte(i++);
-                    if (head.length() >= settings.maxHeadBytes()) return "431 request head too large";
-                    head.append((char) (b & 0xff));
-                    if (b == '\n' && head.length() >= 4 && head.charAt(head.length() - 2) == '\r'
-                            && head.charAt(head.length() - 3) == '\n' && head.charAt(head.length() - 4) == '\r') {
+                    // Copy what fits under the limit, then look for the blank line that ends the head.
+                    int n = Math.min(end - i, settings.maxHeadBytes() - headLength);
+                    if (n == 0) return "431 request head too large";
+                    if (headLength + n > headBytes.length) {
+                        headBytes = java.util.Arrays.copyOf(headBytes, Math.min(settings.maxHeadBytes(),
+                                Math.max(headLength + n, headBytes.length * 2)));
+                    }
+                    buf.getBytes(i, headBytes, headLength, n);
+                    int from = Math.max(headLength, 3), to = headLength + n;
+                    int endOfHead = -1;
+                    for (int j = from; j < to; j++) {
+                        if (headBytes[j] == '\n' && headBytes[j - 1] == '\r' && headBytes[j - 2] == '\n' && headBytes[j - 3] == '\r') {
+                            endOfHead = j + 1;
+                            break;
+                        }
+                    }
+                    if (endOfHead < 0) {
+                        i += n;
+                        headLength = to;
+                    } else {
+                        i += endOfHead - headLength;
+                        headLength = endOfHead;
                         String problem = checkHead(ctx);
                         if (problem != null) return problem;
                     }
@@ -132,31 +160,40 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
 
     /** Validates a complete request head and decides how its body is framed. */
     private String checkHead(ChannelHandlerContext ctx) {
-        String text = head.toString();
-        String[] lines = text.substring(0, text.length() - 4).split("\r\n", -1);
-        for (int k = 0; k < text.length(); k++) {
-            if (text.charAt(k) == '\n' && (k == 0 || text.charAt(k - 1) != '\r')) return "bare LF in the request head";
+        byte[] h = headBytes;
+        int length = headLength;
+        for (int k = 0; k < length; k++) {
+            if (h[k] == '\n' && (k == 0 || h[k - 1] != '\r')) return "bare LF in the request head";
         }
         int contentLengths = 0;
         String contentLength = null, transferEncoding = null;
-        for (int k = 1; k < lines.length; k++) {
-            String line = lines[k];
-            if (line.isEmpty()) return "empty header line";
-            char first = line.charAt(0);
+        // Header lines are separated by CRLF (a lone CR stays inside its line); the head ends
+        // with the blank line's CRLFCRLF, and the first line is the request line.
+        int last = length - 4;
+        int line = nextLine(h, 0, last);
+        while (line <= last) {
+            int eol = lineEnd(h, line, last);
+            if (eol == line) return "empty header line";
+            byte first = h[line];
             if (first == ' ' || first == '\t') return "obsolete line folding (obs-fold) in header";
-            int colon = line.indexOf(':');
-            if (colon <= 0) return "header line without a name and colon";
-            char beforeColon = line.charAt(colon - 1);
-            if (beforeColon == ' ' || beforeColon == '\t') return "whitespace between header name and colon";
-            String name = line.substring(0, colon).toLowerCase(Locale.ROOT);
-            String value = line.substring(colon + 1).trim();
-            if (name.equals("content-length")) {
-                contentLengths++;
-                contentLength = value;
-            } else if (name.equals("transfer-encoding")) {
-                if (transferEncoding != null) return "more than one Transfer-Encoding header";
-                transferEncoding = value;
+            int colon = -1;
+            for (int k = line; k < eol; k++) {
+                if (h[k] == ':') {
+                    colon = k;
+                    break;
+                }
             }
+            if (colon <= line) return "header line without a name and colon";
+            byte beforeColon = h[colon - 1];
+            if (beforeColon == ' ' || beforeColon == '\t') return "whitespace between header name and colon";
+            if (nameIs(h, line, colon, CONTENT_LENGTH)) {
+                contentLengths++;
+                contentLength = trimmedValue(h, colon + 1, eol);
+            } else if (nameIs(h, line, colon, TRANSFER_ENCODING)) {
+                if (transferEncoding != null) return "more than one Transfer-Encoding header";
+                transferEncoding = trimmedValue(h, colon + 1, eol);
+            }
+            line = eol + 2;
         }
         if (contentLengths > 1) return "more than one Content-Length header";
         if (contentLength != null && transferEncoding != null) return "both Content-Length and Transfer-Encoding";
@@ -169,7 +206,7 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
             return null;
         }
         if (contentLength != null) {
-            if (contentLength.isEmpty() || contentLength.length() > 18 || !contentLength.chars().allMatch(Character::isDigit)) {
+            if (contentLength.isEmpty() || contentLength.length() > 18 || !asciiDigits(contentLength)) {
                 return "invalid Content-Length";
             }
             remaining = Long.parseLong(contentLength);
@@ -183,6 +220,50 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
             state = State.FIXED_BODY;
         }
         return null;
+    }
+
+    /** True if every character is 0-9 (for Latin-1 text the same as Character.isDigit). */
+    private static boolean asciiDigits(String s) {
+        for (int k = 0; k < s.length(); k++) {
+            char c = s.charAt(k);
+            if (c < '0' || c > '9') return false;
+        }
+        return true;
+    }
+
+    private static final byte[] CONTENT_LENGTH = "content-length".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TRANSFER_ENCODING = "transfer-encoding".getBytes(StandardCharsets.US_ASCII);
+
+    /** Where the line after the one starting at {@code from} starts; past {@code last} if none. */
+    private static int nextLine(byte[] h, int from, int last) {
+        int eol = lineEnd(h, from, last);
+        return eol + 2;
+    }
+
+    /** The index of the CRLF ending the line that starts at {@code from}, or {@code last} (the head's final CRLFCRLF). */
+    private static int lineEnd(byte[] h, int from, int last) {
+        for (int k = from; k < last; k++) {
+            if (h[k] == '\r' && h[k + 1] == '\n') return k;
+        }
+        return last;
+    }
+
+    /** True if bytes [from, to) are {@code lowerName} in any case (ASCII letters only fold, like toLowerCase of Latin-1). */
+    private static boolean nameIs(byte[] h, int from, int to, byte[] lowerName) {
+        if (to - from != lowerName.length) return false;
+        for (int k = 0; k < lowerName.length; k++) {
+            int c = h[from + k];
+            if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
+            if (c != lowerName[k]) return false;
+        }
+        return true;
+    }
+
+    /** Bytes [from, to) as Latin-1 text without leading and trailing characters up to space, as String.trim does. */
+    private static String trimmedValue(byte[] h, int from, int to) {
+        while (from < to && (h[from] & 0xff) <= ' ') from++;
+        while (to > from && (h[to - 1] & 0xff) <= ' ') to--;
+        return new String(h, from, to - from, StandardCharsets.ISO_8859_1);
     }
 
     private String chunkSizeByte(byte b) {
@@ -236,7 +317,7 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
 
     private void requestDone(ChannelHandlerContext ctx) {
         state = State.IDLE;
-        cancel(requestTimer);
+        requestDeadline = 0;
         armIdle(ctx);
     }
 
@@ -248,32 +329,58 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
     }
 
     private void armRequestTimer(ChannelHandlerContext ctx) {
-        cancel(requestTimer);
-        if (settings.requestTimeoutMillis() > 0) {
-            requestTimer = ctx.executor().schedule(() -> reject(ctx, 408, "the request did not arrive in time"),
-                    settings.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
-        }
+        if (settings.requestTimeoutMillis() <= 0) return;
+        requestDeadline = ctx.executor().ticker().nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.requestTimeoutMillis());
+        if (requestTimer == null) requestTimer = scheduleRequestTimer(ctx, settings.requestTimeoutMillis() * 1_000_000);
+    }
+
+    private ScheduledFuture<?> scheduleRequestTimer(ChannelHandlerContext ctx, long delayNanos) {
+        return ctx.executor().schedule(() -> {
+            requestTimer = null;
+            if (requestDeadline == 0 || failed) return;
+            long left = requestDeadline - ctx.executor().ticker().nanoTime();
+            if (left > 0) {
+                requestTimer = scheduleRequestTimer(ctx, left);
+            } else {
+                reject(ctx, 408, "the request did not arrive in time");
+            }
+        }, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     private void armIdle(ChannelHandlerContext ctx) {
-        cancel(idleTimer);
-        if (settings.idleTimeoutMillis() > 0) {
-            idleTimer = ctx.executor().schedule(() -> {
-                if (state == State.IDLE) ctx.close();
-            }, settings.idleTimeoutMillis(), TimeUnit.MILLISECONDS);
-        }
+        if (settings.idleTimeoutMillis() <= 0) return;
+        idleDeadline = ctx.executor().ticker().nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.idleTimeoutMillis());
+        if (idleTimer == null) idleTimer = scheduleIdleTimer(ctx, settings.idleTimeoutMillis() * 1_000_000);
     }
 
-    private static void cancel(ScheduledFuture<?> f) {
-        if (f != null) f.cancel(false);
+    private ScheduledFuture<?> scheduleIdleTimer(ChannelHandlerContext ctx, long delayNanos) {
+        return ctx.executor().schedule(() -> {
+            idleTimer = null;
+            if (idleDeadline == 0 || failed) return;
+            long left = idleDeadline - ctx.executor().ticker().nanoTime();
+            if (left > 0) {
+                idleTimer = scheduleIdleTimer(ctx, left);
+            } else if (state == State.IDLE) {
+                ctx.close();
+            }
+        }, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Disarms both timers for good (the connection is done). */
+    private void cancelTimers() {
+        requestDeadline = 0;
+        idleDeadline = 0;
+        if (requestTimer != null) requestTimer.cancel(false);
+        if (idleTimer != null) idleTimer.cancel(false);
+        requestTimer = null;
+        idleTimer = null;
     }
 
     /** Answers with a plain HTTP error on the raw connection, then closes it. */
     private void reject(ChannelHandlerContext ctx, int status, String why) {
         if (failed) return;
         failed = true;
-        cancel(requestTimer);
-        cancel(idleTimer);
+        cancelTimers();
         String reason = switch (status) {
             case 408 -> "Request Timeout";
             case 413 -> "Content Too Large";
@@ -306,14 +413,12 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        cancel(requestTimer);
-        cancel(idleTimer);
+        cancelTimers();
         super.channelInactive(ctx);
     }
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        cancel(requestTimer);
-        cancel(idleTimer);
+        cancelTimers();
     }
 }

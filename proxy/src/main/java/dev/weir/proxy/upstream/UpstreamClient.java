@@ -37,6 +37,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Sends requests to the upstream DynamoDB-compatible store over pooled keep-alive
@@ -92,12 +93,7 @@ public final class UpstreamClient implements AutoCloseable {
             }
             Channel ch = f.getNow();
             ch.attr(PENDING).set(result);
-            var timer = ch.eventLoop().schedule(() -> {
-                if (result.completeExceptionally(new TimeoutException("upstream did not answer in " + timeout))) {
-                    ch.close();
-                }
-            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-            result.whenComplete((r, e) -> timer.cancel(false));
+            ch.pipeline().get(ResponseHandler.class).armTimeout(ch);
             ch.writeAndFlush(request(target, body)).addListener(w -> {
                 if (!w.isSuccess()) {
                     result.completeExceptionally(new IOException("cannot send to the upstream store", w.cause()));
@@ -123,7 +119,42 @@ public final class UpstreamClient implements AutoCloseable {
         return req;
     }
 
+    /**
+     * Reads the store's answers on one pooled connection and times its exchanges out. The
+     * timeout is one task per connection that is re-armed by moving a deadline (scheduling
+     * and cancelling a task for every exchange costs more than the check): when it fires
+     * before the current deadline it reschedules itself for the rest; with no exchange
+     * pending it ends. Exchanges are armed from the pool's thread, the task runs on the
+     * connection's, hence the volatile fields.
+     */
     private final class ResponseHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
+        private volatile long deadline;
+        private final AtomicBoolean timerScheduled = new AtomicBoolean();
+
+        /** Gives the exchange just started on {@code ch} the client's timeout. */
+        void armTimeout(Channel ch) {
+            deadline = System.nanoTime() + timeout.toNanos();
+            // The deadline is written before the flag is tested and the task clears the flag
+            // before it reads the deadline, so a new deadline is never left without a task.
+            if (timerScheduled.compareAndSet(false, true)) schedule(ch, timeout.toNanos());
+        }
+
+        private void schedule(Channel ch, long delayNanos) {
+            ch.eventLoop().schedule(() -> checkTimeout(ch), delayNanos, TimeUnit.NANOSECONDS);
+        }
+
+        private void checkTimeout(Channel ch) {
+            timerScheduled.set(false);
+            CompletableFuture<UpstreamResponse> pending = ch.attr(PENDING).get();
+            if (pending == null || pending.isDone() || !ch.isActive()) return;
+            long left = deadline - System.nanoTime();
+            if (left > 0) {
+                if (timerScheduled.compareAndSet(false, true)) schedule(ch, left);
+            } else if (pending.completeExceptionally(new TimeoutException("upstream did not answer in " + timeout))) {
+                ch.close();
+            }
+        }
+
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse msg) {
             Channel ch = ctx.channel();

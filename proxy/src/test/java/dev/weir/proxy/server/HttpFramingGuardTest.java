@@ -55,6 +55,35 @@ class HttpFramingGuardTest {
         assertEquals(List.of("/a wxyz"), received);
     }
 
+    /** The head is found wherever reads split it, even between the CR and LF of its blank line. */
+    @Test
+    void headsSplitAnywhereAndPipelinedBodiesPass() {
+        String two = "POST /a HTTP/1.1\r\nHost: h\r\ncontent-LENGTH:  3 \r\n\r\nxyz"
+                + "POST /b HTTP/1.1\r\nHost: h\r\nTRANSFER-encoding: chunked\r\n\r\n1\r\nq\r\n0\r\n\r\n";
+        for (int split = 1; split < two.length(); split++) {
+            received.clear();
+            EmbeddedChannel ch = channel();
+            ch.writeInbound(bytes(two.substring(0, split)));
+            ch.writeInbound(bytes(two.substring(split)));
+            assertEquals(List.of("/a xyz", "/b q"), received, "split at " + split);
+            assertTrue(ch.isOpen());
+        }
+    }
+
+    /** The head limit counts the whole head, blank line included: exactly at the limit passes, one byte more does not. */
+    @Test
+    void aHeadExactlyAtTheLimitPassesOneMoreByteIsRefused() {
+        String start = "GET / HTTP/1.1\r\nHost: h\r\nX-Pad: ";
+        String atLimit = start + "p".repeat(1024 - start.length() - 4) + "\r\n\r\n";
+        assertEquals(1024, atLimit.length());
+        received.clear();
+        EmbeddedChannel ch = channel();
+        for (int k = 0; k < atLimit.length(); k += 100) ch.writeInbound(bytes(atLimit.substring(k, Math.min(k + 100, atLimit.length()))));
+        assertEquals(1, received.size());
+        assertTrue(ch.isOpen());
+        assertRefused(start + "p".repeat(1024 - start.length() - 3) + "\r\n\r\n", 431, "request head too large");
+    }
+
     @Test
     void duplicateContentLengthIsRefusedEvenWhenEqual() {
         assertRefused("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\nx", 400,
