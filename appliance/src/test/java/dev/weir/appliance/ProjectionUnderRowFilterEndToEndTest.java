@@ -37,7 +37,7 @@ class ProjectionUnderRowFilterEndToEndTest {
                 role admin
                 role analyst
                 @id("admin-all") allow admin on table * op *
-                @id("read") allow analyst on table tab op [GetItem, Query, Scan]
+                @id("read") allow analyst on table tab op [GetItem, Query, Scan, BatchGetItem, TransactGetItems]
                   rows where item.region == principal.region
                   mask ssn show_last(4)
                 """);
@@ -52,6 +52,29 @@ class ProjectionUnderRowFilterEndToEndTest {
             admin.putItem(b -> b.tableName("tab").item(Map.of("pk", s("p"), "sk", AttributeValue.fromN(Integer.toString(n)),
                     "region", s(n % 2 == 1 ? "eu" : "us"), "name", s("name-" + n), "ssn", s("123-45-000" + n))));
         }
+    }
+
+    @Test
+    void batchAndTransactionReadsWithAProjectionReturnExactlyItForTheVisibleRows() {
+        var batch = analyst.batchGetItem(b -> b.requestItems(Map.of("tab",
+                software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes.builder()
+                        .keys(key(1), key(2), key(3)).projectionExpression("sk, #n")
+                        .expressionAttributeNames(Map.of("#n", "name")).build())));
+        List<Map<String, AttributeValue>> items = new ArrayList<>(batch.responses().get("tab"));
+        items.sort(java.util.Comparator.comparing(i -> i.get("sk").n()));
+        assertEquals(2, items.size(), "only the eu rows: " + items);
+        assertEquals(Set.of("sk", "name"), items.get(0).keySet(), "the projection, without the region the filter read");
+        assertEquals("name-1", items.get(0).get("name").s());
+        assertEquals("3", items.get(1).get("sk").n());
+        assertTrue(batch.unprocessedKeys().isEmpty());
+
+        var tx = analyst.transactGetItems(b -> b.transactItems(
+                t -> t.get(g -> g.tableName("tab").key(key(1)).projectionExpression("#n").expressionAttributeNames(Map.of("#n", "name"))),
+                t -> t.get(g -> g.tableName("tab").key(key(2)).projectionExpression("#n").expressionAttributeNames(Map.of("#n", "name"))),
+                t -> t.get(g -> g.tableName("tab").key(key(5)))));
+        assertEquals(Map.of("name", s("name-1")), tx.responses().get(0).item());
+        assertTrue(tx.responses().get(1).item() == null || tx.responses().get(1).item().isEmpty(), "a us row stays hidden");
+        assertEquals(Set.of("pk", "sk", "region", "name", "ssn"), tx.responses().get(2).item().keySet());
     }
 
     @AfterAll

@@ -103,6 +103,11 @@ public final class Firewall {
         AccessCheck.Touched touched = AccessCheck.Touched.NONE;
         /** The client's own projection when weir widened it for the row filter, else null. */
         java.util.function.UnaryOperator<Map<String, dev.weir.protocol.model.AttributeValue>> shape;
+        /** Per table (BatchGetItem) or per entry (TransactGetItems): the client's projection weir widened, or null. */
+        Map<String, java.util.function.UnaryOperator<Map<String, dev.weir.protocol.model.AttributeValue>>> tableShapes;
+        List<java.util.function.UnaryOperator<Map<String, dev.weir.protocol.model.AttributeValue>>> entryShapes;
+        /** BatchGetItem: each widened table's read as the client sent it, to hand back in UnprocessedKeys. */
+        Map<String, com.fasterxml.jackson.databind.node.ObjectNode> clientReads;
         int rowsDropped;
         int itemsReturned;
         final Instant received = Instant.now();
@@ -195,6 +200,7 @@ public final class Firewall {
                         part.writeBack(ex.request.body());
                         rewritten = true;
                     }
+                    if (widenPart(ex, part, d)) rewritten = true;
                 }
                 if (rewritten) ex.forwardBody = WriteConditions.bytes(ex.request.body());
                 ex.partTables = parts.stream().map(Part::table).toList();
@@ -234,6 +240,34 @@ public final class Firewall {
                     return done(ex, err != null ? upstreamFailed(err) : filter(ex, resp));
                 })
                 .thenCompose(r -> r);
+    }
+
+    /**
+     * A BatchGetItem or TransactGetItems part with a projection under a row filter is read
+     * whole, like a single read ({@link Projections}); its items are cut down to the client's
+     * projection after the row test.
+     */
+    private static boolean widenPart(Exchange ex, Part part, Decided d) {
+        Operation op = ex.request.operation();
+        if (op != Operation.BatchGetItem && op != Operation.TransactGetItems) return false;
+        com.fasterxml.jackson.databind.node.ObjectNode asSent = part.body().deepCopy();
+        var shape = Projections.widen(part.asRequest(), d.allowed().rows());
+        if (shape == null) return false;
+        part.writeBack(ex.request.body());
+        if (op == Operation.BatchGetItem) {
+            if (ex.tableShapes == null) {
+                ex.tableShapes = new java.util.HashMap<>();
+                ex.clientReads = new java.util.HashMap<>();
+            }
+            ex.tableShapes.put(part.table(), shape);
+            asSent.remove("TableName");
+            ex.clientReads.put(part.table(), asSent);
+        } else {
+            if (ex.entryShapes == null) ex.entryShapes = new java.util.ArrayList<>(java.util.Collections.nCopies(part.index() + 1, null));
+            while (ex.entryShapes.size() <= part.index()) ex.entryShapes.add(null);
+            ex.entryShapes.set(part.index(), shape);
+        }
+        return true;
     }
 
     /** The operations whose parts are decided one by one, per table. */
@@ -294,8 +328,10 @@ public final class Firewall {
                 }
                 Map<String, ResponseRedactor.TablePlan> byTable = new java.util.HashMap<>();
                 ex.tables.forEach((table, d) -> byTable.put(table, new ResponseRedactor.TablePlan(d.allowed().fields(),
-                        d.allowed().rows().isAll() ? null : counted(ex, item -> d.allowed().rows().test(d.request(), item)))));
-                return ProxyResponse.of(200, redactor.redactParts(op, byTable, ex.partTables, resp.body()));
+                        d.allowed().rows().isAll() ? null : counted(ex, item -> d.allowed().rows().test(d.request(), item)),
+                        ex.tableShapes == null ? null : ex.tableShapes.get(table))));
+                byte[] shown = redactor.redactParts(op, byTable, ex.partTables, ex.entryShapes, resp.body());
+                return ProxyResponse.of(200, ex.clientReads == null ? shown : Projections.restoreUnprocessed(shown, ex.clientReads));
             }
             RowFilter rows = ex.allowed.rows();
             byte[] visible = redactor.redact(ex.request.operation(), ex.plan,

@@ -95,8 +95,14 @@ record Part(int index, String table, Operation acts, ObjectNode body) {
         return new DecodedRequest(acts, table, body);
     }
 
-    /** Puts this part's (rewritten) body back into its transaction's body. */
+    /** Puts this part's (rewritten) body back into its batch's or transaction's body. */
     void writeBack(ObjectNode container) {
+        if (container.has("RequestItems")) {
+            ObjectNode read = body.deepCopy();
+            read.remove("TableName");
+            ((ObjectNode) container.get("RequestItems")).set(table, read);
+            return;
+        }
         ObjectNode item = (ObjectNode) container.get("TransactItems").get(index);
         item.set(item.fieldNames().next(), body);
     }

@@ -84,4 +84,27 @@ final class Projections {
         }
         return false;
     }
+
+    /**
+     * A BatchGetItem answer's {@code UnprocessedKeys} repeat the reads as weir sent them; a
+     * table whose projection weir widened gets the client's own read back (its keys kept), so
+     * that a client retrying them asks for what it asked for. Answers without unprocessed
+     * keys (nearly all) are returned as they are.
+     */
+    static byte[] restoreUnprocessed(byte[] body, Map<String, ObjectNode> clientReads) throws java.io.IOException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        JsonNode tree = json.readTree(body);
+        JsonNode unprocessed = tree.path("UnprocessedKeys");
+        if (!unprocessed.isObject() || unprocessed.isEmpty()) return body;
+        boolean changed = false;
+        for (Map.Entry<String, ObjectNode> e : clientReads.entrySet()) {
+            JsonNode read = unprocessed.get(e.getKey());
+            if (!(read instanceof ObjectNode r)) continue;
+            ObjectNode restored = e.getValue().deepCopy();
+            restored.set("Keys", r.get("Keys"));
+            ((ObjectNode) unprocessed).set(e.getKey(), restored);
+            changed = true;
+        }
+        return changed ? json.writeValueAsBytes(tree) : body;
+    }
 }

@@ -15,9 +15,8 @@ import dev.weir.protocol.model.Operation;
  * (an update, a delete, a put that replaces) become a condition on that item
  * ({@link WriteConditions}); BatchWriteItem carries no conditions, so under such a filter
  * its puts and deletes are refused. Under a row filter, {@code Select: COUNT} would count
- * hidden rows, so it is refused too, and so are projections in BatchGetItem and
- * TransactGetItems parts (see {@link #requireWholeItemsUnderRowFilter}; a single read's
- * projection is handled by {@link Projections}).
+ * hidden rows, so it is refused too. A projection under a row filter is widened by
+ * {@link Projections}, in a single read and in each BatchGetItem or TransactGetItems part.
  */
 final class WriteRules {
     private WriteRules() {}
@@ -51,26 +50,8 @@ final class WriteRules {
                 if (!rowsAll && select != null && "COUNT".equals(select.asText())) {
                     throw denied(principal, req, "Select COUNT would count rows the caller may not see");
                 }
-                if (container != op) requireWholeItemsUnderRowFilter(req, rowsAll, principal);
-            }
-            case GetItem -> {
-                if (container != op) requireWholeItemsUnderRowFilter(req, rowsAll, principal);
             }
             default -> { }
-        }
-    }
-
-    /**
-     * The row filter is tested on the items the store returns; a projection could leave out
-     * the attributes it reads and so drop rows the caller may see. A single GetItem, Query or
-     * Scan gets its projection widened ({@link Projections}); in a BatchGetItem or
-     * TransactGetItems part such requests are still refused with a clear error rather than
-     * answered wrongly.
-     */
-    private static void requireWholeItemsUnderRowFilter(DecodedRequest req, boolean rowsAll, String principal) {
-        if (!rowsAll && (req.body().has("ProjectionExpression") || req.body().has("AttributesToGet"))) {
-            throw DynamoException.validation("weir does not support ProjectionExpression or AttributesToGet on a table "
-                    + "where the caller's rows are filtered yet; read whole items (they come back filtered)");
         }
     }
 

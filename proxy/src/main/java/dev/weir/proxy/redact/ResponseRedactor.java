@@ -159,17 +159,32 @@ public final class ResponseRedactor {
         return out.toByteArray();
     }
 
-    /** A table's filtering in a multi-table response: its field plan and row filter (null: all rows). */
-    public record TablePlan(FieldPlan plan, Predicate<Map<String, AttributeValue>> rows) {}
+    /**
+     * A table's filtering in a multi-table response: its field plan, row filter (null: all
+     * rows) and, for a BatchGetItem whose projection weir widened, the client's projection to
+     * cut each kept item down to (null: none).
+     */
+    public record TablePlan(FieldPlan plan, Predicate<Map<String, AttributeValue>> rows,
+                            UnaryOperator<Map<String, AttributeValue>> shape) {
+        public TablePlan(FieldPlan plan, Predicate<Map<String, AttributeValue>> rows) {
+            this(plan, rows, null);
+        }
+    }
 
     /**
      * Filters the items of a BatchGetItem response ({@code Responses}: table to items, each
      * with its table's plan) or a TransactGetItems response ({@code Responses}: one entry per
      * requested item, with the plan of the table that item came from; an entry whose item the
-     * row filter hides becomes empty, so positions still match the request).
+     * row filter hides becomes empty, so positions still match the request; {@code shapeOfEntry},
+     * when not null, gives each entry's client projection to cut a kept item down to).
      */
     public byte[] redactParts(Operation op, Map<String, TablePlan> byTable, List<String> tableOfEntry, byte[] body)
             throws IOException {
+        return redactParts(op, byTable, tableOfEntry, null, body);
+    }
+
+    public byte[] redactParts(Operation op, Map<String, TablePlan> byTable, List<String> tableOfEntry,
+                              List<UnaryOperator<Map<String, AttributeValue>>> shapeOfEntry, byte[] body) throws IOException {
         JsonCursor c = new JsonCursor(body);
         ByteSink out = new ByteSink(body.length);
         c.expect('{');
@@ -195,7 +210,7 @@ public final class ResponseRedactor {
                             if (!first) out.write((byte) ',');
                             first = false;
                             out.write(body, table.start(), table.valueStart());
-                            items(c, tp.plan(), tp.rows(), null, out);
+                            items(c, tp.plan(), tp.rows(), tp.shape(), out);
                         } while (c.comma());
                     }
                     c.expect('}');
@@ -208,6 +223,8 @@ public final class ResponseRedactor {
                         do {
                             if (index >= tableOfEntry.size()) throw new IOException("more responses than requested items");
                             TablePlan tp = byTable.get(tableOfEntry.get(index));
+                            UnaryOperator<Map<String, AttributeValue>> shape =
+                                    shapeOfEntry == null || index >= shapeOfEntry.size() ? null : shapeOfEntry.get(index);
                             if (index++ > 0) out.write((byte) ',');
                             c.expect('{');
                             out.write((byte) '{');
@@ -224,7 +241,7 @@ public final class ResponseRedactor {
                                     if (!first) out.write((byte) ',');
                                     first = false;
                                     out.write(body, entry.start(), entry.valueStart());
-                                    writeItem(tp.plan().redact(whole), out);
+                                    writeItem(tp.plan().redact(shape == null ? whole : shape.apply(whole)), out);
                                 } while (c.comma());
                             }
                             c.expect('}');
