@@ -126,6 +126,13 @@ public final class KafkaSink implements AuditSink {
         byte[] key = fixedKey != null ? fixedKey
                 : event.instance() == null ? null : event.instance().getBytes(StandardCharsets.UTF_8);
         AtomicReference<Exception> failed = failure;
+        Exception earlier = failed.get();
+        if (earlier != null) {
+            // A send of this batch already failed (with the broker gone, each further send would
+            // wait max.block.ms for metadata): give up the batch now; it is sent again from the spool.
+            reset();
+            throw new IOException("Kafka " + options.topic() + ": " + earlier, earlier);
+        }
         try {
             pending.add(producer.send(new ProducerRecord<>(options.topic(), key, options.format().encode(event)), (meta, ex) -> {
                 if (ex != null) failed.compareAndSet(null, ex);
