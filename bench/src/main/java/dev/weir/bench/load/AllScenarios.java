@@ -203,7 +203,22 @@ public final class AllScenarios {
     record Measured(String scenario, String kind, int run, PhaseResult result, Map<String, Double> otherServersCores) {}
 
     /** A scenario that started: where to send load, and which processes' CPU is its cost. */
-    private record Running(String name, Endpoint endpoint, List<ServerProcess> cpu, RequestMix mix) {}
+    /** A started scenario and its prepared, signed requests ({@code signedAt}: when they were signed). */
+    private record Running(String name, Endpoint endpoint, List<ServerProcess> cpu, RequestMix mix, Instant signedAt) {}
+
+    /**
+     * Prepared requests carry their signature's time, and SigV4 refuses a signature more than
+     * 15 minutes old, so a full run (about half an hour) signs each scenario's requests again
+     * when they are older than {@link #RESIGN_AFTER}.
+     */
+    private static final Duration RESIGN_AFTER = Duration.ofMinutes(5);
+
+    private static Running fresh(Map<String, Running> running, Running s, PeopleWorkload workload, Options o) {
+        if (Duration.between(s.signedAt(), Instant.now()).compareTo(RESIGN_AFTER) < 0) return s;
+        Running next = running(s.endpoint(), s.cpu(), workload, o);
+        running.put(s.name(), next);
+        return next;
+    }
 
     private AllScenarios() {}
 
@@ -259,7 +274,8 @@ public final class AllScenarios {
             }
             setup.put("warmup", warmups);
             for (int r = 1; r <= o.repeat(); r++) {
-                for (Running s : order(running.values(), r)) {
+                for (Running scenario : order(running.values(), r)) {
+                    Running s = fresh(running, scenario, workload, o);
                     Measured m = phase(generator, s, s.mix(),
                             PhaseSpec.saturation(o.connections(), o.saturationWarmup(), o.saturationMeasure(), seed++), started,
                             "saturation", r);
@@ -281,7 +297,8 @@ public final class AllScenarios {
             }
             say("fixed rate: %,.0f ops/s offered to every scenario (%s)", rate, rateChosenBy);
             for (int r = 1; r <= o.repeat(); r++) {
-                for (Running s : order(running.values(), r)) {
+                for (Running scenario : order(running.values(), r)) {
+                    Running s = fresh(running, scenario, workload, o);
                     Measured m = phase(generator, s, s.mix(),
                             PhaseSpec.fixedRate(rate, o.connections(), o.fixedWarmup(), o.fixedMeasure(), seed++), started,
                             "fixed-rate", r);
@@ -552,7 +569,8 @@ public final class AllScenarios {
     }
 
     private static Running running(Endpoint e, List<ServerProcess> cpu, PeopleWorkload workload, Options o) {
-        return new Running(e.name(), e, cpu, workload.mix(new RequestSigner(e, Instant.now()), o.mix()));
+        Instant now = Instant.now();
+        return new Running(e.name(), e, cpu, workload.mix(new RequestSigner(e, now), o.mix()), now);
     }
 
     private static ServerProcess startWeir(Options o, String name, String auditMode, Path jar, Path work, Path principals,
