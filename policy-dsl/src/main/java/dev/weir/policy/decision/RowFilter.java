@@ -1,9 +1,14 @@
 package dev.weir.policy.decision;
 
 import dev.weir.policy.predicate.CompiledCondition;
+import dev.weir.policy.predicate.ItemPaths;
+import dev.weir.protocol.expr.Path;
 import dev.weir.protocol.model.AttributeValue;
 
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -57,6 +62,21 @@ public final class RowFilter {
     /** The denies' {@code rows where} conditions. */
     public List<CompiledCondition> denies() {
         return List.of(deny);
+    }
+
+    /**
+     * Every item path the allows' and denies' conditions read ({@code item.address.city} reads
+     * {@code address.city}), in the order first read: an item holding these (where present) is
+     * enough to decide the filter on it.
+     *
+     * @throws IllegalStateException for a condition without its source (not compiled by
+     *     {@link dev.weir.policy.predicate.ConditionCompiler}), whose paths cannot be known
+     */
+    public Set<Path> itemPaths() {
+        Set<Path> out = new LinkedHashSet<>();
+        for (CompiledCondition a : allow) ItemPaths.collect(a, out);
+        for (CompiledCondition d : deny) ItemPaths.collect(d, out);
+        return Collections.unmodifiableSet(out);
     }
 
     /** This filter for one request, as a plain item predicate. */

@@ -21,20 +21,31 @@ import java.util.Map;
  *
  * <h2>Semantics</h2>
  * <ul>
- *   <li>{@code a == b}: both present, same type, equal (numbers by value). {@code a != b} is
- *       {@code not (a == b)}, so it is true when either side is absent, as in DynamoDB.</li>
- *   <li>{@code <, <=, >, >=} and {@code between}: two numbers or two strings (code point
- *       order); anything else is false.</li>
+ *   <li>Item values follow DynamoDB's condition expressions exactly (see {@link Values}): a
+ *       test with an item value on one side takes the other side as the DynamoDB value it
+ *       stands for and is DynamoDB's own test. An item's list or set is never its single
+ *       element ({@code item.region == "eu"} is false for {@code region = ["eu"]}).</li>
+ *   <li>{@code a == b}: both present, same type, equal (numbers by value, sets regardless of
+ *       order, lists and maps deeply). {@code a != b} is {@code not (a == b)}, so it is true
+ *       when either side is absent, as in DynamoDB.</li>
+ *   <li>{@code <, <=, >, >=} and {@code between}: two numbers, two strings (code point order),
+ *       or two item binaries (unsigned bytes); anything else is false.</li>
  *   <li>{@code a in [x, y]}: equal to one element; an address is "in" a CIDR block when the
- *       block contains it. {@code a in principal.regions}, {@code a in item.tags}: a member of
- *       the list or set (a plain value is a one-element list). {@code a in office}: in one of
- *       the network's blocks. {@code ctx.time in 07:00..19:00 "Europe/Berlin"}: the local time
+ *       block contains it. {@code a in principal.regions}: one of the attribute's values.
+ *       {@code a in item.tags}: an element of the stored list or a member of the stored set
+ *       (a stored string, number or map has no members). {@code a in office}: in one of the
+ *       network's blocks. {@code ctx.time in 07:00..19:00 "Europe/Berlin"}: the local time
  *       of day in that zone (UTC if none) lies in the half-open window.</li>
- *   <li>{@code exists(a)}: present. {@code begins_with(a, b)}: two strings, a starts with b.
- *       {@code contains(a, b)}: a string containing b as a substring, or a list or set with
- *       b as a member. {@code size(a)}: characters, bytes, or elements.</li>
- *   <li>A principal attribute is a list of strings; {@code principal.name} (also
- *       {@code principal.id}) is the principal's name and {@code principal.roles} its roles.</li>
+ *   <li>{@code exists(a)}: present. {@code begins_with(a, b)}: two strings, a starts with b
+ *       (or two item binaries). {@code contains(a, b)}: on an item value DynamoDB's
+ *       {@code contains} (substring of a string or binary, member of a set, element of a
+ *       list); on a request string a substring; on a principal attribute a member.
+ *       {@code size(a)}: characters (code points) of a string, bytes of a binary, elements of
+ *       a set, list or map.</li>
+ *   <li>A principal attribute is a list of strings, and one with a single value is that plain
+ *       value; {@code principal.name} (also {@code principal.id}) is the principal's name and
+ *       {@code principal.roles} its roles. Compared with an item value, a principal attribute
+ *       with several values is a list (L) of its strings.</li>
  * </ul>
  */
 public final class ConditionCompiler {
@@ -139,7 +150,7 @@ public final class ConditionCompiler {
             case SetExpr.Network n -> blocks(text, value, networks.getOrDefault(n.name().text(), List.of()), List.of());
             case SetExpr.OfReference r -> {
                 Getter container = reference(r.ref());
-                yield named(text, (item, req) -> member(container.get(item, req), value.get(item, req)));
+                yield named(text, (item, req) -> Values.member(container.get(item, req), value.get(item, req)));
             }
             case SetExpr.Listed l -> {
                 List<CidrBlock> blocks = new ArrayList<>();
@@ -167,15 +178,6 @@ public final class ConditionCompiler {
         });
     }
 
-    private static boolean member(Object container, Object value) {
-        if (container == null || value == null) return false;
-        if (container instanceof java.util.Collection<?> c) {
-            for (Object o : c) if (Values.equal(o, value)) return true;
-            return false;
-        }
-        return Values.equal(container, value);
-    }
-
     private CompiledCondition call(String text, Condition.Call c) {
         List<Getter> args = c.args().stream().map(this::getter).toList();
         return switch (c.function()) {
@@ -185,8 +187,7 @@ public final class ConditionCompiler {
             }
             case "begins_with" -> {
                 Getter a = args.get(0), b = args.get(1);
-                yield named(text, (item, req) -> a.get(item, req) instanceof String s
-                        && b.get(item, req) instanceof String p && s.startsWith(p));
+                yield named(text, (item, req) -> Values.beginsWith(a.get(item, req), b.get(item, req)));
             }
             case "contains" -> {
                 Getter a = args.get(0), b = args.get(1);
@@ -228,7 +229,7 @@ public final class ConditionCompiler {
                     };
                 }
                 if (path.length == 0 || !(path[0] instanceof String)) yield constant(null);
-                yield (item, req) -> Values.of(Values.at(item, path));
+                yield (item, req) -> Values.at(item, path);
             }
             case PRINCIPAL -> {
                 if (keys.size() != 1 || keys.size() != ref.steps().size()) yield constant(null);

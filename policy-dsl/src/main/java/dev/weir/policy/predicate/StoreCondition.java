@@ -25,10 +25,9 @@ import java.util.Optional;
  * <h2>Soundness</h2>
  * The rendering is <em>sound</em>: whenever the store finds the expression true, the policy's
  * own evaluation ({@link ConditionCompiler}) finds the condition true of the same item. It
- * may be stricter: the policy language treats a one-element list as its element
- * ({@code item.region == "eu"} holds for {@code region = ["eu"]}); the store's {@code =}
- * does not, and negations exclude lists and sets outright. So a store condition never lets
- * through a write the policy forbids; in those corner cases it can refuse one it allows.
+ * may be stricter: negations exclude stored lists and sets outright. So a store condition
+ * never lets through a write the policy forbids; in those corner cases it can refuse one it
+ * allows. ({@link Residual} is exact.)
  * Negation is pushed into the atoms (each atom has a sound positive and a sound negated form).
  *
  * <p>Principal attributes, the principal's name and roles, and context values are bound to
@@ -40,7 +39,13 @@ import java.util.Optional;
  *
  * <p>Names and values go through placeholders {@code #weirN} and {@code :weirN}, so no policy
  * text or value is ever spliced into expression syntax.
+ *
+ * @deprecated text splicing cannot protect the policy's part from the client's text
+ *     ({@link #and(String, Rendered.Expression)} guesses the client's top-level OR). Use
+ *     {@link Residual}, which gives the policy's condition as an exact syntax tree, and
+ *     {@link dev.weir.protocol.expr.render.ExpressionWriter} to write the joined tree.
  */
+@Deprecated
 public final class StoreCondition {
     /** The placeholder prefix; requests that use it themselves are refused by the proxy. */
     public static final String PREFIX = "weir";
@@ -59,9 +64,9 @@ public final class StoreCondition {
     }
 
     /** A condition the policy cannot state as a store condition exactly enough to enforce it. */
-    public static final class Unexpressible extends RuntimeException {
+    public static final class Unexpressible extends dev.weir.policy.predicate.Unexpressible {
         public Unexpressible(String message) {
-            super(message, null, false, false);
+            super(message);
         }
     }
 
@@ -300,9 +305,9 @@ public final class StoreCondition {
         if (v == null) return new Rendered.Always(negated);
         if (!(v instanceof String || v instanceof BigDecimal)) throw unexpressible(in);
         String p = path(ref);
-        String eq = p + " = " + placeholders.value(literal(v));
-        if (negated) return notListy("NOT (" + eq + ")", p);
-        return or(expr(eq), and(expr("contains(" + p + ", " + placeholders.value(literal(v)) + ")"), listy(p)));
+        // a member of a stored list or set (a stored plain value has no members)
+        Rendered member = and(expr("contains(" + p + ", " + placeholders.value(literal(v)) + ")"), listy(p));
+        return negated ? expr("NOT (" + ((Rendered.Expression) member).text() + ")") : member;
     }
 
     /** The stored value at p equals one of the members (the ones an item value can equal). */

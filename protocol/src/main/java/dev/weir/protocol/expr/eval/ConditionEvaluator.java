@@ -7,7 +7,6 @@ import dev.weir.protocol.expr.ast.Operand;
 import dev.weir.protocol.expr.ast.Operands;
 import dev.weir.protocol.model.AttributeValue;
 
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -67,8 +66,8 @@ public final class ConditionEvaluator implements Condition {
                 AttributeValue v = Documents.get(item, t.path());
                 yield v != null && value(t.type(), item) instanceof AttributeValue.S s && s.value().equals(v.typeTag());
             }
-            case ConditionExpr.BeginsWith b -> beginsWith(value(b.operand(), item), value(b.prefix(), item));
-            case ConditionExpr.Contains ct -> contains(value(ct.operand(), item), value(ct.element(), item));
+            case ConditionExpr.BeginsWith b -> Values.beginsWith(value(b.operand(), item), value(b.prefix(), item));
+            case ConditionExpr.Contains ct -> Values.contains(value(ct.operand(), item), value(ct.element(), item));
         };
     }
 
@@ -81,40 +80,6 @@ public final class ConditionEvaluator implements Condition {
             case GT -> Values.comparable(left, right) && Values.compare(left, right) > 0;
             case GE -> Values.comparable(left, right) && Values.compare(left, right) >= 0;
         };
-    }
-
-    static boolean beginsWith(AttributeValue value, AttributeValue prefix) {
-        if (value instanceof AttributeValue.S s && prefix instanceof AttributeValue.S p) {
-            return s.value().startsWith(p.value());
-        }
-        if (value instanceof AttributeValue.B b && prefix instanceof AttributeValue.B p) {
-            byte[] bytes = b.value().array();
-            byte[] start = p.value().array();
-            return start.length <= bytes.length && Arrays.equals(bytes, 0, start.length, start, 0, start.length);
-        }
-        return false;
-    }
-
-    private static boolean contains(AttributeValue container, AttributeValue element) {
-        if (container == null || element == null) return false;
-        return switch (container) {
-            case AttributeValue.S s -> element instanceof AttributeValue.S e && s.value().contains(e.value());
-            case AttributeValue.SS s -> element instanceof AttributeValue.S e && s.value().contains(e.value());
-            case AttributeValue.NS s -> element instanceof AttributeValue.N e && Values.containsNumber(s.value(), e.value());
-            case AttributeValue.BS s -> element instanceof AttributeValue.B e && s.value().contains(e.value());
-            case AttributeValue.B b -> element instanceof AttributeValue.B e && indexOf(b.value().array(), e.value().array()) >= 0;
-            case AttributeValue.L l -> l.value().stream().anyMatch(v -> Values.equal(v, element));
-            default -> false;
-        };
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) if (haystack[i + j] != needle[j]) continue outer;
-            return i;
-        }
-        return -1;
     }
 
     /** The value of a condition operand, or null when it refers to something missing. */

@@ -96,6 +96,49 @@ public final class Values {
         return false;
     }
 
+    /**
+     * {@code begins_with(value, prefix)}: two strings (by UTF-16 units, as {@link String#startsWith}) or two
+     * binaries; false for anything else, absent values included.
+     */
+    public static boolean beginsWith(AttributeValue value, AttributeValue prefix) {
+        if (value instanceof AttributeValue.S s && prefix instanceof AttributeValue.S p) {
+            return s.value().startsWith(p.value());
+        }
+        if (value instanceof AttributeValue.B b && prefix instanceof AttributeValue.B p) {
+            byte[] bytes = b.value().array();
+            byte[] start = p.value().array();
+            return start.length <= bytes.length && Arrays.equals(bytes, 0, start.length, start, 0, start.length);
+        }
+        return false;
+    }
+
+    /**
+     * {@code contains(container, element)}: a substring of a string or a binary, a member of a
+     * set (of the set's element type), an element of a list ({@link #equal}); false for
+     * anything else, absent values included.
+     */
+    public static boolean contains(AttributeValue container, AttributeValue element) {
+        if (container == null || element == null) return false;
+        return switch (container) {
+            case AttributeValue.S s -> element instanceof AttributeValue.S e && s.value().contains(e.value());
+            case AttributeValue.SS s -> element instanceof AttributeValue.S e && s.value().contains(e.value());
+            case AttributeValue.NS s -> element instanceof AttributeValue.N e && containsNumber(s.value(), e.value());
+            case AttributeValue.BS s -> element instanceof AttributeValue.B e && s.value().contains(e.value());
+            case AttributeValue.B b -> element instanceof AttributeValue.B e && indexOf(b.value().array(), e.value().array()) >= 0;
+            case AttributeValue.L l -> l.value().stream().anyMatch(v -> equal(v, element));
+            default -> false;
+        };
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) if (haystack[i + j] != needle[j]) continue outer;
+            return i;
+        }
+        return -1;
+    }
+
     /** What {@code size()} returns for a value, or null for types without a size (N, BOOL, NULL). */
     public static Integer size(AttributeValue v) {
         return switch (v) {
