@@ -27,10 +27,16 @@ import java.util.Optional;
  * values; a test that reads no stored attribute is decided here. <em>Known</em> new values
  * (the item a PutItem writes; an UpdateItem's key and literal {@code SET}s) replace the stored
  * attributes of the same top-level name ({@code Optional.empty()}: known to be absent).
- * What has no exact form: {@code size()} of a stored attribute (what "size of a string" means
- * differs between stores), {@code begins_with} and {@code contains} with a stored attribute only
- * as the second argument and a string as the first, and any test on a number beyond DynamoDB's
- * range that the policy does not decide by type alone.
+ * What has no exact form: {@code size()} of a stored attribute (what the size of a string is
+ * differs between stores: characters, UTF-16 units, UTF-8 bytes), and a stored attribute as
+ * the prefix or the substring of a request value ({@code begins_with(principal.path, item.x)},
+ * {@code contains("abc", item.x)}), which DynamoDB only tests with the path first.
+ *
+ * <p>The tree obeys DynamoDB's rules for what it accepts: never the same path on both sides,
+ * literal BETWEEN bounds of one type and in order, at most 100 operands per IN (longer lists
+ * become several INs), the path first in {@code begins_with} and {@code contains}. It may be
+ * long (one value per principal attribute value); the caller checks the written text against
+ * DynamoDB's 4 KB expression limit.
  */
 public sealed interface Residual {
 
