@@ -25,7 +25,7 @@ final class Views {
             @id("read")
             allow reader on table * op [GetItem, Query, Scan]
               rows where item.region == principal.region
-              fields [pk, sk, n, tag, name, region, "a.b", meta.public, blob]
+              fields [pk, sk, n, tag, name, region, "a.b", meta.public, txt]
               mask name show_last(2)
 
             @id("no-classified")
