@@ -1,6 +1,8 @@
 package dev.weir.policy.field;
 
 import dev.weir.policy.ast.FieldAction;
+import dev.weir.protocol.expr.Path;
+import dev.weir.protocol.expr.PathElement;
 import dev.weir.protocol.model.AttributeValue;
 
 import java.util.Collections;
@@ -102,6 +104,36 @@ public final class FieldPlan {
                 action = Strictness.stricter(action, child.action());
                 if (child.elements() == null) break;
                 child = child.elements();
+            }
+            if (child == null) return visible && Strictness.isShow(action);
+            node = child;
+            visible |= child.visible();
+            action = Strictness.stricter(action, child.action());
+        }
+        return visible && !node.restricted() && Strictness.isShow(action);
+    }
+
+    /**
+     * {@link #canReadInClear(String)} for a parsed document path. Each name is one map key,
+     * matched exactly: a name that holds '.', '[' or ']' (an attribute named {@code a.b}) is
+     * never taken for a nested path, which the dotted form cannot tell apart.
+     */
+    public boolean canReadInClear(Path path) {
+        PathNode node = root;
+        boolean visible = root.visible();
+        FieldAction action = root.action();
+        List<PathElement> elements = path.elements();
+        int i = 0;
+        while (i < elements.size()) {
+            PathNode child = node.child(((PathElement.Name) elements.get(i++)).name());
+            boolean listEnds = false;
+            while (i < elements.size() && elements.get(i) instanceof PathElement.Index) {
+                i++;
+                if (child == null || listEnds) continue;
+                visible |= child.visible();
+                action = Strictness.stricter(action, child.action());
+                if (child.elements() == null) listEnds = true;
+                else child = child.elements();
             }
             if (child == null) return visible && Strictness.isShow(action);
             node = child;

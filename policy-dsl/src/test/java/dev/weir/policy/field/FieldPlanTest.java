@@ -2,6 +2,7 @@ package dev.weir.policy.field;
 
 import dev.weir.policy.Policies;
 import dev.weir.policy.decision.Allowed;
+import dev.weir.protocol.expr.Path;
 import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.AttributeValue.B;
 import dev.weir.protocol.model.AttributeValue.Bool;
@@ -165,6 +166,44 @@ class FieldPlanTest {
         assertTrue(plan("").canReadInClear("anything.at.all"));
         assertFalse(plan("mask tags.* hash").canReadInClear("tags"));
         assertTrue(plan("mask tags.* hash").canReadInClear("other"));
+    }
+
+    @Test
+    void canReadInClearTakesEachNameOfAParsedPathAsOneKey() {
+        FieldPlan p = plan("fields [id, \"a.b\", c.d, \"x[1]\", meta.public, tags] mask tags[*] hash");
+        assertTrue(p.canReadInClear(Path.of("a.b")), "the attribute named a.b");
+        assertFalse(p.canReadInClear(Path.of("a", "b")), "not the key b of an attribute a");
+        assertTrue(p.canReadInClear(Path.of("c", "d")));
+        assertFalse(p.canReadInClear(Path.of("c.d")), "an attribute named c.d is not the key d of c");
+        assertTrue(p.canReadInClear(Path.of("x[1]")));
+        assertFalse(p.canReadInClear(Path.of("x", 1)));
+        assertTrue(p.canReadInClear(Path.of("meta", "public", 3, "x")));
+        assertFalse(p.canReadInClear(Path.of("meta")));
+        assertFalse(p.canReadInClear(Path.of("tags")));
+        assertFalse(p.canReadInClear(Path.of("tags", 0)));
+        assertFalse(p.canReadInClear(Path.of("nope")));
+        assertTrue(plan("").canReadInClear(Path.of("a.b", "c[2]", 4)));
+    }
+
+    /** For paths whose names hold no '.', '[' or ']', the parsed and the dotted form agree. */
+    @Test
+    void parsedAndDottedPathsAgree() {
+        List<FieldPlan> plans = List.of(
+                plan("fields [id, ssn, address, meta.public] mask ssn show_last(4) remove address.street"),
+                plan("fields [tags, list[*].x, m.*] mask tags[*] hash remove m.secret"),
+                plan("mask tags.* hash"), plan(""), plan("fields [a.b.c] null a.b.c.d"));
+        String[] names = {"id", "ssn", "address", "street", "city", "meta", "public", "tags", "list", "x", "m", "secret",
+                "a", "b", "c", "d", "other"};
+        java.util.Random random = new java.util.Random(13);
+        for (int n = 0; n < 3000; n++) {
+            List<Object> rest = new java.util.ArrayList<>();
+            int length = random.nextInt(4);
+            for (int i = 0; i < length; i++) rest.add(random.nextInt(4) == 0 ? (Object) random.nextInt(3) : names[random.nextInt(names.length)]);
+            Path path = Path.of(names[random.nextInt(names.length)], rest.toArray());
+            for (FieldPlan p : plans) {
+                assertEquals(p.canReadInClear(path.toString()), p.canReadInClear(path), path + " under " + p);
+            }
+        }
     }
 
     @Test

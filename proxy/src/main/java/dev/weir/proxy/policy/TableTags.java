@@ -4,17 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.protocol.model.Operation;
-import dev.weir.protocol.wire.Target;
+import dev.weir.proxy.upstream.LookupCache;
 import dev.weir.proxy.upstream.UpstreamResponse;
+import dev.weir.proxy.upstream.WeirCall;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 
@@ -28,13 +26,8 @@ import java.util.function.LongSupplier;
 public final class TableTags {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Entry(Map<String, String> tags, long fetchedNanos) {}
-
     private final BiFunction<String, byte[], CompletableFuture<UpstreamResponse>> upstream;
-    private final long ttlNanos;
-    private final LongSupplier nanos;
-    private final Map<String, Entry> cache = new ConcurrentHashMap<>();
-    private final Map<String, CompletableFuture<Map<String, String>>> inFlight = new ConcurrentHashMap<>();
+    private final LookupCache<Map<String, String>> cache;
 
     /**
      * @param upstream sends one request (X-Amz-Target, body) to the upstream, signed as weir
@@ -43,58 +36,38 @@ public final class TableTags {
     public TableTags(BiFunction<String, byte[], CompletableFuture<UpstreamResponse>> upstream, Duration ttl,
                      LongSupplier nanos) {
         this.upstream = upstream;
-        this.ttlNanos = ttl.toNanos();
-        this.nanos = nanos;
+        this.cache = new LookupCache<>(this::fetch, ttl, nanos);
     }
 
     /** The tags of each table, from the cache where fresh, else from the upstream. */
     public CompletableFuture<Map<String, Map<String, String>>> of(Collection<String> tables) {
-        Map<String, Map<String, String>> known = new LinkedHashMap<>();
-        List<CompletableFuture<Void>> pending = new java.util.ArrayList<>();
-        long now = nanos.getAsLong();
-        for (String table : tables) {
-            Entry e = cache.get(table);
-            if (e != null && now - e.fetchedNanos < ttlNanos) {
-                known.put(table, e.tags);
-            } else {
-                pending.add(fetch(table).thenAccept(tags -> {
-                    synchronized (known) {
-                        known.put(table, tags);
-                    }
-                }));
-            }
-        }
-        if (pending.isEmpty()) return CompletableFuture.completedFuture(known);
-        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(v -> known);
+        Map<String, CompletableFuture<Map<String, String>>> pending = new LinkedHashMap<>();
+        for (String table : tables) pending.put(table, cache.get(table));
+        return CompletableFuture.allOf(pending.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
+            Map<String, Map<String, String>> known = new LinkedHashMap<>();
+            pending.forEach((table, tags) -> known.put(table, tags.join()));
+            return known;
+        });
     }
 
     /** Forgets every cached answer (after a TagResource or UntagResource went through weir). */
     public void invalidate() {
-        cache.clear();
+        cache.invalidateAll();
     }
 
-    /** One fetch per table at a time; callers that arrive meanwhile share it. */
+    /** The table's tags from the upstream; none when the table does not exist. */
     private CompletableFuture<Map<String, String>> fetch(String table) {
-        CompletableFuture<Map<String, String>> mine = new CompletableFuture<>();
-        CompletableFuture<Map<String, String>> running = inFlight.putIfAbsent(table, mine);
-        if (running != null) return running;
-        describe(table).thenCompose(arn -> arn == null
+        return describe(table).thenCompose(arn -> arn == null
                         ? CompletableFuture.completedFuture(Map.<String, String>of())
                         : list(arn, null, new LinkedHashMap<>()))
-                .whenComplete((tags, err) -> {
-                    if (err == null) cache.put(table, new Entry(Map.copyOf(tags), nanos.getAsLong()));
-                    inFlight.remove(table, mine);
-                    if (err != null) mine.completeExceptionally(err);
-                    else mine.complete(Map.copyOf(tags));
-                });
-        return mine;
+                .thenApply(Map::copyOf);
     }
 
     /** The table's ARN, or null when the table does not exist. */
     private CompletableFuture<String> describe(String table) {
         ObjectNode body = JSON.createObjectNode().put("TableName", table);
         return call(Operation.DescribeTable, body).thenApply(r -> {
-            if (r.status() == 400 && errorType(r.body()).equals("ResourceNotFoundException")) return null;
+            if (WeirCall.notFound(r)) return null;
             JsonNode arn = ok(r, "DescribeTable").path("Table").path("TableArn");
             if (!arn.isTextual()) throw new IllegalStateException("DescribeTable gave no TableArn");
             return arn.asText();
@@ -114,30 +87,10 @@ public final class TableTags {
     }
 
     private CompletableFuture<UpstreamResponse> call(Operation op, ObjectNode body) {
-        try {
-            return upstream.apply(Target.of(op), JSON.writeValueAsBytes(body));
-        } catch (IOException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return WeirCall.send(upstream, op, body);
     }
 
     private static JsonNode ok(UpstreamResponse r, String what) {
-        if (r.status() != 200) {
-            throw new IllegalStateException(what + " answered " + r.status() + " " + errorType(r.body()));
-        }
-        try {
-            return JSON.readTree(r.body());
-        } catch (IOException e) {
-            throw new IllegalStateException(what + " answered unreadable JSON", e);
-        }
-    }
-
-    private static String errorType(byte[] body) {
-        try {
-            String type = JSON.readTree(body).path("__type").asText("");
-            return type.substring(type.indexOf('#') + 1);
-        } catch (IOException e) {
-            return "";
-        }
+        return WeirCall.ok(r, what);
     }
 }

@@ -1,0 +1,54 @@
+package dev.weir.proxy.enforce.read;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weir.protocol.model.AttributeValue;
+import dev.weir.protocol.model.AttributeValueJson;
+
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One page of a Query or Scan as weir answers it to a caller whose view is restricted, every
+ * part of it a function of the caller's view: the items as shown (and projected), Count (items
+ * returned), ScannedCount (visible items evaluated) and LastEvaluatedKey (the key of the last
+ * visible item evaluated, or null). No ConsumedCapacity: it would count hidden rows.
+ *
+ * @param items null for {@link Select#COUNT}, which returns the counts only
+ */
+public record Page(List<Map<String, AttributeValue>> items, int count, int scannedCount,
+                   Map<String, AttributeValue> lastEvaluatedKey) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public Page {
+        items = items == null ? null : List.copyOf(items);
+        lastEvaluatedKey = lastEvaluatedKey == null ? null : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(lastEvaluatedKey));
+    }
+
+    /** The response body, in DynamoDB's shape: {@code {"Items":[...],"Count":n,"ScannedCount":m,"LastEvaluatedKey":{...}}}. */
+    public ObjectNode toJson() {
+        ObjectNode out = JSON.createObjectNode();
+        if (items != null) {
+            ArrayNode a = out.putArray("Items");
+            for (Map<String, AttributeValue> item : items) a.add(AttributeValueJson.toJson(item));
+        }
+        out.put("Count", count);
+        out.put("ScannedCount", scannedCount);
+        if (lastEvaluatedKey != null) {
+            out.set("LastEvaluatedKey", AttributeValueJson.toJson(lastEvaluatedKey));
+        }
+        return out;
+    }
+
+    /** {@link #toJson()} as UTF-8 bytes. */
+    public byte[] toBytes() {
+        try {
+            return JSON.writeValueAsBytes(toJson());
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
