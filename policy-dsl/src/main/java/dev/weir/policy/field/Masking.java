@@ -31,8 +31,9 @@ import java.util.regex.Pattern;
  *       ({@code "123-45-6789"} with show_last(4) → {@code "****6789"}); a text of at most n
  *       characters is not shown at all: it becomes {@code ****} and n {@code *}. On a number
  *       the hidden digits become {@code 0} and it stays a number ({@code 98123} with
- *       show_first(2) → {@code 98000}); show_first on a number therefore reveals its
- *       magnitude (how many digits it has), and both keep its sign and decimal point.</li>
+ *       show_first(2) → {@code 98000}, with show_last(2) → {@code 23}); show_first on a
+ *       number therefore reveals its magnitude (how many digits it has), and both keep its
+ *       sign.</li>
  *   <li>{@code pattern(regex, replacement)}: every match replaced, on the value's text; what
  *       the pattern does not match stays visible.</li>
  *   <li>{@code hash}: HMAC-SHA256 under the deployment's {@link HashKey}, written
