@@ -259,6 +259,32 @@ class MasksThatHoldTest {
         assertEquals(d.headline() + "\n  mask email unkeyed_sha256\n  ^", d.render(text.lines().toList().get(2)));
     }
 
+    @Test
+    void withASchemaTheCheckerSaysWhenAContainerIsMaskedWhole() {
+        var schema = dev.weir.policy.schema.SchemaLoader.parse("schema.yaml", """
+                tables:
+                  people:
+                    attributes: {id: S, address: M, tags: SS, scores: NS, salary: N}
+                """).schema().orElseThrow();
+        LoadResult r = PolicyLoader.load(List.of(new PolicySource("p.weir", """
+                role a
+                allow a on table people op *
+                  mask address hash
+                  mask tags show_first(1)
+                  mask scores round(10)
+                  mask scores[*] bucket(100)
+                  mask salary round(1000)
+                """)), Optional.of(schema), KEYS);
+        assertTrue(r.ok(), r.diagnostics()::toString);
+        assertEquals(List.of(
+                "p.weir:3:3: warning: hash masks 'address' of table people (M) as a whole, into one string",
+                "p.weir:4:3: warning: show_first(1) masks 'tags' of table people (SS) as a whole, into one string;"
+                        + " to mask each element write tags[*]",
+                "p.weir:5:3: warning: round(10) masks 'scores' of table people (NS) as a whole, into NULL;"
+                        + " to mask each element write scores[*]"),
+                r.diagnostics().stream().map(Diagnostic::headline).toList());
+    }
+
     // ------------------------------------------------------------------ show_first / show_last
 
     @Test
