@@ -22,6 +22,9 @@ import java.util.Map;
  *   <li>Per path the strictest action of all matching allows wins (see {@link Strictness}),
  *       and an action on a path applies to everything under it unless a stricter one is
  *       written further down: {@code remove address.street} removes just that key.</li>
+ *   <li>A mask that reaches a map, list or set masks it as a whole, after removals,
+ *       allow-lists and stricter actions below it have been applied: no key, element or
+ *       count of it shows. {@code tags[*]} masks each element of a list or set instead.</li>
  *   <li>How each action changes a value is described in {@link Masking}.</li>
  * </ul>
  */
