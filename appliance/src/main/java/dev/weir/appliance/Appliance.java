@@ -106,7 +106,8 @@ public final class Appliance implements AutoCloseable {
                     dev.caCertificate(), "optional")));
             devCa = dev.caCertificate();
         }
-        PolicySnapshot policy = loadPolicy(config.policies());
+        HmacKeys keys = maskKeys(configFile, home, config.masking());
+        PolicySnapshot policy = loadPolicy(config.policies(), keys);
 
         if (config.store().enabled()) {
             BundledStore store = BundledStore.open(home.resolve("store"));
@@ -146,7 +147,7 @@ public final class Appliance implements AutoCloseable {
 
         PolicyHolder policyHolder = new PolicyHolder(policy);
         Path policyDir = config.policies();
-        toClose.add(new PolicyWatcher(policyDir, HmacKeys.fromEnvironment(), Duration.ofMillis(300),
+        toClose.add(new PolicyWatcher(policyDir, keys, Duration.ofMillis(300),
                 result -> {
                     PolicySnapshot next = snapshot(policyDir, result);
                     if (next.loaded()) policyHolder.publish(next);
@@ -250,9 +251,19 @@ public final class Appliance implements AutoCloseable {
         return new TlsOptions(t.certificate(), t.key(), t.clientCa(), auth).newServerContext();
     }
 
+    /**
+     * The keys masks use: hmac keys from {@code WEIR_HMAC_KEY_<NAME>}, and the hash key the
+     * {@code masking} block names (its file made on first start). Reloads use the same keys.
+     */
+    private static HmacKeys maskKeys(Path configFile, Path home, WeirConfig.Masking masking) throws ConfigException {
+        HmacKeys keys = HmacKeys.fromEnvironment();
+        var hashKey = dev.weir.appliance.config.HashKeySource.resolve(configFile, home, masking, System.getenv());
+        return hashKey.isPresent() ? keys.withHashKey(hashKey.get()) : keys;
+    }
+
     /** Loads the policy directory; a policy that does not load leaves weir denying everything. */
-    private static PolicySnapshot loadPolicy(Path dir) {
-        PolicySnapshot snapshot = snapshot(dir, PolicyLoader.load(dir));
+    private static PolicySnapshot loadPolicy(Path dir, HmacKeys keys) {
+        PolicySnapshot snapshot = snapshot(dir, PolicyLoader.load(dir, keys));
         if (!snapshot.loaded()) log.error("policy in {} did not load: every request will be denied until it is fixed", dir);
         else log.info("policy loaded from {} (sha256 {})", dir, snapshot.contentHash());
         return snapshot;

@@ -53,6 +53,7 @@ final class ApplianceProcess implements AutoCloseable {
                 upstream: {region: us-east-1, access_key_id: WEIRUPSTREAM00000001, secret_access_key: weir-upstream-sample-secret}
                 policies: %s
                 principals: %s
+                masking: {hash_key_id: k1}
                 audit: {file: audit/audit.jsonl}
                 """.formatted(storePort, proxyPort, policies, principals));
         return start(home, config, proxyPort, storePort, extraArgs);
@@ -69,6 +70,7 @@ final class ApplianceProcess implements AutoCloseable {
                 upstream: {endpoint: '%s', region: us-east-1, access_key_id: WEIRUPSTREAM00000001, secret_access_key: weir-upstream-sample-secret}
                 policies: %s
                 principals: %s
+                masking: {hash_key_id: k1}
                 """.formatted(proxyPort, upstream, CONF.resolve("policies"), CONF.resolve("principals.yaml")));
         return start(home, config, proxyPort, -1);
     }

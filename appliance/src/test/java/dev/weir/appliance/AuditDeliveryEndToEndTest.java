@@ -48,6 +48,7 @@ class AuditDeliveryEndToEndTest {
                 upstream: {region: us-east-1, access_key_id: WEIRUPSTREAM00000001, secret_access_key: weir-upstream-sample-secret}
                 policies: %s
                 principals: %s
+                masking: {hash_key_id: k1}
                 """.formatted(storePort, proxyPort, ApplianceProcess.CONF.resolve("policies"),
                 ApplianceProcess.CONF.resolve("principals.yaml")) + audit);
         return config;

@@ -67,8 +67,8 @@ class AwsCliEndToEndTest {
             assertEquals("123-45-6789", ok(admin.dynamodb("get-item", "--table-name", "people", "--key", key))
                     .get("Item").get("ssn").get("S").asText());
             JsonNode seen = ok(analyst.dynamodb("get-item", "--table-name", "people", "--key", key)).get("Item");
-            assertEquals("*******6789", seen.get("ssn").get("S").asText());
-            assertEquals("b5fc85e55755f9e0d030a10ab4429b6b2944855f9a0d60077fe832becbc41d72", seen.get("email").get("S").asText());
+            assertEquals("****6789", seen.get("ssn").get("S").asText());
+            assertTrue(seen.get("email").get("S").asText().matches("k1:[0-9a-f]{64}"), seen.toString());
             assertFalse(seen.has("salary"));
             assertFalse(seen.get("address").get("M").has("street"));
             AwsCli.Result legacyGuess = analyst.dynamodb("get-item", "--table-name", "people", "--key", key,

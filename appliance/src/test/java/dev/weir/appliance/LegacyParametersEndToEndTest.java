@@ -60,7 +60,7 @@ class LegacyParametersEndToEndTest {
             var scan = analyst.scan(b -> b.tableName("legacy_t").scanFilter(Map.of("v",
                     Condition.builder().comparisonOperator(ComparisonOperator.EQ).attributeValueList(s("open")).build())));
             assertEquals(1, scan.count());
-            assertEquals("******-1", scan.items().getFirst().get("s").s());
+            assertEquals("****-1", scan.items().getFirst().get("s").s());
             assertTrue(!scan.items().getFirst().containsKey("h"));
 
             assertDenied(() -> analyst.scan(b -> b.tableName("legacy_t").scanFilter(Map.of("s",

@@ -37,6 +37,7 @@ class ProxyRobustnessEndToEndTest {
                            connect_timeout_ms: 1000}
                 policies: %s
                 principals: %s
+                masking: {hash_key_id: k1}
                 """.formatted(proxyPort, deadPort, ApplianceProcess.CONF.resolve("policies"),
                 ApplianceProcess.CONF.resolve("principals.yaml")));
         weir = ApplianceProcess.start(home, config, proxyPort, deadPort);

@@ -39,6 +39,7 @@ class SilentUpstreamEndToEndTest {
                                timeout_ms: 1000, max_connections: 1}
                     policies: %s
                     principals: %s
+                    masking: {hash_key_id: k1}
                     """.formatted(proxyPort, silent.getLocalPort(), ApplianceProcess.CONF.resolve("policies"),
                     ApplianceProcess.CONF.resolve("principals.yaml")));
             try (ApplianceProcess weir = ApplianceProcess.start(home, config, proxyPort, -1)) {

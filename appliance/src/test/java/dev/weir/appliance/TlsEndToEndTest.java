@@ -75,7 +75,7 @@ class TlsEndToEndTest {
     void aClientCertificateAndTheSameSignerReadAsThatPrincipal() throws Exception {
         try (DynamoDbClient analyst = client("AKIAWEIRANALYST00001", "weir-analyst-secret", "analyst")) {
             Map<String, AttributeValue> item = analyst.getItem(b -> b.tableName("people").key(Map.of("id", s("p-001")))).item();
-            assertEquals("*******6789", item.get("ssn").s());
+            assertEquals("****6789", item.get("ssn").s());
         }
     }
 

@@ -20,8 +20,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.security.MessageDigest;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -42,6 +42,8 @@ abstract class WalkingSkeletonEndToEndTest {
 
     private Path home;
     private ApplianceProcess weir;
+    /** The analyst's pseudonym of Ada's e-mail, as first seen. */
+    private String emailPseudonym;
     /** Calls made through the proxy, in order: (principal, expected decision). */
     private final List<String[]> calls = new ArrayList<>();
 
@@ -88,12 +90,18 @@ abstract class WalkingSkeletonEndToEndTest {
     @Test
     @Order(2)
     void analystSeesTheSsnMaskedTheEmailPseudonymisedAndNoSalary() throws Exception {
+        Path keyFile = home.resolve("keys/hash-k1.key");
+        assertEquals(32, Files.readAllBytes(keyFile).length, "the hash key file is made on first start");
+        assertEquals(java.util.Set.of(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                java.nio.file.attribute.PosixFilePermission.OWNER_WRITE), Files.getPosixFilePermissions(keyFile));
+        assertTrue(weir.output().stream().anyMatch(l -> l.contains("hash key k1 created in")), String.join("\n", weir.output()));
         try (DynamoDbClient analyst = client("AKIAWEIRANALYST00001", "weir-analyst-secret")) {
             Map<String, AttributeValue> seen = get(analyst);
             calls.add(new String[] {"analyst", "ALLOWED"});
-            assertEquals("*******6789", seen.get("ssn").s());
-            assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(EMAIL.getBytes())),
-                    seen.get("email").s());
+            assertEquals("****6789", seen.get("ssn").s());
+            emailPseudonym = seen.get("email").s();
+            assertEquals("k1:" + hmacHex(Files.readAllBytes(keyFile), EMAIL), emailPseudonym,
+                    "hash is HMAC-SHA256 under the deployment's key, written <key id>:<hex>");
             assertFalse(seen.containsKey("salary"));
             assertEquals(Map.of("city", s("London"), "zip", s("N1 9GU")), seen.get("address").m());
             assertEquals("Ada Lovelace", seen.get("name").s());
@@ -186,10 +194,26 @@ abstract class WalkingSkeletonEndToEndTest {
             assertFalse(everything.contains(secret), "no secret in logs or audit: " + secret);
         }
 
+        byte[] key = Files.readAllBytes(home.resolve("keys/hash-k1.key"));
+        for (String shown : List.of(HexFormat.of().formatHex(key), java.util.Base64.getEncoder().encodeToString(key))) {
+            assertFalse(everything.contains(shown), "the hash key appears in no log line or audit event");
+        }
+
         weir = startWeir(home);
         try (DynamoDbClient admin = client("AKIAWEIRADMIN0000001", "weir-admin-secret")) {
             assertEquals(ADA, get(admin));
         }
+        assertTrue(weir.output().stream().noneMatch(l -> l.contains("hash key k1 created")), "the key file is reused");
+        assertArrayEquals(key, Files.readAllBytes(home.resolve("keys/hash-k1.key")));
+        try (DynamoDbClient analyst = client("AKIAWEIRANALYST00001", "weir-analyst-secret")) {
+            assertEquals(emailPseudonym, get(analyst).get("email").s(), "pseudonyms are stable across a restart");
+        }
+    }
+
+    private static String hmacHex(byte[] key, String text) throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+        return HexFormat.of().formatHex(mac.doFinal(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     private static Map<String, AttributeValue> get(DynamoDbClient c) {

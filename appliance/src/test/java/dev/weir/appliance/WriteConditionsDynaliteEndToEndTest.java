@@ -20,6 +20,7 @@ class WriteConditionsDynaliteEndToEndTest extends WriteConditionsEndToEndTest {
                 upstream: {endpoint: '%s', region: us-east-1, access_key_id: WEIRUPSTREAM00000001, secret_access_key: weir-upstream-sample-secret}
                 policies: %s
                 principals: %s
+                masking: {hash_key_id: k1}
                 audit: {file: audit/audit.jsonl}
                 """.formatted(proxyPort, dynalite.endpoint(), policies, ApplianceProcess.CONF.resolve("principals.yaml")));
         return ApplianceProcess.start(home, config, proxyPort, -1);

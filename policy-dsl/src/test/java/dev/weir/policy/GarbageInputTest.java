@@ -16,7 +16,7 @@ class GarbageInputTest {
     private static final String[] TOKENS = {
             "role", "extends", "allow", "deny", "on", "table", "op", "fields", "mask", "remove", "null", "reason",
             "*", "[", "]", "(", ")", ",", ".", "@", "@id", ":", "\"", "\"x\"", "\"a b\"", "#", "\n", " ", "\t",
-            "admin", "analyst", "people", "GetItem", "read", "write", "ssn", "show_last", "show_first", "hash",
+            "admin", "analyst", "people", "GetItem", "read", "write", "ssn", "show_last", "show_first", "hash", "unkeyed_sha256",
             "constant", "4", "0", "99999999999999999999", "address.*", "\\", "é", "😀", "\u0000", "\r",
             "when", "rows", "where", "require", "network", "and", "or", "not", "in", "between", "true", "false",
             "==", "!=", "<", ">=", "ctx.source", "ctx.time", "item.region", "principal.region", "principal.regions",

@@ -42,8 +42,10 @@ public final class ConfigLoader {
 
     record MetricsYaml(String host, Integer port) {}
 
+    record MaskingYaml(@JsonProperty("hash_key_id") String hashKeyId, @JsonProperty("hash_key_file") String hashKeyFile) {}
+
     record ConfigYaml(StoreYaml store, ProxyYaml proxy, UpstreamYaml upstream, String policies, String principals,
-                      AuditYaml audit, MetricsYaml metrics) {}
+                      AuditYaml audit, MetricsYaml metrics, MaskingYaml masking) {}
 
     record PrincipalYaml(String name, @JsonProperty("access_key_id") String accessKeyId,
                          @JsonProperty("secret_access_key") String secretAccessKey,
@@ -99,7 +101,23 @@ public final class ConfigLoader {
         WeirConfig.Metrics metrics = y.metrics() == null ? null
                 : new WeirConfig.Metrics(or(y.metrics().host(), "127.0.0.1"), or(y.metrics().port(), 8002));
         return new WeirConfig(store, proxy, upstream, dir.resolve(or(y.policies(), "policies")),
-                dir.resolve(or(y.principals(), "principals.yaml")), audit, metrics);
+                dir.resolve(or(y.principals(), "principals.yaml")), audit, metrics, masking(file, y.masking()));
+    }
+
+    /** The hash key's id and file (relative to the home folder; default keys/hash-ID.key), or null without a block. */
+    private static WeirConfig.Masking masking(Path file, MaskingYaml m) throws ConfigException {
+        if (m == null) return null;
+        if (m.hashKeyId() == null) {
+            throw YamlFiles.at(file, "masking.hash_key_id is required (the id written before every hash pseudonym, e.g. k1)",
+                    "masking");
+        }
+        if (!dev.weir.policy.field.HashKey.validId(m.hashKeyId())) {
+            throw YamlFiles.at(file, "masking.hash_key_id is 1 to 64 letters, digits, '_' or '-', got '" + m.hashKeyId() + "'",
+                    "masking", "hash_key_id");
+        }
+        String keyFile = or(m.hashKeyFile(), "keys/hash-" + m.hashKeyId() + ".key");
+        if (keyFile.isBlank()) throw YamlFiles.at(file, "masking.hash_key_file is empty", "masking", "hash_key_file");
+        return new WeirConfig.Masking(m.hashKeyId(), Path.of(keyFile));
     }
 
     /**

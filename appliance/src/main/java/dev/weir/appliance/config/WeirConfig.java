@@ -12,7 +12,7 @@ import java.util.Map;
  * the home folder.
  */
 public record WeirConfig(Store store, Proxy proxy, Upstream upstream, Path policies, Path principals, Audit audit,
-                         Metrics metrics) {
+                         Metrics metrics, Masking masking) {
 
     /** The bundled store, run in the same process when enabled. */
     public record Store(boolean enabled, String host, int port) {}
@@ -36,7 +36,7 @@ public record WeirConfig(Store store, Proxy proxy, Upstream upstream, Path polic
     public record Tls(Path certificate, Path key, Path clientCa, String clientAuth) {}
 
     public WeirConfig withProxy(Proxy next) {
-        return new WeirConfig(store, next, upstream, policies, principals, audit, metrics);
+        return new WeirConfig(store, next, upstream, policies, principals, audit, metrics, masking);
     }
 
     /**
@@ -58,6 +58,12 @@ public record WeirConfig(Store store, Proxy proxy, Upstream upstream, Path polic
      */
     public record Audit(String mode, String whenFull, int queueCapacity, int blockTimeoutMs, Path spool,
                         long spoolMaxBytes, Path file, List<Map<String, Object>> sinks, List<AuditSkip> skip) {}
+
+    /**
+     * The key {@code hash} masks use ({@code masking} block; null: none, and a policy using
+     * {@code hash} does not load): its id and its file, relative to the home folder.
+     */
+    public record Masking(String hashKeyId, Path hashKeyFile) {}
 
     /** Allowed requests on these tables with these operations (or groups; empty: all) are not audited. */
     public record AuditSkip(List<String> tables, List<String> operations) {}

@@ -595,6 +595,7 @@ public final class AllScenarios {
                 upstream: {endpoint: 'http://127.0.0.1:%d', access_key_id: WEIRBENCHUPSTREAM001, secret_access_key: weir-bench-upstream}
                 policies: %s
                 principals: %s
+                masking: {hash_key_id: bench}   # the key file is made under the home folder
                 """.formatted(port, storePort, policies, principals);
         return auditMode == null ? config : config + "audit: {mode: " + auditMode + "}\n";
     }

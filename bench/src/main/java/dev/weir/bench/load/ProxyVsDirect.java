@@ -87,6 +87,7 @@ public final class ProxyVsDirect {
                         upstream: {endpoint: 'http://127.0.0.1:%d', access_key_id: U, secret_access_key: upstream-secret}
                         policies: %s
                         principals: %s
+                        masking: {hash_key_id: bench}   # the key file is made under the home folder
                         """.formatted(port, storePort, policyDir, work.resolve("principals.yaml")));
                 List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
                 cmd.addAll(JVM_FLAGS);

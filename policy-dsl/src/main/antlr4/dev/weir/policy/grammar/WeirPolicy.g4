@@ -66,7 +66,7 @@ clause       : FIELDS '[' fieldPath (',' fieldPath)* ']'  # fieldsClause
              | REQUIRE condition                          # requireClause
              ;
 
-// show_last(4), hash, hmac(key: "pseudonym"), round(1000), pattern("[0-9]", "#")
+// show_last(4), hash, hmac(key: "pseudonym"), unkeyed_sha256, round(1000), pattern("[0-9]", "#")
 maskFunction : fn=IDENT ('(' (argument (',' argument)*)? ')')? ;
 
 argument     : (key=IDENT ':')? literal ;

@@ -4,7 +4,7 @@ import java.math.BigDecimal;
 
 /**
  * What happens to a field the caller is allowed to see. {@link #strictness()} gives the
- * level: remove (4) &gt; null (3) &gt; hash / hmac / constant (2) &gt; partial masks:
+ * level: remove (4) &gt; null (3) &gt; hash / hmac / unkeyed_sha256 / constant (2) &gt; partial masks:
  * show_first, show_last, pattern, round, bucket (1) &gt; show (0). Within a level
  * {@link dev.weir.policy.field.Strictness} breaks ties.
  */
@@ -37,10 +37,19 @@ public sealed interface FieldAction {
         @Override public String toString() { return "null"; }
     }
 
-    /** Hex SHA-256 of the value. */
+    /** HMAC-SHA256 of the value under the deployment's hash key, written {@code <key id>:<hex>}. */
     record Hash() implements FieldAction {
         public int strictness() { return 2; }
         @Override public String toString() { return "hash"; }
+    }
+
+    /**
+     * Plain hex SHA-256 of the value, for digests that must match one computed elsewhere;
+     * a dictionary of likely values reverses it, so the checker warns.
+     */
+    record UnkeyedSha256() implements FieldAction {
+        public int strictness() { return 2; }
+        @Override public String toString() { return "unkeyed_sha256"; }
     }
 
     /** Hex HMAC-SHA256 of the value under a named key: deterministic, not reversible by dictionary. */
@@ -61,13 +70,13 @@ public sealed interface FieldAction {
         @Override public String toString() { return "constant(" + value.toPlainString() + ")"; }
     }
 
-    /** Every character but the first {@code n} replaced by {@code *} (digits of a number by 0). */
+    /** {@code ****} after the first {@code n} characters (hidden digits of a number become 0). */
     record MaskShowFirst(int n) implements FieldAction {
         public int strictness() { return 1; }
         @Override public String toString() { return "show_first(" + n + ")"; }
     }
 
-    /** Every character but the last {@code n} replaced by {@code *} (digits of a number by 0). */
+    /** {@code ****} before the last {@code n} characters (hidden digits of a number become 0). */
     record MaskShowLast(int n) implements FieldAction {
         public int strictness() { return 1; }
         @Override public String toString() { return "show_last(" + n + ")"; }

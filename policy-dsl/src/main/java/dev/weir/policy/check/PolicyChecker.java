@@ -36,8 +36,11 @@ import java.util.TreeMap;
  *   <li>duplicate and unknown networks; type errors and unknown context values in
  *       conditions ({@link ConditionChecker});</li>
  *   <li>with a schema: unknown tables (error), attributes the schema does not describe and
- *       masks that change a number into a string (warnings);</li>
- *   <li>hmac masks naming a key that is not configured;</li>
+ *       masks that change a number into a string or a set into one string (warnings);</li>
+ *   <li>hmac masks naming a key that is not configured, and hash masks without the
+ *       deployment's hash key (errors: such a policy does not load);</li>
+ *   <li>{@code unkeyed_sha256} masks (a warning: a dictionary of likely values reverses a
+ *       plain digest);</li>
  *   <li>shadowed and unreachable rules and mask conflicts ({@link RuleOverlaps}, warnings);</li>
  *   <li>a {@code mask} or {@code null} on a path the same rule's {@code fields} excludes
  *       (almost certainly a mistake: the rule itself never shows that field). A
@@ -212,17 +215,31 @@ public final class PolicyChecker {
             diagnostics.add(Diagnostic.error(a.pos(), "hmac key '" + h.key() + "' is not configured (set "
                     + dev.weir.policy.field.HmacKeys.environmentVariable(h.key()) + ")"));
         }
+        if (a.action() instanceof FieldAction.Hash && options.keys().hashKey().isEmpty()) {
+            diagnostics.add(Diagnostic.error(a.pos(), "hash needs the deployment's hash key, and none is configured "
+                    + "(set masking.hash_key_id in weir.yaml; the key comes from masking.hash_key_file or WEIR_HASH_KEY_<ID>)"));
+        }
+        if (a.action() instanceof FieldAction.UnkeyedSha256) {
+            diagnostics.add(Diagnostic.warning(a.pos(), "unkeyed_sha256 on '" + a.path() + "' is a plain SHA-256: anyone can "
+                    + "hash likely values (a dictionary of e-mail addresses, say) and compare, so it reverses the digest; "
+                    + "use hash, which is keyed"));
+        }
         if (options.schema().isEmpty()) return;
         for (String t : tables) {
             String type = options.schema().get().type(t, pathText(a.path())).orElse(null);
             if (type == null) continue;
-            boolean number = type.equals("N") || type.equals("NS");
             boolean numeric = a.action() instanceof FieldAction.Round || a.action() instanceof FieldAction.Bucket;
-            if (number && a.action().strictness() > 0 && a.action().strictness() < 3
-                    && !dev.weir.policy.field.Masking.keepsNumbers(a.action())) {
+            boolean masks = a.action().strictness() > 0 && a.action().strictness() < 3;
+            boolean whole = List.of("M", "L", "SS", "NS", "BS").contains(type)
+                    && !(a.path().segments().getLast() instanceof PathSegment.AnyElement);
+            if (whole && masks && !(a.action() instanceof FieldAction.Constant || a.action() instanceof FieldAction.ConstantNumber)) {
+                diagnostics.add(Diagnostic.warning(a.pos(), a.action() + " masks '" + a.path() + "' of table " + t
+                        + " (" + type + ") as a whole, into " + (numeric ? "NULL" : "one string")
+                        + (type.equals("M") ? "" : "; to mask each element write " + a.path() + "[*]")));
+            } else if (type.equals("N") && masks && !dev.weir.policy.field.Masking.keepsNumbers(a.action())) {
                 diagnostics.add(Diagnostic.warning(a.pos(), a.action() + " turns the number '" + a.path() + "' of table "
                         + t + " into a string"));
-            } else if (numeric && !number && !type.equals("M") && !type.equals("L")) {
+            } else if (numeric && !whole && !type.equals("N") && !type.equals("NS")) {
                 diagnostics.add(Diagnostic.warning(a.pos(), a.action() + " works on numbers; '" + a.path() + "' of table "
                         + t + " is " + type + ", so it becomes NULL"));
             }

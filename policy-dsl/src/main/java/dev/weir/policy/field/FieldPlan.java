@@ -24,6 +24,9 @@ import java.util.Map;
  *   <li>Per path the strictest action of all matching allows wins (see {@link Strictness}),
  *       and an action on a path applies to everything under it unless a stricter one is
  *       written further down: {@code remove address.street} removes just that key.</li>
+ *   <li>A mask that reaches a map, list or set masks it as a whole, after removals,
+ *       allow-lists and stricter actions below it have been applied: no key, element or
+ *       count of it shows. {@code tags[*]} masks each element of a list or set instead.</li>
  *   <li>How each action changes a value is described in {@link Masking}.</li>
  * </ul>
  */
@@ -80,7 +83,7 @@ public final class FieldPlan {
     /** The item as the caller may see it. Returns {@code item} itself when {@link #isIdentity()}. */
     public Map<String, AttributeValue> redact(Map<String, AttributeValue> item) {
         if (identity) return item;
-        return Collections.unmodifiableMap(redactMap(root, item, root.visible(), root.action(), keys));
+        return Collections.unmodifiableMap(redactMap(root, item, root.visible(), root.action(), null, keys));
     }
 
     /**
@@ -143,49 +146,77 @@ public final class FieldPlan {
         return visible && !node.restricted() && Strictness.isShow(action);
     }
 
-    private static Map<String, AttributeValue> redactMap(PathNode node, Map<String, AttributeValue> map,
-                                                         boolean visible, FieldAction action, HmacKeys keys) {
+    /**
+     * The visible entries of a map. {@code cover} is the mask that will be applied to an
+     * enclosing value as a whole (null: none): an action equal to it is left to that mask,
+     * so a value is never masked twice by the same action.
+     */
+    private static Map<String, AttributeValue> redactMap(PathNode node, Map<String, AttributeValue> map, boolean visible,
+                                                         FieldAction action, FieldAction cover, HmacKeys keys) {
         Map<String, AttributeValue> out = new LinkedHashMap<>();
         for (Map.Entry<String, AttributeValue> e : map.entrySet()) {
             PathNode child = node.child(e.getKey());
-            AttributeValue v = child != null ? redactValue(child, e.getValue(), visible, action, keys)
-                    : visible ? Masking.apply(orShow(action), e.getValue(), keys) : null;
+            AttributeValue v = child != null ? redactValue(child, e.getValue(), visible, action, cover, keys)
+                    : visible ? mask(action, cover, e.getValue(), keys) : null;
             if (v != null) out.put(e.getKey(), v);
         }
         return out;
     }
 
-    /** The redacted value, or null when it is removed. */
+    /**
+     * The redacted value, or null when it is removed. A mask that reaches a map, list or set
+     * masks it as a whole ({@link Masking}): first what lies below is redacted (removals,
+     * allow-lists, stricter actions further down), then the mask turns the rest into one
+     * value, so no key, element or count of it shows. Only {@code path[*]} masks the elements
+     * of a list or set one by one.
+     */
     private static AttributeValue redactValue(PathNode node, AttributeValue value, boolean inheritedVisible,
-                                              FieldAction inheritedAction, HmacKeys keys) {
+                                              FieldAction inheritedAction, FieldAction cover, HmacKeys keys) {
         boolean visible = inheritedVisible || node.visible();
         FieldAction action = Strictness.stricter(inheritedAction, node.action());
         if (action instanceof FieldAction.Remove) return null;
         if (!visible && !node.anyVisible()) return null;
         if (action instanceof FieldAction.Null) return new AttributeValue.Null();
-        if (!node.isLeaf() && value instanceof AttributeValue.M m) {
-            return new AttributeValue.M(redactMap(node, m.value(), visible, action, keys));
+        if (masks(action, cover) && Masking.isContainer(value)) {
+            AttributeValue rest = redactValue(node, value, inheritedVisible, inheritedAction, action, keys);
+            return rest == null ? null : Masking.apply(action, rest, keys);
+        }
+        if (value instanceof AttributeValue.M m && (!node.children().isEmpty() || node.wildcard() != null)) {
+            FieldAction entries = node.elements() == null ? action : Strictness.stricter(action, node.elements().action());
+            return new AttributeValue.M(redactMap(node, m.value(), visible, entries, cover, keys));
         }
         if (node.elements() != null && value instanceof AttributeValue.L l) {
             List<AttributeValue> out = new java.util.ArrayList<>();
             for (AttributeValue e : l.value()) {
-                AttributeValue v = redactValue(node.elements(), e, visible, action, keys);
+                AttributeValue v = redactValue(node.elements(), e, visible, action, cover, keys);
                 if (v != null) out.add(v);
             }
             return new AttributeValue.L(out);
         }
-        if (node.elements() != null && !(value instanceof AttributeValue.L)) {
-            // a set: its elements are scalars, so the element action applies to the whole set
-            action = Strictness.stricter(action, node.elements().action());
-            if (action instanceof FieldAction.Remove) return null;
-            if (action instanceof FieldAction.Null) return new AttributeValue.Null();
-            visible |= node.elements().visible();
+        if (node.elements() != null) {
+            // a set (its elements are scalars: path[*] masks each, and the set stays a set),
+            // or a value that is not the list the policy expected: the element action applies
+            FieldAction element = Strictness.stricter(action, node.elements().action());
+            if (element instanceof FieldAction.Remove) return null;
+            if (element instanceof FieldAction.Null) return new AttributeValue.Null();
+            if (!(visible || node.elements().visible())) return null;
+            if (!masks(element, cover)) return value;
+            return isSet(value) ? Masking.applyToElements(element, value, keys) : Masking.apply(element, value, keys);
         }
-        return visible ? Masking.apply(orShow(action), value, keys) : null;
+        return visible ? mask(action, cover, value, keys) : null;
     }
 
-    private static FieldAction orShow(FieldAction action) {
-        return action == null ? new FieldAction.Show() : action;
+    /** Whether {@code action} changes a value that {@code cover} does not already mask as a whole. */
+    private static boolean masks(FieldAction action, FieldAction cover) {
+        return !Strictness.isShow(action) && !action.equals(cover);
+    }
+
+    private static AttributeValue mask(FieldAction action, FieldAction cover, AttributeValue value, HmacKeys keys) {
+        return masks(action, cover) ? Masking.apply(action, value, keys) : value;
+    }
+
+    private static boolean isSet(AttributeValue value) {
+        return value instanceof AttributeValue.SS || value instanceof AttributeValue.NS || value instanceof AttributeValue.BS;
     }
 
     @Override public String toString() {

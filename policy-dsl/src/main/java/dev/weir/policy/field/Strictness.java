@@ -3,14 +3,14 @@ package dev.weir.policy.field;
 import dev.weir.policy.ast.FieldAction;
 
 /**
- * Which of two field actions wins: remove &gt; null &gt; hash / hmac / constant &gt; partial
- * mask (show_first, show_last, pattern, round, bucket) &gt; show. Within a level the order is
- * total, so the result never depends on rule or file order:
+ * Which of two field actions wins: remove &gt; null &gt; hash / hmac / unkeyed_sha256 / constant
+ * &gt; partial mask (show_first, show_last, pattern, round, bucket) &gt; show. Within a level
+ * the order is total, so the result never depends on rule or file order:
  * <ul>
- *   <li>level 2: constant beats hmac beats hash (a constant reveals nothing, an hmac reveals
- *       equality, a hash reveals equality and yields to a dictionary); a numeric constant
- *       beats a text one; of two constants the smaller wins, of two hmacs the alphabetically
- *       first key;</li>
+ *   <li>level 2: constant beats hmac beats hash beats unkeyed_sha256 (a constant reveals
+ *       nothing; hmac and hash reveal equality, each under a key; an unkeyed digest reveals
+ *       equality and yields to a dictionary); a numeric constant beats a text one; of two
+ *       constants the smaller wins, of two hmacs the alphabetically first key;</li>
  *   <li>level 1: bucket beats round beats the text masks; a wider bucket or step beats a
  *       narrower one; of show_first / show_last the one revealing fewer characters wins, at
  *       equal counts show_last; show_first / show_last beat pattern; of two patterns the
@@ -60,10 +60,11 @@ public final class Strictness {
 
     private static int rank(FieldAction a) {
         return switch (a) {
-            case FieldAction.Hash h -> 0;
-            case FieldAction.Hmac h -> 1;
-            case FieldAction.Constant k -> 2;
-            case FieldAction.ConstantNumber k -> 3;
+            case FieldAction.UnkeyedSha256 u -> 0;
+            case FieldAction.Hash h -> 1;
+            case FieldAction.Hmac h -> 2;
+            case FieldAction.Constant k -> 3;
+            case FieldAction.ConstantNumber k -> 4;
             case FieldAction.Pattern p -> 0;
             case FieldAction.MaskShowFirst f -> 1;
             case FieldAction.MaskShowLast l -> 1;

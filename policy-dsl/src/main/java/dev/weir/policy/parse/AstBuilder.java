@@ -43,7 +43,7 @@ import java.util.List;
  */
 final class AstBuilder {
     static final List<String> MASK_FUNCTIONS =
-            List.of("show_first", "show_last", "hash", "hmac", "constant", "pattern", "round", "bucket");
+            List.of("show_first", "show_last", "hash", "hmac", "unkeyed_sha256", "constant", "pattern", "round", "bucket");
     static final List<String> OPERAND_FUNCTIONS = List.of("size");
     static final List<String> ANNOTATIONS = List.of("id");
 
@@ -180,12 +180,12 @@ final class AstBuilder {
                 }
                 return fn.equals("show_first") ? new FieldAction.MaskShowFirst(count) : new FieldAction.MaskShowLast(count);
             }
-            case "hash" -> {
+            case "hash", "unkeyed_sha256" -> {
                 if (!args.isEmpty()) {
-                    diagnostics.add(Diagnostic.error(at, "hash takes no arguments"));
+                    diagnostics.add(Diagnostic.error(at, fn + " takes no arguments"));
                     return null;
                 }
-                return new FieldAction.Hash();
+                return fn.equals("hash") ? new FieldAction.Hash() : new FieldAction.UnkeyedSha256();
             }
             case "hmac" -> {
                 if (args.size() != 1 || !(args.getFirst().literal() instanceof StringLiteralContext s)) {

@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  * Runs the policy tests beside a policy set: every {@code *.test.yaml} under the directory.
  * A test file:
  * <pre>
- * keys: {pseudonym: "a test secret"}        # optional: hmac keys for these tests
+ * keys: {pseudonym: "a test secret"}        # optional: hmac keys for these tests (hash uses the
+ *                                           # fixed test key, id "test": test:&lt;hex&gt;)
  * principals:                               # optional: principals cases name
  *   ada: {roles: [analyst], attributes: {region: eu}}
  * cases:
@@ -40,7 +41,7 @@ import java.util.stream.Stream;
  *     expect:
  *       decision: ALLOWED                   # or FORBIDDEN, NOT_PERMITTED
  *       rules: [people-analyst-read]        # the deciding rule ids (any order)
- *       items: [{id: p-001, region: eu, ssn: "*******6789"}]   # exactly what the caller receives
+ *       items: [{id: p-001, region: eu, ssn: "****6789"}]   # exactly what the caller receives
  *   - name: ingest writes within its regions
  *     principal: {name: etl, roles: [ingest], attributes: {regions: [eu, us]}}
  *     request: {op: PutItem, table: people, item: {id: p-9, region: eu}}

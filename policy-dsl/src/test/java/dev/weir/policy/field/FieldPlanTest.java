@@ -52,17 +52,22 @@ class FieldPlanTest {
 
     @Test
     void partialMasksOnStrings() {
-        assertEquals(item("ssn", new S("*******6789")), plan("mask ssn show_last(4)").redact(item("ssn", new S("123-45-6789"))));
-        assertEquals(item("ssn", new S("123********")), plan("mask ssn show_first(3)").redact(item("ssn", new S("123-45-6789"))));
-        assertEquals(item("ssn", new S("abc")), plan("mask ssn show_last(4)").redact(item("ssn", new S("abc"))));
-        assertEquals(item("s", new S("**ü😀")), plan("mask s show_last(2)").redact(item("s", new S("abü😀"))));
-        assertEquals(item("s", new S("***")), plan("mask s show_last(0)").redact(item("s", new S("abc"))));
+        assertEquals(item("ssn", new S("****6789")), plan("mask ssn show_last(4)").redact(item("ssn", new S("123-45-6789"))));
+        assertEquals(item("ssn", new S("123****")), plan("mask ssn show_first(3)").redact(item("ssn", new S("123-45-6789"))));
+        assertEquals(item("ssn", new S("********")), plan("mask ssn show_last(4)").redact(item("ssn", new S("abc"))),
+                "a value no longer than n is not shown at all");
+        assertEquals(item("s", new S("****ü😀")), plan("mask s show_last(2)").redact(item("s", new S("abü😀"))));
+        assertEquals(item("s", new S("****")), plan("mask s show_last(0)").redact(item("s", new S("abc"))));
     }
 
     @Test
     void hashAndConstant() {
-        assertEquals(item("x", new S(SHA_ABC)), plan("mask x hash").redact(item("x", new S("abc"))));
-        assertEquals(item("x", new S(SHA_ABC)), plan("mask x hash").redact(item("x", new B(new Bytes("abc".getBytes(StandardCharsets.UTF_8))))));
+        String keyed = "test:" + MasksThatHoldTest.hmacHex(HmacKeys.forTesting().hashKey().orElseThrow().secret(), "abc");
+        assertEquals(item("x", new S(keyed)), plan("mask x hash").redact(item("x", new S("abc"))));
+        assertEquals(item("x", new S(keyed)), plan("mask x hash").redact(item("x", new B(new Bytes("abc".getBytes(StandardCharsets.UTF_8))))));
+        assertEquals(item("x", new S(SHA_ABC)), plan("mask x unkeyed_sha256").redact(item("x", new S("abc"))));
+        assertEquals(item("x", new S(SHA_ABC)),
+                plan("mask x unkeyed_sha256").redact(item("x", new B(new Bytes("abc".getBytes(StandardCharsets.UTF_8))))));
         assertEquals(item("x", new S("n/a")), plan("mask x constant(\"n/a\")").redact(item("x", new N("42"))));
     }
 
@@ -73,24 +78,39 @@ class FieldPlanTest {
                 "b", new B(new Bytes(new byte[]{1, 2, 3})), "f", new Bool(false), "z", new Null(), "h", new N("7")));
         assertEquals(new N("45"), out.get("n"));
         assertEquals(new N("-98000.0"), out.get("m"));
-        assertTrue(((S) out.get("h")).value().matches("[0-9a-f]{64}"), "hash turns a number into a string");
-        assertEquals(new S("AQ**"), out.get("b"));
+        assertTrue(((S) out.get("h")).value().matches("test:[0-9a-f]{64}"), "hash turns a number into a string");
+        assertEquals(new S("AQ****"), out.get("b"));
         assertEquals(new S("f****"), out.get("f"));
         assertEquals(new Null(), out.get("z"));
     }
 
     @Test
-    void masksOnContainersApplyToEveryValueInside() {
-        FieldPlan p = plan("mask tags show_first(1) mask nums constant(\"#\") mask list show_last(1) mask m show_first(1)");
+    void masksOnContainersMaskThemAsAWhole() {
+        FieldPlan p = plan("mask tags show_first(1) mask nums constant(\"#\") mask list show_last(1) mask m constant(0)");
         Map<String, AttributeValue> out = p.redact(item(
                 "tags", new SS(List.of("abc", "axe", "bcd")),
                 "nums", new NS(List.of("1", "2")),
                 "list", new L(List.of(new S("xy"), new N("12"), new Null(), map("k", new S("ab")))),
                 "m", map("k", new S("ab"), "inner", new L(List.of(new S("cd"))))));
-        assertEquals(new SS(List.of("a**", "b**")), out.get("tags"));
-        assertEquals(new SS(List.of("#")), out.get("nums"));
-        assertEquals(new L(List.of(new S("*y"), new N("2"), new Null(), map("k", new S("*b")))), out.get("list"));
-        assertEquals(map("k", new S("a*"), "inner", new L(List.of(new S("c*")))), out.get("m"));
+        assertEquals(new S("{****"), out.get("tags"));
+        assertEquals(new S("#"), out.get("nums"));
+        assertEquals(new S("****}"), out.get("list"));
+        assertEquals(new N("0"), out.get("m"));
+    }
+
+    @Test
+    void elementMasksOnListsAndSets() {
+        FieldPlan p = plan("mask tags[*] show_first(1) mask nums[*] round(10) mask list[*] show_last(1) mask words[*] round(5)");
+        Map<String, AttributeValue> out = p.redact(item(
+                "tags", new SS(List.of("abc", "axe", "bcd")),
+                "nums", new NS(List.of("11", "12", "27")),
+                "list", new L(List.of(new S("xy"), new N("12"), new Null(), map("k", new S("ab")))),
+                "words", new SS(List.of("a"))));
+        assertEquals(new SS(List.of("a****", "b****")), out.get("tags"), "a set stays a set; equal masked elements merge");
+        assertEquals(new NS(List.of("10", "30")), out.get("nums"));
+        assertEquals(new L(List.of(new S("****y"), new N("2"), new Null(), new S("****}"))), out.get("list"),
+                "an element that is a map is masked as a whole");
+        assertEquals(new Null(), out.get("words"), "round on strings: NULL");
     }
 
     @Test
@@ -124,11 +144,14 @@ class FieldPlanTest {
         // an allow-listed sub-path of something that is not a map: nothing to show
         assertEquals(item(), plan("fields [address.city]").redact(item("address", new S("Main 1, Berlin"))));
         // wildcard and named actions combine; the stricter wins per key
-        assertEquals(item("address", map("city", new S("B*****"), "street", new Null(), "geo", map("lat", new N("50"), "lon", new N("10")))),
+        // (a mask on address.* masks each value of the map; the map under geo as a whole)
+        assertEquals(item("address", map("city", new S("B****"), "street", new Null(), "geo", new S("{****"))),
                 plan("fields [address.*] mask address.* show_first(1) null address.street").redact(person));
-        // an action higher up covers everything below, a stricter one further down still applies
-        assertEquals(map("city", new S("*"), "geo", map("lat", new S("*"), "lon", new S("*"))),
-                plan("mask address constant(\"*\") remove address.street").redact(person).get("address"));
+        // a mask on the map masks it whole, after what further down is removed
+        String rest = "{\"M\":{\"city\":{\"S\":\"Berlin\"},\"geo\":{\"M\":{\"lat\":{\"N\":\"52\"},\"lon\":{\"N\":\"13\"}}}}}";
+        assertEquals(new S("test:" + MasksThatHoldTest.hmacHex(HmacKeys.forTesting().hashKey().orElseThrow().secret(), rest)),
+                plan("mask address hash remove address.street").redact(person).get("address"));
+        assertEquals(new S("*"), plan("mask address constant(\"*\") remove address.street").redact(person).get("address"));
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.weir.policy.testing;
 import dev.weir.policy.LoadResult;
 import dev.weir.policy.PolicyLoader;
 import dev.weir.policy.check.Diagnostic;
+import dev.weir.policy.field.HashKey;
 import dev.weir.policy.field.HmacKeys;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +19,7 @@ class SamplePolicyTest {
 
     @Test
     void loadsWithoutErrorsOrWarnings() {
-        LoadResult r = PolicyLoader.load(CONF, HmacKeys.none());
+        LoadResult r = PolicyLoader.load(CONF, HmacKeys.none().withHashKey(new HashKey("k1", new byte[32])));
         assertTrue(r.ok(), () -> r.diagnostics().toString());
         assertEquals(List.of(), r.diagnostics().stream().map(Diagnostic::headline).toList());
     }

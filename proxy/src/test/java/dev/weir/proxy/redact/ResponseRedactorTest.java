@@ -33,10 +33,10 @@ class ResponseRedactorTest {
     void getItemIsMaskedAndPutItemOldValuesToo() throws Exception {
         FieldPlan plan = plan("analyst", Operation.GetItem);
         byte[] body = bytes("{\"Item\":{\"id\":{\"S\":\"1\"},\"ssn\":{\"S\":\"123-45-6789\"},\"salary\":{\"N\":\"5\"}}}");
-        assertEquals(JSON.readTree("{\"Item\":{\"id\":{\"S\":\"1\"},\"ssn\":{\"S\":\"*******6789\"}}}"),
+        assertEquals(JSON.readTree("{\"Item\":{\"id\":{\"S\":\"1\"},\"ssn\":{\"S\":\"****6789\"}}}"),
                 JSON.readTree(redactor.redact(Operation.GetItem, plan, body)));
         byte[] old = bytes("{\"Attributes\":{\"ssn\":{\"S\":\"123-45-6789\"},\"salary\":{\"N\":\"5\"}}}");
-        assertEquals(JSON.readTree("{\"Attributes\":{\"ssn\":{\"S\":\"*******6789\"}}}"),
+        assertEquals(JSON.readTree("{\"Attributes\":{\"ssn\":{\"S\":\"****6789\"}}}"),
                 JSON.readTree(redactor.redact(Operation.PutItem, plan("analyst", Operation.PutItem), old)));
     }
 
