@@ -23,6 +23,10 @@ record Decided(Parsed parsed, Map<String, TableDecision> tables, List<String> ru
         return parsed.identified();
     }
 
+    @Override public Decided decided() {
+        return this;
+    }
+
     /** The decision that covers a part: its table's. */
     TableDecision of(Part part) {
         return tables.get(part.policyTable());
