@@ -101,13 +101,18 @@ public final class Firewall {
     /** Handles one request; {@code tlsPeer} is the connection's verified client certificate, or null. */
     public CompletableFuture<ProxyResponse> handle(HttpRequestView http, InetSocketAddress source, TlsPeer tlsPeer) {
         Received received = Received.now(http, source, tlsPeer);
-        return switch (identifier.identify(http, tlsPeer)) {
-            case Identifier.Unknown u -> {
-                Unidentified unidentified = new Unidentified(received, u.error(), u.accessKeyId());
-                yield auditor.audit(Answered.refused(unidentified, Refusals.unauthenticated(u.error()).verdict(List.of())));
-            }
-            case Identifier.Known k -> parseAndDecide(new Identified(received, k.principal()));
-        };
+        try {
+            return switch (identifier.identify(http, tlsPeer)) {
+                case Identifier.Unknown u -> {
+                    Unidentified unidentified = new Unidentified(received, u.error(), u.accessKeyId());
+                    yield auditor.audit(Answered.refused(unidentified, Refusals.unauthenticated(u.error()).verdict(List.of())));
+                }
+                case Identifier.Known k -> parseAndDecide(new Identified(received, k.principal()));
+            };
+        } catch (RuntimeException bug) {
+            // Not a refusal: a fault in weir. The caller gets a 500 from the handler, never the request forwarded.
+            return CompletableFuture.failedFuture(bug);
+        }
     }
 
     /** parse, then (with the tables' tags, when the policy reads them) decide and go on. */

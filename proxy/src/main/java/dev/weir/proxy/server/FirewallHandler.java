@@ -11,7 +11,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -30,7 +30,6 @@ import java.net.InetSocketAddress;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,96 +38,23 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Thin: turns a framed HTTP request into a {@link HttpRequestView} for the firewall and
- * writes its answer back.
- *
- * <p>One request at a time per connection, answered in request order (HTTP/1.1 requires it;
- * behind a gateway that pipelines several clients on one connection, an answer out of order
- * is another principal's answer). Turning auto-read off while a request is served is not
- * enough: the HTTP codec decodes every request in the bytes of one read, and hands them all
- * on. So requests that arrive while one is served wait in {@link #waiting}, in order, and
- * the next is served only once the previous answer is written. Reading stays off while any
- * request is served or waits, so the queue holds at most what one read had already brought
- * in, and a slow upstream pushes back on the client.
+ * writes its answer back. It sees one request at a time per connection: {@link InOrder}, in
+ * front of it, holds the next one back until this one's answer is written.
  */
-final class FirewallHandler extends ChannelInboundHandlerAdapter {
+final class FirewallHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(FirewallHandler.class);
     private static final byte[] HEALTHY = "healthy: weir\n".getBytes(StandardCharsets.UTF_8);
 
     private final Firewall firewall;
     private boolean peerRead;
     private TlsPeer peer;
-    /** Requests decoded while another was being served, in arrival order. */
-    private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
-    /** A request is being served: its answer is not written yet. */
-    private boolean busy;
-    private boolean closed;
 
     FirewallHandler(Firewall firewall) {
         this.firewall = firewall;
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof FullHttpRequest req)) {
-            ctx.fireChannelRead(msg);
-            return;
-        }
-        ctx.channel().config().setAutoRead(false);
-        if (busy || closed) {
-            if (closed) req.release();
-            else waiting.add(req);
-            return;
-        }
-        serve(ctx, req);
-    }
-
-    /** Serves one request; its answer's write calls {@link #answered}. */
-    private void serve(ChannelHandlerContext ctx, FullHttpRequest req) {
-        busy = true;
-        try {
-            dispatch(ctx, req);
-        } finally {
-            req.release();
-        }
-    }
-
-    /** The answer is written: serve the next waiting request, or read again. */
-    private void answered(ChannelHandlerContext ctx, boolean keepAlive) {
-        busy = false;
-        if (!keepAlive || closed) {
-            drop();
-            return;
-        }
-        FullHttpRequest next = waiting.poll();
-        if (next != null) {
-            // Not from inside the write's listener: a chain of quick answers would otherwise nest.
-            ctx.executor().execute(() -> {
-                if (closed) next.release();
-                else serve(ctx, next);
-            });
-        } else {
-            ctx.channel().config().setAutoRead(true);
-        }
-    }
-
-    /** The connection is done: requests still waiting are never answered. */
-    private void drop() {
-        closed = true;
-        for (FullHttpRequest r; (r = waiting.poll()) != null; ) r.release();
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        drop();
-        super.channelInactive(ctx);
-    }
-
-    @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        drop();
-    }
-
-    private void dispatch(ChannelHandlerContext ctx, FullHttpRequest req) {
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
         if (req.decoderResult().isFailure()) {
             // A request that does not frame cleanly is never forwarded: 400 and close.
             write(ctx, plain(HttpResponseStatus.BAD_REQUEST, "bad request\n".getBytes(StandardCharsets.US_ASCII)), false);
@@ -216,13 +142,11 @@ final class FirewallHandler extends ChannelInboundHandlerAdapter {
         return res;
     }
 
-    /** Writes the answer; once written, the next request is served (or the connection closed). */
-    private void write(ChannelHandlerContext ctx, FullHttpResponse res, boolean keepAlive) {
+    private static void write(ChannelHandlerContext ctx, FullHttpResponse res, boolean keepAlive) {
         res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, res.content().readableBytes());
         if (!keepAlive) res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         var f = ctx.writeAndFlush(res);
         if (!keepAlive) f.addListener(ChannelFutureListener.CLOSE);
-        f.addListener(done -> answered(ctx, keepAlive && done.isSuccess()));
     }
 
     @Override
