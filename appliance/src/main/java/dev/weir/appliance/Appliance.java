@@ -30,6 +30,7 @@ import dev.weir.proxy.policy.TableTags;
 import dev.weir.proxy.server.ProxyServer;
 import dev.weir.proxy.server.TlsOptions;
 import dev.weir.proxy.transport.Transport;
+import dev.weir.proxy.upstream.UpstreamAccount;
 import dev.weir.proxy.upstream.UpstreamClient;
 import dev.weir.store.BundledStore;
 import io.netty.channel.EventLoopGroup;
@@ -169,7 +170,9 @@ public final class Appliance implements AutoCloseable {
             log.info("metrics on http://{}:{}/metrics", metricsAddress.getHostString(), metricsAddress.getPort());
         }
         TableTags tableTags = new TableTags(upstream::send, Duration.ofSeconds(TABLE_TAGS_TTL_SECONDS), System::nanoTime);
-        Firewall firewall = new Firewall(identifier, policyHolder, upstream, audit, auditScope(auditConfig), tableTags);
+        Firewall firewall = Firewall.builder().identifier(identifier).policy(policyHolder).upstream(upstream).audit(audit)
+                .auditScope(auditScope(auditConfig)).tableTags(tableTags)
+                .upstreamAccount(new UpstreamAccount(up.region(), up.accountId())).build();
         SslContext tls = tlsContext(config.proxy().tls());
         ProxyServer server = ProxyServer.start(config.proxy().host(), config.proxy().port(), transport, boss, workers, firewall,
                 new ProxyServer.Limits(8 * 1024, config.proxy().maxHeaderBytes(), config.proxy().maxBodyBytes(),
@@ -275,26 +278,7 @@ public final class Appliance implements AutoCloseable {
             result.diagnostics().forEach(d -> log.error("{}", d.render(sourceLine(dir, d))));
             return PolicySnapshot.NONE;
         }
-        return new PolicySnapshot(result.table().get(), result.contentHash(), fileUsingTableTags(dir) != null);
-    }
-
-    /**
-     * The first policy file that reads table tags outside a comment, or null; the firewall
-     * then fetches the tags of each request's tables before deciding. When the folder cannot
-     * be read, it answers as if tags were read (fetching them is never wrong).
-     */
-    private static String fileUsingTableTags(Path dir) {
-        try (var files = java.nio.file.Files.walk(dir)) {
-            for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".weir"))::iterator) {
-                for (String line : java.nio.file.Files.readAllLines(f)) {
-                    int hash = line.indexOf('#');
-                    if ((hash < 0 ? line : line.substring(0, hash)).contains("ctx.table.tags")) return dir.relativize(f).toString();
-                }
-            }
-        } catch (IOException e) {
-            return dir.toString();
-        }
-        return null;
+        return new PolicySnapshot(result.table().get(), result.contentHash());
     }
 
     /** The line a diagnostic points at, or null when it cannot be read. */

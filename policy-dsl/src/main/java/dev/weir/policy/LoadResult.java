@@ -2,6 +2,7 @@ package dev.weir.policy;
 
 import dev.weir.policy.check.Diagnostic;
 import dev.weir.policy.decision.DecisionTable;
+import dev.weir.policy.decision.PolicyFacts;
 
 import java.util.List;
 import java.util.Optional;
@@ -21,6 +22,11 @@ public record LoadResult(Optional<DecisionTable> table, List<Diagnostic> diagnos
     /** True when the policy set compiled (warnings allowed). */
     public boolean ok() {
         return table.isPresent();
+    }
+
+    /** What the compiled policy reads besides the request; {@link PolicyFacts#NONE} when it did not compile. */
+    public PolicyFacts facts() {
+        return table.map(DecisionTable::facts).orElse(PolicyFacts.NONE);
     }
 
     public List<Diagnostic> errors() {

@@ -41,10 +41,19 @@ public record WeirConfig(Store store, Proxy proxy, Upstream upstream, Path polic
 
     /**
      * The store the firewall forwards to (endpoint null: the bundled store of this process),
-     * and the credentials it signs with.
+     * the credentials it signs with, and the region and account its tables live in (a request
+     * that names a table by an ARN of another region or account is refused).
      */
     public record Upstream(String endpoint, String region, String accessKeyId, String secretAccessKey,
-                           int timeoutMs, int connectTimeoutMs, int maxConnections) {
+                           int timeoutMs, int connectTimeoutMs, int maxConnections, String accountId) {
+        /** The bundled store's account, which is also the default. */
+        public static final String DEFAULT_ACCOUNT_ID = "000000000000";
+
+        public Upstream(String endpoint, String region, String accessKeyId, String secretAccessKey,
+                        int timeoutMs, int connectTimeoutMs, int maxConnections) {
+            this(endpoint, region, accessKeyId, secretAccessKey, timeoutMs, connectTimeoutMs, maxConnections, DEFAULT_ACCOUNT_ID);
+        }
+
         @Override public String toString() {
             return "Upstream[" + endpoint + ", key=" + accessKeyId + "]";
         }

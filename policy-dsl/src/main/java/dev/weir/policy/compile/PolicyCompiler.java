@@ -142,7 +142,7 @@ public final class PolicyCompiler implements DecisionTable.Rules {
             }
         }
         PolicyCompiler compiler = new PolicyCompiler(astRules.stream().map(r -> reduce(r, conditions)).toList(), keys);
-        return new DecisionTable(roleIds, tableIds, cellRules, compiler);
+        return new DecisionTable(roleIds, tableIds, cellRules, compiler, FactFinder.of(files));
     }
 
     /** Rows whose principal holds the rule: every row for {@code *}; else each role inheriting a named one. */

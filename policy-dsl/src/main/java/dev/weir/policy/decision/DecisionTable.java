@@ -78,6 +78,7 @@ public final class DecisionTable {
     private final int tableCount;
     private final Cell[] cells;
     private final Rules rules;
+    private final PolicyFacts facts;
     private final Map<Combination, Cell> combinations = new ConcurrentHashMap<>();
 
     /**
@@ -87,6 +88,13 @@ public final class DecisionTable {
      *                  match; cells with equal contents should share one array
      */
     public DecisionTable(Map<String, Integer> roleIds, Map<String, Integer> tableIds, int[][] cellRules, Rules rules) {
+        this(roleIds, tableIds, cellRules, rules, PolicyFacts.UNKNOWN);
+    }
+
+    /** @param facts what the policy reads besides the request, found by the compiler in its syntax trees */
+    public DecisionTable(Map<String, Integer> roleIds, Map<String, Integer> tableIds, int[][] cellRules, Rules rules,
+                         PolicyFacts facts) {
+        this.facts = facts;
         // HashMap, not Map.copyOf: its linear probing degrades on similar names (role1, role2, ...)
         this.roleIds = new HashMap<>(roleIds);
         this.tableIds = new HashMap<>(tableIds);
@@ -110,6 +118,11 @@ public final class DecisionTable {
             else fixed[f++] = r;
         }
         return new Cell(fixed, cond, rules, conditional == 0 ? rules.decide(fixed) : null);
+    }
+
+    /** What the policy reads besides the request (table tags, ...), from its syntax trees. */
+    public PolicyFacts facts() {
+        return facts;
     }
 
     /** Index of the cell for a role row, table column and operation. */

@@ -29,7 +29,10 @@ import java.util.Set;
  * the source address ({@code source.ip}) and time ({@code @timestamp}) for the context, and
  * what was decided ({@code weir.decision}, {@code rule.id}, {@code weir.fields.masked},
  * {@code weir.fields.removed}). Principal attributes are not in the log; supply them per
- * principal name. Events that never reached a decision (UNAUTHENTICATED, INVALID) are skipped.
+ * principal name. Events that never reached a decision (UNAUTHENTICATED, INVALID, UNENFORCEABLE)
+ * are skipped. A FORBIDDEN event that names only the rules an ALLOWED decision names was refused
+ * by a check after the table allowed it; the table allowing it through the same rules again is
+ * no change.
  */
 public final class AuditReplay {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -95,6 +98,12 @@ public final class AuditReplay {
                 }
                 if (!a.rows().isAll()) detail += (detail.isEmpty() ? "" : "; ") + "rows now filtered: " + a.rows();
             }
+            // weir records a request a check refused after the table allowed it (a side channel,
+            // a write outside the caller's rows) as FORBIDDEN, naming the allows that matched: the
+            // same allow now is the same decision, not a change.
+            boolean refusedAfterTheSameAllow = decision.equals("FORBIDDEN") && now instanceof Allowed
+                    && afterRules.equals(beforeRules) && !beforeRules.isEmpty();
+            if (refusedAfterTheSameAllow) continue;
             if (!after.equals(decision) || !afterRules.equals(beforeRules) || !detail.isEmpty()) {
                 changes.add(new Change(lineNo, principal, roles, op.name(), name == null ? "*" : name,
                         decision, beforeRules, after, afterRules, detail));

@@ -1,13 +1,12 @@
 package dev.weir.proxy.enforce;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.policy.decision.DecisionRequest;
 import dev.weir.policy.decision.RowFilter;
 import dev.weir.policy.predicate.StoreCondition;
 import dev.weir.policy.predicate.StoreCondition.Rendered;
-import dev.weir.protocol.expr.ExpressionContext;
 import dev.weir.protocol.expr.Path;
+import dev.weir.protocol.model.Operation;
+import dev.weir.proxy.enforce.request.Part;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -27,30 +26,24 @@ import java.util.Set;
 final class Pushdown {
     private Pushdown() {}
 
-    /** Adds the filter to the body in place; returns whether it did. */
-    static boolean apply(DecodedRequest req, RowFilter rows, DecisionRequest decision) {
-        ObjectNode body = req.body();
-        if (rows.isAll() || body.has("QueryFilter") || body.has("ScanFilter") || body.has("ConditionalOperator")
-                || WriteConditions.reservedPlaceholder(body) != null) {
-            return false;
+    /** The filter to AND into the part's FilterExpression, or null when none is pushed down. */
+    static Conjunct filter(Part part, RowFilter rows, DecisionRequest decision) {
+        if (rows.isAll() || part.body().has("QueryFilter") || part.body().has("ScanFilter")
+                || part.body().has("ConditionalOperator") || WriteConditions.reservedPlaceholder(part.expressions()) != null) {
+            return null;
         }
-        if (req.operation() == dev.weir.protocol.model.Operation.Query) {
-            JsonNode key = body.get("KeyConditionExpression");
-            if (key == null || !key.isTextual()) return false;
+        if (part.acts() == Operation.Query) {
+            if (part.expressions().keyCondition() == null) return null;
             Set<String> keys = new HashSet<>();
-            for (Path p : new ExpressionContext(AccessCheck.names(body), AccessCheck.values(body))
-                    .condition("KeyConditionExpression", key.textValue()).paths()) {
-                keys.add(p.attribute());
-            }
+            for (Path p : part.expressions().keyCondition().paths()) keys.add(p.attribute());
             try {
-                if (keys.size() < 2 || StoreCondition.attributes(rows).stream().anyMatch(keys::contains)) return false;
+                if (keys.size() < 2 || StoreCondition.attributes(rows).stream().anyMatch(keys::contains)) return null;
             } catch (StoreCondition.Unexpressible e) {
-                return false;
+                return null;
             }
         }
         StoreCondition.Placeholders ph = new StoreCondition.Placeholders();
-        if (!(StoreCondition.renderComplete(rows, decision, ph) instanceof Rendered.Expression e)) return false;
-        WriteConditions.mergeInto(body, "FilterExpression", e, ph);
-        return true;
+        if (!(StoreCondition.renderComplete(rows, decision, ph) instanceof Rendered.Expression e)) return null;
+        return Conjunct.of(e, ph);
     }
 }

@@ -38,8 +38,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Thin: turns a framed HTTP request into a {@link HttpRequestView} for the firewall and
- * writes its answer back. One request at a time per connection (reading pauses until the
- * response is written), so answers stay in order and a slow upstream pushes back.
+ * writes its answer back. It sees one request at a time per connection: {@link InOrder}, in
+ * front of it, holds the next one back until this one's answer is written.
  */
 final class FirewallHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(FirewallHandler.class);
@@ -83,7 +83,6 @@ final class FirewallHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         for (Map.Entry<String, String> h : req.headers()) headers.add(h);
         HttpRequestView view = new HttpRequestView(req.method().name(), path, q < 0 ? "" : uri.substring(q + 1),
                 headers, ByteBufUtil.getBytes(req.content()));
-        ctx.channel().config().setAutoRead(false);
         firewall.handle(view, (InetSocketAddress) ctx.channel().remoteAddress(), tlsPeer(ctx)).whenComplete((resp, err) -> {
             if (err != null) {
                 log.error("request failed inside the proxy", err);
@@ -147,11 +146,7 @@ final class FirewallHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, res.content().readableBytes());
         if (!keepAlive) res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         var f = ctx.writeAndFlush(res);
-        if (keepAlive) {
-            f.addListener(done -> ctx.channel().config().setAutoRead(true));
-        } else {
-            f.addListener(ChannelFutureListener.CLOSE);
-        }
+        if (!keepAlive) f.addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override

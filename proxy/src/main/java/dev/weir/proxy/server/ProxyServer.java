@@ -14,7 +14,7 @@ import io.netty.handler.ssl.SslContext;
 
 import java.net.InetSocketAddress;
 
-/** The firewall's listener: HTTP/1.1 with strict size limits, then the firewall handler. */
+/** The firewall's listener: HTTP/1.1 with strict size limits, one request at a time in order, then the firewall handler. */
 public final class ProxyServer implements AutoCloseable {
     /**
      * Limits on clients: request line, head and body sizes, how long a request may take to
@@ -50,6 +50,7 @@ public final class ProxyServer implements AutoCloseable {
                                         limits.requestTimeoutMillis(), limits.idleTimeoutMillis())),
                                 new HttpServerCodec(limits.maxInitialLine(), limits.maxHeaderBytes(), 64 * 1024),
                                 new HttpObjectAggregator(limits.maxBodyBytes()),
+                                new InOrder(),
                                 new FirewallHandler(firewall));
                     }
                 });

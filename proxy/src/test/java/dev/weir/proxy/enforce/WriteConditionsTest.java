@@ -6,13 +6,16 @@ import dev.weir.policy.PolicySource;
 import dev.weir.policy.decision.Allowed;
 import dev.weir.policy.decision.Context;
 import dev.weir.policy.decision.DecisionRequest;
-import dev.weir.protocol.error.DynamoException;
 import dev.weir.protocol.expr.ExpressionContext;
 import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.Operation;
+import dev.weir.proxy.enforce.request.ParsedRequest;
+import dev.weir.proxy.enforce.request.Part;
+import dev.weir.proxy.enforce.verdict.Refusal;
+import dev.weir.proxy.enforce.verdict.Refusals;
+import dev.weir.proxy.enforce.verdict.Verdict;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,7 +38,6 @@ class WriteConditionsTest {
             @id("c") allow checker on table people op [TransactWriteItems]
               rows where item.region == principal.region
             """;
-    private final RequestDecoder decoder = new RequestDecoder();
 
     private static final Map<String, AttributeValue> EU = Map.of("id", s("1"), "region", s("eu"));
     private static final Map<String, AttributeValue> APAC = Map.of("id", s("1"), "region", s("apac"));
@@ -84,41 +86,50 @@ class WriteConditionsTest {
     @Test
     void whatCannotBeCheckedIsRefused() {
         String key = "{\"TableName\":\"people\",\"Key\":{\"id\":{\"S\":\"1\"}},";
-        assertDenied("UpdateItem", key + "\"UpdateExpression\":\"REMOVE #r\",\"ExpressionAttributeNames\":{\"#r\":\"region\"}}", "'region'");
-        assertDenied("UpdateItem", key + "\"UpdateExpression\":\"SET #r = #x\",\"ExpressionAttributeNames\":{\"#x\":\"y\",\"#r\":\"region\"}}", "'region'");
+        assertDenied("UpdateItem", key + "\"UpdateExpression\":\"REMOVE #r\",\"ExpressionAttributeNames\":{\"#r\":\"region\"}}", "'region'",
+                Verdict.Kind.UNENFORCEABLE);
+        assertDenied("UpdateItem", key + "\"UpdateExpression\":\"SET #r = #x\",\"ExpressionAttributeNames\":{\"#x\":\"y\",\"#r\":\"region\"}}", "'region'",
+                Verdict.Kind.UNENFORCEABLE);
         assertDenied("UpdateItem", key + "\"UpdateExpression\":\"SET #r = :r\",\"ExpressionAttributeNames\":{\"#r\":\"region\"},\"ExpressionAttributeValues\":{\":r\":{\"S\":\"apac\"}}}",
-                "requirement");
-        assertDenied("DeleteItem", key + "\"Expected\":{\"a\":{\"Exists\":false}}}", "Expected");
-        DynamoException reserved = assertThrows(DynamoException.class, () -> apply("UpdateItem", key
+                "requirement", Verdict.Kind.FORBIDDEN);
+        assertDenied("DeleteItem", key + "\"Expected\":{\"a\":{\"Exists\":false}}}", "Expected", Verdict.Kind.UNENFORCEABLE);
+        Refusal reserved = assertThrows(Refusal.class, () -> apply("UpdateItem", key
                 + "\"UpdateExpression\":\"SET a = :weir0\",\"ExpressionAttributeValues\":{\":weir0\":{\"S\":\"x\"}}}"));
+        assertEquals(Verdict.Kind.INVALID, reserved.kind());
+        assertEquals("ValidationException", reserved.error().shortType());
         assertTrue(reserved.getMessage().contains(":weir0"), reserved.getMessage());
     }
 
     @Test
     void transactionConditionChecksMustSeeTheRow() throws Exception {
-        DecodedRequest req = decoder.decode("DynamoDB_20120810.TransactWriteItems", ("{\"TransactItems\":[{\"ConditionCheck\":"
-                + "{\"TableName\":\"people\",\"Key\":{\"id\":{\"S\":\"1\"}},\"ConditionExpression\":\"attribute_exists(id)\"}}]}")
-                .getBytes(StandardCharsets.UTF_8));
-        Part part = Part.of(req).getFirst();
+        ParsedRequest req = Requests.parse("TransactWriteItems", "{\"TransactItems\":[{\"ConditionCheck\":"
+                + "{\"TableName\":\"people\",\"Key\":{\"id\":{\"S\":\"1\"}},\"ConditionExpression\":\"attribute_exists(id)\"}}]}");
+        ObjectNode asSent = req.body().deepCopy();
+        Part part = req.parts().getFirst();
         DecisionRequest dr = request("checker", Operation.TransactWriteItems);
-        assertTrue(WriteConditions.apply(part.asRequest(), allowed(dr), dr, "checker", true));
-        part.writeBack(req.body());
-        ObjectNode check = (ObjectNode) req.body().get("TransactItems").get(0).get("ConditionCheck");
+        Conjunct c = WriteConditions.condition(part, allowed(dr), dr, Refusals.of("checker", part.acts(), part.table()), true);
+        ObjectNode sent = Requests.forwarded(req, new Plan(Map.of(0, Rewrite.NONE.withCondition(c))));
+        assertEquals(asSent, req.body(), "the client's request is not changed");
+        ObjectNode check = (ObjectNode) sent.get("TransactItems").get(0).get("ConditionCheck");
         assertTrue(holds(check, EU));
         assertFalse(holds(check, APAC));
     }
 
-    private void assertDenied(String op, String json, String mentions) {
-        DynamoException e = assertThrows(DynamoException.class, () -> apply(op, json));
-        assertEquals("AccessDeniedException", e.error().type().substring(e.error().type().indexOf('#') + 1), e.getMessage());
+    private void assertDenied(String op, String json, String mentions, Verdict.Kind kind) {
+        Refusal e = assertThrows(Refusal.class, () -> apply(op, json));
+        assertEquals("AccessDeniedException", e.error().shortType(), e.getMessage());
+        assertEquals(kind, e.kind(), e.getMessage());
         assertTrue(e.getMessage().contains(mentions), e.getMessage());
     }
 
+    /** The body weir forwards for a write by ingest; the client's parsed request stays as it was sent. */
     private ObjectNode apply(String op, String json) {
-        DecodedRequest req = decoder.decode("DynamoDB_20120810." + op, json.getBytes(StandardCharsets.UTF_8));
+        ParsedRequest req = Requests.parse(op, json);
         DecisionRequest dr = request("ingest", req.operation());
-        WriteConditions.apply(req, allowed(dr), dr, "ingest", false);
-        return req.body();
+        Conjunct c = WriteConditions.condition(req.single(), allowed(dr), dr, Refusals.of("ingest", req.operation(), req.table()), false);
+        ObjectNode sent = Requests.forwarded(req, new Plan(c == null ? Map.of() : Map.of(0, Rewrite.NONE.withCondition(c))));
+        assertEquals(Requests.json(json), req.body(), "the client's request is not changed");
+        return sent;
     }
 
     private static DecisionRequest request(String role, Operation op) {
@@ -133,7 +144,7 @@ class WriteConditionsTest {
 
     /** Whether the store would accept the write on this stored item (empty: none stored). */
     private static boolean holds(ObjectNode body, Map<String, AttributeValue> stored) {
-        ExpressionContext ctx = new ExpressionContext(AccessCheck.names(body), AccessCheck.values(body));
+        ExpressionContext ctx = Requests.expressions(body);
         boolean ok = ctx.condition("ConditionExpression", body.get("ConditionExpression").textValue()).test(stored);
         if (body.has("UpdateExpression")) ctx.update(body.get("UpdateExpression").textValue());
         ctx.requireAllUsed();

@@ -1,31 +1,23 @@
-package dev.weir.proxy.enforce;
+package dev.weir.proxy.enforce.request;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.weir.protocol.error.DynamoError;
-import dev.weir.protocol.error.DynamoException;
 import dev.weir.protocol.expr.legacy.Legacy;
 import dev.weir.protocol.model.Operation;
-import dev.weir.protocol.wire.Target;
+import dev.weir.proxy.enforce.verdict.Refusals;
 
-import java.io.IOException;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads a request's operation and body, and fails closed on anything the proxy does not
- * understand: an operation it does not enforce yet, or a request member it does not know
- * for that operation, is refused rather than forwarded blindly.
+ * The operations weir enforces and the request members it understands for each. Fail closed:
+ * an operation it does not enforce yet, or a member it does not know for the operation, is
+ * refused (unenforceable) rather than forwarded unchecked.
  */
-public final class RequestDecoder {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    /** The members the proxy understands, per operation it enforces. */
+final class KnownMembers {
     private static final Map<Operation, Set<String>> MEMBERS = new EnumMap<>(Operation.class);
 
     static {
@@ -64,77 +56,38 @@ public final class RequestDecoder {
         MEMBERS.put(Operation.TagResource, Set.of("ResourceArn", "Tags"));
         MEMBERS.put(Operation.UntagResource, Set.of("ResourceArn", "TagKeys"));
         MEMBERS.put(Operation.ListTagsOfResource, Set.of("ResourceArn", "NextToken"));
-    }
-
-    static {
         // The legacy twins of the expression parameters, analysed by the same translator as the store's.
         for (Operation op : List.copyOf(MEMBERS.keySet())) {
             MEMBERS.put(op, union(MEMBERS.get(op), Set.copyOf(Legacy.parameters(op))));
         }
     }
 
+    private KnownMembers() {}
+
     @SafeVarargs
     private static Set<String> union(Set<String>... sets) {
-        java.util.HashSet<String> all = new java.util.HashSet<>();
+        Set<String> all = new HashSet<>();
         for (Set<String> s : sets) all.addAll(s);
         return Set.copyOf(all);
     }
 
-    /** Reads the target and the JSON body; errors are DynamoDB's own for these cases. */
-    public DecodedRequest decode(String target, byte[] body) {
-        Operation op = Target.parse(target);
-        JsonNode tree;
-        try {
-            tree = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new DynamoException(DynamoError.serialization("Start of structure or map found where not expected."));
-        } catch (IOException e) {
-            throw new DynamoException(DynamoError.serialization("Could not read the request body."));
-        }
-        if (!(tree instanceof ObjectNode obj)) {
-            throw new DynamoException(DynamoError.serialization("Start of structure or map found where not expected."));
-        }
-        JsonNode table = obj.get("TableName");
-        String name = table != null && table.isTextual() ? table.textValue() : tableOfArn(obj.get("ResourceArn"));
-        return new DecodedRequest(op, name, obj);
-    }
-
-    /**
-     * The table a tag operation's ResourceArn names ({@code arn:aws:dynamodb:REGION:ACCOUNT:table/NAME}),
-     * so that policies decide it on that table; null (decided as table {@code *}) for anything else.
-     */
-    static String tableOfArn(JsonNode arn) {
-        if (arn == null || !arn.isTextual()) return null;
-        String s = arn.textValue();
-        int at = s.indexOf(":table/");
-        if (!s.startsWith("arn:") || at < 0) return null;
-        String rest = s.substring(at + ":table/".length());
-        int slash = rest.indexOf('/');
-        String name = slash < 0 ? rest : rest.substring(0, slash);
-        return name.isEmpty() ? null : name;
-    }
-
-    /**
-     * Refuses what the proxy cannot enforce: an operation it does not handle yet, or a member
-     * it does not know for the operation.
-     */
-    public void requireSupported(DecodedRequest req) {
-        Set<String> known = MEMBERS.get(req.operation());
+    /** Refuses an operation weir does not enforce, a member it does not know, and a ReturnValues PutItem and DeleteItem cannot take. */
+    static void require(Operation op, JsonNode body) {
+        Set<String> known = MEMBERS.get(op);
         if (known == null) {
-            throw DynamoException.validation("weir does not enforce " + req.operation()
-                    + " yet, so the request was refused rather than forwarded unchecked");
+            throw Refusals.unsupported("weir does not enforce " + op + " yet, so the request was refused rather than forwarded unchecked");
         }
-        for (Iterator<String> it = req.body().fieldNames(); it.hasNext(); ) {
+        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String member = it.next();
             if (!known.contains(member)) {
-                throw DynamoException.validation("weir does not support the parameter '" + member + "' of "
-                        + req.operation() + ", so the request was refused rather than forwarded unchecked");
+                throw Refusals.unsupported("weir does not support the parameter '" + member + "' of " + op
+                        + ", so the request was refused rather than forwarded unchecked");
             }
         }
-        if (req.operation() == Operation.PutItem || req.operation() == Operation.DeleteItem) {
-            JsonNode rv = req.body().get("ReturnValues");
+        if (op == Operation.PutItem || op == Operation.DeleteItem) {
+            JsonNode rv = body.get("ReturnValues");
             if (rv != null && !rv.asText().equals("NONE") && !rv.asText().equals("ALL_OLD")) {
-                throw DynamoException.validation("ReturnValues can only be ALL_OLD or NONE");
+                throw Refusals.invalid("ReturnValues can only be ALL_OLD or NONE");
             }
         }
     }

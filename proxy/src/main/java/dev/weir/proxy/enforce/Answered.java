@@ -1,0 +1,21 @@
+package dev.weir.proxy.enforce;
+
+import dev.weir.proxy.enforce.verdict.Verdict;
+
+/**
+ * A request with its answer, ready to audit: the last stage it reached, its verdict (fixed by
+ * the last check that ran), the response, and what the upstream and the row filter did.
+ *
+ * @param upstreamStatus the store's HTTP status, 0 when the request was not forwarded or it did not answer
+ * @param rowsDropped    items a row filter withheld
+ * @param itemsReturned  items a row filter let through (counted only under a row filter)
+ * @param decidedNanos   {@link System#nanoTime()} when the request was decided (planned, or refused)
+ */
+record Answered(Stage reached, Verdict verdict, ProxyResponse response, int upstreamStatus, int rowsDropped,
+                int itemsReturned, long decidedNanos) {
+
+    /** A refused request: its error is the response. */
+    static Answered refused(Stage reached, Verdict.Refused verdict) {
+        return new Answered(reached, verdict, ProxyResponse.error(verdict.error()), 0, 0, 0, System.nanoTime());
+    }
+}

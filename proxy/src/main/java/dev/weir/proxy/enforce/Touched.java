@@ -1,0 +1,57 @@
+package dev.weir.proxy.enforce;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weir.policy.field.FieldPlan;
+import dev.weir.protocol.expr.Path;
+import dev.weir.proxy.enforce.request.Part;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a request reads and writes, for the audit: attribute paths (names, never values), and
+ * the key of each item it names, its values shown only where the caller may read them in the
+ * clear ({@code <hidden>} otherwise).
+ */
+record Touched(List<String> readPaths, List<String> writtenPaths, List<String> itemKeys) {
+    static final Touched NONE = new Touched(List.of(), List.of(), List.of());
+
+    /** What one part touches, its keys shown through {@code plan}. */
+    static Touched of(Part part, FieldPlan plan) {
+        return new Touched(AccessCheck.tested(part).stream().map(Path::toString).toList(),
+                part.expressions().written().stream().map(Path::toString).toList(), keys(part, plan));
+    }
+
+    Touched plus(Touched o) {
+        return new Touched(union(readPaths, o.readPaths), union(writtenPaths, o.writtenPaths), union(itemKeys, o.itemKeys));
+    }
+
+    private static List<String> union(List<String> a, List<String> b) {
+        LinkedHashSet<String> all = new LinkedHashSet<>(a);
+        all.addAll(b);
+        return List.copyOf(all);
+    }
+
+    /** The part's Key or Keys as text, {@code id=p-1}, a value the caller may not read in clear as {@code <hidden>}. */
+    private static List<String> keys(Part part, FieldPlan plan) {
+        List<String> out = new ArrayList<>();
+        for (ObjectNode key : part.keys()) {
+            StringBuilder sb = new StringBuilder();
+            for (Iterator<Map.Entry<String, JsonNode>> it = key.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!sb.isEmpty()) sb.append(',');
+                sb.append(e.getKey()).append('=');
+                JsonNode v = e.getValue();
+                String scalar = v.isObject() && v.size() == 1 && (v.has("S") || v.has("N")) ? v.elements().next().asText() : null;
+                boolean clear = plan.isIdentity() || AccessCheck.readableInClear(plan, Path.of(e.getKey()));
+                sb.append(scalar != null && clear ? scalar : "<hidden>");
+            }
+            out.add(sb.toString());
+        }
+        return out;
+    }
+}

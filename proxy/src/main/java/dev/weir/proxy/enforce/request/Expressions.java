@@ -1,0 +1,116 @@
+package dev.weir.proxy.enforce.request;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.weir.protocol.error.DynamoException;
+import dev.weir.protocol.expr.Condition;
+import dev.weir.protocol.expr.ExpressionContext;
+import dev.weir.protocol.expr.Path;
+import dev.weir.protocol.expr.Projection;
+import dev.weir.protocol.expr.Update;
+import dev.weir.protocol.expr.legacy.Legacy;
+import dev.weir.protocol.expr.legacy.LegacyRequest;
+import dev.weir.protocol.model.AttributeValue;
+import dev.weir.protocol.model.AttributeValueJson;
+import dev.weir.protocol.model.Operation;
+
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Every expression of one request (or one part of a batch or transaction), parsed once into
+ * trees by the store's own expression engine, placeholders resolved; the legacy parameters
+ * translated into the same trees. Checks read these, never the text. A member the request
+ * does not have is null.
+ *
+ * @param names  the request's ExpressionAttributeNames (empty when none)
+ * @param values the request's ExpressionAttributeValues (empty when none)
+ */
+public record Expressions(Map<String, String> names, Map<String, AttributeValue> values, Condition keyCondition,
+                          Condition filter, Condition condition, Projection projection, Update update,
+                          LegacyRequest legacy) {
+    public Expressions {
+        names = Collections.unmodifiableMap(new LinkedHashMap<>(names));
+        values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    }
+
+    /** A request without expressions (table management, a BatchWriteItem put). */
+    static final Expressions NONE = new Expressions(Map.of(), Map.of(), null, null, null, null, null, LegacyRequest.EMPTY);
+
+    /**
+     * Parses the expressions of {@code body}, a request of {@code op} (or a part that acts as
+     * one); errors are DynamoDB's own ValidationExceptions.
+     */
+    static Expressions parse(Operation op, JsonNode body) {
+        Map<String, String> names = names(body);
+        Map<String, AttributeValue> values = values(body);
+        ExpressionContext ctx = new ExpressionContext(names, values);
+        Condition keyCondition = condition(ctx, body, "KeyConditionExpression");
+        Condition filter = condition(ctx, body, "FilterExpression");
+        Condition condition = condition(ctx, body, "ConditionExpression");
+        String projection = text(body, "ProjectionExpression");
+        String update = text(body, "UpdateExpression");
+        return new Expressions(names, values, keyCondition, filter, condition,
+                projection == null ? null : ctx.projection(projection), update == null ? null : ctx.update(update),
+                Legacy.translate(op, body));
+    }
+
+    /**
+     * Every path the request reads or tests: conditions, filters, key conditions, the
+     * projection, the right-hand sides of the update, and the legacy twins of each.
+     */
+    public Set<Path> tested() {
+        Set<Path> out = new LinkedHashSet<>();
+        if (keyCondition != null) out.addAll(keyCondition.paths());
+        if (filter != null) out.addAll(filter.paths());
+        if (condition != null) out.addAll(condition.paths());
+        if (projection != null) out.addAll(projection.paths());
+        if (update != null) out.addAll(update.readPaths());
+        out.addAll(legacy.readPaths());
+        return out;
+    }
+
+    /** Every path the update (or AttributeUpdates) writes. */
+    public Set<Path> written() {
+        Set<Path> out = new LinkedHashSet<>();
+        if (update != null) out.addAll(update.writePaths());
+        out.addAll(legacy.writePaths());
+        return out;
+    }
+
+    /** The client's projection (ProjectionExpression or AttributesToGet), or null when it asks for whole items. */
+    public Projection anyProjection() {
+        return projection != null ? projection : legacy.projection();
+    }
+
+    private static Condition condition(ExpressionContext ctx, JsonNode body, String member) {
+        String text = text(body, member);
+        return text == null ? null : ctx.condition(member, text);
+    }
+
+    private static String text(JsonNode body, String member) {
+        JsonNode n = body.get(member);
+        if (n == null || n.isNull()) return null;
+        if (!n.isTextual()) throw DynamoException.validation(member + " must be a string");
+        return n.textValue();
+    }
+
+    private static Map<String, String> names(JsonNode body) {
+        JsonNode n = body.get("ExpressionAttributeNames");
+        if (n == null || !n.isObject()) return Map.of();
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            out.put(e.getKey(), e.getValue().asText());
+        }
+        return out;
+    }
+
+    private static Map<String, AttributeValue> values(JsonNode body) {
+        JsonNode n = body.get("ExpressionAttributeValues");
+        return n == null || !n.isObject() ? Map.of() : AttributeValueJson.item(n, "ExpressionAttributeValues");
+    }
+}
