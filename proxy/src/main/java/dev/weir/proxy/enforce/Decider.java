@@ -7,6 +7,8 @@ import dev.weir.policy.decision.DecisionRequest;
 import dev.weir.policy.decision.Forbidden;
 import dev.weir.policy.decision.NotPermitted;
 import dev.weir.policy.decision.TlsIdentity;
+import dev.weir.protocol.model.Operation;
+import dev.weir.proxy.enforce.read.ReadView;
 import dev.weir.proxy.enforce.request.ParsedRequest;
 import dev.weir.proxy.enforce.request.Part;
 import dev.weir.proxy.enforce.verdict.Refusal;
@@ -54,10 +56,22 @@ final class Decider {
                 case Forbidden f -> throw refuse.forbidden("rule " + String.join(", ", f.ruleIds()) + " forbids it: "
                         + f.reason() + where).withRules(ruleIds);
                 case NotPermitted n -> throw refuse.notPermitted("no weir policy allows it" + where).withRules(ruleIds);
-                case Allowed a -> tables.put(table, new TableDecision(a, dr));
+                case Allowed a -> tables.put(table, new TableDecision(a, dr, view(parsed, a, dr)));
             }
         }
         return new Decided(parsed, tables, ruleIds);
+    }
+
+    /**
+     * The caller's read view of the table: the decision itself for a read; for any other
+     * operation, the decision a GetItem on the table would get in the same context (no GetItem
+     * allow: the empty view). A write rule never widens what the caller sees.
+     */
+    private static ReadView view(Parsed parsed, Allowed decision, DecisionRequest dr) {
+        if (dr.operation().group() == Operation.Group.READ) return ReadView.of(decision, dr);
+        DecisionRequest asRead = new DecisionRequest(dr.principal(), dr.roles(), dr.attributes(), dr.table(),
+                Operation.GetItem, dr.context());
+        return ReadView.of(parsed.policy().table().decide(asRead), asRead);
     }
 
     private static TlsIdentity tls(TlsPeer peer) {
