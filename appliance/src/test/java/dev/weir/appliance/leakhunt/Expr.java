@@ -6,7 +6,6 @@ import dev.weir.protocol.expr.parse.ReservedWords;
 import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.AttributeValueJson;
 
-import java.util.List;
 import java.util.Random;
 
 /**
@@ -61,9 +60,5 @@ final class Expr {
     void into(ObjectNode body) {
         if (!names.isEmpty()) body.set("ExpressionAttributeNames", names);
         if (!values.isEmpty()) body.set("ExpressionAttributeValues", values);
-    }
-
-    static String join(List<String> parts, String sep) {
-        return String.join(sep, parts);
     }
 }

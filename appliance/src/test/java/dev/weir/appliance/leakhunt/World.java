@@ -20,7 +20,6 @@ import dev.weir.proxy.policy.PolicyHolder;
 import dev.weir.proxy.policy.PolicySnapshot;
 import dev.weir.proxy.transport.Transport;
 import dev.weir.proxy.upstream.UpstreamClient;
-import dev.weir.proxy.upstream.UpstreamResponse;
 import dev.weir.store.BundledStore;
 import dev.weir.store.StoreOptions;
 import io.netty.channel.EventLoopGroup;
