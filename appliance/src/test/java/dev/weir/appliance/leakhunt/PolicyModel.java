@@ -110,10 +110,10 @@ record PolicyModel(List<String> roles, List<Rule> rules) {
         List<Rule> allows = new ArrayList<>();
         List<Cond> denies = new ArrayList<>();
         for (Rule r : rules) {
-            if (!r.allow() && r.rows() != null && r.role() == null || !r.allow() && r.rows() != null && p.roles().contains(r.role())) {
-                if ((r.table().equals("*") || r.table().equals(table)) && r.ops().stream().anyMatch(READ_OPS::contains)) {
-                    denies.add(r.rows());
-                }
+            boolean forPrincipal = r.role() == null || p.roles().contains(r.role());
+            boolean onTable = r.table().equals("*") || r.table().equals(table);
+            if (!r.allow() && r.rows() != null && forPrincipal && onTable && r.ops().stream().anyMatch(READ_OPS::contains)) {
+                denies.add(r.rows());
             }
             if (r.allow() && r.matches(p, table, op)) allows.add(r);
         }
