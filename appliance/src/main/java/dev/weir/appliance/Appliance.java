@@ -27,6 +27,7 @@ import dev.weir.proxy.identity.PrincipalDirectory;
 import dev.weir.proxy.policy.PolicyHolder;
 import dev.weir.proxy.policy.PolicySnapshot;
 import dev.weir.proxy.policy.TableTags;
+import dev.weir.proxy.schema.TableSchemas;
 import dev.weir.proxy.server.ProxyServer;
 import dev.weir.proxy.server.TlsOptions;
 import dev.weir.proxy.transport.Transport;
@@ -172,6 +173,8 @@ public final class Appliance implements AutoCloseable {
         TableTags tableTags = new TableTags(upstream::send, Duration.ofSeconds(TABLE_TAGS_TTL_SECONDS), System::nanoTime);
         Firewall firewall = Firewall.builder().identifier(identifier).policy(policyHolder).upstream(upstream).audit(audit)
                 .auditScope(auditScope(auditConfig)).tableTags(tableTags)
+                .tableSchemas(new TableSchemas(upstream::send, TableSchemas.TTL, System::nanoTime))
+                .readDeadline(Duration.ofMillis(up.timeoutMs()))
                 .upstreamAccount(new UpstreamAccount(up.region(), up.accountId())).build();
         SslContext tls = tlsContext(config.proxy().tls());
         ProxyServer server = ProxyServer.start(config.proxy().host(), config.proxy().port(), transport, boss, workers, firewall,

@@ -15,10 +15,11 @@ import java.util.Set;
 
 /**
  * Closes side channels. A request may only <em>test</em> what its caller may read in the
- * clear: every path a KeyConditionExpression, FilterExpression, ConditionExpression,
- * ProjectionExpression or the right-hand side of an UpdateExpression reads, every attribute
- * of a Key or ExclusiveStartKey, and the same for the legacy parameters (AttributesToGet,
- * KeyConditions, QueryFilter, ScanFilter, Expected, AttributeUpdates). Otherwise {@code ssn = :guess},
+ * clear: every path a KeyConditionExpression, FilterExpression, ConditionExpression or the
+ * right-hand side of an UpdateExpression reads, every attribute of a Key or
+ * ExclusiveStartKey, and the same for the legacy parameters (KeyConditions, QueryFilter,
+ * ScanFilter, Expected, AttributeUpdates). A projection tests nothing: under a restricted
+ * view weir applies it to the item as the view shows it ({@link Projections}). Otherwise {@code ssn = :guess},
  * {@code begins_with(ssn, :p)}, {@code attribute_exists(salary)} or {@code SET copy = ssn}
  * would reveal a hidden value by the answer's shape. A request may only <em>write</em>
  * paths the caller's allow-list covers. The paths come from the request's parsed trees
@@ -43,7 +44,7 @@ final class AccessCheck {
         }
     }
 
-    /** Every path the part tests: its expressions' and its keys' attributes. */
+    /** Every path the part tests: its expressions' (not its projection's) and its keys' attributes. */
     static Set<Path> tested(Part part) {
         Set<Path> tested = new LinkedHashSet<>(part.expressions().tested());
         for (String name : part.keyAttributes()) tested.add(Path.of(name));

@@ -16,12 +16,17 @@ import dev.weir.proxy.identity.TlsPeer;
 import dev.weir.proxy.policy.PolicyHolder;
 import dev.weir.proxy.policy.PolicySnapshot;
 import dev.weir.proxy.policy.TableTags;
+import dev.weir.proxy.enforce.read.BatchGetRounds;
+import dev.weir.proxy.schema.TableSchema;
+import dev.weir.proxy.schema.TableSchemas;
 import dev.weir.proxy.upstream.UpstreamAccount;
 import dev.weir.proxy.upstream.UpstreamClient;
+import dev.weir.proxy.upstream.UpstreamResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -32,7 +37,7 @@ import java.util.concurrent.CompletionException;
  * One request's way through the firewall, as steps over immutable stages:
  *
  * <pre>
- * Received ─identify→ Identified ─parse→ Parsed ─(tags)─decide→ Decided ─plan→ Planned ─forward→ Answered ─audit→ response
+ * Received ─identify→ Identified ─parse→ Parsed ─(tags)─decide→ Decided ─(schema)─plan→ Planned ─forward→ Answered ─audit→ response
  *          ╰→ Unidentified                 (any step may refuse: Answered with a Refused verdict)
  * </pre>
  *
@@ -40,8 +45,10 @@ import java.util.concurrent.CompletionException;
  *   <li>identify: the caller's SigV4 signature or client certificate ({@link Identifier});</li>
  *   <li>parse: operation, body, canonical tables, every expression into trees ({@link RequestParser});</li>
  *   <li>decide: the decision table per table named, with the tables' tags when the policy reads them ({@link Decider});</li>
- *   <li>plan: the checks a decision does not make, and the rewrites ({@link Planner}, {@link ForwardBody});</li>
- *   <li>forward and answer: the store's response filtered through the caller's view ({@link ResponseFilter});</li>
+ *   <li>plan: the checks a decision does not make, and the rewrites ({@link Planner}, {@link ForwardBody}),
+ *       with the table's key schema when weir pages a read itself ({@link TableSchemas}, {@link ReadPlanner});</li>
+ *   <li>forward and answer: the store's response filtered through the caller's view ({@link ResponseFilter}),
+ *       or a read paged by weir ({@link PagedRead}), or a BatchGetItem read to its last key ({@link BatchGetRounds});</li>
  *   <li>audit: one event from the stage reached and the verdict ({@link Auditor}).</li>
  * </ul>
  *
@@ -56,6 +63,8 @@ public final class Firewall {
     private final PolicyHolder policy;
     private final UpstreamClient upstream;
     private final TableTags tableTags;
+    private final TableSchemas tableSchemas;
+    private final Duration readDeadline;
     private final RequestParser parser;
     private final ResponseFilter responses = new ResponseFilter();
     private final Auditor auditor;
@@ -90,6 +99,9 @@ public final class Firewall {
         this.policy = Objects.requireNonNull(b.policy, "policy");
         this.upstream = Objects.requireNonNull(b.upstream, "upstream");
         this.tableTags = b.tableTags;
+        this.tableSchemas = b.tableSchemas != null ? b.tableSchemas
+                : new TableSchemas(upstream::send, TableSchemas.TTL, System::nanoTime);
+        this.readDeadline = b.readDeadline;
         this.parser = new RequestParser(b.account);
         this.auditor = new Auditor(b.audit, b.auditScope);
     }
@@ -148,12 +160,40 @@ public final class Firewall {
         } catch (RuntimeException e) {
             return auditor.audit(refused(parsed, e, List.of()));
         }
-        Planned planned;
+        if (!ReadPlanner.paged(decided)) return planAndForward(decided, null);
         try {
-            Plan plan = Planner.plan(decided);
-            planned = new Planned(decided, plan, ForwardBody.of(parsed.request(), plan), System.nanoTime());
+            Planner.check(decided);
         } catch (RuntimeException e) {
             return auditor.audit(refused(decided, e, decided.ruleIds()));
+        }
+        String table = parsed.request().table();
+        return tableSchemas.of(table).handle((schema, err) -> {
+            if (err != null) {
+                log.warn("the key schema of {} could not be read from the upstream: {}", table, cause(err).toString());
+                return auditor.audit(refused(decided, Refusals.unavailable(
+                        "weir could not read the key schema of the request's table, which paging the read needs"), decided.ruleIds()));
+            }
+            if (schema.isEmpty()) {
+                return auditor.audit(refused(decided, Refusals.invalid(DynamoError.resourceNotFound("Requested resource not found")),
+                        decided.ruleIds()));
+            }
+            return planAndForward(decided, schema.get());
+        }).thenCompose(r -> r);
+    }
+
+    /** @param schema the table's schema when weir pages the read ({@link ReadPlanner#paged(Decided)}), else null */
+    private CompletableFuture<ProxyResponse> planAndForward(Decided decided, TableSchema schema) {
+        Planned planned;
+        try {
+            Plan plan = Planner.plan(decided, schema);
+            byte[] body = plan.paged() != null ? null : ForwardBody.of(decided.parsed().request(), plan);
+            planned = new Planned(decided, plan, body, System.nanoTime());
+        } catch (RuntimeException e) {
+            return auditor.audit(refused(decided, e, decided.ruleIds()));
+        }
+        if (planned.plan().paged() != null) {
+            return planned.plan().paged().answer(planned, upstream, System.nanoTime() + readDeadline.toNanos())
+                    .thenCompose(auditor::audit);
         }
         return forward(planned).thenCompose(auditor::audit);
     }
@@ -163,7 +203,8 @@ public final class Firewall {
         Operation op = planned.parsed().request().operation();
         Verdict permitted = new Verdict.Permitted(planned.decided().ruleIds());
         byte[] body = planned.forwardBody() != null ? planned.forwardBody() : planned.received().http().body();
-        return upstream.send(Target.of(op), body).handle((resp, err) -> {
+        if (TableSchemas.changesSchema(op)) tableSchemas.invalidate(planned.parsed().request().table());
+        return send(planned, body).handle((resp, err) -> {
             if (err != null) {
                 log.warn("upstream store unavailable: {}", cause(err).toString());
                 return new Answered(planned, permitted, ProxyResponse.error(
@@ -173,10 +214,25 @@ public final class Firewall {
             if (resp.status() == 200 && tableTags != null && (op == Operation.TagResource || op == Operation.UntagResource)) {
                 tableTags.invalidate();
             }
+            if (TableSchemas.changesSchema(op)) tableSchemas.invalidate(planned.parsed().request().table());
             ResponseFilter.Filtered shown = responses.filter(planned, resp);
             return new Answered(planned, permitted, shown.response(), resp.status(), shown.rowsDropped(), shown.itemsReturned(),
                     planned.nanos());
         });
+    }
+
+    /**
+     * Sends the planned body. A BatchGetItem by a caller whose view of some table is restricted
+     * is read to its last key ({@link BatchGetRounds}): which keys the store leaves unprocessed
+     * depends on the sizes of items the caller may not see.
+     */
+    private CompletableFuture<UpstreamResponse> send(Planned planned, byte[] body) {
+        Operation op = planned.parsed().request().operation();
+        String target = Target.of(op);
+        if (op == Operation.BatchGetItem && !RestrictedAnswers.unrestricted(planned.decided())) {
+            return BatchGetRounds.run(body, b -> upstream.send(target, b), System.nanoTime() + readDeadline.toNanos(), System::nanoTime);
+        }
+        return upstream.send(target, body);
     }
 
     /**
@@ -204,6 +260,8 @@ public final class Firewall {
         private AuditPipeline audit;
         private AuditScope auditScope = AuditScope.ALL;
         private TableTags tableTags;
+        private TableSchemas tableSchemas;
+        private Duration readDeadline = Duration.ofSeconds(10);
         private UpstreamAccount account = UpstreamAccount.DEFAULT;
 
         private Builder() {}
@@ -241,6 +299,26 @@ public final class Firewall {
         /** Where the tags of tables come from, for policies that read them (null: nowhere, such requests get 503). */
         public Builder tableTags(TableTags v) {
             tableTags = v;
+            return this;
+        }
+
+        /**
+         * Where the key schemas of tables come from, for reads weir pages itself (default: the
+         * upstream, asked with weir's credentials, kept {@link TableSchemas#TTL}).
+         */
+        public Builder tableSchemas(TableSchemas v) {
+            tableSchemas = v;
+            return this;
+        }
+
+        /**
+         * How long weir may take to read everything one answer needs from the store (a page it
+         * pages itself, every key of a BatchGetItem) before it answers 503 (default 10 s; the
+         * appliance uses {@code upstream.timeout_ms}).
+         */
+        public Builder readDeadline(Duration v) {
+            if (v.isNegative() || v.isZero()) throw new IllegalArgumentException("the read deadline must be positive");
+            readDeadline = v;
             return this;
         }
 

@@ -15,8 +15,9 @@ import java.util.Map;
 
 /**
  * Builds the body weir forwards from the client's request and the plan: a copy of the
- * client's body with its table ARNs replaced by table names and each part's rewrite applied
- * (its projection removed, weir's conditions AND-ed in). The client's decoded body is never
+ * client's body with its table ARNs replaced by table names, the metadata the caller may not
+ * get not asked for ({@link Plan#withheld()}), and each part's rewrite applied (its projection
+ * removed, weir's conditions AND-ed in). The client's decoded body is never
  * changed. A request nothing changes is forwarded as the client's own bytes.
  */
 final class ForwardBody {
@@ -27,9 +28,11 @@ final class ForwardBody {
     /** The body to forward, or null to forward the client's bytes unchanged. */
     static byte[] of(ParsedRequest request, Plan plan) {
         boolean renamed = !request.namesAsSent().isEmpty();
-        if (!renamed && plan.rewrites().values().stream().allMatch(Rewrite::isNone)) return null;
+        boolean withheld = plan.withheld().stream().anyMatch(request.body()::has);
+        if (!renamed && !withheld && plan.rewrites().values().stream().allMatch(Rewrite::isNone)) return null;
         ObjectNode copy = request.body().deepCopy();
         if (renamed) canonicalTables(request, copy);
+        copy.remove(plan.withheld());
         for (Part part : request.parts()) {
             Rewrite r = plan.of(part.index());
             if (r.isNone()) continue;

@@ -1,5 +1,6 @@
 package dev.weir.proxy.enforce;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -7,10 +8,18 @@ import java.util.Map;
  * (keyed by {@link dev.weir.proxy.enforce.request.Part#index()}; a part without an entry is
  * forwarded as sent). The forwarded body is built from this ({@link ForwardBody}) and the
  * answer filtered by it ({@link ResponseFilter}).
+ *
+ * @param paged    a Query or Scan weir pages itself instead of forwarding it ({@link PagedRead}), or null
+ * @param withheld top-level members removed from what is forwarded (metadata the caller may not get)
  */
-record Plan(Map<Integer, Rewrite> rewrites) {
+record Plan(Map<Integer, Rewrite> rewrites, PagedRead paged, List<String> withheld) {
     Plan {
         rewrites = Map.copyOf(rewrites);
+        withheld = List.copyOf(withheld);
+    }
+
+    Plan(Map<Integer, Rewrite> rewrites) {
+        this(rewrites, null, List.of());
     }
 
     Rewrite of(int part) {

@@ -8,7 +8,6 @@ import dev.weir.proxy.enforce.verdict.Refusals;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The plan step: checks each part of a permitted request against its table's decision, and
@@ -19,19 +18,38 @@ import java.util.Set;
  *   <li>write rules ({@link WriteRules}): the item a put writes, what weir cannot enforce;</li>
  *   <li>write conditions ({@link WriteConditions}): the write filter as a condition on the
  *       stored item (single writes and TransactWriteItems parts);</li>
- *   <li>reads under a row filter: projections read whole ({@link Projections}), the filter
- *       pushed down to Query and Scan ({@link Pushdown}).</li>
+ *   <li>reads ({@link ReadPlanner}): a Query or Scan under a restricted view paged by weir,
+ *       other reads under one read whole ({@link Projections}); metadata the caller may not get
+ *       withheld.</li>
  * </ol>
  * The first check that refuses ends the request (a {@link Refusal}); the plan of a request
  * that passes them all is its rewrites, from which {@link ForwardBody} builds what is sent.
  */
 final class Planner {
-    /** The single-table reads whose projection is read whole under a row filter. */
-    private static final Set<Operation> READS = Set.of(Operation.GetItem, Operation.Query, Operation.Scan);
-
     private Planner() {}
 
+    /**
+     * The checks of {@link #plan} that need no table schema (side channels, write rules), run
+     * on their own before weir reads a schema for a paged read: a request they refuse is refused
+     * without a DescribeTable, as it would be without paging. {@link #plan} runs them again.
+     */
+    static void check(Decided decided) {
+        ParsedRequest request = decided.parsed().request();
+        for (Part part : request.parts()) {
+            TableDecision d = decided.of(part);
+            Refusals refuse = Refusals.of(decided.principal(), part.acts(), part.policyTable());
+            AccessCheck.check(part, d.allowed().fields(), refuse);
+            WriteRules.check(part, d.allowed(), d.request(), refuse, request.operation());
+        }
+    }
+
+    /** The plan of a request that needs no table schema ({@link ReadPlanner#paged(Decided)} is false). */
     static Plan plan(Decided decided) {
+        return plan(decided, null);
+    }
+
+    /** @param schema the table's schema when {@link ReadPlanner#paged(Decided)}, else null */
+    static Plan plan(Decided decided, dev.weir.proxy.schema.TableSchema schema) {
         ParsedRequest request = decided.parsed().request();
         Operation op = request.operation();
         Map<Integer, Rewrite> rewrites = new HashMap<>();
@@ -46,15 +64,16 @@ final class Planner {
                 r = r.withCondition(WriteConditions.condition(part, d.allowed(), d.request(), refuse,
                         request.isMultiPart() && part.acts() == Operation.GetItem));
             }
-            boolean read = request.isMultiPart() ? op == Operation.BatchGetItem || op == Operation.TransactGetItems : READS.contains(op);
-            if (read) {
-                r = r.withReadWhole(Projections.readWhole(part, d.allowed().rows()));
-                if (!request.isMultiPart() && op != Operation.GetItem) {
-                    r = r.withFilter(Pushdown.filter(part, d.allowed().rows(), d.request()));
-                }
+            if (op == Operation.GetItem || op == Operation.BatchGetItem || op == Operation.TransactGetItems) {
+                r = r.withReadWhole(ReadPlanner.readWhole(part, d));
             }
             if (!r.isNone()) rewrites.put(part.index(), r);
         }
-        return new Plan(rewrites);
+        PagedRead paged = null;
+        if (ReadPlanner.paged(decided)) {
+            if (schema == null) throw new IllegalStateException("a paged read without the table's schema");
+            paged = ReadPlanner.paged(decided, schema, Refusals.of(decided.principal(), op, request.policyTable()));
+        }
+        return new Plan(rewrites, paged, ReadPlanner.withheldMetadata(decided));
     }
 }

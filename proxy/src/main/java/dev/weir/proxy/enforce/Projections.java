@@ -1,39 +1,24 @@
 package dev.weir.proxy.enforce;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.weir.policy.decision.RowFilter;
-import dev.weir.protocol.expr.Projection;
-import dev.weir.proxy.enforce.request.Part;
 
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Projections under a row filter. The filter is tested on the items the store returns, so a
- * projection that leaves out an attribute the filter reads would hide rows the caller may
- * see, and one that leaves out the key would lose the page's {@code LastEvaluatedKey}
- * (weir rebuilds it from the last row it returns). So weir forwards the read without the
- * projection (whole items: the store reads whole items anyway, and its page and
- * {@code Limit} semantics do not depend on the projection), tests each returned item, then
- * cuts it down to the client's projection before the field plan shows it: the answer is
- * exactly the client's projection of the rows it may see.
+ * Projections after the view (docs/threat-model.md, "Whole rows"). For a caller whose view is
+ * restricted, a GetItem (and each BatchGetItem table, each TransactGetItems entry) is read
+ * whole: the row filter is judged on the whole stored item, and the client's projection is
+ * applied to the item as the view shows it, so a projection never cuts into a masked value
+ * (a projection of {@code address.city} under a whole-value mask of {@code address} gets
+ * nothing, as it would from the item as shown). The forwarded read loses its projection and
+ * the names only the projection used ({@link #removeFrom}); {@link ReadPlanner#readWhole}
+ * says when.
  */
 final class Projections {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> EXPRESSIONS = List.of("KeyConditionExpression", "FilterExpression", "ConditionExpression");
 
     private Projections() {}
-
-    /**
-     * The client's projection (ProjectionExpression or AttributesToGet) when the part must be
-     * read whole under {@code rows}, else null (no projection, or the filter passes every row).
-     */
-    static Projection readWhole(Part part, RowFilter rows) {
-        return rows.isAll() ? null : part.expressions().anyProjection();
-    }
 
     /**
      * Removes a read's projection from {@code read} (a copy being built for the store): its
@@ -56,29 +41,5 @@ final class Projections {
             }
         }
         if (read.get("Select") != null && "SPECIFIC_ATTRIBUTES".equals(read.get("Select").asText())) read.remove("Select");
-    }
-
-    /**
-     * A BatchGetItem answer's {@code UnprocessedKeys} repeat the reads as weir sent them; a
-     * table whose projection weir widened gets the client's own read back (its keys kept), so
-     * that a client retrying them asks for what it asked for. Answers without unprocessed
-     * keys (nearly all) are returned as they are.
-     *
-     * @param clientReads per table (as the store names it), the client's read as it sent it
-     */
-    static byte[] restoreUnprocessed(byte[] body, Map<String, ObjectNode> clientReads) throws java.io.IOException {
-        JsonNode tree = JSON.readTree(body);
-        JsonNode unprocessed = tree.path("UnprocessedKeys");
-        if (!unprocessed.isObject() || unprocessed.isEmpty()) return body;
-        boolean changed = false;
-        for (Map.Entry<String, ObjectNode> e : clientReads.entrySet()) {
-            JsonNode read = unprocessed.get(e.getKey());
-            if (!(read instanceof ObjectNode r)) continue;
-            ObjectNode restored = e.getValue().deepCopy();
-            restored.set("Keys", r.get("Keys"));
-            ((ObjectNode) unprocessed).set(e.getKey(), restored);
-            changed = true;
-        }
-        return changed ? JSON.writeValueAsBytes(tree) : body;
     }
 }

@@ -45,7 +45,9 @@ final class ResponseFilter {
         Counter counter = new Counter();
         ProxyResponse out;
         try {
-            out = resp.status() == 200 ? items(planned, resp, counter) : failure(planned, resp);
+            out = resp.status() != 200 ? failure(planned, resp)
+                    : RestrictedAnswers.isRead(planned) ? restrictedRead(planned, resp, counter)
+                    : restricted(planned, items(planned, resp, counter));
             if (!request.namesAsSent().isEmpty()) out = namesAsSent(request, out);
         } catch (IOException | RuntimeException e) {
             // Fail closed: a response the proxy cannot read is not passed on.
@@ -54,6 +56,20 @@ final class ResponseFilter {
                     counter.dropped, counter.kept);
         }
         return new Filtered(out, counter.dropped, counter.kept);
+    }
+
+    /** A GetItem, BatchGetItem or TransactGetItems answer for a caller whose view is restricted. */
+    private static ProxyResponse restrictedRead(Planned planned, UpstreamResponse resp, Counter counter) throws IOException {
+        dev.weir.proxy.enforce.read.ReadAnswer.Shown shown = RestrictedAnswers.read(planned, resp.body());
+        counter.kept += shown.kept();
+        counter.dropped += shown.dropped();
+        return ProxyResponse.of(200, JSON.writeValueAsBytes(shown.body()));
+    }
+
+    /** Any other answer without the figures the caller's views withhold (table sizes, capacity). */
+    private static ProxyResponse restricted(Planned planned, ProxyResponse out) throws IOException {
+        byte[] shown = RestrictedAnswers.other(planned, out.body());
+        return shown == out.body() ? out : ProxyResponse.of(out.status(), shown);
     }
 
     /** An error: the stored items of a failed write shown through the decision that covers each. */
@@ -78,25 +94,8 @@ final class ResponseFilter {
         Decided decided = planned.decided();
         Operation op = request.operation();
         if (request.isMultiPart()) {
-            if (op != Operation.BatchGetItem && op != Operation.TransactGetItems) return new ProxyResponse(200, resp.body(), resp.crc32());
-            Map<String, UnaryOperator<Map<String, AttributeValue>>> tableShapes = new HashMap<>();
-            List<UnaryOperator<Map<String, AttributeValue>>> entryShapes = new ArrayList<>();
-            Map<String, ObjectNode> clientReads = new HashMap<>();
-            for (Part part : request.parts()) {
-                Projection own = planned.plan().of(part.index()).readWhole();
-                if (op == Operation.TransactGetItems) {
-                    entryShapes.add(own == null ? null : own::apply);
-                } else if (own != null) {
-                    tableShapes.put(part.table(), own::apply);
-                    clientReads.put(part.table(), part.body());
-                }
-            }
-            Map<String, ResponseRedactor.TablePlan> byTable = new HashMap<>();
-            decided.tables().forEach((table, d) -> byTable.put(table, new ResponseRedactor.TablePlan(d.allowed().fields(),
-                    rows(d, counter), tableShapes.get(table))));
-            List<String> tableOfEntry = request.parts().stream().map(Part::table).toList();
-            byte[] shown = redactor.redactParts(op, byTable, tableOfEntry, entryShapes, resp.body());
-            return ProxyResponse.of(200, clientReads.isEmpty() ? shown : Projections.restoreUnprocessed(shown, clientReads));
+            // Reads under a restricted view were shown by RestrictedAnswers; the rest hold no items to filter.
+            return new ProxyResponse(200, resp.body(), resp.crc32());
         }
         TableDecision d = decided.of(request.single());
         Projection own = planned.plan().of(request.single().index()).readWhole();

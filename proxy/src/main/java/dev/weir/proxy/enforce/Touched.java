@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a request reads and writes, for the audit: attribute paths (names, never values), and
+ * What a request reads and writes, for the audit: attribute paths (names, never values: what
+ * it tests and what it projects), and
  * the key of each item it names, its values shown only where the caller may read them in the
  * clear ({@code <hidden>} otherwise).
  */
@@ -22,7 +23,9 @@ record Touched(List<String> readPaths, List<String> writtenPaths, List<String> i
 
     /** What one part touches, its keys shown through {@code plan}. */
     static Touched of(Part part, FieldPlan plan) {
-        return new Touched(AccessCheck.tested(part).stream().map(Path::toString).toList(),
+        java.util.Set<Path> read = new java.util.LinkedHashSet<>(AccessCheck.tested(part));
+        read.addAll(part.expressions().projected());
+        return new Touched(read.stream().map(Path::toString).toList(),
                 part.expressions().written().stream().map(Path::toString).toList(), keys(part, plan));
     }
 

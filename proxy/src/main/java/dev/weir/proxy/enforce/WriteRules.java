@@ -13,17 +13,13 @@ import dev.weir.proxy.enforce.verdict.Refusals;
  * requirements (else FORBIDDEN). Row filters and requirements that must hold for the item
  * already stored (an update, a delete, a put that replaces) become a condition on that item
  * ({@link WriteConditions}); BatchWriteItem carries no conditions, so under such a filter
- * its puts and deletes are refused (UNENFORCEABLE). Under a row filter, {@code Select: COUNT}
- * would count hidden rows, so it is refused (FORBIDDEN). A projection under a row filter is
- * read whole ({@link Projections}), in a single read and in each BatchGetItem or
- * TransactGetItems part.
+ * its puts and deletes are refused (UNENFORCEABLE).
  */
 final class WriteRules {
     private WriteRules() {}
 
     /** @param container the operation the part belongs to (BatchWriteItem, ...), or its own */
     static void check(Part part, Allowed allowed, DecisionRequest decision, Refusals refuse, Operation container) {
-        boolean rowsAll = allowed.rows().isAll();
         boolean unconditional = container == Operation.BatchWriteItem;
         switch (part.acts()) {
             case PutItem -> {
@@ -38,11 +34,6 @@ final class WriteRules {
                 if (unconditional && !allowed.requirements().isAll()) {
                     throw refuse.notYet("row filters and write requirements on the item a BatchWriteItem delete "
                             + "would remove (BatchWriteItem carries no conditions; use DeleteItem or TransactWriteItems)");
-                }
-            }
-            case Query, Scan -> {
-                if (!rowsAll && "COUNT".equals(part.text("Select"))) {
-                    throw refuse.forbidden("Select COUNT would count rows the caller may not see");
                 }
             }
             default -> { }

@@ -41,9 +41,17 @@ class FirewallTest {
     @BeforeAll
     static void start() throws Exception {
         weir = new FirewallHarness(POLICY, (target, body) -> {
-            if (target.endsWith("BatchGetItem")) {
+            if (target.endsWith("DescribeTable")) {
+                return Map.entry(200, "{\"Table\":{\"TableName\":\"people\",\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}]}}");
+            }
+            if (target.endsWith("BatchGetItem") && body.contains("\"1\"")) {
+                // the first round: one key left unprocessed, which weir asks for again
                 return Map.entry(200, "{\"Responses\":{\"people\":[{\"id\":{\"S\":\"1\"},\"ssn\":{\"S\":\"123-45-6789\"}}]},"
                         + "\"UnprocessedKeys\":{\"people\":{\"Keys\":[{\"id\":{\"S\":\"2\"}}]}}}");
+            }
+            if (target.endsWith("BatchGetItem")) {
+                return Map.entry(200, "{\"Responses\":{\"people\":[{\"id\":{\"S\":\"2\"},\"ssn\":{\"S\":\"987-65-4321\"}}]},"
+                        + "\"UnprocessedKeys\":{}}");
             }
             if (target.endsWith("GetItem")) return Map.entry(200, "{\"Item\":{\"id\":{\"S\":\"1\"},\"ssn\":{\"S\":\"123-45-6789\"}}}");
             return Map.entry(200, "{}");
@@ -91,7 +99,7 @@ class FirewallTest {
                 + "\"region\":{\"S\":\"us\"}}}").event().decision(), "an item outside the caller's rows");
         var allowed = weir.call("analyst", "GetItem", "{\"TableName\":\"people\",\"Key\":{\"id\":{\"S\":\"1\"}}}");
         assertEquals(200, allowed.status());
-        assertTrue(allowed.body().contains("*******6789"), allowed.body());
+        assertTrue(allowed.body().contains("\"****6789\""), allowed.body());
         assertEquals("ALLOWED", allowed.event().decision());
         assertEquals(200, allowed.event().upstreamStatus());
         for (var e : weir.events) {
@@ -130,12 +138,15 @@ class FirewallTest {
         JsonNode forwarded = Requests.JSON.readTree(weir.forwarded.get(sent + 1).body());
         assertTrue(forwarded.get("RequestItems").has("people"), forwarded.toString());
         JsonNode answer = Requests.JSON.readTree(batch.body());
-        assertEquals("*******6789", answer.get("Responses").get(ARN + "people").get(0).get("ssn").get("S").asText(), batch.body());
-        assertTrue(answer.get("UnprocessedKeys").has(ARN + "people"), batch.body());
+        assertEquals("****6789", answer.get("Responses").get(ARN + "people").get(0).get("ssn").get("S").asText(), batch.body());
+        assertEquals("****4321", answer.get("Responses").get(ARN + "people").get(1).get("ssn").get("S").asText(),
+                "the unprocessed key was read in a second round: " + batch.body());
+        assertEquals("{\"RequestItems\":{\"people\":{\"Keys\":[{\"id\":{\"S\":\"2\"}}]}}}", weir.forwarded.get(sent + 2).body());
+        assertTrue(answer.get("UnprocessedKeys").isEmpty(), "which keys the store leaves depends on hidden sizes: " + batch.body());
         assertEquals("people", batch.event().table());
 
         weir.call("admin", "GetItem", "{\"TableName\":\"people\",\"Key\":{\"id\":{\"S\":\"1\"}}}");
-        assertEquals("{\"TableName\":\"people\",\"Key\":{\"id\":{\"S\":\"1\"}}}", weir.forwarded.get(sent + 2).body(),
+        assertEquals("{\"TableName\":\"people\",\"Key\":{\"id\":{\"S\":\"1\"}}}", weir.forwarded.get(sent + 3).body(),
                 "a request nothing changes is forwarded byte for byte");
     }
 }

@@ -6,10 +6,10 @@ import dev.weir.policy.PolicySource;
 import dev.weir.policy.decision.Allowed;
 import dev.weir.policy.decision.Context;
 import dev.weir.policy.decision.DecisionRequest;
-import dev.weir.protocol.expr.Condition;
 import dev.weir.protocol.expr.Projection;
 import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.Operation;
+import dev.weir.proxy.enforce.read.ReadView;
 import dev.weir.proxy.enforce.request.ParsedRequest;
 import org.junit.jupiter.api.Test;
 
@@ -19,13 +19,13 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * What weir forwards for a read under a row filter: projections read whole, the filter pushed
- * down; the client's parsed request itself is never changed.
+ * What weir forwards for a read under a restricted view: projections read whole, metadata not
+ * asked for; the client's parsed request itself is never changed. (Query and Scan are paged by
+ * weir: StoreReadTest.)
  */
 class ReadRewritesTest {
     private static final String POLICY = """
@@ -42,6 +42,10 @@ class ReadRewritesTest {
         return (Allowed) PolicyLoader.load(List.of(new PolicySource("p.weir", POLICY))).table().orElseThrow().decide(dr(op));
     }
 
+    private static TableDecision decision(Operation op) {
+        return new TableDecision(allowed(op), dr(op), ReadView.of(allowed(op), dr(op)));
+    }
+
     /** The body forwarded for a single read with this rewrite. */
     private static ObjectNode forwarded(ParsedRequest req, Rewrite r) {
         ObjectNode asSent = req.body().deepCopy();
@@ -55,7 +59,7 @@ class ReadRewritesTest {
         ParsedRequest q = Requests.parse("Scan", "{\"TableName\":\"t\",\"Select\":\"SPECIFIC_ATTRIBUTES\","
                 + "\"FilterExpression\":\"#n <> :x\",\"ExpressionAttributeNames\":{\"#n\":\"name\",\"#p\":\"pk\"},"
                 + "\"ProjectionExpression\":\"#n, #p\",\"ExpressionAttributeValues\":{\":x\":{\"S\":\"x\"}}}");
-        Projection shape = Projections.readWhole(q.single(), allowed(Operation.Scan).rows());
+        Projection shape = ReadPlanner.readWhole(q.single(), decision(Operation.GetItem));
         ObjectNode body = forwarded(q, Rewrite.NONE.withReadWhole(shape));
         assertFalse(body.has("ProjectionExpression"));
         assertFalse(body.has("Select"));
@@ -66,45 +70,31 @@ class ReadRewritesTest {
                 "region", new AttributeValue.S("eu"), "other", new AttributeValue.S("o"));
         assertEquals(Map.of("name", new AttributeValue.S("n"), "pk", new AttributeValue.S("k")), shape.apply(item));
         ParsedRequest legacy = Requests.parse("GetItem", "{\"TableName\":\"t\",\"Key\":{\"pk\":{\"S\":\"k\"}},\"AttributesToGet\":[\"name\"]}");
-        Projection legacyShape = Projections.readWhole(legacy.single(), allowed(Operation.GetItem).rows());
+        Projection legacyShape = ReadPlanner.readWhole(legacy.single(), decision(Operation.GetItem));
         assertFalse(forwarded(legacy, Rewrite.NONE.withReadWhole(legacyShape)).has("AttributesToGet"));
         assertEquals(Map.of("name", new AttributeValue.S("n")), legacyShape.apply(item));
-        assertNull(Projections.readWhole(Requests.parse("Scan", "{\"TableName\":\"t\"}").single(), allowed(Operation.Scan).rows()));
+        assertNull(ReadPlanner.readWhole(Requests.parse("GetItem", "{\"TableName\":\"t\",\"Key\":{\"pk\":{\"S\":\"k\"}}}").single(),
+                decision(Operation.GetItem)), "no projection");
+        assertNull(ReadPlanner.readWhole(legacy.single(), new TableDecision(allowed(Operation.GetItem), dr(Operation.GetItem),
+                ReadView.of(dev.weir.policy.field.FieldPlan.identity(), dev.weir.policy.decision.RowFilter.ALL, dr(Operation.GetItem)))),
+                "an unrestricted view: the store projects");
     }
 
     @Test
-    void theRowFilterIsPushedDownAndTheClientsFilterKept() {
-        ParsedRequest scan = Requests.parse("Scan", "{\"TableName\":\"t\",\"FilterExpression\":\"attribute_exists(a) OR attribute_exists(b)\"}");
-        Conjunct pushed = Pushdown.filter(scan.single(), allowed(Operation.Scan).rows(), dr(Operation.Scan));
-        assertNotNull(pushed);
-        ObjectNode body = forwarded(scan, Rewrite.NONE.withFilter(pushed));
-        Condition filter = Requests.expressions(body).condition("FilterExpression", body.get("FilterExpression").textValue());
-        assertTrue(filter.test(Map.of("a", new AttributeValue.S("1"), "region", new AttributeValue.S("eu"))));
-        assertFalse(filter.test(Map.of("a", new AttributeValue.S("1"), "region", new AttributeValue.S("us"))));
-        assertFalse(filter.test(Map.of("region", new AttributeValue.S("eu"))), "the client's own filter still applies");
-    }
-
-    @Test
-    void notPushedDownWhereItCouldBreakTheRequest() {
-        assertNull(push("Query", "{\"TableName\":\"t\",\"KeyConditionExpression\":\"pk = :p\","
-                + "\"ExpressionAttributeValues\":{\":p\":{\"S\":\"k\"}}}"), "the range key is unknown");
-        assertNull(push("Query", "{\"TableName\":\"t\",\"KeyConditionExpression\":\"pk = :p AND #r = :r\","
-                + "\"ExpressionAttributeNames\":{\"#r\":\"region\"},\"ExpressionAttributeValues\":{\":p\":{\"S\":\"k\"},\":r\":{\"S\":\"eu\"}}}"),
-                "region is a key attribute here");
-        assertNotNull(push("Query", "{\"TableName\":\"t\",\"KeyConditionExpression\":\"pk = :p AND sk > :s\","
-                + "\"ExpressionAttributeValues\":{\":p\":{\"S\":\"k\"},\":s\":{\"N\":\"1\"}}}"));
-        assertNull(push("Scan", "{\"TableName\":\"t\",\"FilterExpression\":\"a = :weir0\","
-                + "\"ExpressionAttributeValues\":{\":weir0\":{\"S\":\"x\"}}}"));
+    void metadataTheCallerMayNotGetIsNotAskedFor() {
+        ParsedRequest get = Requests.parse("GetItem", "{\"TableName\":\"t\",\"Key\":{\"pk\":{\"S\":\"k\"}},"
+                + "\"ReturnConsumedCapacity\":\"TOTAL\"}");
+        ObjectNode sent = Requests.forwarded(get, new Plan(Map.of(), null, List.of("ReturnConsumedCapacity", "ReturnItemCollectionMetrics")));
+        assertFalse(sent.has("ReturnConsumedCapacity"));
+        assertEquals("k", sent.get("Key").get("pk").get("S").asText());
+        assertTrue(get.body().has("ReturnConsumedCapacity"), "the client's request is not changed");
+        assertNull(ForwardBody.of(Requests.parse("GetItem", "{\"TableName\":\"t\",\"Key\":{\"pk\":{\"S\":\"k\"}}}"),
+                new Plan(Map.of(), null, List.of("ReturnConsumedCapacity"))), "nothing to withhold: the client's own bytes");
     }
 
     @Test
     void anUnchangedRequestIsForwardedAsTheClientsOwnBytes() {
         ParsedRequest get = Requests.parse("GetItem", "{\"TableName\":\"t\",\"Key\":{\"pk\":{\"S\":\"k\"}}}");
         assertNull(ForwardBody.of(get, new Plan(Map.of())));
-    }
-
-    private static Conjunct push(String op, String json) {
-        ParsedRequest req = Requests.parse(op, json);
-        return Pushdown.filter(req.single(), allowed(req.operation()).rows(), dr(req.operation()));
     }
 }

@@ -17,15 +17,22 @@ import java.util.Map;
  * returned), ScannedCount (visible items evaluated) and LastEvaluatedKey (the key of the last
  * visible item evaluated, or null). No ConsumedCapacity: it would count hidden rows.
  *
- * @param items null for {@link Select#COUNT}, which returns the counts only
+ * @param items  null for {@link Select#COUNT}, which returns the counts only
+ * @param hidden how many stored items the view did not admit while the page was built: for
+ *               weir's audit only, never part of the answer
  */
 public record Page(List<Map<String, AttributeValue>> items, int count, int scannedCount,
-                   Map<String, AttributeValue> lastEvaluatedKey) {
+                   Map<String, AttributeValue> lastEvaluatedKey, int hidden) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public Page {
         items = items == null ? null : List.copyOf(items);
         lastEvaluatedKey = lastEvaluatedKey == null ? null : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(lastEvaluatedKey));
+    }
+
+    /** A page built without counting hidden items. */
+    public Page(List<Map<String, AttributeValue>> items, int count, int scannedCount, Map<String, AttributeValue> lastEvaluatedKey) {
+        this(items, count, scannedCount, lastEvaluatedKey, 0);
     }
 
     /** The response body, in DynamoDB's shape: {@code {"Items":[...],"Count":n,"ScannedCount":m,"LastEvaluatedKey":{...}}}. */

@@ -130,6 +130,7 @@ public final class Pager {
         final List<Map<String, AttributeValue>> items = select == Select.COUNT ? null : new ArrayList<>();
         int count;
         int evaluated;
+        int hidden;
         long bytes;
         int lastHint;
         Map<String, AttributeValue> resumeAfter = exclusiveStartKey;
@@ -180,7 +181,10 @@ public final class Pager {
             try {
                 if (page == null) throw new IllegalStateException("fetch gave no page");
                 for (Map<String, AttributeValue> item : page.items()) {
-                    if (!view.admits(item)) continue;
+                    if (!view.admits(item)) {
+                        hidden++;
+                        continue;
+                    }
                     Map<String, AttributeValue> shown = view.show(item);
                     evaluated++;
                     bytes += sizeOf(shown);
@@ -189,12 +193,12 @@ public final class Pager {
                         if (items != null) items.add(projection == null ? shown : projection.apply(shown));
                     }
                     if ((limit != null && evaluated >= limit) || bytes >= pageBytes) {
-                        result.complete(new Page(items, count, evaluated, keyOf(item)));
+                        result.complete(new Page(items, count, evaluated, keyOf(item), hidden));
                         return false;
                     }
                 }
                 if (page.lastEvaluatedKey() == null) {
-                    result.complete(new Page(items, count, evaluated, null));
+                    result.complete(new Page(items, count, evaluated, null, hidden));
                     return false;
                 }
                 resumeAfter = page.lastEvaluatedKey();

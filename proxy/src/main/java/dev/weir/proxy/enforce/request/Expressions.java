@@ -59,18 +59,28 @@ public record Expressions(Map<String, String> names, Map<String, AttributeValue>
     }
 
     /**
-     * Every path the request reads or tests: conditions, filters, key conditions, the
-     * projection, the right-hand sides of the update, and the legacy twins of each.
+     * Every path the request tests: conditions, filters, key conditions, the right-hand sides
+     * of the update, and the legacy twins of each. Not the projection: it decides nothing
+     * (under a restricted view it is applied to the item as the view shows it, see
+     * {@link #projected()}).
      */
     public Set<Path> tested() {
         Set<Path> out = new LinkedHashSet<>();
         if (keyCondition != null) out.addAll(keyCondition.paths());
         if (filter != null) out.addAll(filter.paths());
         if (condition != null) out.addAll(condition.paths());
-        if (projection != null) out.addAll(projection.paths());
         if (update != null) out.addAll(update.readPaths());
-        out.addAll(legacy.readPaths());
+        if (legacy.keyCondition() != null) out.addAll(legacy.keyCondition().paths());
+        if (legacy.filter() != null) out.addAll(legacy.filter().paths());
+        if (legacy.condition() != null) out.addAll(legacy.condition().paths());
+        if (legacy.update() != null) out.addAll(legacy.update().readPaths());
         return out;
+    }
+
+    /** The paths the projection (ProjectionExpression or AttributesToGet) names; empty without one. */
+    public Set<Path> projected() {
+        Projection p = anyProjection();
+        return p == null ? Set.of() : new LinkedHashSet<>(p.paths());
     }
 
     /** Every path the update (or AttributeUpdates) writes. */

@@ -1,0 +1,108 @@
+package dev.weir.proxy.enforce;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weir.protocol.model.AttributeValue;
+import dev.weir.protocol.model.AttributeValueJson;
+import dev.weir.protocol.model.Operation;
+import dev.weir.proxy.enforce.read.Metadata;
+import dev.weir.proxy.enforce.read.ReadAnswer;
+import dev.weir.proxy.enforce.read.ReadView;
+import dev.weir.proxy.enforce.request.ParsedRequest;
+import dev.weir.proxy.enforce.request.Part;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The store's 200 answers as a caller whose view of some table is restricted may see them:
+ * <ul>
+ *   <li>GetItem, BatchGetItem, TransactGetItems: built member by member through the
+ *       {@link dev.weir.proxy.enforce.read.ResponsePlan} ({@link ReadAnswer}), each item through
+ *       its table's view, then the client's projection;</li>
+ *   <li>table descriptions (DescribeTable; CreateTable, UpdateTable, DeleteTable) without the
+ *       counts and sizes of the table and its indexes ({@link Metadata#tableResponse});</li>
+ *   <li>any other answer without capacity and collection figures, should the store send them
+ *       although weir did not ask ({@link Metadata#withholdFromResponse}).</li>
+ * </ul>
+ * Answers to callers whose every view is unrestricted pass as they are.
+ */
+final class RestrictedAnswers {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<Operation> READS = Set.of(Operation.GetItem, Operation.BatchGetItem, Operation.TransactGetItems);
+    private static final Set<Operation> DESCRIPTIONS = Set.of(Operation.DescribeTable, Operation.CreateTable,
+            Operation.UpdateTable, Operation.DeleteTable);
+
+    private RestrictedAnswers() {}
+
+    /** Whether the caller's view of every table the request involves is unrestricted (its answers pass as they are). */
+    static boolean unrestricted(Decided decided) {
+        return Metadata.mayReport(views(decided));
+    }
+
+    /** Whether the answer is a read's that {@link #read} builds. */
+    static boolean isRead(Planned planned) {
+        return READS.contains(planned.parsed().request().operation()) && !unrestricted(planned.decided());
+    }
+
+    /** A GetItem, BatchGetItem or TransactGetItems answer through the views ({@link #isRead}). */
+    static ReadAnswer.Shown read(Planned planned, byte[] body) throws IOException {
+        ParsedRequest request = planned.parsed().request();
+        Decided decided = planned.decided();
+        Map<String, ReadAnswer.Shape> tables = new HashMap<>();
+        List<ReadAnswer.Shape> entries = new ArrayList<>();
+        for (Part part : request.parts()) {
+            ReadView view = decided.of(part).view();
+            var projection = planned.plan().of(part.index()).readWhole();
+            if (request.operation() == Operation.BatchGetItem) {
+                tables.put(part.table(), new ReadAnswer.Shape(view, projection, keys(part)));
+            } else {
+                entries.add(new ReadAnswer.Shape(view, projection));
+            }
+        }
+        return ReadAnswer.show(request.operation(), JSON.readTree(body), tables, entries, false);
+    }
+
+    /**
+     * Any other 200 answer through the views: a table description without its figures, any
+     * answer without capacity and collection metrics. The same array when nothing is withheld.
+     */
+    static byte[] other(Planned planned, byte[] body) throws IOException {
+        ParsedRequest request = planned.parsed().request();
+        Decided decided = planned.decided();
+        if (unrestricted(decided)) return body;
+        if (DESCRIPTIONS.contains(request.operation()) && !request.isMultiPart()) {
+            ReadView view = decided.of(request.single()).view();
+            if (JSON.readTree(body) instanceof ObjectNode answer) {
+                Metadata.withholdFromResponse(answer, List.of(view));
+                return JSON.writeValueAsBytes(Metadata.tableResponse(request.operation(), answer, view));
+            }
+            throw new IOException("a table description that is not an object");
+        }
+        if (!mentionsMetadata(body)) return body;
+        if (!(JSON.readTree(body) instanceof ObjectNode answer)) throw new IOException("an answer that is not an object");
+        return Metadata.withholdFromResponse(answer, views(decided)) ? JSON.writeValueAsBytes(answer) : body;
+    }
+
+    private static List<ReadView> views(Decided decided) {
+        return decided.tables().values().stream().map(TableDecision::view).toList();
+    }
+
+    /** A BatchGetItem table's Keys, in the client's order. */
+    private static List<Map<String, AttributeValue>> keys(Part part) {
+        List<Map<String, AttributeValue>> out = new ArrayList<>();
+        for (ObjectNode key : part.keys()) out.add(AttributeValueJson.item(key, "Keys"));
+        return out;
+    }
+
+    private static boolean mentionsMetadata(byte[] body) {
+        String text = new String(body, StandardCharsets.UTF_8);
+        for (String member : Metadata.RESPONSE_MEMBERS) if (text.contains("\"" + member + "\"")) return true;
+        return false;
+    }
+}

@@ -1,0 +1,191 @@
+package dev.weir.proxy.enforce.read;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weir.policy.predicate.Residual;
+import dev.weir.policy.predicate.Unexpressible;
+import dev.weir.protocol.expr.Path;
+import dev.weir.protocol.expr.ast.ConditionExpr;
+import dev.weir.protocol.expr.render.ExpressionWriter;
+import dev.weir.protocol.model.AttributeValue;
+import dev.weir.protocol.model.AttributeValueJson;
+import dev.weir.protocol.model.Operation;
+import dev.weir.proxy.schema.TableSchema;
+import dev.weir.proxy.upstream.UpstreamResponse;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The Query or Scan weir sends to the store to page a client's read itself ({@link Pager}):
+ * built from the parsed request, never from the client's text. It asks for the client's table
+ * or index, key condition, direction, consistency and segment, and for whole items: without
+ * the client's filter, projection, Select COUNT or capacity flags, which weir applies (or
+ * withholds) itself; {@code ExclusiveStartKey} and {@code Limit} are set per read.
+ *
+ * <p>The caller's row filter goes along as the store's FilterExpression when it has an exact
+ * store form ({@link Residual}), so that most hidden rows stay in the store; weir still judges
+ * every row the store returns, so the pages are the same with or without it. Not pushed down:
+ * a filter with no exact form, one longer than DynamoDB's 4 KB expression limit, and on a
+ * Query one that reads a key attribute of the table or index (a Query's FilterExpression may
+ * not name its key attributes). All expressions are written by one {@link ExpressionWriter},
+ * so the names and values sent are exactly those the texts use.
+ */
+public final class StoreRead {
+    /** DynamoDB's limit on the length of an expression. */
+    static final int MAX_EXPRESSION_BYTES = 4096;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Operation op;
+    private final ObjectNode template;
+    private final boolean rowFilterPushed;
+
+    private StoreRead(Operation op, ObjectNode template, boolean rowFilterPushed) {
+        this.op = op;
+        this.template = template;
+        this.rowFilterPushed = rowFilterPushed;
+    }
+
+    /**
+     * The store read for a client's read of {@code table} by a caller with {@code view}.
+     *
+     * @param schema the table's keys and indexes (the client's index is known to exist)
+     */
+    public static StoreRead of(ClientRead read, String table, TableSchema schema, ReadView view) {
+        ConditionExpr pushed = pushable(read, schema, view);
+        ObjectNode body = JsonNodeFactory.instance.objectNode().put("TableName", Objects.requireNonNull(table));
+        if (read.index() != null) body.put("IndexName", read.index());
+        ExpressionWriter writer = new ExpressionWriter();
+        String key = read.keyCondition() == null ? null : writer.condition(read.keyCondition().expression());
+        String filter = null;
+        if (pushed != null) {
+            try {
+                filter = writer.condition(pushed);
+            } catch (IllegalArgumentException noText) {
+                filter = null;
+            }
+            if (filter != null && filter.getBytes(StandardCharsets.UTF_8).length > MAX_EXPRESSION_BYTES) {
+                writer = new ExpressionWriter();
+                key = read.keyCondition() == null ? null : writer.condition(read.keyCondition().expression());
+                filter = null;
+            }
+        }
+        if (key != null) body.put("KeyConditionExpression", key);
+        if (filter != null) body.put("FilterExpression", filter);
+        if (!writer.names().isEmpty()) {
+            ObjectNode names = body.putObject("ExpressionAttributeNames");
+            writer.names().forEach(names::put);
+        }
+        if (!writer.values().isEmpty()) {
+            ObjectNode values = body.putObject("ExpressionAttributeValues");
+            writer.values().forEach((k, v) -> values.set(k, AttributeValueJson.toJson(v)));
+        }
+        body.setAll(read.passed());
+        String select = select(read, schema);
+        if (select != null) body.put("Select", select);
+        return new StoreRead(read.op(), body, filter != null);
+    }
+
+    /** The operation sent (the client's). */
+    public Operation operation() {
+        return op;
+    }
+
+    /** Whether the caller's row filter went to the store as its FilterExpression. */
+    public boolean rowFilterPushed() {
+        return rowFilterPushed;
+    }
+
+    /** The request without ExclusiveStartKey and Limit (a copy). */
+    public ObjectNode template() {
+        return template.deepCopy();
+    }
+
+    /** The body of one store read: start after {@code start} (null: at the beginning), at most {@code limit} items (null: the store's page). */
+    public byte[] page(Map<String, AttributeValue> start, Integer limit) {
+        ObjectNode body = template.deepCopy();
+        if (start != null) body.set("ExclusiveStartKey", AttributeValueJson.toJson(start));
+        if (limit != null) body.put("Limit", limit);
+        try {
+            return JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The store's answer to one read as a {@link StorePage}.
+     *
+     * @throws StoreError when the store answered an error (the caller gets it as the store gave it)
+     * @throws UncheckedIOException when the answer is not a readable page
+     */
+    public static StorePage parse(UpstreamResponse response) {
+        if (response.status() != 200) throw new StoreError(response);
+        JsonNode answer;
+        try {
+            answer = JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException("an unreadable page from the store", e);
+        }
+        JsonNode items = answer == null ? null : answer.get("Items");
+        if (items == null || !items.isArray()) throw new UncheckedIOException(new IOException("a page from the store without Items"));
+        List<Map<String, AttributeValue>> out = new ArrayList<>(items.size());
+        for (JsonNode item : items) out.add(AttributeValueJson.item(item, "Items"));
+        JsonNode last = answer.get("LastEvaluatedKey");
+        return new StorePage(out, last == null || last.isNull() ? null : AttributeValueJson.item(last, "LastEvaluatedKey"));
+    }
+
+    /** The caller's row filter as an exact store condition, or null when it is not pushed down. */
+    private static ConditionExpr pushable(ClientRead read, TableSchema schema, ReadView view) {
+        if (view.isEmpty() || view.rows().isAll()) return null;
+        if (read.op() == Operation.Query) {
+            List<String> keys = schema.keyAttributes(read.index());
+            for (Path p : view.rows().itemPaths()) if (keys.contains(p.attribute())) return null;
+        }
+        try {
+            return Residual.of(view.rows(), view.request()) instanceof Residual.Tree t ? t.condition() : null;
+        } catch (Unexpressible e) {
+            return null;
+        }
+    }
+
+    /**
+     * The Select sent: the client's ALL_ATTRIBUTES or ALL_PROJECTED_ATTRIBUTES as given;
+     * ALL_ATTRIBUTES on a local secondary index that does not project what the client's
+     * projection or filter reads (the store would fetch those from the table, as DynamoDB
+     * does, were it sent them); none otherwise (the store's default).
+     */
+    private static String select(ClientRead read, TableSchema schema) {
+        if (read.select() == Select.ALL_ATTRIBUTES || read.select() == Select.ALL_PROJECTED_ATTRIBUTES) return read.select().name();
+        if (read.index() == null) return null;
+        TableSchema.Index index = schema.index(read.index()).orElseThrow();
+        if (index.kind() != TableSchema.Kind.LOCAL || index.projection() == TableSchema.ProjectionType.ALL) return null;
+        List<Path> reads = new ArrayList<>();
+        if (read.projection() != null) reads.addAll(read.projection().paths());
+        if (read.filter() != null) reads.addAll(read.filter().paths());
+        for (Path p : reads) if (!schema.projects(read.index(), p.attribute())) return Select.ALL_ATTRIBUTES.name();
+        return null;
+    }
+
+    /** The store answered one of weir's reads with an error; the caller gets that answer as it is. */
+    public static final class StoreError extends RuntimeException {
+        private final transient UpstreamResponse response;
+
+        public StoreError(UpstreamResponse response) {
+            super("the store answered " + response.status(), null, false, false);
+            this.response = response;
+        }
+
+        public UpstreamResponse response() {
+            return response;
+        }
+    }
+}
