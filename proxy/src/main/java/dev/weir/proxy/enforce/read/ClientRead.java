@@ -31,7 +31,8 @@ import java.util.Map;
  * key) the store checks on the first read.
  *
  * @param index     the IndexName, or null for the table
- * @param passed    ScanIndexForward, ConsistentRead, Segment and TotalSegments, as the client gave them
+ * @param passed    ScanIndexForward, ConsistentRead, Segment and TotalSegments as the client gave them, and its
+ *                  Select when that is ALL_ATTRIBUTES or ALL_PROJECTED_ATTRIBUTES (what the store returns)
  * @param exclusiveStartKey the client's ExclusiveStartKey, or null
  */
 public record ClientRead(Operation op, String index, Condition keyCondition, Condition filter, Projection projection,
@@ -79,6 +80,9 @@ public record ClientRead(Operation op, String index, Condition keyCondition, Con
                 : AttributeValueJson.item(start, "exclusiveStartKey");
         ObjectNode passed = body.objectNode();
         for (String member : PASSED) if (body.hasNonNull(member)) passed.set(member, body.get(member));
+        if (select == Select.ALL_ATTRIBUTES || select == Select.ALL_PROJECTED_ATTRIBUTES) {
+            if (selectText != null) passed.put("Select", selectText);
+        }
         return new ClientRead(op, index, keyCondition, filter, expressions.anyProjection(), select, limit,
                 exclusiveStartKey == null || exclusiveStartKey.isEmpty() ? null : exclusiveStartKey, passed);
     }

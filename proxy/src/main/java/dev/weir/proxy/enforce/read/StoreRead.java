@@ -158,14 +158,13 @@ public final class StoreRead {
     }
 
     /**
-     * The Select sent: the client's ALL_ATTRIBUTES or ALL_PROJECTED_ATTRIBUTES as given;
-     * ALL_ATTRIBUTES on a local secondary index that does not project what the client's
+     * The Select sent besides the client's own ALL_ATTRIBUTES or ALL_PROJECTED_ATTRIBUTES
+     * (passed as given): ALL_ATTRIBUTES on a local secondary index that does not project what the client's
      * projection or filter reads (the store would fetch those from the table, as DynamoDB
      * does, were it sent them); none otherwise (the store's default).
      */
     private static String select(ClientRead read, TableSchema schema) {
-        if (read.select() == Select.ALL_ATTRIBUTES || read.select() == Select.ALL_PROJECTED_ATTRIBUTES) return read.select().name();
-        if (read.index() == null) return null;
+        if (read.passed().has("Select") || read.index() == null) return null;
         TableSchema.Index index = schema.index(read.index()).orElseThrow();
         if (index.kind() != TableSchema.Kind.LOCAL || index.projection() == TableSchema.ProjectionType.ALL) return null;
         List<Path> reads = new ArrayList<>();

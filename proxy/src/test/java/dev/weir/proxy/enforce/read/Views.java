@@ -51,6 +51,20 @@ final class Views {
         return new DecisionRequest("p-" + role, Set.of(role), Map.of("region", List.of("eu")), table, op, Context.NONE);
     }
 
+    /** The view a one-rule policy text gives a principal of role {@code r} in region eu, for a Query on table {@code t}. */
+    static ReadView of(String policy) {
+        DecisionRequest r = new DecisionRequest("p", Set.of("r"), Map.of("region", List.of("eu")), "t", Operation.Query, Context.NONE);
+        return ReadView.of(PolicyLoader.load(List.of(new PolicySource("p.weir", policy))).table().orElseThrow().decide(r), r);
+    }
+
+    /** Fields pk, sk and n, every row. */
+    static ReadView fieldsOnly() {
+        return of("""
+                role r
+                allow r on table t op [Query, Scan, GetItem] fields [pk, sk, n]
+                """);
+    }
+
     /** The view of a Query on {@code table} by a principal of {@code role} in region eu. */
     static ReadView view(String role, String table) {
         DecisionRequest r = request(role, table, Operation.Query);

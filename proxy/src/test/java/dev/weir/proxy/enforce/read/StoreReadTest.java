@@ -1,0 +1,185 @@
+package dev.weir.proxy.enforce.read;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weir.policy.PolicyLoader;
+import dev.weir.policy.PolicySource;
+import dev.weir.policy.decision.Context;
+import dev.weir.policy.decision.DecisionRequest;
+import dev.weir.protocol.expr.Condition;
+import dev.weir.protocol.expr.ExpressionContext;
+import dev.weir.protocol.model.AttributeValue;
+import dev.weir.protocol.model.AttributeValue.Bool;
+import dev.weir.protocol.model.AttributeValue.N;
+import dev.weir.protocol.model.AttributeValue.S;
+import dev.weir.protocol.model.AttributeValueJson;
+import dev.weir.protocol.model.Operation;
+import dev.weir.proxy.upstream.UpstreamResponse;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The store read weir sends to page a client's read: the client's key condition and passed
+ * members, the caller's row filter pushed down exactly where DynamoDB takes it, names and
+ * values exactly those the texts use, no member of the client's weir handles itself.
+ */
+class StoreReadTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ReadView READER = Views.view("reader", "t");
+
+    private static ObjectNode template(String op, String json, ReadView view) {
+        StoreRead read = StoreRead.of(ClientReadTest.read(op, json), "t", ClientReadTest.SCHEMA, view);
+        ObjectNode t = read.template();
+        assertEquals(t.has("FilterExpression"), read.rowFilterPushed());
+        return t;
+    }
+
+    /** The template's expressions, parsed with its own names and values; every one of those must be used. */
+    private static ExpressionContext context(ObjectNode t) {
+        Map<String, String> names = new LinkedHashMap<>();
+        if (t.get("ExpressionAttributeNames") instanceof ObjectNode n) n.properties().forEach(e -> names.put(e.getKey(), e.getValue().asText()));
+        Map<String, AttributeValue> values = t.get("ExpressionAttributeValues") instanceof ObjectNode v
+                ? AttributeValueJson.item(v, "ExpressionAttributeValues") : Map.of();
+        return new ExpressionContext(names, values);
+    }
+
+    @Test
+    void theKeyConditionAndTheExactRowFilterWithExactlyTheirPlaceholders() {
+        ObjectNode t = template("Query", """
+                {"TableName":"t","KeyConditionExpression":"pk = :p AND sk > :s","FilterExpression":"tag = :t",
+                 "ProjectionExpression":"pk, #nm","ExpressionAttributeNames":{"#nm":"name"},"Limit":2,"ScanIndexForward":false,
+                 "ReturnConsumedCapacity":"TOTAL","ExpressionAttributeValues":{":p":{"S":"a"},":s":{"N":"1"},":t":{"S":"x"}}}""", READER);
+        for (String member : List.of("ProjectionExpression", "Limit", "ReturnConsumedCapacity", "Select", "ExclusiveStartKey")) {
+            assertFalse(t.has(member), member + " is weir's to handle: " + t);
+        }
+        assertFalse(t.toString().contains("#nm"), "the client's placeholders are never sent");
+        assertEquals(false, t.get("ScanIndexForward").booleanValue());
+        ExpressionContext ctx = context(t);
+        Condition key = ctx.condition("KeyConditionExpression", t.get("KeyConditionExpression").asText());
+        Condition filter = ctx.condition("FilterExpression", t.get("FilterExpression").asText());
+        ctx.requireAllUsed();
+        assertTrue(key.test(Map.of("pk", new S("a"), "sk", new N("2"))));
+        assertFalse(key.test(Map.of("pk", new S("a"), "sk", new N("1"))));
+        Random random = new Random(0x5eedL);
+        List<AttributeValue> regions = List.of(new S("eu"), new S("us"), new N("1"), new Bool(true));
+        List<AttributeValue> classified = List.of(new Bool(true), new Bool(false), new S("true"), new N("1"));
+        for (int i = 0; i < 2_000; i++) {
+            Map<String, AttributeValue> item = new LinkedHashMap<>();
+            item.put("pk", new S("a"));
+            if (random.nextInt(5) > 0) item.put("region", regions.get(random.nextInt(regions.size())));
+            if (random.nextBoolean()) item.put("classified", classified.get(random.nextInt(classified.size())));
+            if (random.nextBoolean()) item.put("tag", new S("x"));
+            assertEquals(READER.admits(item), filter.test(item), "the pushed filter keeps exactly the view's rows: " + item);
+        }
+    }
+
+    @Test
+    void notPushedWhereAQueryMayNotFilterOrThereIsNothingToPush() {
+        String byRegion = """
+                {"TableName":"t","IndexName":"byTag","KeyConditionExpression":"tag = :t","ExpressionAttributeValues":{":t":{"S":"x"}}}""";
+        assertTrue(template("Query", byRegion, READER).has("FilterExpression"), "the index's keys are not what the filter reads");
+        ReadView onKeys = view("""
+                role r
+                allow r on table t op [Query, Scan] rows where item.tag == principal.region
+                """);
+        assertFalse(template("Query", byRegion, onKeys).has("FilterExpression"), "a Query's filter may not read tag, the index's key");
+        assertFalse(template("Query", """
+                {"TableName":"t","KeyConditionExpression":"pk = :p","ExpressionAttributeValues":{":p":{"S":"x"}}}""",
+                view("""
+                        role r
+                        allow r on table t op [Query, Scan] rows where item.sk > 3
+                        """)).has("FilterExpression"), "nor the table's sort key");
+        ObjectNode scan = template("Scan", "{\"TableName\":\"t\",\"IndexName\":\"byTag\"}", onKeys);
+        assertTrue(scan.has("FilterExpression"), "a Scan's filter may read keys: " + scan);
+        ObjectNode fieldsOnly = template("Scan", "{\"TableName\":\"t\"}", Views.fieldsOnly());
+        assertEquals("{\"TableName\":\"t\"}", fieldsOnly.toString(), "no row filter, nothing else: " + fieldsOnly);
+        ReadView sized = view("""
+                role r
+                allow r on table t op [Query, Scan] rows where size(item.tag) > 2
+                """);
+        assertFalse(sized.isEmpty() || sized.rows().isAll());
+        ObjectNode inexact = template("Scan", "{\"TableName\":\"t\"}", sized);
+        assertFalse(inexact.has("FilterExpression"), "size() has no exact store form");
+    }
+
+    @Test
+    void aFilterLongerThanDynamoDbTakesIsNotPushed() {
+        List<String> many = new ArrayList<>();
+        for (int i = 0; i < 900; i++) many.add("region-" + i);
+        DecisionRequest r = new DecisionRequest("p", Set.of("r"), Map.of("regions", many), "t", Operation.Query, Context.NONE);
+        ReadView wide = ReadView.of(PolicyLoader.load(List.of(new PolicySource("p.weir", """
+                role r
+                allow r on table t op [Query] rows where item.region in principal.regions
+                """))).table().orElseThrow().decide(r), r);
+        ObjectNode t = template("Query", "{\"TableName\":\"t\",\"KeyConditionExpression\":\"pk = :p\","
+                + "\"ExpressionAttributeValues\":{\":p\":{\"S\":\"x\"}}}", wide);
+        assertFalse(t.has("FilterExpression"));
+        assertEquals(1, t.get("ExpressionAttributeValues").size(), "only the key condition's value: " + t.get("ExpressionAttributeValues"));
+        context(t).condition("KeyConditionExpression", t.get("KeyConditionExpression").asText());
+        DecisionRequest few = new DecisionRequest("p", Set.of("r"), Map.of("regions", many.subList(0, 20)), "t", Operation.Query,
+                Context.NONE);
+        ReadView narrow = ReadView.of(PolicyLoader.load(List.of(new PolicySource("p.weir", """
+                role r
+                allow r on table t op [Query] rows where item.region in principal.regions
+                """))).table().orElseThrow().decide(few), few);
+        assertTrue(template("Query", "{\"TableName\":\"t\",\"KeyConditionExpression\":\"pk = :p\","
+                + "\"ExpressionAttributeValues\":{\":p\":{\"S\":\"x\"}}}", narrow).has("FilterExpression"));
+    }
+
+    @Test
+    void selectIsSentOnlyWhereTheStoreNeedsIt() {
+        assertEquals("ALL_ATTRIBUTES", template("Scan", "{\"TableName\":\"t\",\"Select\":\"ALL_ATTRIBUTES\"}", READER).get("Select").asText());
+        assertEquals("ALL_PROJECTED_ATTRIBUTES", template("Scan", "{\"TableName\":\"t\",\"IndexName\":\"byTag\","
+                + "\"Select\":\"ALL_PROJECTED_ATTRIBUTES\"}", READER).get("Select").asText());
+        assertNull(template("Scan", "{\"TableName\":\"t\",\"Select\":\"COUNT\"}", READER).get("Select"), "COUNT: weir counts");
+        assertEquals("ALL_ATTRIBUTES", template("Scan", "{\"TableName\":\"t\",\"IndexName\":\"byN\",\"ProjectionExpression\":\"tag\"}",
+                READER).get("Select").asText(), "a local index fetches what it does not project");
+        assertEquals("ALL_ATTRIBUTES", template("Scan", "{\"TableName\":\"t\",\"IndexName\":\"byN\",\"FilterExpression\":\"tag = :t\","
+                + "\"ExpressionAttributeValues\":{\":t\":{\"S\":\"x\"}}}", Views.fieldsOnly()).get("Select").asText());
+        assertNull(template("Scan", "{\"TableName\":\"t\",\"IndexName\":\"byN\",\"ProjectionExpression\":\"n\"}", READER).get("Select"));
+        assertNull(template("Scan", "{\"TableName\":\"t\",\"IndexName\":\"byTag\",\"ProjectionExpression\":\"#n\",\"ExpressionAttributeNames\":{\"#n\":\"name\"}}", READER).get("Select"),
+                "a global index never fetches");
+    }
+
+    @Test
+    void eachReadStartsWhereItIsToldAndReadsTheAnswer() throws Exception {
+        StoreRead read = StoreRead.of(ClientReadTest.read("Scan", "{\"TableName\":\"t\",\"Segment\":0,\"TotalSegments\":2}"), "t",
+                ClientReadTest.SCHEMA, Views.fieldsOnly());
+        assertFalse(read.rowFilterPushed());
+        assertSame(Operation.Scan, read.operation());
+        JsonNode first = JSON.readTree(read.page(null, null));
+        assertEquals("{\"TableName\":\"t\",\"Segment\":0,\"TotalSegments\":2}", first.toString());
+        Map<String, AttributeValue> start = new LinkedHashMap<>();
+        start.put("pk", new S("a"));
+        start.put("sk", new N("3"));
+        JsonNode next = JSON.readTree(read.page(start, 7));
+        assertEquals("{\"pk\":{\"S\":\"a\"},\"sk\":{\"N\":\"3\"}}", next.get("ExclusiveStartKey").toString());
+        assertEquals(7, next.get("Limit").asInt());
+        StorePage page = StoreRead.parse(new UpstreamResponse(200, null, ("{\"Items\":[{\"pk\":{\"S\":\"a\"}}],\"Count\":1,"
+                + "\"ScannedCount\":1,\"LastEvaluatedKey\":{\"pk\":{\"S\":\"a\"}}}").getBytes(StandardCharsets.UTF_8)));
+        assertEquals(List.of(Map.of("pk", new S("a"))), page.items());
+        assertEquals(Map.of("pk", new S("a")), page.lastEvaluatedKey());
+        UpstreamResponse error = new UpstreamResponse(400, null, "{\"__type\":\"x#ValidationException\"}".getBytes(StandardCharsets.UTF_8));
+        assertSame(error, assertThrows(StoreRead.StoreError.class, () -> StoreRead.parse(error)).response());
+        assertThrows(RuntimeException.class, () -> StoreRead.parse(new UpstreamResponse(200, null, "{\"Count\":0}".getBytes(StandardCharsets.UTF_8))));
+    }
+
+    private static ReadView view(String policy) {
+        return Views.of(policy);
+    }
+}
