@@ -33,7 +33,7 @@ final class Projections {
             if (read.get("ExpressionAttributeNames") instanceof ObjectNode names) {
                 for (Iterator<String> it = names.fieldNames(); it.hasNext(); ) {
                     String placeholder = it.next();
-                    if (EXPRESSIONS.stream().noneMatch(m -> read.get(m) != null && Conjunct.uses(read.get(m).asText(), placeholder))) {
+                    if (EXPRESSIONS.stream().noneMatch(m -> read.get(m) != null && uses(read.get(m).asText(), placeholder))) {
                         it.remove();
                     }
                 }
@@ -41,5 +41,16 @@ final class Projections {
             }
         }
         if (read.get("Select") != null && "SPECIFIC_ATTRIBUTES".equals(read.get("Select").asText())) read.remove("Select");
+    }
+
+    /** Whether {@code expression} uses the placeholder (not just one that starts with it). */
+    private static boolean uses(String expression, String placeholder) {
+        for (int i = expression.indexOf(placeholder); i >= 0; i = expression.indexOf(placeholder, i + 1)) {
+            int end = i + placeholder.length();
+            if (end == expression.length() || !(Character.isLetterOrDigit(expression.charAt(end)) || expression.charAt(end) == '_')) {
+                return true;
+            }
+        }
+        return false;
     }
 }
