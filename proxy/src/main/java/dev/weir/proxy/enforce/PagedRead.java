@@ -3,7 +3,6 @@ package dev.weir.proxy.enforce;
 import dev.weir.protocol.error.DynamoError;
 import dev.weir.protocol.wire.Target;
 import dev.weir.proxy.enforce.read.ClientRead;
-import dev.weir.proxy.enforce.read.Page;
 import dev.weir.proxy.enforce.read.Pager;
 import dev.weir.proxy.enforce.read.ReadView;
 import dev.weir.proxy.enforce.read.StoreRead;

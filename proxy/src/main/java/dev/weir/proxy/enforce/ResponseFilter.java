@@ -9,27 +9,26 @@ import dev.weir.protocol.expr.Projection;
 import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.Operation;
 import dev.weir.proxy.enforce.request.ParsedRequest;
-import dev.weir.proxy.enforce.request.Part;
 import dev.weir.proxy.redact.ResponseRedactor;
 import dev.weir.proxy.upstream.UpstreamResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import java.util.function.UnaryOperator;
 
 /**
- * The answer step's filter: the store's response as the caller may see it. Items of reads go
- * through each table's field plan and row filter (and the client's own projection when weir
- * read them whole); a failed write's stored items through {@link FailureItems}; a batch's
- * members keyed by table come back under the names the client used. A response weir cannot
- * read is withheld (fail closed). One instance per firewall; it keeps no per-request state.
+ * The answer step's filter: the store's response as the caller may see it. Reads by a caller
+ * whose view is restricted are built through the view, member by member
+ * ({@link RestrictedAnswers}; Query and Scan never get here, weir pages them itself:
+ * {@link PagedRead}); other answers lose the figures a restricted view withholds (table
+ * sizes, capacity); the items writes return go through the streaming redactor; a failed
+ * write's stored items through {@link FailureItems}; a batch's members keyed by table come
+ * back under the names the client used. A response weir cannot read is withheld (fail
+ * closed). One instance per firewall; it keeps no per-request state.
  */
 final class ResponseFilter {
     private static final Logger log = LoggerFactory.getLogger(ResponseFilter.class);

@@ -23,6 +23,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * the response. Items are found where each operation puts them: GetItem's {@code Item}, the
  * {@code Attributes} writes return, Query's and Scan's {@code Items} and
  * {@code LastEvaluatedKey}. A body with nothing to change comes back as the same array.
+ *
+ * <p>The firewall uses it for the items writes return; reads by a caller whose view is
+ * restricted are paged and shown by {@code enforce/read} (a row filter applied to a page the
+ * store cut would let hidden rows shorten and end pages).
  */
 public final class ResponseRedactor {
     private static final int MAX_CACHED_PLANS = 4096;
@@ -155,105 +159,6 @@ public final class ResponseRedactor {
             if (value == null) out.write(body, m[1], m[2]);
             else out.write(value);
         }
-        out.write((byte) '}');
-        return out.toByteArray();
-    }
-
-    /**
-     * A table's filtering in a multi-table response: its field plan, row filter (null: all
-     * rows) and, for a BatchGetItem whose projection weir widened, the client's projection to
-     * cut each kept item down to (null: none).
-     */
-    public record TablePlan(FieldPlan plan, Predicate<Map<String, AttributeValue>> rows,
-                            UnaryOperator<Map<String, AttributeValue>> shape) {
-        public TablePlan(FieldPlan plan, Predicate<Map<String, AttributeValue>> rows) {
-            this(plan, rows, null);
-        }
-    }
-
-    /**
-     * Filters the items of a BatchGetItem response ({@code Responses}: table to items, each
-     * with its table's plan) or a TransactGetItems response ({@code Responses}: one entry per
-     * requested item, with the plan of the table that item came from; an entry whose item the
-     * row filter hides becomes empty, so positions still match the request; {@code shapeOfEntry},
-     * when not null, gives each entry's client projection to cut a kept item down to).
-     */
-    public byte[] redactParts(Operation op, Map<String, TablePlan> byTable, List<String> tableOfEntry, byte[] body)
-            throws IOException {
-        return redactParts(op, byTable, tableOfEntry, null, body);
-    }
-
-    public byte[] redactParts(Operation op, Map<String, TablePlan> byTable, List<String> tableOfEntry,
-                              List<UnaryOperator<Map<String, AttributeValue>>> shapeOfEntry, byte[] body) throws IOException {
-        JsonCursor c = new JsonCursor(body);
-        ByteSink out = new ByteSink(body.length);
-        c.expect('{');
-        out.write((byte) '{');
-        boolean firstMember = true;
-        if (c.peek() != '}') {
-            do {
-                JsonCursor.Member member = c.member();
-                if (!firstMember) out.write((byte) ',');
-                firstMember = false;
-                out.write(body, member.start(), member.valueStart());
-                if (!member.name().equals("Responses")) {
-                    out.write(body, member.valueStart(), c.skipValue());
-                } else if (op == Operation.BatchGetItem) {
-                    c.expect('{');
-                    out.write((byte) '{');
-                    boolean first = true;
-                    if (c.peek() != '}') {
-                        do {
-                            JsonCursor.Member table = c.member();
-                            TablePlan tp = byTable.get(table.name());
-                            if (tp == null) throw new IOException("the store answered for a table the request did not name");
-                            if (!first) out.write((byte) ',');
-                            first = false;
-                            out.write(body, table.start(), table.valueStart());
-                            items(c, tp.plan(), tp.rows(), tp.shape(), out);
-                        } while (c.comma());
-                    }
-                    c.expect('}');
-                    out.write((byte) '}');
-                } else {
-                    c.expect('[');
-                    out.write((byte) '[');
-                    int index = 0;
-                    if (c.peek() != ']') {
-                        do {
-                            if (index >= tableOfEntry.size()) throw new IOException("more responses than requested items");
-                            TablePlan tp = byTable.get(tableOfEntry.get(index));
-                            UnaryOperator<Map<String, AttributeValue>> shape =
-                                    shapeOfEntry == null || index >= shapeOfEntry.size() ? null : shapeOfEntry.get(index);
-                            if (index++ > 0) out.write((byte) ',');
-                            c.expect('{');
-                            out.write((byte) '{');
-                            boolean first = true;
-                            if (c.peek() != '}') {
-                                do {
-                                    JsonCursor.Member entry = c.member();
-                                    if (!entry.name().equals("Item")) {
-                                        c.skipValue();
-                                        continue;
-                                    }
-                                    Map<String, AttributeValue> whole = ValueCodec.map(c);
-                                    if (tp.rows() != null && !tp.rows().test(whole)) continue;
-                                    if (!first) out.write((byte) ',');
-                                    first = false;
-                                    out.write(body, entry.start(), entry.valueStart());
-                                    writeItem(tp.plan().redact(shape == null ? whole : shape.apply(whole)), out);
-                                } while (c.comma());
-                            }
-                            c.expect('}');
-                            out.write((byte) '}');
-                        } while (c.comma());
-                    }
-                    c.expect(']');
-                    out.write((byte) ']');
-                }
-            } while (c.comma());
-        }
-        c.expect('}');
         out.write((byte) '}');
         return out.toByteArray();
     }

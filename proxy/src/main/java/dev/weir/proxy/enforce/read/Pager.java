@@ -73,7 +73,9 @@ public final class Pager {
         /**
          * Reads the next store page of the read the client asked for (its table or index, key
          * condition, direction, segment, consistency), of whole items: without its Limit,
-         * FilterExpression (or QueryFilter, ScanFilter), projection, Select or capacity flags.
+         * FilterExpression (or QueryFilter, ScanFilter), projection, Select COUNT or capacity
+         * flags ({@link StoreRead}). The store may drop rows the view does not admit (the row
+         * filter pushed down exactly); it must return every row the view admits.
          *
          * @param exclusiveStartKey start after this key; null to start at the beginning
          * @param limitHint         the Limit to send, or null for none (the store's 1 MB page)
