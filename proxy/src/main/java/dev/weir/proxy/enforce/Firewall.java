@@ -167,6 +167,10 @@ public final class Firewall {
             return auditor.audit(refused(decided, e, decided.ruleIds()));
         }
         String table = parsed.request().table();
+        if (table == null) {
+            return auditor.audit(refused(decided, Refusals.invalid("1 validation error detected: Value null at 'tableName' "
+                    + "failed to satisfy constraint: Member must not be null"), decided.ruleIds()));
+        }
         return tableSchemas.of(table).handle((schema, err) -> {
             if (err != null) {
                 log.warn("the key schema of {} could not be read from the upstream: {}", table, cause(err).toString());

@@ -31,6 +31,7 @@ class ReadPathFirewallTest {
               fields [id, sk, name, region, ssn]
               mask ssn show_last(4)
             @id("people-write") allow ingest on table people op [PutItem]
+            @id("ids-only") allow ingest on table * op [Scan] fields [id]
             """;
     private static final String EU1 = "{\"id\":{\"S\":\"a\"},\"sk\":{\"N\":\"1\"},\"region\":{\"S\":\"eu\"},\"ssn\":{\"S\":\"123-45-6789\"},\"salary\":{\"N\":\"1\"}}";
     private static final String US2 = "{\"id\":{\"S\":\"a\"},\"sk\":{\"N\":\"2\"},\"region\":{\"S\":\"us\"},\"ssn\":{\"S\":\"000-00-0000\"}}";
@@ -145,6 +146,10 @@ class ReadPathFirewallTest {
         assertTrue(bad.body().contains("from the store"), "the store's answer as it gave it: " + bad.body());
         var limit = weir.call("analyst", "Scan", "{\"TableName\":\"people\",\"Limit\":0}");
         assertEquals("INVALID", limit.event().decision(), limit.body());
+        var noTable = weir.call("admin", "Scan", "{}");
+        assertEquals(200, noTable.status(), "an unrestricted view: the store answers as it will");
+        var noTableRestricted = weir.call("ingest", "Scan", "{\"Limit\":1}");
+        assertTrue(noTableRestricted.body().contains("Value null at 'tableName'"), noTableRestricted.body());
     }
 
     @Test
