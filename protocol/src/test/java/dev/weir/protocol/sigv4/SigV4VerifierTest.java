@@ -166,6 +166,17 @@ class SigV4VerifierTest {
         assertInstanceOf(SigV4Verifier.Failed.class, verifier(T).verify(new HttpRequestView("POST", "/", "", doubled, req.body())));
     }
 
+    /** A malformed percent-escape in the query is a failed signature, not an exception out of the verifier. */
+    @Test
+    void aMalformedQueryIsAFailedSignature() {
+        HttpRequestView req = signed("AKID", SECRET, body("{}"));
+        for (String query : List.of("a=%zz", "%", "X-Amz-Algorithm=%G1&X-Amz-Credential=%")) {
+            HttpRequestView odd = new HttpRequestView("POST", "/", query, req.headers(), req.body());
+            SigV4Verifier.Failed f = assertInstanceOf(SigV4Verifier.Failed.class, verifier(T).verify(odd), query);
+            assertEquals("InvalidSignatureException", f.error().shortType(), query);
+        }
+    }
+
     @Test
     void bothFormsAtOnceAreRefused() {
         HttpRequestView req = signed("AKID", SECRET, body("{}"));

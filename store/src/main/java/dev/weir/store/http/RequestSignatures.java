@@ -27,11 +27,19 @@ public final class RequestSignatures {
         this.verifier = new SigV4Verifier(key -> keyId.equals(key) ? secret : null, "dynamodb", clock);
     }
 
-    /** Null when the request is signed with the store's credentials, else the error to answer. */
+    /**
+     * Null when the request is signed with the store's credentials, else the error to answer.
+     * Never throws: a request the verifier cannot even read is refused like a bad signature
+     * (an exception here would leave the caller's connection without an answer).
+     */
     public DynamoError check(HttpRequestView request) {
-        return switch (verifier.verify(request)) {
-            case SigV4Verifier.Verified v -> null;
-            case SigV4Verifier.Failed f -> f.error();
-        };
+        try {
+            return switch (verifier.verify(request)) {
+                case SigV4Verifier.Verified v -> null;
+                case SigV4Verifier.Failed f -> f.error();
+            };
+        } catch (RuntimeException e) {
+            return DynamoError.invalidSignature();
+        }
     }
 }

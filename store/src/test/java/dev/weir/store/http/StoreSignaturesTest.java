@@ -194,6 +194,22 @@ class StoreSignaturesTest {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))), "InvalidSignatureException", INVALID_SIGNATURE);
     }
 
+    /** A query the verifier cannot decode is refused with an answer, on a worker lane too (no silent hang). */
+    @Test
+    void aMalformedQueryIsRefusedNotLeftUnanswered() throws Exception {
+        String body = "{\"TableName\":\"sig\"}";
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", uri.getPort())) {
+            socket.setSoTimeout(5000);
+            String request = "POST /?a=%zz HTTP/1.1\r\n" + SignedHttp.rawHead("x", PREFIX + "Scan", body)
+                    + "Connection: close\r\n\r\n" + body;
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertTrue(answer.startsWith("HTTP/1.1 400 Bad Request"), answer);
+            assertTrue(answer.contains("InvalidSignatureException"), answer);
+        }
+    }
+
     /** No credentials, no store: it does not fall back to trusting its network. */
     @Test
     void withoutCredentialsTheStoreDoesNotStart(@TempDir Path other) throws Exception {
