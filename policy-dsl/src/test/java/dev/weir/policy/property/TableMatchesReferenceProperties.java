@@ -52,7 +52,7 @@ class TableMatchesReferenceProperties {
         OFFICE("ctx.source in [10.0.0.0/8]"),
         NOT_OFFICE("not ctx.source in [10.0.0.0/8]"),
         HIGH("principal.level == \"high\""),
-        NOT_BATCH("ctx.tls.subject.ou != \"batch\""),
+        NOT_BATCH("not (\"batch\" in ctx.tls.subject.ou)"),
         HIGH_AND_OFFICE("principal.level == \"high\" and ctx.source in [10.0.0.0/8]");
 
         final String text;
