@@ -63,7 +63,9 @@ record Part(int index, String table, Operation acts, ObjectNode body) {
                 JsonNode items = body.get("TransactItems");
                 if (items == null || !items.isArray()) throw DynamoException.validation("TransactItems must be a list");
                 for (JsonNode item : items) {
-                    if (item.size() != 1) throw DynamoException.validation("each TransactItem needs exactly one action");
+                    if (!item.isObject() || item.size() != 1) {
+                        throw DynamoException.validation("each TransactItem needs exactly one action");
+                    }
                     Map.Entry<String, JsonNode> action = item.fields().next();
                     Operation acts = switch (action.getKey()) {
                         case "Get" -> req.operation() == Operation.TransactGetItems ? Operation.GetItem : null;

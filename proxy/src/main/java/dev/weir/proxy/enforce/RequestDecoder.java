@@ -1,6 +1,8 @@
 package dev.weir.proxy.enforce;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -23,7 +25,14 @@ import java.util.Set;
  * for that operation, is refused rather than forwarded blindly.
  */
 public final class RequestDecoder {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * A body that is forwarded unchanged goes upstream as its original bytes, so it must have one
+     * meaning for every JSON parser: a member named twice (parsers differ on which one counts)
+     * or content after the object (which one parser ignores and another reads) is refused.
+     */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** The members the proxy understands, per operation it enforces. */
     private static final Map<Operation, Set<String>> MEMBERS = new EnumMap<>(Operation.class);
@@ -87,6 +96,13 @@ public final class RequestDecoder {
         try {
             tree = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
         } catch (JsonProcessingException e) {
+            String problem = e.getOriginalMessage();
+            if (problem != null && problem.startsWith("Duplicate field")) {
+                throw new DynamoException(DynamoError.serialization("The request body names a member more than once."));
+            }
+            if (problem != null && problem.startsWith("Trailing token")) {
+                throw new DynamoException(DynamoError.serialization("The request body has content after its JSON object."));
+            }
             throw new DynamoException(DynamoError.serialization("Start of structure or map found where not expected."));
         } catch (IOException e) {
             throw new DynamoException(DynamoError.serialization("Could not read the request body."));

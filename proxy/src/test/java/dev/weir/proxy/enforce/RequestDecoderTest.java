@@ -37,6 +37,22 @@ class RequestDecoderTest {
         assertEquals("SerializationException", error(() -> decoder.decode("DynamoDB_20120810.GetItem", bytes("[1]"))));
     }
 
+    /** An unchanged body is forwarded as its bytes, so what other parsers could read differently is refused. */
+    @Test
+    void aBodyWithTwoMeaningsIsASerializationError() {
+        DynamoException twice = assertThrows(DynamoException.class, () -> decoder.decode("DynamoDB_20120810.GetItem",
+                bytes("{\"TableName\":\"secret\",\"TableName\":\"public\",\"Key\":{}}")));
+        assertEquals("SerializationException", twice.error().shortType());
+        assertEquals("The request body names a member more than once.", twice.error().message());
+        assertEquals("SerializationException", error(() -> decoder.decode("DynamoDB_20120810.GetItem",
+                bytes("{\"TableName\":\"t\",\"Key\":{\"id\":{\"S\":\"1\"},\"id\":{\"S\":\"2\"}}}"))));
+        DynamoException trailing = assertThrows(DynamoException.class, () -> decoder.decode("DynamoDB_20120810.GetItem",
+                bytes("{\"TableName\":\"public\"}{\"TableName\":\"secret\"}")));
+        assertEquals("SerializationException", trailing.error().shortType());
+        assertEquals("The request body has content after its JSON object.", trailing.error().message());
+        decoder.decode("DynamoDB_20120810.GetItem", bytes(" {\"TableName\":\"t\"}\r\n "));
+    }
+
     @Test
     void whatTheProxyCannotEnforceIsRefusedNotForwarded() {
         DecodedRequest legacy = decoder.decode("DynamoDB_20120810.GetItem",
