@@ -32,10 +32,12 @@ import static org.junit.jupiter.api.Assertions.fail;
  * arbitrary sizes. Invariants: no exception reaches the end of the pipeline (the firewall
  * handler would only close); every request head Netty reads undamaged is
  * unambiguous (at most one Content-Length, never with Transfer-Encoding, which may only be
- * {@code chunked}); and Netty frames requests exactly as a strict reference framer written from
- * the guard's rules does: the n-th request head Netty reads is the reference's n-th, and the
- * request the handler gets from it has the body the reference reads. A request that parsers
- * could frame differently (smuggling) would break the last.
+ * {@code chunked}); Netty frames requests exactly as {@link ReferenceFramer}, written from the
+ * guard's rules, does: the n-th request head Netty reads is the reference's n-th, and the
+ * request the handler gets from it has the body the reference reads (a request that parsers
+ * could frame differently, smuggling, would break this); and the guard refuses with 400 exactly
+ * the byte streams the reference finds broken (unless a size limit or the closed connection
+ * came first), whatever sizes the reads have.
  *
  * <p>The input is the raw bytes a client sends. Regression inputs live in
  * {@code HttpFramingGuardFuzzTestInputs/<method>/}; {@code ./weir fuzz http-framing} fuzzes.
@@ -82,16 +84,30 @@ class HttpFramingGuardFuzzTest {
                 });
         // Reads of sizes drawn from the input itself, so that a finding replays exactly.
         Random reads = new Random(Arrays.hashCode(input));
-        for (int at = 0; at < input.length && ch.isOpen(); ) {
+        int at = 0;
+        while (at < input.length && ch.isOpen()) {
             int n = Math.min(input.length - at, reads.nextInt(4) == 0 ? 1 + reads.nextInt(8) : input.length);
             ch.writeInbound(Unpooled.wrappedBuffer(input, at, n));
             at += n;
         }
-        for (Object out; (out = ch.readOutbound()) != null; ) ((ByteBuf) out).release();
+        boolean readAll = at == input.length;
+        StringBuilder answered = new StringBuilder();
+        for (Object out; (out = ch.readOutbound()) != null; ) {
+            answered.append(((ByteBuf) out).toString(StandardCharsets.ISO_8859_1));
+            ((ByteBuf) out).release();
+        }
         ch.finishAndReleaseAll();
 
         if (!errors.isEmpty()) fail("an exception reached the handler", errors.getFirst());
-        List<Reference.Request> expected = Reference.frame(input);
+        ReferenceFramer.Framing framing = ReferenceFramer.frame(input);
+        List<byte[]> expected = framing.bodies();
+        int refused = guardStatus(answered.toString());
+        if (refused == 400) {
+            assertTrue(framing.broken(), () -> "the guard refused what the reference reads as well framed: " + text(input));
+        }
+        if (framing.broken() && readAll && refused != 413 && refused != 431) {
+            assertEquals(400, refused, () -> "the guard passed what the reference refuses: " + text(input));
+        }
         for (int h = 0; h < heads.size(); h++) {
             HttpRequest head = heads.get(h);
             if (head.decoderResult().isFailure()) break;
@@ -108,7 +124,7 @@ class HttpFramingGuardFuzzTest {
             // the aggregator answered the head itself (417 to an unknown Expect, say).
             for (FullHttpRequest request : requests) {
                 if (request.headers() != head.headers() || request.decoderResult().isFailure()) continue;
-                byte[] body = expected.get(i).body();
+                byte[] body = expected.get(i);
                 assertTrue(body != null, () -> "request " + i + " reached the handler before its body was complete: " + text(input));
                 assertArrayEquals(body, ByteBufUtil.getBytes(request.content()),
                         () -> "request " + i + " has another body than the reference reads in " + text(input));
@@ -117,124 +133,15 @@ class HttpFramingGuardFuzzTest {
         requests.forEach(FullHttpRequest::release);
     }
 
-    private static String text(byte[] input) {
-        return "'" + new String(input, StandardCharsets.ISO_8859_1).replace("\r", "\\r").replace("\n", "\\n") + "'";
+    /** The status of the guard's own refusal among the bytes sent back, or 0 if it refused nothing. */
+    private static int guardStatus(String answered) {
+        int at = answered.indexOf("weir refused the request:");
+        if (at < 0) return 0;
+        int status = answered.lastIndexOf("HTTP/1.1 ", at);
+        return Integer.parseInt(answered.substring(status + 9, status + 12));
     }
 
-    /**
-     * A strict HTTP/1.1 request framer written from the guard's documented rules, reading a
-     * whole byte string at once: CRLF line ends only, no obs-fold, {@code name:} with no space
-     * before the colon, one Content-Length of digits, or Transfer-Encoding {@code chunked} alone.
-     * It reads requests until the bytes end or break a rule; a request whose head it read but
- * whose body is incomplete or malformed ends the list with a null body. Limits are not modelled: where the
- * guard refuses for size, the handler gets nothing more, which the comparison allows.
-     */
-    static final class Reference {
-        /** A request's body, or null when the bytes end before it does. */
-        record Request(byte[] body) {}
-
-        static List<Request> frame(byte[] in) {
-            List<Request> out = new ArrayList<>();
-            int pos = 0;
-            while (pos < in.length) {
-                int end = indexOf(in, "\r\n\r\n", pos);
-                if (end < 0) break;
-                if (end == pos) { // an empty line before a request: Netty skips it, the guard reads an empty head
-                    pos += 4;
-                    continue;
-                }
-                String head = new String(in, pos, end - pos, StandardCharsets.ISO_8859_1);
-                if (head.replace("\r\n", "").indexOf('\n') >= 0) break;
-                String[] lines = head.split("\r\n", -1);
-                String length = null, encoding = null;
-                int lengths = 0, encodings = 0;
-                boolean bad = false;
-                for (int k = 1; k < lines.length && !bad; k++) {
-                    String line = lines[k];
-                    int colon = line.indexOf(':');
-                    if (line.isEmpty() || line.charAt(0) == ' ' || line.charAt(0) == '\t' || colon <= 0
-                            || line.charAt(colon - 1) == ' ' || line.charAt(colon - 1) == '\t') {
-                        bad = true;
-                        break;
-                    }
-                    String name = line.substring(0, colon).toLowerCase(Locale.ROOT);
-                    String value = line.substring(colon + 1).trim(); // up to space, as the guard trims
-                    if (name.equals("content-length")) {
-                        lengths++;
-                        length = value;
-                    } else if (name.equals("transfer-encoding")) {
-                        encodings++;
-                        encoding = value;
-                    }
-                }
-                if (bad || lengths > 1 || encodings > 1 || (lengths == 1 && encodings == 1)) break;
-                pos = end + 4;
-                if (encoding != null) {
-                    if (!encoding.equalsIgnoreCase("chunked")) break;
-                    int[] next = {pos};
-                    byte[] body = chunked(in, next);
-                    out.add(new Request(body));
-                    if (body == null) break;
-                    pos = next[0];
-                } else {
-                    long n = 0;
-                    if (length != null) {
-                        if (length.isEmpty() || length.length() > 18 || !length.chars().allMatch(c -> c >= '0' && c <= '9')) break;
-                        n = Long.parseLong(length);
-                    }
-                    if (in.length - pos < n) {
-                        out.add(new Request(null));
-                        break;
-                    }
-                    out.add(new Request(Arrays.copyOfRange(in, pos, pos + (int) n)));
-                    pos += (int) n;
-                }
-            }
-            return out;
-        }
-
-        /** A chunked body from {@code at[0]} on (moving it past the trailers), or null if incomplete or malformed. */
-        private static byte[] chunked(byte[] in, int[] at) {
-            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
-            int pos = at[0];
-            while (true) {
-                int eol = indexOf(in, "\r\n", pos);
-                if (eol < 0) return null;
-                String line = new String(in, pos, eol - pos, StandardCharsets.ISO_8859_1);
-                if (line.indexOf('\n') >= 0 || line.indexOf('\r') >= 0) return null;
-                int semi = line.indexOf(';');
-                String hex = (semi < 0 ? line : line.substring(0, semi)).trim();
-                if (hex.isEmpty() || hex.length() > 15 || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) return null;
-                long size = Long.parseLong(hex, 16);
-                pos = eol + 2;
-                if (size == 0) break;
-                if (in.length - pos < size + 2) return null;
-                body.write(in, pos, (int) size);
-                pos += (int) size;
-                if (in[pos] != '\r' || in[pos + 1] != '\n') return null;
-                pos += 2;
-            }
-            while (true) {
-                int eol = indexOf(in, "\r\n", pos);
-                if (eol < 0) return null;
-                String line = new String(in, pos, eol - pos, StandardCharsets.ISO_8859_1);
-                if (line.indexOf('\n') >= 0 || line.indexOf('\r') >= 0) return null;
-                pos = eol + 2;
-                if (line.isEmpty()) break;
-                if (line.charAt(0) == ' ' || line.charAt(0) == '\t') return null;
-            }
-            at[0] = pos;
-            return body.toByteArray();
-        }
-
-        private static int indexOf(byte[] in, String what, int from) {
-            byte[] w = what.getBytes(StandardCharsets.ISO_8859_1);
-            outer:
-            for (int i = from; i <= in.length - w.length; i++) {
-                for (int k = 0; k < w.length; k++) if (in[i + k] != w[k]) continue outer;
-                return i;
-            }
-            return -1;
-        }
+    private static String text(byte[] input) {
+        return "'" + new String(input, StandardCharsets.ISO_8859_1).replace("\r", "\\r").replace("\n", "\\n") + "'";
     }
 }
