@@ -53,7 +53,8 @@ public final class SigV4Verifier {
 
     public Result verify(HttpRequestView req) {
         String authorization = req.header("Authorization");
-        Map<String, String> query = SigV4.queryParams(req.rawQuery());
+        Map<String, String> query = query(req);
+        if (query == null) return new Failed(MALFORMED_QUERY, null);
         Parsed p;
         if (authorization != null) {
             p = parseHeader(authorization);
@@ -142,7 +143,8 @@ public final class SigV4Verifier {
      */
     public static DynamoError checkShape(HttpRequestView req) {
         String authorization = req.header("Authorization");
-        Map<String, String> query = SigV4.queryParams(req.rawQuery());
+        Map<String, String> query = query(req);
+        if (query == null) return MALFORMED_QUERY;
         boolean queryForm = query.containsKey("X-Amz-Algorithm") || query.containsKey("X-Amz-Credential");
         if (authorization != null && query.containsKey("X-Amz-Algorithm")) {
             return DynamoError.invalidSignature(
@@ -173,6 +175,18 @@ public final class SigV4Verifier {
             if (!missing.isEmpty()) missing.append("Re-examine the query-string parameters.");
         }
         return missing.isEmpty() ? null : DynamoError.incompleteSignature(missing.toString());
+    }
+
+    private static final DynamoError MALFORMED_QUERY =
+            DynamoError.incompleteSignature("The query string is not valid percent-encoding.");
+
+    /** The request's query parameters, or null when its percent-encoding is malformed (it cannot be canonicalized). */
+    private static Map<String, String> query(HttpRequestView req) {
+        try {
+            return SigV4.queryParams(req.rawQuery());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** The credential's five {@code /}-separated parts (key/date/region/service/terminator), or null if not five. */
