@@ -85,7 +85,8 @@ final class Auditor {
     private static Touched touched(Decided decided) {
         if (decided == null) return Touched.NONE;
         Touched all = Touched.NONE;
-        for (Part part : decided.parsed().request().parts()) all = all.plus(Touched.of(part, decided.of(part).allowed().fields()));
+        Operation op = decided.parsed().request().operation();
+        for (Part part : decided.parsed().request().parts()) all = all.plus(Touched.of(part, op, decided.of(part).allowed().fields()));
         return all;
     }
 

@@ -151,7 +151,7 @@ public final class Firewall {
         Planned planned;
         try {
             Plan plan = Planner.plan(decided);
-            planned = new Planned(decided, plan, ForwardBody.of(parsed.request(), plan), System.nanoTime());
+            planned = new Planned(decided, plan, ForwardBody.of(parsed.request(), plan, decided.principal()), System.nanoTime());
         } catch (RuntimeException e) {
             return auditor.audit(refused(decided, e, decided.ruleIds()));
         }

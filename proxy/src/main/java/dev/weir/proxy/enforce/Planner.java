@@ -1,10 +1,16 @@
 package dev.weir.proxy.enforce;
 
+import dev.weir.protocol.expr.Path;
 import dev.weir.protocol.model.Operation;
+import dev.weir.proxy.enforce.flow.FlowCheck;
+import dev.weir.proxy.enforce.flow.WriteGuard;
 import dev.weir.proxy.enforce.request.ParsedRequest;
 import dev.weir.proxy.enforce.request.Part;
+import dev.weir.proxy.enforce.rewrite.Conjoin;
 import dev.weir.proxy.enforce.verdict.Refusal;
 import dev.weir.proxy.enforce.verdict.Refusals;
+import dev.weir.proxy.enforce.write.AddedCondition;
+import dev.weir.proxy.enforce.write.ReturnedValues;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -14,11 +20,13 @@ import java.util.Set;
  * The plan step: checks each part of a permitted request against its table's decision, and
  * plans what weir changes before forwarding it. In order, per part:
  * <ol>
- *   <li>side channels ({@link AccessCheck}): what the part tests must be readable in clear,
- *       what it writes inside the allow-list;</li>
- *   <li>write rules ({@link WriteRules}): the item a put writes, what weir cannot enforce;</li>
- *   <li>write conditions ({@link WriteConditions}): the write filter as a condition on the
- *       stored item (single writes and TransactWriteItems parts);</li>
+ *   <li>information flow ({@link FlowCheck}): what the part reads must be readable in clear in
+ *       the caller's read view;</li>
+ *   <li>what it writes ({@link WriteGuard}): inside the write rule's allow-list, a put's item
+ *       within the write requirements; {@link WriteRules}: what weir cannot enforce;</li>
+ *   <li>writes and ConditionChecks ({@link AddedCondition}): visible rows, write scope and
+ *       unchanged rows as one condition on the stored item; returned values asked whole
+ *       ({@link ReturnedValues});</li>
  *   <li>reads under a row filter: projections read whole ({@link Projections}), the filter
  *       pushed down to Query and Scan ({@link Pushdown}).</li>
  * </ol>
@@ -28,6 +36,8 @@ import java.util.Set;
 final class Planner {
     /** The single-table reads whose projection is read whole under a row filter. */
     private static final Set<Operation> READS = Set.of(Operation.GetItem, Operation.Query, Operation.Scan);
+    /** The single writes that may carry a condition weir adds. */
+    private static final Set<Operation> CONDITIONAL = Set.of(Operation.PutItem, Operation.UpdateItem, Operation.DeleteItem);
 
     private Planner() {}
 
@@ -38,13 +48,15 @@ final class Planner {
         for (Part part : request.parts()) {
             TableDecision d = decided.of(part);
             Refusals refuse = Refusals.of(decided.principal(), part.acts(), part.policyTable());
-            AccessCheck.check(part, d.allowed().fields(), refuse);
-            WriteRules.check(part, d.allowed(), d.request(), refuse, op);
+            FlowCheck.check(part, op, d.view(), refuse);
+            WriteGuard.check(part, op, d.allowed(), d.request(), refuse);
+            WriteRules.check(part, d.allowed(), refuse);
             Rewrite r = Rewrite.NONE;
-            boolean conditional = request.isMultiPart() ? op == Operation.TransactWriteItems : WriteConditions.CONDITIONAL.contains(op);
+            boolean conditional = request.isMultiPart() ? op == Operation.TransactWriteItems : CONDITIONAL.contains(op);
             if (conditional) {
-                r = r.withCondition(WriteConditions.condition(part, d.allowed(), d.request(), refuse,
-                        request.isMultiPart() && part.acts() == Operation.GetItem));
+                Set<Path> rowDeciding = decided.parsed().policy().table().facts().rowDecidingPaths(part.policyTable());
+                r = r.withCondition(Conjoin.added(AddedCondition.of(part, d.allowed(), d.request(), d.view(), rowDeciding, refuse)))
+                        .withReturnValues(ReturnedValues.forwarded(part, d.view()));
             }
             boolean read = request.isMultiPart() ? op == Operation.BatchGetItem || op == Operation.TransactGetItems : READS.contains(op);
             if (read) {

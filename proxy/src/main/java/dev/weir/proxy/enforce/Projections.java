@@ -7,8 +7,6 @@ import dev.weir.policy.decision.RowFilter;
 import dev.weir.protocol.expr.Projection;
 import dev.weir.proxy.enforce.request.Part;
 
-import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,7 +21,6 @@ import java.util.Map;
  */
 final class Projections {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> EXPRESSIONS = List.of("KeyConditionExpression", "FilterExpression", "ConditionExpression");
 
     private Projections() {}
 
@@ -36,25 +33,14 @@ final class Projections {
     }
 
     /**
-     * Removes a read's projection from {@code read} (a copy being built for the store): its
-     * ProjectionExpression or AttributesToGet, the names only the projection used, and
+     * Removes a read's projection from {@code read} (a copy being built for the store, its
+     * expressions already rendered without the ProjectionExpression and with only the names
+     * they use, {@link dev.weir.proxy.enforce.rewrite.Render}): its AttributesToGet and
      * {@code Select: SPECIFIC_ATTRIBUTES}.
      */
     static void removeFrom(ObjectNode read) {
-        if (read.hasNonNull("AttributesToGet")) {
-            read.remove("AttributesToGet");
-        } else {
-            read.remove("ProjectionExpression");
-            if (read.get("ExpressionAttributeNames") instanceof ObjectNode names) {
-                for (Iterator<String> it = names.fieldNames(); it.hasNext(); ) {
-                    String placeholder = it.next();
-                    if (EXPRESSIONS.stream().noneMatch(m -> read.get(m) != null && Conjunct.uses(read.get(m).asText(), placeholder))) {
-                        it.remove();
-                    }
-                }
-                if (names.isEmpty()) read.remove("ExpressionAttributeNames");
-            }
-        }
+        read.remove("AttributesToGet");
+        read.remove("ProjectionExpression");
         if (read.get("Select") != null && "SPECIFIC_ATTRIBUTES".equals(read.get("Select").asText())) read.remove("Select");
     }
 

@@ -10,6 +10,8 @@ import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.Operation;
 import dev.weir.proxy.enforce.request.ParsedRequest;
 import dev.weir.proxy.enforce.request.Part;
+import dev.weir.proxy.enforce.write.FailureItems;
+import dev.weir.proxy.enforce.write.ReturnedValues;
 import dev.weir.proxy.redact.ResponseRedactor;
 import dev.weir.proxy.upstream.UpstreamResponse;
 import org.slf4j.Logger;
@@ -27,7 +29,8 @@ import java.util.function.UnaryOperator;
 /**
  * The answer step's filter: the store's response as the caller may see it. Items of reads go
  * through each table's field plan and row filter (and the client's own projection when weir
- * read them whole); a failed write's stored items through {@link FailureItems}; a batch's
+ * read them whole); a write's returned values through {@link ReturnedValues} and a failed
+ * write's stored items through {@link FailureItems}, both by the caller's read view; a batch's
  * members keyed by table come back under the names the client used. A response weir cannot
  * read is withheld (fail closed). One instance per firewall; it keeps no per-request state.
  */
@@ -56,21 +59,17 @@ final class ResponseFilter {
         return new Filtered(out, counter.dropped, counter.kept);
     }
 
-    /** An error: the stored items of a failed write shown through the decision that covers each. */
+    /** An error: the stored items of a failed write shown through the caller's view of each part's table. */
     private static ProxyResponse failure(Planned planned, UpstreamResponse resp) throws IOException {
         ParsedRequest request = planned.parsed().request();
         if (!FailureItems.WRITES.contains(request.operation())) return new ProxyResponse(resp.status(), resp.body(), resp.crc32());
         Decided decided = planned.decided();
         byte[] shown = FailureItems.filter(resp.body(), i -> {
-            if (!request.isMultiPart()) return i < 0 ? covering(decided.of(request.single())) : null;
+            if (!request.isMultiPart()) return i < 0 ? decided.of(request.single()).view() : null;
             if (i < 0 || i >= request.parts().size()) return null;
-            return covering(decided.of(request.parts().get(i)));
+            return decided.of(request.parts().get(i)).view();
         });
         return shown == resp.body() ? new ProxyResponse(resp.status(), resp.body(), resp.crc32()) : ProxyResponse.of(resp.status(), shown);
-    }
-
-    private static FailureItems.Covering covering(TableDecision d) {
-        return new FailureItems.Covering(d.allowed(), d.request());
     }
 
     private ProxyResponse items(Planned planned, UpstreamResponse resp, Counter counter) throws IOException {
@@ -99,6 +98,12 @@ final class ResponseFilter {
             return ProxyResponse.of(200, clientReads.isEmpty() ? shown : Projections.restoreUnprocessed(shown, clientReads));
         }
         TableDecision d = decided.of(request.single());
+        if (FailureItems.WRITES.contains(op)) {
+            ReturnedValues.Shown shown = ReturnedValues.filter(resp.body(), request.single(), d.view());
+            counter.kept += shown.shown();
+            counter.dropped += shown.withheld();
+            return shown.body() == resp.body() ? new ProxyResponse(200, resp.body(), resp.crc32()) : ProxyResponse.of(200, shown.body());
+        }
         Projection own = planned.plan().of(request.single().index()).readWhole();
         byte[] visible = redactor.redact(op, d.allowed().fields(), rows(d, counter), own == null ? null : own::apply, resp.body());
         return visible == resp.body() && resp.crc32() != null ? new ProxyResponse(200, visible, resp.crc32()) : ProxyResponse.of(200, visible);

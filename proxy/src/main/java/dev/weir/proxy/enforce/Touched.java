@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.policy.field.FieldPlan;
 import dev.weir.protocol.expr.Path;
+import dev.weir.protocol.model.Operation;
+import dev.weir.proxy.enforce.flow.FlowCheck;
 import dev.weir.proxy.enforce.request.Part;
 
 import java.util.ArrayList;
@@ -20,9 +22,16 @@ import java.util.Map;
 record Touched(List<String> readPaths, List<String> writtenPaths, List<String> itemKeys) {
     static final Touched NONE = new Touched(List.of(), List.of(), List.of());
 
-    /** What one part touches, its keys shown through {@code plan}. */
-    static Touched of(Part part, FieldPlan plan) {
-        return new Touched(AccessCheck.tested(part).stream().map(Path::toString).toList(),
+    /**
+     * What one part touches, its keys shown through {@code plan}: the paths it reads
+     * ({@link FlowCheck#reads}) and the attributes of its keys; the paths it writes.
+     *
+     * @param container the operation the part belongs to (its own for a single request)
+     */
+    static Touched of(Part part, Operation container, FieldPlan plan) {
+        LinkedHashSet<Path> read = new LinkedHashSet<>(FlowCheck.reads(part, container));
+        for (String name : part.keyAttributes()) read.add(Path.of(name));
+        return new Touched(read.stream().map(Path::toString).toList(),
                 part.expressions().written().stream().map(Path::toString).toList(), keys(part, plan));
     }
 
@@ -47,7 +56,7 @@ record Touched(List<String> readPaths, List<String> writtenPaths, List<String> i
                 sb.append(e.getKey()).append('=');
                 JsonNode v = e.getValue();
                 String scalar = v.isObject() && v.size() == 1 && (v.has("S") || v.has("N")) ? v.elements().next().asText() : null;
-                boolean clear = plan.isIdentity() || AccessCheck.readableInClear(plan, Path.of(e.getKey()));
+                boolean clear = plan.isIdentity() || plan.canReadInClear(Path.of(e.getKey()));
                 sb.append(scalar != null && clear ? scalar : "<hidden>");
             }
             out.add(sb.toString());

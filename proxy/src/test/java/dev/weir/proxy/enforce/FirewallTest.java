@@ -91,7 +91,7 @@ class FirewallTest {
                 + "\"region\":{\"S\":\"us\"}}}").event().decision(), "an item outside the caller's rows");
         var allowed = weir.call("analyst", "GetItem", "{\"TableName\":\"people\",\"Key\":{\"id\":{\"S\":\"1\"}}}");
         assertEquals(200, allowed.status());
-        assertTrue(allowed.body().contains("*******6789"), allowed.body());
+        assertTrue(allowed.body().contains("\"****6789\""), allowed.body());
         assertEquals("ALLOWED", allowed.event().decision());
         assertEquals(200, allowed.event().upstreamStatus());
         for (var e : weir.events) {
@@ -130,7 +130,7 @@ class FirewallTest {
         JsonNode forwarded = Requests.JSON.readTree(weir.forwarded.get(sent + 1).body());
         assertTrue(forwarded.get("RequestItems").has("people"), forwarded.toString());
         JsonNode answer = Requests.JSON.readTree(batch.body());
-        assertEquals("*******6789", answer.get("Responses").get(ARN + "people").get(0).get("ssn").get("S").asText(), batch.body());
+        assertEquals("****6789", answer.get("Responses").get(ARN + "people").get(0).get("ssn").get("S").asText(), batch.body());
         assertTrue(answer.get("UnprocessedKeys").has(ARN + "people"), batch.body());
         assertEquals("people", batch.event().table());
 
