@@ -111,7 +111,9 @@ public final class Appliance implements AutoCloseable {
         PolicySnapshot policy = loadPolicy(config.policies(), keys);
 
         if (config.store().enabled()) {
-            BundledStore store = BundledStore.open(home.resolve("store"));
+            // The store answers only requests signed with the key pair weir signs forwarded requests with.
+            BundledStore store = BundledStore.open(home.resolve("store"),
+                    new Credentials(config.upstream().accessKeyId(), config.upstream().secretAccessKey()));
             toClose.add(store);
             storeAddress = store.listen(config.store().host(), config.store().port());
             log.info("bundled store listening on {}:{}", storeAddress.getHostString(), storeAddress.getPort());

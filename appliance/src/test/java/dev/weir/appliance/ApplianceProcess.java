@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class ApplianceProcess implements AutoCloseable {
     static final Path CONF = Path.of("..", "conf").toAbsolutePath().normalize();
+    /** The upstream key pair of the repository's conf/weir.yaml and of every test configuration here. */
+    static final String UPSTREAM_KEY = "WEIRUPSTREAM00000001", UPSTREAM_SECRET = "weir-upstream-sample-secret";
 
     final Path home;
     final int proxyPort;
@@ -155,13 +157,19 @@ final class ApplianceProcess implements AutoCloseable {
         }
     }
 
-    /** Starts {@code weir store} alone on a free port; its ready line is "weir store ready: URL". */
-    static ApplianceProcess startStoreAlone(Path home) throws Exception {
+    /**
+     * Starts {@code weir store} alone on a free port, with the upstream key pair of the
+     * repository's conf/weir.yaml unless {@code extraArgs} say otherwise; its ready line is
+     * "weir store ready: URL".
+     */
+    static ApplianceProcess startStoreAlone(Path home, String... extraArgs) throws Exception {
         int port = freePort();
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
                 "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "store", "--home", home.toString(), "--port", Integer.toString(port));
+                Main.class.getName(), "store", "--home", home.toString(), "--port", Integer.toString(port),
+                "--config", CONF.resolve("weir.yaml").toString()));
+        cmd.addAll(List.of(extraArgs));
         ApplianceProcess a = new ApplianceProcess(home, port, port, new ProcessBuilder(cmd).redirectErrorStream(true).start());
         try {
             a.ready.get(60, TimeUnit.SECONDS);

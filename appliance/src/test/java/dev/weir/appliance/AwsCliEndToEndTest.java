@@ -16,7 +16,8 @@ class AwsCliEndToEndTest {
     @Test
     void theStoreAloneAnswersTheAwsCli(@TempDir Path home) throws Exception {
         try (ApplianceProcess store = ApplianceProcess.startStoreAlone(home)) {
-            AwsCli aws = new AwsCli("http://127.0.0.1:" + store.proxyPort, "anything", "anything");
+            String url = "http://127.0.0.1:" + store.proxyPort;
+            AwsCli aws = new AwsCli(url, ApplianceProcess.UPSTREAM_KEY, ApplianceProcess.UPSTREAM_SECRET);
             ok(aws.dynamodb("create-table", "--table-name", "events", "--billing-mode", "PAY_PER_REQUEST",
                     "--attribute-definitions", "AttributeName=user,AttributeType=S", "AttributeName=ts,AttributeType=N",
                     "--key-schema", "AttributeName=user,KeyType=HASH", "AttributeName=ts,KeyType=RANGE"));
@@ -46,6 +47,33 @@ class AwsCliEndToEndTest {
             AwsCli.Result missing = aws.dynamodb("describe-table", "--table-name", "nope");
             assertNotEquals(0, missing.exit());
             assertTrue(missing.err().contains("ResourceNotFoundException"), missing.err());
+
+            // Only weir's upstream key pair is served: any other local process reads nothing.
+            AwsCli.Result stranger = new AwsCli(url, "AKIASOMEONEELSE00001", "anything").dynamodb("scan", "--table-name", "events");
+            assertNotEquals(0, stranger.exit());
+            assertTrue(stranger.err().contains("UnrecognizedClientException"), stranger.err());
+            AwsCli.Result guessed = new AwsCli(url, ApplianceProcess.UPSTREAM_KEY, "a-guess").dynamodb("scan", "--table-name", "events");
+            assertNotEquals(0, guessed.exit());
+            assertTrue(guessed.err().contains("InvalidSignatureException"), guessed.err());
+        }
+    }
+
+    /** {@code weir store --access-key-id ... --secret-access-key ...}: the flags win over the configuration file. */
+    @Test
+    void theStoreAloneTakesItsKeyPairFromFlags(@TempDir Path home) throws Exception {
+        try (ApplianceProcess store = ApplianceProcess.startStoreAlone(home, "--access-key-id", "AKIASTOREFLAGS000001",
+                "--secret-access-key", "flag-secret")) {
+            String url = "http://127.0.0.1:" + store.proxyPort;
+            long deadline = System.nanoTime() + 10_000_000_000L;   // the line after the ready line may still be on its way
+            while (!String.join("\n", store.output()).contains(" only; stop with Ctrl-C") && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(String.join("\n", store.output()).contains("access key id AKIASTOREFLAGS000001 only"), store.output().toString());
+            assertFalse(String.join("\n", store.output()).contains("flag-secret"), "the secret is never printed");
+            ok(new AwsCli(url, "AKIASTOREFLAGS000001", "flag-secret").dynamodb("list-tables"));
+            AwsCli.Result fromFile = new AwsCli(url, ApplianceProcess.UPSTREAM_KEY, ApplianceProcess.UPSTREAM_SECRET)
+                    .dynamodb("list-tables");
+            assertTrue(fromFile.err().contains("UnrecognizedClientException"), fromFile.err());
         }
     }
 

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.bouncycastle.asn1.x509.GeneralName;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -47,8 +48,25 @@ class TlsEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        weir = ApplianceProcess.start(home, "--tls");
+        // The sample principals, and one identified by a DNS name in its certificate.
+        Path principals = home.resolve("principals.yaml");
+        Files.createDirectories(home);
+        Files.writeString(principals, Files.readString(ApplianceProcess.CONF.resolve("principals.yaml")) + """
+
+                  - name: etl
+                    tls_identity: {dns: etl.example.com}
+                    access_key_id: AKIAWEIRETLDNS000001
+                    secret_access_key: weir-etl-secret
+                    roles: [support]
+                """);
+        weir = ApplianceProcess.startWith(home, ApplianceProcess.CONF.resolve("policies"), principals, "--tls");
         tls = home.resolve("tls");
+        DevCaIssuer.issue(tls, "mallory", "CN=mallory,OU=weir-dev,O=weir", DevCaIssuer.dirName("CN=admin,OU=weir-dev,O=weir"));
+        DevCaIssuer.issue(tls, "etl-by-dns", "CN=somebody,O=weir", new GeneralName(GeneralName.dNSName, "ETL.example.com"));
+        DevCaIssuer.issue(tls, "etl-by-email", "CN=somebody,O=weir", new GeneralName(GeneralName.rfc822Name, "etl.example.com"));
+        DevCaIssuer.issue(tls, "batch-ops", "CN=job,OU=ops,OU=batch,O=weir");
+        DevCaIssuer.issue(tls, "ops-batch", "CN=job,OU=batch,OU=ops,O=weir");
+        DevCaIssuer.issue(tls, "ops-only", "CN=job,OU=ops,O=weir");
         try (DynamoDbClient admin = client("AKIAWEIRADMIN0000001", "weir-admin-secret", null)) {
             admin.createTable(b -> b.tableName("people").billingMode("PAY_PER_REQUEST")
                     .attributeDefinitions(d -> d.attributeName("id").attributeType("S"))
@@ -107,6 +125,57 @@ class TlsEndToEndTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(400, refused.statusCode());
         assertTrue(refused.body().contains("MissingAuthenticationTokenException"), refused.body());
+    }
+
+    /** A certificate for CN=mallory whose DirName SAN reads like the admin's subject is not the admin. */
+    @Test
+    void aDirNameSanEqualToTheAdminsSubjectIsNotTheAdmin() throws Exception {
+        HttpResponse<String> r = unsignedGetItem("mallory");
+        assertEquals(400, r.statusCode(), r.body());
+        assertTrue(r.body().contains("MissingAuthenticationTokenException"), r.body());
+        HttpResponse<String> admin = unsignedGetItem("admin");
+        assertEquals(200, admin.statusCode(), admin.body());
+        assertTrue(admin.body().contains("123-45-6789"), "the admin's own certificate is the admin");
+    }
+
+    /** A principal identified by {dns: etl.example.com}: a DNS SAN names it, an e-mail SAN with the same text does not. */
+    @Test
+    void aDnsSanMatchesOnlyADnsIdentity() throws Exception {
+        HttpResponse<String> r = unsignedGetItem("etl-by-dns");
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(JSON.readTree("{\"Item\":{\"id\":{\"S\":\"p-001\"},\"name\":{\"S\":\"Ada\"},\"region\":{\"S\":\"eu\"}}}"),
+                JSON.readTree(r.body()), "etl has the support role");
+        HttpResponse<String> email = unsignedGetItem("etl-by-email");
+        assertEquals(400, email.statusCode(), email.body());
+        assertTrue(email.body().contains("MissingAuthenticationTokenException"), email.body());
+    }
+
+    /**
+     * The batch-certificate deny ({@code not ("batch" in ctx.tls.subject.ou)}) decides alike for a
+     * certificate with OU=ops and OU=batch in either order, and refuses one without batch.
+     */
+    @Test
+    void twoOuCertificatesInBothRdnOrdersDecideTheSame() throws Exception {
+        for (String cert : new String[] {"batch-ops", "ops-batch"}) {
+            try (DynamoDbClient admin = client("AKIAWEIRADMIN0000001", "weir-admin-secret", cert)) {
+                assertEquals(1, admin.scan(b -> b.tableName("people")).count(), cert);
+            }
+        }
+        try (DynamoDbClient admin = client("AKIAWEIRADMIN0000001", "weir-admin-secret", "ops-only")) {
+            DynamoDbException e = assertThrows(DynamoDbException.class, () -> admin.scan(b -> b.tableName("people")));
+            assertEquals("AccessDeniedException", e.awsErrorDetails().errorCode());
+            assertTrue(e.awsErrorDetails().errorMessage().contains("bulk reads need the batch certificate"),
+                    e.awsErrorDetails().errorMessage());
+        }
+    }
+
+    private static HttpResponse<String> unsignedGetItem(String certificate) throws Exception {
+        HttpClient http = HttpClient.newBuilder().sslContext(sslContext(certificate)).build();
+        return http.send(HttpRequest.newBuilder(URI.create(weir.endpoint().replace("http:", "https:")))
+                .header("X-Amz-Target", "DynamoDB_20120810.GetItem")
+                .header("Content-Type", "application/x-amz-json-1.0")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"TableName\":\"people\",\"Key\":{\"id\":{\"S\":\"p-001\"}}}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

@@ -56,6 +56,11 @@ abstract class WalkingSkeletonEndToEndTest {
     /** Starts weir in front of this suite's store, under {@code home}. */
     abstract ApplianceProcess startWeir(Path home) throws Exception;
 
+    /** The running appliance (a test may restart it). */
+    ApplianceProcess weir() {
+        return weir;
+    }
+
     @BeforeAll
     void start() throws Exception {
         home = Files.createTempDirectory("weir-e2e-");

@@ -28,7 +28,7 @@ class GarbageInputTest {
             role reader role writer extends reader
             network office = [10.0.0.0/8, 127.0.0.1, "fd00::/8"]
             @id("r") allow reader on table people op [GetItem, Query]
-              when ctx.source in office and ctx.time in 07:00..19:00 "Europe/Berlin" and ctx.tls.subject.ou != "x"
+              when ctx.source in office and ctx.time in 07:00..19:00 "Europe/Berlin" and not ("x" in ctx.tls.subject.ou)
               rows where item.region == principal.region and size(item.tags) < 5 or begins_with(item.name, "A")
               fields [id, name, tags[*], address.*] mask id hmac(key: "k") mask n round(10) mask m bucket(5)
               mask p pattern("[0-9]", "#") remove [address.street, tags[*].secret]

@@ -2,11 +2,13 @@ package dev.weir.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.weir.protocol.model.Operation;
+import dev.weir.protocol.sigv4.Credentials;
 import dev.weir.store.api.RequestDispatcher;
 import dev.weir.store.batch.BatchGetItem;
 import dev.weir.store.batch.BatchWriteItem;
 import dev.weir.store.engine.KeyLocks;
 import dev.weir.store.engine.RocksEngine;
+import dev.weir.store.http.RequestSignatures;
 import dev.weir.store.http.StoreServer;
 import dev.weir.store.index.IndexBackfill;
 import dev.weir.store.item.DeleteItem;
@@ -38,11 +40,12 @@ import java.time.Clock;
 
 /**
  * The bundled DynamoDB-compatible store: RocksDB under a data directory, served over the
- * DynamoDB JSON 1.0 protocol on HTTP. Signatures are not verified (as with DynamoDB Local);
- * the proxy in front of it does that.
+ * DynamoDB JSON 1.0 protocol on HTTP. It answers only requests signed (SigV4) with the one
+ * key pair it is given, weir's upstream credentials: unlike DynamoDB Local it does not trust
+ * its network, so another process that reaches its port reads nothing around the firewall.
  *
  * <pre>{@code
- * try (BundledStore store = BundledStore.open(dir)) {
+ * try (BundledStore store = BundledStore.open(dir, new Credentials(keyId, secret))) {
  *     InetSocketAddress address = store.listen("127.0.0.1", 8000);
  *     ...
  * }
@@ -69,9 +72,12 @@ public final class BundledStore implements AutoCloseable {
         this.sweeper = sweeper;
     }
 
-    /** Opens (or creates) the store's database under {@code dataDir}; does not listen yet. */
-    public static BundledStore open(Path dataDir) {
-        return open(dataDir, StoreOptions.defaults());
+    /**
+     * Opens (or creates) the store's database under {@code dataDir}, answering requests signed
+     * with {@code credentials} only; does not listen yet.
+     */
+    public static BundledStore open(Path dataDir, Credentials credentials) {
+        return open(dataDir, StoreOptions.signedBy(credentials));
     }
 
     /** Opens (or creates) the store's database under {@code dataDir} with {@code options}; does not listen yet. */
@@ -114,7 +120,8 @@ public final class BundledStore implements AutoCloseable {
                     .on(Operation.TransactGetItems, new TransactGetItems(catalog, items))
                     .on(Operation.TransactWriteItems, new TransactWriteItems(catalog, items, tokens, clock))
                     .build();
-            StoreServer server = new StoreServer(dispatcher, readerThreads(), WRITER_THREADS);
+            StoreServer server = new StoreServer(dispatcher, new RequestSignatures(options.credentials()), readerThreads(),
+                    WRITER_THREADS);
             BundledStore store = new BundledStore(engine, server, backfill, sweeper);
             TtlSweeper s = sweeper;
             sweeper.start(() -> StatsRecount.run(engine, catalog, stats, s::isClosed), options.ttlSweepInterval());

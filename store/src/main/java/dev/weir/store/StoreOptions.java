@@ -1,35 +1,51 @@
 package dev.weir.store;
 
+import dev.weir.protocol.sigv4.Credentials;
+
 import java.time.Clock;
 import java.time.Duration;
 
 /**
- * How a {@link BundledStore} runs: how often expired items are swept, the clock that decides
- * expiry (a test can move it), and the largest item collection (the items of one partition
- * key value with their local secondary index entries) of a table with a local secondary
- * index: DynamoDB's 10 GB by default, smaller in a test.
+ * How a {@link BundledStore} runs: the one key pair whose SigV4 signatures it accepts (weir's
+ * upstream credentials; every other request is refused, so a local process that can reach the
+ * port still reads nothing), how often expired items are swept, the clock that decides expiry
+ * (a test can move it; signatures are always checked against the real time), and the largest
+ * item collection (the items of one partition key value with their local secondary index
+ * entries) of a table with a local secondary index: DynamoDB's 10 GB by default, smaller in a
+ * test.
+ *
+ * <p>There is no way to run the store without credentials: it does not trust its network.
  */
-public record StoreOptions(Duration ttlSweepInterval, Clock clock, long itemCollectionSizeLimit) {
+public record StoreOptions(Credentials credentials, Duration ttlSweepInterval, Clock clock, long itemCollectionSizeLimit) {
     /** DynamoDB's limit: 10 GB per partition key value of a table with a local secondary index. */
     public static final long ITEM_COLLECTION_SIZE_LIMIT = 10L * 1024 * 1024 * 1024;
 
     public StoreOptions {
+        if (credentials == null || blank(credentials.accessKeyId()) || blank(credentials.secretAccessKey())) {
+            throw new IllegalArgumentException("the bundled store needs the access key id and secret access key it accepts "
+                    + "requests signed with (weir's upstream credentials); it does not run open");
+        }
         if (itemCollectionSizeLimit <= 0) throw new IllegalArgumentException("item collection size limit must be positive");
     }
 
-    public static StoreOptions defaults() {
-        return new StoreOptions(Duration.ofSeconds(10), Clock.systemUTC(), ITEM_COLLECTION_SIZE_LIMIT);
+    /** The defaults, accepting requests signed with {@code credentials} only. */
+    public static StoreOptions signedBy(Credentials credentials) {
+        return new StoreOptions(credentials, Duration.ofSeconds(10), Clock.systemUTC(), ITEM_COLLECTION_SIZE_LIMIT);
     }
 
     public StoreOptions withTtlSweepInterval(Duration interval) {
-        return new StoreOptions(interval, clock, itemCollectionSizeLimit);
+        return new StoreOptions(credentials, interval, clock, itemCollectionSizeLimit);
     }
 
     public StoreOptions withClock(Clock newClock) {
-        return new StoreOptions(ttlSweepInterval, newClock, itemCollectionSizeLimit);
+        return new StoreOptions(credentials, ttlSweepInterval, newClock, itemCollectionSizeLimit);
     }
 
     public StoreOptions withItemCollectionSizeLimit(long bytes) {
-        return new StoreOptions(ttlSweepInterval, clock, bytes);
+        return new StoreOptions(credentials, ttlSweepInterval, clock, bytes);
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
     }
 }

@@ -1,6 +1,7 @@
 package dev.weir.appliance.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.weir.proxy.identity.CertificateName;
 import dev.weir.proxy.transport.Transport;
 
 import java.net.URI;
@@ -50,13 +51,13 @@ public final class ConfigLoader {
 
     record PrincipalYaml(String name, @JsonProperty("access_key_id") String accessKeyId,
                          @JsonProperty("secret_access_key") String secretAccessKey,
-                         @JsonProperty("tls_identity") String tlsIdentity, List<String> roles,
+                         @JsonProperty("tls_identity") Object tlsIdentity, List<String> roles,
                          Map<String, Object> attributes) {}
 
     record PrincipalsYaml(List<PrincipalYaml> principals) {}
 
-    /** One principal as the principals file gives it. */
-    public record PrincipalEntry(String name, String accessKeyId, String secretAccessKey, String tlsIdentity,
+    /** One principal as the principals file gives it; {@code tlsIdentity} is null when it has none. */
+    public record PrincipalEntry(String name, String accessKeyId, String secretAccessKey, CertificateName tlsIdentity,
                                  List<String> roles, Map<String, List<String>> attributes) {
         @Override public String toString() {
             return "PrincipalEntry[" + name + ", key=" + accessKeyId + "]";
@@ -139,6 +140,7 @@ public final class ConfigLoader {
         if (y.principals() == null) throw new ConfigException(file + ":1:1: error: the file needs a 'principals:' list");
         List<PrincipalEntry> out = new java.util.ArrayList<>();
         java.util.Set<String> keys = new java.util.HashSet<>();
+        Map<CertificateName, String> tlsOwners = new java.util.HashMap<>();
         int i = 0;
         for (PrincipalYaml p : y.principals()) {
             i++;
@@ -149,10 +151,54 @@ public final class ConfigLoader {
             if (!keys.add(p.accessKeyId())) {
                 throw new ConfigException(where + ": error: access key id " + p.accessKeyId() + " is used twice");
             }
-            out.add(new PrincipalEntry(p.name(), p.accessKeyId(), p.secretAccessKey(), p.tlsIdentity(),
+            CertificateName tls = tlsIdentity(file, p);
+            String owner = tls == null ? null : tlsOwners.putIfAbsent(tls, p.name());
+            if (owner != null) {
+                throw YamlFiles.at(file, "principal '" + owner + "' has the same tls_identity (" + tls + "): a certificate "
+                        + "identifies one principal", "principals", "name=" + p.name(), "tls_identity");
+            }
+            out.add(new PrincipalEntry(p.name(), p.accessKeyId(), p.secretAccessKey(), tls,
                     p.roles() == null ? List.of() : p.roles(), attributes(where, p.attributes())));
         }
         return out;
+    }
+
+    /**
+     * A principal's {@code tls_identity}: a string is a certificate subject (a distinguished
+     * name, compared canonically); a map with exactly one of {@code subject}, {@code dns},
+     * {@code uri}, {@code email} and {@code ip} names a subject or a subject alternative name
+     * of that type, which only a SAN of the same type matches. Errors point at the line.
+     */
+    private static CertificateName tlsIdentity(Path file, PrincipalYaml p) throws ConfigException {
+        Object raw = p.tlsIdentity();
+        if (raw == null) return null;
+        String[] at = {"principals", "name=" + p.name(), "tls_identity"};
+        String types = java.util.Arrays.stream(CertificateName.Type.values()).map(CertificateName.Type::key)
+                .collect(java.util.stream.Collectors.joining(", "));
+        CertificateName.Type type;
+        Object value;
+        if (raw instanceof String s) {
+            type = CertificateName.Type.SUBJECT;
+            value = s;
+        } else if (raw instanceof Map<?, ?> m && m.size() == 1) {
+            Map.Entry<?, ?> e = m.entrySet().iterator().next();
+            type = CertificateName.Type.byKey(String.valueOf(e.getKey()));
+            if (type == null) {
+                throw YamlFiles.at(file, "tls_identity names its type with one of " + types + ", not '" + e.getKey() + "'", at);
+            }
+            value = e.getValue();
+        } else {
+            throw YamlFiles.at(file, "tls_identity is a certificate subject (a string such as \"CN=etl,OU=batch,O=Example\") "
+                    + "or a map with exactly one of " + types + " (e.g. {dns: etl.example.com})", at);
+        }
+        if (!(value instanceof String text)) {
+            throw YamlFiles.at(file, "tls_identity " + type.key() + " must be a string", at);
+        }
+        try {
+            return new CertificateName(type, text);
+        } catch (IllegalArgumentException e) {
+            throw YamlFiles.at(file, "tls_identity: " + e.getMessage(), at);
+        }
     }
 
     /** Attributes are a string or a list of strings each ({@code region: eu}, {@code regions: [eu, us]}). */

@@ -33,6 +33,14 @@ final class YamlFiles {
         return SECRET_VALUE.matcher(line).replaceAll("$1********");
     }
 
+    /**
+     * Where the caret goes under the shown line for column {@code col} (0-based) of the file's
+     * line: a secret blanked before it changes the length of what precedes.
+     */
+    private static int caret(String line, int col) {
+        return col > line.length() ? col : withoutSecrets(line.substring(0, col)).length();
+    }
+
     /** Line and column (1-based) of the last key on a path, searching each key after the previous one. */
     private static int[] locate(List<String> lines, List<JsonMappingException.Reference> path) {
         int line = 0, col = 0;
@@ -85,7 +93,7 @@ final class YamlFiles {
         }
         if (line < 0) return new ConfigException(file + ": error: " + message);
         return new ConfigException(file + ":" + (line + 1) + ":" + (col + 1) + ": error: " + message + "\n"
-                + withoutSecrets(lines.get(line)) + "\n" + " ".repeat(col) + "^");
+                + withoutSecrets(lines.get(line)) + "\n" + " ".repeat(caret(lines.get(line), col)) + "^");
     }
 
     static <T> T read(Path file, Class<T> type) throws ConfigException {
@@ -135,7 +143,8 @@ final class YamlFiles {
         StringBuilder sb = new StringBuilder().append(file).append(':').append(line).append(':').append(col)
                 .append(": error: ").append(what);
         if (line >= 1 && line <= lines.size()) {
-            sb.append('\n').append(withoutSecrets(lines.get(line - 1))).append('\n').append(" ".repeat(Math.max(0, col - 1))).append('^');
+            sb.append('\n').append(withoutSecrets(lines.get(line - 1))).append('\n')
+                    .append(" ".repeat(caret(lines.get(line - 1), Math.max(0, col - 1)))).append('^');
         }
         return sb.toString();
     }

@@ -64,7 +64,7 @@ final class World implements AutoCloseable {
         this.dir = Files.isDirectory(shm) && Files.isWritable(shm)
                 ? Files.createTempDirectory(shm, "weir-leakhunt-" + name + "-")
                 : Files.createTempDirectory("weir-leakhunt-" + name + "-");
-        this.store = BundledStore.open(dir, StoreOptions.defaults().withTtlSweepInterval(Duration.ofHours(1)));
+        this.store = BundledStore.open(dir, StoreOptions.signedBy(UPSTREAM).withTtlSweepInterval(Duration.ofHours(1)));
         InetSocketAddress at = store.listen("127.0.0.1", 0);
         this.upstream = new UpstreamClient(URI.create("http://127.0.0.1:" + at.getPort()),
                 new SigV4Signer(UPSTREAM, "us-east-1", "dynamodb"), Transport.NIO, group, 8, Duration.ofSeconds(5),

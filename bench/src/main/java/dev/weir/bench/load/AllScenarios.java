@@ -444,11 +444,12 @@ public final class AllScenarios {
         if (needStore) {
             int port = ServerProcess.freePort();
             List<String> cmd = java();
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), StoreMain.class.getName(),
-                    work.resolve("store").toString(), "127.0.0.1", Integer.toString(port)));
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), StoreMain.class.getName()));
+            cmd.addAll(StoreMain.arguments(work.resolve("store"), "127.0.0.1", port));
             store = ServerProcess.start("store", pinning.server(cmd), o.out().resolve("store.log"), port, Duration.ofSeconds(60));
             started.add(store);
-            Endpoint e = new Endpoint(Ratios.STORE, "127.0.0.1", port, StoreVsDynalite.CREDENTIALS);
+            // Straight to the store: signed with its key pair, weir's upstream credentials (it answers no other).
+            Endpoint e = new Endpoint(Ratios.STORE, "127.0.0.1", port, StoreMain.UPSTREAM);
             direct = new DynamoCalls(e, new ObjectMapper());
             workload.createTable(direct);
             double seconds = workload.preload(direct, 4);
@@ -493,7 +494,8 @@ public final class AllScenarios {
             try {
                 ServerProcess haproxy = startHaproxy(o, root, work, store.port(), pinning);
                 started.add(haproxy);
-                Endpoint e = new Endpoint(Ratios.HAPROXY, "127.0.0.1", haproxy.port(), StoreVsDynalite.CREDENTIALS);
+                // HAProxy forwards the client's request as it is: the store must find its own key pair on it.
+                Endpoint e = new Endpoint(Ratios.HAPROXY, "127.0.0.1", haproxy.port(), StoreMain.UPSTREAM);
                 workload.verifySame(new DynamoCalls(e, new ObjectMapper()), direct);
                 running.put(Ratios.HAPROXY, running(e, List.of(haproxy, store), workload, o));
                 setup.put("haproxy", Machine.command(haproxyPath(root), "-v").lines().findFirst().orElse("?"));
@@ -592,11 +594,12 @@ public final class AllScenarios {
         String config = """
                 store: {enabled: false}
                 proxy: {port: %d}
-                upstream: {endpoint: 'http://127.0.0.1:%d', access_key_id: WEIRBENCHUPSTREAM001, secret_access_key: weir-bench-upstream}
+                upstream: {endpoint: 'http://127.0.0.1:%d', access_key_id: %s, secret_access_key: %s}
                 policies: %s
                 principals: %s
                 masking: {hash_key_id: bench}   # the key file is made under the home folder
-                """.formatted(port, storePort, policies, principals);
+                """.formatted(port, storePort, StoreMain.UPSTREAM.accessKeyId(), StoreMain.UPSTREAM.secretAccessKey(),
+                policies, principals);
         return auditMode == null ? config : config + "audit: {mode: " + auditMode + "}\n";
     }
 

@@ -68,12 +68,13 @@ public final class ProxyVsDirect {
             int storePort = ServerProcess.freePort();
             List<String> storeCmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
             storeCmd.addAll(JVM_FLAGS);
-            storeCmd.addAll(List.of("-cp", System.getProperty("java.class.path"), StoreMain.class.getName(),
-                    work.resolve("store").toString(), "127.0.0.1", Integer.toString(storePort)));
+            storeCmd.addAll(List.of("-cp", System.getProperty("java.class.path"), StoreMain.class.getName()));
+            storeCmd.addAll(StoreMain.arguments(work.resolve("store"), "127.0.0.1", storePort));
             ServerProcess store = ServerProcess.start("store", pinning.server(storeCmd), out.resolve("store.log"), storePort,
                     Duration.ofSeconds(60));
             started.add(store);
-            endpoints.put("direct", new Endpoint("direct", "127.0.0.1", storePort, StoreVsDynalite.CREDENTIALS));
+            // Straight to the store: signed with its key pair, weir's upstream credentials (it answers no other).
+            endpoints.put("direct", new Endpoint("direct", "127.0.0.1", storePort, StoreMain.UPSTREAM));
             cpu.put("direct", List.of(store));
             for (Map.Entry<String, String> p : policies.entrySet()) {
                 Path home = Files.createDirectories(work.resolve(p.getKey()));
@@ -84,11 +85,12 @@ public final class ProxyVsDirect {
                 Files.writeString(config, """
                         store: {enabled: false}
                         proxy: {port: %d}
-                        upstream: {endpoint: 'http://127.0.0.1:%d', access_key_id: U, secret_access_key: upstream-secret}
+                        upstream: {endpoint: 'http://127.0.0.1:%d', access_key_id: %s, secret_access_key: %s}
                         policies: %s
                         principals: %s
                         masking: {hash_key_id: bench}   # the key file is made under the home folder
-                        """.formatted(port, storePort, policyDir, work.resolve("principals.yaml")));
+                        """.formatted(port, storePort, StoreMain.UPSTREAM.accessKeyId(), StoreMain.UPSTREAM.secretAccessKey(),
+                        policyDir, work.resolve("principals.yaml")));
                 List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
                 cmd.addAll(JVM_FLAGS);
                 cmd.addAll(List.of("-jar", jar.toString(), "up", "--home", home.toString(), "--config", config.toString()));

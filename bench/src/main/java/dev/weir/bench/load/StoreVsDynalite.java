@@ -141,7 +141,7 @@ public final class StoreVsDynalite {
             Map<String, ServerProcess> servers = Map.of(STORE, store, DYNALITE, dynalite);
             Map<String, Endpoint> endpoints = new LinkedHashMap<>();
             endpoints.put(DYNALITE, new Endpoint(DYNALITE, "127.0.0.1", dynalite.port(), CREDENTIALS));
-            endpoints.put(STORE, new Endpoint(STORE, "127.0.0.1", store.port(), CREDENTIALS));
+            endpoints.put(STORE, new Endpoint(STORE, "127.0.0.1", store.port(), StoreMain.UPSTREAM));
             if (o.only() != null) endpoints.keySet().retainAll(List.of(o.only()));
             if (endpoints.isEmpty()) throw new IllegalArgumentException("--only takes store or dynalite");
 
@@ -267,8 +267,8 @@ public final class StoreVsDynalite {
             cmd.add("-XX:StartFlightRecording=filename=" + jfrFile + ",settings=profile,dumponexit=true");
         }
         cmd.addAll(o.storeJvm());
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), StoreMain.class.getName(),
-                dataDir.toString(), "127.0.0.1", Integer.toString(port)));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), StoreMain.class.getName()));
+        cmd.addAll(StoreMain.arguments(dataDir, "127.0.0.1", port));
         return ServerProcess.start(STORE, pinning.server(cmd), o.out().resolve("store.log"), port, Duration.ofSeconds(60));
     }
 

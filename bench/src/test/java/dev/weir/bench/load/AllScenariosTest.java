@@ -52,6 +52,17 @@ class AllScenariosTest {
         assertFalse(AllScenarios.weirConfig(8000, 8001, Path.of("/p"), Path.of("/pr.yaml"), null).contains("audit"));
     }
 
+    /** The store answers one key pair only: weir's upstream credentials must be the ones StoreMain starts it with. */
+    @Test
+    void weirSignsUpstreamWithTheKeyPairTheStoreAnswers() {
+        String config = AllScenarios.weirConfig(8000, 8001, Path.of("/p"), Path.of("/pr.yaml"), null);
+        assertTrue(config.contains("access_key_id: " + StoreMain.UPSTREAM.accessKeyId() + ", secret_access_key: "
+                + StoreMain.UPSTREAM.secretAccessKey() + "}"), config);
+        List<String> args = StoreMain.arguments(Path.of("/data"), "127.0.0.1", 8001);
+        assertEquals(List.of("/data", "127.0.0.1", "8001", StoreMain.UPSTREAM.accessKeyId(), StoreMain.UPSTREAM.secretAccessKey()),
+                args);
+    }
+
     @Test
     void haproxyIsAPlainHttpProxyOnLoopbackInFrontOfTheStore() {
         String cfg = AllScenarios.haproxyConfig(9000, 9001, 1);

@@ -18,7 +18,9 @@ import java.util.Set;
  * reports what can never work: item attributes in a {@code when} (the item is not known when
  * the request is decided), unknown context values, comparisons across types (a string is
  * never equal to a number), ordering of addresses, times or collections, {@code ctx.time}
- * outside a time window, networks that are not declared, and empty time windows.
+ * outside a time window, networks that are not declared, empty time windows, and a
+ * certificate subject attribute ({@code ctx.tls.subject.ou}, a set of values) compared as if
+ * it were one value.
  */
 final class ConditionChecker {
     /** A static type; ANY for item attributes the schema does not describe. */
@@ -62,6 +64,10 @@ final class ConditionChecker {
             case Condition.Not n -> condition(n.inner());
             case Condition.Constant k -> { }
             case Condition.Compare k -> {
+                if (certificateAttribute(k.left(), k.right(), k.op() == dev.weir.policy.ast.Comparator.NE)
+                        | certificateAttribute(k.right(), k.left(), k.op() == dev.weir.policy.ast.Comparator.NE)) {
+                    return;
+                }
                 Type l = type(k.left()), r = type(k.right());
                 boolean ordering = k.op() != dev.weir.policy.ast.Comparator.EQ && k.op() != dev.weir.policy.ast.Comparator.NE;
                 if (l == Type.TIME || r == Type.TIME) {
@@ -74,6 +80,10 @@ final class ConditionChecker {
                 }
             }
             case Condition.Between b -> {
+                if (certificateAttribute(b.value(), null, false) | certificateAttribute(b.low(), null, false)
+                        | certificateAttribute(b.high(), null, false)) {
+                    return;
+                }
                 Type v = type(b.value()), lo = type(b.low()), hi = type(b.high());
                 if (!orderable(v) || !orderable(lo) || !orderable(hi) || !compatible(v, lo) || !compatible(v, hi) || !compatible(lo, hi)) {
                     error(b, "type error: between needs numbers or strings of one type, got " + v.label + ", "
@@ -86,6 +96,11 @@ final class ConditionChecker {
     }
 
     private void in(Condition.In i) {
+        boolean refused = certificateAttribute(i.value(), null, false);
+        if (i.set() instanceof SetExpr.Listed l) {
+            for (Operand e : l.elements()) refused |= certificateAttribute(e, i.value(), false);
+        }
+        if (refused) return;
         Type v = type(i.value());
         switch (i.set()) {
             case SetExpr.TimeWindow w -> {
@@ -136,6 +151,9 @@ final class ConditionChecker {
                 if (!(k.args().getFirst() instanceof Operand.Ref)) error(k, "exists takes an item, principal or ctx value");
             }
             case "begins_with" -> {
+                boolean refused = false;
+                for (Operand o : k.args()) refused |= certificateAttribute(o, null, false);
+                if (refused) return;
                 for (Type t : types) {
                     if (!compatible(t, Type.STRING)) error(k, "type error: begins_with works on strings, not " + t.label);
                 }
@@ -208,11 +226,36 @@ final class ConditionChecker {
                 yield switch (pattern) {
                     case "source" -> Type.ADDRESS;
                     case "time" -> Type.TIME;
-                    case "tls.san" -> Type.LIST;
+                    case "tls.san", "tls.subject.*" -> Type.LIST;
                     default -> Type.STRING;
                 };
             }
         };
+    }
+
+    /**
+     * Refuses {@code operand} where one value is compared ({@code ==}, {@code !=}, ordering,
+     * {@code between}, {@code begins_with}, either side of an {@code in [...]} list) if it is a
+     * certificate subject attribute: that is the set of the attribute's values (a certificate
+     * may carry several OUs, in an order of the issuer's choosing), so "equal to one string"
+     * would hold or not by RDN order. Membership is what a policy means: the error says how to
+     * write it, with {@code other} (the compared string, if a literal) in the example.
+     * Returns whether it refused.
+     */
+    private boolean certificateAttribute(Operand operand, Operand other, boolean negated) {
+        if (!(operand instanceof Operand.Ref r) || r.ref().root() != Reference.Root.CTX) return false;
+        List<String> keys = r.ref().keys();
+        if (keys.size() != 3 || keys.size() != r.ref().steps().size() || !keys.get(0).equals("tls")
+                || !keys.get(1).equals("subject")) {
+            return false;
+        }
+        String value = other instanceof Operand.Str s ? "\"" + s.value().replace("\\", "\\\\").replace("\"", "\\\"") + "\""
+                : "\"batch\"";
+        String membership = value + " in " + r.ref();
+        diagnostics.add(Diagnostic.error(r.pos(), "'" + r.ref() + "' is the set of the certificate's "
+                + keys.get(2).toUpperCase(java.util.Locale.ROOT) + " values (a certificate may carry several, in any order),"
+                + " so it is not compared as one value: write " + (negated ? "not (" + membership + ")" : membership)));
+        return true;
     }
 
     private Type itemType(String path) {

@@ -248,6 +248,7 @@ public final class ConditionCompiler {
         if (!plain || keys.isEmpty()) return constant(null);
         String path = String.join(".", keys);
         if (keys.size() == 3 && keys.get(0).equals("tls") && keys.get(1).equals("subject")) {
+            // The set of the attribute's values as a sorted list, whatever the RDN order (TlsIdentity).
             String field = keys.get(2).toLowerCase(java.util.Locale.ROOT);
             return (item, req) -> req.context().tls().subject().get(field);
         }

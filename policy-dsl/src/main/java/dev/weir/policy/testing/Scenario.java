@@ -81,7 +81,12 @@ public final class Scenario {
         if (t != null && t.isObject()) {
             List<String> san = new ArrayList<>();
             if (t.has("san")) t.get("san").forEach(s -> san.add(s.asText()));
-            tls = TlsIdentity.of(t.hasNonNull("subject") ? t.get("subject").asText() : "", san);
+            String subject = t.hasNonNull("subject") ? t.get("subject").asText() : "";
+            try {
+                tls = TlsIdentity.of(subject, san);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("context.tls.subject is not a distinguished name: " + subject);
+            }
         }
         Map<String, String> tags = new LinkedHashMap<>();
         JsonNode g = c.get("table_tags");

@@ -67,6 +67,49 @@ class ConditionCheckerTest {
                 """));
     }
 
+    /**
+     * A certificate subject attribute is a set of values (two OUs in either order): comparing
+     * it as one value is refused, with the membership test to write instead, at its position.
+     */
+    @Test
+    void certificateSubjectAttributesAreTestedByMembershipOnly() {
+        String text = """
+                role a
+                deny * on table t op Scan when ctx.tls.subject.ou == "batch"
+                deny * on table t op Scan when ctx.tls.subject.ou != "batch"
+                deny * on table t op Scan when "batch" == ctx.tls.subject.ou
+                deny * on table t op Scan when ctx.tls.subject.cn < "m" or ctx.tls.subject.cn between "a" and "b"
+                deny * on table t op Scan when ctx.tls.subject.ou in ["a", "batch"] or begins_with(ctx.tls.subject.cn, "x")
+                allow a on table t op * rows where item.unit == ctx.tls.subject.ou
+                deny * on table t op Query when not ("batch" in ctx.tls.subject.ou) or contains(ctx.tls.subject.o, "x")
+                allow a on table t op * rows where item.unit in ctx.tls.subject.ou and size(ctx.tls.subject.ou) < 3
+                deny * on table t op GetItem when not exists(ctx.tls.subject.ou)
+                """;
+        LoadResult r = Policies.load("p.weir", text);
+        assertEquals(List.of(
+                "p.weir:2:32: error: 'ctx.tls.subject.ou' is the set of the certificate's OU values (a certificate may carry"
+                        + " several, in any order), so it is not compared as one value: write \"batch\" in ctx.tls.subject.ou",
+                "p.weir:3:32: error: 'ctx.tls.subject.ou' is the set of the certificate's OU values (a certificate may carry"
+                        + " several, in any order), so it is not compared as one value: write not (\"batch\" in ctx.tls.subject.ou)",
+                "p.weir:4:43: error: 'ctx.tls.subject.ou' is the set of the certificate's OU values (a certificate may carry"
+                        + " several, in any order), so it is not compared as one value: write \"batch\" in ctx.tls.subject.ou",
+                "p.weir:5:32: error: 'ctx.tls.subject.cn' is the set of the certificate's CN values (a certificate may carry"
+                        + " several, in any order), so it is not compared as one value: write \"m\" in ctx.tls.subject.cn",
+                "p.weir:5:60: error: 'ctx.tls.subject.cn' is the set of the certificate's CN values (a certificate may carry"
+                        + " several, in any order), so it is not compared as one value: write \"batch\" in ctx.tls.subject.cn",
+                "p.weir:6:32: error: 'ctx.tls.subject.ou' is the set of the certificate's OU values (a certificate may carry"
+                        + " several, in any order), so it is not compared as one value: write \"batch\" in ctx.tls.subject.ou",
+                "p.weir:6:84: error: 'ctx.tls.subject.cn' is the set of the certificate's CN values (a certificate may carry"
+                        + " several, in any order), so it is not compared as one value: write \"batch\" in ctx.tls.subject.cn",
+                "p.weir:7:49: error: 'ctx.tls.subject.ou' is the set of the certificate's OU values (a certificate may carry"
+                        + " several, in any order), so it is not compared as one value: write \"batch\" in ctx.tls.subject.ou"),
+                r.diagnostics().stream().filter(d -> d.severity() == Severity.ERROR).map(Diagnostic::headline).toList());
+        assertEquals("p.weir:2:32: error: 'ctx.tls.subject.ou' is the set of the certificate's OU values (a certificate may carry"
+                + " several, in any order), so it is not compared as one value: write \"batch\" in ctx.tls.subject.ou\n"
+                + "deny * on table t op Scan when ctx.tls.subject.ou == \"batch\"\n"
+                + "                               ^", Policies.rendered(r, "p.weir", text).getFirst());
+    }
+
     @Test
     void schemaUnknownTablesTypeErrorsAndMasksThatChangeTypes() {
         assertEquals(List.of(

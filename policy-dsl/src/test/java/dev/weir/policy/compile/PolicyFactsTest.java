@@ -47,7 +47,7 @@ class PolicyFactsTest {
     void textThatOnlyLooksLikeATagReadIsNot() {
         assertFalse(readsTags("""
                 # when ctx.table.tags.env == "prod"
-                deny a on table * op * when ctx.tls.subject.ou == "ctx.table.tags.env" reason "ctx.table.tags"
+                deny a on table * op * when "ctx.table.tags.env" in ctx.tls.subject.ou reason "ctx.table.tags"
                 """));
         assertFalse(readsTags("allow a on table * op *\n"));
         assertFalse(readsTags("deny a on table * op * when ctx.table == \"tags\"\n"));

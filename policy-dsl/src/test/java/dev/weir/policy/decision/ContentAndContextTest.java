@@ -84,7 +84,7 @@ class ContentAndContextTest {
         DecisionTable t = Policies.table("""
                 role a
                 @id("all") allow a on table t op *
-                @id("cert") deny * on table t op Scan when ctx.tls.subject.ou != "batch" reason "bulk reads need the batch certificate"
+                @id("cert") deny * on table t op Scan when not ("batch" in ctx.tls.subject.ou) reason "bulk reads need the batch certificate"
                 @id("prod") deny * on table t op PutItem when ctx.table.tags.env == "prod" and not ("ops" in ctx.tls.san)
                 """);
         Context none = Context.NONE;

@@ -163,7 +163,7 @@ final class RandomConditions {
             try {
                 context = new Context(InetAddress.getByName(chance(0.5) ? "10.1.2.3" : "192.168.0.1"),
                         Instant.parse(chance(0.5) ? "2025-01-01T09:00:00Z" : "2025-01-01T21:00:00Z"),
-                        chance(0.5) ? TlsIdentity.NONE : new TlsIdentity(Map.of("ou", "eu"), List.of("eu", "x")),
+                        chance(0.5) ? TlsIdentity.NONE : new TlsIdentity(Map.of("ou", List.of("eu")), List.of("eu", "x")),
                         chance(0.5) ? Map.of() : Map.of("env", "eu"));
             } catch (UnknownHostException e) {
                 throw new AssertionError(e);

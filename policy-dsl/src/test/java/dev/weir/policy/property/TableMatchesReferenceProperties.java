@@ -16,11 +16,7 @@ import dev.weir.policy.field.FieldPlan;
 import dev.weir.policy.parse.PolicyParser;
 import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.Operation;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -40,7 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The compiled decision table agrees with a plain reference interpreter of the policy's
  * meaning (written here from the documented semantics, independent of the compiler) on
  * random policies, principals, contexts and requests: same verdict, same rule ids, same
- * item after masking, same rows.
+ * item after masking, same rows. Each case is a policy and 40 requests from one seed; a failure
+ * names the seed, and {@code -Dweir.seed=N} runs that case alone.
  */
 class TableMatchesReferenceProperties {
     static final String[] ROLES = {"r0", "r1", "r2", "r3"};
@@ -52,7 +49,7 @@ class TableMatchesReferenceProperties {
         OFFICE("ctx.source in [10.0.0.0/8]"),
         NOT_OFFICE("not ctx.source in [10.0.0.0/8]"),
         HIGH("principal.level == \"high\""),
-        NOT_BATCH("ctx.tls.subject.ou != \"batch\""),
+        NOT_BATCH("not (\"batch\" in ctx.tls.subject.ou)"),
         HIGH_AND_OFFICE("principal.level == \"high\" and ctx.source in [10.0.0.0/8]");
 
         final String text;
@@ -133,20 +130,6 @@ class TableMatchesReferenceProperties {
         }
     }
 
-    @Provide
-    Arbitrary<PolicySpec> policies() {
-        return Arbitraries.randomValue(TableMatchesReferenceProperties::policy);
-    }
-
-    @Provide
-    Arbitrary<List<Req>> requests() {
-        return Arbitraries.randomValue(random -> {
-            List<Req> out = new ArrayList<>();
-            for (int i = 0; i < 40; i++) out.add(request(random));
-            return out;
-        });
-    }
-
     static PolicySpec policy(Random random) {
         Map<String, List<String>> parents = new LinkedHashMap<>();
         for (int i = 0; i < ROLES.length; i++) {
@@ -203,13 +186,29 @@ class TableMatchesReferenceProperties {
                     "region", new AttributeValue.S("eu"), "n", new AttributeValue.N("9")),
             Map.of("id", new AttributeValue.S("2"), "region", new AttributeValue.S("us"), "n", new AttributeValue.N("1")));
 
-    @Property(tries = 300)
-    void theCompiledTableAgreesWithTheReference(@ForAll("policies") PolicySpec policy, @ForAll("requests") List<Req> requests) {
+    @Test
+    void theCompiledTableAgreesWithTheReference() {
+        String only = System.getProperty("weir.seed");
+        long from = only == null ? 1 : Long.parseLong(only), to = only == null ? 300 : from;
+        for (long seed = from; seed <= to; seed++) {
+            Random random = new Random(seed);
+            PolicySpec policy = policy(random);
+            List<Req> requests = new ArrayList<>();
+            for (int i = 0; i < 40; i++) requests.add(request(random));
+            try {
+                agree(policy, requests);
+            } catch (AssertionError | RuntimeException e) {
+                throw new AssertionError("seed " + seed + " (rerun with -Dweir.seed=" + seed + "): " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The table compiled from {@code policy} decides every request as the reference does. */
+    private static void agree(PolicySpec policy, List<Req> requests) {
         String text = policy.text();
         LoadResult loaded = Policies.load("p.weir", text);
         assertTrue(loaded.ok(), () -> text + loaded.diagnostics());
         DecisionTable table = loaded.table().orElseThrow();
-        List<Clause.Action> noActions = List.of();
         for (Req r : requests) {
             DecisionRequest request = r.toRequest();
             Decision actual = table.decide(request);
@@ -254,7 +253,6 @@ class TableMatchesReferenceProperties {
                         && rowDenies.stream().noneMatch(x -> x.rows().holds(item, r));
                 assertEquals(visible, a.rows().test(request, item), where + "\nitem " + item);
             }
-            assertTrue(noActions.isEmpty());
         }
     }
 }

@@ -218,8 +218,17 @@ public final class SigV4 {
         return out;
     }
 
+    /**
+     * Percent-decodes a query part; a malformed escape ({@code %zz}, a lone {@code %}) is kept
+     * as written, so the canonical query differs from any client's and the signature fails,
+     * instead of the verification itself failing with an exception.
+     */
     private static String decode(String s) {
-        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+        try {
+            return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            return s;
+        }
     }
 
     /** Values joined by ',', each trimmed, with runs of spaces collapsed to one. */

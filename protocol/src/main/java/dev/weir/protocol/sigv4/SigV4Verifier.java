@@ -17,8 +17,10 @@ import java.util.function.Function;
 /**
  * Verifies the AWS Signature V4 of an incoming request, header form or query-string form,
  * against a lookup of secrets by access key id. Fails closed: anything it cannot verify is a
- * failure with the error DynamoDB itself would send. Derived signing keys are cached per
- * key, date, region and service.
+ * failure with the error DynamoDB itself would send. A signature must cover {@code host},
+ * {@code x-amz-date} (header form), {@code x-amz-target} and {@code content-type}: what it
+ * does not cover, anyone on the path could change. Derived signing keys are cached per key,
+ * date, region and service.
  */
 public final class SigV4Verifier {
     /** AWS's allowed clock skew between the request's time and ours. */
@@ -55,6 +57,10 @@ public final class SigV4Verifier {
         String authorization = req.header("Authorization");
         Map<String, String> query = SigV4.queryParams(req.rawQuery());
         Parsed p;
+        if (authorization != null && query.containsKey("X-Amz-Algorithm")) {
+            return new Failed(DynamoError.invalidSignature(
+                    "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header."), null);
+        }
         if (authorization != null) {
             p = parseHeader(authorization);
         } else if (query.containsKey("X-Amz-Algorithm") || query.containsKey("X-Amz-Credential")) {
@@ -88,10 +94,8 @@ public final class SigV4Verifier {
             return new Failed(DynamoError.invalidSignature("Credential should be scoped to correct service: '" + service + "'. "),
                     p.accessKeyId);
         }
-        if (!p.signedHeaders.contains("host")) {
-            return new Failed(DynamoError.invalidSignature("'Host' must be a 'SignedHeader' in the AWS Authorization."),
-                    p.accessKeyId);
-        }
+        String unsigned = unsignedRequiredHeaders(p);
+        if (unsigned != null) return new Failed(DynamoError.invalidSignature(unsigned), p.accessKeyId);
         Instant now = clock.instant();
         if (signedAt.isBefore(now.minus(MAX_SKEW))) {
             return new Failed(DynamoError.invalidSignature("Signature expired: " + amzDate + " is now earlier than "
@@ -133,46 +137,31 @@ public final class SigV4Verifier {
     }
 
     /**
-     * Checks only the presence and shape of a request's Signature V4, as DynamoDB Local does
-     * (which accepts any key and any signature): an Authorization header with Credential,
-     * Signature and SignedHeaders and a date, or the query-string form with all its
-     * parameters. Returns the error DynamoDB sends (MissingAuthenticationTokenException,
-     * IncompleteSignatureException, InvalidSignatureException for both forms at once), or
-     * null when the request is well-formed. Verifies nothing; see {@link #verify}.
+     * The headers every signature must cover, with the names AWS's messages give them: the
+     * host (a signature for one endpoint is not one for another), the date (unless the query
+     * string carries it, as X-Amz-Date of the query-string form, which is signed with the
+     * query), the operation ({@code X-Amz-Target}: otherwise someone on the path could turn a
+     * signed GetItem into a DeleteItem of the same body) and the content type (which says how
+     * the body is read).
      */
-    public static DynamoError checkShape(HttpRequestView req) {
-        String authorization = req.header("Authorization");
-        Map<String, String> query = SigV4.queryParams(req.rawQuery());
-        boolean queryForm = query.containsKey("X-Amz-Algorithm") || query.containsKey("X-Amz-Credential");
-        if (authorization != null && query.containsKey("X-Amz-Algorithm")) {
-            return DynamoError.invalidSignature(
-                    "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.");
+    private static final List<Map.Entry<String, String>> REQUIRED_SIGNED = List.of(
+            Map.entry("host", "Host"), Map.entry("x-amz-date", "X-Amz-Date"),
+            Map.entry("x-amz-target", "X-Amz-Target"), Map.entry("content-type", "Content-Type"));
+
+    /**
+     * AWS's own message for each required header that is not signed ("'Host' must be a
+     * 'SignedHeader' in the AWS Authorization."), joined; null when all are signed.
+     */
+    private static String unsignedRequiredHeaders(Parsed p) {
+        StringBuilder out = null;
+        for (Map.Entry<String, String> h : REQUIRED_SIGNED) {
+            if (p.fromQuery && h.getKey().equals("x-amz-date")) continue;
+            if (p.signedHeaders.contains(h.getKey())) continue;
+            if (out == null) out = new StringBuilder();
+            else out.append(' ');
+            out.append('\'').append(h.getValue()).append("' must be a 'SignedHeader' in the AWS Authorization.");
         }
-        if (authorization == null && !queryForm) return DynamoError.missingAuthenticationToken();
-        StringBuilder missing = new StringBuilder();
-        if (authorization != null) {
-            Map<String, String> params = new java.util.HashMap<>();
-            String[] parts = authorization.strip().split("[,\\s]+");
-            for (int i = 1; i < parts.length; i++) {
-                int eq = parts[i].indexOf('=');
-                if (eq > 0 && eq < parts[i].length() - 1) params.put(parts[i].substring(0, eq), parts[i].substring(eq + 1));
-            }
-            for (String param : List.of("Credential", "Signature", "SignedHeaders")) {
-                if (!params.containsKey(param)) missing.append("Authorization header requires '").append(param).append("' parameter. ");
-            }
-            if (req.header("X-Amz-Date") == null && req.header("Date") == null) {
-                missing.append("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ");
-            }
-            if (!missing.isEmpty()) missing.append("Authorization=").append(authorization);
-        } else {
-            for (String param : List.of("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-SignedHeaders",
-                    "X-Amz-Date")) {
-                String v = query.get(param);
-                if (v == null || v.isEmpty()) missing.append("AWS query-string parameters must include '").append(param).append("'. ");
-            }
-            if (!missing.isEmpty()) missing.append("Re-examine the query-string parameters.");
-        }
-        return missing.isEmpty() ? null : DynamoError.incompleteSignature(missing.toString());
+        return out == null ? null : out.toString();
     }
 
     /** The credential's five {@code /}-separated parts (key/date/region/service/terminator), or null if not five. */

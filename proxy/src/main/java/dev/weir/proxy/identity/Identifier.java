@@ -5,6 +5,7 @@ import dev.weir.protocol.sigv4.HttpRequestView;
 import dev.weir.protocol.sigv4.SigV4Verifier;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -37,12 +38,18 @@ public final class Identifier {
 
     /**
      * Identifies the caller. A verified client certificate that the principals file maps to
-     * a principal identifies it; a request that is also signed must then be signed by that
-     * same principal. Without a mapped certificate, the SigV4 signature decides alone.
+     * a principal (one of its names equal, type and value, to the principal's
+     * {@code tls_identity}) identifies it; a request that is also signed must then be signed
+     * by that same principal. A certificate that names two principals identifies neither and
+     * is refused. Without a mapped certificate, the SigV4 signature decides alone.
      */
     public Identity identify(HttpRequestView request, TlsPeer peer) {
         PrincipalDirectory dir = directory.get();
-        Principal byCertificate = dir.byTlsPeer(peer);
+        List<Principal> named = dir.byTlsPeer(peer);
+        if (named.size() > 1) {
+            return new Unknown(DynamoError.accessDenied("The TLS client certificate names more than one principal"), null);
+        }
+        Principal byCertificate = named.isEmpty() ? null : named.getFirst();
         if (byCertificate != null && !signed(request)) return new Known(byCertificate);
         return switch (verifier.verify(request)) {
             case SigV4Verifier.Verified v -> {

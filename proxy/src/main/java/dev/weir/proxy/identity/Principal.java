@@ -4,12 +4,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A caller weir knows: its name, the access key it signs with, the TLS client certificate
- * subject (RFC 2253) or subject alternative name that identifies it (or null), its roles and
- * the attributes policies can read as {@code principal.x}. {@link #toString()} never shows
- * the secret.
+ * A caller weir knows: its name, the access key it signs with, the one certificate name (a
+ * subject, or a SAN of one type) that identifies it over TLS (or null), its roles and the
+ * attributes policies can read as {@code principal.x}. {@link #toString()} never shows the
+ * secret.
  */
-public record Principal(String name, String accessKeyId, String secretAccessKey, String tlsIdentity,
+public record Principal(String name, String accessKeyId, String secretAccessKey, CertificateName tlsIdentity,
                         List<String> roles, Map<String, List<String>> attributes) {
     public Principal {
         roles = List.copyOf(roles);

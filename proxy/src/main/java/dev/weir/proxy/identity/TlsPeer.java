@@ -1,46 +1,63 @@
 package dev.weir.proxy.identity;
 
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
 import javax.security.auth.x500.X500Principal;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 /**
- * The verified TLS client certificate of a connection: its subject (RFC 2253), the subject's
- * fields by attribute type (CN, OU, O, …) and its subject alternative names.
+ * The verified TLS client certificate of a connection: its subject (RFC 2253, as the JDK
+ * prints it, for policies), its subject as a {@link CertificateName} (null when the subject
+ * is empty), and those of its subject alternative names that can identify, each with its type.
+ * Other SANs (a directory name, an otherName, ...) are left out: they identify no one and are
+ * not shown to policies.
  */
-public record TlsPeer(String subject, Map<String, String> subjectFields, List<String> subjectAltNames) {
+public record TlsPeer(String subject, CertificateName subjectName, List<CertificateName> altNames) {
     public TlsPeer {
-        subjectFields = Map.copyOf(subjectFields);
-        subjectAltNames = List.copyOf(subjectAltNames);
+        altNames = List.copyOf(altNames);
     }
 
     public static TlsPeer of(X509Certificate cert) {
         X500Principal p = cert.getSubjectX500Principal();
-        String subject = p.getName(X500Principal.RFC2253);
-        Map<String, String> fields = new LinkedHashMap<>();
+        CertificateName subjectName;
         try {
-            for (Rdn rdn : new LdapName(subject).getRdns()) {
-                fields.putIfAbsent(rdn.getType().toUpperCase(Locale.ROOT), String.valueOf(rdn.getValue()));
-            }
-        } catch (InvalidNameException e) {
-            // the JDK produced this name; it parses
+            subjectName = CertificateName.subject(p.getName(X500Principal.RFC2253));
+        } catch (IllegalArgumentException e) {
+            subjectName = null;   // an empty subject (a certificate that names its holder by SANs only)
         }
-        List<String> sans = new ArrayList<>();
+        List<CertificateName> names = new ArrayList<>();
         try {
             Collection<List<?>> alt = cert.getSubjectAlternativeNames();
-            if (alt != null) for (List<?> entry : alt) if (entry.size() == 2) sans.add(String.valueOf(entry.get(1)));
+            if (alt != null) {
+                for (List<?> entry : alt) {
+                    if (entry.size() != 2 || !(entry.get(0) instanceof Integer tag) || !(entry.get(1) instanceof String value)) continue;
+                    CertificateName.Type type = CertificateName.Type.ofGeneralNameTag(tag);
+                    if (type == null) continue;
+                    try {
+                        names.add(new CertificateName(type, value));
+                    } catch (IllegalArgumentException e) {
+                        // a malformed name identifies no one
+                    }
+                }
+            }
         } catch (CertificateParsingException e) {
-            // no readable SANs
+            // no readable SANs: none identify
         }
-        return new TlsPeer(subject, fields, sans);
+        return new TlsPeer(p.getName(X500Principal.RFC2253), subjectName, names);
+    }
+
+    /** The values of the identifying SANs, for policies ({@code ctx.tls.san}). */
+    public List<String> subjectAltNames() {
+        return altNames.stream().map(CertificateName::value).toList();
+    }
+
+    /** Every name that may identify the holder: the subject (if any), then the SANs. */
+    public List<CertificateName> names() {
+        List<CertificateName> out = new ArrayList<>(altNames.size() + 1);
+        if (subjectName != null) out.add(subjectName);
+        out.addAll(altNames);
+        return out;
     }
 }

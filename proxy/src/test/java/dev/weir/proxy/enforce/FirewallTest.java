@@ -91,7 +91,7 @@ class FirewallTest {
                 + "\"region\":{\"S\":\"us\"}}}").event().decision(), "an item outside the caller's rows");
         var allowed = weir.call("analyst", "GetItem", "{\"TableName\":\"people\",\"Key\":{\"id\":{\"S\":\"1\"}}}");
         assertEquals(200, allowed.status());
-        assertTrue(allowed.body().contains("\"****6789\""), allowed.body());
+        assertTrue(allowed.body().contains("****6789"), allowed.body());
         assertEquals("ALLOWED", allowed.event().decision());
         assertEquals(200, allowed.event().upstreamStatus());
         for (var e : weir.events) {

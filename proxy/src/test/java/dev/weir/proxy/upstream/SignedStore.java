@@ -35,7 +35,7 @@ public final class SignedStore implements AutoCloseable {
     private final UpstreamClient client;
 
     public SignedStore(Path dataDir) {
-        store = BundledStore.open(dataDir);
+        store = BundledStore.open(dataDir, CREDENTIALS);
         InetSocketAddress address = store.listen("127.0.0.1", 0);
         group = Transport.NIO.newEventLoopGroup(1);
         client = new UpstreamClient(URI.create("http://127.0.0.1:" + address.getPort() + "/"),

@@ -21,9 +21,11 @@ import java.util.Map;
 
 /**
  * The DynamoDB JSON 1.0 protocol without the transport: a target, a content type and a body
- * in, a status and a body out. Unknown or not yet implemented operations are answered with
- * UnknownOperationException, a body that is not a JSON object with SerializationException,
- * then a missing or malformed authorization with the error the transport found.
+ * in, a status and a body out. A request the transport could not authenticate is answered
+ * with the error it found before anything else is looked at (an unauthenticated caller learns
+ * nothing of the store, not even which operations it knows); then unknown or not yet
+ * implemented operations are answered with UnknownOperationException and a body that is not
+ * a JSON object with SerializationException.
  */
 public final class RequestDispatcher {
     private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
@@ -46,16 +48,17 @@ public final class RequestDispatcher {
         return new Builder(mapper);
     }
 
-    /** A request whose authorization was not looked at (tests, embedding). */
+    /** A request authenticated by its caller, not here (tests; an embedding that checks signatures itself). */
     public ApiResponse dispatch(String target, String contentType, byte[] body) {
         return dispatch(target, contentType, body, null);
     }
 
     /**
      * A request whose authorization was checked by the transport: {@code authFailure} is the
-     * error to answer once the target and the body are known to be valid, or null.
+     * error to answer instead of anything else, or null when the request is authenticated.
      */
     public ApiResponse dispatch(String target, String contentType, byte[] body, DynamoError authFailure) {
+        if (authFailure != null) return ApiResponse.of(authFailure);
         Operation op = null;
         try {
             op = Target.parse(target);
@@ -63,7 +66,6 @@ public final class RequestDispatcher {
             OperationHandler handler = handlers.get(op);
             if (handler == null) throw new DynamoException(DynamoError.unknownOperation(""));
             JsonNode request = parse(body);
-            if (authFailure != null) throw new DynamoException(authFailure);
             ObjectNode response = handler.handle(request);
             return new ApiResponse(200, mapper.writeValueAsBytes(response));
         } catch (DynamoException e) {
@@ -103,6 +105,7 @@ public final class RequestDispatcher {
      * instead (a Query without a small Limit, or data not in memory); nothing was changed then.
      */
     public ApiResponse dispatchInline(String target, String contentType, byte[] body, DynamoError authFailure) {
+        if (authFailure != null) return ApiResponse.of(authFailure);
         Operation op;
         JsonNode request;
         try {
@@ -110,7 +113,6 @@ public final class RequestDispatcher {
             if (op != Operation.GetItem && op != Operation.Query) return null;
             checkContentType(contentType);
             request = parse(body);
-            if (authFailure != null) throw new DynamoException(authFailure);
         } catch (DynamoException e) {
             return ApiResponse.of(e.error());
         }

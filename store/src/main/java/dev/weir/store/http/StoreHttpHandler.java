@@ -2,7 +2,6 @@ package dev.weir.store.http;
 
 import dev.weir.protocol.error.DynamoError;
 import dev.weir.protocol.sigv4.HttpRequestView;
-import dev.weir.protocol.sigv4.SigV4Verifier;
 import dev.weir.protocol.wire.Cors;
 import dev.weir.protocol.wire.Crc32;
 import dev.weir.protocol.wire.Target;
@@ -37,8 +36,9 @@ import java.util.concurrent.RejectedExecutionException;
  * ({@link RequestDispatcher#dispatchInline}); any other request, or one whose data is not in
  * memory, is handed to the reader or writer pool ({@link RequestDispatcher#lane}) and its
  * response written back on the event loop. {@code GET} is a health check, {@code OPTIONS} a CORS preflight;
- * any other request is an API call, whose SigV4 authorization must be present and
- * well-formed (as in DynamoDB Local, it is not verified: the store trusts its network). Requests of a connection are answered one at a time, in order
+ * any other request is an API call, answered only when it is signed with the store's
+ * credentials ({@link RequestSignatures}; the signature is checked where the request runs, on
+ * the event loop for an inline read, else on the worker). Requests of a connection are answered one at a time, in order
  * (HTTP/1.1 pipelining stays correct), and reading pauses while requests wait, so a fast
  * client cannot queue work without bound. Nothing here blocks the event loop.
  */
@@ -47,17 +47,23 @@ final class StoreHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
     private static final byte[] HEALTHY = "healthy: dynamodb.us-east-1.amazonaws.com ".getBytes(StandardCharsets.US_ASCII);
     private static final String REQUEST_ID_HEADER = "x-amzn-RequestId";
 
-    private record Pending(String target, String contentType, byte[] body, DynamoError authFailure, boolean plainJson,
-                           boolean fromOrigin, boolean keepAlive) {}
+    private record Pending(String target, String contentType, HttpRequestView request, boolean plainJson,
+                           boolean fromOrigin, boolean keepAlive) {
+        byte[] body() {
+            return request.body();
+        }
+    }
 
     private final RequestDispatcher dispatcher;
+    private final RequestSignatures signatures;
     private final Executor readers;
     private final Executor writers;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private boolean busy;
 
-    StoreHttpHandler(RequestDispatcher dispatcher, Executor readers, Executor writers) {
+    StoreHttpHandler(RequestDispatcher dispatcher, RequestSignatures signatures, Executor readers, Executor writers) {
         this.dispatcher = dispatcher;
+        this.signatures = signatures;
         this.readers = readers;
         this.writers = writers;
     }
@@ -87,8 +93,7 @@ final class StoreHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         queue.add(new Pending(
                 request.headers().get(Target.HEADER),
                 contentType,
-                ByteBufUtil.getBytes(request.content()),
-                SigV4Verifier.checkShape(view(request)),
+                view(request),
                 contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/json"),
                 fromOrigin,
                 keepAlive));
@@ -107,8 +112,10 @@ final class StoreHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
             }
             busy = true;
             RequestDispatcher.Lane lane = RequestDispatcher.lane(p.target(), p.body().length);
-            if (lane == RequestDispatcher.Lane.INLINE) {
-                ApiResponse response = dispatcher.dispatchInline(p.target(), p.contentType(), p.body(), p.authFailure());
+            boolean inline = lane == RequestDispatcher.Lane.INLINE;
+            DynamoError inlineAuth = inline ? signatures.check(p.request()) : null;
+            if (inline) {
+                ApiResponse response = dispatcher.dispatchInline(p.target(), p.contentType(), p.body(), inlineAuth);
                 if (response != null) {
                     if (!answer(ctx, p, response)) return;
                     continue;
@@ -116,7 +123,8 @@ final class StoreHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
             }
             try {
                 (lane == RequestDispatcher.Lane.WRITE ? writers : readers).execute(() -> {
-                    ApiResponse response = dispatcher.dispatch(p.target(), p.contentType(), p.body(), p.authFailure());
+                    DynamoError auth = inline ? inlineAuth : signatures.check(p.request());
+                    ApiResponse response = dispatcher.dispatch(p.target(), p.contentType(), p.body(), auth);
                     ctx.executor().execute(() -> respond(ctx, p, response));
                 });
                 return;
@@ -163,13 +171,13 @@ final class StoreHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         if (!keepAlive) future.addListener(ChannelFutureListener.CLOSE);
     }
 
-    /** What the SigV4 shape check looks at: headers and the query string (the body is not needed). */
+    /** What SigV4 verification reads: method, path, query, headers and body, copied out of Netty's buffers. */
     private static HttpRequestView view(FullHttpRequest request) {
         String uri = request.uri();
         int q = uri.indexOf('?');
         List<Map.Entry<String, String>> headers = request.headers().entries();
         return new HttpRequestView(request.method().name(), q < 0 ? uri : uri.substring(0, q), q < 0 ? "" : uri.substring(q + 1),
-                headers, new byte[0]);
+                headers, ByteBufUtil.getBytes(request.content()));
     }
 
     @Override

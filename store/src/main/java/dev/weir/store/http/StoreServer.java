@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The store's HTTP/1.1 front end: Netty event loops (epoll where available) parse and
- * answer. Cheap reads are tried on the event loop itself, from memory only; other reads run
+ * answer; every API call must be signed with the store's credentials ({@link RequestSignatures}).
+ * Cheap reads are tried on the event loop itself, from memory only; other reads run
  * on a small pool of platform threads (RocksDB calls are JNI and may block on a file), and
  * writes on a larger one: each write waits for its write-ahead-log sync, and the more
  * writers wait at once, the more of them RocksDB commits with a single sync (its write
@@ -44,6 +45,7 @@ public final class StoreServer implements AutoCloseable {
     private static final int WORKER_QUEUE = 4096;
 
     private final RequestDispatcher dispatcher;
+    private final RequestSignatures signatures;
     private final ThreadPoolExecutor readers;
     private final ThreadPoolExecutor writers;
     private final boolean epoll;
@@ -51,8 +53,10 @@ public final class StoreServer implements AutoCloseable {
     private final EventLoopGroup eventLoops;
     private Channel serverChannel;
 
-    public StoreServer(RequestDispatcher dispatcher, int readerThreads, int writerThreads) {
+    /** Answers requests signed as {@code signatures} accepts, and refuses every other. */
+    public StoreServer(RequestDispatcher dispatcher, RequestSignatures signatures, int readerThreads, int writerThreads) {
         this.dispatcher = dispatcher;
+        this.signatures = signatures;
         this.readers = pool(readerThreads, "weir-store-reader");
         this.writers = pool(writerThreads, "weir-store-writer");
         this.epoll = Epoll.isAvailable();
@@ -81,7 +85,7 @@ public final class StoreServer implements AutoCloseable {
                                 .addLast(new HttpServerCodec())
                                 .addLast(new HttpServerExpectContinueHandler())
                                 .addLast(new HttpObjectAggregator(MAX_BODY_BYTES))
-                                .addLast(new StoreHttpHandler(dispatcher, readers, writers));
+                                .addLast(new StoreHttpHandler(dispatcher, signatures, readers, writers));
                     }
                 });
         serverChannel = bootstrap.bind(host, port).syncUninterruptibly().channel();

@@ -1,5 +1,6 @@
 package dev.weir.store.e2e;
 
+import dev.weir.store.StoreTestCredentials;
 import dev.weir.store.BundledStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,7 +46,7 @@ class BundledStoreSdkTest {
 
     @BeforeAll
     static void start() {
-        store = BundledStore.open(dir);
+        store = BundledStore.open(dir, StoreTestCredentials.CREDENTIALS);
         ddb = SdkClients.to(store.listen("127.0.0.1", 0));
         createTable("things", "id", ScalarAttributeType.S, null, null);
         createTable("events", "device", ScalarAttributeType.N, "at", ScalarAttributeType.B);

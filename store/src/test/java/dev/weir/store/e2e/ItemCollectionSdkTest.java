@@ -1,6 +1,6 @@
 package dev.weir.store.e2e;
 
-import dev.weir.store.StoreOptions;
+import dev.weir.store.StoreTestCredentials;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -42,7 +42,7 @@ class ItemCollectionSdkTest extends SdkTestBase {
 
     @BeforeAll
     static void setUp() {
-        start(StoreOptions.defaults().withItemCollectionSizeLimit(LIMIT));
+        start(StoreTestCredentials.options().withItemCollectionSizeLimit(LIMIT));
         table("coll", "pk", ScalarAttributeType.S, "sk", ScalarAttributeType.N, b -> b
                 .attributeDefinitions(List.of(
                         software.amazon.awssdk.services.dynamodb.model.AttributeDefinition.builder().attributeName("pk")

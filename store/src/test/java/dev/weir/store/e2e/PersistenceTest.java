@@ -1,5 +1,6 @@
 package dev.weir.store.e2e;
 
+import dev.weir.store.StoreTestCredentials;
 import dev.weir.store.BundledStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,12 +36,12 @@ class PersistenceTest {
     void tablesAndItemsSurviveARestart() {
         Map<String, AttributeValue> item = Map.of("id", AttributeValue.fromS("kept"),
                 "payload", AttributeValue.fromM(Map.of("n", AttributeValue.fromN("7"))));
-        try (BundledStore store = BundledStore.open(dir);
+        try (BundledStore store = BundledStore.open(dir, StoreTestCredentials.CREDENTIALS);
              DynamoDbClient ddb = SdkClients.to(store.listen("127.0.0.1", 0))) {
             createTable(ddb, "durable");
             ddb.putItem(b -> b.tableName("durable").item(item));
         }
-        try (BundledStore store = BundledStore.open(dir);
+        try (BundledStore store = BundledStore.open(dir, StoreTestCredentials.CREDENTIALS);
              DynamoDbClient ddb = SdkClients.to(store.listen("127.0.0.1", 0))) {
             assertEquals(item, ddb.getItem(b -> b.tableName("durable").key(Map.of("id", AttributeValue.fromS("kept")))).item());
             assertEquals(List.of("durable"), ddb.listTables().tableNames());

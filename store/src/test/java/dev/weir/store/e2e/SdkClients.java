@@ -1,5 +1,6 @@
 package dev.weir.store.e2e;
 
+import dev.weir.store.StoreTestCredentials;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -17,7 +18,8 @@ final class SdkClients {
         return DynamoDbClient.builder()
                 .endpointOverride(URI.create("http://127.0.0.1:" + address.getPort()))
                 .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDUMMY", "dummy-secret")))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                        StoreTestCredentials.CREDENTIALS.accessKeyId(), StoreTestCredentials.CREDENTIALS.secretAccessKey())))
                 .httpClient(UrlConnectionHttpClient.create())
                 .build();
     }

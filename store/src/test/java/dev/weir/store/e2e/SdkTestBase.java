@@ -1,5 +1,6 @@
 package dev.weir.store.e2e;
 
+import dev.weir.store.StoreTestCredentials;
 import dev.weir.store.BundledStore;
 import dev.weir.store.StoreOptions;
 import org.junit.jupiter.api.AfterAll;
@@ -45,7 +46,7 @@ abstract class SdkTestBase {
     }
 
     static void start() {
-        start(StoreOptions.defaults());
+        start(StoreTestCredentials.options());
     }
 
     @AfterAll

@@ -1,5 +1,6 @@
 package dev.weir.store.e2e;
 
+import dev.weir.store.StoreTestCredentials;
 import dev.weir.store.BundledStore;
 
 import java.net.InetSocketAddress;
@@ -10,7 +11,7 @@ public final class StoreProcess {
     private StoreProcess() {}
 
     public static void main(String[] args) throws InterruptedException {
-        BundledStore store = BundledStore.open(Path.of(args[0]));
+        BundledStore store = BundledStore.open(Path.of(args[0]), StoreTestCredentials.CREDENTIALS);
         InetSocketAddress address = store.listen("127.0.0.1", 0);
         System.out.println("PORT " + address.getPort());
         System.out.flush();

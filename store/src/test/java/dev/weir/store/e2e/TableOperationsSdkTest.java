@@ -1,6 +1,6 @@
 package dev.weir.store.e2e;
 
-import dev.weir.store.StoreOptions;
+import dev.weir.store.StoreTestCredentials;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
@@ -47,7 +47,7 @@ class TableOperationsSdkTest extends SdkTestBase {
             @Override public Clock withZone(java.time.ZoneId zone) { return this; }
             @Override public Instant instant() { return Instant.now().plusMillis(skewMillis.get()); }
         };
-        start(StoreOptions.defaults().withTtlSweepInterval(Duration.ofMillis(100)).withClock(skewed));
+        start(StoreTestCredentials.options().withTtlSweepInterval(Duration.ofMillis(100)).withClock(skewed));
     }
 
     static TableDescription describe(String name) {

@@ -38,7 +38,7 @@ class StoreHttpTest {
 
     @BeforeAll
     static void start() {
-        store = BundledStore.open(dir);
+        store = BundledStore.open(dir, SignedHttp.CREDENTIALS);
         InetSocketAddress address = store.listen("127.0.0.1", 0);
         uri = URI.create("http://127.0.0.1:" + address.getPort() + "/");
     }
@@ -48,22 +48,9 @@ class StoreHttpTest {
         store.close();
     }
 
-    /** A well-formed SigV4 Authorization header; the store checks its shape, not its signature. */
-    static final String AUTHORIZATION = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250101/us-east-1/dynamodb/aws4_request, "
-            + "SignedHeaders=host;x-amz-date;x-amz-target, Signature=0123456789abcdef";
-    static final String DATE = "20250101T000000Z";
-
-    /** A signed-looking request builder. */
-    static HttpRequest.Builder signed(URI to) {
-        return HttpRequest.newBuilder(to).header("Authorization", AUTHORIZATION).header("X-Amz-Date", DATE);
-    }
-
     private static HttpResponse<String> post(String target, String body) throws IOException, InterruptedException {
-        HttpRequest.Builder b = signed(uri)
-                .header("Content-Type", "application/x-amz-json-1.0")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (target != null) b.header("X-Amz-Target", target);
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(SignedHttp.post(uri, target, "application/x-amz-json-1.0", body).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -97,9 +84,8 @@ class StoreHttpTest {
     void manyConcurrentRequestsAreAllAnswered() {
         List<CompletableFuture<HttpResponse<String>>> futures = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            futures.add(http.sendAsync(signed(uri)
-                    .header("X-Amz-Target", "DynamoDB_20120810.ListTables")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"Limit\":5}")).build(), HttpResponse.BodyHandlers.ofString()));
+            futures.add(http.sendAsync(SignedHttp.post(uri, "DynamoDB_20120810.ListTables", null, "{\"Limit\":5}").build(),
+                    HttpResponse.BodyHandlers.ofString()));
         }
         for (var f : futures) assertEquals(200, f.join().statusCode());
     }
@@ -112,10 +98,8 @@ class StoreHttpTest {
             String[] tables = {"pipe-1", "pipe-2", "pipe-3"};
             for (String t : tables) {
                 String body = "{\"TableName\":\"" + t + "\"}";
-                requests.append("POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: DynamoDB_20120810.DescribeTable\r\n")
-                        .append("Authorization: ").append(AUTHORIZATION).append("\r\nX-Amz-Date: ").append(DATE).append("\r\n")
-                        .append("Content-Type: application/x-amz-json-1.0\r\nContent-Length: ").append(body.length())
-                        .append("\r\n\r\n").append(body);
+                requests.append("POST / HTTP/1.1\r\n").append(SignedHttp.rawHead("x", "DynamoDB_20120810.DescribeTable", body))
+                        .append("\r\n").append(body);
             }
             socket.getOutputStream().write(requests.toString().getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();

@@ -1,6 +1,8 @@
 package dev.weir.proxy.enforce.request;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -30,7 +32,14 @@ import java.util.Set;
  * {@code UNENFORCEABLE}, an ARN of a table weir does not guard as {@code FORBIDDEN}.
  */
 public final class RequestParser {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * A body that is forwarded unchanged goes upstream as its original bytes, so it must have one
+     * meaning for every JSON parser: a member named twice (parsers differ on which one counts)
+     * or content after the object (which one parser ignores and another reads) is refused.
+     */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Set<String> GET = Set.of("Keys", "ProjectionExpression", "ExpressionAttributeNames", "ConsistentRead",
             "AttributesToGet");
@@ -79,6 +88,13 @@ public final class RequestParser {
         try {
             tree = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
         } catch (JsonProcessingException e) {
+            String problem = e.getOriginalMessage();
+            if (problem != null && problem.startsWith("Duplicate field")) {
+                throw Refusals.invalid(DynamoError.serialization("The request body names a member more than once."));
+            }
+            if (problem != null && problem.startsWith("Trailing token")) {
+                throw Refusals.invalid(DynamoError.serialization("The request body has content after its JSON object."));
+            }
             throw Refusals.invalid(DynamoError.serialization("Start of structure or map found where not expected."));
         } catch (IOException e) {
             throw Refusals.invalid(DynamoError.serialization("Could not read the request body."));
@@ -129,7 +145,9 @@ public final class RequestParser {
                 JsonNode items = body.get("TransactItems");
                 if (items == null || !items.isArray()) throw Refusals.invalid("TransactItems must be a list");
                 for (JsonNode item : items) {
-                    if (item.size() != 1) throw Refusals.invalid("each TransactItem needs exactly one action");
+                    if (!item.isObject() || item.size() != 1) {
+                        throw Refusals.invalid("each TransactItem needs exactly one action");
+                    }
                     Map.Entry<String, JsonNode> action = item.fields().next();
                     Operation acts = switch (action.getKey()) {
                         case "Get" -> op == Operation.TransactGetItems ? Operation.GetItem : null;

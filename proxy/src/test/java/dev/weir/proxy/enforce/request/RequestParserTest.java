@@ -86,6 +86,38 @@ class RequestParserTest {
         assertEquals(Verdict.Kind.INVALID, refused("TransactWriteItems", "{\"TransactItems\":{}}").kind());
     }
 
+    /** An unchanged body is forwarded as its bytes, so what other parsers could read differently is refused. */
+    @Test
+    void aBodyWithTwoMeaningsIsASerializationError() {
+        Refusal twice = refused("GetItem", "{\"TableName\":\"secret\",\"TableName\":\"public\",\"Key\":{}}");
+        assertEquals(Verdict.Kind.INVALID, twice.kind());
+        assertEquals("SerializationException", twice.error().shortType());
+        assertEquals("The request body names a member more than once.", twice.error().message());
+        assertEquals("SerializationException", refused("GetItem",
+                "{\"TableName\":\"t\",\"Key\":{\"id\":{\"S\":\"1\"},\"id\":{\"S\":\"2\"}}}").error().shortType());
+        assertEquals("SerializationException", refused("BatchGetItem", "{\"RequestItems\":{\"public\":{\"Keys\":[{\"id\":"
+                + "{\"S\":\"1\"}}]},\"public\":{\"Keys\":[{\"id\":{\"S\":\"2\"}}]}}}").error().shortType());
+        Refusal trailing = refused("GetItem", "{\"TableName\":\"public\"}{\"TableName\":\"secret\"}");
+        assertEquals(Verdict.Kind.INVALID, trailing.kind());
+        assertEquals("SerializationException", trailing.error().shortType());
+        assertEquals("The request body has content after its JSON object.", trailing.error().message());
+        assertEquals("SerializationException", refused("GetItem", "{\"TableName\":\"t\"} x").error().shortType());
+        assertEquals("t", parse("GetItem", " {\"TableName\":\"t\"}\r\n ").table(), "white space around the object is one meaning");
+    }
+
+    /** A TransactItems entry that is a list (or any non-structure) is a malformed request, not a crash. */
+    @Test
+    void aTransactItemThatIsNotAStructureIsInvalid() {
+        for (String item : List.of("[{\"Get\":{\"TableName\":\"t\",\"Key\":{}}}]", "[1]", "\"Get\"", "1", "null")) {
+            Refusal r = refused("TransactGetItems", "{\"TransactItems\":[" + item + "]}");
+            assertEquals(Verdict.Kind.INVALID, r.kind(), item);
+            assertEquals("ValidationException", r.error().shortType(), item);
+            assertEquals("each TransactItem needs exactly one action", r.error().message(), item);
+        }
+        assertEquals(Verdict.Kind.INVALID, refused("TransactWriteItems", "{\"TransactItems\":[[{\"Put\":{\"TableName\":\"t\","
+                + "\"Item\":{}}}]]}").kind());
+    }
+
     @Test
     void whatTheProxyCannotEnforceIsRefusedNotForwarded() {
         Refusal bogus = refused("GetItem", "{\"TableName\":\"people\",\"Key\":{},\"Bogus\":[\"ssn\"]}");
