@@ -10,7 +10,7 @@ import sys
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, ParamValidationError
 
 
 def main():
@@ -34,6 +34,8 @@ def main():
             print(json.dumps({"ok": False, "code": error.get("Code"), "message": error.get("Message"),
                               "item": e.response.get("Item"), "reasons": e.response.get("CancellationReasons")},
                              default=str))
+        except ParamValidationError as e:
+            print(json.dumps({"ok": False, "code": "ParamValidationError", "message": str(e)}))
         sys.stdout.flush()
 
 

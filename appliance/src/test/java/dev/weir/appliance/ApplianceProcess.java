@@ -45,6 +45,12 @@ final class ApplianceProcess implements AutoCloseable {
 
     /** Starts weir (bundled store included) on free ports under {@code home} with these policies and principals. */
     static ApplianceProcess startWith(Path home, Path policies, Path principals, String... extraArgs) throws Exception {
+        return startWith(home, policies, principals, java.util.Map.of(), extraArgs);
+    }
+
+    /** As {@link #startWith(Path, Path, Path, String...)}, with these environment variables (hmac keys, say) for weir. */
+    static ApplianceProcess startWith(Path home, Path policies, Path principals, java.util.Map<String, String> env,
+                                      String... extraArgs) throws Exception {
         int proxyPort = freePort(), storePort;
         do storePort = freePort(); while (storePort == proxyPort);
         Files.createDirectories(home);
@@ -58,7 +64,7 @@ final class ApplianceProcess implements AutoCloseable {
                 masking: {hash_key_id: k1}
                 audit: {file: audit/audit.jsonl}
                 """.formatted(storePort, proxyPort, policies, principals));
-        return start(home, config, proxyPort, storePort, extraArgs);
+        return start(home, config, proxyPort, storePort, env, extraArgs);
     }
 
     /** Starts weir with the bundled store off, in front of another DynamoDB-compatible endpoint. */
@@ -78,13 +84,20 @@ final class ApplianceProcess implements AutoCloseable {
     }
 
     static ApplianceProcess start(Path home, Path config, int proxyPort, int storePort, String... extraArgs) throws Exception {
+        return start(home, config, proxyPort, storePort, java.util.Map.of(), extraArgs);
+    }
+
+    static ApplianceProcess start(Path home, Path config, int proxyPort, int storePort, java.util.Map<String, String> env,
+                                  String... extraArgs) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
                 "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "up", "--home", home.toString(), "--config", config.toString()));
         cmd.addAll(List.of(extraArgs));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
         ApplianceProcess a = new ApplianceProcess(home, proxyPort, storePort, p);
         try {
             a.ready.get(60, TimeUnit.SECONDS);

@@ -105,23 +105,26 @@ record PolicyModel(List<String> roles, List<Rule> rules) {
         return base;
     }
 
-    /** The write filter of {@code p} for {@code op} on {@code table}, or null when no allow matches. */
+    /**
+     * The write scope of {@code p} for {@code op} on {@code table}, or null when no allow matches:
+     * the write's own decision (docs/threat-model.md, "Writes stay in scope"), its allows'
+     * {@code rows where} and {@code require}, minus the {@code rows where} of the denies that
+     * match the write itself. A read deny does not narrow it: it hides rows from reads, which the
+     * read view (visible rows, moving rows) already answers for.
+     */
     WriteScope writeScope(Principal p, String table, String op) {
         List<Rule> allows = new ArrayList<>();
         List<Cond> denies = new ArrayList<>();
         for (Rule r : rules) {
-            boolean forPrincipal = r.role() == null || p.roles().contains(r.role());
-            boolean onTable = r.table().equals("*") || r.table().equals(table);
-            if (!r.allow() && r.rows() != null && forPrincipal && onTable && r.ops().stream().anyMatch(READ_OPS::contains)) {
-                denies.add(r.rows());
-            }
-            if (r.allow() && r.matches(p, table, op)) allows.add(r);
+            if (!r.matches(p, table, op)) continue;
+            if (r.allow()) allows.add(r);
+            else if (r.rows() != null) denies.add(r.rows());
         }
         if (allows.isEmpty()) return null;
         return new WriteScope(p, allows, denies);
     }
 
-    /** A principal's write filter: some allow's rows and requirement hold, no read deny's rows do. */
+    /** A principal's write scope: some allow's rows and requirement hold, no matching deny's rows do. */
     record WriteScope(Principal p, List<Rule> allows, List<Cond> denies) {
         boolean admits(Map<String, AttributeValue> item) {
             for (Cond d : denies) if (d.test(item, p)) return false;

@@ -7,22 +7,46 @@ import dev.weir.policy.ast.PolicyFile;
 import dev.weir.policy.ast.Reference;
 import dev.weir.policy.ast.Rule;
 import dev.weir.policy.ast.SetExpr;
+import dev.weir.policy.ast.Name;
+import dev.weir.policy.ast.Selector;
+import dev.weir.policy.check.OperationNames;
 import dev.weir.policy.decision.PolicyFacts;
+import dev.weir.policy.predicate.ItemPaths;
+import dev.weir.protocol.expr.Path;
+import dev.weir.protocol.model.Operation;
 
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Finds the {@link PolicyFacts} of a checked policy set by walking its syntax trees: every
- * reference in every {@code when}, {@code rows where} and {@code require} clause. The walk
- * switches over the sealed node types, so a new kind of node cannot be skipped silently.
+ * reference in every {@code when}, {@code rows where} and {@code require} clause (table tags),
+ * and the item paths of the {@code rows where} of every rule that names a read operation (the
+ * row-deciding paths, per table named and for {@code table *}). The walk switches over the
+ * sealed node types, so a new kind of node cannot be skipped silently.
  */
 final class FactFinder {
     private FactFinder() {}
 
     static PolicyFacts of(List<PolicyFile> files) {
         boolean tags = false;
+        Map<String, Set<Path>> byTable = new LinkedHashMap<>();
+        Set<Path> anyTable = new LinkedHashSet<>();
         for (PolicyFile f : files) {
             for (Rule r : f.rules()) {
+                if (r.rows().isPresent() && readsItems(r)) {
+                    Set<Path> paths = new LinkedHashSet<>();
+                    ItemPaths.collect(r.rows().get().condition(), paths);
+                    switch (r.tables()) {
+                        case Selector.Any ignored -> anyTable.addAll(paths);
+                        case Selector.Listed l -> {
+                            for (Name n : l.names()) byTable.computeIfAbsent(n.text(), k -> new LinkedHashSet<>()).addAll(paths);
+                        }
+                    }
+                }
                 for (Clause c : r.clauses()) {
                     Condition condition = switch (c) {
                         case Clause.When w -> w.condition();
@@ -36,7 +60,13 @@ final class FactFinder {
                 }
             }
         }
-        return new PolicyFacts(tags);
+        return new PolicyFacts(tags, byTable, anyTable, true);
+    }
+
+    /** Whether the rule names an operation of the read group (its rows then decide who reads an item). */
+    private static boolean readsItems(Rule r) {
+        for (Operation op : OperationNames.of(r.operations())) if (op.group() == Operation.Group.READ) return true;
+        return false;
     }
 
     private static boolean readsTableTags(Condition c) {

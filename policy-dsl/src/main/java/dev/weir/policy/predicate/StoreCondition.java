@@ -40,14 +40,15 @@ import java.util.Optional;
  * <p>Names and values go through placeholders {@code #weirN} and {@code :weirN}, so no policy
  * text or value is ever spliced into expression syntax.
  *
- * @deprecated text splicing cannot protect the policy's part from the client's text
- *     ({@link #and(String, Rendered.Expression)} guesses the client's top-level OR). Use
+ * @deprecated text cannot be joined safely to a client's text; the join with a client's
+ *     condition is gone, and what is left serves only the read side's push-down
+ *     ({@link #renderComplete}, parsed back into a tree before it is joined). Use
  *     {@link Residual}, which gives the policy's condition as an exact syntax tree, and
  *     {@link dev.weir.protocol.expr.render.ExpressionWriter} to write the joined tree.
  */
 @Deprecated
 public final class StoreCondition {
-    /** The placeholder prefix; requests that use it themselves are refused by the proxy. */
+    /** The placeholder prefix of the rendered text (parsed back into a tree with {@link Placeholders} before use). */
     public static final String PREFIX = "weir";
 
     private final DecisionRequest request;
@@ -123,7 +124,7 @@ public final class StoreCondition {
      * @param known top-level attributes whose new value is known (empty: absent); the stored
      *              item is read for the others
      */
-    public static Rendered render(RowFilter filter, DecisionRequest request, Map<String, Optional<AttributeValue>> known,
+    static Rendered render(RowFilter filter, DecisionRequest request, Map<String, Optional<AttributeValue>> known,
                                   Placeholders placeholders) {
         if (filter.isAll()) return new Rendered.Always(true);
         StoreCondition r = new StoreCondition(request, known, placeholders);
@@ -161,7 +162,7 @@ public final class StoreCondition {
     }
 
     /** One condition (for tests and single rules). */
-    public static Rendered render(CompiledCondition condition, DecisionRequest request,
+    static Rendered render(CompiledCondition condition, DecisionRequest request,
                                   Map<String, Optional<AttributeValue>> known, Placeholders placeholders) {
         return new StoreCondition(request, known, placeholders).compiled(condition, false);
     }
@@ -484,15 +485,15 @@ public final class StoreCondition {
         };
     }
 
-    /** a AND b, folding constants. */
-    public static Rendered and(Rendered a, Rendered b) {
+    /** a AND b, folding constants (both weir's own text). */
+    private static Rendered and(Rendered a, Rendered b) {
         if (a instanceof Rendered.Always x) return x.value() ? b : x;
         if (b instanceof Rendered.Always y) return y.value() ? a : y;
         return new Rendered.Expression(operand(a) + " AND " + operand(b), false);
     }
 
-    /** a OR b, folding constants. */
-    public static Rendered or(Rendered a, Rendered b) {
+    /** a OR b, folding constants (both weir's own text). */
+    private static Rendered or(Rendered a, Rendered b) {
         if (a instanceof Rendered.Always x) return x.value() ? x : b;
         if (b instanceof Rendered.Always y) return y.value() ? y : a;
         return new Rendered.Expression(((Rendered.Expression) a).text() + " OR " + ((Rendered.Expression) b).text(), true);
@@ -504,37 +505,8 @@ public final class StoreCondition {
         return wrap(e.text(), e.or());
     }
 
-    /**
-     * {@code own AND generated}: a client's own condition and one of these, each in
-     * parentheses only where precedence needs them (a disjunction at its top), and never
-     * opening with two parentheses in a row, which DynamoDB refuses as redundant.
-     */
-    public static String and(String own, Rendered.Expression generated) {
-        return wrap(own.strip(), hasTopLevelOr(own)) + " AND " + wrap(generated.text(), generated.or());
-    }
-
     private static String wrap(String text, boolean needed) {
         if (!needed) return text;
         return text.startsWith("(") ? "( " + text + ")" : "(" + text + ")";
-    }
-
-    /** Whether the expression has an OR outside every parenthesis (names are placeholders or plain words). */
-    static boolean hasTopLevelOr(String text) {
-        int depth = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '(') depth++;
-            else if (c == ')') depth--;
-            else if (depth == 0 && (c == 'o' || c == 'O') && i + 1 < text.length()
-                    && (text.charAt(i + 1) == 'r' || text.charAt(i + 1) == 'R')
-                    && (i == 0 || !word(text.charAt(i - 1))) && (i + 2 == text.length() || !word(text.charAt(i + 2)))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean word(char c) {
-        return Character.isLetterOrDigit(c) || c == '_' || c == '#' || c == ':' || c == '.' || c == '-';
     }
 }

@@ -160,13 +160,6 @@ class StoreConditionTest {
                 rows("(item.a == 1 or item.b == 2) and not (item.c == 3 and item.d == 4)"), REQ, Map.of(), ph);
         assertFalse(r.text().contains("(("), r.text());
         new ExpressionContext(ph.names(), ph.values()).condition("ConditionExpression", r.text());
-        var gen = new StoreCondition.Rendered.Expression("(x OR y) AND z OR w", true);
-        assertEquals("(a = :v) AND ( (x OR y) AND z OR w)", StoreCondition.and("(a = :v)", gen));
-        assertEquals("( (a) OR (b)) AND ( (x OR y) AND z OR w)", StoreCondition.and("(a) OR (b)", gen));
-        assertEquals("#or = :or AND a BETWEEN :x AND :y AND b", StoreCondition.and("#or = :or AND a BETWEEN :x AND :y",
-                new StoreCondition.Rendered.Expression("b")));
-        assertTrue(StoreCondition.hasTopLevelOr("a = :b or c"));
-        assertFalse(StoreCondition.hasTopLevelOr("(a OR b) AND #or = :or"));
     }
 
     @Test

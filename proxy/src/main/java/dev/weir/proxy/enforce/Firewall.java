@@ -190,7 +190,7 @@ public final class Firewall {
         Planned planned;
         try {
             Plan plan = Planner.plan(decided, schema);
-            byte[] body = plan.paged() != null ? null : ForwardBody.of(decided.parsed().request(), plan);
+            byte[] body = plan.paged() != null ? null : ForwardBody.of(decided.parsed().request(), plan, decided.principal());
             planned = new Planned(decided, plan, body, System.nanoTime());
         } catch (RuntimeException e) {
             return auditor.audit(refused(decided, e, decided.ruleIds()));

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.weir.policy.predicate.StoreCondition;
-import dev.weir.protocol.model.AttributeValueJson;
 import dev.weir.proxy.enforce.request.ParsedRequest;
 import dev.weir.proxy.enforce.request.Part;
+import dev.weir.proxy.enforce.rewrite.Render;
+import dev.weir.proxy.enforce.verdict.Refusals;
 
 import java.util.HashMap;
 import java.util.Iterator;
@@ -16,17 +16,23 @@ import java.util.Map;
 /**
  * Builds the body weir forwards from the client's request and the plan: a copy of the
  * client's body with its table ARNs replaced by table names, the metadata the caller may not
- * get not asked for ({@link Plan#withheld()}), and each part's rewrite applied (its projection
- * removed, weir's conditions AND-ed in). The client's decoded body is never
- * changed. A request nothing changes is forwarded as the client's own bytes.
+ * get not asked for ({@link Plan#withheld()}), and each part's rewrite applied: its
+ * expressions rendered again from trees with weir's conditions joined as nodes
+ * ({@link Render}: never text spliced into the client's), its projection removed, its
+ * ReturnValues replaced. The client's decoded body is never changed. A request nothing changes
+ * is forwarded as the client's own bytes.
  */
 final class ForwardBody {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ForwardBody() {}
 
-    /** The body to forward, or null to forward the client's bytes unchanged. */
-    static byte[] of(ParsedRequest request, Plan plan) {
+    /**
+     * The body to forward, or null to forward the client's bytes unchanged.
+     *
+     * @param principal the caller, for a refusal (a rendered expression over DynamoDB's limit)
+     */
+    static byte[] of(ParsedRequest request, Plan plan, String principal) {
         boolean renamed = !request.namesAsSent().isEmpty();
         boolean withheld = plan.withheld().stream().anyMatch(request.body()::has);
         if (!renamed && !withheld && plan.rewrites().values().stream().allMatch(Rewrite::isNone)) return null;
@@ -37,9 +43,12 @@ final class ForwardBody {
             Rewrite r = plan.of(part.index());
             if (r.isNone()) continue;
             ObjectNode node = nodeOf(request, part, copy);
+            if (r.rendersExpressions()) {
+                Render.into(node, part.expressions(), r.condition(), r.readWhole() != null,
+                        Refusals.of(principal, part.acts(), part.policyTable()));
+            }
             if (r.readWhole() != null) Projections.removeFrom(node);
-            if (r.condition() != null) merge(node, "ConditionExpression", r.condition());
-            if (r.filter() != null) merge(node, "FilterExpression", r.filter());
+            if (r.returnValues() != null) node.put("ReturnValues", r.returnValues());
         }
         try {
             return JSON.writeValueAsBytes(copy);
@@ -82,19 +91,6 @@ final class ForwardBody {
                 }
             }
             default -> copy.put("TableName", request.table());
-        }
-    }
-
-    /** AND-s a conjunct into {@code member} and merges the placeholders it uses. */
-    private static void merge(ObjectNode node, String member, Conjunct c) {
-        JsonNode own = node.get(member);
-        node.put(member, own != null && own.isTextual() && !own.textValue().isBlank()
-                ? StoreCondition.and(own.textValue(), c.expression()) : c.expression().text());
-        ObjectNode names = node.get("ExpressionAttributeNames") instanceof ObjectNode n ? n : node.putObject("ExpressionAttributeNames");
-        c.names().forEach(names::put);
-        if (!c.values().isEmpty()) {
-            ObjectNode values = node.get("ExpressionAttributeValues") instanceof ObjectNode v ? v : node.putObject("ExpressionAttributeValues");
-            c.values().forEach((k, v) -> values.set(k, AttributeValueJson.toJson(v)));
         }
     }
 }

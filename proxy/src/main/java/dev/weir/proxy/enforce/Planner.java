@@ -1,23 +1,33 @@
 package dev.weir.proxy.enforce;
 
+import dev.weir.protocol.expr.Path;
 import dev.weir.protocol.model.Operation;
+import dev.weir.proxy.enforce.flow.FlowCheck;
+import dev.weir.proxy.enforce.flow.WriteGuard;
 import dev.weir.proxy.enforce.request.ParsedRequest;
 import dev.weir.proxy.enforce.request.Part;
+import dev.weir.proxy.enforce.rewrite.Conjoin;
 import dev.weir.proxy.enforce.verdict.Refusal;
 import dev.weir.proxy.enforce.verdict.Refusals;
+import dev.weir.proxy.enforce.write.AddedCondition;
+import dev.weir.proxy.enforce.write.ReturnedValues;
+import dev.weir.proxy.schema.TableSchema;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The plan step: checks each part of a permitted request against its table's decision, and
  * plans what weir changes before forwarding it. In order, per part:
  * <ol>
- *   <li>side channels ({@link AccessCheck}): what the part tests must be readable in clear,
- *       what it writes inside the allow-list;</li>
- *   <li>write rules ({@link WriteRules}): the item a put writes, what weir cannot enforce;</li>
- *   <li>write conditions ({@link WriteConditions}): the write filter as a condition on the
- *       stored item (single writes and TransactWriteItems parts);</li>
+ *   <li>information flow ({@link FlowCheck}): what the part reads must be readable in clear in
+ *       the caller's read view;</li>
+ *   <li>what it writes ({@link WriteGuard}): inside the write rule's allow-list, a put's item
+ *       within the write requirements, nothing a BatchWriteItem cannot carry;</li>
+ *   <li>writes and ConditionChecks ({@link AddedCondition}): visible rows, write scope and
+ *       unchanged rows as one condition on the stored item; returned values asked whole
+ *       ({@link ReturnedValues});</li>
  *   <li>reads ({@link ReadPlanner}): a Query or Scan under a restricted view paged by weir,
  *       other reads under one read whole ({@link Projections}); metadata the caller may not get
  *       withheld.</li>
@@ -26,21 +36,31 @@ import java.util.Map;
  * that passes them all is its rewrites, from which {@link ForwardBody} builds what is sent.
  */
 final class Planner {
+    /** The single writes that may carry a condition weir adds. */
+    private static final Set<Operation> CONDITIONAL = Set.of(Operation.PutItem, Operation.UpdateItem, Operation.DeleteItem);
+    /** The reads weir reads whole, and projects after the view, under a restricted view. */
+    private static final Set<Operation> READ_WHOLE = Set.of(Operation.GetItem, Operation.BatchGetItem, Operation.TransactGetItems);
+
     private Planner() {}
 
     /**
-     * The checks of {@link #plan} that need no table schema (side channels, write rules), run
-     * on their own before weir reads a schema for a paged read: a request they refuse is refused
-     * without a DescribeTable, as it would be without paging. {@link #plan} runs them again.
+     * The checks of {@link #plan} that need no table schema (information flow, what a write
+     * writes), run on their own before weir reads a schema for a paged read: a request they
+     * refuse is refused without a DescribeTable, as it would be without paging. {@link #plan}
+     * runs them again.
      */
     static void check(Decided decided) {
         ParsedRequest request = decided.parsed().request();
-        for (Part part : request.parts()) {
-            TableDecision d = decided.of(part);
-            Refusals refuse = Refusals.of(decided.principal(), part.acts(), part.policyTable());
-            AccessCheck.check(part, d.allowed().fields(), refuse);
-            WriteRules.check(part, d.allowed(), d.request(), refuse, request.operation());
-        }
+        for (Part part : request.parts()) checkPart(decided, part);
+    }
+
+    private static Refusals checkPart(Decided decided, Part part) {
+        Operation op = decided.parsed().request().operation();
+        TableDecision d = decided.of(part);
+        Refusals refuse = Refusals.of(decided.principal(), part.acts(), part.policyTable());
+        FlowCheck.check(part, op, d.view(), refuse);
+        WriteGuard.check(part, op, d.allowed(), d.request(), refuse);
+        return refuse;
     }
 
     /** The plan of a request that needs no table schema ({@link ReadPlanner#paged(Decided)} is false). */
@@ -49,24 +69,21 @@ final class Planner {
     }
 
     /** @param schema the table's schema when {@link ReadPlanner#paged(Decided)}, else null */
-    static Plan plan(Decided decided, dev.weir.proxy.schema.TableSchema schema) {
+    static Plan plan(Decided decided, TableSchema schema) {
         ParsedRequest request = decided.parsed().request();
         Operation op = request.operation();
         Map<Integer, Rewrite> rewrites = new HashMap<>();
         for (Part part : request.parts()) {
             TableDecision d = decided.of(part);
-            Refusals refuse = Refusals.of(decided.principal(), part.acts(), part.policyTable());
-            AccessCheck.check(part, d.allowed().fields(), refuse);
-            WriteRules.check(part, d.allowed(), d.request(), refuse, op);
+            Refusals refuse = checkPart(decided, part);
             Rewrite r = Rewrite.NONE;
-            boolean conditional = request.isMultiPart() ? op == Operation.TransactWriteItems : WriteConditions.CONDITIONAL.contains(op);
+            boolean conditional = request.isMultiPart() ? op == Operation.TransactWriteItems : CONDITIONAL.contains(op);
             if (conditional) {
-                r = r.withCondition(WriteConditions.condition(part, d.allowed(), d.request(), refuse,
-                        request.isMultiPart() && part.acts() == Operation.GetItem));
+                Set<Path> rowDeciding = decided.parsed().policy().table().facts().rowDecidingPaths(part.policyTable());
+                r = r.withCondition(Conjoin.added(AddedCondition.of(part, d.allowed(), d.request(), d.view(), rowDeciding, refuse)))
+                        .withReturnValues(ReturnedValues.forwarded(part, d.view()));
             }
-            if (op == Operation.GetItem || op == Operation.BatchGetItem || op == Operation.TransactGetItems) {
-                r = r.withReadWhole(ReadPlanner.readWhole(part, d));
-            }
+            if (READ_WHOLE.contains(op)) r = r.withReadWhole(ReadPlanner.readWhole(part, d));
             if (!r.isNone()) rewrites.put(part.index(), r);
         }
         PagedRead paged = null;

@@ -3,13 +3,11 @@ package dev.weir.proxy.enforce;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.weir.policy.decision.RowFilter;
 import dev.weir.protocol.error.DynamoError;
-import dev.weir.protocol.expr.Projection;
-import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.Operation;
 import dev.weir.proxy.enforce.request.ParsedRequest;
-import dev.weir.proxy.redact.ResponseRedactor;
+import dev.weir.proxy.enforce.write.FailureItems;
+import dev.weir.proxy.enforce.write.ReturnedValues;
 import dev.weir.proxy.upstream.UpstreamResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,26 +16,33 @@ import java.io.IOException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
+import java.util.Set;
 
 /**
- * The answer step's filter: the store's response as the caller may see it. Reads by a caller
- * whose view is restricted are built through the view, member by member
- * ({@link RestrictedAnswers}; Query and Scan never get here, weir pages them itself:
- * {@link PagedRead}); other answers lose the figures a restricted view withholds (table
- * sizes, capacity); the items writes return go through the streaming redactor; a failed
- * write's stored items through {@link FailureItems}; a batch's members keyed by table come
- * back under the names the client used. A response weir cannot read is withheld (fail
- * closed). One instance per firewall; it keeps no per-request state.
+ * The answer step's filter: the store's response as the caller may see it, every value through
+ * the caller's read view, never a write rule:
+ * <ul>
+ *   <li>reads by a caller whose view is restricted are built through the view, member by member
+ *       ({@link RestrictedAnswers}; Query and Scan never get here, weir pages them itself:
+ *       {@link PagedRead});</li>
+ *   <li>a write's returned values through {@link ReturnedValues}, a failed write's stored items
+ *       through {@link FailureItems};</li>
+ *   <li>every other answer loses the figures a restricted view withholds (table sizes,
+ *       capacity).</li>
+ * </ul>
+ * A batch's members keyed by table come back under the names the client used. A response weir
+ * cannot read is withheld (fail closed). One instance per firewall; it keeps no per-request state.
  */
 final class ResponseFilter {
     private static final Logger log = LoggerFactory.getLogger(ResponseFilter.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The single writes whose answer may hold the item's values ({@code Attributes}). */
+    private static final Set<Operation> WRITES = Set.of(Operation.PutItem, Operation.UpdateItem, Operation.DeleteItem);
+    /** The single reads whose answer holds items; under a restricted view they never reach {@link #items}. */
+    private static final Set<Operation> READS = Set.of(Operation.GetItem, Operation.Query, Operation.Scan);
 
-    /** The filtered response and how many items the row filters kept and dropped. */
+    /** The filtered response and how many items the views showed and withheld. */
     record Filtered(ProxyResponse response, int rowsDropped, int itemsReturned) {}
-
-    private final ResponseRedactor redactor = new ResponseRedactor();
 
     Filtered filter(Planned planned, UpstreamResponse resp) {
         ParsedRequest request = planned.parsed().request();
@@ -71,47 +76,39 @@ final class ResponseFilter {
         return shown == out.body() ? out : ProxyResponse.of(out.status(), shown);
     }
 
-    /** An error: the stored items of a failed write shown through the decision that covers each. */
+    /** An error: the stored items of a failed write shown through the caller's view of each part's table. */
     private static ProxyResponse failure(Planned planned, UpstreamResponse resp) throws IOException {
         ParsedRequest request = planned.parsed().request();
         if (!FailureItems.WRITES.contains(request.operation())) return new ProxyResponse(resp.status(), resp.body(), resp.crc32());
         Decided decided = planned.decided();
         byte[] shown = FailureItems.filter(resp.body(), i -> {
-            if (!request.isMultiPart()) return i < 0 ? covering(decided.of(request.single())) : null;
+            if (!request.isMultiPart()) return i < 0 ? decided.of(request.single()).view() : null;
             if (i < 0 || i >= request.parts().size()) return null;
-            return covering(decided.of(request.parts().get(i)));
+            return decided.of(request.parts().get(i)).view();
         });
         return shown == resp.body() ? new ProxyResponse(resp.status(), resp.body(), resp.crc32()) : ProxyResponse.of(resp.status(), shown);
     }
 
-    private static FailureItems.Covering covering(TableDecision d) {
-        return new FailureItems.Covering(d.allowed(), d.request());
-    }
-
-    private ProxyResponse items(Planned planned, UpstreamResponse resp, Counter counter) throws IOException {
+    /**
+     * A 200 answer that {@link RestrictedAnswers#read} does not build: a single write's returned
+     * values through the view; anything else as the store gave it (batch and transaction writes
+     * return no items; a single read gets here only when the caller's view is unrestricted).
+     */
+    private static ProxyResponse items(Planned planned, UpstreamResponse resp, Counter counter) throws IOException {
         ParsedRequest request = planned.parsed().request();
-        Decided decided = planned.decided();
         Operation op = request.operation();
-        if (request.isMultiPart()) {
-            // Reads under a restricted view were shown by RestrictedAnswers; the rest hold no items to filter.
-            return new ProxyResponse(200, resp.body(), resp.crc32());
+        if (request.isMultiPart()) return new ProxyResponse(200, resp.body(), resp.crc32());
+        TableDecision d = planned.decided().of(request.single());
+        if (WRITES.contains(op)) {
+            ReturnedValues.Shown shown = ReturnedValues.filter(resp.body(), request.single(), d.view());
+            counter.kept += shown.shown();
+            counter.dropped += shown.withheld();
+            return shown.body() == resp.body() ? new ProxyResponse(200, resp.body(), resp.crc32()) : ProxyResponse.of(200, shown.body());
         }
-        TableDecision d = decided.of(request.single());
-        Projection own = planned.plan().of(request.single().index()).readWhole();
-        byte[] visible = redactor.redact(op, d.allowed().fields(), rows(d, counter), own == null ? null : own::apply, resp.body());
-        return visible == resp.body() && resp.crc32() != null ? new ProxyResponse(200, visible, resp.crc32()) : ProxyResponse.of(200, visible);
-    }
-
-    /** The table's row filter, counting what it keeps and drops; null when it keeps every row. */
-    private static Predicate<Map<String, AttributeValue>> rows(TableDecision d, Counter counter) {
-        RowFilter rows = d.allowed().rows();
-        if (rows.isAll()) return null;
-        return item -> {
-            boolean keep = rows.test(d.request(), item);
-            if (keep) counter.kept++;
-            else counter.dropped++;
-            return keep;
-        };
+        if (READS.contains(op) && !d.view().isUnrestricted()) {
+            throw new IllegalStateException("a read under a restricted view was forwarded as sent");
+        }
+        return new ProxyResponse(200, resp.body(), resp.crc32());
     }
 
     /** Members keyed by table name, renamed back to the ARNs the client named those tables by. */
@@ -137,7 +134,7 @@ final class ResponseFilter {
         return changed ? ProxyResponse.of(200, JSON.writeValueAsBytes(tree)) : out;
     }
 
-    /** Items kept and dropped by the row filters of one response. */
+    /** Items the views showed and withheld in one response. */
     private static final class Counter {
         int kept;
         int dropped;

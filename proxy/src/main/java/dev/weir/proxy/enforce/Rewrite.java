@@ -1,32 +1,41 @@
 package dev.weir.proxy.enforce;
 
 import dev.weir.protocol.expr.Projection;
+import dev.weir.protocol.expr.ast.ConditionExpr;
 
 /**
  * What weir changes in one part of a request before forwarding it; a null member changes
- * nothing there.
+ * nothing there. The part's expressions are rendered again from trees whenever a condition is
+ * added or the projection dropped ({@link dev.weir.proxy.enforce.rewrite.Render}).
  *
- * @param condition a condition AND-ed into the part's ConditionExpression (write filters, {@link WriteConditions})
- * @param filter    a filter AND-ed into its FilterExpression (row-filter push-down, {@link Pushdown})
- * @param readWhole the client's own projection, which weir removes so that the row filter sees
- *                  whole items, and applies to each item it keeps ({@link Projections})
+ * @param condition    a tree AND-ed into the part's ConditionExpression (visible rows, write scope,
+ *                     unchanged rows: {@link dev.weir.proxy.enforce.write.AddedCondition})
+ * @param readWhole    the client's own projection, which weir removes so that the view sees
+ *                     whole items, and applies to each item as the view shows it ({@link Projections})
+ * @param returnValues the ReturnValues weir asks the store for instead of the client's
+ *                     ({@link dev.weir.proxy.enforce.write.ReturnedValues})
  */
-record Rewrite(Conjunct condition, Conjunct filter, Projection readWhole) {
+record Rewrite(ConditionExpr condition, Projection readWhole, String returnValues) {
     static final Rewrite NONE = new Rewrite(null, null, null);
 
     boolean isNone() {
-        return condition == null && filter == null && readWhole == null;
+        return condition == null && readWhole == null && returnValues == null;
     }
 
-    Rewrite withCondition(Conjunct c) {
-        return new Rewrite(c, filter, readWhole);
+    /** Whether the part's expressions are rendered again. */
+    boolean rendersExpressions() {
+        return condition != null || readWhole != null;
     }
 
-    Rewrite withFilter(Conjunct f) {
-        return new Rewrite(condition, f, readWhole);
+    Rewrite withCondition(ConditionExpr c) {
+        return new Rewrite(c, readWhole, returnValues);
     }
 
     Rewrite withReadWhole(Projection p) {
-        return new Rewrite(condition, filter, p);
+        return new Rewrite(condition, p, returnValues);
+    }
+
+    Rewrite withReturnValues(String v) {
+        return new Rewrite(condition, readWhole, v);
     }
 }

@@ -2,8 +2,10 @@ package dev.weir.proxy.enforce;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.weir.policy.field.FieldPlan;
 import dev.weir.protocol.expr.Path;
+import dev.weir.protocol.model.Operation;
+import dev.weir.proxy.enforce.flow.FlowCheck;
+import dev.weir.proxy.enforce.read.ReadView;
 import dev.weir.proxy.enforce.request.Part;
 
 import java.util.ArrayList;
@@ -13,20 +15,26 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a request reads and writes, for the audit: attribute paths (names, never values: what
- * it tests and what it projects), and
- * the key of each item it names, its values shown only where the caller may read them in the
- * clear ({@code <hidden>} otherwise).
+ * What a request reads and writes, for the audit: attribute paths (names, never values), and
+ * the key of each item it names, its values shown only where the caller's read view shows them
+ * in the clear ({@code <hidden>} otherwise; a write rule never widens what is shown).
  */
 record Touched(List<String> readPaths, List<String> writtenPaths, List<String> itemKeys) {
     static final Touched NONE = new Touched(List.of(), List.of(), List.of());
 
-    /** What one part touches, its keys shown through {@code plan}. */
-    static Touched of(Part part, FieldPlan plan) {
-        java.util.Set<Path> read = new java.util.LinkedHashSet<>(AccessCheck.tested(part));
+    /**
+     * What one part touches, its keys shown through the caller's read view of its table: the paths it reads
+     * ({@link FlowCheck#reads}), the attributes of its keys and the paths it projects (a
+     * projection decides nothing, but it names what the caller asked to see); the paths it writes.
+     *
+     * @param container the operation the part belongs to (its own for a single request)
+     */
+    static Touched of(Part part, Operation container, ReadView view) {
+        LinkedHashSet<Path> read = new LinkedHashSet<>(FlowCheck.reads(part, container));
+        for (String name : part.keyAttributes()) read.add(Path.of(name));
         read.addAll(part.expressions().projected());
         return new Touched(read.stream().map(Path::toString).toList(),
-                part.expressions().written().stream().map(Path::toString).toList(), keys(part, plan));
+                part.expressions().written().stream().map(Path::toString).toList(), keys(part, view));
     }
 
     Touched plus(Touched o) {
@@ -40,7 +48,7 @@ record Touched(List<String> readPaths, List<String> writtenPaths, List<String> i
     }
 
     /** The part's Key or Keys as text, {@code id=p-1}, a value the caller may not read in clear as {@code <hidden>}. */
-    private static List<String> keys(Part part, FieldPlan plan) {
+    private static List<String> keys(Part part, ReadView view) {
         List<String> out = new ArrayList<>();
         for (ObjectNode key : part.keys()) {
             StringBuilder sb = new StringBuilder();
@@ -50,7 +58,7 @@ record Touched(List<String> readPaths, List<String> writtenPaths, List<String> i
                 sb.append(e.getKey()).append('=');
                 JsonNode v = e.getValue();
                 String scalar = v.isObject() && v.size() == 1 && (v.has("S") || v.has("N")) ? v.elements().next().asText() : null;
-                boolean clear = plan.isIdentity() || AccessCheck.readableInClear(plan, Path.of(e.getKey()));
+                boolean clear = view.canReadInClear(Path.of(e.getKey()));
                 sb.append(scalar != null && clear ? scalar : "<hidden>");
             }
             out.add(sb.toString());

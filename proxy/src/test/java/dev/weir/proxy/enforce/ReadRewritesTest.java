@@ -56,16 +56,18 @@ class ReadRewritesTest {
 
     @Test
     void projectionsAreReadWholeAndAppliedAfterwards() {
-        ParsedRequest q = Requests.parse("Scan", "{\"TableName\":\"t\",\"Select\":\"SPECIFIC_ATTRIBUTES\","
-                + "\"FilterExpression\":\"#n <> :x\",\"ExpressionAttributeNames\":{\"#n\":\"name\",\"#p\":\"pk\"},"
-                + "\"ProjectionExpression\":\"#n, #p\",\"ExpressionAttributeValues\":{\":x\":{\"S\":\"x\"}}}");
-        Projection shape = ReadPlanner.readWhole(q.single(), decision(Operation.GetItem));
-        ObjectNode body = forwarded(q, Rewrite.NONE.withReadWhole(shape));
+        ParsedRequest get = Requests.parse("GetItem", "{\"TableName\":\"t\",\"Key\":{\"pk\":{\"S\":\"k\"}},"
+                + "\"ExpressionAttributeNames\":{\"#n\":\"name\",\"#p\":\"pk\"},\"ProjectionExpression\":\"#n, #p\"}");
+        Projection shape = ReadPlanner.readWhole(get.single(), decision(Operation.GetItem));
+        ObjectNode body = forwarded(get, Rewrite.NONE.withReadWhole(shape));
         assertFalse(body.has("ProjectionExpression"));
-        assertFalse(body.has("Select"));
-        List<String> names = new java.util.ArrayList<>();
-        body.get("ExpressionAttributeNames").fieldNames().forEachRemaining(names::add);
-        assertEquals(List.of("#n"), names, "#p only served the projection");
+        assertFalse(body.has("ExpressionAttributeNames"), "the names only served the projection (DynamoDB refuses unused names)");
+        ParsedRequest batch = Requests.parse("BatchGetItem", "{\"RequestItems\":{\"t\":{\"Keys\":[{\"pk\":{\"S\":\"k\"}}],"
+                + "\"ExpressionAttributeNames\":{\"#n\":\"name\"},\"ProjectionExpression\":\"#n\",\"ConsistentRead\":true}}}");
+        ObjectNode batchBody = Requests.forwarded(batch, new Plan(Map.of(0, Rewrite.NONE.withReadWhole(
+                ReadPlanner.readWhole(batch.parts().getFirst(), decision(Operation.GetItem))))));
+        assertEquals(Requests.json("{\"t\":{\"Keys\":[{\"pk\":{\"S\":\"k\"}}],\"ConsistentRead\":true}}"),
+                batchBody.get("RequestItems"), "a BatchGetItem table is read whole, its keys and consistency kept");
         Map<String, AttributeValue> item = Map.of("name", new AttributeValue.S("n"), "pk", new AttributeValue.S("k"),
                 "region", new AttributeValue.S("eu"), "other", new AttributeValue.S("o"));
         assertEquals(Map.of("name", new AttributeValue.S("n"), "pk", new AttributeValue.S("k")), shape.apply(item));
@@ -89,12 +91,12 @@ class ReadRewritesTest {
         assertEquals("k", sent.get("Key").get("pk").get("S").asText());
         assertTrue(get.body().has("ReturnConsumedCapacity"), "the client's request is not changed");
         assertNull(ForwardBody.of(Requests.parse("GetItem", "{\"TableName\":\"t\",\"Key\":{\"pk\":{\"S\":\"k\"}}}"),
-                new Plan(Map.of(), null, List.of("ReturnConsumedCapacity"))), "nothing to withhold: the client's own bytes");
+                new Plan(Map.of(), null, List.of("ReturnConsumedCapacity")), "p"), "nothing to withhold: the client's own bytes");
     }
 
     @Test
     void anUnchangedRequestIsForwardedAsTheClientsOwnBytes() {
         ParsedRequest get = Requests.parse("GetItem", "{\"TableName\":\"t\",\"Key\":{\"pk\":{\"S\":\"k\"}}}");
-        assertNull(ForwardBody.of(get, new Plan(Map.of())));
+        assertNull(ForwardBody.of(get, new Plan(Map.of()), "p"));
     }
 }

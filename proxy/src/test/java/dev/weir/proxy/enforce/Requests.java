@@ -28,7 +28,7 @@ final class Requests {
 
     /** The body weir would forward for this plan: the rebuilt one, or the client's own. */
     static ObjectNode forwarded(ParsedRequest request, Plan plan) {
-        byte[] body = ForwardBody.of(request, plan);
+        byte[] body = ForwardBody.of(request, plan, "p");
         if (body == null) return request.body();
         try {
             return (ObjectNode) JSON.readTree(body);
