@@ -34,7 +34,7 @@ public interface CompiledCondition {
 
     /**
      * The checked condition this was compiled from and the compiler that compiled it, so it
-     * can be rendered as a store condition ({@link StoreCondition}); null for {@link #TRUE}
+     * can be stated as a condition on the stored item ({@link Residual}); null for {@link #TRUE}
      * and {@link #FALSE}.
      */
     default Origin origin() {

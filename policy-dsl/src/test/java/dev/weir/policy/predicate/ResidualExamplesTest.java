@@ -14,12 +14,16 @@ import dev.weir.protocol.expr.parse.Substitutions;
 import dev.weir.protocol.expr.render.ExpressionWriter;
 import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.AttributeValue.L;
+import dev.weir.protocol.model.AttributeValue.M;
+import dev.weir.protocol.model.AttributeValue.N;
+import dev.weir.protocol.model.AttributeValue.NS;
 import dev.weir.protocol.model.AttributeValue.S;
 import dev.weir.protocol.model.AttributeValue.SS;
 import dev.weir.protocol.model.Operation;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,6 +76,92 @@ class ResidualExamplesTest {
                 written(Residual.of(rows("item.region == principal.odd"), ADA)));
         assertEquals(Residual.FALSE, Residual.of(rows("item.region == principal.missing"), ADA));
         assertEquals(Residual.TRUE, Residual.of(rows("item.region != principal.missing"), ADA));
+    }
+
+    /** Conditions as policies write them, awkward names and values included. */
+    private static final List<String> CONDITIONS = List.of(
+            "item.region == principal.region",
+            "item.region != \"eu\"",
+            "not (item.region == principal.region)",
+            "item.region in principal.regions",
+            "not (item.region in principal.regions)",
+            "item.region in [\"eu\", \"apac\", 3]",
+            "item.n > 2", "item.n <= 2.50", "not (item.n < 2)", "2 < item.n",
+            "item.n between 1 and 3", "not (item.n between 1 and 3)", "item.n between 3 and 1",
+            "item.region between \"a\" and \"f\"",
+            "exists(item.address.city)", "not exists(item.region)",
+            "begins_with(item.region, \"e\")", "not begins_with(item.region, \"e\")",
+            "contains(item.tags, \"x\")", "not contains(item.tags, \"x\")", "contains(item.region, \"u\")",
+            "\"x\" in item.tags", "not (\"x\" in item.tags)",
+            "contains(principal.regions, item.region)",
+            "item.address.city == \"Paris\"", "item.list[1] == \"b\"",
+            "item.\"we.ird\" == \"v\" or item.\"#n0\" == \"v\"",
+            "item.region == principal.odd",
+            "item.region == principal.missing", "item.region != principal.missing",
+            "item.region == principal.region and (item.n > 1 or not exists(item.tags)) and not (item.flag == true)",
+            "ctx.operation == \"UpdateItem\" and item.region == \"eu\"",
+            "ctx.operation == \"GetItem\" or item.region == \"us\"",
+            "item.flag == true", "item.nul == null", "item.a == item.b", "not (item.a == item.b)", "item.a in item.b");
+
+    /**
+     * Items where a store and a policy could part: absent attributes, one-element lists, sets,
+     * nested lists, maps, NULL, numbers written differently, a value that looks like syntax.
+     */
+    private static List<Map<String, AttributeValue>> awkwardItems() {
+        List<AttributeValue> values = List.of(new S("eu"), new S("us"), new S("x"), new S("Paris"), new S("b"), new S("v"),
+                new S("a\") OR (#x = :y"), new N("2"), new N("2.50"), new N("3"), new N("1.0"),
+                new L(List.of(new S("eu"))), new L(List.of(new S("x"))), new L(List.of(new L(List.of(new S("x"))))),
+                new SS(List.of("x")), new SS(List.of("eu", "x")), new NS(List.of("2")), new L(List.of(new N("2"))),
+                new M(Map.of("city", new S("Paris"))), new AttributeValue.Bool(true), new AttributeValue.Null(),
+                new L(List.of(new S("a"), new S("b"))));
+        List<String> names = List.of("region", "n", "tags", "address", "list", "we.ird", "#n0", "flag", "nul", "a", "b");
+        List<Map<String, AttributeValue>> out = new ArrayList<>();
+        out.add(Map.of());
+        for (String name : names) {
+            for (AttributeValue v : values) {
+                out.add(Map.of(name, v));
+                Map<String, AttributeValue> with = new LinkedHashMap<>(Map.of("region", new S("eu"), "n", new N("2"), "a", new S("x")));
+                with.put(name, v);
+                out.add(with);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void residualsAreExactOnAwkwardItemsAsTheStoreReadsThem() {
+        List<Map<String, AttributeValue>> items = awkwardItems();
+        for (String condition : CONDITIONS) {
+            RowFilter filter = rows(condition);
+            Residual r = Residual.of(filter, ADA);
+            java.util.function.Predicate<Map<String, AttributeValue>> store = r::test;
+            if (r instanceof Residual.Tree t) {
+                ExpressionWriter w = new ExpressionWriter();
+                String text = w.condition(t.condition());
+                var read = new dev.weir.protocol.expr.eval.ConditionEvaluator(ExpressionParser.condition("ConditionExpression", text,
+                        new Substitutions() {
+                            @Override public String name(String ref) { return w.names().get(ref); }
+
+                            @Override public AttributeValue value(String ref) { return w.values().get(ref); }
+                        }));
+                store = read::test;
+            }
+            int held = 0;
+            for (Map<String, AttributeValue> item : items) {
+                boolean policy = filter.test(ADA, item);
+                assertEquals(policy, store.test(item), condition + " -> " + r + " on " + item);
+                if (policy) held++;
+            }
+            if (r instanceof Residual.Tree) assertTrue(held > 0 && held < items.size(), condition + " decides nothing: " + r);
+        }
+    }
+
+    @Test
+    void namesAndValuesOnlyEverAppearAsPlaceholders() {
+        assertEquals("#n0 = :v0 AND #n1.#n2 = :v1 AND #n3[1] = :v2 AND #n4 = :v3 {#n0=we.ird, #n1=address, #n2=city, #n3=list, "
+                        + "#n4=#v0} {:v0=S[value=a\") OR (#x = :y], :v1=S[value=x], :v2=N[value=1], :v3=S[value=:v0]}",
+                written(Residual.of(rows("item.\"we.ird\" == principal.odd and item.address.city == \"x\" and item.list[1] == 1 "
+                        + "and item.\"#v0\" == \":v0\""), ADA)));
     }
 
     @Test

@@ -81,12 +81,12 @@ final class Auditor {
         });
     }
 
-    /** What the request reads, writes and names, once its decisions are known (keys shown through the caller's views). */
+    /** What the request reads, writes and names, once its decisions are known (keys shown through them). */
     private static Touched touched(Decided decided) {
         if (decided == null) return Touched.NONE;
         Touched all = Touched.NONE;
         Operation op = decided.parsed().request().operation();
-        for (Part part : decided.parsed().request().parts()) all = all.plus(Touched.of(part, op, decided.of(part).view()));
+        for (Part part : decided.parsed().request().parts()) all = all.plus(Touched.of(part, op, decided.of(part).allowed().fields()));
         return all;
     }
 

@@ -2,10 +2,10 @@ package dev.weir.proxy.enforce;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weir.policy.field.FieldPlan;
 import dev.weir.protocol.expr.Path;
 import dev.weir.protocol.model.Operation;
 import dev.weir.proxy.enforce.flow.FlowCheck;
-import dev.weir.proxy.enforce.read.ReadView;
 import dev.weir.proxy.enforce.request.Part;
 
 import java.util.ArrayList;
@@ -16,25 +16,26 @@ import java.util.Map;
 
 /**
  * What a request reads and writes, for the audit: attribute paths (names, never values), and
- * the key of each item it names, its values shown only where the caller's read view shows them
- * in the clear ({@code <hidden>} otherwise; a write rule never widens what is shown).
+ * the key of each item it names, its values shown only where the decision of the request's own
+ * operation shows them in the clear ({@code <hidden>} otherwise): for a read, the caller's read
+ * view; for a write, its write rule, which covers the keys the caller itself sends.
  */
 record Touched(List<String> readPaths, List<String> writtenPaths, List<String> itemKeys) {
     static final Touched NONE = new Touched(List.of(), List.of(), List.of());
 
     /**
-     * What one part touches, its keys shown through the caller's read view of its table: the paths it reads
+     * What one part touches, its keys shown through {@code plan}: the paths it reads
      * ({@link FlowCheck#reads}), the attributes of its keys and the paths it projects (a
      * projection decides nothing, but it names what the caller asked to see); the paths it writes.
      *
      * @param container the operation the part belongs to (its own for a single request)
      */
-    static Touched of(Part part, Operation container, ReadView view) {
+    static Touched of(Part part, Operation container, FieldPlan plan) {
         LinkedHashSet<Path> read = new LinkedHashSet<>(FlowCheck.reads(part, container));
         for (String name : part.keyAttributes()) read.add(Path.of(name));
         read.addAll(part.expressions().projected());
         return new Touched(read.stream().map(Path::toString).toList(),
-                part.expressions().written().stream().map(Path::toString).toList(), keys(part, view));
+                part.expressions().written().stream().map(Path::toString).toList(), keys(part, plan));
     }
 
     Touched plus(Touched o) {
@@ -48,7 +49,7 @@ record Touched(List<String> readPaths, List<String> writtenPaths, List<String> i
     }
 
     /** The part's Key or Keys as text, {@code id=p-1}, a value the caller may not read in clear as {@code <hidden>}. */
-    private static List<String> keys(Part part, ReadView view) {
+    private static List<String> keys(Part part, FieldPlan plan) {
         List<String> out = new ArrayList<>();
         for (ObjectNode key : part.keys()) {
             StringBuilder sb = new StringBuilder();
@@ -58,7 +59,7 @@ record Touched(List<String> readPaths, List<String> writtenPaths, List<String> i
                 sb.append(e.getKey()).append('=');
                 JsonNode v = e.getValue();
                 String scalar = v.isObject() && v.size() == 1 && (v.has("S") || v.has("N")) ? v.elements().next().asText() : null;
-                boolean clear = view.canReadInClear(Path.of(e.getKey()));
+                boolean clear = plan.isIdentity() || plan.canReadInClear(Path.of(e.getKey()));
                 sb.append(scalar != null && clear ? scalar : "<hidden>");
             }
             out.add(sb.toString());
