@@ -5,8 +5,6 @@ import dev.weir.protocol.expr.Path;
 import dev.weir.protocol.expr.Projection;
 import dev.weir.protocol.expr.Update;
 
-import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
@@ -28,17 +26,6 @@ public record LegacyRequest(Projection projection, Condition keyCondition, Condi
 
     public boolean isEmpty() {
         return projection == null && keyCondition == null && filter == null && condition == null && update == null;
-    }
-
-    /** Every path the legacy parameters read or test: projected, key-conditioned, filtered, expected, update operands. */
-    public Set<Path> readPaths() {
-        Set<Path> out = new LinkedHashSet<>();
-        if (projection != null) out.addAll(projection.paths());
-        if (keyCondition != null) out.addAll(keyCondition.paths());
-        if (filter != null) out.addAll(filter.paths());
-        if (condition != null) out.addAll(condition.paths());
-        if (update != null) out.addAll(update.readPaths());
-        return Collections.unmodifiableSet(out);
     }
 
     /** Every path AttributeUpdates writes (sets, removes, adds to, deletes from). */

@@ -293,7 +293,7 @@ class LegacyTranslationTest {
     void emptyRequestTranslatesToNothing() {
         LegacyRequest r = Legacy.translate(Operation.UpdateItem, json("{'TableName':'t'}"));
         assertTrue(r.isEmpty());
-        assertEquals(Set.of(), r.readPaths());
+        assertEquals(Set.of(), r.writePaths());
         assertNull(Legacy.of(json("{}")).scanFilter());
     }
 
@@ -302,10 +302,13 @@ class LegacyTranslationTest {
         LegacyRequest r = Legacy.translate(Operation.Query, json("{'AttributesToGet':['p'],"
                 + "'KeyConditions':{'h':{'ComparisonOperator':'EQ','AttributeValueList':[{'S':'x'}]}},"
                 + "'QueryFilter':{'f':{'ComparisonOperator':'NULL'}}}"));
-        assertEquals(Set.of(Path.of("p"), Path.of("h"), Path.of("f")), r.readPaths());
+        assertEquals(List.of(Path.of("p")), r.projection().paths());
+        assertEquals(Set.of(Path.of("h")), Set.copyOf(r.keyCondition().paths()));
+        assertEquals(Set.of(Path.of("f")), Set.copyOf(r.filter().paths()));
         LegacyRequest u = Legacy.translate(Operation.UpdateItem, json("{'Expected':{'c':{'Exists':false}},"
                 + "'AttributeUpdates':{'w':{'Value':{'S':'x'}},'l':{'Action':'ADD','Value':{'L':[{'S':'x'}]}}}}"));
-        assertEquals(Set.of(Path.of("c"), Path.of("l")), u.readPaths());
+        assertEquals(Set.of(Path.of("c")), Set.copyOf(u.condition().paths()));
+        assertEquals(Set.of(Path.of("l")), u.update().readPaths());
         assertEquals(Set.of(Path.of("w"), Path.of("l")), u.writePaths());
     }
 

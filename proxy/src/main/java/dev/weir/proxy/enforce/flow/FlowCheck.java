@@ -103,11 +103,6 @@ public final class FlowCheck {
         return out;
     }
 
-    /** Whether the part has a condition of the client's own (ConditionExpression or Expected). */
-    public static boolean hasCondition(Part part) {
-        return !conditions(part.expressions()).isEmpty();
-    }
-
     /** What an update reads: right-hand sides, ADD and DELETE targets, the proper prefixes of every written path. */
     public static Set<Path> updateReads(Update update) {
         Set<Path> out = new LinkedHashSet<>(update.readPaths());
