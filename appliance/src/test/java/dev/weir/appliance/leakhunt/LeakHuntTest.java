@@ -44,8 +44,6 @@ class LeakHuntTest {
 
     @Test
     void everyAnswerIsTheSameInBothWorldsAndEveryWriteStaysInScope() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeFalse(Boolean.getBoolean("leakhunt.pending"),
-                "TEMPORARY: the leak hunt is pending the issue 13 fixes; run it with ./weir leakhunt");
         Long replay = Long.getLong("leakhunt.seed");
         int minutes = Integer.getInteger("leakhunt.minutes", 0);
         int sequences = replay != null ? 1 : Integer.getInteger("leakhunt.sequences", 2000);

@@ -14,7 +14,7 @@ import java.util.Set;
  * Random principals and a random policy drawn from the language: per role and table at most
  * one read allow (some of GetItem, Query, Scan, BatchGetItem, TransactGetItems) with
  * {@code fields}, masks of every kind, removals, nulls, nested paths and {@code rows where}
- * over item and principal attributes; read denies with {@code rows where}; write allows with
+ * over item and principal attributes; denies with {@code rows where} (on reads, writes or both); write allows with
  * an allow-list, {@code require} and {@code rows where}; DescribeTable allows; and allow-alls
  * only for principals that do not act.
  */
@@ -72,7 +72,17 @@ final class PolicyGen {
                     default -> new Cond.Eq("region", new Cond.Lit(Attrs.s(Attrs.pick(r, Attrs.REGIONS))), false);
                 };
                 String role = r.nextInt(3) == 0 ? "r" + r.nextInt(PRINCIPALS) : null;
-                rules.add(new Rule("deny-" + (ids[0]++), false, role, t.name(), PolicyModel.READ_OPS, null, Map.of(), c, null));
+                // mostly read denies (they hide rows); some name writes, which narrows the write scope
+                List<String> ops = switch (r.nextInt(5)) {
+                    case 0 -> PolicyModel.WRITE_OPS;
+                    case 1 -> {
+                        List<String> both = new ArrayList<>(PolicyModel.READ_OPS);
+                        both.addAll(PolicyModel.WRITE_OPS);
+                        yield both;
+                    }
+                    default -> PolicyModel.READ_OPS;
+                };
+                rules.add(new Rule("deny-" + (ids[0]++), false, role, t.name(), ops, null, Map.of(), c, null));
             }
         }
         // Rules fire through the ops that allow-alls spell as "*"; the model matches "*" like any op.
