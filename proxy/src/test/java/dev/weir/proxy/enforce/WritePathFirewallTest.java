@@ -47,7 +47,8 @@ class WritePathFirewallTest {
                 return Map.entry(400, "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException\","
                         + "\"message\":\"The conditional request failed\",\"Item\":" + item + "}");
             }
-            return Map.entry(200, body.contains("ReturnValues") ? "{\"Attributes\":" + item + "}" : "{}");
+            String capacity = body.contains("send-capacity") ? ",\"ConsumedCapacity\":{\"TableName\":\"people\",\"CapacityUnits\":2.5}" : "";
+            return Map.entry(200, body.contains("ReturnValues") ? "{\"Attributes\":" + item + capacity + "}" : "{" + capacity.substring(Math.min(1, capacity.length())) + "}");
         }, Map.of());
     }
 
@@ -106,6 +107,31 @@ class WritePathFirewallTest {
         assertFalse(condition.test(Map.of("id", new AttributeValue.S("1"), "region", new AttributeValue.S("eu"))),
                 "the client's own condition still holds: " + body);
         assertFalse(body.toString().contains("weir0"), "placeholders are weir's own: " + body);
+    }
+
+    @Test
+    void aRestrictedWriteIsRenderedAndAsksForNoMetadataAndGetsNone() throws Exception {
+        region = "eu";
+        int sent = weir.forwarded.size();
+        var x = weir.call("analyst", "UpdateItem", "{\"TableName\":\"people\",\"Key\":{\"id\":{\"S\":\"1\"}},"
+                + "\"UpdateExpression\":\"SET notes = :n\",\"ConditionExpression\":\"#n = :a\","
+                + "\"ExpressionAttributeNames\":{\"#n\":\"name\"},\"ExpressionAttributeValues\":{\":n\":{\"S\":\"send-capacity\"},"
+                + "\":a\":{\"S\":\"Ada\"}},\"ReturnValues\":\"UPDATED_OLD\",\"ReturnConsumedCapacity\":\"TOTAL\","
+                + "\"ReturnItemCollectionMetrics\":\"SIZE\"}");
+        assertEquals(200, x.status(), x.body());
+        ObjectNode body = (ObjectNode) Requests.JSON.readTree(weir.forwarded.get(sent).body());
+        assertFalse(body.has("ReturnConsumedCapacity") || body.has("ReturnItemCollectionMetrics"), "metadata not asked for: " + body);
+        assertEquals("ALL_OLD", body.get("ReturnValues").asText());
+        ExpressionContext ctx = Requests.expressions(body);
+        var condition = ctx.condition("ConditionExpression", body.get("ConditionExpression").asText());
+        ctx.update(body.get("UpdateExpression").asText());
+        ctx.requireAllUsed();
+        assertTrue(condition.test(Map.of("id", new AttributeValue.S("1"), "region", new AttributeValue.S("eu"),
+                "name", new AttributeValue.S("Ada"))), body.toString());
+        assertFalse(condition.test(Map.of("id", new AttributeValue.S("1"), "region", new AttributeValue.S("us"),
+                "name", new AttributeValue.S("Ada"))), "a row the view hides fails the client's condition: " + body);
+        assertFalse(x.body().contains("ConsumedCapacity"), "capacity the store sent anyway is withheld: " + x.body());
+        assertFalse(x.body().contains("\"Attributes\""), "UPDATED_OLD cut to what the update wrote (notes: nothing the view shows)");
     }
 
     @Test
