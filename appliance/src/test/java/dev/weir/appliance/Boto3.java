@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * boto3 (made present by scripts/boto3 for /usr/bin/python3), driving weir as a Python client
  * would: a batch of calls runs in one interpreter ({@code src/test/resources/boto3/calls.py}),
- * each answered as the client parsed it (the response, or the error's code, message, Item and
- * CancellationReasons).
+ * each answered as the client parsed it (the response, every page of a paged read, or the
+ * error's code, message, Item and CancellationReasons).
  */
 final class Boto3 {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,6 +34,16 @@ final class Boto3 {
         ObjectNode c = calls.addObject();
         c.put("key", accessKeyId).put("secret", secret).put("method", method);
         c.set("params", JSON.readTree(params));
+        return this;
+    }
+
+    /**
+     * Adds a Query or Scan ({@code method} "query" or "scan") followed from its first page to its
+     * last; its answer is {@code {"ok":true,"pages":[...]}} or the error of the page that failed.
+     */
+    Boto3 pages(String accessKeyId, String secret, String method, String params) throws Exception {
+        call(accessKeyId, secret, method, params);
+        ((ObjectNode) calls.get(calls.size() - 1)).put("pages", true);
         return this;
     }
 
