@@ -63,11 +63,6 @@ final class Planner {
         return refuse;
     }
 
-    /** The plan of a request that needs no table schema ({@link ReadPlanner#paged(Decided)} is false). */
-    static Plan plan(Decided decided) {
-        return plan(decided, null);
-    }
-
     /** @param schema the table's schema when {@link ReadPlanner#paged(Decided)}, else null */
     static Plan plan(Decided decided, TableSchema schema) {
         ParsedRequest request = decided.parsed().request();
