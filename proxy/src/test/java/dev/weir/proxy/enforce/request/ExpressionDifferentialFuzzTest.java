@@ -64,7 +64,7 @@ class ExpressionDifferentialFuzzTest {
 
     @FuzzTest
     @DictionaryEntries({"ConditionExpression=", "FilterExpression=", "KeyConditionExpression=", "UpdateExpression=",
-            "ProjectionExpression=", "\n#a=", "\n:v=", "#{}", ":{}", "policy=", "items=", "UpdateItem", "Query", "Scan",
+            "ProjectionExpression=", "#a=", ":v=", "#{}", ":{}", "policy=", "items=", "UpdateItem", "Query", "Scan",
             "GetItem", "PutItem", "DeleteItem", " or", "OR#i", "or(", " AND ", "AND(", "NOT#a", "not(", " BETWEEN ",
             " IN (", "attribute_exists(", "attribute_not_exists(", "attribute_type(", "begins_with(", "contains(", "size(",
             "if_not_exists(", "list_append(", "SET ", "REMOVE ", "ADD ", "DELETE ", " = ", " <> ", " <= ", " > ", ", ",
