@@ -29,8 +29,8 @@ import java.util.Set;
  *   ... any other line continues the expression above it after a newline
  * </pre>
  *
- * Members the operation does not take are left out, so that both parsers see a body the
- * operation could carry. The body names table {@code t} and the key (or item) {@code id}.
+ * Members the operation does not take are left out (GetItem's values too), so that both
+ * parsers see a body the operation could carry. The body names table {@code t} and the key (or item) {@code id}.
  *
  * @param op     GetItem, PutItem, UpdateItem, DeleteItem, Query or Scan
  * @param policy which of {@link PolicyConjuncts}' policies to compose with (any int)
@@ -89,8 +89,10 @@ record ClientFragment(Operation op, int policy, long items, Map<String, JsonNode
         if (op == null) op = infer(members.keySet(), !values.isEmpty());
         Set<String> takes = TAKES.get(op);
         members.keySet().retainAll(takes);
-        return new ClientFragment(op, policy, items, names, values, sendNames || !names.isEmpty(),
-                sendValues || !values.isEmpty(), members);
+        // GetItem has no ExpressionAttributeValues member (weir refuses it as unknown, the store reads it)
+        boolean takesValues = op != Operation.GetItem;
+        return new ClientFragment(op, policy, items, names, takesValues ? values : Map.of(), sendNames || !names.isEmpty(),
+                takesValues && (sendValues || !values.isEmpty()), members);
     }
 
     /** The request body a client would send. */
