@@ -44,7 +44,7 @@ public final class AttributeValueJson {
         return switch (e.getKey()) {
             case "S" -> new AttributeValue.S(text(v));
             case "N" -> new AttributeValue.N(text(v));
-            case "B" -> new AttributeValue.B(AttributeValue.Bytes.ofBase64(text(v)));
+            case "B" -> new AttributeValue.B(bytes(text(v)));
             case "BOOL" -> {
                 if (v == null || !v.isBoolean()) throw serialization("BOOL must be true or false");
                 yield new AttributeValue.Bool(v.booleanValue());
@@ -67,7 +67,7 @@ public final class AttributeValueJson {
             case "NS" -> new AttributeValue.NS(texts(v));
             case "BS" -> {
                 List<AttributeValue.Bytes> list = new ArrayList<>();
-                for (String s : texts(v)) list.add(AttributeValue.Bytes.ofBase64(s));
+                for (String s : texts(v)) list.add(bytes(s));
                 yield new AttributeValue.BS(list);
             }
             default -> throw DynamoException.validation(
@@ -113,6 +113,15 @@ public final class AttributeValueJson {
             throw serialization("NUMBER_VALUE cannot be converted to String");
         }
         return v.textValue();
+    }
+
+    /** A binary value's base64 text decoded; text that is no base64 is refused as DynamoDB refuses it, never thrown as a fault. */
+    private static AttributeValue.Bytes bytes(String base64) {
+        try {
+            return AttributeValue.Bytes.ofBase64(base64);
+        } catch (IllegalArgumentException notBase64) {
+            throw serialization("Base64 encoded value is invalid: " + notBase64.getMessage());
+        }
     }
 
     private static JsonNode array(JsonNode v) {

@@ -32,6 +32,9 @@ class AttributeValueJsonTest {
         assertEquals("SerializationException", error("{\"S\":1}"));
         assertEquals("ValidationException", error("{\"S\":\"a\",\"N\":\"1\"}"));
         assertEquals("ValidationException", error("{\"X\":\"a\"}"));
+        // text that is no base64 is the client's mistake, not a fault (it threw IllegalArgumentException)
+        assertEquals("SerializationException", error("{\"B\":\"Serli[n\"}"));
+        assertEquals("SerializationException", error("{\"BS\":[\"AQI=\", \"%%\"]}"));
     }
 
     private static String error(String json) {

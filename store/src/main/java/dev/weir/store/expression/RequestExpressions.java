@@ -42,18 +42,33 @@ public final class RequestExpressions {
         }
         Map<String, AttributeValue> values = null;
         if (valuesNode != null) {
-            values = new LinkedHashMap<>();
+            // every value is read before any is checked, as DynamoDB reads the whole request before
+            // validating it: a value of the wrong JSON shape is a SerializationException even when
+            // another value before it holds an invalid number
+            Map<String, AttributeValue> read = new LinkedHashMap<>();
             for (var e : valuesNode.properties()) {
                 try {
-                    values.put(e.getKey(), ItemValidator.canonical(AttributeValueJson.value(e.getValue())));
+                    read.put(e.getKey(), AttributeValueJson.value(e.getValue()));
                 } catch (DynamoException invalid) {
-                    if (!invalid.error().shortType().equals("ValidationException")) throw invalid;
-                    throw DynamoException.validation("ExpressionAttributeValues contains invalid value: "
-                            + invalid.error().message() + " for key " + e.getKey());
+                    throw invalidValue(invalid, e.getKey());
+                }
+            }
+            values = new LinkedHashMap<>();
+            for (var e : read.entrySet()) {
+                try {
+                    values.put(e.getKey(), ItemValidator.canonical(e.getValue()));
+                } catch (DynamoException invalid) {
+                    throw invalidValue(invalid, e.getKey());
                 }
             }
         }
         return new RequestExpressions(request, new ExpressionContext(names, values));
+    }
+
+    private static DynamoException invalidValue(DynamoException invalid, String key) {
+        if (!invalid.error().shortType().equals("ValidationException")) return invalid;
+        return DynamoException.validation("ExpressionAttributeValues contains invalid value: "
+                + invalid.error().message() + " for key " + key);
     }
 
     /** The condition in {@code member} (ConditionExpression, FilterExpression, KeyConditionExpression), or null. */

@@ -1,6 +1,7 @@
 package dev.weir.proxy.enforce.request;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.weir.protocol.error.DynamoError;
 import dev.weir.protocol.error.DynamoException;
 import dev.weir.protocol.expr.Condition;
 import dev.weir.protocol.expr.ExpressionContext;
@@ -53,9 +54,40 @@ public record Expressions(Map<String, String> names, Map<String, AttributeValue>
         Condition condition = condition(ctx, body, "ConditionExpression");
         String projection = text(body, "ProjectionExpression");
         String update = text(body, "UpdateExpression");
-        return new Expressions(names, values, keyCondition, filter, condition,
+        Expressions parsed = new Expressions(names, values, keyCondition, filter, condition,
                 projection == null ? null : ctx.projection(projection), update == null ? null : ctx.update(update),
                 Legacy.translate(op, body));
+        requirePlaceholdersUsed(body, ctx, keyCondition != null || filter != null || condition != null
+                || projection != null || update != null);
+        return parsed;
+    }
+
+    /**
+     * Refuses names and values as DynamoDB (and the bundled store) does: only with expressions,
+     * never an empty map, every one used. weir writes the expressions it forwards anew with its
+     * own placeholders, so a name or value the client defined but never used would silently
+     * disappear: a request DynamoDB refuses would become one it accepts.
+     */
+    private static void requirePlaceholdersUsed(JsonNode body, ExpressionContext ctx, boolean anyExpression) {
+        boolean hasNames = present(body, "ExpressionAttributeNames");
+        boolean hasValues = present(body, "ExpressionAttributeValues");
+        if (!anyExpression) {
+            if (hasNames) throw DynamoException.validation("ExpressionAttributeNames can only be specified when using expressions");
+            if (hasValues) throw DynamoException.validation("ExpressionAttributeValues can only be specified when using expressions");
+            return;
+        }
+        if (hasNames && body.get("ExpressionAttributeNames").isEmpty()) {
+            throw DynamoException.validation("ExpressionAttributeNames must not be empty");
+        }
+        if (hasValues && body.get("ExpressionAttributeValues").isEmpty()) {
+            throw DynamoException.validation("ExpressionAttributeValues must not be empty");
+        }
+        ctx.requireAllUsed();
+    }
+
+    private static boolean present(JsonNode body, String member) {
+        JsonNode n = body.get(member);
+        return n != null && !n.isNull();
     }
 
     /**
@@ -108,19 +140,30 @@ public record Expressions(Map<String, String> names, Map<String, AttributeValue>
         return n.textValue();
     }
 
+    /** The names, each a string, as DynamoDB requires (a number or an object is no attribute name). */
     private static Map<String, String> names(JsonNode body) {
-        JsonNode n = body.get("ExpressionAttributeNames");
-        if (n == null || !n.isObject()) return Map.of();
+        JsonNode n = map(body, "ExpressionAttributeNames");
+        if (n == null) return Map.of();
         Map<String, String> out = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            out.put(e.getKey(), e.getValue().asText());
+            if (!e.getValue().isTextual()) throw DynamoException.validation("ExpressionAttributeNames contains invalid value");
+            out.put(e.getKey(), e.getValue().textValue());
         }
         return out;
     }
 
     private static Map<String, AttributeValue> values(JsonNode body) {
-        JsonNode n = body.get("ExpressionAttributeValues");
-        return n == null || !n.isObject() ? Map.of() : AttributeValueJson.item(n, "ExpressionAttributeValues");
+        JsonNode n = map(body, "ExpressionAttributeValues");
+        return n == null ? Map.of() : AttributeValueJson.item(n, "ExpressionAttributeValues");
+    }
+
+    /** A map member, or null when absent; anything but a map is refused as DynamoDB refuses it, never taken as none. */
+    private static JsonNode map(JsonNode body, String member) {
+        JsonNode n = body.get(member);
+        if (n == null || n.isNull()) return null;
+        if (n.isObject()) return n;
+        throw new DynamoException(DynamoError.serialization(n.isArray() ? "Start of list found where not expected"
+                : n.asToken() + " cannot be converted to Structure"));
     }
 }
