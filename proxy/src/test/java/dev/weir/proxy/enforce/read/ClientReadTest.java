@@ -8,6 +8,7 @@ import dev.weir.protocol.model.AttributeValue.S;
 import dev.weir.protocol.model.Operation;
 import dev.weir.proxy.enforce.request.ParsedRequest;
 import dev.weir.proxy.enforce.request.RequestParser;
+import dev.weir.proxy.enforce.verdict.Refusal;
 import dev.weir.proxy.schema.TableSchema;
 import dev.weir.proxy.schema.TableSchema.Index;
 import dev.weir.proxy.schema.TableSchema.Kind;
@@ -21,6 +22,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,8 +39,13 @@ class ClientReadTest {
         return ClientRead.of(r.operation(), r.body(), r.single().expressions(), SCHEMA);
     }
 
+    /** The message of the error the caller gets: refused by the request parser, or by ClientRead itself. */
     private static String refused(String op, String json) {
-        return assertThrows(DynamoException.class, () -> read(op, json)).error().message();
+        RuntimeException e = assertThrows(RuntimeException.class, () -> read(op, json));
+        if (e instanceof Refusal r) {
+            return r.error().message();
+        }
+        return assertInstanceOf(DynamoException.class, e).error().message();
     }
 
     @Test
