@@ -129,13 +129,18 @@ abstract class WriteConditionsEndToEndTest {
         assertEquals("AccessDeniedException", copied.awsErrorDetails().errorCode());
         assertEquals("us", stored("us-1").get("region").s());
         // Within its regions too, an existing item's region stays: it decides who may read the item (analyst's rows),
-        // and ingest, which reads nothing, may not move a row. Setting the region it already has is fine.
+        // and ingest, which reads nothing, may not move a row. Nor may it set the region an item already has: that
+        // success would tell it the stored region, which it may not read (docs/threat-model.md, "Moving rows").
         assertThrows(ConditionalCheckFailedException.class, () -> ingest.updateItem(b -> b.tableName("people").key(key("eu-2"))
                 .updateExpression("SET #r = :r").expressionAttributeNames(Map.of("#r", "region"))
                 .expressionAttributeValues(Map.of(":r", s("us")))));
         assertEquals("eu", stored("eu-2").get("region").s());
-        ingest.updateItem(b -> b.tableName("people").key(key("eu-2")).updateExpression("SET #r = :r, notes = :r")
-                .expressionAttributeNames(Map.of("#r", "region")).expressionAttributeValues(Map.of(":r", s("eu"))));
+        assertThrows(ConditionalCheckFailedException.class, () -> ingest.updateItem(b -> b.tableName("people").key(key("eu-2"))
+                .updateExpression("SET #r = :r, notes = :r")
+                .expressionAttributeNames(Map.of("#r", "region")).expressionAttributeValues(Map.of(":r", s("eu")))));
+        assertFalse(stored("eu-2").containsKey("notes"));
+        ingest.updateItem(b -> b.tableName("people").key(key("eu-2")).updateExpression("SET notes = :r")
+                .expressionAttributeValues(Map.of(":r", s("eu"))));
         assertEquals("eu", stored("eu-2").get("notes").s());
     }
 

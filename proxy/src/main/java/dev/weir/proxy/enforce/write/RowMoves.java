@@ -30,15 +30,20 @@ import java.util.Set;
  *   <li>neither a prefix of the other: nothing moves;</li>
  *   <li>{@code p} a prefix of (or equal to) {@code q}, the action {@code SET p = :literal}:
  *       {@code q = <the literal's value at q>}, or {@code attribute_not_exists(q)} when the
- *       literal has nothing there;</li>
+ *       literal has nothing there, tested only on an item the caller's view shows and only
+ *       when the view shows {@code q} in clear (so the test tells the caller nothing it could
+ *       not read; a hidden row, or a row-deciding value seen masked or not at all, is never
+ *       compared with the caller's literal);</li>
  *   <li>{@code p} a prefix of (or equal to) {@code q}, the action {@code REMOVE p}:
- *       {@code attribute_not_exists(q)};</li>
+ *       {@code attribute_not_exists(q)}, on the same terms;</li>
  *   <li>anything else (a computed value, ADD or DELETE, {@code q} a strict prefix of {@code p},
  *       an element of a list, whose neighbours shift when it is removed or appended): only a
  *       caller whose view shows every field in clear may do it, and only on an item its view
  *       shows ({@code <view's rows on the stored item>}); anyone else is refused (FORBIDDEN).</li>
  * </ul>
- * A caller whose view shows every field in clear may also move an item its view shows
+ * A caller that does not read every such {@code q} in clear may therefore change a
+ * row-deciding path only on a new item. A caller whose view shows every field in clear may
+ * also move an item its view shows
  * whatever it writes (it could read and copy all of it anyway). PutItem replaces the whole item
  * with the caller's own values and moves nothing (its write scope still decides whether it may
  * replace); a delete moves nothing.
@@ -55,6 +60,7 @@ public final class RowMoves {
         if (part.acts() != Operation.UpdateItem) return Residual.TRUE;
         boolean full = !view.isEmpty() && view.fields().isIdentity();
         Residual unchanged = Residual.TRUE;
+        boolean unchangedInClear = true;
         Path needsFull = null;
         for (Update u : FlowCheck.updates(part.expressions())) {
             for (UpdateAction a : u.expression().actions()) {
@@ -70,15 +76,23 @@ public final class RowMoves {
                     if (!q.startsWith(moved) && !moved.startsWith(q)) continue;
                     Residual atom = !element && q.startsWith(p) ? unchangedBy(a, q) : null;
                     if (atom == null) needsFull = needsFull == null ? q : needsFull;
-                    else unchanged = unchanged.and(atom);
+                    else {
+                        unchanged = unchanged.and(atom);
+                        unchangedInClear &= !view.isEmpty() && view.canReadInClear(q);
+                    }
                 }
             }
         }
         if (needsFull != null && !full) {
             throw refuse.forbidden("it changes '" + needsFull + "', which decides who may read the item");
         }
-        Residual seen = full ? VisibleRows.rows(view, refuse) : Residual.FALSE;
-        Residual stays = needsFull != null ? seen : unchanged.or(seen);
+        if (needsFull == null && unchanged.equals(Residual.TRUE)) return Residual.TRUE;
+        // "already holds what the update writes" is tested only where it reveals nothing: on a
+        // row the view shows, of values the view shows in clear (never a bit of a hidden value)
+        Residual seen = full || unchangedInClear ? VisibleRows.rows(view, refuse) : Residual.FALSE;
+        Residual stays = full ? seen
+                : needsFull == null && unchangedInClear ? unchanged.and(seen)
+                : Residual.FALSE;
         if (stays.equals(Residual.TRUE)) return Residual.TRUE;
         return Absent.of(part).or(stays);
     }

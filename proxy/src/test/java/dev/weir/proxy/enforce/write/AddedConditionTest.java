@@ -40,6 +40,7 @@ class AddedConditionTest {
             role writer
             role full
             role checker
+            role partial
             @id("ingest") allow ingest on table people op [PutItem, UpdateItem, DeleteItem, TransactWriteItems]
               require item.region in principal.regions
             @id("regional-read") allow regional on table people op [GetItem] rows where item.region == principal.region
@@ -50,6 +51,9 @@ class AddedConditionTest {
             @id("writer-write") allow writer on table people op [UpdateItem, PutItem, DeleteItem, TransactWriteItems]
             @id("full-read") allow full on table people op [GetItem] rows where item.region == principal.region
             @id("full-write") allow full on table people op [UpdateItem]
+            @id("partial-read") allow partial on table people op [GetItem] rows where item.region == principal.region
+              fields [id, name]
+            @id("partial-write") allow partial on table people op [UpdateItem]
             @id("checker-read") allow checker on table people op [GetItem] rows where item.region == principal.region
             @id("checker-tx") allow checker on table people op [TransactWriteItems]
             @id("no-classified") deny * on table people op [read] rows where item.classified == true
@@ -74,7 +78,7 @@ class AddedConditionTest {
         body = sent("ingest", "UpdateItem", KEY + "\"UpdateExpression\":\"SET #r = :r\",\"ExpressionAttributeNames\":"
                 + "{\"#r\":\"region\"},\"ExpressionAttributeValues\":{\":r\":{\"S\":\"us\"}}}");
         assertTrue(holds(body, NONE), "created inside the caller's regions");
-        assertTrue(holds(body, US), "nothing moves");
+        assertFalse(holds(body, US), "ingest reads no region: whether a stored one is already 'us' is never tested for it");
         assertFalse(holds(body, EU), "region decides who reads the item: ingest may not move it");
         assertFalse(holds(body, APAC), "an item of another region is not taken over");
     }
@@ -146,6 +150,29 @@ class AddedConditionTest {
                 + "\"ExpressionAttributeNames\":{\"#n\":\"name\"}," + eu);
         assertFalse(body.get("ExpressionAttributeNames").toString().contains("country"), "neither a prefix of the other: " + body);
         assertTrue(holds(body, item("region", s("eu"), "address", map("country", s("fr")))), "nothing moves");
+    }
+
+    @Test
+    void whetherAHiddenValueAlreadyHoldsTheLiteralIsNeverTested() {
+        ObjectNode body = sent("writer", "UpdateItem", KEY + "\"UpdateExpression\":\"SET #r = :v\",\"ExpressionAttributeNames\":{\"#r\":\"region\"},"
+                + "\"ExpressionAttributeValues\":{\":v\":{\"S\":\"us\"}}}");
+        assertFalse(holds(body, US), "another region's row is hidden: 'us' there must not make the write succeed");
+        assertFalse(holds(body, APAC));
+        body = sent("writer", "UpdateItem", KEY + "\"UpdateExpression\":\"SET classified = :t\",\"ExpressionAttributeValues\":"
+                + "{\":t\":{\"BOOL\":true}}}");
+        assertFalse(holds(body, item("region", s("eu"), "classified", bool(true))), "a classified row is hidden by the deny");
+        assertFalse(holds(body, item("region", s("eu"), "classified", bool(false))), "it would move");
+        assertTrue(holds(body, NONE));
+        // partial sees its region's rows but not the region itself: only a new item may get one
+        body = sent("partial", "UpdateItem", KEY + "\"UpdateExpression\":\"SET #r = :v\",\"ExpressionAttributeNames\":{\"#r\":\"region\"},"
+                + "\"ExpressionAttributeValues\":{\":v\":{\"S\":\"eu\"}}}");
+        assertFalse(holds(body, EU), "partial reads no region in clear");
+        assertFalse(holds(body, US));
+        assertTrue(holds(body, NONE));
+        body = sent("full", "UpdateItem", KEY + "\"UpdateExpression\":\"SET #r = :v\",\"ExpressionAttributeNames\":{\"#r\":\"region\"},"
+                + "\"ExpressionAttributeValues\":{\":v\":{\"S\":\"us\"}}}");
+        assertTrue(holds(body, EU), "full reads the whole row: it may move it");
+        assertFalse(holds(body, US), "not a row it does not see, even one already in 'us'");
     }
 
     @Test
