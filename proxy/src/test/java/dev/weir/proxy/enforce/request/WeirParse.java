@@ -17,6 +17,15 @@ final class WeirParse {
 
     private WeirParse() {}
 
+    /** weir's parse of the request's one part's expressions (the request must be one weir accepts). */
+    static Expressions expressions(Operation op, ObjectNode body) {
+        try {
+            return PARSER.parse("fuzz", Target.of(op), JSON.writeValueAsBytes(body)).single().expressions();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static ParseOutcome of(Operation op, ObjectNode body) {
         ParsedRequest request;
         try {
