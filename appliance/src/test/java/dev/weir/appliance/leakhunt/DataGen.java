@@ -13,10 +13,12 @@ import java.util.TreeSet;
 /**
  * The two stores of a sequence. D1 is random; D2 is the model's variation of it: a value may
  * differ only where no acting principal's read view (through any read operation) tells the two
- * apart (see {@link Reveal}), key attributes and attributes any rule's condition reads never
- * differ, types never differ, and D2 may hold extra rows that every actor's view hides, at keys
- * no request names. Existence under a named key is declassified, so every named key holds an
- * item in both stores or in neither.
+ * apart (see {@link Reveal}), key attributes never differ, types never differ, and D2 may hold
+ * extra rows that every actor's view hides, at keys no request names. Existence under a named
+ * key is declassified, so every named key holds an item in both stores or in neither. An
+ * attribute some rule's condition reads (a row filter, a requirement, a deny) may differ too,
+ * but only so that the declassified bits stay equal: for every actor, whether each of its read
+ * views shows the item and whether each of its write scopes admits it.
  */
 final class DataGen {
     private final Random r;
@@ -70,10 +72,12 @@ final class DataGen {
      * D2 from D1 for the given views (each acting principal through each read operation it
      * may use).
      *
-     * @param fixed attributes never varied (keys and condition attributes)
+     * @param fixed     attributes never varied (keys)
+     * @param deciding  attributes some rule's condition reads: varied only when the bits stay equal
+     * @param scopes    the actors' write scopes of the table (their admits bits stay equal)
      */
     List<Map<String, AttributeValue>> vary(TableSpec t, List<Map<String, AttributeValue>> d1, List<Viewer> viewers,
-                                           Set<String> fixed) {
+                                           Set<String> fixed, Set<String> deciding, List<PolicyModel.WriteScope> scopes) {
         List<Map<String, AttributeValue>> out = new ArrayList<>();
         for (Map<String, AttributeValue> item : d1) {
             List<ReadView> seeing = new ArrayList<>();
@@ -92,6 +96,12 @@ final class DataGen {
                             same = false;
                             break;
                         }
+                    }
+                    if (same && deciding.contains(a)) {
+                        Map<String, AttributeValue> next = new LinkedHashMap<>(copy);
+                        if (candidate == null) next.remove(a);
+                        else next.put(a, candidate);
+                        same = bits(next, viewers, scopes).equals(bits(copy, viewers, scopes));
                     }
                     if (same) {
                         if (candidate == null) copy.remove(a);
@@ -121,6 +131,14 @@ final class DataGen {
                 }
             }
         }
+        return out;
+    }
+
+    /** The declassified bits of an item: whether each view shows it, whether each write scope admits it. */
+    static List<Boolean> bits(Map<String, AttributeValue> item, List<Viewer> viewers, List<PolicyModel.WriteScope> scopes) {
+        List<Boolean> out = new ArrayList<>();
+        for (Viewer v : viewers) out.add(v.view().shows(item, v.principal()));
+        for (PolicyModel.WriteScope w : scopes) out.add(w.admits(item));
         return out;
     }
 

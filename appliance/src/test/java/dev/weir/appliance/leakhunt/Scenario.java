@@ -61,10 +61,16 @@ record Scenario(long seed, List<TableSpec> tables, List<Principal> principals, L
                     if (v.permitted()) viewers.add(new DataGen.Viewer(p, op, v));
                 }
             }
+            List<PolicyModel.WriteScope> scopes = new ArrayList<>();
+            for (int a : actors) {
+                for (String op : PolicyModel.WRITE_OPS) {
+                    PolicyModel.WriteScope w = policy.writeScope(principals.get(a), t.name(), op);
+                    if (w != null) scopes.add(w);
+                }
+            }
             Set<String> fixed = new LinkedHashSet<>(t.keyAttributes());
-            fixed.addAll(conditionAttrs);
             d1.put(t.name(), items);
-            List<Map<String, AttributeValue>> varied = data.vary(t, items, viewers, fixed);
+            List<Map<String, AttributeValue>> varied = data.vary(t, items, viewers, fixed, conditionAttrs, scopes);
             d2.put(t.name(), identical ? items : varied);
         }
         RequestGen rg = new RequestGen(r, tables, names, actors);

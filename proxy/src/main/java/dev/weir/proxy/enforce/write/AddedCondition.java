@@ -39,7 +39,7 @@ public final class AddedCondition {
                               Refusals refuse) {
         Residual added = VisibleRows.of(part, view, refuse);
         if (part.acts() != Operation.GetItem) {
-            added = added.and(WriteScope.of(part, allowed, decision, refuse)).and(RowMoves.of(part, rowDeciding, view, refuse));
+            added = added.and(WriteScope.of(part, allowed, decision, view, refuse)).and(RowMoves.of(part, rowDeciding, view, refuse));
         }
         if (added.equals(Residual.FALSE)) throw refuse.forbidden("the item can never satisfy the policy's condition on it");
         if (!added.equals(Residual.TRUE) && legacy(part)) {

@@ -9,13 +9,16 @@ import dev.weir.policy.predicate.Unexpressible;
 import dev.weir.protocol.expr.Path;
 import dev.weir.protocol.expr.Update;
 import dev.weir.protocol.expr.ast.Operand;
+import dev.weir.protocol.expr.ast.Operands;
 import dev.weir.protocol.expr.ast.UpdateAction;
 import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.AttributeValueJson;
+import dev.weir.proxy.enforce.read.ReadView;
 import dev.weir.proxy.enforce.request.Part;
 import dev.weir.proxy.enforce.verdict.Refusals;
 
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -37,7 +40,12 @@ import java.util.Set;
  *       ({@code SET region = :r}) takes that value, one it does not touch keeps the stored one,
  *       and anything else done to it (REMOVE, ADD, DELETE, a nested path, a value computed from
  *       the item, the legacy AttributeUpdates) is refused (UNENFORCEABLE). An update whose new
- *       item can never be in scope is FORBIDDEN.</li>
+ *       item can never be in scope is FORBIDDEN. When the update sets an attribute the scope
+ *       reads and {@code scope(after)} still reads stored attributes, it mixes the caller's
+ *       values with stored ones (an oracle on them), so it becomes
+ *       {@code (<no item stored> AND scope(after)) OR (scope(stored) AND scope(after) AND
+ *       <view's rows>)}, the second only when the caller's view shows every attribute
+ *       {@code scope(after)} reads in clear.</li>
  *   <li>DeleteItem: {@code scope(stored)}; a missing item fails it, like a hidden one.</li>
  * </ul>
  */
@@ -45,14 +53,14 @@ public final class WriteScope {
     private WriteScope() {}
 
     /** The scope condition of a Put, Update or Delete part ({@link Residual#TRUE}: any item). */
-    public static Residual of(Part part, Allowed allowed, DecisionRequest decision, Refusals refuse) {
+    public static Residual of(Part part, Allowed allowed, DecisionRequest decision, ReadView view, Refusals refuse) {
         RowFilter scope = allowed.requirements();
         if (scope.isAll()) return Residual.TRUE;
         Residual condition;
         try {
             condition = switch (part.acts()) {
                 case PutItem -> Absent.of(part).or(Residual.of(scope, decision));
-                case UpdateItem -> update(part, scope, decision, refuse);
+                case UpdateItem -> update(part, scope, decision, view, refuse);
                 case DeleteItem -> Residual.of(scope, decision, known(key(part)));
                 default -> Residual.TRUE;
             };
@@ -65,7 +73,7 @@ public final class WriteScope {
         return condition;
     }
 
-    private static Residual update(Part part, RowFilter scope, DecisionRequest decision, Refusals refuse) {
+    private static Residual update(Part part, RowFilter scope, DecisionRequest decision, ReadView view, Refusals refuse) {
         if (part.expressions().legacy().update() != null) {
             throw refuse.unenforceable("the legacy AttributeUpdates cannot be checked against the policy's requirement; "
                     + "use an UpdateExpression");
@@ -89,12 +97,25 @@ public final class WriteScope {
                 }
             }
         }
-        Residual before = Absent.of(part).or(Residual.of(scope, decision, known(key)));
+        Residual stored = Residual.of(scope, decision, known(key));
+        Residual before = Absent.of(part).or(stored);
         Residual now = Residual.of(scope, decision, after);
         if (now.equals(Residual.FALSE)) {
             throw refuse.forbidden("the updated item would not satisfy the policy's requirement: " + scope);
         }
-        return before.and(now);
+        boolean writesWhatTheScopeReads = after.size() > key.size();
+        if (!writesWhatTheScopeReads || !(now instanceof Residual.Tree t)) return before.and(now);
+        // The scope of the item the update leaves mixes the caller's new values with stored ones
+        // (scope "a == 1 or b == 2", SET b = :v: whether the stored a is 1). Beyond the bit
+        // "the stored item is in scope", that is an oracle on the stored values, so it is tested
+        // on a stored item only where it tells nothing the caller could not read: a row its view
+        // shows, every attribute the test still reads in clear. Otherwise only a new item.
+        Set<Path> rest = new LinkedHashSet<>();
+        Operands.collectPaths(t.condition(), rest);
+        boolean clear = !view.isEmpty();
+        for (Path p : rest) clear &= view.canReadInClear(p);
+        Residual onStored = clear ? stored.and(now).and(VisibleRows.rows(view, refuse)) : Residual.FALSE;
+        return Absent.of(part).and(now).or(onStored);
     }
 
     static Map<String, AttributeValue> key(Part part) {

@@ -41,6 +41,11 @@ class AddedConditionTest {
             role full
             role checker
             role partial
+            role scoped
+            role seer
+            @id("scoped-write") allow scoped on table people op [UpdateItem] rows where item.level == 1 or item.x == 2
+            @id("seer-read") allow seer on table people op [GetItem]
+            @id("seer-write") allow seer on table people op [UpdateItem] rows where item.level == 1 or item.x == 2
             @id("ingest") allow ingest on table people op [PutItem, UpdateItem, DeleteItem, TransactWriteItems]
               require item.region in principal.regions
             @id("regional-read") allow regional on table people op [GetItem] rows where item.region == principal.region
@@ -173,6 +178,24 @@ class AddedConditionTest {
                 + "\"ExpressionAttributeValues\":{\":v\":{\"S\":\"us\"}}}");
         assertTrue(holds(body, EU), "full reads the whole row: it may move it");
         assertFalse(holds(body, US), "not a row it does not see, even one already in 'us'");
+    }
+
+    @Test
+    void anUpdateOfWhatTheScopeReadsTellsNothingOfStoredValuesTheCallerCannotRead() {
+        String setX3 = KEY + "\"UpdateExpression\":\"SET x = :v\",\"ExpressionAttributeValues\":{\":v\":{\"N\":\"3\"}}}";
+        ObjectNode body = sent("scoped", "UpdateItem", setX3);
+        // the item it leaves is in scope exactly when the stored level is 1: scoped reads no level, so it never learns that
+        assertFalse(holds(body, item("level", n("1"), "x", n("2"))), "scoped reads no level: the mix is never tested");
+        assertFalse(holds(body, item("level", n("5"), "x", n("2"))));
+        assertFalse(holds(body, NONE), "a new item without level 1 is out of scope");
+        body = sent("seer", "UpdateItem", setX3);
+        assertTrue(holds(body, item("level", n("1"), "x", n("2"))), "seer reads level in clear: nothing to hide from it");
+        assertFalse(holds(body, item("level", n("5"), "x", n("2"))), "the item it would leave is out of scope");
+        // x = 2 puts the item it leaves in scope whatever is stored: no stored value is mixed in
+        body = sent("scoped", "UpdateItem", KEY + "\"UpdateExpression\":\"SET x = :v\",\"ExpressionAttributeValues\":{\":v\":{\"N\":\"2\"}}}");
+        assertTrue(holds(body, item("level", n("5"), "x", n("2"))), "in scope before and after");
+        assertFalse(holds(body, item("level", n("5"), "x", n("3"))), "out of scope before");
+        assertTrue(holds(body, NONE));
     }
 
     @Test
