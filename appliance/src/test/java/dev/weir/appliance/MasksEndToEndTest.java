@@ -1,5 +1,6 @@
 package dev.weir.appliance;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -22,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Masks that hold, through the firewall and the AWS SDK: a mask on a map, list or set reaches
+ * Masks that hold, through the firewall and the AWS SDK (the GetItem also through the aws CLI
+ * and boto3): a mask on a map, list or set reaches
  * the caller as one value without its keys or element count; {@code path[*]} masks each
  * element; a policy using {@code hash} without a configured hash key does not load.
  */
@@ -38,6 +40,9 @@ class MasksEndToEndTest {
               mask notes[*] show_first(1)
               mask prefs constant("hidden")
             """;
+
+    private static final List<String> HIDDEN = List.of("keyofthehiddenaccount", "iban", "keytagsecret", "keynewsletter",
+            "street", "Berlin");
 
     private static final Map<String, AttributeValue> ITEM = Map.of(
             "id", s("1"),
@@ -76,8 +81,26 @@ class MasksEndToEndTest {
             List<Map<String, AttributeValue>> scanned = analyst.scan(b -> b.tableName("masked")).items();
             assertEquals(List.of(got), scanned.stream().map(MasksEndToEndTest::sortedScores).toList());
             String everything = got.toString() + scanned;
-            for (String hidden : List.of("keyofthehiddenaccount", "iban", "keytagsecret", "keynewsletter", "street", "Berlin")) {
+            for (String hidden : HIDDEN) {
                 assertFalse(everything.contains(hidden), hidden + " shows through: " + everything);
+            }
+
+            // the same answer through the aws CLI and boto3, as each client parses it
+            AwsCli.Result cli = new AwsCli(weir.endpoint(), "AKIAWEIRANALYST00001", "weir-analyst-secret")
+                    .dynamodb("get-item", "--table-name", "masked", "--key", "{\"id\":{\"S\":\"1\"}}");
+            assertEquals(0, cli.exit(), cli.err());
+            JsonNode py = new Boto3(weir.endpoint()).call("AKIAWEIRANALYST00001", "weir-analyst-secret", "get_item",
+                    "{\"TableName\":\"masked\",\"Key\":{\"id\":{\"S\":\"1\"}}}").run().getFirst();
+            assertTrue(py.path("ok").asBoolean(), py.toString());
+            for (JsonNode item : List.of(cli.json().path("Item"), py.path("response").path("Item"))) {
+                assertEquals(expected.get("address").s(), item.path("address").path("S").asText(), item.toString());
+                assertEquals("****]}", item.path("tags").path("S").asText(), "fixed length, no element count: " + item);
+                assertEquals("hidden", item.path("prefs").path("S").asText());
+                assertEquals("[{\"S\":\"c****\"},{\"S\":\"*****\"}]", item.path("notes").path("L").toString());
+                List<String> scores = new java.util.ArrayList<>();
+                item.path("scores").path("NS").forEach(n -> scores.add(n.asText()));
+                assertEquals(List.of("10", "40"), scores.stream().sorted().toList());
+                for (String hidden : HIDDEN) assertFalse(item.toString().contains(hidden), hidden + " shows through: " + item);
             }
         }
     }
