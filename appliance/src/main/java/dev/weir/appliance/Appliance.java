@@ -176,7 +176,7 @@ public final class Appliance implements AutoCloseable {
         Firewall firewall = Firewall.builder().identifier(identifier).policy(policyHolder).upstream(upstream).audit(audit)
                 .auditScope(auditScope(auditConfig)).tableTags(tableTags)
                 .tableSchemas(new TableSchemas(upstream::send, TableSchemas.TTL, System::nanoTime))
-                .readDeadline(Duration.ofMillis(up.timeoutMs()))
+                .requestDeadline(Duration.ofMillis(up.timeoutMs()))
                 .upstreamAccount(new UpstreamAccount(up.region(), up.accountId())).build();
         SslContext tls = tlsContext(config.proxy().tls());
         ProxyServer server = ProxyServer.start(config.proxy().host(), config.proxy().port(), transport, boss, workers, firewall,
