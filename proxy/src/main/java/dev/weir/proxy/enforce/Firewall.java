@@ -152,7 +152,8 @@ public final class Firewall {
         List<String> tables = parsed.request().tables();
         if (!snapshot.loaded() || !snapshot.usesTableTags() || tables.isEmpty()) return CompletableFuture.completedFuture(Map.of());
         if (tableTags == null) return CompletableFuture.failedFuture(new IllegalStateException("no source of table tags"));
-        return DeadlineTimer.bound(tableTags.of(tables), deadline(parsed), () -> new TimeoutException("the tags did not come before the request's deadline"));
+        return DeadlineTimer.bound(tableTags.of(tables), deadline(parsed), upstream.executor(),
+                () -> new TimeoutException("the tags did not come before the request's deadline"));
     }
 
     private CompletableFuture<ProxyResponse> decidePlanAndForward(Parsed parsed, Map<String, Map<String, String>> tags) {
@@ -173,7 +174,7 @@ public final class Firewall {
             return auditor.audit(refused(decided, Refusals.invalid("1 validation error detected: Value null at 'tableName' "
                     + "failed to satisfy constraint: Member must not be null"), decided.ruleIds()));
         }
-        return DeadlineTimer.bound(tableSchemas.of(table), deadline(decided),
+        return DeadlineTimer.bound(tableSchemas.of(table), deadline(decided), upstream.executor(),
                 () -> new TimeoutException("the key schema did not come before the request's deadline")).handle((schema, err) -> {
             if (err != null) {
                 log.warn("the key schema of {} could not be read from the upstream: {}", table, cause(err).toString());

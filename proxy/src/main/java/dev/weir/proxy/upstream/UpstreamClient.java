@@ -36,6 +36,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -54,6 +55,7 @@ public final class UpstreamClient implements AutoCloseable {
     private final String path;
     private final Duration timeout;
     private final Clock clock;
+    private final EventLoopGroup group;
 
     public UpstreamClient(URI endpoint, SigV4Signer signer, Transport transport, EventLoopGroup group, int maxConnections,
                           Duration connectTimeout, Duration timeout, Clock clock) {
@@ -66,6 +68,7 @@ public final class UpstreamClient implements AutoCloseable {
         this.signer = signer;
         this.timeout = timeout;
         this.clock = clock;
+        this.group = group;
         Bootstrap bootstrap = new Bootstrap().group(group).channel(transport.socketChannelClass())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -105,7 +108,7 @@ public final class UpstreamClient implements AutoCloseable {
         if (left <= 0) return CompletableFuture.failedFuture(new TimeoutException("the request's deadline had passed"));
         CompletableFuture<UpstreamResponse> result = new CompletableFuture<>();
         Exchange exchange = new Exchange(result);
-        Timeout timer = DeadlineTimer.at(deadlineNanos, exchange::expire);
+        Timeout timer = DeadlineTimer.at(deadlineNanos, group, exchange::expire);
         result.whenComplete((r, e) -> timer.cancel());
         pool.acquire().addListener((Future<Channel> f) -> {
             if (!f.isSuccess()) {
@@ -155,6 +158,11 @@ public final class UpstreamClient implements AutoCloseable {
                 ch.close().addListener(c -> pool.release(ch));
             }
         }
+    }
+
+    /** Where the client's deadlines end: its I/O threads (for {@link DeadlineTimer} users that wait on it). */
+    public Executor executor() {
+        return group;
     }
 
     /** The client timeout: the deadline of a {@link #send(String, byte[])} without one, and the pool's bound on waiting. */

@@ -143,12 +143,12 @@ class UpstreamDeadlineTest {
     void aBoundedFutureFailsAtTheDeadlineAndLeavesTheSharedOneAlone() throws Exception {
         CompletableFuture<String> shared = new CompletableFuture<>();
         long t0 = System.nanoTime();
-        CompletableFuture<String> mine = DeadlineTimer.bound(shared, t0 + 100_000_000, () -> new TimeoutException("late"));
+        CompletableFuture<String> mine = DeadlineTimer.bound(shared, t0 + 100_000_000, Runnable::run, () -> new TimeoutException("late"));
         ExecutionException e = assertThrows(ExecutionException.class, () -> mine.get(5, TimeUnit.SECONDS));
         assertInstanceOf(TimeoutException.class, e.getCause());
         assertTrue((System.nanoTime() - t0) / 1_000_000 < 100 + MARGIN_MS);
         shared.complete("v");
-        CompletableFuture<String> theirs = DeadlineTimer.bound(shared, t0, () -> new TimeoutException("late"));
+        CompletableFuture<String> theirs = DeadlineTimer.bound(shared, t0, Runnable::run, () -> new TimeoutException("late"));
         assertEquals("v", theirs.get(), "a complete future is not timed out, even past the deadline");
     }
 
