@@ -191,12 +191,19 @@ public final class UpstreamClient implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse msg) {
             Channel ch = ctx.channel();
             CompletableFuture<UpstreamResponse> pending = ch.attr(PENDING).getAndSet(null);
+            if (pending == null) {
+                // An answer no exchange waits for (one cut at its deadline, whose connection is
+                // closing and goes back to the pool from there, or an unsolicited one): the
+                // connection is out of step, so it is closed, never given back twice.
+                ch.close();
+                return;
+            }
             boolean keepAlive = HttpUtil.isKeepAlive(msg);
             UpstreamResponse response = new UpstreamResponse(msg.status().code(),
                     msg.headers().get(Crc32.HEADER), ByteBufUtil.getBytes(msg.content()));
-            if (!keepAlive || pending == null || pending.isDone()) ch.close();
+            if (!keepAlive || pending.isDone()) ch.close();
             pool.release(ch);
-            if (pending != null) pending.complete(response);
+            pending.complete(response);
         }
 
         @Override
