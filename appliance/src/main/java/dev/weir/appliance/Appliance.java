@@ -176,12 +176,15 @@ public final class Appliance implements AutoCloseable {
         Firewall firewall = Firewall.builder().identifier(identifier).policy(policyHolder).upstream(upstream).audit(audit)
                 .auditScope(auditScope(auditConfig)).tableTags(tableTags)
                 .tableSchemas(new TableSchemas(upstream::send, TableSchemas.TTL, System::nanoTime))
-                .readDeadline(Duration.ofMillis(up.timeoutMs()))
+                .requestDeadline(Duration.ofMillis(up.timeoutMs()))
                 .upstreamAccount(new UpstreamAccount(up.region(), up.accountId())).build();
         SslContext tls = tlsContext(config.proxy().tls());
         ProxyServer server = ProxyServer.start(config.proxy().host(), config.proxy().port(), transport, boss, workers, firewall,
-                new ProxyServer.Limits(8 * 1024, config.proxy().maxHeaderBytes(), config.proxy().maxBodyBytes(),
-                        config.proxy().requestTimeoutMs(), config.proxy().idleTimeoutMs(), config.proxy().maxConnections()),
+                ProxyServer.Limits.builder().maxHeaderBytes(config.proxy().maxHeaderBytes())
+                        .maxBodyBytes(config.proxy().maxBodyBytes()).firstByteTimeoutMillis(config.proxy().firstByteTimeoutMs())
+                        .requestTimeoutMillis(config.proxy().requestTimeoutMs()).idleTimeoutMillis(config.proxy().idleTimeoutMs())
+                        .maxConnections(config.proxy().maxConnections())
+                        .maxConnectionsPerSource(config.proxy().maxConnectionsPerSource()).build(),
                 tls);
         scheme = tls == null ? "http" : "https";
         toClose.add(server);

@@ -21,6 +21,8 @@ public final class ConfigLoader {
     record ProxyYaml(String host, Integer port, String transport, @JsonProperty("max_body_bytes") Integer maxBodyBytes,
                      @JsonProperty("max_header_bytes") Integer maxHeaderBytes,
                      @JsonProperty("max_connections") Integer maxConnections,
+                     @JsonProperty("max_connections_per_source") Integer maxConnectionsPerSource,
+                     @JsonProperty("first_byte_timeout_ms") Integer firstByteTimeoutMs,
                      @JsonProperty("request_timeout_ms") Integer requestTimeoutMs,
                      @JsonProperty("idle_timeout_ms") Integer idleTimeoutMs, TlsYaml tls) {}
 
@@ -68,7 +70,7 @@ public final class ConfigLoader {
         ConfigYaml y = YamlFiles.read(file, ConfigYaml.class);
         Path dir = file.toAbsolutePath().getParent();
         StoreYaml s = y.store() == null ? new StoreYaml(null, null, null) : y.store();
-        ProxyYaml p = y.proxy() == null ? new ProxyYaml(null, null, null, null, null, null, null, null, null) : y.proxy();
+        ProxyYaml p = y.proxy() == null ? new ProxyYaml(null, null, null, null, null, null, null, null, null, null, null) : y.proxy();
         UpstreamYaml u = y.upstream() == null ? new UpstreamYaml(null, null, null, null, null, null, null, null) : y.upstream();
         AuditYaml a = y.audit() == null ? new AuditYaml(null, null, null, null, null, null, null, null, null) : y.audit();
         WeirConfig.Store store = new WeirConfig.Store(or(s.enabled(), true), or(s.host(), "127.0.0.1"), or(s.port(), 8001));
@@ -77,10 +79,14 @@ public final class ConfigLoader {
             throw new ConfigException(file + ": error: proxy.transport must be nio, epoll or io_uring, got '"
                     + p.transport() + "'");
         }
+        int idle = or(p.idleTimeoutMs(), 60_000);
+        int maxConnections = or(p.maxConnections(), 10_000);
         WeirConfig.Proxy proxy = new WeirConfig.Proxy(or(p.host(), "127.0.0.1"), or(p.port(), 8000), transport,
-                or(p.maxBodyBytes(), 16 * 1024 * 1024), or(p.maxHeaderBytes(), 16 * 1024),
-                or(p.maxConnections(), 10_000), or(p.requestTimeoutMs(), 30_000), or(p.idleTimeoutMs(), 60_000),
-                tls(file, dir, p.tls()));
+                or(p.maxBodyBytes(), 16 * 1024 * 1024), or(p.maxHeaderBytes(), 16 * 1024), maxConnections,
+                or(p.maxConnectionsPerSource(), Math.min(256, maxConnections)),
+                or(p.firstByteTimeoutMs(), idle > 0 ? Math.min(5_000, idle) : 5_000),
+                or(p.requestTimeoutMs(), 30_000), idle, tls(file, dir, p.tls()));
+        checkConnections(file, proxy);
         String endpoint = u.endpoint();
         if (endpoint != null) {
             try {
@@ -94,8 +100,11 @@ public final class ConfigLoader {
             throw new ConfigException(file + ": error: upstream.access_key_id and upstream.secret_access_key are required "
                     + "(the credentials weir signs upstream requests with)");
         }
+        if (or(u.timeoutMs(), 10_000) < 1) {
+            throw YamlFiles.at(file, "upstream.timeout_ms (each request's deadline) must be at least 1", "upstream", "timeout_ms");
+        }
         if (proxy.idleTimeoutMs() > 0 && proxy.idleTimeoutMs() <= or(u.timeoutMs(), 10_000)) {
-            throw new ConfigException(file + ": error: proxy.idle_timeout_ms must be longer than upstream.timeout_ms");
+            throw YamlFiles.at(file, "proxy.idle_timeout_ms must be longer than upstream.timeout_ms", "proxy", "idle_timeout_ms");
         }
         String accountId = or(u.accountId(), WeirConfig.Upstream.DEFAULT_ACCOUNT_ID);
         if (!accountId.matches("[0-9]{12}")) {
@@ -109,6 +118,25 @@ public final class ConfigLoader {
                 : new WeirConfig.Metrics(or(y.metrics().host(), "127.0.0.1"), or(y.metrics().port(), 8002));
         return new WeirConfig(store, proxy, upstream, dir.resolve(or(y.policies(), "policies")),
                 dir.resolve(or(y.principals(), "principals.yaml")), audit, metrics, masking(file, y.masking()));
+    }
+
+    /**
+     * The connection limits and the first-byte timeout: at least one connection; a limit per
+     * source between 0 (none: behind a load balancer every client has its address) and the
+     * global one; a first-byte timeout of at least 1 ms and no longer than the idle timeout.
+     */
+    private static void checkConnections(Path file, WeirConfig.Proxy p) throws ConfigException {
+        if (p.maxConnections() < 1) {
+            throw YamlFiles.at(file, "proxy.max_connections must be at least 1, got " + p.maxConnections(), "proxy", "max_connections");
+        }
+        if (p.maxConnectionsPerSource() < 0 || p.maxConnectionsPerSource() > p.maxConnections()) {
+            throw YamlFiles.at(file, "proxy.max_connections_per_source must be from 0 (no limit per source) to proxy.max_connections ("
+                    + p.maxConnections() + "), got " + p.maxConnectionsPerSource(), "proxy", "max_connections_per_source");
+        }
+        if (p.firstByteTimeoutMs() < 1 || (p.idleTimeoutMs() > 0 && p.firstByteTimeoutMs() > p.idleTimeoutMs())) {
+            throw YamlFiles.at(file, "proxy.first_byte_timeout_ms must be from 1 to proxy.idle_timeout_ms (" + p.idleTimeoutMs()
+                    + "), got " + p.firstByteTimeoutMs(), "proxy", "first_byte_timeout_ms");
+        }
     }
 
     /** The hash key's id and file (relative to the home folder; default keys/hash-ID.key), or null without a block. */

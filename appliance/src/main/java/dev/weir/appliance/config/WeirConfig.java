@@ -22,10 +22,11 @@ public record WeirConfig(Store store, Proxy proxy, Upstream upstream, Path polic
 
     /** The firewall listener and its limits on clients. */
     public record Proxy(String host, int port, Transport transport, int maxBodyBytes, int maxHeaderBytes,
-                        int maxConnections, int requestTimeoutMs, int idleTimeoutMs, Tls tls) {
+                        int maxConnections, int maxConnectionsPerSource, int firstByteTimeoutMs, int requestTimeoutMs,
+                        int idleTimeoutMs, Tls tls) {
         public Proxy withTls(Tls next) {
-            return new Proxy(host, port, transport, maxBodyBytes, maxHeaderBytes, maxConnections, requestTimeoutMs,
-                    idleTimeoutMs, next);
+            return new Proxy(host, port, transport, maxBodyBytes, maxHeaderBytes, maxConnections, maxConnectionsPerSource,
+                    firstByteTimeoutMs, requestTimeoutMs, idleTimeoutMs, next);
         }
     }
 

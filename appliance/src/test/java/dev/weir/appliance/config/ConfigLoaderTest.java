@@ -77,6 +77,46 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void connectionLimitsAndTheFirstByteTimeoutHaveDefaultsAndAreCheckedWhereTheyStand(@TempDir Path dir) throws Exception {
+        WeirConfig sample = ConfigLoader.load(CONF.resolve("weir.yaml"));
+        assertEquals(256, sample.proxy().maxConnectionsPerSource());
+        assertEquals(5_000, sample.proxy().firstByteTimeoutMs());
+        Path f = dir.resolve("weir.yaml");
+        String upstream = "upstream: {access_key_id: a, secret_access_key: b, timeout_ms: 1000}\n";
+        Files.writeString(f, "proxy: {idle_timeout_ms: 2000}\n" + upstream);
+        WeirConfig defaults = ConfigLoader.load(f);
+        assertEquals(2_000, defaults.proxy().firstByteTimeoutMs(), "the default is never longer than idle");
+        assertEquals(10_000, defaults.proxy().maxConnections());
+
+        Files.writeString(f, "proxy:\n  max_connections: 100\n  max_connections_per_source: 101\n" + upstream);
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
+        assertTrue(e.getMessage().startsWith(f + ":3:3: error: proxy.max_connections_per_source must be from 0 "
+                + "(no limit per source) to proxy.max_connections (100), got 101"), e.getMessage());
+        assertTrue(e.getMessage().contains("\n  max_connections_per_source: 101\n  ^"), e.getMessage());
+
+        Files.writeString(f, "proxy: {port: 1, first_byte_timeout_ms: 70000}\n" + upstream);
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
+        assertTrue(e.getMessage().startsWith(f + ":1:18: error: proxy.first_byte_timeout_ms must be from 1 to "
+                + "proxy.idle_timeout_ms (60000), got 70000"), e.getMessage());
+
+        Files.writeString(f, "proxy:\n  first_byte_timeout_ms: 0\n" + upstream);
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(f)).getMessage().startsWith(f + ":2:3: error:"));
+
+        Files.writeString(f, "proxy:\n  max_connections: 0\n" + upstream);
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(f)).getMessage()
+                .startsWith(f + ":2:3: error: proxy.max_connections must be at least 1"));
+
+        Files.writeString(f, "proxy:\n  idle_timeout_ms: 900\n" + upstream);
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(f)).getMessage()
+                .startsWith(f + ":2:3: error: proxy.idle_timeout_ms must be longer than upstream.timeout_ms"));
+
+        Files.writeString(f, "proxy: {max_connections: 50, max_connections_per_source: 0}\n" + upstream);
+        assertEquals(0, ConfigLoader.load(f).proxy().maxConnectionsPerSource(), "0: no limit per source");
+        Files.writeString(f, "proxy: {max_connections: 50}\n" + upstream);
+        assertEquals(50, ConfigLoader.load(f).proxy().maxConnectionsPerSource(), "the default is never above the global limit");
+    }
+
+    @Test
     void anUnknownTransportIsRefused(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("weir.yaml");
         Files.writeString(f, "proxy: {transport: dpdk}\nupstream: {access_key_id: a, secret_access_key: b}\n");

@@ -19,6 +19,7 @@ import dev.weir.proxy.policy.TableTags;
 import dev.weir.proxy.enforce.read.BatchGetRounds;
 import dev.weir.proxy.schema.TableSchema;
 import dev.weir.proxy.schema.TableSchemas;
+import dev.weir.proxy.upstream.DeadlineTimer;
 import dev.weir.proxy.upstream.UpstreamAccount;
 import dev.weir.proxy.upstream.UpstreamClient;
 import dev.weir.proxy.upstream.UpstreamResponse;
@@ -32,6 +33,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One request's way through the firewall, as steps over immutable stages:
@@ -64,7 +66,7 @@ public final class Firewall {
     private final UpstreamClient upstream;
     private final TableTags tableTags;
     private final TableSchemas tableSchemas;
-    private final Duration readDeadline;
+    private final Duration requestDeadline;
     private final RequestParser parser;
     private final ResponseFilter responses = new ResponseFilter();
     private final Auditor auditor;
@@ -101,7 +103,7 @@ public final class Firewall {
         this.tableTags = b.tableTags;
         this.tableSchemas = b.tableSchemas != null ? b.tableSchemas
                 : new TableSchemas(upstream::send, TableSchemas.TTL, System::nanoTime);
-        this.readDeadline = b.readDeadline;
+        this.requestDeadline = b.requestDeadline != null ? b.requestDeadline : upstream.timeout();
         this.parser = new RequestParser(b.account);
         this.auditor = new Auditor(b.audit, b.auditScope);
     }
@@ -150,7 +152,8 @@ public final class Firewall {
         List<String> tables = parsed.request().tables();
         if (!snapshot.loaded() || !snapshot.usesTableTags() || tables.isEmpty()) return CompletableFuture.completedFuture(Map.of());
         if (tableTags == null) return CompletableFuture.failedFuture(new IllegalStateException("no source of table tags"));
-        return tableTags.of(tables);
+        return DeadlineTimer.bound(tableTags.of(tables), deadline(parsed), upstream.executor(),
+                () -> new TimeoutException("the tags did not come before the request's deadline"));
     }
 
     private CompletableFuture<ProxyResponse> decidePlanAndForward(Parsed parsed, Map<String, Map<String, String>> tags) {
@@ -171,7 +174,8 @@ public final class Firewall {
             return auditor.audit(refused(decided, Refusals.invalid("1 validation error detected: Value null at 'tableName' "
                     + "failed to satisfy constraint: Member must not be null"), decided.ruleIds()));
         }
-        return tableSchemas.of(table).handle((schema, err) -> {
+        return DeadlineTimer.bound(tableSchemas.of(table), deadline(decided), upstream.executor(),
+                () -> new TimeoutException("the key schema did not come before the request's deadline")).handle((schema, err) -> {
             if (err != null) {
                 log.warn("the key schema of {} could not be read from the upstream: {}", table, cause(err).toString());
                 return auditor.audit(refused(decided, Refusals.unavailable(
@@ -196,7 +200,7 @@ public final class Firewall {
             return auditor.audit(refused(decided, e, decided.ruleIds()));
         }
         if (planned.plan().paged() != null) {
-            return planned.plan().paged().answer(planned, upstream, System.nanoTime() + readDeadline.toNanos())
+            return planned.plan().paged().answer(planned, upstream, deadline(planned))
                     .thenCompose(auditor::audit);
         }
         return forward(planned).thenCompose(auditor::audit);
@@ -211,8 +215,9 @@ public final class Firewall {
         return send(planned, body).handle((resp, err) -> {
             if (err != null) {
                 log.warn("upstream store unavailable: {}", cause(err).toString());
-                return new Answered(planned, permitted, ProxyResponse.error(
-                        DynamoError.serviceUnavailable("weir could not reach the upstream store")),
+                return new Answered(planned, permitted, ProxyResponse.error(DynamoError.serviceUnavailable(
+                        cause(err) instanceof TimeoutException ? "the upstream store did not answer before the request's deadline"
+                                : "weir could not reach the upstream store")),
                         0, 0, 0, planned.nanos());
             }
             if (resp.status() == 200 && tableTags != null && (op == Operation.TagResource || op == Operation.UntagResource)) {
@@ -234,9 +239,18 @@ public final class Firewall {
         Operation op = planned.parsed().request().operation();
         String target = Target.of(op);
         if (op == Operation.BatchGetItem && !RestrictedAnswers.unrestricted(planned.decided())) {
-            return BatchGetRounds.run(body, b -> upstream.send(target, b), System.nanoTime() + readDeadline.toNanos(), System::nanoTime);
+            return BatchGetRounds.run(body, b -> upstream.send(target, b, deadline(planned)), deadline(planned), System::nanoTime);
         }
-        return upstream.send(target, body);
+        return upstream.send(target, body, deadline(planned));
+    }
+
+    /**
+     * The request's deadline (on {@link System#nanoTime()}): {@link Builder#requestDeadline} after
+     * weir took it up. Every wait on the store for this request (lookups, the pool, each exchange,
+     * each page or round) ends by then.
+     */
+    private long deadline(Stage reached) {
+        return reached.received().nanos() + requestDeadline.toNanos();
     }
 
     /**
@@ -265,7 +279,7 @@ public final class Firewall {
         private AuditScope auditScope = AuditScope.ALL;
         private TableTags tableTags;
         private TableSchemas tableSchemas;
-        private Duration readDeadline = Duration.ofSeconds(10);
+        private Duration requestDeadline;
         private UpstreamAccount account = UpstreamAccount.DEFAULT;
 
         private Builder() {}
@@ -316,13 +330,14 @@ public final class Firewall {
         }
 
         /**
-         * How long weir may take to read everything one answer needs from the store (a page it
-         * pages itself, every key of a BatchGetItem) before it answers 503 (default 10 s; the
-         * appliance uses {@code upstream.timeout_ms}).
+         * How long, from when weir takes a request up, it may wait on the store for everything the
+         * answer needs (the table's tags and key schema, a pooled connection, connecting, the
+         * exchange, every page it pages itself, every round of a BatchGetItem) before it answers
+         * 503 (default: the upstream client's timeout, {@code upstream.timeout_ms} in the appliance).
          */
-        public Builder readDeadline(Duration v) {
-            if (v.isNegative() || v.isZero()) throw new IllegalArgumentException("the read deadline must be positive");
-            readDeadline = v;
+        public Builder requestDeadline(Duration v) {
+            if (v.isNegative() || v.isZero()) throw new IllegalArgumentException("the request deadline must be positive");
+            requestDeadline = v;
             return this;
         }
 

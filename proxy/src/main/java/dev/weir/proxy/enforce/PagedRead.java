@@ -38,7 +38,7 @@ record PagedRead(ClientRead read, StoreRead store, ReadView view, List<String> k
         Pager pager;
         try {
             pager = Pager.builder(view, keyAttributes, (start, limit) ->
-                            upstream.send(target, store.page(start, limit)).thenApply(StoreRead::parse))
+                            upstream.send(target, store.page(start, limit), deadlineNanos).thenApply(StoreRead::parse))
                     .limit(read.limit()).exclusiveStartKey(read.exclusiveStartKey()).filter(read.filter())
                     .select(read.select()).projection(read.projection()).deadline(deadlineNanos).build();
         } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.weir.proxy.server;
 
+import dev.weir.protocol.error.DynamoError;
 import dev.weir.protocol.sigv4.HttpRequestView;
 import dev.weir.protocol.wire.Cors;
 import dev.weir.protocol.wire.Crc32;
@@ -85,8 +86,10 @@ final class FirewallHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                 headers, ByteBufUtil.getBytes(req.content()));
         firewall.handle(view, (InetSocketAddress) ctx.channel().remoteAddress(), tlsPeer(ctx)).whenComplete((resp, err) -> {
             if (err != null) {
+                // A fault in weir, never a refusal: DynamoDB's own 500 shape, so the SDK reports it as one.
                 log.error("request failed inside the proxy", err);
-                write(ctx, plain(HttpResponseStatus.INTERNAL_SERVER_ERROR, new byte[0]), false);
+                write(ctx, cors(dynamo(ProxyResponse.error(DynamoError.internalServerError(
+                        "weir could not answer the request"))), fromOrigin), false);
             } else {
                 write(ctx, cors(dynamo(resp), fromOrigin), keepAlive);
             }

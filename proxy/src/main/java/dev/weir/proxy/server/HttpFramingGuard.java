@@ -18,12 +18,22 @@ import java.util.concurrent.TimeUnit;
  * connection: obs-fold header lines, bare LF line ends, a header without a colon or with
  * space before it, more than one Content-Length (even equal ones), Content-Length together
  * with Transfer-Encoding, any Transfer-Encoding but {@code chunked}, and malformed chunks.
- * It also enforces the head and body size limits (431, 413: refused before the body is
- * read), a request that does not arrive in time (408), and idle connections (closed). Bytes pass through unchanged once they are known to be good.
+ * The request line must be exactly {@code METHOD SP target SP HTTP/1.1} (or HTTP/1.0,
+ * without Transfer-Encoding): {@link RequestLine}; another version is a 505. It also enforces
+ * the head and body size limits (431, 413: refused before the body is read), a request that
+ * does not arrive in time (408), a new connection that sends nothing within the first-byte
+ * timeout and idle connections (both closed). Bytes pass through unchanged once they are known to be good.
  */
 final class HttpFramingGuard extends ChannelDuplexHandler {
-    /** Timeouts and limits; a zero timeout disables it. */
-    record Settings(int maxHeadBytes, long maxBodyBytes, long requestTimeoutMillis, long idleTimeoutMillis) {}
+    /**
+     * Timeouts and limits; a zero timeout disables it.
+     *
+     * @param firstByteTimeoutMillis how long a new connection may stay silent before its first
+     *                               byte (after TLS, its first byte of HTTP); shorter than idle,
+     *                               so that connections that never send hold a slot briefly
+     */
+    record Settings(int maxHeadBytes, long maxBodyBytes, long requestTimeoutMillis, long idleTimeoutMillis,
+                    long firstByteTimeoutMillis) {}
 
     private enum State { IDLE, HEAD, FIXED_BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_DATA_END, TRAILERS }
 
@@ -58,7 +68,7 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        armIdle(ctx);
+        armIdle(ctx, settings.firstByteTimeoutMillis() > 0 ? settings.firstByteTimeoutMillis() : settings.idleTimeoutMillis());
         super.channelActive(ctx);
     }
 
@@ -168,8 +178,18 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
         int contentLengths = 0;
         String contentLength = null, transferEncoding = null;
         // Header lines are separated by CRLF (a lone CR stays inside its line); the head ends
-        // with the blank line's CRLFCRLF, and the first line is the request line.
+        // with the blank line's CRLFCRLF, and the first line is the request line. A head that
+        // is only that blank line is an empty line before a request, which Netty skips.
         int last = length - 4;
+        boolean http10 = false;
+        if (length > 4) {
+            switch (RequestLine.check(h, lineEnd(h, 0, last))) {
+                case RequestLine.Bad bad -> {
+                    return bad.status() == 400 ? bad.why() : bad.status() + " " + bad.why();
+                }
+                case RequestLine.Good good -> http10 = good.http10();
+            }
+        }
         int line = nextLine(h, 0, last);
         while (line <= last) {
             int eol = lineEnd(h, line, last);
@@ -198,6 +218,8 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
         if (contentLengths > 1) return "more than one Content-Length header";
         if (contentLength != null && transferEncoding != null) return "both Content-Length and Transfer-Encoding";
         if (transferEncoding != null) {
+            // RFC 9112 section 6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing.
+            if (http10) return "Transfer-Encoding in an HTTP/1.0 request";
             if (!transferEncoding.equalsIgnoreCase("chunked")) return "unsupported Transfer-Encoding";
             state = State.CHUNK_SIZE;
             bodyBytes = 0;
@@ -318,13 +340,13 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
     private void requestDone(ChannelHandlerContext ctx) {
         state = State.IDLE;
         requestDeadline = 0;
-        armIdle(ctx);
+        armIdle(ctx, settings.idleTimeoutMillis());
     }
 
     /** A response going out restarts the idle clock: waiting for the upstream is not idleness. */
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (state == State.IDLE && !failed) armIdle(ctx);
+        if (state == State.IDLE && !failed) armIdle(ctx, settings.idleTimeoutMillis());
         ctx.write(msg, promise);
     }
 
@@ -347,10 +369,15 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
         }, delayNanos, TimeUnit.NANOSECONDS);
     }
 
-    private void armIdle(ChannelHandlerContext ctx) {
-        if (settings.idleTimeoutMillis() <= 0) return;
-        idleDeadline = ctx.executor().ticker().nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.idleTimeoutMillis());
-        if (idleTimer == null) idleTimer = scheduleIdleTimer(ctx, settings.idleTimeoutMillis() * 1_000_000);
+    /**
+     * Closes the connection if it is still idle {@code millis} from now. The timer task, once
+     * scheduled, keeps its time; a later deadline makes it reschedule itself when it fires, so
+     * the first deadline armed must be the shortest: the first-byte one, before any idle one.
+     */
+    private void armIdle(ChannelHandlerContext ctx, long millis) {
+        if (millis <= 0) return;
+        idleDeadline = ctx.executor().ticker().nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        if (idleTimer == null) idleTimer = scheduleIdleTimer(ctx, millis * 1_000_000);
     }
 
     private ScheduledFuture<?> scheduleIdleTimer(ChannelHandlerContext ctx, long delayNanos) {
@@ -385,6 +412,7 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
             case 408 -> "Request Timeout";
             case 413 -> "Content Too Large";
             case 431 -> "Request Header Fields Too Large";
+            case 505 -> "HTTP Version Not Supported";
             default -> "Bad Request";
         };
         byte[] body = ("weir refused the request: " + why + "\n").getBytes(StandardCharsets.US_ASCII);

@@ -14,15 +14,53 @@ import io.netty.handler.ssl.SslContext;
 
 import java.net.InetSocketAddress;
 
-/** The firewall's listener: HTTP/1.1 with strict size limits, one request at a time in order, then the firewall handler. */
+/**
+ * The firewall's listener: connection limits at accept, then HTTP/1.1 with strict size limits,
+ * one request at a time in order, then the firewall handler.
+ */
 public final class ProxyServer implements AutoCloseable {
     /**
-     * Limits on clients: request line, head and body sizes, how long a request may take to
-     * arrive, how long a connection may sit idle, and how many connections may be open.
+     * Limits on clients: request line, head and body sizes; how long a new connection may stay
+     * silent, how long a request may take to arrive, how long a connection may sit idle; how
+     * many connections may be open, in all and from one source (0: no limit per source).
      */
-    public record Limits(int maxInitialLine, int maxHeaderBytes, int maxBodyBytes,
-                         long requestTimeoutMillis, long idleTimeoutMillis, int maxConnections) {
-        public static final Limits DEFAULT = new Limits(8 * 1024, 16 * 1024, 16 * 1024 * 1024, 30_000, 60_000, 10_000);
+    public record Limits(int maxInitialLine, int maxHeaderBytes, int maxBodyBytes, long firstByteTimeoutMillis,
+                         long requestTimeoutMillis, long idleTimeoutMillis, int maxConnections,
+                         int maxConnectionsPerSource) {
+        public static final Limits DEFAULT = new Limits(8 * 1024, 16 * 1024, 16 * 1024 * 1024, 5_000, 30_000, 60_000,
+                10_000, 256);
+
+        /** A builder starting from {@link #DEFAULT}. */
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** Sets the limits one by one, starting from {@link #DEFAULT}. */
+        public static final class Builder {
+            private int maxInitialLine = DEFAULT.maxInitialLine, maxHeaderBytes = DEFAULT.maxHeaderBytes,
+                    maxBodyBytes = DEFAULT.maxBodyBytes, maxConnections = DEFAULT.maxConnections,
+                    maxConnectionsPerSource = DEFAULT.maxConnectionsPerSource;
+            private long firstByteTimeoutMillis = DEFAULT.firstByteTimeoutMillis,
+                    requestTimeoutMillis = DEFAULT.requestTimeoutMillis, idleTimeoutMillis = DEFAULT.idleTimeoutMillis;
+
+            private Builder() {}
+
+            public Builder maxInitialLine(int v) { maxInitialLine = v; return this; }
+            public Builder maxHeaderBytes(int v) { maxHeaderBytes = v; return this; }
+            public Builder maxBodyBytes(int v) { maxBodyBytes = v; return this; }
+            /** A new connection that sends nothing for this long is closed (0: only the idle timeout applies). */
+            public Builder firstByteTimeoutMillis(long v) { firstByteTimeoutMillis = v; return this; }
+            public Builder requestTimeoutMillis(long v) { requestTimeoutMillis = v; return this; }
+            public Builder idleTimeoutMillis(long v) { idleTimeoutMillis = v; return this; }
+            public Builder maxConnections(int v) { maxConnections = v; return this; }
+            /** 0: no limit per source. */
+            public Builder maxConnectionsPerSource(int v) { maxConnectionsPerSource = v; return this; }
+
+            public Limits build() {
+                return new Limits(maxInitialLine, maxHeaderBytes, maxBodyBytes, firstByteTimeoutMillis, requestTimeoutMillis,
+                        idleTimeoutMillis, maxConnections, maxConnectionsPerSource);
+            }
+        }
     }
 
     private final Channel channel;
@@ -35,19 +73,28 @@ public final class ProxyServer implements AutoCloseable {
     public static ProxyServer start(String host, int port, Transport transport, EventLoopGroup boss,
                                     EventLoopGroup workers, Firewall firewall, Limits limits, SslContext tls)
             throws InterruptedException {
-        ConnectionLimiter limiter = new ConnectionLimiter(limits.maxConnections());
+        ConnectionLimiter limiter = new ConnectionLimiter(limits.maxConnections(), limits.maxConnectionsPerSource());
+        HttpFramingGuard.Settings framing = new HttpFramingGuard.Settings(limits.maxInitialLine() + limits.maxHeaderBytes(),
+                limits.maxBodyBytes(), limits.requestTimeoutMillis(), limits.idleTimeoutMillis(), limits.firstByteTimeoutMillis());
         ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(transport.serverChannelClass())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(limiter);
+                        ConnectionLimiter.Admission admission = limiter.admit(ch.remoteAddress());
+                        ch.closeFuture().addListener(f -> limiter.release(admission));
+                        if (admission instanceof ConnectionLimiter.Refused refused && !refused.answer()) {
+                            ch.close();
+                            return;
+                        }
                         if (tls != null) ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        if (admission instanceof ConnectionLimiter.Refused refused) {
+                            ch.pipeline().addLast(new OverLimit(refused.why(), tls != null));
+                            return;
+                        }
                         ch.pipeline().addLast(
-                                new HttpFramingGuard(new HttpFramingGuard.Settings(
-                                        limits.maxInitialLine() + limits.maxHeaderBytes(), limits.maxBodyBytes(),
-                                        limits.requestTimeoutMillis(), limits.idleTimeoutMillis())),
+                                new HttpFramingGuard(framing),
                                 new HttpServerCodec(limits.maxInitialLine(), limits.maxHeaderBytes(), 64 * 1024),
                                 new HttpObjectAggregator(limits.maxBodyBytes()),
                                 new InOrder(),

@@ -25,6 +25,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AttributeKey;
+import io.netty.util.Timeout;
 import io.netty.util.concurrent.Future;
 
 import java.io.IOException;
@@ -35,9 +36,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Sends requests to the upstream DynamoDB-compatible store over pooled keep-alive
@@ -55,6 +55,7 @@ public final class UpstreamClient implements AutoCloseable {
     private final String path;
     private final Duration timeout;
     private final Clock clock;
+    private final EventLoopGroup group;
 
     public UpstreamClient(URI endpoint, SigV4Signer signer, Transport transport, EventLoopGroup group, int maxConnections,
                           Duration connectTimeout, Duration timeout, Clock clock) {
@@ -67,12 +68,15 @@ public final class UpstreamClient implements AutoCloseable {
         this.signer = signer;
         this.timeout = timeout;
         this.clock = clock;
+        this.group = group;
         Bootstrap bootstrap = new Bootstrap().group(group).channel(transport.socketChannelClass())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .remoteAddress(endpoint.getHost(), port);
-        // Waiting for a pooled connection counts against the same timeout as the exchange, and
-        // the queue of waiters is bounded: a stuck upstream answers 503, it never hangs callers.
+        // Each request's deadline bounds its wait for a pooled connection (send). The pool's own
+        // bound on the wait, the client timeout, is never shorter than a request's deadline: it
+        // only clears out waiters whose requests have given up. The queue of waiters is bounded
+        // too: a stuck upstream answers 503, it never hangs callers.
         this.pool = new FixedChannelPool(bootstrap, new AbstractChannelPoolHandler() {
             @Override
             public void channelCreated(Channel ch) {
@@ -83,17 +87,36 @@ public final class UpstreamClient implements AutoCloseable {
                 maxConnections, MAX_WAITING_FOR_A_CONNECTION);
     }
 
-    /** Sends one DynamoDB request; the future fails with an IOException or TimeoutException. */
+    /**
+     * Sends one DynamoDB request with a deadline of the client timeout from now (for weir's own
+     * lookups); the future fails with an IOException or TimeoutException.
+     */
     public CompletableFuture<UpstreamResponse> send(String target, byte[] body) {
+        return send(target, body, System.nanoTime() + timeout.toNanos());
+    }
+
+    /**
+     * Sends one DynamoDB request that must be answered by {@code deadlineNanos} (on
+     * {@link System#nanoTime()}): the wait for a pooled connection, connecting, sending and the
+     * store's answer all count against it. At the deadline the future fails with a
+     * {@link TimeoutException}, whatever the request is waiting for; a connection whose
+     * exchange was cut is closed (its answer could come late and be read as the next one's),
+     * a connection the pool hands over after the deadline goes straight back unused.
+     */
+    public CompletableFuture<UpstreamResponse> send(String target, byte[] body, long deadlineNanos) {
+        long left = deadlineNanos - System.nanoTime();
+        if (left <= 0) return CompletableFuture.failedFuture(new TimeoutException("the request's deadline had passed"));
         CompletableFuture<UpstreamResponse> result = new CompletableFuture<>();
+        Exchange exchange = new Exchange(result);
+        Timeout timer = DeadlineTimer.at(deadlineNanos, group, exchange::expire);
+        result.whenComplete((r, e) -> timer.cancel());
         pool.acquire().addListener((Future<Channel> f) -> {
             if (!f.isSuccess()) {
                 result.completeExceptionally(new IOException("cannot connect to the upstream store", f.cause()));
                 return;
             }
             Channel ch = f.getNow();
-            ch.attr(PENDING).set(result);
-            ch.pipeline().get(ResponseHandler.class).armTimeout(ch);
+            if (!exchange.start(ch)) return;
             ch.writeAndFlush(request(target, body)).addListener(w -> {
                 if (!w.isSuccess()) {
                     result.completeExceptionally(new IOException("cannot send to the upstream store", w.cause()));
@@ -102,6 +125,49 @@ public final class UpstreamClient implements AutoCloseable {
             });
         });
         return result;
+    }
+
+    /**
+     * One request's claim on a pooled connection. The connection's {@link #PENDING} slot names
+     * the exchange on it; whoever takes the slot back (the answer, the connection closing, or
+     * the deadline) is the one that gives the connection back to the pool, so it goes back
+     * exactly once.
+     */
+    private final class Exchange {
+        private final CompletableFuture<UpstreamResponse> result;
+        private volatile Channel channel;
+
+        Exchange(CompletableFuture<UpstreamResponse> result) {
+            this.result = result;
+        }
+
+        /** Puts the exchange on {@code ch}; false (and {@code ch} back in the pool) when its deadline passed already. */
+        boolean start(Channel ch) {
+            channel = ch;
+            ch.attr(PENDING).set(result);
+            if (!result.isDone()) return true;
+            if (ch.attr(PENDING).compareAndSet(result, null)) pool.release(ch);
+            return false;
+        }
+
+        /** The deadline: fails the request and, if it is on a connection still, closes that connection. */
+        void expire() {
+            if (!result.completeExceptionally(new TimeoutException("upstream did not answer before the request's deadline"))) return;
+            Channel ch = channel;
+            if (ch != null && ch.attr(PENDING).compareAndSet(result, null)) {
+                ch.close().addListener(c -> pool.release(ch));
+            }
+        }
+    }
+
+    /** Where the client's deadlines end: its I/O threads (for {@link DeadlineTimer} users that wait on it). */
+    public Executor executor() {
+        return group;
+    }
+
+    /** The client timeout: the deadline of a {@link #send(String, byte[])} without one, and the pool's bound on waiting. */
+    public Duration timeout() {
+        return timeout;
     }
 
     private FullHttpRequest request(String target, byte[] body) {
@@ -119,52 +185,25 @@ public final class UpstreamClient implements AutoCloseable {
         return req;
     }
 
-    /**
-     * Reads the store's answers on one pooled connection and times its exchanges out. The
-     * timeout is one task per connection that is re-armed by moving a deadline (scheduling
-     * and cancelling a task for every exchange costs more than the check): when it fires
-     * before the current deadline it reschedules itself for the rest; with no exchange
-     * pending it ends. Exchanges are armed from the pool's thread, the task runs on the
-     * connection's, hence the volatile fields.
-     */
+    /** Reads the store's answers on one pooled connection and completes the exchange waiting on it. */
     private final class ResponseHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
-        private volatile long deadline;
-        private final AtomicBoolean timerScheduled = new AtomicBoolean();
-
-        /** Gives the exchange just started on {@code ch} the client's timeout. */
-        void armTimeout(Channel ch) {
-            deadline = System.nanoTime() + timeout.toNanos();
-            // The deadline is written before the flag is tested and the task clears the flag
-            // before it reads the deadline, so a new deadline is never left without a task.
-            if (timerScheduled.compareAndSet(false, true)) schedule(ch, timeout.toNanos());
-        }
-
-        private void schedule(Channel ch, long delayNanos) {
-            ch.eventLoop().schedule(() -> checkTimeout(ch), delayNanos, TimeUnit.NANOSECONDS);
-        }
-
-        private void checkTimeout(Channel ch) {
-            timerScheduled.set(false);
-            CompletableFuture<UpstreamResponse> pending = ch.attr(PENDING).get();
-            if (pending == null || pending.isDone() || !ch.isActive()) return;
-            long left = deadline - System.nanoTime();
-            if (left > 0) {
-                if (timerScheduled.compareAndSet(false, true)) schedule(ch, left);
-            } else if (pending.completeExceptionally(new TimeoutException("upstream did not answer in " + timeout))) {
-                ch.close();
-            }
-        }
-
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse msg) {
             Channel ch = ctx.channel();
             CompletableFuture<UpstreamResponse> pending = ch.attr(PENDING).getAndSet(null);
+            if (pending == null) {
+                // An answer no exchange waits for (one cut at its deadline, whose connection is
+                // closing and goes back to the pool from there, or an unsolicited one): the
+                // connection is out of step, so it is closed, never given back twice.
+                ch.close();
+                return;
+            }
             boolean keepAlive = HttpUtil.isKeepAlive(msg);
             UpstreamResponse response = new UpstreamResponse(msg.status().code(),
                     msg.headers().get(Crc32.HEADER), ByteBufUtil.getBytes(msg.content()));
-            if (!keepAlive || pending == null || pending.isDone()) ch.close();
+            if (!keepAlive || pending.isDone()) ch.close();
             pool.release(ch);
-            if (pending != null) pending.complete(response);
+            pending.complete(response);
         }
 
         @Override

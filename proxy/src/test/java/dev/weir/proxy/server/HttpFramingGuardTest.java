@@ -26,7 +26,7 @@ class HttpFramingGuardTest {
 
     private EmbeddedChannel channel() {
         return new EmbeddedChannel(
-                new HttpFramingGuard(new HttpFramingGuard.Settings(1024, 100, 30_000, 60_000)),
+                new HttpFramingGuard(new HttpFramingGuard.Settings(1024, 100, 30_000, 60_000, 5_000)),
                 new HttpServerCodec(), new HttpObjectAggregator(1 << 20),
                 new SimpleChannelInboundHandler<FullHttpRequest>() {
                     @Override
@@ -150,6 +150,73 @@ class HttpFramingGuardTest {
         idle.runScheduledPendingTasks();
         assertFalse(idle.isOpen());
         assertTrue(received.contains("/ "));
+    }
+
+    @Test
+    void onlyHttp11AndHttp10AsSpelledPass() {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(bytes("GET /a HTTP/1.1\r\nHost: h\r\n\r\nPOST /b HTTP/1.0\r\nContent-Length: 2\r\n\r\nhi"));
+        assertEquals(List.of("/a ", "/b hi"), received);
+        assertRefused("GET / HTTP/9.9\r\nHost: h\r\n\r\n", 505, "HTTP version not supported");
+        assertRefused("GET / HTTP/2.0\r\nHost: h\r\n\r\n", 505, "HTTP version not supported");
+        assertRefused("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 505, "HTTP version not supported");
+        assertRefused("GET / HTTP/0.9\r\nHost: h\r\n\r\n", 505, "HTTP version not supported");
+        for (String version : List.of("http/1.1", "HTTP/1.1 ", "HTTP/11", "HTTP/1.10", "HTTP/1.x", "HTTPS/1.1", "HTTP /1.1", "")) {
+            assertRefused("GET / " + version + "\r\nHost: h\r\n\r\n", 400, "malformed");
+        }
+    }
+
+    @Test
+    void aRequestLineOfAnyOtherShapeIsRefused() {
+        assertRefused("GET  / HTTP/1.1\r\nHost: h\r\n\r\n", 400, "request target");
+        assertRefused(" GET / HTTP/1.1\r\nHost: h\r\n\r\n", 400, "method");
+        assertRefused("GET\t/ HTTP/1.1\r\nHost: h\r\n\r\n", 400, "method");
+        assertRefused("G(T / HTTP/1.1\r\nHost: h\r\n\r\n", 400, "method");
+        assertRefused("GET /\u00e9 HTTP/1.1\r\nHost: h\r\n\r\n", 400, "request target");
+        assertRefused("GET /a\rb HTTP/1.1\r\nHost: h\r\n\r\n", 400, "request target");
+        assertRefused("GET /a b HTTP/1.1\r\nHost: h\r\n\r\n", 400, "malformed HTTP version");
+        assertRefused("GET\r\nHost: h\r\n\r\n", 400, "method");
+        assertRefused("\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n", 400, "malformed request line");
+    }
+
+    @Test
+    void http10MayNotCarryTransferEncoding() {
+        assertRefused("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400,
+                "Transfer-Encoding in an HTTP/1.0 request");
+    }
+
+    @Test
+    void aNewConnectionThatSendsNothingIsClosedAtTheFirstByteDeadlineNotTheIdleOne() {
+        EmbeddedChannel silent = channel();
+        silent.advanceTimeBy(4_900, TimeUnit.MILLISECONDS);
+        silent.runScheduledPendingTasks();
+        assertTrue(silent.isOpen());
+        silent.advanceTimeBy(200, TimeUnit.MILLISECONDS);
+        silent.runScheduledPendingTasks();
+        assertFalse(silent.isOpen(), "closed 5 s after it opened");
+        assertNull(silent.readOutbound(), "without an answer: it asked nothing");
+
+        // A connection that sent its request in time is held to the idle timeout from then on.
+        EmbeddedChannel prompt = channel();
+        prompt.advanceTimeBy(3, TimeUnit.SECONDS);
+        prompt.runScheduledPendingTasks();
+        prompt.writeInbound(bytes("GET / HTTP/1.1\r\nHost: h\r\n\r\n"));
+        prompt.advanceTimeBy(50, TimeUnit.SECONDS);
+        prompt.runScheduledPendingTasks();
+        assertTrue(prompt.isOpen());
+        prompt.advanceTimeBy(11, TimeUnit.SECONDS);
+        prompt.runScheduledPendingTasks();
+        assertFalse(prompt.isOpen());
+
+        // One that began a request but stalls inside it gets the request timeout's 408.
+        EmbeddedChannel slow = channel();
+        slow.writeInbound(bytes("GET / HT"));
+        slow.advanceTimeBy(29, TimeUnit.SECONDS);
+        slow.runScheduledPendingTasks();
+        assertTrue(slow.isOpen());
+        slow.advanceTimeBy(2, TimeUnit.SECONDS);
+        slow.runScheduledPendingTasks();
+        assertTrue(response(slow).startsWith("HTTP/1.1 408"));
     }
 
     private void assertRefused(String raw, int status, String reasonPart) {

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * HTTP/1.1 request framing by the guard's documented rules, written independently of it: it
@@ -13,7 +15,10 @@ import java.util.Locale;
  * ends only; in a head no obs-fold, {@code name:} with nothing before the colon that is space,
  * at most one Content-Length (digits) or one Transfer-Encoding ({@code chunked}), not both;
  * chunk-size lines in hex (extensions allowed, at most 1024 characters), each chunk followed by
- * CRLF, trailers without obs-fold. An empty line where a head would start is skipped (Netty
+ * CRLF, trailers without obs-fold. The request line matches
+ * {@code token SP visible-ASCII+ SP HTTP/d.d}; a version other than HTTP/1.0 and HTTP/1.1 is
+ * refused with 505 (unless the head broke a rule before: a bare LF); HTTP/1.0 with
+ * Transfer-Encoding is broken. An empty line where a head would start is skipped (Netty
  * skips it; the guard reads it as an empty request). Size limits are not modelled.
  */
 final class ReferenceFramer {
@@ -21,9 +26,17 @@ final class ReferenceFramer {
 
     /**
      * The requests the bytes hold, in order, each as its body (null: the bytes end inside it),
-     * and whether reading stopped at a broken rule rather than at the end of the bytes.
+     * and whether reading stopped at a broken rule rather than at the end of the bytes, with the
+     * status that refuses it (400, or 505 for a version weir does not speak).
      */
-    record Framing(List<byte[]> bodies, boolean broken) {}
+    record Framing(List<byte[]> bodies, boolean broken, int status) {
+        Framing(List<byte[]> bodies, boolean broken) {
+            this(bodies, broken, broken ? 400 : 0);
+        }
+    }
+
+    private static final Pattern REQUEST_LINE = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+ [\\x21-\\x7e]+ (.*)", Pattern.DOTALL);
+    private static final Pattern VERSION = Pattern.compile("HTTP/[0-9]\\.[0-9]");
 
     static Framing frame(byte[] in) {
         List<byte[]> bodies = new ArrayList<>();
@@ -39,6 +52,10 @@ final class ReferenceFramer {
                 if (in[k] == '\n' && (k == pos || in[k - 1] != '\r')) return new Framing(bodies, true);
             }
             String[] lines = new String(in, pos, end - pos, StandardCharsets.ISO_8859_1).split("\r\n", -1);
+            Matcher requestLine = REQUEST_LINE.matcher(lines[0]);
+            if (!requestLine.matches() || !VERSION.matcher(requestLine.group(1)).matches()) return new Framing(bodies, true);
+            String version = requestLine.group(1);
+            if (!version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")) return new Framing(bodies, true, 505);
             String length = null, encoding = null;
             int lengths = 0, encodings = 0;
             for (int k = 1; k < lines.length; k++) {
@@ -59,6 +76,7 @@ final class ReferenceFramer {
                 }
             }
             if (lengths > 1 || encodings > 1 || lengths + encodings > 1) return new Framing(bodies, true);
+            if (encodings > 0 && version.equals("HTTP/1.0")) return new Framing(bodies, true);
             pos = end + 4;
             if (encoding != null) {
                 if (!encoding.equalsIgnoreCase("chunked")) return new Framing(bodies, true);
