@@ -61,6 +61,7 @@ class LeakHuntTest {
         long[] spent = new long[4];
         long started = System.nanoTime();
         java.time.Duration cpuBefore = ProcessHandle.current().info().totalCpuDuration().orElse(java.time.Duration.ZERO);
+        List<String> unreproduced = java.util.Collections.synchronizedList(new ArrayList<>());
         ExecutorService pool = Executors.newFixedThreadPool(lanes);
         List<Future<?>> running = new ArrayList<>();
         for (int lane = 0; lane < lanes; lane++) {
@@ -81,6 +82,16 @@ class LeakHuntTest {
                         Hunt.Failure first = outcome.failure();
                         if (failures.containsKey(first.signature())) continue;
                         String report = minimise(hunt, s, first, all.subList(0, first.index() + 1));
+                        if (report == null) {
+                            // the difference did not come back when the same requests ran again from fresh stores:
+                            // nondeterminism of the run (a deadline missed on an overloaded machine), not a function
+                            // of the data; counted and printed, never silently dropped
+                            String note = "leak hunt: unreproduced " + first.signature() + " at request #" + first.index()
+                                    + " of seed " + seed + " (" + first.detail() + "); three reruns agreed in both worlds";
+                            unreproduced.add(note);
+                            System.out.println(note);
+                            continue;
+                        }
                         if (failures.putIfAbsent(first.signature(), report) == null) {
                             System.out.println(report);
                             write(seed, report);
@@ -99,8 +110,8 @@ class LeakHuntTest {
         double cpu = (ProcessHandle.current().info().totalCpuDuration().orElse(java.time.Duration.ZERO).toNanos()
                 - cpuBefore.toNanos()) / 1e9;
         System.out.printf("leak hunt: %d sequences, %d requests (each in both worlds), %.1f s (%.1f s of CPU), %d lanes, "
-                        + "base seed %d, %d failures %s%n", done.get(), requests.get(), seconds, cpu, lanes, base, failures.size(),
-                failures.keySet());
+                        + "base seed %d, %d failures %s, %d unreproduced%n", done.get(), requests.get(), seconds, cpu, lanes, base,
+                failures.size(), failures.keySet(), unreproduced.size());
         System.out.printf("leak hunt: lane-seconds generating %.1f, tables %.1f, seeding %.1f, requests %.1f, integrity %.1f%n",
                 generating.get() / 1e9, spent[0] / 1e9, spent[1] / 1e9, spent[2] / 1e9, spent[3] / 1e9);
         if (!failures.isEmpty()) {
@@ -108,14 +119,21 @@ class LeakHuntTest {
         }
     }
 
-    /** Shrinks the failing sequence to the fewest requests that break the same invariant at the same operation. */
+    /**
+     * Shrinks the failing sequence to the fewest requests that break the same invariant at the
+     * same operation; null when the failure does not come back in three runs of the whole prefix
+     * (it was no function of the two worlds' data).
+     */
     private static String minimise(Hunt hunt, Scenario s, Hunt.Failure first, List<Integer> prefix) {
+        Hunt.Outcome again = null;
+        for (int tries = 0; tries < 3 && (again == null || again.failure() == null); tries++) again = hunt.run(s, prefix);
+        if (again.failure() == null) return null;
         List<Integer> minimal = Minimiser.minimise(prefix, subset -> {
             Hunt.Failure f = hunt.run(s, subset).failure();
             return f != null && f.signature().equals(first.signature());
         }, 200);
         Hunt.Outcome outcome = hunt.run(s, minimal);
-        if (outcome.failure() == null) outcome = hunt.run(s, prefix);
+        if (outcome.failure() == null) outcome = again;
         return Report.of(s, outcome, s.requests().size());
     }
 
