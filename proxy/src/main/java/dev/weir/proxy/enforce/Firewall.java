@@ -27,9 +27,13 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -204,9 +208,9 @@ public final class Firewall {
      * says so, and the request is not refused for it (the store decides the put).
      */
     private CompletableFuture<ItemKeys> itemKeys(Decided decided) {
-        java.util.Set<String> tables = auditor.enabled() ? ItemKeys.tablesPutInto(decided.parsed().request()) : java.util.Set.of();
+        Set<String> tables = auditor.enabled() ? ItemKeys.tablesPutInto(decided.parsed().request()) : Set.of();
         if (tables.isEmpty()) return CompletableFuture.completedFuture(ItemKeys.NONE);
-        Map<String, CompletableFuture<java.util.Optional<TableSchema>>> lookups = new java.util.LinkedHashMap<>();
+        Map<String, CompletableFuture<Optional<TableSchema>>> lookups = new LinkedHashMap<>();
         for (String t : tables) {
             lookups.put(t, tableSchemas.of(t).exceptionally(err -> {
                 log.warn("the key schema of {} could not be read from the upstream, its audit record names no item key: {}",
@@ -215,10 +219,10 @@ public final class Firewall {
             }));
         }
         return CompletableFuture.allOf(lookups.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
-            Map<String, List<String>> keys = new java.util.LinkedHashMap<>();
-            List<String> unreadable = new java.util.ArrayList<>();
+            Map<String, List<String>> keys = new LinkedHashMap<>();
+            List<String> unreadable = new ArrayList<>();
             lookups.forEach((t, f) -> {
-                java.util.Optional<TableSchema> s = f.join();
+                Optional<TableSchema> s = f.join();
                 if (s == null) unreadable.add(t);
                 else s.ifPresent(schema -> keys.put(t, schema.keyAttributes(null)));
             });
