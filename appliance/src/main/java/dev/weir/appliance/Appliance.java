@@ -5,8 +5,8 @@ import dev.weir.appliance.config.ConfigLoader;
 import dev.weir.appliance.config.WeirConfig;
 import dev.weir.appliance.metrics.MetricsServer;
 import dev.weir.appliance.reload.FileReloader;
+import dev.weir.appliance.reload.ReloadEvents;
 import dev.weir.appliance.tls.DevCertificates;
-import dev.weir.audit.event.AuditEvent;
 import dev.weir.audit.format.EcsJsonLines;
 import dev.weir.audit.pipeline.AuditPipeline;
 import dev.weir.audit.sink.SinkConfig;
@@ -156,14 +156,19 @@ public final class Appliance implements AutoCloseable {
                     PolicySnapshot next = snapshot(policyDir, result);
                     if (next.loaded()) policyHolder.publish(next);
                 },
-                outcome -> { if (audit != null) audit.publish(new AuditEvent(0, null, System.currentTimeMillis() * 1000, null, List.of(), null,
-                            "127.0.0.1", 0, "weir:PolicyReload", null, outcome.published() ? "RELOADED" : "REFUSED",
-                            List.of(), outcome.contentHash(), List.of(), List.of(), 0, null, 0)); }).start());
+                outcome -> { if (audit != null) audit.publish(ReloadEvents.policy(outcome)); }).start());
         Identifier identifier = new Identifier(directory(principals), Clock.systemUTC());
         toClose.add(new FileReloader(config.principals(), file -> {
-            PrincipalDirectory next = directory(ConfigLoader.loadPrincipals(file));
+            PrincipalDirectory next;
+            try {
+                next = directory(ConfigLoader.loadPrincipals(file));
+            } catch (ConfigException | RuntimeException e) {
+                if (audit != null) audit.publish(ReloadEvents.principalsRefused(e.getMessage()));
+                throw e;
+            }
             identifier.publish(next);
             log.info("principals reloaded from {}: {} principals", file, next.size());
+            if (audit != null) audit.publish(ReloadEvents.principalsReloaded(file.toString(), next.size()));
         }, RELOAD_INTERVAL_MILLIS));
         if (config.metrics() != null) {
             MetricsServer metrics = new MetricsServer(config.metrics().host(), config.metrics().port(),
@@ -274,9 +279,15 @@ public final class Appliance implements AutoCloseable {
 
     /** Loads the policy directory; a policy that does not load leaves weir denying everything. */
     private static PolicySnapshot loadPolicy(Path dir, HmacKeys keys) {
-        PolicySnapshot snapshot = snapshot(dir, PolicyLoader.load(dir, keys));
-        if (!snapshot.loaded()) log.error("policy in {} did not load: every request will be denied until it is fixed", dir);
-        else log.info("policy loaded from {} (sha256 {})", dir, snapshot.contentHash());
+        LoadResult result = PolicyLoader.load(dir, keys);
+        PolicySnapshot snapshot = snapshot(dir, result);
+        if (!snapshot.loaded()) {
+            log.error("policy in {} did not load: every request will be denied until it is fixed", dir);
+        } else {
+            // warnings (an empty file, no rules at all: everyone denied) are never silent
+            result.diagnostics().forEach(d -> log.warn("{}", d.render(sourceLine(dir, d))));
+            log.info("policy loaded from {} (sha256 {}, {} rules)", dir, snapshot.contentHash(), snapshot.table().ruleCount());
+        }
         return snapshot;
     }
 

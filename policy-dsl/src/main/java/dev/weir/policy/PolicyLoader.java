@@ -6,6 +6,7 @@ import dev.weir.policy.check.Diagnostic;
 import dev.weir.policy.check.PolicyChecker;
 import dev.weir.policy.check.Severity;
 import dev.weir.policy.compile.PolicyCompiler;
+import dev.weir.policy.decision.DecisionTable;
 import dev.weir.policy.field.HmacKeys;
 import dev.weir.policy.schema.SchemaLoader;
 import dev.weir.policy.schema.TableSchema;
@@ -168,11 +169,30 @@ public final class PolicyLoader {
             if (hasErrors(diagnostics)) return new LoadResult(Optional.empty(), sorted(diagnostics), hash);
             diagnostics.addAll(PolicyChecker.check(files, options));
             if (hasErrors(diagnostics)) return new LoadResult(Optional.empty(), sorted(diagnostics), hash);
-            return new LoadResult(Optional.of(PolicyCompiler.compile(files, keys)), sorted(diagnostics), hash);
+            DecisionTable table = PolicyCompiler.compile(files, keys);
+            diagnostics.addAll(emptiness(sources, table));
+            return new LoadResult(Optional.of(table), sorted(diagnostics), hash);
         } catch (RuntimeException | StackOverflowError e) {
             // A bug, not a policy error; still never let a reload take the caller down.
             return failed("(policy set)", "internal error while loading policies: " + e, hash);
         }
+    }
+
+    /**
+     * Warnings for a policy set that loads but allows nothing: an empty file, and a set without a
+     * single rule. Such a set is accepted (it denies every request: fail closed), but never
+     * silently, since it is far more often a truncated or mistaken file than an intent.
+     */
+    private static List<Diagnostic> emptiness(List<PolicySource> sources, DecisionTable table) {
+        List<Diagnostic> out = new ArrayList<>();
+        for (PolicySource s : sources) {
+            if (s.text().isBlank()) out.add(new Diagnostic(s.name(), 0, 0, Severity.WARNING, "the file is empty"));
+        }
+        if (table.ruleCount() == 0) {
+            out.add(new Diagnostic(sources.size() == 1 ? sources.getFirst().name() : "(policy set)", 0, 0, Severity.WARNING,
+                    "the policy set has no rules: every request will be denied"));
+        }
+        return out;
     }
 
     private static boolean hasErrors(List<Diagnostic> diagnostics) {

@@ -50,6 +50,26 @@ class PolicyLoaderTest {
         assertNotEquals(first, PolicyLoader.load(dir).contentHash());
     }
 
+    /** An empty file, or files without a single rule, load (everyone is denied: fail closed) but never silently. */
+    @Test
+    void anEmptyFileOrAPolicySetWithoutRulesLoadsWithWarnings(@TempDir Path dir) throws IOException {
+        write(dir.resolve("p.weir"), "");
+        LoadResult empty = PolicyLoader.load(dir);
+        assertTrue(empty.ok(), empty.diagnostics()::toString);
+        assertEquals(0, empty.table().orElseThrow().ruleCount());
+        assertEquals(List.of("p.weir: warning: the file is empty", "p.weir: warning: the policy set has no rules: every request will be denied"),
+                empty.diagnostics().stream().map(Diagnostic::headline).toList());
+        assertFalse(empty.table().orElseThrow().decide(new DecisionRequest(Set.of("admin"), "t", Operation.GetItem)) instanceof Allowed);
+
+        write(dir.resolve("p.weir"), "# roles only\nrole a\n");
+        write(dir.resolve("q.weir"), "role b\n");
+        assertEquals(List.of("(policy set): warning: the policy set has no rules: every request will be denied"),
+                PolicyLoader.load(dir).diagnostics().stream().map(Diagnostic::headline).toList());
+
+        write(dir.resolve("q.weir"), "role b\nallow b on table t op GetItem\n");
+        assertEquals(List.of(), PolicyLoader.load(dir).diagnostics(), "a set with a rule has no such warning");
+    }
+
     @Test
     void emptyOrMissingDirectoryIsAnError(@TempDir Path dir) throws IOException {
         LoadResult empty = PolicyLoader.load(dir);

@@ -6,9 +6,15 @@ import java.util.List;
  * One audit record: who asked, what for, what was decided and what came of it. It names
  * attributes and keys, never a value that policy hides, and never a secret.
  *
- * <p>The first eighteen components are the original event; the rest were added for issue 6
- * and default to empty through the eighteen-argument constructor, which the proxy uses.
- * New code should use {@link #builder()}.
+ * <p>The first eighteen components are the original event; the rest were added later (issue 6;
+ * {@code requestId} and {@code phase} for issue 14) and default to empty through the
+ * eighteen-argument constructor. New code should use {@link #builder()}.
+ *
+ * <p>A request has one record, or two in {@code sync} mode when it is forwarded: a
+ * {@link #DECISION} record made durable before weir forwards it (who, what, the decision and what
+ * it will touch; no status yet), then an {@link #OUTCOME} record with the same {@code requestId}
+ * and every field again plus the answer (status, error type, rows dropped, items returned,
+ * latency). docs/audit.md says what each record guarantees.
  *
  * @param sequence       per-instance sequence number, assigned when the event is published
  * @param instance       the id of the weir instance that wrote it
@@ -39,6 +45,12 @@ import java.util.List;
  * @param upstreamStatus HTTP status from the upstream store, or 0 if it was not asked
  * @param decideMicros   time from receipt to the decision
  * @param note           free text for weir's own events (an audit gap, a reload), else null
+ * @param requestId      the request's id, also sent to the client as {@code x-amzn-RequestId}; null for
+ *                       weir's own events
+ * @param phase          which record of its request this is: {@link #DECISION} (sync mode: written
+ *                       and durable before the request is forwarded), {@link #OUTCOME} (the answer,
+ *                       linked to the decision record by {@code requestId}) or {@link #COMPLETE} (the
+ *                       request's only record: a refusal, or async mode); null for weir's own events
  */
 public record AuditEvent(long sequence, String instance, long timeMicros,
                          String principal, List<String> roles, String accessKeyId,
@@ -50,7 +62,14 @@ public record AuditEvent(long sequence, String instance, long timeMicros,
                          String tlsSubject, String index, List<String> itemKeys,
                          List<String> readPaths, List<String> writtenPaths,
                          int rowsDropped, int itemsReturned, int upstreamStatus,
-                         long decideMicros, String note) {
+                         long decideMicros, String note, String requestId, String phase) {
+
+    /** {@code phase} of the record written before a request is forwarded (sync mode). */
+    public static final String DECISION = "decision";
+    /** {@code phase} of the record of a forwarded request's answer, after a {@link #DECISION} record. */
+    public static final String OUTCOME = "outcome";
+    /** {@code phase} of a request's one and only record. */
+    public static final String COMPLETE = "complete";
 
     public AuditEvent {
         roles = copy(roles);
@@ -72,7 +91,7 @@ public record AuditEvent(long sequence, String instance, long timeMicros,
                       int status, String errorType, long latencyMicros) {
         this(sequence, instance, timeMicros, principal, roles, accessKeyId, sourceAddress, sourcePort, operation, table,
                 decision, ruleIds, policyHash, maskedFields, removedFields, status, errorType, latencyMicros,
-                null, null, List.of(), List.of(), List.of(), 0, 0, 0, 0, null);
+                null, null, List.of(), List.of(), List.of(), 0, 0, 0, 0, null, null, null);
     }
 
     /** The same event with its sequence number and instance id set. */
@@ -80,7 +99,7 @@ public record AuditEvent(long sequence, String instance, long timeMicros,
         return new AuditEvent(seq, instanceId, timeMicros, principal, roles, accessKeyId, sourceAddress, sourcePort,
                 operation, table, decision, ruleIds, policyHash, maskedFields, removedFields, status, errorType,
                 latencyMicros, tlsSubject, index, itemKeys, readPaths, writtenPaths, rowsDropped, itemsReturned,
-                upstreamStatus, decideMicros, note);
+                upstreamStatus, decideMicros, note, requestId, phase);
     }
 
     /** True for events weir records about itself (operation names starting with {@code weir:}). */
@@ -101,7 +120,7 @@ public record AuditEvent(long sequence, String instance, long timeMicros,
         b.status = status; b.errorType = errorType; b.latencyMicros = latencyMicros; b.tlsSubject = tlsSubject;
         b.index = index; b.itemKeys = itemKeys; b.readPaths = readPaths; b.writtenPaths = writtenPaths;
         b.rowsDropped = rowsDropped; b.itemsReturned = itemsReturned; b.upstreamStatus = upstreamStatus;
-        b.decideMicros = decideMicros; b.note = note;
+        b.decideMicros = decideMicros; b.note = note; b.requestId = requestId; b.phase = phase;
         return b;
     }
 
@@ -113,7 +132,7 @@ public record AuditEvent(long sequence, String instance, long timeMicros,
     public static final class Builder {
         private long sequence, timeMicros, latencyMicros, decideMicros;
         private String instance, principal, accessKeyId, sourceAddress, operation, table, decision, policyHash,
-                errorType, tlsSubject, index, note;
+                errorType, tlsSubject, index, note, requestId, phase;
         private List<String> roles, ruleIds, maskedFields, removedFields, itemKeys, readPaths, writtenPaths;
         private int sourcePort, status, rowsDropped, itemsReturned, upstreamStatus;
 
@@ -146,12 +165,14 @@ public record AuditEvent(long sequence, String instance, long timeMicros,
         public Builder upstreamStatus(int v) { upstreamStatus = v; return this; }
         public Builder decideMicros(long v) { decideMicros = v; return this; }
         public Builder note(String v) { note = v; return this; }
+        public Builder requestId(String v) { requestId = v; return this; }
+        public Builder phase(String v) { phase = v; return this; }
 
         public AuditEvent build() {
             return new AuditEvent(sequence, instance, timeMicros, principal, roles, accessKeyId, sourceAddress,
                     sourcePort, operation, table, decision, ruleIds, policyHash, maskedFields, removedFields, status,
                     errorType, latencyMicros, tlsSubject, index, itemKeys, readPaths, writtenPaths, rowsDropped,
-                    itemsReturned, upstreamStatus, decideMicros, note);
+                    itemsReturned, upstreamStatus, decideMicros, note, requestId, phase);
         }
     }
 }

@@ -32,7 +32,7 @@ public final class Cef implements EventFormat {
         header(b, "weir");
         header(b, "weir");
         header(b, productVersion);
-        header(b, e.operation() == null ? "unknown" : e.operation());
+        header(b, Classification.action(e));
         header(b, (e.operation() == null ? "request" : e.operation()) + " " + e.decision());
         b.append(Classification.cefSeverity(e)).append('|');
         Extension x = new Extension(b);
@@ -44,7 +44,7 @@ public final class Cef implements EventFormat {
         x.put("src", e.sourceAddress());
         x.put("spt", Integer.toString(e.sourcePort()));
         x.put("act", e.decision());
-        x.put("outcome", Classification.success(e) ? "success" : "failure");
+        x.put("outcome", Classification.outcome(e));
         x.put("reason", e.errorType());
         x.put("msg", e.note());
         x.put("cn1Label", "status");
@@ -66,6 +66,14 @@ public final class Cef implements EventFormat {
         x.put("cs6Label", "roles");
         x.put("cs6", Text.joined(e.roles()));
         if (e.tlsSubject() != null) x.put("duser", e.tlsSubject());
+        if (e.requestId() != null) {
+            x.put("flexString1Label", "requestId");
+            x.put("flexString1", e.requestId());
+        }
+        if (e.phase() != null) {
+            x.put("flexString2Label", "phase");
+            x.put("flexString2", e.phase());
+        }
         return b.toString().getBytes(StandardCharsets.UTF_8);
     }
 

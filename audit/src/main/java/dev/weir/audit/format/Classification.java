@@ -37,7 +37,7 @@ final class Classification {
 
     static boolean denied(AuditEvent e) {
         return e.decision() != null && switch (e.decision()) {
-            case "FORBIDDEN", "NOT_PERMITTED", "UNAUTHENTICATED", "REFUSED" -> true;
+            case "FORBIDDEN", "NOT_PERMITTED", "UNAUTHENTICATED", "INVALID", "UNENFORCEABLE", "REFUSED" -> true;
             default -> false;
         };
     }
@@ -48,6 +48,24 @@ final class Classification {
 
     static boolean success(AuditEvent e) {
         return e.status() < 400 && !denied(e) && !gap(e);
+    }
+
+    /**
+     * True for a {@link AuditEvent#DECISION} record: the request was permitted and is about to be
+     * forwarded, so its outcome is not known yet (its {@link AuditEvent#OUTCOME} record says it).
+     */
+    static boolean pending(AuditEvent e) {
+        return AuditEvent.DECISION.equals(e.phase());
+    }
+
+    /** The outcome word SIEMs share: success, failure, or unknown for a decision record. */
+    static String outcome(AuditEvent e) {
+        return pending(e) ? "unknown" : success(e) ? "success" : "failure";
+    }
+
+    /** What was done: the operation, or "unknown" when the request named none weir could read. */
+    static String action(AuditEvent e) {
+        return e.operation() == null ? "unknown" : e.operation();
     }
 
     /** OCSF severity_id: 1 informational, 3 medium (a denial), 4 high (lost audit events). */

@@ -34,8 +34,8 @@ public final class EcsJsonLines implements EventFormat {
             g.writeStringField("event.category", "database");
             g.writeStringField("event.id", e.instance() + ":" + e.sequence());
             g.writeNumberField("event.sequence", e.sequence());
-            g.writeStringField("event.action", e.operation());
-            g.writeStringField("event.outcome", e.status() < 400 ? "success" : "failure");
+            g.writeStringField("event.action", Classification.action(e));
+            g.writeStringField("event.outcome", Classification.outcome(e));
             g.writeNumberField("event.duration", e.latencyMicros() * 1000);
             g.writeStringField("observer.name", e.instance());
             g.writeStringField("observer.product", "weir");
@@ -45,12 +45,14 @@ public final class EcsJsonLines implements EventFormat {
             g.writeStringField("source.ip", e.sourceAddress());
             g.writeNumberField("source.port", e.sourcePort());
             if (e.tlsSubject() != null) g.writeStringField("tls.client.subject", e.tlsSubject());
+            if (e.requestId() != null) g.writeStringField("http.request.id", e.requestId());
             g.writeNumberField("http.response.status_code", e.status());
             g.writeStringField("error.type", e.errorType());
             if (e.note() != null) g.writeStringField("message", e.note());
             g.writeStringField("weir.table", e.table());
             if (e.index() != null) g.writeStringField("weir.index", e.index());
             g.writeStringField("weir.decision", e.decision());
+            if (e.phase() != null) g.writeStringField("weir.phase", e.phase());
             strings(g, "rule.id", e.ruleIds());
             g.writeStringField("weir.policy_hash", e.policyHash());
             strings(g, "weir.fields.masked", e.maskedFields());

@@ -35,12 +35,15 @@ public final class Leef implements EventFormat {
         header(b, "weir");
         header(b, "weir");
         header(b, productVersion);
-        header(b, e.operation() == null ? "unknown" : e.operation());
+        header(b, Classification.action(e));
         b.append("x09|");
         int start = b.length();
         put(b, start, "devTime", Long.toString(Math.floorDiv(e.timeMicros(), 1000)));
         put(b, start, "devTimeFormat", "epoch_ms");  // informational: devTime is milliseconds since the epoch
         put(b, start, "cat", e.decision());
+        put(b, start, "phase", e.phase());
+        put(b, start, "requestId", e.requestId());
+        put(b, start, "outcome", Classification.outcome(e));
         put(b, start, "sev", Integer.toString(Classification.cefSeverity(e)));
         put(b, start, "sequence", Long.toString(e.sequence()));
         put(b, start, "identHostName", e.instance());
@@ -56,6 +59,9 @@ public final class Leef implements EventFormat {
         put(b, start, "rules", Text.joined(e.ruleIds()));
         put(b, start, "maskedFields", Text.joined(e.maskedFields()));
         put(b, start, "removedFields", Text.joined(e.removedFields()));
+        if (!e.itemKeys().isEmpty()) put(b, start, "keys", Text.joined(e.itemKeys()));
+        if (!e.readPaths().isEmpty()) put(b, start, "readFields", Text.joined(e.readPaths()));
+        if (!e.writtenPaths().isEmpty()) put(b, start, "writtenFields", Text.joined(e.writtenPaths()));
         put(b, start, "status", Integer.toString(e.status()));
         put(b, start, "error", e.errorType());
         put(b, start, "latencyMicros", Long.toString(e.latencyMicros()));

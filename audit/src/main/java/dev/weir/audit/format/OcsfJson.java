@@ -28,6 +28,7 @@ public final class OcsfJson implements EventFormat {
     public byte[] encode(AuditEvent e) {
         int activity = Classification.activityId(e.operation());
         boolean success = Classification.success(e);
+        boolean pending = Classification.pending(e);
         int severity = Classification.ocsfSeverity(e);
         ByteArrayBuilder out = new ByteArrayBuilder(768);
         try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
@@ -44,8 +45,8 @@ public final class OcsfJson implements EventFormat {
             g.writeNumberField("time", Math.floorDiv(e.timeMicros(), 1000));
             g.writeStringField("time_dt", Text.rfc3339(e.timeMicros()));
             g.writeNumberField("duration", e.latencyMicros() / 1000);
-            g.writeNumberField("status_id", success ? 1 : 2);
-            g.writeStringField("status", success ? "Success" : "Failure");
+            g.writeNumberField("status_id", pending ? 0 : success ? 1 : 2);
+            g.writeStringField("status", pending ? "Unknown" : success ? "Success" : "Failure");
             g.writeStringField("status_code", Integer.toString(e.status()));
             if (e.errorType() != null) g.writeStringField("status_detail", e.errorType());
             if (e.note() != null) g.writeStringField("message", e.note());
@@ -57,6 +58,7 @@ public final class OcsfJson implements EventFormat {
             g.writeStringField("version", OCSF_VERSION);
             g.writeStringField("uid", e.instance() + ":" + e.sequence());
             g.writeNumberField("sequence", e.sequence());
+            if (e.requestId() != null) g.writeStringField("correlation_uid", e.requestId());
             g.writeStringField("log_provider", e.instance());
             g.writeObjectFieldStart("product");
             g.writeStringField("name", "weir");
@@ -90,7 +92,12 @@ public final class OcsfJson implements EventFormat {
             g.writeEndObject();
 
             g.writeObjectFieldStart("api");
-            g.writeStringField("operation", e.operation());
+            g.writeStringField("operation", Classification.action(e));
+            if (e.requestId() != null) {
+                g.writeObjectFieldStart("request");
+                g.writeStringField("uid", e.requestId());
+                g.writeEndObject();
+            }
             g.writeEndObject();
             g.writeObjectFieldStart("http_response");
             g.writeNumberField("code", e.status());
@@ -107,6 +114,7 @@ public final class OcsfJson implements EventFormat {
 
             g.writeObjectFieldStart("unmapped");
             g.writeStringField("decision", e.decision());
+            if (e.phase() != null) g.writeStringField("phase", e.phase());
             g.writeStringField("policy_hash", e.policyHash());
             strings(g, "fields_masked", e.maskedFields());
             strings(g, "fields_removed", e.removedFields());

@@ -33,6 +33,8 @@ public final class Readable {
                 .append(' ').append(s(n, "weir.table")).append(' ').append(s(n, "weir.decision"))
                 .append(' ').append(s(n, "http.response.status_code"))
                 .append(' ').append(n.path("event.duration").asLong() / 1000).append("us");
+        if (n.hasNonNull("weir.phase")) b.append(" phase=").append(s(n, "weir.phase"));
+        if (n.hasNonNull("http.request.id")) b.append(" request=").append(s(n, "http.request.id"));
         list(b, "rules", n.path("rule.id"));
         list(b, "masked", n.path("weir.fields.masked"));
         list(b, "removed", n.path("weir.fields.removed"));

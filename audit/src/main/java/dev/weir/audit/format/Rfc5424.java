@@ -36,7 +36,7 @@ public final class Rfc5424 implements EventFormat {
         b.append('<').append(FACILITY_LOG_AUDIT * 8 + Classification.syslogSeverity(e)).append(">1 ");
         b.append(Text.rfc3339(e.timeMicros())).append(' ');
         b.append(header(e.instance(), 255)).append(" weir - ");
-        b.append(header(e.operation(), 32)).append(' ');
+        b.append(header(Classification.action(e), 32)).append(' ');
         b.append('[').append(sdId);
         param(b, "seq", Long.toString(e.sequence()));
         param(b, "instance", e.instance());
@@ -46,7 +46,9 @@ public final class Rfc5424 implements EventFormat {
         param(b, "src", e.sourceAddress());
         param(b, "srcPort", Integer.toString(e.sourcePort()));
         param(b, "tlsSubject", e.tlsSubject());
-        param(b, "op", e.operation());
+        param(b, "op", Classification.action(e));
+        param(b, "requestId", e.requestId());
+        param(b, "phase", e.phase());
         param(b, "table", e.table());
         param(b, "index", e.index());
         param(b, "decision", e.decision());
@@ -54,6 +56,10 @@ public final class Rfc5424 implements EventFormat {
         param(b, "policy", e.policyHash());
         param(b, "masked", Text.joined(e.maskedFields()));
         param(b, "removed", Text.joined(e.removedFields()));
+        if (!e.itemKeys().isEmpty()) param(b, "keys", Text.joined(e.itemKeys()));
+        if (!e.readPaths().isEmpty()) param(b, "read", Text.joined(e.readPaths()));
+        if (!e.writtenPaths().isEmpty()) param(b, "written", Text.joined(e.writtenPaths()));
+        param(b, "outcome", Classification.outcome(e));
         param(b, "status", Integer.toString(e.status()));
         param(b, "error", e.errorType());
         param(b, "latencyUs", Long.toString(e.latencyMicros()));
@@ -65,8 +71,9 @@ public final class Rfc5424 implements EventFormat {
     }
 
     private static String summary(AuditEvent e) {
-        return (e.principal() == null ? "-" : e.principal()) + " " + (e.operation() == null ? "-" : e.operation())
-                + " " + (e.table() == null ? "-" : e.table()) + " " + e.decision() + " " + e.status();
+        return (e.principal() == null ? "-" : e.principal()) + " " + Classification.action(e)
+                + " " + (e.table() == null ? "-" : e.table()) + " " + e.decision() + " " + e.status()
+                + (e.phase() == null ? "" : " " + e.phase());
     }
 
     private static String header(String s, int max) {

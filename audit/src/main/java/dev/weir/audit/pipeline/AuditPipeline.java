@@ -192,6 +192,11 @@ public final class AuditPipeline implements AutoCloseable {
         if (waiter || writerIdle) LockSupport.unpark(writer);
     }
 
+    /** {@code SYNC}: {@link #publishDurable} waits for the fsync (the proxy then records a decision before forwarding). */
+    public Mode mode() {
+        return options.mode();
+    }
+
     public long dropped() {
         return dropped.get();
     }

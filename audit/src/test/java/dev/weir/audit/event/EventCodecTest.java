@@ -22,7 +22,7 @@ class EventCodecTest {
                 .removedFields(List.of()).status(Integer.MIN_VALUE).errorType("E").latencyMicros(-5).tlsSubject("CN=a")
                 .index("i").itemKeys(List.of("id=S:1")).readPaths(List.of("p")).writtenPaths(List.of("w"))
                 .rowsDropped(Integer.MAX_VALUE).itemsReturned(0).upstreamStatus(503).decideMicros(1L << 40).note("n".repeat(300))
-                .build();
+                .requestId("5f2b-é").phase(AuditEvent.DECISION).build();
     }
 
     @Test
@@ -32,6 +32,20 @@ class EventCodecTest {
         AuditEvent empty = AuditEvent.builder().build();
         assertEquals(empty, EventCodec.decode(EventCodec.encode(empty)));
         assertTrue(EventCodec.encode(empty).length < 40, "an empty event is small");
+    }
+
+    /** A version-1 record (before requestId and phase) written by an earlier weir still drains after an upgrade. */
+    @Test
+    void versionOneRecordsAreStillRead() throws Exception {
+        AuditEvent e = full().toBuilder().requestId(null).phase(null).build();
+        byte[] v2 = EventCodec.encode(e);
+        // v1 = v2 without the two trailing null strings (one 0 byte each), with version byte 1
+        byte[] v1 = Arrays.copyOf(v2, v2.length - 2);
+        v1[0] = 1;
+        assertEquals(e, EventCodec.decode(v1));
+        byte[] v1TooLong = Arrays.copyOf(v2, v2.length);
+        v1TooLong[0] = 1;
+        assertThrows(IOException.class, () -> EventCodec.decode(v1TooLong));
     }
 
     @Test

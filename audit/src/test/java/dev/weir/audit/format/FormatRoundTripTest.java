@@ -31,7 +31,8 @@ class FormatRoundTripTest {
                 .maskedFields(List.of("ssn", NASTY)).removedFields(List.of("salary")).status(200)
                 .errorType(null).latencyMicros(321).tlsSubject("CN=client,O=weir \\ co")
                 .itemKeys(List.of("{\"id\":\"1\"}")).readPaths(List.of("name")).writtenPaths(List.of())
-                .rowsDropped(2).itemsReturned(3).upstreamStatus(200).decideMicros(12).note(NASTY).build();
+                .rowsDropped(2).itemsReturned(3).upstreamStatus(200).decideMicros(12).note(NASTY)
+                .requestId("7f0c1d2e-3a4b-4c5d-8e6f-708192a3b4c5").phase(AuditEvent.OUTCOME).build();
     }
 
     private static String line(EventFormat f, AuditEvent e) {
@@ -63,6 +64,69 @@ class FormatRoundTripTest {
         assertEquals("CN=client,O=weir \\ co", n.get("tls.client.subject").asText());
         assertEquals(3, n.get("weir.items.returned").asInt());
         assertTrue(n.get("error.type").isNull());
+        assertEquals("7f0c1d2e-3a4b-4c5d-8e6f-708192a3b4c5", n.get("http.request.id").asText());
+        assertEquals("outcome", n.get("weir.phase").asText());
+        assertEquals("success", n.get("event.outcome").asText());
+        assertEquals("GetItem", n.get("event.action").asText());
+    }
+
+    /**
+     * The outcome every format states: a decision record (the request is about to be forwarded)
+     * is neither success nor failure; a refused reload or any refusal is a failure, whatever its
+     * status; a request without an operation still has an action.
+     */
+    @Test
+    void everyFormatStatesTheOutcomeAndAnAction() throws Exception {
+        AuditEvent decision = nasty().toBuilder().phase(AuditEvent.DECISION).status(0).upstreamStatus(0).build();
+        AuditEvent refusedReload = AuditEvent.builder().sequence(7).instance("weir-1").operation("weir:PolicyReload")
+                .decision("REFUSED").status(0).note("p.weir:3:5: error: unknown field").build();
+        AuditEvent unidentified = AuditEvent.builder().sequence(8).instance("weir-1").decision("UNAUTHENTICATED").status(400)
+                .requestId("r-1").phase(AuditEvent.COMPLETE).build();
+
+        assertEquals("unknown", JSON.readTree(line(new EcsJsonLines(), decision)).get("event.outcome").asText());
+        assertEquals("failure", JSON.readTree(line(new EcsJsonLines(), refusedReload)).get("event.outcome").asText());
+        JsonNode ecsUnidentified = JSON.readTree(line(new EcsJsonLines(), unidentified));
+        assertEquals("unknown", ecsUnidentified.get("event.action").asText());
+        assertEquals("failure", ecsUnidentified.get("event.outcome").asText());
+        assertEquals("r-1", ecsUnidentified.get("http.request.id").asText());
+
+        JsonNode ocsfDecision = JSON.readTree(line(new OcsfJson(), decision));
+        assertEquals("Unknown", ocsfDecision.get("status").asText());
+        assertEquals(0, ocsfDecision.get("status_id").asInt());
+        assertEquals("decision", ocsfDecision.at("/unmapped/phase").asText());
+        assertEquals("7f0c1d2e-3a4b-4c5d-8e6f-708192a3b4c5", ocsfDecision.at("/metadata/correlation_uid").asText());
+        assertEquals("7f0c1d2e-3a4b-4c5d-8e6f-708192a3b4c5", ocsfDecision.at("/api/request/uid").asText());
+        assertEquals("Failure", JSON.readTree(line(new OcsfJson(), refusedReload)).get("status").asText());
+        assertEquals("unknown", JSON.readTree(line(new OcsfJson(), unidentified)).at("/api/operation").asText());
+
+        Map<String, String> cef = StrictParsers.cef(line(new Cef(), decision)).ext();
+        assertEquals("unknown", cef.get("outcome"));
+        assertEquals("requestId", cef.get("flexString1Label"));
+        assertEquals("7f0c1d2e-3a4b-4c5d-8e6f-708192a3b4c5", cef.get("flexString1"));
+        assertEquals("decision", cef.get("flexString2"));
+        assertEquals("failure", StrictParsers.cef(line(new Cef(), refusedReload)).ext().get("outcome"));
+        assertEquals("unknown", StrictParsers.cef(line(new Cef(), unidentified)).header().get(4));
+
+        Map<String, String> leef = StrictParsers.leef(line(new Leef(), decision)).attrs();
+        assertEquals("unknown", leef.get("outcome"));
+        assertEquals("decision", leef.get("phase"));
+        assertEquals("7f0c1d2e-3a4b-4c5d-8e6f-708192a3b4c5", leef.get("requestId"));
+        assertEquals("{\"id\":\"1\"}", leef.get("keys"));
+        assertEquals("name", leef.get("readFields"));
+        assertEquals("failure", StrictParsers.leef(line(new Leef(), refusedReload)).attrs().get("outcome"));
+
+        Map<String, String> sd = StrictParsers.syslog(line(new Rfc5424(), decision)).sd().get("weir@32473");
+        assertEquals("unknown", sd.get("outcome"));
+        assertEquals("decision", sd.get("phase"));
+        assertEquals("7f0c1d2e-3a4b-4c5d-8e6f-708192a3b4c5", sd.get("requestId"));
+        assertEquals("{\"id\":\"1\"}", sd.get("keys"));
+        assertEquals("failure", StrictParsers.syslog(line(new Rfc5424(), refusedReload)).sd().get("weir@32473").get("outcome"));
+        StrictParsers.Syslog unknownOp = StrictParsers.syslog(line(new Rfc5424(), unidentified));
+        assertEquals("unknown", unknownOp.msgId());
+        assertEquals("r-1", unknownOp.sd().get("weir@32473").get("requestId"));
+
+        String readable = Readable.line(line(new EcsJsonLines(), decision));
+        assertTrue(readable.contains("phase=decision") && readable.contains("request=7f0c1d2e"), readable);
     }
 
     @Test
@@ -158,7 +222,7 @@ class FormatRoundTripTest {
                 nasty().toBuilder().instance("host with space").operation(null).decision("FORBIDDEN").build()));
         assertEquals(13 * 8 + 5, denied.pri());
         assertEquals("host_with_space", denied.host());
-        assertEquals("-", denied.msgId());
+        assertEquals("unknown", denied.msgId());
     }
 
     @Test

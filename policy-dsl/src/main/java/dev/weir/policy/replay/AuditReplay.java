@@ -30,7 +30,9 @@ import java.util.Set;
  * what was decided ({@code weir.decision}, {@code rule.id}, {@code weir.fields.masked},
  * {@code weir.fields.removed}). Principal attributes are not in the log; supply them per
  * principal name. Events that never reached a decision (UNAUTHENTICATED, INVALID, UNENFORCEABLE)
- * are skipped. A FORBIDDEN event that names only the rules an ALLOWED decision names was refused
+ * are skipped, and so are outcome records ({@code weir.phase: outcome}): in sync mode a forwarded
+ * request has a decision record and an outcome record, and its decision is replayed once, from
+ * the first. A FORBIDDEN event that names only the rules an ALLOWED decision names was refused
  * by a check after the table allowed it; the table allowing it through the same rules again is
  * no change.
  */
@@ -73,7 +75,7 @@ public final class AuditReplay {
             }
             String decision = text(e, "weir.decision");
             Operation op = Operation.byName(String.valueOf(text(e, "event.action")));
-            if (decision == null || !DECIDED.contains(decision) || op == null) {
+            if (decision == null || !DECIDED.contains(decision) || op == null || "outcome".equals(text(e, "weir.phase"))) {
                 skipped++;
                 continue;
             }

@@ -23,7 +23,9 @@ import java.util.stream.Stream;
 
 /**
  * Hot reload: watches a policy directory (and its subdirectories) and, once changes have been
- * quiet for the debounce time, loads the policy set (parse, check, compile), runs the policy
+ * quiet for the debounce time (or, at the latest, {@code maxDelay} after the first change, so a
+ * file rewritten more often than the debounce time is still reloaded), loads the policy set
+ * (parse, check, compile), runs the policy
  * tests beside it, and only when both succeed hands the new {@link LoadResult} to
  * {@code publish} (the caller swaps its {@code AtomicReference}). A refused change leaves the
  * running policy in place; every outcome, published or refused with its file:line:column
@@ -49,16 +51,32 @@ public final class PolicyWatcher implements AutoCloseable {
     private final Path dir;
     private final HmacKeys keys;
     private final Duration debounce;
+    private final Duration maxDelay;
     private final Consumer<LoadResult> publish;
     private final Consumer<Outcome> outcomes;
     private final WatchService watcher;
     private final Thread thread;
 
+    /** How many debounce times a reload waits at most after the first change, by default. */
+    public static final int MAX_DELAY_DEBOUNCES = 10;
+
+    /** As below, reloading at the latest {@link #MAX_DELAY_DEBOUNCES} debounce times after the first change. */
     public PolicyWatcher(Path dir, HmacKeys keys, Duration debounce, Consumer<LoadResult> publish,
                          Consumer<Outcome> outcomes) throws IOException {
+        this(dir, keys, debounce, debounce.multipliedBy(MAX_DELAY_DEBOUNCES), publish, outcomes);
+    }
+
+    /**
+     * @param debounce how long changes must be quiet before a reload
+     * @param maxDelay the longest a reload waits after the first change, however often files keep changing
+     */
+    public PolicyWatcher(Path dir, HmacKeys keys, Duration debounce, Duration maxDelay, Consumer<LoadResult> publish,
+                         Consumer<Outcome> outcomes) throws IOException {
+        if (maxDelay.compareTo(debounce) < 0) throw new IllegalArgumentException("maxDelay must be at least the debounce time");
         this.dir = dir;
         this.keys = keys;
         this.debounce = debounce;
+        this.maxDelay = maxDelay;
         this.publish = publish;
         this.outcomes = outcomes;
         this.watcher = FileSystems.getDefault().newWatchService();
@@ -93,7 +111,9 @@ public final class PolicyWatcher implements AutoCloseable {
                 outcome = new Outcome(true, result.contentHash(), lines.render(result.diagnostics()));
             }
         }
-        LOG.log(outcome.published() ? System.Logger.Level.INFO : System.Logger.Level.WARNING, outcome.summary());
+        // A published policy with warnings (an empty file, no rules at all) is logged as loudly as a refused one.
+        LOG.log(outcome.published() && outcome.messages().isEmpty() ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
+                outcome.summary());
         try {
             outcomes.accept(outcome);
         } catch (RuntimeException e) {
@@ -106,9 +126,17 @@ public final class PolicyWatcher implements AutoCloseable {
         try {
             while (!Thread.currentThread().isInterrupted()) {
                 WatchKey key = watcher.take();
+                long latest = System.nanoTime() + maxDelay.toNanos();
                 drain(key);
-                // debounce: wait until nothing changed for the debounce time
-                for (WatchKey more; (more = watcher.poll(debounce.toMillis(), TimeUnit.MILLISECONDS)) != null; ) drain(more);
+                // debounce: wait until nothing changed for the debounce time, but never past maxDelay
+                // after the first change (a file rewritten every 0.3 s would otherwise never be read)
+                while (true) {
+                    long left = latest - System.nanoTime();
+                    if (left <= 0) break;
+                    WatchKey more = watcher.poll(Math.min(debounce.toNanos(), left), TimeUnit.NANOSECONDS);
+                    if (more == null) break;
+                    drain(more);
+                }
                 registerAll();
                 try {
                     reload();

@@ -36,4 +36,16 @@ class AuditReplayTest {
                 table("role analyst\n@id(\"read2\") allow analyst on table people op [Scan]\n"), Map.of());
         assertEquals(1, other.changes().size(), "allowed by another rule now: a change");
     }
+
+    /** In sync mode a forwarded request has a decision and an outcome record: its decision is replayed once. */
+    @Test
+    void aRequestsOutcomeRecordIsNotReplayedAgain() throws Exception {
+        String decision = event("ALLOWED", "read").replace("}", ",\"weir.phase\":\"decision\"}");
+        String outcome = event("ALLOWED", "read").replace("}", ",\"weir.phase\":\"outcome\"}");
+        AuditReplay.Report r = AuditReplay.replay(new BufferedReader(new StringReader(decision + "\n" + outcome)),
+                table("role analyst\n@id(\"other\") allow analyst on table people op [Scan]\n"), Map.of());
+        assertEquals(1, r.replayed());
+        assertEquals(1, r.skipped());
+        assertEquals(1, r.changes().size(), "one change, not two: " + r.changes());
+    }
 }

@@ -5,9 +5,11 @@ import dev.weir.audit.pipeline.AuditPipeline;
 import dev.weir.policy.decision.Allowed;
 import dev.weir.protocol.error.DynamoError;
 import dev.weir.protocol.model.Operation;
+import dev.weir.protocol.wire.Target;
 import dev.weir.proxy.audit.AuditScope;
 import dev.weir.proxy.enforce.request.ParsedRequest;
 import dev.weir.proxy.enforce.request.Part;
+import dev.weir.proxy.enforce.verdict.Verdict;
 import dev.weir.proxy.identity.Principal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,40 +21,139 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * The audit step: one event per request, read from the last stage it reached and its
- * verdict ({@code decision} is {@code ALLOWED} only for a permitted request, else the
- * refusal's kind), then the response released: at once in {@code async} mode, once the event
- * is durable in {@code sync} mode. If the event cannot be recorded in time (the spool is full
- * in {@code block} mode, or the disk fails) the client gets a 5xx instead: fail closed.
+ * The audit step. In {@code sync} mode a permitted request is recorded twice: its
+ * {@link AuditEvent#DECISION} record (who, what, the decision, what it will touch) must be durable
+ * before the request is forwarded ({@link #beforeForwarding}); if it cannot be made durable the
+ * request is not forwarded and the client gets a 500 ({@link #notForwarded}): no access without a
+ * record. After the store answers, the {@link AuditEvent#OUTCOME} record (the same fields again,
+ * with the answer) must be durable too before the response is released ({@link #audit}), so a
+ * client never gets an answer whose outcome is not recorded; if it cannot be, the client gets a 500.
+ *
+ * <p>A refused request (never forwarded), and every request in {@code async} mode, has one
+ * {@link AuditEvent#COMPLETE} record, read from the last stage it reached and its verdict. In
+ * {@code async} mode the response is released as soon as that record is queued.
  */
 final class Auditor {
     private static final Logger log = LoggerFactory.getLogger(Auditor.class);
 
+    /** What became of a request's decision record. */
+    enum Before {
+        /** None was needed (async mode, auditing off, narrowed away) or drop mode dropped it: one record after the answer. */
+        NOT_WRITTEN,
+        /** Durable: the request may be forwarded; its outcome record follows. */
+        DURABLE,
+        /** It could not be made durable: the request must not be forwarded. */
+        FAILED
+    }
+
     private final AuditPipeline audit;
     private final AuditScope scope;
+    private final boolean beforeAccess;
 
     /** @param audit where events go; null turns auditing off (benchmarks only) */
     Auditor(AuditPipeline audit, AuditScope scope) {
         this.audit = audit;
         this.scope = scope;
+        this.beforeAccess = audit != null && audit.mode() == AuditPipeline.Mode.SYNC;
     }
 
-    CompletableFuture<ProxyResponse> audit(Answered answered) {
-        ProxyResponse response = answered.response();
-        Stage reached = answered.reached();
-        ParsedRequest request = reached.parsed() == null ? null : reached.parsed().request();
-        Operation op = request == null ? null : request.operation();
-        List<String> tables = request == null ? List.of() : request.tables();
-        String decision = answered.verdict().auditName();
-        if (audit == null || !scope.audits(decision, op, tables, response.status())) {
-            return CompletableFuture.completedFuture(response);
+    /** True when events are recorded at all (the key schemas of puts are then read for them). */
+    boolean enabled() {
+        return audit != null;
+    }
+
+    /**
+     * In {@code sync} mode, makes the decision record of a permitted request durable before it is
+     * forwarded. Completes with {@link Before#FAILED} (never exceptionally) when it could not be;
+     * in {@code drop} mode a record the full spool dropped is a counted gap and the request goes on
+     * ({@link Before#NOT_WRITTEN}), as drop mode promises.
+     */
+    CompletableFuture<Before> beforeForwarding(Planned planned) {
+        ParsedRequest request = planned.parsed().request();
+        if (!beforeAccess || !scope.audits("ALLOWED", request.operation(), request.tables(), 200)) {
+            return CompletableFuture.completedFuture(Before.NOT_WRITTEN);
         }
+        AuditEvent event = event(planned, new Verdict.Permitted(planned.decided().ruleIds()), planned.nanos())
+                .phase(AuditEvent.DECISION).build();
+        return audit.publishDurable(event).handle((seq, err) -> {
+            if (err == null) return seq < 0 ? Before.NOT_WRITTEN : Before.DURABLE;
+            log.error("the decision record of a {} request could not be recorded ({}); it is not forwarded",
+                    request.operation().name(), cause(err).getClass().getSimpleName());
+            return Before.FAILED;
+        });
+    }
+
+    /**
+     * The answer to a permitted request whose decision record could not be made durable: a 500,
+     * nothing forwarded. Its outcome record is offered without waiting (the audit is failing; if
+     * the decision record is written later after all, this record says the request never reached
+     * the store).
+     */
+    ProxyResponse notForwarded(Planned planned) {
+        ProxyResponse response = ProxyResponse.error(DynamoError.internalServerError(
+                "weir could not record the audit event for this request, so it was not sent to the store"));
+        Answered answered = new Answered(planned, new Verdict.Permitted(planned.decided().ruleIds()), response, 0, 0, 0,
+                planned.nanos());
+        audit.publish(outcome(answered).phase(AuditEvent.OUTCOME)
+                .note("not forwarded: its decision record could not be made durable").build());
+        return response;
+    }
+
+    /** The one record of a request that was never forwarded (a refusal), or of any request in async mode. */
+    CompletableFuture<ProxyResponse> audit(Answered answered) {
+        return audit(answered, Before.NOT_WRITTEN);
+    }
+
+    /**
+     * Records a request's answer (its outcome record after a durable decision record, else its
+     * only record) and releases the response: in sync mode once the record is durable (a 500 if it
+     * cannot be: fail closed), in async mode at once.
+     */
+    CompletableFuture<ProxyResponse> audit(Answered answered, Before before) {
+        ProxyResponse response = answered.response();
+        if (audit == null) return CompletableFuture.completedFuture(response);
+        boolean linked = before == Before.DURABLE;
+        if (!linked) {
+            ParsedRequest request = request(answered.reached());
+            Operation op = request == null ? null : request.operation();
+            List<String> tables = request == null ? List.of() : request.tables();
+            if (!scope.audits(answered.verdict().auditName(), op, tables, response.status())) {
+                return CompletableFuture.completedFuture(response);
+            }
+        }
+        AuditEvent event = outcome(answered).phase(linked ? AuditEvent.OUTCOME : AuditEvent.COMPLETE).build();
+        return audit.publishDurable(event).handle((seq, err) -> {
+            if (err == null) return response;
+            log.error("the audit record of a {} request could not be recorded ({}); the response is withheld",
+                    event.operation() == null ? "unreadable" : event.operation(), cause(err).getClass().getSimpleName());
+            return ProxyResponse.error(DynamoError.internalServerError(linked
+                    ? "weir could not record the outcome of this request; it reached the store and its decision is recorded"
+                    : "weir could not record the audit event for this request; its outcome is unknown"));
+        });
+    }
+
+    /** A request's record with its answer: every field of the decision, and status, error, rows, items, latency. */
+    private static AuditEvent.Builder outcome(Answered answered) {
+        ProxyResponse response = answered.response();
+        Received received = answered.reached().received();
+        return event(answered.reached(), answered.verdict(), answered.decidedNanos())
+                .rowsDropped(answered.rowsDropped()).itemsReturned(answered.itemsReturned())
+                .status(response.status()).errorType(response.status() >= 400 ? errorType(response.body()) : null)
+                .upstreamStatus(answered.upstreamStatus())
+                .latencyMicros((System.nanoTime() - received.nanos()) / 1000);
+    }
+
+    /** Who asked, what for, the verdict and what the request touches, as far as the stage reached knows. */
+    private static AuditEvent.Builder event(Stage reached, Verdict verdict, long decidedNanos) {
         Received received = reached.received();
+        ParsedRequest request = request(reached);
+        Operation op = request == null ? operationNamed(received) : request.operation();
+        List<String> tables = request == null ? List.of() : request.tables();
         Principal p = reached.identified() == null ? null : reached.identified().principal();
         String accessKeyId = reached instanceof Unidentified u ? u.accessKeyId() : p == null ? null : p.accessKeyId();
         Touched touched = touched(reached.decided());
-        long now = System.nanoTime();
-        AuditEvent event = AuditEvent.builder()
+        return AuditEvent.builder()
+                .requestId(received.requestId())
                 .timeMicros(received.micros())
                 .principal(p == null ? null : p.name()).roles(p == null ? List.of() : p.roles())
                 .accessKeyId(accessKeyId)
@@ -61,24 +162,25 @@ final class Auditor {
                 .operation(op == null ? null : op.name())
                 .table(tables.isEmpty() ? null : String.join(",", tables))
                 .index(request == null ? null : request.indexName())
-                .decision(decision).ruleIds(answered.verdict().ruleIds())
+                .decision(verdict.auditName()).ruleIds(verdict.ruleIds())
                 .policyHash(reached.parsed() == null ? null : reached.parsed().policy().contentHash())
                 .maskedFields(paths(reached.decided(), true)).removedFields(paths(reached.decided(), false))
                 .itemKeys(touched.itemKeys()).readPaths(touched.readPaths()).writtenPaths(touched.writtenPaths())
-                .rowsDropped(answered.rowsDropped()).itemsReturned(answered.itemsReturned())
-                .status(response.status()).errorType(response.status() >= 400 ? errorType(response.body()) : null)
-                .upstreamStatus(answered.upstreamStatus())
-                .decideMicros((answered.decidedNanos() - received.nanos()) / 1000)
-                .latencyMicros((now - received.nanos()) / 1000)
-                .build();
-        return audit.publishDurable(event).handle((seq, err) -> {
-            if (err == null) return response;
-            Throwable cause = err instanceof CompletionException c && c.getCause() != null ? c.getCause() : err;
-            log.error("audit event for a {} request could not be recorded ({}); the response is withheld",
-                    op == null ? "unreadable" : op.name(), cause.getClass().getSimpleName());
-            return ProxyResponse.error(DynamoError.internalServerError(
-                    "weir could not record the audit event for this request; its outcome is unknown"));
-        });
+                .note(reached.decided() == null ? null : reached.decided().itemKeys().note())
+                .decideMicros((decidedNanos - received.nanos()) / 1000);
+    }
+
+    private static ParsedRequest request(Stage reached) {
+        return reached.parsed() == null ? null : reached.parsed().request();
+    }
+
+    /**
+     * The operation the request's {@code X-Amz-Target} names, for a request refused before it was
+     * parsed (an unidentified caller): the audit says what it tried. Null when it names none.
+     */
+    private static Operation operationNamed(Received received) {
+        String target = received.http().header(Target.HEADER);
+        return target != null && target.startsWith(Target.PREFIX) ? Operation.byName(target.substring(Target.PREFIX.length())) : null;
     }
 
     /** What the request reads, writes and names, once its decisions are known (keys shown through them). */
@@ -86,7 +188,9 @@ final class Auditor {
         if (decided == null) return Touched.NONE;
         Touched all = Touched.NONE;
         Operation op = decided.parsed().request().operation();
-        for (Part part : decided.parsed().request().parts()) all = all.plus(Touched.of(part, op, decided.of(part).allowed().fields()));
+        for (Part part : decided.parsed().request().parts()) {
+            all = all.plus(Touched.of(part, op, decided.of(part).allowed().fields(), decided.itemKeys()));
+        }
         return all;
     }
 
@@ -109,5 +213,9 @@ final class Auditor {
         int hash = s.indexOf('#', t);
         int end = s.indexOf('"', hash + 1);
         return hash < 0 || end < 0 ? "unknown" : s.substring(hash + 1, end);
+    }
+
+    private static Throwable cause(Throwable err) {
+        return err instanceof CompletionException c && c.getCause() != null ? c.getCause() : err;
     }
 }

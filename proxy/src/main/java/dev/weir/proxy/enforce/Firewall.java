@@ -28,9 +28,13 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
@@ -39,7 +43,7 @@ import java.util.concurrent.TimeoutException;
  * One request's way through the firewall, as steps over immutable stages:
  *
  * <pre>
- * Received ─identify→ Identified ─parse→ Parsed ─(tags)─decide→ Decided ─(schema)─plan→ Planned ─forward→ Answered ─audit→ response
+ * Received ─identify→ Identified ─parse→ Parsed ─(tags)─decide→ Decided ─(schema)─plan→ Planned ─record→ ─forward→ Answered ─audit→ response
  *          ╰→ Unidentified                 (any step may refuse: Answered with a Refused verdict)
  * </pre>
  *
@@ -49,10 +53,15 @@ import java.util.concurrent.TimeoutException;
  *   <li>decide: the decision table per table named, with the tables' tags when the policy reads them ({@link Decider});</li>
  *   <li>plan: the checks a decision does not make, and the rewrites ({@link Planner}, {@link ForwardBody}),
  *       with the table's key schema when weir pages a read itself ({@link TableSchemas}, {@link ReadPlanner});</li>
+ *   <li>record (sync mode): the decision record made durable before anything is forwarded, or a 500
+ *       and nothing forwarded ({@link Auditor#beforeForwarding});</li>
  *   <li>forward and answer: the store's response filtered through the caller's view ({@link ResponseFilter}),
  *       or a read paged by weir ({@link PagedRead}), or a BatchGetItem read to its last key ({@link BatchGetRounds});</li>
- *   <li>audit: one event from the stage reached and the verdict ({@link Auditor}).</li>
+ *   <li>audit: the record of the answer, from the stage reached and the verdict ({@link Auditor}).</li>
  * </ul>
+ *
+ * Every response carries the request's id ({@link RequestIds}, {@code x-amzn-RequestId}), the
+ * one its audit records carry.
  *
  * Each step either returns the next stage or throws a {@link Refusal}; the verdict is fixed by
  * the last check that ran. Plain Java, no sockets: the Netty handler only hands requests in
@@ -115,6 +124,12 @@ public final class Firewall {
     /** Handles one request; {@code tlsPeer} is the connection's verified client certificate, or null. */
     public CompletableFuture<ProxyResponse> handle(HttpRequestView http, InetSocketAddress source, TlsPeer tlsPeer) {
         Received received = Received.now(http, source, tlsPeer);
+        return identifyAndGoOn(received).thenApply(r -> r.withRequestId(received.requestId()));
+    }
+
+    private CompletableFuture<ProxyResponse> identifyAndGoOn(Received received) {
+        HttpRequestView http = received.http();
+        TlsPeer tlsPeer = received.tlsPeer();
         try {
             return switch (identifier.identify(http, tlsPeer)) {
                 case Identifier.Unknown u -> {
@@ -189,6 +204,37 @@ public final class Firewall {
         }).thenCompose(r -> r);
     }
 
+    /**
+     * The key schemas of the tables a permitted request puts items into, so its audit records
+     * name each item's key (only when auditing is on; read after every check passed, so a refused
+     * request sends nothing). A table the store does not have is left out; one whose schema
+     * cannot be read is listed as unreadable and its items' keys go unnamed: the audit record
+     * says so, and the request is not refused for it (the store decides the put).
+     */
+    private CompletableFuture<ItemKeys> itemKeys(Decided decided) {
+        Set<String> tables = auditor.enabled() ? ItemKeys.tablesPutInto(decided.parsed().request()) : Set.of();
+        if (tables.isEmpty()) return CompletableFuture.completedFuture(ItemKeys.NONE);
+        Map<String, CompletableFuture<Optional<TableSchema>>> lookups = new LinkedHashMap<>();
+        for (String t : tables) {
+            lookups.put(t, DeadlineTimer.bound(tableSchemas.of(t), deadline(decided), upstream.executor(),
+                    () -> new TimeoutException("the key schema did not come before the request's deadline")).exceptionally(err -> {
+                log.warn("the key schema of {} could not be read from the upstream, its audit record names no item key: {}",
+                        t, cause(err).toString());
+                return null;
+            }));
+        }
+        return CompletableFuture.allOf(lookups.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
+            Map<String, List<String>> keys = new LinkedHashMap<>();
+            List<String> unreadable = new ArrayList<>();
+            lookups.forEach((t, f) -> {
+                Optional<TableSchema> s = f.join();
+                if (s == null) unreadable.add(t);
+                else s.ifPresent(schema -> keys.put(t, schema.keyAttributes(null)));
+            });
+            return new ItemKeys(keys, unreadable);
+        });
+    }
+
     /** @param schema the table's schema when weir pages the read ({@link ReadPlanner#paged(Decided)}), else null */
     private CompletableFuture<ProxyResponse> planAndForward(Decided decided, TableSchema schema) {
         Planned planned;
@@ -199,11 +245,18 @@ public final class Firewall {
         } catch (RuntimeException e) {
             return auditor.audit(refused(decided, e, decided.ruleIds()));
         }
-        if (planned.plan().paged() != null) {
-            return planned.plan().paged().answer(planned, upstream, deadline(planned))
-                    .thenCompose(auditor::audit);
-        }
-        return forward(planned).thenCompose(auditor::audit);
+        return itemKeys(decided).thenCompose(keys -> recordAndForward(keys.isEmpty() ? planned : planned.withItemKeys(keys)));
+    }
+
+    /** sync mode: the decision record made durable first (or a 500, nothing forwarded); then forward, answer, record the outcome. */
+    private CompletableFuture<ProxyResponse> recordAndForward(Planned planned) {
+        return auditor.beforeForwarding(planned).thenCompose(before -> {
+            if (before == Auditor.Before.FAILED) return CompletableFuture.completedFuture(auditor.notForwarded(planned));
+            CompletableFuture<Answered> answered = planned.plan().paged() != null
+                    ? planned.plan().paged().answer(planned, upstream, deadline(planned))
+                    : forward(planned);
+            return answered.thenCompose(a -> auditor.audit(a, before));
+        });
     }
 
     /** Sends the planned request upstream and filters the answer. */

@@ -22,4 +22,9 @@ record Planned(Decided decided, Plan plan, byte[] forwardBody, long nanos) imple
     @Override public Planned planned() {
         return this;
     }
+
+    /** The same plan, its decision knowing the key schemas its puts' items are named by (for the audit). */
+    Planned withItemKeys(ItemKeys keys) {
+        return new Planned(decided.withItemKeys(keys), plan, forwardBody, nanos);
+    }
 }

@@ -8,13 +8,15 @@ import java.time.Instant;
 
 /**
  * A request as it arrived: the HTTP request, where from, the connection's verified client
- * certificate (null without one), and when.
+ * certificate (null without one), when, and the id weir gave it.
  *
- * @param nanos {@link System#nanoTime()} at arrival, for latencies
+ * @param nanos     {@link System#nanoTime()} at arrival, for latencies
+ * @param requestId the request's id ({@link RequestIds}): the client's {@code x-amzn-RequestId} and its audit records'
  */
-record Received(HttpRequestView http, InetSocketAddress source, TlsPeer tlsPeer, Instant at, long nanos) implements Stage {
+record Received(HttpRequestView http, InetSocketAddress source, TlsPeer tlsPeer, Instant at, long nanos, String requestId)
+        implements Stage {
     static Received now(HttpRequestView http, InetSocketAddress source, TlsPeer tlsPeer) {
-        return new Received(http, source, tlsPeer, Instant.now(), System.nanoTime());
+        return new Received(http, source, tlsPeer, Instant.now(), System.nanoTime(), RequestIds.next());
     }
 
     @Override public Received received() {

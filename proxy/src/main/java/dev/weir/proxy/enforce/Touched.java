@@ -18,7 +18,9 @@ import java.util.Map;
  * What a request reads and writes, for the audit: attribute paths (names, never values), and
  * the key of each item it names, its values shown only where the decision of the request's own
  * operation shows them in the clear ({@code <hidden>} otherwise): for a read, the caller's read
- * view; for a write, its write rule, which covers the keys the caller itself sends.
+ * view; for a write, its write rule, which covers the keys the caller itself sends. A put writes
+ * every top-level attribute of its item, and its key is read from the item by the table's key
+ * schema ({@link ItemKeys}).
  */
 record Touched(List<String> readPaths, List<String> writtenPaths, List<String> itemKeys) {
     static final Touched NONE = new Touched(List.of(), List.of(), List.of());
@@ -29,13 +31,18 @@ record Touched(List<String> readPaths, List<String> writtenPaths, List<String> i
      * projection decides nothing, but it names what the caller asked to see); the paths it writes.
      *
      * @param container the operation the part belongs to (its own for a single request)
+     * @param itemKeys  the key schemas of the tables the request puts items into
      */
-    static Touched of(Part part, Operation container, FieldPlan plan) {
+    static Touched of(Part part, Operation container, FieldPlan plan, ItemKeys itemKeys) {
         LinkedHashSet<Path> read = new LinkedHashSet<>(FlowCheck.reads(part, container));
         for (String name : part.keyAttributes()) read.add(Path.of(name));
         read.addAll(part.expressions().projected());
-        return new Touched(read.stream().map(Path::toString).toList(),
-                part.expressions().written().stream().map(Path::toString).toList(), keys(part, plan));
+        LinkedHashSet<String> written = new LinkedHashSet<>(ItemKeys.attributesPut(part));
+        for (Path p : part.expressions().written()) written.add(p.toString());
+        List<ObjectNode> keys = new ArrayList<>(part.keys());
+        ObjectNode itemKey = itemKeys.keyOf(part);
+        if (itemKey != null) keys.add(itemKey);
+        return new Touched(read.stream().map(Path::toString).toList(), List.copyOf(written), keys(keys, plan));
     }
 
     Touched plus(Touched o) {
@@ -48,10 +55,10 @@ record Touched(List<String> readPaths, List<String> writtenPaths, List<String> i
         return List.copyOf(all);
     }
 
-    /** The part's Key or Keys as text, {@code id=p-1}, a value the caller may not read in clear as {@code <hidden>}. */
-    private static List<String> keys(Part part, FieldPlan plan) {
+    /** Keys as text, {@code id=p-1}, a value the caller may not read in clear as {@code <hidden>}. */
+    private static List<String> keys(List<ObjectNode> keys, FieldPlan plan) {
         List<String> out = new ArrayList<>();
-        for (ObjectNode key : part.keys()) {
+        for (ObjectNode key : keys) {
             StringBuilder sb = new StringBuilder();
             for (Iterator<Map.Entry<String, JsonNode>> it = key.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();

@@ -7,6 +7,7 @@ import dev.weir.protocol.wire.Crc32;
 import dev.weir.protocol.wire.Target;
 import dev.weir.proxy.enforce.Firewall;
 import dev.weir.proxy.enforce.ProxyResponse;
+import dev.weir.proxy.enforce.RequestIds;
 import dev.weir.proxy.identity.TlsPeer;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -34,8 +35,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Thin: turns a framed HTTP request into a {@link HttpRequestView} for the firewall and
@@ -118,20 +117,13 @@ final class FirewallHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                 Unpooled.wrappedBuffer(r.body()));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, Target.CONTENT_TYPE);
         if (r.crc32() != null) res.headers().set(Crc32.HEADER, r.crc32());
-        res.headers().set("x-amzn-RequestId", requestId());
+        res.headers().set("x-amzn-RequestId", r.requestId() != null ? r.requestId() : requestId());
         return res;
     }
 
-    /**
-     * A random (version 4) UUID for the response's request id, from the thread's fast random
-     * generator: it names a response in logs and needs to be unique, not unguessable, and
-     * {@link UUID#randomUUID()} takes a lock and the secure generator's time on every request.
-     */
+    /** A fresh request id, for a response the firewall did not give one (the firewall's own ids are the audit's). */
     static String requestId() {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        long msb = (r.nextLong() & ~0xF000L) | 0x4000L;
-        long lsb = (r.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
-        return new UUID(msb, lsb).toString();
+        return RequestIds.next();
     }
 
     private static FullHttpResponse cors(FullHttpResponse res, boolean fromOrigin) {
