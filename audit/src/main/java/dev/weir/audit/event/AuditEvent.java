@@ -39,6 +39,9 @@ import java.util.List;
  * @param upstreamStatus HTTP status from the upstream store, or 0 if it was not asked
  * @param decideMicros   time from receipt to the decision
  * @param note           free text for weir's own events (an audit gap, a reload), else null
+ * @param lostSequences  on a gap event ({@code weir:AuditGap}), the sequence numbers of this
+ *                       instance that were lost, as ranges {@code FROM-TO} (or one number),
+ *                       ascending; empty on every other event
  */
 public record AuditEvent(long sequence, String instance, long timeMicros,
                          String principal, List<String> roles, String accessKeyId,
@@ -50,9 +53,10 @@ public record AuditEvent(long sequence, String instance, long timeMicros,
                          String tlsSubject, String index, List<String> itemKeys,
                          List<String> readPaths, List<String> writtenPaths,
                          int rowsDropped, int itemsReturned, int upstreamStatus,
-                         long decideMicros, String note) {
+                         long decideMicros, String note, List<String> lostSequences) {
 
     public AuditEvent {
+        lostSequences = copy(lostSequences);
         roles = copy(roles);
         ruleIds = copy(ruleIds);
         maskedFields = copy(maskedFields);
@@ -72,7 +76,7 @@ public record AuditEvent(long sequence, String instance, long timeMicros,
                       int status, String errorType, long latencyMicros) {
         this(sequence, instance, timeMicros, principal, roles, accessKeyId, sourceAddress, sourcePort, operation, table,
                 decision, ruleIds, policyHash, maskedFields, removedFields, status, errorType, latencyMicros,
-                null, null, List.of(), List.of(), List.of(), 0, 0, 0, 0, null);
+                null, null, List.of(), List.of(), List.of(), 0, 0, 0, 0, null, List.of());
     }
 
     /** The same event with its sequence number and instance id set. */
@@ -80,7 +84,7 @@ public record AuditEvent(long sequence, String instance, long timeMicros,
         return new AuditEvent(seq, instanceId, timeMicros, principal, roles, accessKeyId, sourceAddress, sourcePort,
                 operation, table, decision, ruleIds, policyHash, maskedFields, removedFields, status, errorType,
                 latencyMicros, tlsSubject, index, itemKeys, readPaths, writtenPaths, rowsDropped, itemsReturned,
-                upstreamStatus, decideMicros, note);
+                upstreamStatus, decideMicros, note, lostSequences);
     }
 
     /** True for events weir records about itself (operation names starting with {@code weir:}). */
@@ -101,7 +105,7 @@ public record AuditEvent(long sequence, String instance, long timeMicros,
         b.status = status; b.errorType = errorType; b.latencyMicros = latencyMicros; b.tlsSubject = tlsSubject;
         b.index = index; b.itemKeys = itemKeys; b.readPaths = readPaths; b.writtenPaths = writtenPaths;
         b.rowsDropped = rowsDropped; b.itemsReturned = itemsReturned; b.upstreamStatus = upstreamStatus;
-        b.decideMicros = decideMicros; b.note = note;
+        b.decideMicros = decideMicros; b.note = note; b.lostSequences = lostSequences;
         return b;
     }
 
@@ -114,7 +118,7 @@ public record AuditEvent(long sequence, String instance, long timeMicros,
         private long sequence, timeMicros, latencyMicros, decideMicros;
         private String instance, principal, accessKeyId, sourceAddress, operation, table, decision, policyHash,
                 errorType, tlsSubject, index, note;
-        private List<String> roles, ruleIds, maskedFields, removedFields, itemKeys, readPaths, writtenPaths;
+        private List<String> roles, ruleIds, maskedFields, removedFields, itemKeys, readPaths, writtenPaths, lostSequences;
         private int sourcePort, status, rowsDropped, itemsReturned, upstreamStatus;
 
         private Builder() {}
@@ -146,12 +150,13 @@ public record AuditEvent(long sequence, String instance, long timeMicros,
         public Builder upstreamStatus(int v) { upstreamStatus = v; return this; }
         public Builder decideMicros(long v) { decideMicros = v; return this; }
         public Builder note(String v) { note = v; return this; }
+        public Builder lostSequences(List<String> v) { lostSequences = v; return this; }
 
         public AuditEvent build() {
             return new AuditEvent(sequence, instance, timeMicros, principal, roles, accessKeyId, sourceAddress,
                     sourcePort, operation, table, decision, ruleIds, policyHash, maskedFields, removedFields, status,
                     errorType, latencyMicros, tlsSubject, index, itemKeys, readPaths, writtenPaths, rowsDropped,
-                    itemsReturned, upstreamStatus, decideMicros, note);
+                    itemsReturned, upstreamStatus, decideMicros, note, lostSequences);
         }
     }
 }

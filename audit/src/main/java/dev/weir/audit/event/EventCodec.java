@@ -20,10 +20,12 @@ import java.util.List;
  * order; numbers as unsigned LEB128 varints (zigzag for the signed ones), a string as varint
  * (UTF-8 length + 1) and its bytes (0 for null), a list as a varint count and its strings.
  * Records that start with <code>{</code> are the earlier JSON encoding and are still read, so a
- * spool written by an earlier weir drains after an upgrade.
+ * spool written by an earlier weir drains after an upgrade. Version 2 appends {@code
+ * lostSequences} (a list) after the note; version 1 records, which end at the note, are still read.
  */
 public final class EventCodec {
-    private static final byte VERSION = 1;
+    private static final byte VERSION = 2;
+    private static final byte VERSION_1 = 1;
     private static final ObjectMapper LEGACY_JSON = new ObjectMapper()
             .setVisibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
             .setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
@@ -62,12 +64,13 @@ public final class EventCodec {
         o.signed(e.upstreamStatus());
         o.signed(e.decideMicros());
         o.string(e.note());
+        o.list(e.lostSequences());
         return Arrays.copyOf(o.buf, o.len);
     }
 
     public static AuditEvent decode(byte[] bytes) throws IOException {
         if (bytes.length > 0 && bytes[0] == '{') return LEGACY_JSON.readValue(bytes, AuditEvent.class);
-        if (bytes.length == 0 || bytes[0] != VERSION) {
+        if (bytes.length == 0 || (bytes[0] != VERSION && bytes[0] != VERSION_1)) {
             throw new IOException("not a spooled audit event (version byte " + (bytes.length == 0 ? "missing" : bytes[0]) + ")");
         }
         In in = new In(bytes);
@@ -75,7 +78,8 @@ public final class EventCodec {
             AuditEvent e = new AuditEvent(in.signed(), in.string(), in.signed(), in.string(), in.list(), in.string(),
                     in.string(), in.int32(), in.string(), in.string(), in.string(), in.list(), in.string(), in.list(),
                     in.list(), in.int32(), in.string(), in.signed(), in.string(), in.string(), in.list(), in.list(),
-                    in.list(), in.int32(), in.int32(), in.int32(), in.signed(), in.string());
+                    in.list(), in.int32(), in.int32(), in.int32(), in.signed(), in.string(),
+                    bytes[0] == VERSION_1 ? List.of() : in.list());
             if (in.pos != bytes.length) throw new IOException("spooled audit event has " + (bytes.length - in.pos) + " bytes too many");
             return e;
         } catch (ArrayIndexOutOfBoundsException | IllegalArgumentException bad) {

@@ -42,6 +42,20 @@ class EventCodecTest {
         assertEquals(e, EventCodec.decode(json.writeValueAsBytes(e)));
     }
 
+    /** Version 1 records (an earlier weir's spool) end at the note; they decode with no lost sequences. */
+    @Test
+    void versionOneRecordsAreStillRead() throws Exception {
+        AuditEvent e = full().toBuilder().lostSequences(List.of()).build();
+        byte[] v2 = EventCodec.encode(e);
+        assertEquals(2, v2[0]);
+        assertEquals(0, v2[v2.length - 1], "an empty list of lost sequences ends a version 2 record");
+        byte[] v1 = Arrays.copyOf(v2, v2.length - 1);
+        v1[0] = 1;
+        assertEquals(e, EventCodec.decode(v1));
+        AuditEvent gap = AuditEvent.builder().sequence(9).operation("weir:AuditGap").lostSequences(List.of("3-5", "7")).build();
+        assertEquals(List.of("3-5", "7"), EventCodec.decode(EventCodec.encode(gap)).lostSequences());
+    }
+
     @Test
     void truncatedOrForeignBytesAreRefusedWithAClearError() {
         byte[] good = EventCodec.encode(full());
