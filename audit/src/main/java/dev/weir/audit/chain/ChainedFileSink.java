@@ -80,8 +80,32 @@ public final class ChainedFileSink implements AuditSink {
         start();
     }
 
-    /** Continues from what the files hold (after a start, a crash or a failed write): recovers, seals, opens the next file. */
+    /** Continues from what the files hold (after a start, a crash or a failed write): repairs, seals, opens the next file. */
     private void start() throws IOException {
+        Recovered r = repair();
+        head = r == null ? ChainFiles.GENESIS : r.head;
+        if (r == null) {
+            fileNumber = 1;
+        } else if (r.records == 0 && r.digested == 0) {
+            // nothing in it: start it again rather than seal an empty file
+            Files.delete(o.dir().resolve(ChainFiles.logName(r.file)));
+            Files.delete(o.dir().resolve(ChainFiles.chainName(r.file)));
+            fileNumber = r.file;
+        } else {
+            if (r.records > r.digested) digest(ChainFiles.logName(r.file), r.records, true);
+            fileNumber = r.file + 1;
+        }
+        open();
+    }
+
+    /**
+     * Makes the files consistent by cutting and deleting only, which needs no space: a torn
+     * digest line goes, a last file whose chain never got its header goes, and the last file is
+     * cut back to its last record that is whole in both the log and the chain. Returns what
+     * the last file then holds, or null if there is none. Run on every start and right after a
+     * failed write, so the directory verifies even if weir stops before the disk has room again.
+     */
+    private Recovered repair() throws IOException {
         loadDigests();
         List<Long> numbers = ChainFiles.logNumbers(o.dir());
         // A file whose chain never got its header was being opened when a failure came: it holds nothing.
@@ -90,24 +114,18 @@ public final class ChainedFileSink implements AuditSink {
             Files.deleteIfExists(o.dir().resolve(ChainFiles.logName(n)));
             Files.deleteIfExists(o.dir().resolve(ChainFiles.chainName(n)));
         }
-        head = ChainFiles.GENESIS;
-        if (numbers.isEmpty()) {
-            fileNumber = 1;
-        } else {
-            long last = numbers.getLast();
-            Recovered r = recover(last);
-            head = r.head;
-            if (r.records == 0 && r.digested == 0) {
-                // nothing in it: start it again rather than seal an empty file
-                Files.delete(o.dir().resolve(ChainFiles.logName(last)));
-                Files.delete(o.dir().resolve(ChainFiles.chainName(last)));
-                fileNumber = last;
-            } else {
-                if (r.records > r.digested) digest(ChainFiles.logName(last), r.records, true);
-                fileNumber = last + 1;
-            }
+        return numbers.isEmpty() ? null : recover(numbers.getLast());
+    }
+
+    /** After a failed write: this object's state is ahead of the files; repair the files now, rebuild the state before the next write. */
+    private void failed(Exception ex) {
+        broken = true;
+        closeQuietly();
+        try {
+            repair();
+        } catch (IOException | RuntimeException e) {
+            ex.addSuppressed(e);
         }
-        open();
     }
 
     @Override
@@ -128,7 +146,7 @@ public final class ChainedFileSink implements AuditSink {
             if (entry.length > chainBuf.remaining()) drain(log, logBuf);  // chain entries never go before their records
             put(chain, chainBuf, entry);
         } catch (IOException | RuntimeException ex) {
-            broken = true;
+            failed(ex);
             throw ex;
         }
     }
@@ -142,23 +160,22 @@ public final class ChainedFileSink implements AuditSink {
                 digest(ChainFiles.logName(fileNumber), recordsInFile, false);
             }
         } catch (IOException | RuntimeException ex) {
-            broken = true;
+            failed(ex);
             throw ex;
         }
     }
 
     @Override
     public void close() throws IOException {
-        if (broken) {
-            closeQuietly();  // the next start recovers the files
-            return;
-        }
+        if (broken) return;  // already repaired when the write failed
         try {
             sync();
             if (recordsInFile > recordsDigested) digest(ChainFiles.logName(fileNumber), recordsInFile, true);
-        } finally {
-            closeQuietly();
+        } catch (IOException | RuntimeException ex) {
+            failed(ex);
+            throw ex;
         }
+        closeQuietly();
     }
 
     /** After a failure, rebuilds the state from the files before anything else is written. */
@@ -167,7 +184,12 @@ public final class ChainedFileSink implements AuditSink {
         closeQuietly();
         logBuf.clear();
         chainBuf.clear();
-        start();
+        try {
+            start();
+        } catch (IOException | RuntimeException ex) {
+            failed(ex);
+            throw ex;
+        }
         broken = false;
     }
 
@@ -297,7 +319,7 @@ public final class ChainedFileSink implements AuditSink {
         return -1;
     }
 
-    private record Recovered(byte[] head, long records, long digested) {}
+    private record Recovered(long file, byte[] head, long records, long digested) {}
 
     /**
      * After a crash or a failed write: the last file's chain gives the head; log bytes after
@@ -361,6 +383,6 @@ public final class ChainedFileSink implements AuditSink {
                 }
             }
         }
-        return new Recovered(lastHead, records, digested);
+        return new Recovered(n, lastHead, records, digested);
     }
 }

@@ -178,8 +178,9 @@ class PipelineFaultTest {
     void aDamagedRecordIsSkippedAndItsNumberRecordedAsAGap(@TempDir Path dir) throws Exception {
         Collecting down = new Collecting();
         down.down = true;
-        AuditPipeline p = AuditPipeline.spooled(options(dir, AuditPipeline.Mode.SYNC, AuditPipeline.WhenFull.BLOCK,
-                Duration.ofSeconds(5)), List.of(new AuditPipeline.NamedSink("a", down)));
+        AuditPipeline p = AuditPipeline.spooled(new AuditPipeline.Options("w1", 4096, dir, 1 << 20, 64L << 20,
+                AuditPipeline.Mode.SYNC, AuditPipeline.WhenFull.BLOCK, Duration.ofSeconds(5), Duration.ofMillis(50),
+                Duration.ofMillis(100)), List.of(new AuditPipeline.NamedSink("a", down)));
         for (int i = 0; i < 20; i++) p.publishDurable(event(i)).get();
         p.close();
         // flip a byte inside record 7 (sequence 8)
