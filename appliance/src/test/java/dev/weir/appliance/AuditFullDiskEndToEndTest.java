@@ -47,6 +47,7 @@ class AuditFullDiskEndToEndTest {
     private static final class Seen {
         final Set<String> ok = ConcurrentHashMap.newKeySet();
         final AtomicLong errors = new AtomicLong(), earlyErrors = new AtomicLong(), other = new AtomicLong();
+        final AtomicLong minErrorMs = new AtomicLong(Long.MAX_VALUE), maxErrorMs = new AtomicLong();
     }
 
     private static Path config(Path home, Path disk, int proxyPort, int storePort, String whenFull) throws Exception {
@@ -85,6 +86,9 @@ class AuditFullDiskEndToEndTest {
                 } catch (DynamoDbException e) {
                     if (e.statusCode() != 500) throw e;
                     seen.errors.incrementAndGet();
+                    long ms = (System.nanoTime() - t0) / 1_000_000;
+                    seen.minErrorMs.accumulateAndGet(ms, Math::min);
+                    seen.maxErrorMs.accumulateAndGet(ms, Math::max);
                     if (System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(BLOCK_TIMEOUT_MS - 20)) seen.earlyErrors.incrementAndGet();
                 } catch (RuntimeException e) {
                     seen.other.incrementAndGet();
@@ -185,8 +189,9 @@ class AuditFullDiskEndToEndTest {
                         + " requests answered 200 have no event, more than the " + r.lostInGaps() + " the gap events name");
             }
             System.out.printf("full audit disk, %s%d answered 200 (%d of them without an event, %d named lost by gap events), "
-                    + "%d answered 500; first run %d ms, restart %d ms%n", what, seen.ok.size(), missingChain.size(),
-                    r.lostInGaps(), seen.errors.get(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
+                    + "%d answered 500 (after %d..%d ms); first run %d ms, restart %d ms%n", what, seen.ok.size(),
+                    missingChain.size(), r.lostInGaps(), seen.errors.get(), seen.errors.get() == 0 ? 0 : seen.minErrorMs.get(),
+                    seen.maxErrorMs.get(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
         }
     }
 

@@ -398,15 +398,24 @@ public final class AuditPipeline implements AutoCloseable {
      * True if the spool has room. In block mode waits for the sinks to free some (until closing
      * gives up); in drop mode, and for a gap event, answers at once.
      */
-    private boolean roomFor(int bytes, boolean gap) throws IOException {
+    private boolean roomFor(int bytes, boolean gap) {
         while (true) {
-            spool.release(minCommitted());
+            release();
             if (spool.hasRoom(bytes)) return true;
             if (options.whenFull() == WhenFull.DROP || gap || givingUp()) return false;
             commit(false);  // make what is appended readable (and durable for waiters) so sinks can catch up
             if (!stalled.isEmpty()) return true;  // the disk failed meanwhile; the caller queues behind
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
             if (!running && giveUpAt == 0) giveUpAt = System.nanoTime() + options.shutdownTimeout().toNanos();
+        }
+    }
+
+    /** Deletes the segments every sink has shipped; a failure to delete only delays it (nothing appended is affected). */
+    private void release() {
+        try {
+            spool.release(minCommitted());
+        } catch (IOException ex) {
+            log.warn("audit: cannot delete a shipped spool segment: {}", ex.toString());
         }
     }
 
