@@ -51,7 +51,7 @@ class ChainedFileSinkFaultTest {
     }
 
     private static void rounds(Path dir, Random random) throws Exception {
-        for (int round = 0; round < 6; round++) {
+        for (int round = 0; round < 10; round++) {
             Path d = dir.resolve("r" + round);
             FullDisk disk = new FullDisk();
             ChainTest.ManualClock clock = new ChainTest.ManualClock();
