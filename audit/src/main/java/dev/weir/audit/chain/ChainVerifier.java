@@ -100,7 +100,7 @@ public final class ChainVerifier {
         long expected = numbers.isEmpty() ? 0 : numbers.getFirst();
         if (!numbers.isEmpty() && numbers.getFirst() != 1)
             notes.add("the chain starts at " + ChainFiles.logName(numbers.getFirst()) + " (earlier files were removed)");
-        sequences = new SequenceCheck(!numbers.isEmpty() && numbers.getFirst() == 1);
+        sequences = new SequenceCheck();
         for (long n : numbers) {
             if (n != expected) {
                 problems.add(new Problem(ChainFiles.logName(expected), 0, "file is missing (the numbering jumps to "

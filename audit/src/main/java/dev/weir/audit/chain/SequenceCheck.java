@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * Accounts for every sequence number in a chained audit directory: each weir instance numbers
  * its events 1, 2, 3, ... , so a number missing between the lowest and the highest seen is an
- * event that never reached this sink. A gap event ({@code weir:AuditGap}) names the numbers its
+ * event that never reached this sink (the lowest, since a sink added later, or a directory
+ * whose first files were removed, starts in the middle of a run). A gap event ({@code weir:AuditGap}) names the numbers its
  * instance lost; a missing number it covers is a <em>recorded</em> gap (weir knew and said
  * so), one it does not cover is an <em>unrecorded</em> loss. Neither is tampering: the hash
  * chain already proves no record was removed from the files.
@@ -54,13 +55,7 @@ final class SequenceCheck {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Map<String, Run> current = new HashMap<>();
     private final List<Run> runs = new ArrayList<>();
-    private final boolean fromTheStart;
     private long checked, unchecked, repeated;
-
-    /** @param fromTheStart the directory still holds its first file, so every run's numbers are there from 1 */
-    SequenceCheck(boolean fromTheStart) {
-        this.fromTheStart = fromTheStart;
-    }
 
     /** Takes one record (a line without its line feed); {@code where} locates it as FILE:RECORD. */
     void record(byte[] b, int off, int len, String where) {
@@ -132,11 +127,14 @@ final class SequenceCheck {
         List<Missing> recorded = new ArrayList<>(), unrecorded = new ArrayList<>();
         for (Run run : runs) {
             java.util.TreeMap<Long, Covered> covered = merged(run);  // from -> {to, where}
-            long low = fromTheStart || run.seen.get(1) ? 1 : run.min;
+            // A run is checked from the first number this sink got (a sink added later starts in
+            // the middle of a run); numbers before it count only where a gap event names them.
+            long low = covered.isEmpty() ? run.min : Math.max(1, Math.min(run.min, covered.firstKey()));
             Missing open = null;
             for (long s = run.seen.nextClearBit((int) low); s < run.max; s = run.seen.nextClearBit((int) s + 1)) {
                 Map.Entry<Long, Covered> c = covered.floorEntry(s);
                 String where = c != null && c.getValue().to() >= s ? c.getValue().where() : null;
+                if (s < run.min && where == null) continue;
                 if (open != null && open.to() == s - 1 && java.util.Objects.equals(open.where(), where)) {
                     open = new Missing(run.instance, open.from(), s, where);
                     continue;

@@ -68,6 +68,17 @@ class GapAccountingTest {
         assertEquals(1, r.lostInGaps());
     }
 
+    /** A sink added later starts in the middle of a run: the numbers before its first are not missing, unless a gap event names them. */
+    @Test
+    void aRunIsCheckedFromTheFirstNumberTheDirectoryHolds(@TempDir Path dir) throws Exception {
+        write(dir, new EcsJsonLines(), List.of(event("w", 900, 10), event("w", 901, 11), gap("w", 903, List.of("2-3", "902")),
+                event("w", 904, 12)));
+        ChainVerifier.Report r = ChainVerifier.verify(dir, null);
+        assertTrue(r.ok() && r.complete(), r.unrecorded().toString());
+        assertEquals(List.of(new ChainVerifier.Missing("w", 2, 3, "audit-000001.log:3"),
+                new ChainVerifier.Missing("w", 902, 902, "audit-000001.log:3")), r.gaps());
+    }
+
     /** Instances are counted apart; a restart (number 1 again, another time) starts a new run; a repeat is a redelivery. */
     @Test
     void instancesRunsAndRepeatsAreToldApart(@TempDir Path dir) throws Exception {
