@@ -259,9 +259,14 @@ public final class ConfigLoader {
         int queue = or(a.queueCapacity(), 65_536);
         int blockTimeout = or(a.blockTimeoutMs(), 2_000);
         long spoolMax = or(a.spoolMaxBytes(), 1L << 30);
-        if (queue < 16 || blockTimeout < 1 || spoolMax < (1 << 20)) {
-            throw YamlFiles.at(file, "audit.queue_capacity must be at least 16, audit.block_timeout_ms "
-                    + "at least 1 and audit.spool_max_bytes at least 1048576", "audit");
+        if (queue < 16) throw YamlFiles.at(file, "audit.queue_capacity must be at least 16, got " + queue, "audit", "queue_capacity");
+        if (blockTimeout < 1) {
+            throw YamlFiles.at(file, "audit.block_timeout_ms must be at least 1, got " + blockTimeout, "audit", "block_timeout_ms");
+        }
+        if (spoolMax < (1 << 20)) {
+            // honoured as given from 1 MiB up (segments are a quarter of it); below, a spool could not hold a batch
+            throw YamlFiles.at(file, "audit.spool_max_bytes must be at least 1048576 (1 MiB), got " + spoolMax,
+                    "audit", "spool_max_bytes");
         }
         String plainFile = a.file() == null ? "audit/audit.jsonl" : a.file();
         List<Map<String, Object>> sinks = new java.util.ArrayList<>();

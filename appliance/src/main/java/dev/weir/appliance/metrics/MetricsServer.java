@@ -56,8 +56,11 @@ public final class MetricsServer implements AutoCloseable {
         if (c == null) return sb.toString();
         counter(sb, "weir_audit_events_published_total", "audit events accepted into the queue", c.published());
         counter(sb, "weir_audit_events_written_total", "audit events appended to the spool", c.written());
-        counter(sb, "weir_audit_events_dropped_total", "audit events lost because the queue or spool was full", c.dropped());
+        counter(sb, "weir_audit_events_dropped_total", "audit events lost (queue full, spool or its disk full in drop mode, damaged spool records)", c.dropped());
         counter(sb, "weir_audit_gaps_total", "gap events recorded for dropped events", c.gaps());
+        counter(sb, "weir_audit_spool_damaged_records_total", "spool records found damaged on disk and skipped", c.damaged());
+        gauge(sb, "weir_audit_spool_writable", "1 while the spool is written, 0 after a failed write (a full disk)",
+                c.writeError() == null ? 1 : 0);
         gauge(sb, "weir_audit_spool_bytes", "bytes the audit spool holds on disk", c.spoolBytes());
         header(sb, "weir_audit_sink_shipped_total", "counter", "records the sink accepted and flushed");
         for (AuditCounters.Sink s : c.sinks()) sample(sb, "weir_audit_sink_shipped_total", s.name(), s.shipped());

@@ -72,6 +72,38 @@ class AuditCommandTest {
         assertTrue(verify.out().startsWith("TAMPERED: first bad record: audit-000001.log:2: "), verify.out());
     }
 
+    /** A gap weir recorded is "ok with gaps" (exit 0); numbers missing with no gap event are INCOMPLETE (exit 2); neither is TAMPERED. */
+    @Test
+    void verifyTellsRecordedGapsAndUnrecordedLossesFromTampering(@TempDir Path dir) throws Exception {
+        Path audit = dir.resolve("audit");
+        try (ChainedFileSink sink = new ChainedFileSink(ChainedFileSink.Options.of(audit, new EcsJsonLines()))) {
+            for (long i : new long[] {1, 2, 5}) {
+                sink.write(AuditEvent.builder().sequence(i).instance("w1").timeMicros(1_700_000_000_000_000L)
+                        .principal("analyst").operation("GetItem").table("people").decision("ALLOWED").status(200).build());
+            }
+            sink.write(AuditEvent.builder().sequence(6).instance("w1").timeMicros(1_700_000_000_000_000L)
+                    .operation("weir:AuditGap").decision("DROPPED").note("2 audit events were lost")
+                    .lostSequences(List.of("3-4")).build());
+        }
+        Run gaps = weir("audit", "verify", audit.toString());
+        assertEquals(0, gaps.exit(), gaps.out());
+        assertTrue(gaps.out().contains("ok with gaps: 4 records in 1 files"), gaps.out());
+        assertTrue(gaps.out().contains("2 events lost, each recorded by a gap event"), gaps.out());
+        assertTrue(gaps.out().contains("  lost: w1 3-4 (gap event at audit-000001.log:4)"), gaps.out());
+
+        Path other = dir.resolve("other");
+        try (ChainedFileSink sink = new ChainedFileSink(ChainedFileSink.Options.of(other, new EcsJsonLines()))) {
+            for (long i : new long[] {1, 3}) {
+                sink.write(AuditEvent.builder().sequence(i).instance("w1").timeMicros(1).operation("GetItem").build());
+            }
+        }
+        Run incomplete = weir("audit", "verify", other.toString());
+        assertEquals(2, incomplete.exit(), incomplete.out());
+        assertTrue(incomplete.out().contains("INCOMPLETE: the chain is intact"), incomplete.out());
+        assertTrue(incomplete.out().contains("  missing: w1 2"), incomplete.out());
+        assertTrue(!incomplete.out().contains("TAMPERED"), incomplete.out());
+    }
+
     @Test
     void tailPrintsReadableLines(@TempDir Path dir) throws Exception {
         String prefix = dir.resolve("signing").toString();

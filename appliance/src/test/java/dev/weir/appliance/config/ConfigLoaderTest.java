@@ -148,6 +148,23 @@ class ConfigLoaderTest {
         assertEquals(Path.of("audit/spool"), a.spool());
     }
 
+    /** A spool limit is honoured as given (issue 14: it used to be raised to 32 MiB silently); below 1 MiB it is refused where it stands. */
+    @Test
+    void spoolMaxBytesIsHonouredOrRefusedWhereItStands(@TempDir Path dir) throws Exception {
+        String upstream = "upstream: {access_key_id: a, secret_access_key: b}\n";
+        Path f = dir.resolve("weir.yaml");
+        Files.writeString(f, upstream + "audit:\n  mode: sync\n  spool_max_bytes: 4194304\n");
+        assertEquals(4L << 20, ConfigLoader.load(f).audit().spoolMaxBytes());
+        Files.writeString(f, upstream + "audit:\n  mode: sync\n  spool_max_bytes: 65536\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
+        assertTrue(e.getMessage().startsWith(f + ":4:3: error: audit.spool_max_bytes must be at least 1048576 (1 MiB), got 65536"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("\n  spool_max_bytes: 65536\n  ^"), e.getMessage());
+        Files.writeString(f, upstream + "audit:\n  block_timeout_ms: 0\n");
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(f)).getMessage()
+                .startsWith(f + ":3:3: error: audit.block_timeout_ms must be at least 1, got 0"));
+    }
+
     @Test
     void auditSettingsAreCheckedWhereTheyStand(@TempDir Path dir) throws Exception {
         String upstream = "upstream: {access_key_id: a, secret_access_key: b}\n";

@@ -17,6 +17,11 @@ import java.util.Map;
  * (recomputing the chain from the records alone), the chain across files, and every digest
  * (its own chain, its signature, and the head it signs against the records). The first
  * problem names the first bad record as {@code FILE:RECORD}.
+ *
+ * <p>It also accounts for the events' sequence numbers (see {@link SequenceCheck}): numbers
+ * missing that a gap event records as lost are reported as recorded gaps, numbers missing
+ * without one as unrecorded losses. Neither is a problem of the chain: {@link Report#ok()}
+ * speaks of tampering only, {@link Report#complete()} of losses weir did not record.
  */
 public final class ChainVerifier {
 
@@ -28,10 +33,43 @@ public final class ChainVerifier {
         }
     }
 
+    /** Sequence numbers {@code from}..{@code to} of {@code instance} are missing; {@code gapEvent} is the FILE:RECORD of the gap event that records them, or null. */
+    public record Missing(String instance, long from, long to, String gapEvent) {
+        public long count() {
+            return to - from + 1;
+        }
+
+        @Override
+        public String toString() {
+            return instance + " " + (from == to ? Long.toString(from) : from + "-" + to)
+                    + (gapEvent == null ? "" : " (gap event at " + gapEvent + ")");
+        }
+    }
+
+    /**
+     * @param gaps       numbers missing that a gap event records as lost
+     * @param unrecorded numbers missing with no gap event: events lost without a record
+     * @param repeated   records that repeat an earlier one's number (delivered again after a failure)
+     */
     public record Report(List<Problem> problems, List<String> notes, int files, long records, int digests,
-                         int signaturesChecked, long unsignedTail) {
+                         int signaturesChecked, long unsignedTail, List<Missing> gaps, List<Missing> unrecorded,
+                         long repeated) {
+        /** The chain and the digests hold: nothing was modified, removed, inserted or reordered. */
         public boolean ok() {
             return problems.isEmpty();
+        }
+
+        /** Every sequence number is present or recorded as lost by a gap event. */
+        public boolean complete() {
+            return unrecorded.isEmpty();
+        }
+
+        public long lostInGaps() {
+            return gaps.stream().mapToLong(Missing::count).sum();
+        }
+
+        public long lostUnrecorded() {
+            return unrecorded.stream().mapToLong(Missing::count).sum();
         }
     }
 
@@ -48,6 +86,7 @@ public final class ChainVerifier {
     /** Per file: the recomputed hash after each record (index 0 is the hash the file starts from). */
     private final Map<String, List<byte[]>> recomputed = new HashMap<>();
     private long totalRecords;
+    private SequenceCheck sequences;
 
     private ChainVerifier(Path dir, PublicKey key) {
         this.dir = dir;
@@ -61,6 +100,7 @@ public final class ChainVerifier {
         long expected = numbers.isEmpty() ? 0 : numbers.getFirst();
         if (!numbers.isEmpty() && numbers.getFirst() != 1)
             notes.add("the chain starts at " + ChainFiles.logName(numbers.getFirst()) + " (earlier files were removed)");
+        sequences = new SequenceCheck();
         for (long n : numbers) {
             if (n != expected) {
                 problems.add(new Problem(ChainFiles.logName(expected), 0, "file is missing (the numbering jumps to "
@@ -71,8 +111,19 @@ public final class ChainVerifier {
             carried = file(n, carried, n == 1);
         }
         int[] digestCounts = digests();
+        SequenceCheck.Result seq = sequences.result();
+        if (seq.unchecked() > 0) {
+            notes.add(seq.unchecked() + " records are not in a JSON format (ecs, ocsf): their sequence numbers were not checked");
+        }
+        if (seq.repeated() > 0) {
+            notes.add(seq.repeated() + " records repeat an earlier record's sequence number (delivered again after a failure)");
+        }
         return new Report(List.copyOf(problems), List.copyOf(notes), numbers.size(), totalRecords, digestCounts[0],
-                digestCounts[1], digestCounts[2]);
+                digestCounts[1], digestCounts[2], missing(seq.recorded()), missing(seq.unrecorded()), seq.repeated());
+    }
+
+    private static List<Missing> missing(List<SequenceCheck.Missing> l) {
+        return l.stream().map(m -> new Missing(m.instance(), m.from(), m.to(), m.where())).toList();
     }
 
     /** Checks one file; returns the hash its last record ends with (the next file's start), or null if unknown. */
@@ -113,6 +164,7 @@ public final class ChainVerifier {
             }
             h = ChainFiles.next(sha, h, log, pos, nl - pos);
             hashes.add(h);
+            sequences.record(log, pos, nl - pos, name + ":" + record);
             pos = nl + 1;
             if (reported) continue;
             if (record >= chain.size()) {

@@ -3,6 +3,7 @@ package dev.weir.audit.chain;
 import dev.weir.audit.event.AuditEvent;
 import dev.weir.audit.format.EventFormat;
 import dev.weir.audit.sink.AuditSink;
+import dev.weir.audit.spool.SegmentChannels;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -25,6 +26,16 @@ import java.util.List;
  * file is rotated (a "final" digest that seals it), and on close. A restart continues the
  * chain in a new file and seals the previous one first.
  *
+ * <p><b>Write failures.</b> A failed write (a full disk) may leave part of a record, of a
+ * chain line or of a digest line on disk, and this object's state ahead of the files. So
+ * after any failure the sink is rebuilt from the files before it is used again, exactly as
+ * after a crash: log bytes without a chain entry and chain entries without their log bytes
+ * are cut, a torn digest line is dropped, the file is sealed and the chain goes on in a new
+ * file (an empty one is simply started again). The shipper then sends the failed batch
+ * again; records that did get chained before the failure appear twice (at least once), and
+ * the chain and the digests verify. Chain bytes never reach the disk before the log bytes
+ * they describe.
+ *
  * <p>Single-threaded, like every sink: called by one shipper thread.
  */
 public final class ChainedFileSink implements AuditSink {
@@ -45,6 +56,8 @@ public final class ChainedFileSink implements AuditSink {
     }
 
     private final Options o;
+    private final SegmentChannels channels;
+    private boolean broken;  // a write failed: rebuild from the files before the next one
     private final MessageDigest sha = ChainFiles.sha256();
     private byte[] head = ChainFiles.GENESIS;
     private long fileNumber;
@@ -56,51 +69,156 @@ public final class ChainedFileSink implements AuditSink {
     private String prevDigest = ChainFiles.hex(new byte[32]);
 
     public ChainedFileSink(Options options) throws IOException {
+        this(options, SegmentChannels.DEFAULT);
+    }
+
+    /** As {@link #ChainedFileSink(Options)}, opening the log and chain files through {@code channels} (tests inject faults). */
+    ChainedFileSink(Options options, SegmentChannels channels) throws IOException {
         this.o = options;
+        this.channels = channels;
         Files.createDirectories(o.dir());
-        loadDigests();
-        List<Long> numbers = ChainFiles.logNumbers(o.dir());
-        if (numbers.isEmpty()) {
+        start();
+    }
+
+    /** Continues from what the files hold (after a start, a crash or a failed write): repairs, seals, opens the next file. */
+    private void start() throws IOException {
+        Recovered r = repair();
+        head = r == null ? ChainFiles.GENESIS : r.head;
+        if (r == null) {
             fileNumber = 1;
+        } else if (r.records == 0 && r.digested == 0) {
+            // nothing in it: start it again rather than seal an empty file
+            Files.delete(o.dir().resolve(ChainFiles.logName(r.file)));
+            Files.delete(o.dir().resolve(ChainFiles.chainName(r.file)));
+            fileNumber = r.file;
         } else {
-            long last = numbers.getLast();
-            Recovered r = recover(last);
-            head = r.head;
-            if (r.records > r.digested) digest(ChainFiles.logName(last), r.records, true);
-            fileNumber = last + 1;
+            if (r.records > r.digested) digest(ChainFiles.logName(r.file), r.records, true);
+            fileNumber = r.file + 1;
         }
         open();
     }
 
+    /**
+     * Makes the files consistent by cutting and deleting only, which needs no space: a torn
+     * digest line goes, a last file whose chain never got its header goes, and the last file is
+     * cut back to its last record that is whole in both the log and the chain. Returns what
+     * the last file then holds, or null if there is none. Run on every start and right after a
+     * failed write, so the directory verifies even if weir stops before the disk has room again.
+     */
+    private Recovered repair() throws IOException {
+        loadDigests();
+        List<Long> numbers = ChainFiles.logNumbers(o.dir());
+        // A file whose chain never got its header was being opened when a failure came: it holds nothing.
+        while (!numbers.isEmpty() && !hasHeader(numbers.getLast()) && logBytes(numbers.getLast()) == 0) {
+            long n = numbers.removeLast();
+            Files.deleteIfExists(o.dir().resolve(ChainFiles.logName(n)));
+            Files.deleteIfExists(o.dir().resolve(ChainFiles.chainName(n)));
+        }
+        return numbers.isEmpty() ? null : recover(numbers.getLast());
+    }
+
+    /** After a failed write: this object's state is ahead of the files; repair the files now, rebuild the state before the next write. */
+    private void failed(Exception ex) {
+        broken = true;
+        closeQuietly();
+        try {
+            repair();
+        } catch (IOException | RuntimeException e) {
+            ex.addSuppressed(e);
+        }
+    }
+
     @Override
     public void write(AuditEvent event) throws IOException {
-        byte[] record = o.format().encode(event);
-        if (recordsInFile > 0 && (bytesInFile + record.length + 1 > o.maxFileBytes()
-                || !o.clock().instant().isBefore(fileOpened.plus(o.maxFileAge())))) {
-            rotate();
+        usable();
+        try {
+            byte[] record = o.format().encode(event);
+            if (recordsInFile > 0 && (bytesInFile + record.length + 1 > o.maxFileBytes()
+                    || !o.clock().instant().isBefore(fileOpened.plus(o.maxFileAge())))) {
+                rotate();
+            }
+            head = ChainFiles.next(sha, head, record, 0, record.length);
+            bytesInFile += record.length + 1;
+            recordsInFile++;
+            put(log, logBuf, record);
+            put(log, logBuf, NL);
+            byte[] entry = (bytesInFile + " " + ChainFiles.hex(head) + "\n").getBytes(StandardCharsets.US_ASCII);
+            if (entry.length > chainBuf.remaining()) drain(log, logBuf);  // chain entries never go before their records
+            put(chain, chainBuf, entry);
+        } catch (IOException | RuntimeException ex) {
+            failed(ex);
+            throw ex;
         }
-        head = ChainFiles.next(sha, head, record, 0, record.length);
-        bytesInFile += record.length + 1;
-        recordsInFile++;
-        put(log, logBuf, record);
-        put(log, logBuf, NL);
-        put(chain, chainBuf, (bytesInFile + " " + ChainFiles.hex(head) + "\n").getBytes(StandardCharsets.US_ASCII));
     }
 
     @Override
     public void flush() throws IOException {
-        sync();
-        if (recordsInFile > recordsDigested && !o.clock().instant().isBefore(lastDigest.plus(o.digestInterval()))) {
-            digest(ChainFiles.logName(fileNumber), recordsInFile, false);
+        usable();
+        try {
+            sync();
+            if (recordsInFile > recordsDigested && !o.clock().instant().isBefore(lastDigest.plus(o.digestInterval()))) {
+                digest(ChainFiles.logName(fileNumber), recordsInFile, false);
+            }
+        } catch (IOException | RuntimeException ex) {
+            failed(ex);
+            throw ex;
         }
     }
 
     @Override
     public void close() throws IOException {
-        sync();
-        if (recordsInFile > recordsDigested) digest(ChainFiles.logName(fileNumber), recordsInFile, true);
-        log.close();
-        chain.close();
+        if (broken) return;  // already repaired when the write failed
+        try {
+            sync();
+            if (recordsInFile > recordsDigested) digest(ChainFiles.logName(fileNumber), recordsInFile, true);
+        } catch (IOException | RuntimeException ex) {
+            failed(ex);
+            throw ex;
+        }
+        closeQuietly();
+    }
+
+    /** After a failure, rebuilds the state from the files before anything else is written. */
+    private void usable() throws IOException {
+        if (!broken) return;
+        closeQuietly();
+        logBuf.clear();
+        chainBuf.clear();
+        try {
+            start();
+        } catch (IOException | RuntimeException ex) {
+            failed(ex);
+            throw ex;
+        }
+        broken = false;
+    }
+
+    private void closeQuietly() {
+        for (FileChannel ch : new FileChannel[] {log, chain}) {
+            try {
+                if (ch != null) ch.close();
+            } catch (IOException ignored) {
+                // the files are recovered from what reached them
+            }
+        }
+    }
+
+    private boolean hasHeader(long n) throws IOException {
+        Path chainFile = o.dir().resolve(ChainFiles.chainName(n));
+        if (!Files.exists(chainFile)) return false;
+        byte[] all = Files.readAllBytes(chainFile);
+        int nl = indexOf(all, (byte) '\n');
+        return nl > 0 && new String(all, 0, nl, StandardCharsets.US_ASCII).startsWith(ChainFiles.CHAIN_MAGIC + " prev=");
+    }
+
+    private long logBytes(long n) throws IOException {
+        Path logFile = o.dir().resolve(ChainFiles.logName(n));
+        return Files.exists(logFile) ? Files.size(logFile) : 0;
+    }
+
+    private static int indexOf(byte[] b, byte x) {
+        for (int i = 0; i < b.length; i++) if (b[i] == x) return i;
+        return -1;
     }
 
     /** The file being written, for tests and for {@code tail}. */
@@ -121,8 +239,8 @@ public final class ChainedFileSink implements AuditSink {
 
     private void open() throws IOException {
         Path logFile = o.dir().resolve(ChainFiles.logName(fileNumber));
-        log = FileChannel.open(logFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        chain = FileChannel.open(o.dir().resolve(ChainFiles.chainName(fileNumber)), StandardOpenOption.CREATE_NEW,
+        log = channels.open(logFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        chain = channels.open(o.dir().resolve(ChainFiles.chainName(fileNumber)), StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE);
         put(chain, chainBuf, (ChainFiles.CHAIN_MAGIC + " prev=" + ChainFiles.hex(head) + "\n").getBytes(StandardCharsets.US_ASCII));
         bytesInFile = 0;
@@ -144,7 +262,7 @@ public final class ChainedFileSink implements AuditSink {
         Digest d = Digest.signed(++digestN, o.clock().instant().toString(), file, records, ChainFiles.hex(head), fin,
                 prevDigest, o.signingKey());
         byte[] line = d.line().getBytes(StandardCharsets.US_ASCII);
-        try (FileChannel ch = FileChannel.open(o.dir().resolve(ChainFiles.DIGESTS), StandardOpenOption.CREATE,
+        try (FileChannel ch = channels.open(o.dir().resolve(ChainFiles.DIGESTS), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
             ByteBuffer b = ByteBuffer.allocate(line.length + 1).put(line).put((byte) '\n').flip();
             while (b.hasRemaining()) ch.write(b);
@@ -175,6 +293,8 @@ public final class ChainedFileSink implements AuditSink {
 
     /** Reads the digest log's last line to continue its numbering and chain; drops a torn last line. */
     private void loadDigests() throws IOException {
+        digestN = 0;
+        prevDigest = ChainFiles.hex(new byte[32]);
         Path file = o.dir().resolve(ChainFiles.DIGESTS);
         if (!Files.exists(file)) return;
         byte[] all = Files.readAllBytes(file);
@@ -199,38 +319,54 @@ public final class ChainedFileSink implements AuditSink {
         return -1;
     }
 
-    private record Recovered(byte[] head, long records, long digested) {}
+    private record Recovered(long file, byte[] head, long records, long digested) {}
 
     /**
-     * After a crash: the last file's chain gives the head; log bytes after the last chained
-     * record were never chained and are cut off (they are still in the spool and will be
-     * shipped again). Chain entries are never removed, so tampering stays visible.
+     * After a crash or a failed write: the last file's chain gives the head; log bytes after
+     * the last chained record were never chained and are cut off (they are still in the spool
+     * and will be shipped again). A chain entry whose record is not all in the log (the log's
+     * write failed, the chain's did not) is cut too: no digest covers it, since digests are
+     * made after both files are forced. Other chain entries are never removed, so tampering
+     * stays visible.
      */
     private Recovered recover(long n) throws IOException {
         Path logFile = o.dir().resolve(ChainFiles.logName(n));
         Path chainFile = o.dir().resolve(ChainFiles.chainName(n));
         byte[] lastHead = ChainFiles.GENESIS;
         long records = 0, lastEnd = 0;
+        long logSize = logBytes(n);
         if (Files.exists(chainFile)) {
             byte[] all = Files.readAllBytes(chainFile);
             int complete = lastIndexOf(all, all.length, (byte) '\n') + 1;
-            if (complete < all.length) {
-                try (FileChannel ch = FileChannel.open(chainFile, StandardOpenOption.WRITE)) {
-                    ch.truncate(complete);
-                }
-            }
             String[] lines = new String(all, 0, complete, StandardCharsets.US_ASCII).split("\n");
+            long keep = 0;
             if (lines.length > 0 && lines[0].startsWith(ChainFiles.CHAIN_MAGIC + " prev=")) {
                 lastHead = ChainFiles.unhex(lines[0].substring((ChainFiles.CHAIN_MAGIC + " prev=").length()));
+                keep = lines[0].length() + 1;
             }
             for (int i = 1; i < lines.length; i++) {
                 int sp = lines[i].indexOf(' ');
-                lastEnd = Long.parseLong(lines[i].substring(0, sp));
-                lastHead = ChainFiles.unhex(lines[i].substring(sp + 1));
+                long end;
+                byte[] h;
+                try {
+                    end = Long.parseLong(lines[i].substring(0, sp));
+                    h = ChainFiles.unhex(lines[i].substring(sp + 1));
+                } catch (RuntimeException torn) {
+                    break;
+                }
+                if (end > logSize || h.length != 32) break;
+                lastEnd = end;
+                lastHead = h;
                 records++;
+                keep += lines[i].length() + 1;
+            }
+            if (keep < all.length) {
+                try (FileChannel ch = FileChannel.open(chainFile, StandardOpenOption.WRITE)) {
+                    ch.truncate(keep);
+                }
             }
         }
-        if (Files.exists(logFile) && Files.size(logFile) > lastEnd) {
+        if (logSize > lastEnd) {
             try (FileChannel ch = FileChannel.open(logFile, StandardOpenOption.WRITE)) {
                 ch.truncate(lastEnd);
             }
@@ -247,6 +383,6 @@ public final class ChainedFileSink implements AuditSink {
                 }
             }
         }
-        return new Recovered(lastHead, records, digested);
+        return new Recovered(n, lastHead, records, digested);
     }
 }

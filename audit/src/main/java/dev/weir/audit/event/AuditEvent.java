@@ -51,6 +51,9 @@ import java.util.List;
  *                       and durable before the request is forwarded), {@link #OUTCOME} (the answer,
  *                       linked to the decision record by {@code requestId}) or {@link #COMPLETE} (the
  *                       request's only record: a refusal, or async mode); null for weir's own events
+ * @param lostSequences  on a gap event ({@code weir:AuditGap}), the sequence numbers of this
+ *                       instance that were lost, as ranges {@code FROM-TO} (or one number),
+ *                       ascending; empty on every other event
  */
 public record AuditEvent(long sequence, String instance, long timeMicros,
                          String principal, List<String> roles, String accessKeyId,
@@ -62,7 +65,8 @@ public record AuditEvent(long sequence, String instance, long timeMicros,
                          String tlsSubject, String index, List<String> itemKeys,
                          List<String> readPaths, List<String> writtenPaths,
                          int rowsDropped, int itemsReturned, int upstreamStatus,
-                         long decideMicros, String note, String requestId, String phase) {
+                         long decideMicros, String note, String requestId, String phase,
+                         List<String> lostSequences) {
 
     /** {@code phase} of the record written before a request is forwarded (sync mode). */
     public static final String DECISION = "decision";
@@ -72,6 +76,7 @@ public record AuditEvent(long sequence, String instance, long timeMicros,
     public static final String COMPLETE = "complete";
 
     public AuditEvent {
+        lostSequences = copy(lostSequences);
         roles = copy(roles);
         ruleIds = copy(ruleIds);
         maskedFields = copy(maskedFields);
@@ -91,7 +96,7 @@ public record AuditEvent(long sequence, String instance, long timeMicros,
                       int status, String errorType, long latencyMicros) {
         this(sequence, instance, timeMicros, principal, roles, accessKeyId, sourceAddress, sourcePort, operation, table,
                 decision, ruleIds, policyHash, maskedFields, removedFields, status, errorType, latencyMicros,
-                null, null, List.of(), List.of(), List.of(), 0, 0, 0, 0, null, null, null);
+                null, null, List.of(), List.of(), List.of(), 0, 0, 0, 0, null, null, null, List.of());
     }
 
     /** The same event with its sequence number and instance id set. */
@@ -99,7 +104,7 @@ public record AuditEvent(long sequence, String instance, long timeMicros,
         return new AuditEvent(seq, instanceId, timeMicros, principal, roles, accessKeyId, sourceAddress, sourcePort,
                 operation, table, decision, ruleIds, policyHash, maskedFields, removedFields, status, errorType,
                 latencyMicros, tlsSubject, index, itemKeys, readPaths, writtenPaths, rowsDropped, itemsReturned,
-                upstreamStatus, decideMicros, note, requestId, phase);
+                upstreamStatus, decideMicros, note, requestId, phase, lostSequences);
     }
 
     /** True for events weir records about itself (operation names starting with {@code weir:}). */
@@ -120,7 +125,7 @@ public record AuditEvent(long sequence, String instance, long timeMicros,
         b.status = status; b.errorType = errorType; b.latencyMicros = latencyMicros; b.tlsSubject = tlsSubject;
         b.index = index; b.itemKeys = itemKeys; b.readPaths = readPaths; b.writtenPaths = writtenPaths;
         b.rowsDropped = rowsDropped; b.itemsReturned = itemsReturned; b.upstreamStatus = upstreamStatus;
-        b.decideMicros = decideMicros; b.note = note; b.requestId = requestId; b.phase = phase;
+        b.decideMicros = decideMicros; b.note = note; b.requestId = requestId; b.phase = phase; b.lostSequences = lostSequences;
         return b;
     }
 
@@ -133,7 +138,7 @@ public record AuditEvent(long sequence, String instance, long timeMicros,
         private long sequence, timeMicros, latencyMicros, decideMicros;
         private String instance, principal, accessKeyId, sourceAddress, operation, table, decision, policyHash,
                 errorType, tlsSubject, index, note, requestId, phase;
-        private List<String> roles, ruleIds, maskedFields, removedFields, itemKeys, readPaths, writtenPaths;
+        private List<String> roles, ruleIds, maskedFields, removedFields, itemKeys, readPaths, writtenPaths, lostSequences;
         private int sourcePort, status, rowsDropped, itemsReturned, upstreamStatus;
 
         private Builder() {}
@@ -167,12 +172,13 @@ public record AuditEvent(long sequence, String instance, long timeMicros,
         public Builder note(String v) { note = v; return this; }
         public Builder requestId(String v) { requestId = v; return this; }
         public Builder phase(String v) { phase = v; return this; }
+        public Builder lostSequences(List<String> v) { lostSequences = v; return this; }
 
         public AuditEvent build() {
             return new AuditEvent(sequence, instance, timeMicros, principal, roles, accessKeyId, sourceAddress,
                     sourcePort, operation, table, decision, ruleIds, policyHash, maskedFields, removedFields, status,
                     errorType, latencyMicros, tlsSubject, index, itemKeys, readPaths, writtenPaths, rowsDropped,
-                    itemsReturned, upstreamStatus, decideMicros, note, requestId, phase);
+                    itemsReturned, upstreamStatus, decideMicros, note, requestId, phase, lostSequences);
         }
     }
 }

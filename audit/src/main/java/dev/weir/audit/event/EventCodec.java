@@ -16,15 +16,17 @@ import java.util.List;
  * from the decoded event, not from these bytes), and cheap, since every spooled event is
  * encoded once by the writer and decoded once per sink.
  *
- * <p>Version 2 is binary: the byte {@code 0x02}, then the record's components in declaration
+ * <p>Version 3 is binary: the byte {@code 0x03}, then the record's components in declaration
  * order; numbers as unsigned LEB128 varints (zigzag for the signed ones), a string as varint
  * (UTF-8 length + 1) and its bytes (0 for null), a list as a varint count and its strings.
- * Version 1 is the same without the last two components ({@code requestId}, {@code phase}),
- * and records that start with <code>{</code> are the earlier JSON encoding: both are still read,
- * so a spool written by an earlier weir drains after an upgrade.
+ * Version 2 is the same without the last component ({@code lostSequences}), version 1 without
+ * the last three ({@code requestId}, {@code phase}, {@code lostSequences}), and records that
+ * start with <code>{</code> are the earlier JSON encoding: all are still read, so a spool written
+ * by an earlier weir drains after an upgrade.
  */
 public final class EventCodec {
-    private static final byte VERSION = 2;
+    private static final byte VERSION = 3;
+    private static final byte VERSION_2 = 2;
     private static final byte VERSION_1 = 1;
     private static final ObjectMapper LEGACY_JSON = new ObjectMapper()
             .setVisibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
@@ -66,12 +68,13 @@ public final class EventCodec {
         o.string(e.note());
         o.string(e.requestId());
         o.string(e.phase());
+        o.list(e.lostSequences());
         return Arrays.copyOf(o.buf, o.len);
     }
 
     public static AuditEvent decode(byte[] bytes) throws IOException {
         if (bytes.length > 0 && bytes[0] == '{') return LEGACY_JSON.readValue(bytes, AuditEvent.class);
-        if (bytes.length == 0 || bytes[0] != VERSION && bytes[0] != VERSION_1) {
+        if (bytes.length == 0 || (bytes[0] != VERSION && bytes[0] != VERSION_2 && bytes[0] != VERSION_1)) {
             throw new IOException("not a spooled audit event (version byte " + (bytes.length == 0 ? "missing" : bytes[0]) + ")");
         }
         In in = new In(bytes);
@@ -80,7 +83,8 @@ public final class EventCodec {
                     in.string(), in.int32(), in.string(), in.string(), in.string(), in.list(), in.string(), in.list(),
                     in.list(), in.int32(), in.string(), in.signed(), in.string(), in.string(), in.list(), in.list(),
                     in.list(), in.int32(), in.int32(), in.int32(), in.signed(), in.string(),
-                    bytes[0] == VERSION_1 ? null : in.string(), bytes[0] == VERSION_1 ? null : in.string());
+                    bytes[0] == VERSION_1 ? null : in.string(), bytes[0] == VERSION_1 ? null : in.string(),
+                    bytes[0] == VERSION ? in.list() : List.of());
             if (in.pos != bytes.length) throw new IOException("spooled audit event has " + (bytes.length - in.pos) + " bytes too many");
             return e;
         } catch (ArrayIndexOutOfBoundsException | IllegalArgumentException bad) {

@@ -64,6 +64,7 @@ public final class EcsJsonLines implements EventFormat {
             if (e.itemsReturned() != 0) g.writeNumberField("weir.items.returned", e.itemsReturned());
             if (e.upstreamStatus() != 0) g.writeNumberField("weir.upstream.status_code", e.upstreamStatus());
             if (e.decideMicros() != 0) g.writeNumberField("weir.decide_us", e.decideMicros());
+            if (!e.lostSequences().isEmpty()) strings(g, "weir.audit.lost_sequences", e.lostSequences());
             g.writeEndObject();
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);

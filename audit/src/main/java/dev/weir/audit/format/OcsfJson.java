@@ -127,6 +127,7 @@ public final class OcsfJson implements EventFormat {
             g.writeNumberField("upstream_status", e.upstreamStatus());
             g.writeNumberField("decide_us", e.decideMicros());
             g.writeNumberField("latency_us", e.latencyMicros());
+            if (!e.lostSequences().isEmpty()) strings(g, "lost_sequences", e.lostSequences());
             g.writeEndObject();
             g.writeEndObject();
         } catch (IOException ex) {

@@ -6,15 +6,18 @@ import java.util.List;
  * A plain snapshot of the pipeline's counters, for the metrics endpoint.
  *
  * @param published   events accepted by {@code publish} (each got a sequence number and a queue slot)
- * @param written     events appended to the spool (or, without a spool, written to the sink)
- * @param dropped     events lost: queue full, or spool full in {@code drop} mode
- * @param gaps        gap events recorded for those drops
+ * @param written     records written whole to the spool (or, without a spool, to the sink), gap events included
+ * @param dropped     events lost: queue full, timed out before queued, spool full or not writable in
+ *                    {@code drop} mode, or held by a damaged spool record; each is in a gap event
+ * @param gaps        gap events written
+ * @param damaged     spool records found damaged on disk and skipped (their events count in {@code dropped})
  * @param spoolBytes  bytes the spool holds on disk
  * @param spoolEnd    offset after the last spooled record
+ * @param writeError  the error of the last failed spool write, or null while the spool is written
  * @param sinks       one entry per sink
  */
-public record AuditCounters(long published, long written, long dropped, long gaps, long spoolBytes, long spoolEnd,
-                            List<Sink> sinks) {
+public record AuditCounters(long published, long written, long dropped, long gaps, long damaged, long spoolBytes,
+                            long spoolEnd, String writeError, List<Sink> sinks) {
     /**
      * @param shipped   records the sink accepted and flushed
      * @param retried   failed attempts (each is retried from the committed offset)

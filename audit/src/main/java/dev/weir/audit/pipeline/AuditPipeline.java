@@ -3,6 +3,7 @@ package dev.weir.audit.pipeline;
 import dev.weir.audit.event.AuditEvent;
 import dev.weir.audit.event.EventCodec;
 import dev.weir.audit.sink.AuditSink;
+import dev.weir.audit.spool.SegmentChannels;
 import dev.weir.audit.spool.Spool;
 import org.jctools.queues.MpscArrayQueue;
 import org.slf4j.Logger;
@@ -11,9 +12,12 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -21,18 +25,30 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Event loops {@link #publish} events into a bounded JCTools MPSC queue without locking or
  * blocking; one writer thread drains it in batches. Sequence numbers are assigned at publish
- * time, so a gap in the output means a dropped event; every drop is counted and recorded as a
- * gap event ({@code weir:AuditGap}).
+ * time, so a missing number means a lost event; every loss is counted and recorded, with the
+ * numbers lost, in a gap event ({@code weir:AuditGap}).
  *
  * <p>Two shapes. {@link #AuditPipeline(AuditSink, String, int)} writes straight into one sink
  * (the original skeleton). {@link #spooled} appends to a local {@link Spool} and ships each
  * sink from it on its own thread with its own committed offset, so a slow or dead sink never
  * blocks the writer or the other sinks; {@link #publishDurable} completes once the event is
  * on disk in the spool (group commit: one fsync per batch).
+ *
+ * <p><b>When the spool cannot be written</b> (a full disk, an I/O error): the spool discards
+ * the records it could not write whole, and the writer learns which events they were. In
+ * {@code block} mode it keeps them, in order, and writes them again (backing off up to 100 ms)
+ * until the disk takes them; meanwhile it drains nothing, so the queue fills and callers
+ * fail after {@code blockTimeout}: no event is lost, requests fail closed. In {@code drop}
+ * mode they are lost, counted, completed with -1 and recorded in a gap event as soon as the
+ * disk takes one. A {@code sync} future completes successfully only after the fsync that
+ * covers its record: never for a record that was not written whole, nor for one a failed
+ * write cut off again.
  */
 public final class AuditPipeline implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AuditPipeline.class);
     private static final int BATCH = 1024;
+    /** A gap event lists at most this many ranges; the rest go into the next one. */
+    private static final int GAP_RANGES = 256;
     /**
      * In {@code async} mode the writer waits this long after a batch before draining again, so
      * events arrive in batches: one write, one wake-up of each shipper per batch rather than
@@ -41,17 +57,20 @@ public final class AuditPipeline implements AutoCloseable {
     private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     /** An idle writer with nothing to force sleeps this long at most (publishers wake it sooner). */
     private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** After a failed write, the writer tries again after this long, doubling up to {@link #MAX_RETRY_NANOS}. */
+    private static final long FIRST_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    private static final long MAX_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /** {@code sync}: {@link #publishDurable} waits for the fsync; {@code async}: it completes on enqueue. */
     public enum Mode { SYNC, ASYNC }
 
-    /** What happens when the spool is full: wait for room (fail closed) or drop and record the gap. */
+    /** What happens when the spool is full or cannot be written: wait (fail closed) or drop and record the gap. */
     public enum WhenFull { BLOCK, DROP }
 
     /**
      * @param blockTimeout     how long {@link #publishDurable} waits (queue or spool full, fsync) before it fails
      * @param fsyncInterval    in async mode, the longest a spooled event stays un-forced
-     * @param shutdownTimeout  how long {@link #close} waits for sinks to catch up
+     * @param shutdownTimeout  how long {@link #close} waits for the spool and the sinks
      */
     public record Options(String instanceId, int queueCapacity, Path spoolDir, long segmentBytes, long spoolMaxBytes,
                           Mode mode, WhenFull whenFull, Duration blockTimeout, Duration fsyncInterval,
@@ -79,8 +98,15 @@ public final class AuditPipeline implements AutoCloseable {
         }
     }
 
-    /** The event and, for {@link #publishDurable}, the future to complete. */
-    private record Entry(AuditEvent event, CompletableFuture<Long> done) {}
+    /** The event and, for {@link #publishDurable} in sync mode, the future to complete; for a gap event, what it records. */
+    private record Entry(AuditEvent event, CompletableFuture<Long> done, Losses.Gap lost) {
+        boolean gap() {
+            return lost != null;
+        }
+    }
+
+    /** An entry appended to the spool at {@code offset}, not yet known to be written. */
+    private record Placed(Entry entry, long offset) {}
 
     private final MpscArrayQueue<Entry> queue;
     private final String instanceId;
@@ -93,27 +119,44 @@ public final class AuditPipeline implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong gaps = new AtomicLong();
+    private final AtomicLong damaged = new AtomicLong();
+    private volatile String writeError;
+    /** Every loss not yet in a written gap event (publishers, shippers and the writer add to it). */
+    private final Losses losses = new Losses();
+    private final Set<Long> damageReported = ConcurrentHashMap.newKeySet();
     private final Thread writer;
     private volatile boolean running = true;
     /** True while the writer sleeps on an empty queue: only then does a publisher wake it (async mode). */
     private volatile boolean writerIdle;
     // writer thread only
+    private final List<Placed> unwritten = new ArrayList<>();
     private final List<Entry> waiting = new ArrayList<>();
-    private long droppedRecorded;
+    private final ArrayDeque<Entry> stalled = new ArrayDeque<>();
+    /** The sequence number of a gap event that could not be written yet: the next one reuses it, so no number goes missing. */
+    private long gapSequence;
+    private long retryNanos = FIRST_RETRY_NANOS;
     private long lastForceNanos = System.nanoTime();
+    private long giveUpAt;  // once closing: when the writer stops waiting for the disk (0 while running)
 
     /** Writes straight into one sink, flushing after each batch (no spool). */
     public AuditPipeline(AuditSink sink, String instanceId, int capacity) {
-        this(new Options(instanceId, capacity, null, 0, 0, Mode.ASYNC, WhenFull.DROP, null, null, null), sink, null, List.of());
+        this(new Options(instanceId, capacity, null, 0, 0, Mode.ASYNC, WhenFull.DROP, null, null, null), sink, null,
+                List.of(), null);
     }
 
-    private AuditPipeline(Options options, AuditSink direct, Spool spool, List<Shipper> shippers) {
+    private AuditPipeline(Options options, AuditSink direct, Spool spool, List<NamedSink> sinks, Path offsets) {
         this.options = options;
         this.queue = new MpscArrayQueue<>(options.queueCapacity());
         this.instanceId = options.instanceId();
         this.direct = direct;
         this.spool = spool;
-        this.shippers = shippers;
+        List<Shipper> ships = new ArrayList<>();
+        try {
+            for (NamedSink s : sinks) ships.add(new Shipper(s.name(), s.sink(), spool, offsets.resolve(s.name() + ".offset"), this::damaged));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        this.shippers = List.copyOf(ships);
         for (Shipper s : shippers) s.start();
         this.writer = Thread.ofPlatform().name("weir-audit-writer").daemon(false).unstarted(this::drainLoop);
         this.writer.start();
@@ -121,18 +164,25 @@ public final class AuditPipeline implements AutoCloseable {
 
     /** Opens (or recovers) the spool in {@code options.spoolDir()} and starts one shipper per sink. */
     public static AuditPipeline spooled(Options options, List<NamedSink> sinks) throws IOException {
-        Spool spool = new Spool(options.spoolDir(), options.segmentBytes(), options.spoolMaxBytes());
-        List<Shipper> shippers = new ArrayList<>();
-        for (NamedSink s : sinks) shippers.add(new Shipper(s.name(), s.sink(), spool, options.spoolDir().resolve(s.name() + ".offset")));
-        return new AuditPipeline(options, null, spool, List.copyOf(shippers));
+        return spooled(options, sinks, SegmentChannels.DEFAULT);
+    }
+
+    /** As {@link #spooled(Options, List)}, with the spool's files opened through {@code channels} (tests inject faults). */
+    static AuditPipeline spooled(Options options, List<NamedSink> sinks, SegmentChannels channels) throws IOException {
+        Spool spool = new Spool(options.spoolDir(), options.segmentBytes(), options.spoolMaxBytes(), channels);
+        try {
+            return new AuditPipeline(options, null, spool, sinks, options.spoolDir());
+        } catch (java.io.UncheckedIOException e) {
+            spool.close();
+            throw e.getCause();
+        }
     }
 
     /** Offers an event; never blocks. Returns its sequence number, or -1 if it was dropped (queue full). */
     public long publish(AuditEvent event) {
         long seq = sequence.incrementAndGet();
-        if (!queue.offer(new Entry(event.numbered(seq, instanceId), null))) {
-            dropped.incrementAndGet();
-            wakeWriter(false);
+        if (!queue.offer(new Entry(event.numbered(seq, instanceId), null, null))) {
+            lostElsewhere(seq, Losses.Reason.QUEUE_FULL);
             return -1;
         }
         published.incrementAndGet();
@@ -144,23 +194,24 @@ public final class AuditPipeline implements AutoCloseable {
      * Offers an event and returns a future for its durability; never blocks the caller.
      * In {@code sync} mode the future completes with the sequence number once the event is
      * forced to disk in the spool (without a spool: once the sink has flushed it); in
-     * {@code async} mode as soon as it is queued. When the queue or spool is full: in
-     * {@code block} mode the future keeps trying and fails with a TimeoutException after
-     * {@code blockTimeout} (answer the client 5xx); in {@code drop} mode it completes with -1.
+     * {@code async} mode as soon as it is queued. When the queue or spool is full or the spool
+     * cannot be written: in {@code block} mode the future fails with a TimeoutException after
+     * {@code blockTimeout} (answer the client 5xx); in {@code drop} mode it completes with -1
+     * (the event is lost, counted and recorded in a gap event). It never completes with a
+     * sequence number for an event that is not on disk.
      */
     public CompletableFuture<Long> publishDurable(AuditEvent event) {
         long seq = sequence.incrementAndGet();
         AuditEvent numbered = event.numbered(seq, instanceId);
         boolean sync = options.mode() == Mode.SYNC;
         CompletableFuture<Long> done = new CompletableFuture<>();
-        Entry entry = new Entry(numbered, sync ? done : null);
+        Entry entry = new Entry(numbered, sync ? done : null, null);
         if (queue.offer(entry)) {
             published.incrementAndGet();
             wakeWriter(sync);
             if (!sync) done.complete(seq);
         } else if (options.whenFull() == WhenFull.DROP) {
-            dropped.incrementAndGet();
-            wakeWriter(false);
+            lostElsewhere(seq, Losses.Reason.QUEUE_FULL);
             done.complete(-1L);
         } else {
             retryOffer(entry, done, sync, seq);
@@ -171,7 +222,8 @@ public final class AuditPipeline implements AutoCloseable {
     private void retryOffer(Entry entry, CompletableFuture<Long> done, boolean sync, long seq) {
         CompletableFuture.delayedExecutor(1, TimeUnit.MILLISECONDS).execute(() -> {
             if (done.isDone()) {
-                dropped.incrementAndGet();  // timed out before it was queued: the client got a 5xx, the event is lost
+                // timed out before it was queued: the client got a 5xx, the event is lost
+                lostElsewhere(seq, Losses.Reason.TIMED_OUT);
                 return;
             }
             if (queue.offer(entry)) {
@@ -182,6 +234,35 @@ public final class AuditPipeline implements AutoCloseable {
                 retryOffer(entry, done, sync, seq);
             }
         });
+    }
+
+    private void lostElsewhere(long seq, Losses.Reason reason) {
+        dropped.incrementAndGet();
+        losses.add(seq, reason);
+        wakeWriter(false);
+    }
+
+    /**
+     * A shipper met damaged spool records at {@code offset} (once per offset, whichever sink
+     * comes first). The events between the last one read before and the first one after are
+     * lost; if those are not of one instance, only the count of records is known.
+     */
+    private void damaged(long offset, long records, String why, AuditEvent before, AuditEvent after) {
+        if (!damageReported.add(offset)) return;
+        damaged.addAndGet(records);
+        Losses.Lost lost;
+        String detail = "spool records " + offset + (records > 1 ? ".." + (offset + records - 1) : "") + " damaged: " + why;
+        if (before != null && after != null && before.instance() != null && before.instance().equals(after.instance())
+                && after.sequence() > before.sequence() + 1) {
+            lost = new Losses.Lost(before.sequence() + 1, after.sequence() - 1, 0, Losses.Reason.DAMAGED, detail);
+            dropped.addAndGet(after.sequence() - before.sequence() - 1);
+        } else {
+            lost = new Losses.Lost(1, 0, records, Losses.Reason.DAMAGED, detail);
+            dropped.addAndGet(records);
+        }
+        log.error("audit: {}; the events they held are lost and recorded as a gap", detail);
+        losses.add(lost);
+        wakeWriter(false);
     }
 
     /**
@@ -213,75 +294,133 @@ public final class AuditPipeline implements AutoCloseable {
             sinks.add(new AuditCounters.Sink(s.name, s.shipped.get(), s.retried.get(), s.dropped(), Math.max(0, end - s.committed),
                     s.committed, s.lastError));
         }
-        return new AuditCounters(published.get(), written.get(), dropped.get(), gaps.get(),
-                spool == null ? 0 : spool.bytes(), end, List.copyOf(sinks));
+        return new AuditCounters(published.get(), written.get(), dropped.get(), gaps.get(), damaged.get(),
+                spool == null ? 0 : spool.bytes(), end, writeError, List.copyOf(sinks));
     }
+
+    // ---------------------------------------------------------------- the writer thread
 
     private void drainLoop() {
         boolean linger = options.mode() == Mode.ASYNC;
-        while (running || !queue.isEmpty()) {
+        while (true) {
+            if (!running && giveUpAt == 0) giveUpAt = System.nanoTime() + options.shutdownTimeout().toNanos();
+            if (!stalled.isEmpty()) {
+                if (!retryStalled()) {
+                    LockSupport.parkNanos(retryNanos);
+                    retryNanos = Math.min(retryNanos * 2, MAX_RETRY_NANOS);
+                }
+                continue;
+            }
             int n = queue.drain(this::append, BATCH);
             boolean gap = recordGap();
             if (n > 0 || gap) {
                 commit(false);
-                if (linger && running && n < BATCH) LockSupport.parkNanos(LINGER_NANOS);
-            } else {
-                long sleep = IDLE_NANOS;
-                if (spool != null && spool.durable() < spool.end()) {
-                    long dueIn = options.fsyncInterval().toNanos() - (System.nanoTime() - lastForceNanos);
-                    if (dueIn <= 0) {
-                        commit(true);
-                    } else {
-                        sleep = dueIn;
-                    }
+                if (n == 0 && !losses.isEmpty()) {
+                    // the gap event did not get written (a full disk in drop mode): try again later
+                    LockSupport.parkNanos(retryNanos);
+                    retryNanos = Math.min(retryNanos * 2, MAX_RETRY_NANOS);
+                } else if (linger && running && n < BATCH && stalled.isEmpty()) {
+                    LockSupport.parkNanos(LINGER_NANOS);
                 }
-                // Sleep until a publisher or close wakes us (or the next fsync is due). The flag is
-                // raised before the queue is checked again, so an event offered meanwhile is seen
-                // either here or by its publisher, which then wakes us.
-                writerIdle = true;
-                if (running && queue.isEmpty() && dropped.get() == droppedRecorded) LockSupport.parkNanos(sleep);
-                writerIdle = false;
+                continue;
             }
+            if (!running && queue.isEmpty() && stalled.isEmpty()
+                    && (losses.isEmpty() || givingUp())) {
+                break;
+            }
+            long sleep = IDLE_NANOS;
+            if (spool != null && spool.durable() < spool.end()) {
+                long dueIn = options.fsyncInterval().toNanos() - (System.nanoTime() - lastForceNanos);
+                if (dueIn <= 0) {
+                    commit(true);
+                    continue;
+                }
+                sleep = dueIn;
+            }
+            if (!losses.isEmpty()) sleep = Math.min(sleep, MAX_RETRY_NANOS);  // a gap event waits for room
+            // Sleep until a publisher or close wakes us (or the next fsync is due). The flag is
+            // raised before the queue is checked again, so an event offered meanwhile is seen
+            // either here or by its publisher, which then wakes us.
+            writerIdle = true;
+            if (running && queue.isEmpty()) LockSupport.parkNanos(sleep);
+            writerIdle = false;
         }
-        recordGap();
         commit(true);
-    }
-
-    private void append(Entry entry) {
-        try {
-            if (direct != null) {
-                direct.write(entry.event());
-            } else {
-                byte[] bytes = EventCodec.encode(entry.event());
-                if (!roomFor(bytes.length)) {
-                    dropped.incrementAndGet();
-                    if (entry.done() != null) entry.done().complete(-1L);
-                    return;
-                }
-                spool.append(bytes);
-            }
-            written.incrementAndGet();
-            if (entry.done() != null) waiting.add(entry);
-        } catch (IOException ex) {
-            log.error("audit: cannot write event {}: {}", entry.event().sequence(), ex.toString());
-            dropped.incrementAndGet();
-            if (entry.done() != null) entry.done().completeExceptionally(ex);
+        if (!losses.isEmpty()) {
+            log.error("audit: could not record the last gap event before shutdown: {}", losses.take(GAP_RANGES).note());
         }
     }
 
-    /** True if the spool has room; in block mode waits for the sinks to free some (until close gives up). */
-    private boolean roomFor(int bytes) throws IOException {
-        long deadline = 0;
-        while (true) {
-            spool.release(minCommitted());
-            if (spool.hasRoom(bytes)) return true;
-            if (options.whenFull() == WhenFull.DROP) return false;
-            commit(false);  // make what is appended readable (and durable for waiters) so sinks can catch up
-            if (!running) {
-                if (deadline == 0) deadline = System.nanoTime() + options.shutdownTimeout().toNanos();
-                if (System.nanoTime() > deadline) return false;
+    /** Once closing, true after {@code shutdownTimeout}: the writer stops waiting for the disk or the sinks. */
+    private boolean givingUp() {
+        return giveUpAt != 0 && System.nanoTime() - giveUpAt > 0;
+    }
+
+    /** The drain callback: behind entries that wait for the disk, an entry waits too (order is kept). */
+    private void append(Entry entry) {
+        if (!stalled.isEmpty()) {
+            stalled.add(entry);
+            return;
+        }
+        place(entry);
+    }
+
+    /** Appends one entry to the spool (or writes it to the direct sink); a write failure is sorted out at once. */
+    private void place(Entry entry) {
+        if (direct != null) {
+            try {
+                direct.write(entry.event());
+                written.incrementAndGet();
+                if (entry.gap()) gaps.incrementAndGet();
+                if (entry.done() != null) waiting.add(entry);
+            } catch (IOException ex) {
+                writeError = ex.toString();
+                if (entry.gap()) giveBack(entry);
+                else lose(entry, Losses.Reason.WRITE_FAILED, ex.toString());
             }
+            return;
+        }
+        byte[] bytes = EventCodec.encode(entry.event());
+        try {
+            if (!roomFor(bytes.length, entry.gap())) {
+                if (entry.gap()) giveBack(entry);
+                else lose(entry, Losses.Reason.SPOOL_FULL, null);
+                return;
+            }
+            if (!stalled.isEmpty()) {  // waiting for room, a commit failed: this one waits behind them
+                stalled.add(entry);
+                return;
+            }
+            unwritten.add(new Placed(entry, spool.append(bytes)));
+        } catch (IllegalArgumentException tooLarge) {
+            lose(entry, Losses.Reason.TOO_LARGE, tooLarge.getMessage());
+        } catch (IOException ex) {
+            writeFailed(ex, entry);
+        }
+    }
+
+    /**
+     * True if the spool has room. In block mode waits for the sinks to free some (until closing
+     * gives up); in drop mode, and for a gap event, answers at once.
+     */
+    private boolean roomFor(int bytes, boolean gap) {
+        while (true) {
+            release();
+            if (spool.hasRoom(bytes)) return true;
+            if (options.whenFull() == WhenFull.DROP || gap || givingUp()) return false;
+            commit(false);  // make what is appended readable (and durable for waiters) so sinks can catch up
+            if (!stalled.isEmpty()) return true;  // the disk failed meanwhile; the caller queues behind
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            if (!running && giveUpAt == 0) giveUpAt = System.nanoTime() + options.shutdownTimeout().toNanos();
+        }
+    }
+
+    /** Deletes the segments every sink has shipped; a failure to delete only delays it (nothing appended is affected). */
+    private void release() {
+        try {
+            spool.release(minCommitted());
+        } catch (IOException ex) {
+            log.warn("audit: cannot delete a shipped spool segment: {}", ex.toString());
         }
     }
 
@@ -291,54 +430,142 @@ public final class AuditPipeline implements AutoCloseable {
         return min;
     }
 
-    /** Appends a gap event if events were dropped since the last one (and there is room for it). */
-    private boolean recordGap() {
-        long d = dropped.get();
-        if (d == droppedRecorded) return false;
-        long lost = d - droppedRecorded;
-        AuditEvent gap = AuditEvent.builder().sequence(sequence.incrementAndGet()).instance(instanceId)
-                .timeMicros(System.currentTimeMillis() * 1000).operation("weir:AuditGap").decision("DROPPED")
-                .note(lost + " audit event" + (lost == 1 ? " was" : "s were") + " dropped (queue or spool full); "
-                        + "their sequence numbers are missing")
-                .build();
-        try {
-            if (direct != null) {
-                direct.write(gap);
-            } else {
-                byte[] bytes = EventCodec.encode(gap);
-                spool.release(minCommitted());
-                if (!spool.hasRoom(bytes.length)) return false;  // recorded once there is room
-                spool.append(bytes);
-            }
-        } catch (IOException ex) {
-            log.error("audit: cannot record a gap of {} events: {}", lost, ex.toString());
-            return false;
+    /**
+     * A spool write failed and the spool cut off every record it had not committed: those
+     * written before stay (sync ones wait for the fsync), the rest (and {@code notAppended})
+     * wait for the disk in block mode, or are lost in drop mode. A gap event is never dropped.
+     */
+    private void writeFailed(IOException ex, Entry notAppended) {
+        if (writeError == null) {
+            log.error("audit: the spool cannot be written ({}); {}", ex.toString(),
+                    options.whenFull() == WhenFull.BLOCK ? "events wait for the disk, requests fail after block_timeout"
+                            : "events are dropped and recorded as a gap");
         }
-        droppedRecorded = d;
-        written.incrementAndGet();
-        gaps.incrementAndGet();
+        writeError = ex.toString();
+        long end = spool.end();
+        List<Entry> failed = new ArrayList<>();
+        for (Placed p : unwritten) {
+            if (p.offset() < end) wrote(p.entry());
+            else failed.add(p.entry());
+        }
+        unwritten.clear();
+        if (notAppended != null) failed.add(notAppended);
+        for (Entry e : failed) {
+            if (options.whenFull() == WhenFull.BLOCK && !givingUp()) {
+                stalled.add(e);
+            } else if (e.gap()) {
+                giveBack(e);
+            } else {
+                lose(e, Losses.Reason.WRITE_FAILED, ex.getMessage());
+            }
+        }
+    }
+
+    /** Writes the stalled entries again, in order; true once all are appended and written. */
+    private boolean retryStalled() {
+        if (givingUp()) {
+            IOException ex = new IOException("audit spool still failing at shutdown: " + writeError);
+            List<Entry> left = new ArrayList<>(stalled);
+            stalled.clear();
+            for (Entry e : left) {
+                if (e.gap()) giveBack(e);
+                else lose(e, Losses.Reason.SHUTDOWN, ex.getMessage());
+            }
+            return true;
+        }
+        List<Entry> again = new ArrayList<>(stalled);
+        stalled.clear();
+        for (Entry e : again) append(e);
+        if (stalled.isEmpty()) commit(false);
+        if (!stalled.isEmpty()) return false;
+        retryNanos = FIRST_RETRY_NANOS;
         return true;
     }
 
-    /** Flushes the batch; forces it when a sync caller waits or the fsync interval passed; completes waiters. */
-    private void commit(boolean force) {
-        try {
-            if (direct != null) {
-                direct.flush();
-            } else {
-                boolean doForce = force || !waiting.isEmpty()
-                        || System.nanoTime() - lastForceNanos > options.fsyncInterval().toNanos();
-                spool.flush(doForce);
-                if (doForce) lastForceNanos = System.nanoTime();
-                for (Shipper s : shippers) s.wake();
-            }
-            for (Entry e : waiting) e.done().complete(e.event().sequence());
-            waiting.clear();
-        } catch (IOException ex) {
-            log.error("audit: cannot flush: {}", ex.toString());
-            for (Entry e : waiting) e.done().completeExceptionally(ex);
-            waiting.clear();
+    /** An event is lost for good: counted, its caller told (-1 in drop mode, an error in block mode), kept for the gap event. */
+    private void lose(Entry e, Losses.Reason reason, String detail) {
+        dropped.incrementAndGet();
+        losses.add(e.event().sequence(), reason);
+        if (detail != null) losses.detail(detail);
+        if (e.done() != null) {
+            if (options.whenFull() == WhenFull.DROP) e.done().complete(-1L);
+            else e.done().completeExceptionally(new IOException("audit event " + e.event().sequence() + " was lost: "
+                    + reason.words + (detail == null ? "" : " (" + detail + ")")));
         }
+    }
+
+    /** An entry's record is written whole: counted; a sync one now waits for the fsync. */
+    private void wrote(Entry e) {
+        written.incrementAndGet();
+        if (e.gap()) gaps.incrementAndGet();
+        if (e.done() != null) waiting.add(e);
+    }
+
+    /**
+     * Appends a gap event if events were lost since the last one (and there is room for it);
+     * true if one was appended. One that cannot be written gives its losses back, and the next
+     * one records them with any new ones, under the same sequence number.
+     */
+    private boolean recordGap() {
+        if (losses.isEmpty()) return false;
+        long seq = gapSequence != 0 ? gapSequence : sequence.incrementAndGet();
+        gapSequence = 0;
+        Losses.Gap g = losses.take(GAP_RANGES);
+        AuditEvent gap = AuditEvent.builder().sequence(seq).instance(instanceId)
+                .timeMicros(System.currentTimeMillis() * 1000).operation("weir:AuditGap").decision("DROPPED")
+                .note(g.note()).lostSequences(g.ranges()).build();
+        place(new Entry(gap, null, g));
+        return gapSequence == 0;
+    }
+
+    /** A gap event that could not be written: its losses go back for the next one, which keeps its number. */
+    private void giveBack(Entry gap) {
+        losses.giveBack(gap.lost());
+        gapSequence = gap.event().sequence();
+    }
+
+    /** Writes the batch out; forces it when a sync caller waits or the fsync interval passed; completes the waiters. */
+    private void commit(boolean force) {
+        if (direct != null) {
+            try {
+                direct.flush();
+                for (Entry e : waiting) e.done().complete(e.event().sequence());
+            } catch (IOException ex) {
+                writeError = ex.toString();
+                for (Entry e : waiting) e.done().completeExceptionally(ex);
+            }
+            waiting.clear();
+            return;
+        }
+        boolean ok = true;
+        try {
+            spool.flush(false);
+        } catch (IOException ex) {
+            writeFailed(ex, null);
+            ok = false;
+        }
+        for (Placed p : unwritten) wrote(p.entry());
+        unwritten.clear();
+        if (ok && stalled.isEmpty() && writeError != null) {
+            log.info("audit: the spool is written again");
+            writeError = null;
+            retryNanos = FIRST_RETRY_NANOS;
+        }
+        for (Shipper s : shippers) s.wake();
+        boolean doForce = force || !waiting.isEmpty() || System.nanoTime() - lastForceNanos > options.fsyncInterval().toNanos();
+        if (!doForce) return;
+        try {
+            spool.flush(true);
+            lastForceNanos = System.nanoTime();
+            for (Entry e : waiting) e.done().complete(e.event().sequence());
+        } catch (IOException ex) {
+            // Written but not known to be on disk: the callers are told it failed (5xx); the
+            // records stay in the spool (an event for a failed request, never the reverse).
+            log.error("audit: cannot force the spool to disk: {}", ex.toString());
+            writeError = ex.toString();
+            for (Entry e : waiting) e.done().completeExceptionally(ex);
+        }
+        waiting.clear();
     }
 
     /**

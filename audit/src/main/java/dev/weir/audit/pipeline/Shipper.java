@@ -22,8 +22,14 @@ import java.util.concurrent.locks.LockSupport;
  * Ships one sink from the spool at the sink's own pace: reads a batch from its committed
  * offset, writes and flushes it, then commits the offset to {@code SPOOL/NAME.offset}. A
  * failure is retried from the committed offset with backoff (100 ms doubling to 5 s), so a
- * sink sees every record at least once, in spool order; records are repeated only after a
- * failure or a crash between a flush and its commit.
+ * sink sees every record at least once, in spool order, and resumes by itself once the
+ * failure clears (a receiver back, a disk with space again); records are repeated only after
+ * a failure or a crash between a flush and its commit.
+ *
+ * <p>A record that cannot be read (damaged bytes on disk, or bytes that do not decode as an
+ * event) would fail the same way forever, so it is not retried: it is skipped, and reported
+ * once with the events read just before and after it, so the pipeline records the sequence
+ * numbers it held in a gap event.
  */
 final class Shipper implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Shipper.class);
@@ -39,10 +45,20 @@ final class Shipper implements Runnable {
     /** With nothing to read, sleep this long at most; the writer wakes the shipper when it commits. */
     private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+    /** Told about damaged records: the spool offsets, why, and the events read just before and after (null if none). */
+    @FunctionalInterface
+    interface Damage {
+        void damaged(long offset, long records, String why, AuditEvent before, AuditEvent after);
+    }
+
+    /** Damaged records met, waiting for the event after them so the numbers they held are known. */
+    private record Unreported(long offset, long records, String why, AuditEvent before) {}
+
     final String name;
     private final AuditSink sink;
     private final Spool spool;
     private final Path offsetFile;
+    private final Damage damage;
     volatile long committed;
     final AtomicLong shipped = new AtomicLong();
     final AtomicLong retried = new AtomicLong();
@@ -52,12 +68,17 @@ final class Shipper implements Runnable {
     /** True while the shipper sleeps with nothing to read: only then does the writer's commit wake it. */
     private volatile boolean idle;
     Thread thread;
+    // shipper thread only
+    private AuditEvent lastRead;
+    private Unreported unreported;
+    private boolean offsetUnsaved;
 
-    Shipper(String name, AuditSink sink, Spool spool, Path offsetFile) throws IOException {
+    Shipper(String name, AuditSink sink, Spool spool, Path offsetFile, Damage damage) throws IOException {
         this.name = name;
         this.sink = sink;
         this.spool = spool;
         this.offsetFile = offsetFile;
+        this.damage = damage;
         long saved = Files.exists(offsetFile) ? Long.parseLong(Files.readString(offsetFile).trim()) : spool.start();
         this.committed = Math.max(saved, spool.start());
     }
@@ -85,6 +106,7 @@ final class Shipper implements Runnable {
                 try {
                     batch = cursor.read(BATCH);
                     if (batch.isEmpty()) {
+                        report(null);  // caught up: whatever follows a damaged record is not there yet
                         if (finishWhenCaughtUp && committed >= spool.end()) return;
                         // The flag goes up before the end is read again, so a commit in between
                         // either is seen here or wakes us.
@@ -93,10 +115,7 @@ final class Shipper implements Runnable {
                         idle = false;
                         continue;
                     }
-                    for (Cursor.Entry e : batch) {
-                        AuditEvent event = EventCodec.decode(e.payload());
-                        sink.write(event);
-                    }
+                    for (Cursor.Entry e : batch) ship(e);
                     sink.flush();
                 } catch (Exception ex) {
                     retried.incrementAndGet();
@@ -110,8 +129,9 @@ final class Shipper implements Runnable {
                     cursor = spool.cursor(committed);
                     continue;
                 }
-                committed = batch.getLast().offset() + 1;
-                shipped.addAndGet(batch.size());
+                if (lastError != null) log.info("audit sink {} delivers again from spool offset {}", name, committed);
+                committed = cursor.next();
+                shipped.addAndGet(batch.stream().filter(e -> e instanceof Cursor.Record).count());
                 lastError = null;
                 backoff = 100;
                 saveOffset();
@@ -127,13 +147,55 @@ final class Shipper implements Runnable {
         }
     }
 
+    /** Writes one record to the sink; a record that cannot be read is skipped and reported. */
+    private void ship(Cursor.Entry entry) throws IOException {
+        switch (entry) {
+            case Cursor.Damaged d -> skip(d.offset(), d.count(), d.reason());
+            case Cursor.Record r -> {
+                AuditEvent event;
+                try {
+                    event = EventCodec.decode(r.payload());
+                } catch (IOException | RuntimeException bad) {
+                    skip(r.offset(), 1, "the record does not decode as an event: " + bad.getMessage());
+                    return;
+                }
+                report(event);
+                sink.write(event);
+                lastRead = event;
+            }
+        }
+    }
+
+    private void skip(long offset, long records, String why) {
+        if (unreported != null) {
+            if (unreported.offset() + unreported.records() == offset) {  // damage right after damage: one span
+                unreported = new Unreported(unreported.offset(), unreported.records() + records,
+                        unreported.why() + "; " + why, unreported.before());
+                return;
+            }
+            report(null);
+        }
+        unreported = new Unreported(offset, records, why, lastRead);
+    }
+
+    /** Reports the damaged records met last, now that the event after them is known (or null: not yet there). */
+    private void report(AuditEvent after) {
+        if (unreported == null) return;
+        Unreported u = unreported;
+        unreported = null;
+        damage.damaged(u.offset(), u.records(), u.why(), u.before(), after);
+    }
+
     private void saveOffset() {
         try {
             Path tmp = offsetFile.resolveSibling(offsetFile.getFileName() + ".tmp");
             Files.writeString(tmp, Long.toString(committed), StandardCharsets.US_ASCII);
             Files.move(tmp, offsetFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            offsetUnsaved = false;
         } catch (IOException ex) {
-            log.warn("audit sink {}: cannot save its spool offset: {}", name, ex.toString());
+            // Shipping goes on; after a restart the sink gets the records since the saved offset again.
+            if (!offsetUnsaved) log.warn("audit sink {}: cannot save its spool offset: {}", name, ex.toString());
+            offsetUnsaved = true;
         }
     }
 

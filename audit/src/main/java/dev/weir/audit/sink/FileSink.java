@@ -2,11 +2,11 @@ package dev.weir.audit.sink;
 
 import dev.weir.audit.event.AuditEvent;
 import dev.weir.audit.format.EventFormat;
+import dev.weir.audit.spool.SegmentChannels;
 
-import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,18 +15,29 @@ import java.nio.file.StandardOpenOption;
 /**
  * Appends formatted events to one file; a flush writes the batch through to the OS. Opening
  * it cuts off a record that a crash left half written (see {@link #dropTornTail}).
+ *
+ * <p>A batch is kept in memory until {@link #flush} and written after the last whole record.
+ * If that write fails (a full disk), the file is cut back to where the batch began and the
+ * batch is forgotten, so the shipper's retry of the same batch, once there is space again,
+ * leaves neither a torn line nor a repeated one.
  */
 public final class FileSink implements AuditSink {
     private final FileChannel channel;
-    private final OutputStream out;
     private final EventFormat format;
+    private final ByteArrayOutputStream batch = new ByteArrayOutputStream(64 * 1024);
+    private long committed;       // bytes of whole records in the file
+    private boolean tornTail;     // a failed write left bytes after them that could not be cut yet
 
     public FileSink(Path file, EventFormat format) throws IOException {
+        this(file, format, SegmentChannels.DEFAULT);
+    }
+
+    /** As {@link #FileSink(Path, EventFormat)}, opening the file through {@code channels} (tests inject faults). */
+    FileSink(Path file, EventFormat format, SegmentChannels channels) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+        this.channel = channels.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
         dropTornTail(channel);
-        channel.position(channel.size());
-        this.out = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
+        this.committed = channel.size();
         this.format = format;
     }
 
@@ -38,7 +49,7 @@ public final class FileSink implements AuditSink {
         long size = channel.size();
         if (size == 0) return;
         long end = size;
-        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(8192);
+        ByteBuffer buf = ByteBuffer.allocate(8192);
         while (end > 0) {
             long from = Math.max(0, end - buf.capacity());
             buf.clear().limit((int) (end - from));
@@ -57,18 +68,44 @@ public final class FileSink implements AuditSink {
 
     @Override
     public void write(AuditEvent event) throws IOException {
-        format.write(event, out);
+        try {
+            format.write(event, batch);
+        } catch (IOException | RuntimeException ex) {
+            batch.reset();  // the shipper sends the whole batch again
+            throw ex;
+        }
     }
 
     @Override
     public void flush() throws IOException {
-        out.flush();
+        ByteBuffer bytes = ByteBuffer.wrap(batch.toByteArray());
+        batch.reset();
+        long at = committed;
+        try {
+            if (tornTail) {
+                channel.truncate(committed);
+                tornTail = false;
+            }
+            while (bytes.hasRemaining()) at += channel.write(bytes, at);
+        } catch (IOException ex) {
+            try {
+                channel.truncate(committed);
+            } catch (IOException cut) {
+                tornTail = true;
+                ex.addSuppressed(cut);
+            }
+            throw ex;
+        }
+        committed = at;
     }
 
     @Override
     public void close() throws IOException {
-        out.flush();
-        channel.force(false);
-        out.close();
+        try {
+            flush();
+            channel.force(false);
+        } finally {
+            channel.close();
+        }
     }
 }

@@ -1,5 +1,8 @@
 package dev.weir.audit.spool;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -15,34 +18,76 @@ import java.util.zip.CRC32C;
 
 /**
  * An append-only log of records in segment files {@code DIR/NNNNNNNNNNNNNNNNNNNN.seg}, named by
- * the offset of their first record. A record is {@code [length:int][crc32c:int][payload]};
- * offsets count records from 0 and never repeat. One writer appends; any number of
- * {@link Cursor}s read up to {@link #end()}, which moves only after the bytes are written
- * (and, for {@link #flush}{@code (true)}, forced to disk). Opening a spool after a crash
- * cuts the last segment at its first torn or corrupt record.
+ * the offset of their first record. A record is {@code [length:int][crc32c:int][payload]} (see
+ * {@link Frames}); offsets count records from 0 and never repeat. One writer appends; any
+ * number of {@link Cursor}s read up to {@link #end()}.
+ *
+ * <p><b>Write, then commit.</b> {@link #append} only buffers. The buffered records are written
+ * at the end of the last committed record, and only once every byte of them is written do
+ * they count: {@link #end()} moves, and with {@link #flush}{@code (true)} (after the fsync)
+ * {@link #durable()}. If a write fails (a full disk: a short write, then ENOSPC), the segment is
+ * truncated back to the last committed record and every record not yet committed is
+ * discarded, so the spool never holds a torn record that later records follow, the offsets
+ * are reused by the next append, and once space returns writing simply goes on. Truncating
+ * frees space, so it works on a full disk; unlike preallocation, it works the same on every
+ * file system (a copy-on-write one can fail a write into preallocated space too) and costs
+ * nothing while writes succeed. A reader never reads bytes past the committed ones, so
+ * nothing it buffered can be cut away under it.
+ *
+ * <p><b>Recovery.</b> Opening a spool after a crash walks the last segment and cuts only its
+ * torn tail: the bytes after the last good record that no good record follows. A damaged
+ * record that good records follow is kept in place (logged, and read as {@link
+ * Cursor.Damaged}), so a corrupt record in the middle never takes the records after it along.
+ *
+ * <p>The size limit is honoured as given: segments are at most a quarter of it.
  */
 public final class Spool implements AutoCloseable {
-    static final int HEADER = 8;
+    private static final Logger log = LoggerFactory.getLogger(Spool.class);
+    static final int HEADER = Frames.HEADER;
+    /** The largest payload {@link #append} takes. */
+    public static final int MAX_RECORD = Frames.MAX_RECORD;
+
+    /**
+     * What readers may read: records below {@code end}; of the active segment (the one named
+     * {@code activeFirst}), the bytes below {@code activeBytes}. Published as one value so a
+     * reader never pairs an end with the byte count of another moment.
+     */
+    record Tip(long end, long activeFirst, long activeBytes) {}
 
     private final Path dir;
     private final long segmentBytes;
     private final long maxBytes;
+    private final SegmentChannels channels;
     private final ConcurrentSkipListMap<Long, Path> segments = new ConcurrentSkipListMap<>();
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
     private final CRC32C crc = new CRC32C();
-    private FileChannel active;
     private final List<FileChannel> unforced = new ArrayList<>();
+    private final List<String> recovered = new ArrayList<>();
+    // writer thread only
+    private FileChannel active;
     private long activeFirst;
-    private volatile long activeSize;
-    private long next;            // offset of the next record appended (writer only)
-    private volatile long end;    // records below this offset are readable
-    private volatile long durable; // records below this offset are forced to disk
+    private long next;             // offset of the next record appended
+    private boolean dirtyTail;     // a failed write may have left bytes after the committed ones
+    // read by other threads
+    private volatile long activeBytes;   // committed bytes of the active segment
+    private volatile Tip tip;
+    private volatile long durable;
     private volatile long retainedBytes; // bytes of closed segments still kept
 
     public Spool(Path dir, long segmentBytes, long maxBytes) throws IOException {
+        this(dir, segmentBytes, maxBytes, SegmentChannels.DEFAULT);
+    }
+
+    /**
+     * @param segmentBytes the size a segment is closed at (at most a quarter of {@code maxBytes}, at least 4 KiB)
+     * @param maxBytes     the most the spool holds; {@link #hasRoom} says no beyond it
+     * @param channels     opens segment files (tests pass one that fails writes)
+     */
+    public Spool(Path dir, long segmentBytes, long maxBytes, SegmentChannels channels) throws IOException {
         this.dir = dir;
-        this.segmentBytes = Math.max(segmentBytes, 4096);
-        this.maxBytes = Math.max(maxBytes, this.segmentBytes * 2);
+        this.maxBytes = maxBytes;
+        this.segmentBytes = Math.max(4096, Math.min(segmentBytes, maxBytes / 4));
+        this.channels = channels;
         Files.createDirectories(dir);
         try (Stream<Path> s = Files.list(dir)) {
             s.filter(p -> p.getFileName().toString().matches("\\d{20}\\.seg"))
@@ -52,15 +97,14 @@ public final class Spool implements AutoCloseable {
             openSegment(0);
         } else {
             Map.Entry<Long, Path> last = segments.lastEntry();
-            long count = recover(last.getValue());
             for (Map.Entry<Long, Path> e : segments.headMap(last.getKey()).entrySet()) retainedBytes += Files.size(e.getValue());
-            active = FileChannel.open(last.getValue(), StandardOpenOption.WRITE);
+            active = channels.open(last.getValue(), StandardOpenOption.READ, StandardOpenOption.WRITE);
             activeFirst = last.getKey();
-            activeSize = active.size();
-            active.position(activeSize);
-            next = activeFirst + count;
+            long[] walked = recover(active, last.getValue());
+            next = activeFirst + walked[0];
+            activeBytes = walked[1];
         }
-        end = next;
+        tip = new Tip(next, activeFirst, activeBytes);
         durable = next;
     }
 
@@ -69,19 +113,23 @@ public final class Spool implements AutoCloseable {
         return segments.firstKey();
     }
 
-    /** Records below this offset can be read. */
+    /** Records below this offset can be read: every byte of them is written. */
     public long end() {
-        return end;
+        return tip.end();
     }
 
-    /** Records below this offset are on disk. */
+    Tip tip() {
+        return tip;
+    }
+
+    /** Records below this offset are forced to disk. */
     public long durable() {
         return durable;
     }
 
     /** Bytes on disk, including what is buffered. */
     public long bytes() {
-        return retainedBytes + activeSize + buffer.position();
+        return retainedBytes + activeBytes + buffer.position();
     }
 
     /** True if a record of this size fits under the spool's size limit. */
@@ -89,38 +137,63 @@ public final class Spool implements AutoCloseable {
         return bytes() + HEADER + payloadBytes <= maxBytes;
     }
 
-    /** Appends a record (buffered until {@link #flush}); returns its offset. Writer thread only. */
-    public long append(byte[] payload) throws IOException {
-        if (activeSize + buffer.position() + HEADER + payload.length > segmentBytes && activeSize + buffer.position() > 0) {
-            writeBuffer();
-            unforced.add(active);  // forced (and closed) by the next flush(true)
-            retainedBytes += activeSize;
-            openSegment(next);
-        }
-        if (HEADER + payload.length > buffer.remaining()) writeBuffer();
-        crc.reset();
-        crc.update(payload);
-        if (HEADER + payload.length > buffer.capacity()) {
-            ByteBuffer big = ByteBuffer.allocate(HEADER + payload.length).putInt(payload.length).putInt((int) crc.getValue()).put(payload).flip();
-            while (big.hasRemaining()) activeSize += active.write(big);
-        } else {
-            buffer.putInt(payload.length).putInt((int) crc.getValue()).put(payload);
-        }
-        return next++;
+    /** The size limit, as given. */
+    public long maxBytes() {
+        return maxBytes;
     }
 
-    /** Writes the buffered records and makes them readable; with {@code force}, also forces them to disk. */
+    /** What opening the spool cut off or found damaged (empty after a clean stop). */
+    public List<String> recovered() {
+        return List.copyOf(recovered);
+    }
+
+    /**
+     * Buffers a record and returns its offset; writer thread only. It counts once a {@link
+     * #flush} (or a later append that has to write the buffer out) has written it. If such a
+     * write fails, the exception propagates and every record not yet committed is discarded:
+     * {@link #end()} is then the offset of the first lost one, and the next append reuses it.
+     */
+    public long append(byte[] payload) throws IOException {
+        if (payload.length == 0 || payload.length > MAX_RECORD) {
+            throw new IllegalArgumentException("a spool record is 1 to " + MAX_RECORD + " bytes, not " + payload.length);
+        }
+        int size = HEADER + payload.length;
+        long used = activeBytes + buffer.position();
+        if (used > 0 && used + size > segmentBytes) {
+            writeOut();
+            roll();
+        }
+        crc.reset();
+        crc.update(payload);
+        if (size > buffer.remaining()) writeOut();
+        if (size > buffer.capacity()) {
+            ByteBuffer big = ByteBuffer.allocate(size).putInt(payload.length).putInt((int) crc.getValue()).put(payload).flip();
+            next++;
+            write(big);
+        } else {
+            buffer.putInt(payload.length).putInt((int) crc.getValue()).put(payload);
+            next++;
+        }
+        return next - 1;
+    }
+
+    /**
+     * Writes the buffered records and makes them readable; with {@code force}, also forces them
+     * (and any segment closed since the last force) to disk. On a failed write, see {@link
+     * #append}; a failed force leaves the records readable but not {@link #durable()}.
+     */
     public void flush(boolean force) throws IOException {
-        writeBuffer();
-        end = next;
+        writeOut();
         if (force) {
-            for (FileChannel closed : unforced) {
+            long upTo = tip.end();
+            while (!unforced.isEmpty()) {
+                FileChannel closed = unforced.getFirst();
                 closed.force(false);
                 closed.close();
+                unforced.removeFirst();
             }
-            unforced.clear();
             active.force(false);
-            durable = next;
+            durable = upTo;
         }
     }
 
@@ -151,47 +224,105 @@ public final class Spool implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        flush(true);
-        active.close();
+        try {
+            flush(true);
+        } finally {
+            for (FileChannel c : unforced) c.close();
+            active.close();
+        }
     }
 
-    private void writeBuffer() throws IOException {
+    /** Writes the buffer at the end of the committed bytes; commits it, or cuts it off again and rethrows. */
+    private void writeOut() throws IOException {
+        if (buffer.position() == 0 && tip.end() == next) return;
         buffer.flip();
-        while (buffer.hasRemaining()) activeSize += active.write(buffer);
+        try {
+            write(buffer);
+        } finally {
+            buffer.clear();
+        }
+    }
+
+    /** Writes {@code bytes} after the committed ones; on success every appended record is committed. */
+    private void write(ByteBuffer bytes) throws IOException {
+        long at = activeBytes;
+        try {
+            if (dirtyTail) {
+                active.truncate(at);
+                dirtyTail = false;
+            }
+            while (bytes.hasRemaining()) at += active.write(bytes, at);
+        } catch (IOException ex) {
+            rollBack(ex);
+            throw ex;
+        }
+        activeBytes = at;
+        tip = new Tip(next, activeFirst, at);
+    }
+
+    /** Forgets every record not yet committed and cuts their bytes off the segment. */
+    private void rollBack(IOException cause) {
+        long lost = next - tip.end();
+        next = tip.end();
         buffer.clear();
+        try {
+            active.truncate(activeBytes);
+        } catch (IOException ex) {
+            dirtyTail = true;  // cut before the next write; readers never read past the committed bytes
+            cause.addSuppressed(ex);
+        }
+        log.debug("audit spool: a write failed ({}); {} uncommitted records discarded from offset {}", cause.toString(),
+                lost, next);
+    }
+
+    /** Closes the active segment (its records are all committed) and starts the next one. */
+    private void roll() throws IOException {
+        FileChannel closed = active;
+        long closedBytes = activeBytes;
+        openSegment(next);
+        unforced.add(closed);  // forced (and closed) by the next flush(true)
+        retainedBytes += closedBytes;
     }
 
     private void openSegment(long first) throws IOException {
         Path p = dir.resolve("%020d.seg".formatted(first));
-        active = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-        activeFirst = first;
-        activeSize = 0;
+        FileChannel ch = channels.open(p, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING);
         segments.put(first, p);
+        active = ch;
+        activeFirst = first;
+        activeBytes = 0;
+        tip = new Tip(next, first, 0);
     }
 
-    /** Counts the good records of a segment and cuts it after the last one. */
-    private static long recover(Path segment) throws IOException {
-        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            long pos = 0, count = 0, size = ch.size();
-            ByteBuffer header = ByteBuffer.allocate(HEADER);
-            CRC32C c = new CRC32C();
-            while (pos + HEADER <= size) {
-                header.clear();
-                ch.read(header, pos);
-                header.flip();
-                int len = header.getInt(), sum = header.getInt();
-                if (len < 0 || pos + HEADER + len > size) break;
-                ByteBuffer payload = ByteBuffer.allocate(len);
-                ch.read(payload, pos + HEADER);
-                c.reset();
-                c.update(payload.array());
-                if ((int) c.getValue() != sum) break;
-                pos += HEADER + len;
-                count++;
+    /**
+     * Walks the last segment as a reader would and cuts its torn tail; returns {records, bytes}.
+     * A damaged span that good records follow is kept (it is one offset, read as damaged).
+     */
+    private long[] recover(FileChannel ch, Path segment) throws IOException {
+        long size = ch.size(), pos = 0, count = 0;
+        SegmentReader in = new SegmentReader(ch);
+        CRC32C c = new CRC32C();
+        while (pos < size) {
+            Frames.Frame f = Frames.at(in, pos, size, c);
+            if (f instanceof Frames.Torn) break;
+            if (f instanceof Frames.Bad bad) {
+                String what = segment.getFileName() + ": record " + (activeFirst + count) + " is damaged (" + bad.why()
+                        + ", bytes " + bad.start() + ".." + bad.end() + "); the records after it are kept";
+                recovered.add(what);
+                log.error("audit spool {}", what);
             }
-            if (pos < size) ch.truncate(pos);
-            return count;
+            pos = f.end();
+            count++;
         }
+        if (pos < size) {
+            ch.truncate(pos);
+            String what = segment.getFileName() + ": cut a torn tail of " + (size - pos) + " bytes at byte " + pos
+                    + ", after " + count + " records (a write that never completed)";
+            recovered.add(what);
+            log.warn("audit spool {}", what);
+        }
+        return new long[] {count, pos};
     }
 
     /** Lists segment files, oldest first (for tools and tests). */

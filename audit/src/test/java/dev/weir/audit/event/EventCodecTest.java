@@ -34,26 +34,40 @@ class EventCodecTest {
         assertTrue(EventCodec.encode(empty).length < 40, "an empty event is small");
     }
 
-    /** A version-1 record (before requestId and phase) written by an earlier weir still drains after an upgrade. */
-    @Test
-    void versionOneRecordsAreStillRead() throws Exception {
-        AuditEvent e = full().toBuilder().requestId(null).phase(null).build();
-        byte[] v2 = EventCodec.encode(e);
-        // v1 = v2 without the two trailing null strings (one 0 byte each), with version byte 1
-        byte[] v1 = Arrays.copyOf(v2, v2.length - 2);
-        v1[0] = 1;
-        assertEquals(e, EventCodec.decode(v1));
-        byte[] v1TooLong = Arrays.copyOf(v2, v2.length);
-        v1TooLong[0] = 1;
-        assertThrows(IOException.class, () -> EventCodec.decode(v1TooLong));
-    }
-
     @Test
     void recordsOfTheEarlierJsonEncodingAreStillRead() throws Exception {
         ObjectMapper json = new ObjectMapper().setVisibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
                 .setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY);
         AuditEvent e = full();
         assertEquals(e, EventCodec.decode(json.writeValueAsBytes(e)));
+    }
+
+    /**
+     * Records of an earlier weir still drain after an upgrade: version 2 ends at the phase (no
+     * lost sequences), version 1 at the note (no request id, phase or lost sequences).
+     */
+    @Test
+    void versionOneAndTwoRecordsAreStillRead() throws Exception {
+        AuditEvent e = full().toBuilder().lostSequences(List.of()).build();
+        byte[] v3 = EventCodec.encode(e);
+        assertEquals(3, v3[0]);
+        assertEquals(0, v3[v3.length - 1], "an empty list of lost sequences ends a version 3 record");
+        byte[] v2 = Arrays.copyOf(v3, v3.length - 1);
+        v2[0] = 2;
+        assertEquals(e, EventCodec.decode(v2));
+
+        AuditEvent old = e.toBuilder().requestId(null).phase(null).build();
+        byte[] full3 = EventCodec.encode(old);
+        // v1 = v3 without the two null strings and the empty list (one 0 byte each), with version byte 1
+        byte[] v1 = Arrays.copyOf(full3, full3.length - 3);
+        v1[0] = 1;
+        assertEquals(old, EventCodec.decode(v1));
+        byte[] v1TooLong = Arrays.copyOf(full3, full3.length);
+        v1TooLong[0] = 1;
+        assertThrows(IOException.class, () -> EventCodec.decode(v1TooLong));
+
+        AuditEvent gap = AuditEvent.builder().sequence(9).operation("weir:AuditGap").lostSequences(List.of("3-5", "7")).build();
+        assertEquals(List.of("3-5", "7"), EventCodec.decode(EventCodec.encode(gap)).lostSequences());
     }
 
     @Test

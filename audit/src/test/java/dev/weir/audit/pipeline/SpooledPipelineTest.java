@@ -163,28 +163,45 @@ class SpooledPipelineTest {
         assertEquals(range(1, 100), back.sequences());
     }
 
+    /** The numbers a gap event's ranges name, expanded. */
+    static java.util.TreeSet<Long> expand(List<String> ranges) {
+        java.util.TreeSet<Long> out = new java.util.TreeSet<>();
+        for (String r : ranges) {
+            int dash = r.indexOf('-');
+            long from = Long.parseLong(dash < 0 ? r : r.substring(0, dash)), to = Long.parseLong(dash < 0 ? r : r.substring(dash + 1));
+            for (long i = from; i <= to; i++) out.add(i);
+        }
+        return out;
+    }
+
     @Test
     void fullSpoolInDropModeCountsAndRecordsTheGap(@TempDir Path dir) throws Exception {
         Collecting siem = new Collecting();
         siem.down = true;
         AuditPipeline p = AuditPipeline.spooled(options(dir, AuditPipeline.Mode.SYNC, AuditPipeline.WhenFull.DROP,
                 16 * 1024, Duration.ofSeconds(5)), List.of(new AuditPipeline.NamedSink("siem", siem)));
-        int kept = 0, lost = 0;
+        java.util.Set<Long> kept = new java.util.HashSet<>();
+        int lost = 0;
         for (int i = 0; i < 2000; i++) {  // a spooled event takes about 50 bytes: far more than 16 KiB
             long seq = p.publishDurable(event(i)).get();
-            if (seq > 0) kept++; else lost++;
+            if (seq > 0) kept.add(seq); else lost++;
         }
-        assertTrue(lost > 0 && kept > 0, "kept " + kept + ", lost " + lost);
+        assertTrue(lost > 0 && !kept.isEmpty(), "kept " + kept.size() + ", lost " + lost);
         assertEquals(lost, p.dropped());
         siem.down = false;
-        int keptFinal = kept;
-        await(() -> siem.events.size() >= keptFinal, "the kept events");
-        p.publish(event(999));  // once there is room, the gap is recorded before this one
+        await(() -> p.counters().sinks().getFirst().lag() == 0 && p.counters().gaps() == 1, "the sink to catch up");
+        long last = p.publishDurable(event(999)).get();  // the gap was recorded as soon as there was room
+        assertTrue(last > 0);
         p.close();
-        List<AuditEvent> got = siem.events;
-        AuditEvent gap = got.stream().filter(e -> "weir:AuditGap".equals(e.operation())).findFirst().orElseThrow();
+        List<AuditEvent> gaps = siem.events.stream().filter(e -> "weir:AuditGap".equals(e.operation())).toList();
+        assertEquals(1, gaps.size());
+        AuditEvent gap = gaps.getFirst();
         assertEquals("DROPPED", gap.decision());
-        assertTrue(gap.note().startsWith(lost + " audit events were dropped"), gap.note());
+        assertTrue(gap.note().startsWith(lost + " audit events were lost (" + lost + ": the spool was full (spool_max_bytes))"),
+                gap.note());
+        java.util.TreeSet<Long> missing = new java.util.TreeSet<>();
+        for (long s = 1; s < last; s++) if (!kept.contains(s) && s != gap.sequence()) missing.add(s);
+        assertEquals(missing, expand(gap.lostSequences()), "the gap event names exactly the numbers lost");
         assertEquals(1, p.counters().gaps());
     }
 

@@ -38,4 +38,26 @@ class FileSinkTest {
         new FileSink(whole, new EcsJsonLines()).close();
         assertEquals("{\"a\":1}\n", Files.readString(whole));
     }
+
+    /** A full disk mid-batch: the file is cut back to its last whole line, the shipper's retry of the batch leaves no repeat. */
+    @Test
+    void aFailedFlushLeavesWholeLinesOnlyAndTheRetryNoRepeat(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("audit.jsonl");
+        dev.weir.audit.spool.FullDisk disk = new dev.weir.audit.spool.FullDisk();
+        try (FileSink sink = new FileSink(file, new EcsJsonLines(), disk)) {
+            for (int i = 1; i <= 3; i++) sink.write(AuditEvent.builder().sequence(i).instance("i").build());
+            sink.flush();
+            long whole = Files.size(file);
+            disk.free(100);
+            for (int i = 4; i <= 6; i++) sink.write(AuditEvent.builder().sequence(i).instance("i").build());
+            org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, sink::flush);
+            assertEquals(whole, Files.size(file), "the short write was cut off");
+            disk.free(Long.MAX_VALUE);
+            for (int i = 4; i <= 6; i++) sink.write(AuditEvent.builder().sequence(i).instance("i").build());
+            sink.flush();
+        }
+        List<String> lines = Files.readAllLines(file);
+        assertEquals(6, lines.size(), lines.toString());
+        for (int i = 0; i < 6; i++) assertTrue(lines.get(i).contains("\"event.sequence\":" + (i + 1)), lines.get(i));
+    }
 }

@@ -1,0 +1,227 @@
+package dev.weir.appliance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.weir.audit.chain.ChainFiles;
+import dev.weir.audit.chain.ChainVerifier;
+import dev.weir.audit.spool.Spool;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue 14's fault, through the real appliance: weir in {@code sync} mode with its whole audit
+ * (spool, plain file, chained sink) on a 16 MiB tmpfs that is filled until ENOSPC while four
+ * clients send GetItems with unique keys, then given its space back, then weir restarted (in
+ * {@code block} mode, again in {@code drop} mode, then once more).
+ * Every request answered 200 must have its event in both sinks (by its key); in {@code block}
+ * mode a request that could not be audited gets a 500 after {@code block_timeout_ms}, not at
+ * once, and nothing is lost; in {@code drop} mode requests go on and every event lost is named
+ * by a gap event; the spool holds no torn record and {@code weir audit verify} says ok (with
+ * gaps), never TAMPERED.
+ */
+class AuditFullDiskEndToEndTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int BLOCK_TIMEOUT_MS = 500;
+
+    /** What the clients saw. */
+    private static final class Seen {
+        final Set<String> ok = ConcurrentHashMap.newKeySet();
+        final AtomicLong errors = new AtomicLong(), earlyErrors = new AtomicLong(), other = new AtomicLong();
+        final AtomicLong minErrorMs = new AtomicLong(Long.MAX_VALUE), maxErrorMs = new AtomicLong();
+    }
+
+    private static Path config(Path home, Path disk, int proxyPort, int storePort, String whenFull) throws Exception {
+        Files.createDirectories(home);
+        Path config = home.resolve("weir-test.yaml");
+        Files.writeString(config, """
+                store: {enabled: true, host: 127.0.0.1, port: %d}
+                proxy: {host: 127.0.0.1, port: %d}
+                upstream: {region: us-east-1, access_key_id: WEIRUPSTREAM00000001, secret_access_key: weir-upstream-sample-secret}
+                policies: %s
+                principals: %s
+                masking: {hash_key_id: k1}
+                audit:
+                  mode: sync
+                  when_full: %s
+                  block_timeout_ms: %d
+                  spool: %s
+                  spool_max_bytes: 2097152
+                  file: %s
+                  sinks:
+                    - {name: chain, type: file, dir: %s, format: ecs}
+                """.formatted(storePort, proxyPort, ApplianceProcess.CONF.resolve("policies"),
+                ApplianceProcess.CONF.resolve("principals.yaml"), whenFull, BLOCK_TIMEOUT_MS, disk.resolve("spool"),
+                disk.resolve("audit.jsonl"), disk.resolve("chain")));
+        return config;
+    }
+
+    private static void client(ApplianceProcess weir, String prefix, AtomicBoolean stop, Seen seen) {
+        try (DynamoDbClient admin = DynamoClients.as(weir.endpoint(), "AKIAWEIRADMIN0000001", "weir-admin-secret")) {
+            for (int i = 0; !stop.get(); i++) {
+                String key = prefix + i;
+                long t0 = System.nanoTime();
+                try {
+                    admin.getItem(b -> b.tableName("people").key(Map.of("id", AttributeValue.fromS(key))));
+                    seen.ok.add(key);
+                } catch (DynamoDbException e) {
+                    if (e.statusCode() != 500) throw e;
+                    seen.errors.incrementAndGet();
+                    long ms = (System.nanoTime() - t0) / 1_000_000;
+                    seen.minErrorMs.accumulateAndGet(ms, Math::min);
+                    seen.maxErrorMs.accumulateAndGet(ms, Math::max);
+                    if (ms < BLOCK_TIMEOUT_MS - 20) seen.earlyErrors.incrementAndGet();
+                } catch (RuntimeException e) {
+                    seen.other.incrementAndGet();
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);  // a steady load, not a flood
+            }
+        }
+    }
+
+    /** The keys of the GetItem events in ECS lines. */
+    private static Set<String> keys(List<String> lines) throws Exception {
+        Set<String> out = new HashSet<>();
+        for (String line : lines) {
+            JsonNode n = JSON.readTree(line);
+            if (!"GetItem".equals(n.path("event.action").asText())) continue;
+            for (JsonNode k : n.path("weir.keys")) out.add(k.asText().substring("id=".length()));
+        }
+        return out;
+    }
+
+    private static List<String> chainLines(Path dir) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (long n : ChainFiles.logNumbers(dir)) out.addAll(Files.readAllLines(dir.resolve(ChainFiles.logName(n))));
+        return out;
+    }
+
+    /**
+     * One weir run on the audit disk: clients for a while, the disk filled for a while, then
+     * freed (no restart), then a clean stop. Returns what weir printed.
+     */
+    private static List<String> faultyRun(Path home, Path config, int proxyPort, int storePort, Tmpfs disk, String prefix,
+                                          Seen seen, boolean createTable) throws Exception {
+        try (ApplianceProcess weir = ApplianceProcess.start(home, config, proxyPort, storePort)) {
+            if (createTable) {
+                try (DynamoDbClient admin = DynamoClients.as(weir.endpoint(), "AKIAWEIRADMIN0000001", "weir-admin-secret")) {
+                    admin.createTable(b -> b.tableName("people").keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
+                            .attributeDefinitions(d -> d.attributeName("id").attributeType(ScalarAttributeType.S))
+                            .billingMode(BillingMode.PAY_PER_REQUEST));
+                }
+            }
+            AtomicBoolean stop = new AtomicBoolean();
+            List<Thread> clients = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                String p = prefix + t + "-";
+                clients.add(Thread.ofPlatform().start(() -> client(weir, p, stop, seen)));
+            }
+            Thread.sleep(700);
+            Path filler = disk.fill();
+            Thread.sleep(1500);
+            Files.delete(filler);  // space returns: weir carries on without a restart
+            Thread.sleep(1000);
+            stop.set(true);
+            for (Thread c : clients) c.join(30_000);
+            int exit = weir.stop();
+            List<String> output = weir.output();
+            assertTrue((exit == 0 || exit == 143) && output.contains("weir: stopped"), "weir did not stop cleanly: " + exit);
+            return output;
+        }
+    }
+
+    private static Set<String> missing(Set<String> answered, Set<String> audited) {
+        Set<String> out = new HashSet<>(answered);
+        out.removeAll(audited);
+        return out;
+    }
+
+    /**
+     * Three weir runs on one home and one audit disk: {@code block} with the fault, a restart
+     * in {@code drop} with the fault again, and a last restart that only ships what was left;
+     * every run's requests are told apart by their keys.
+     */
+    @Test
+    void everyRequestAnswered200IsAuditedOrItsLossRecorded(@TempDir Path tmp) throws Exception {
+        try (Tmpfs disk = Tmpfs.mount(tmp.resolve("disk"), "16m")) {
+            Path home = tmp.resolve("home");
+            int proxyPort = ApplianceProcess.freePort(), storePort = ApplianceProcess.freePort();
+            Seen block = new Seen(), drop = new Seen();
+            long t0 = System.nanoTime();
+            List<String> blockOutput = faultyRun(home, config(home, disk.dir, proxyPort, storePort, "block"), proxyPort,
+                    storePort, disk, "b", block, true);
+            long t1 = System.nanoTime();
+            List<String> dropOutput = faultyRun(home, config(home, disk.dir, proxyPort, storePort, "drop"), proxyPort,
+                    storePort, disk, "d", drop, false);
+            long t2 = System.nanoTime();
+            // a last restart ships whatever a sink had not committed; a marker request shows when it has
+            try (ApplianceProcess again = ApplianceProcess.start(home, config(home, disk.dir, proxyPort, storePort, "block"),
+                    proxyPort, storePort)) {
+                try (DynamoDbClient admin = DynamoClients.as(again.endpoint(), "AKIAWEIRADMIN0000001", "weir-admin-secret")) {
+                    admin.getItem(b -> b.tableName("people").key(Map.of("id", AttributeValue.fromS("marker"))));
+                }
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (!(keys(Files.readAllLines(disk.dir.resolve("audit.jsonl"))).contains("marker")
+                        && keys(chainLines(disk.dir.resolve("chain"))).contains("marker"))) {
+                    assertTrue(System.nanoTime() < deadline, "the sinks did not catch up after the restart");
+                    Thread.sleep(50);
+                }
+                int exit = again.stop();
+                assertTrue(exit == 0 || exit == 143, "weir did not stop cleanly after the restart: " + exit);
+            }
+            long t3 = System.nanoTime();
+
+            for (List<String> output : List.of(blockOutput, dropOutput)) {
+                assertTrue(output.stream().anyMatch(l -> l.contains("the spool cannot be written")), "the disk never filled");
+                assertTrue(output.stream().anyMatch(l -> l.contains("the spool is written again")), "the spool never recovered");
+            }
+            Set<String> plain = keys(Files.readAllLines(disk.dir.resolve("audit.jsonl")));
+            Set<String> chained = keys(chainLines(disk.dir.resolve("chain")));
+            ChainVerifier.Report r = ChainVerifier.verify(disk.dir.resolve("chain"), null);
+            assertTrue(r.ok(), "TAMPERED: " + r.problems());
+            assertTrue(r.complete(), "events lost without a gap event: " + r.unrecorded());
+            try (Spool spool = new Spool(disk.dir.resolve("spool"), 1 << 19, 2L << 20)) {
+                assertEquals(List.of(), spool.recovered(), "the spool holds a torn or damaged record");
+            }
+
+            // block: every 200 is audited, each 500 came after block_timeout_ms, nothing was lost
+            assertEquals(0, block.other.get() + drop.other.get(), "requests failed otherwise than with a 500");
+            assertEquals(Set.of(), missing(block.ok, plain), "block: requests answered 200 without an event in the file");
+            assertEquals(Set.of(), missing(block.ok, chained), "block: requests answered 200 without an event in the chain");
+            assertTrue(block.errors.get() > 0, "block: no request waited out the full disk");
+            assertEquals(0, block.earlyErrors.get(), "block: a request got its 500 before block_timeout_ms");
+            // drop: no 500; a 200 without its event is one of the numbers the gap events name
+            assertEquals(0, drop.errors.get(), "drop mode answered 500");
+            Set<String> dropMissing = missing(drop.ok, chained);
+            assertTrue(r.lostInGaps() > 0, "drop: nothing was dropped");
+            assertTrue(dropMissing.size() <= r.lostInGaps(), dropMissing.size() + " requests answered 200 have no event, "
+                    + "more than the " + r.lostInGaps() + " the gap events name");
+            assertEquals(missing(drop.ok, plain), dropMissing, "both sinks got the same events");
+            System.out.printf("full audit disk: block: %d answered 200, all audited; %d answered 500 (after %d..%d ms); "
+                            + "drop: %d answered 200, %d of them without an event, %d sequence numbers named lost by gap "
+                            + "events, no 500; runs %d, %d, %d ms%n",
+                    block.ok.size(), block.errors.get(), block.minErrorMs.get(), block.maxErrorMs.get(), drop.ok.size(),
+                    dropMissing.size(), r.lostInGaps(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
+        }
+    }
+}
