@@ -58,6 +58,15 @@ public final class DynamoNumber {
     public static BigDecimal parse(String text) {
         Scan s = scan(text);
         if (s.isZero()) return BigDecimal.ZERO;
+        int scale = (int) (s.digits() - 1 - s.exponent());
+        if (s.digits() <= 18) {   // fits a long: no text, no BigInteger
+            long unscaled = 0;
+            for (int i = s.first(); i <= s.last(); i++) {
+                char c = text.charAt(i);
+                if (c != '.') unscaled = unscaled * 10 + (c - '0');
+            }
+            return BigDecimal.valueOf(s.negative() ? -unscaled : unscaled, scale);
+        }
         StringBuilder digits = new StringBuilder(s.digits() + 1);
         if (s.negative()) digits.append('-');
         for (int i = s.first(); i <= s.last(); i++) {
@@ -65,7 +74,7 @@ public final class DynamoNumber {
             if (c != '.') digits.append(c);
         }
         // value = d.ddd x 10^exponent = ddd x 10^(exponent - (digits - 1))
-        return new BigDecimal(new BigInteger(digits.toString()), (int) (s.digits() - 1 - s.exponent()));
+        return new BigDecimal(new BigInteger(digits.toString()), scale);
     }
 
     /** The canonical text of a number's text, as DynamoDB returns it. */
