@@ -9,6 +9,7 @@ import dev.weir.policy.predicate.Residual;
 import dev.weir.policy.predicate.Unexpressible;
 import dev.weir.protocol.expr.Path;
 import dev.weir.protocol.expr.ast.ConditionExpr;
+import dev.weir.protocol.expr.parse.ExpressionParser;
 import dev.weir.protocol.expr.render.ExpressionWriter;
 import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.AttributeValueJson;
@@ -34,7 +35,7 @@ import java.util.Objects;
  * <p>The caller's row filter goes along as the store's FilterExpression when it has an exact
  * store form ({@link Residual}), so that most hidden rows stay in the store; weir still judges
  * every row the store returns, so the pages are the same with or without it. Not pushed down:
- * a filter with no exact form, one longer than DynamoDB's 4 KB expression limit, and on a
+ * a filter with no exact form, one over DynamoDB's expression limits (4 KB, 300 operators), and on a
  * Query one that reads a key attribute of the table or index (a Query's FilterExpression may
  * not name its key attributes). All expressions are written by one {@link ExpressionWriter},
  * so the names and values sent are exactly those the texts use.
@@ -72,7 +73,8 @@ public final class StoreRead {
             } catch (IllegalArgumentException noText) {
                 filter = null;
             }
-            if (filter != null && filter.getBytes(StandardCharsets.UTF_8).length > MAX_EXPRESSION_BYTES) {
+            if (filter != null && (filter.getBytes(StandardCharsets.UTF_8).length > MAX_EXPRESSION_BYTES
+                    || !ExpressionParser.conditionWithinLimits(filter))) {
                 writer = new ExpressionWriter();
                 key = read.keyCondition() == null ? null : writer.condition(read.keyCondition().expression());
                 filter = null;
