@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.protocol.error.DynamoError;
 import dev.weir.protocol.error.DynamoException;
-import dev.weir.protocol.value.DynamoNumber;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -14,19 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/**
- * Converts attribute values and items between DynamoDB JSON and {@link AttributeValue}.
- *
- * <p>Reading checks what DynamoDB checks of every value as it enters, each in time linear in
- * its size: numbers (also in number sets) against DynamoDB's limits by {@link DynamoNumber#check},
- * before anything parses them, and attribute names (of items and maps) against DynamoDB's
- * 64 KB. Weir's request parser and the bundled store both read through here, so neither
- * spends more than a scan on a value that DynamoDB would refuse.
- */
+/** Converts attribute values and items between DynamoDB JSON and {@link AttributeValue}. */
 public final class AttributeValueJson {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    /** DynamoDB's longest attribute name, in UTF-8 bytes. */
-    public static final int MAX_NAME_BYTES = 65_535;
 
     private AttributeValueJson() {}
 
@@ -39,7 +28,6 @@ public final class AttributeValueJson {
         Map<String, AttributeValue> item = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            checkName(e.getKey());
             item.put(e.getKey(), value(e.getValue()));
         }
         return item;
@@ -55,7 +43,7 @@ public final class AttributeValueJson {
         JsonNode v = e.getValue();
         return switch (e.getKey()) {
             case "S" -> new AttributeValue.S(text(v));
-            case "N" -> new AttributeValue.N(number(text(v)));
+            case "N" -> new AttributeValue.N(text(v));
             case "B" -> new AttributeValue.B(bytes(text(v)));
             case "BOOL" -> {
                 if (v == null || !v.isBoolean()) throw serialization("BOOL must be true or false");
@@ -76,11 +64,7 @@ public final class AttributeValueJson {
                 yield new AttributeValue.L(list);
             }
             case "SS" -> new AttributeValue.SS(texts(v));
-            case "NS" -> {
-                List<String> members = texts(v);
-                for (String m : members) DynamoNumber.check(m);
-                yield new AttributeValue.NS(members);
-            }
+            case "NS" -> new AttributeValue.NS(texts(v));
             case "BS" -> {
                 List<AttributeValue.Bytes> list = new ArrayList<>();
                 for (String s : texts(v)) list.add(bytes(s));
@@ -118,37 +102,6 @@ public final class AttributeValueJson {
             }
         }
         return o;
-    }
-
-    /**
-     * Refuses an attribute name over DynamoDB's 64 KB (65,535 UTF-8 bytes is the longest
-     * allowed), with DynamoDB's message; counted without encoding the name.
-     */
-    public static void checkName(String name) {
-        if (name.length() <= MAX_NAME_BYTES / 3) return;
-        if (utf8Length(name) > MAX_NAME_BYTES) {
-            throw DynamoException.validation(
-                    "1 validation error detected: Attribute name is too large, must be less than 65536 bytes");
-        }
-    }
-
-    private static long utf8Length(String s) {
-        long n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) n++;
-            else if (c < 0x800) n += 2;
-            else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                n += 4;
-                i++;
-            } else n += 3;
-        }
-        return n;
-    }
-
-    private static String number(String text) {
-        DynamoNumber.check(text);
-        return text;
     }
 
     private static DynamoException serialization(String message) {
