@@ -14,6 +14,7 @@ import dev.weir.protocol.expr.render.ExpressionWriter;
 import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.AttributeValueJson;
 import dev.weir.protocol.model.Operation;
+import dev.weir.protocol.wire.JsonBodies;
 import dev.weir.proxy.schema.TableSchema;
 import dev.weir.proxy.upstream.UpstreamResponse;
 
@@ -43,7 +44,8 @@ import java.util.Objects;
 public final class StoreRead {
     /** DynamoDB's limit on the length of an expression. */
     static final int MAX_EXPRESSION_BYTES = 4096;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Reads answers whose member names are attribute names clients wrote: keeps none of them between parses. */
+    private static final ObjectMapper JSON = JsonBodies.mapper();
 
     private final Operation op;
     private final ObjectNode template;
