@@ -52,7 +52,7 @@ public final class TransactGetItems implements OperationHandler {
         if (actions != null) {
             if (actions.isEmpty()) errors.add("[]", "transactItems", "Member must have length greater than or equal to 1");
             if (actions.size() > TransactWriteItems.MAX_ACTIONS) {
-                errors.add(actions, "transactItems", "Member must have length less than or equal to " + TransactWriteItems.MAX_ACTIONS);
+                errors.add(actions.size() + " elements", "transactItems", "Member must have length less than or equal to " + TransactWriteItems.MAX_ACTIONS);
             }
             for (int i = 0; i < actions.size(); i++) {
                 JsonNode get = RequestFields.object(RequestFields.requireObject(actions.get(i)), "Get");

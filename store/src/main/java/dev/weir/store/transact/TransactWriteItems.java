@@ -69,7 +69,7 @@ public final class TransactWriteItems implements OperationHandler {
         if (actions != null) {
             if (actions.isEmpty()) errors.add("[]", "transactItems", "Member must have length greater than or equal to 1");
             if (actions.size() > MAX_ACTIONS) {
-                errors.add(actions, "transactItems", "Member must have length less than or equal to " + MAX_ACTIONS);
+                errors.add(actions.size() + " elements", "transactItems", "Member must have length less than or equal to " + MAX_ACTIONS);
             }
         }
         errors.length(token, "clientRequestToken", 1, 36);
