@@ -86,7 +86,7 @@ public final class BundledStore implements AutoCloseable {
         IndexBackfill backfill = null;
         TtlSweeper sweeper = null;
         try {
-            ObjectMapper mapper = new ObjectMapper();
+            ObjectMapper mapper = dev.weir.protocol.wire.JsonBodies.mapper();
             TableCatalog catalog = TableCatalog.load(engine, mapper);
             TableStats stats = new TableStats();
             KeyLocks locks = new KeyLocks(LOCK_STRIPES);

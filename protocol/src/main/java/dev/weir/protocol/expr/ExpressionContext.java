@@ -8,7 +8,9 @@ import dev.weir.protocol.expr.parse.ExpressionParser;
 import dev.weir.protocol.expr.parse.Substitutions;
 import dev.weir.protocol.model.AttributeValue;
 
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,8 +40,21 @@ public final class ExpressionContext {
     };
 
     public ExpressionContext(Map<String, String> names, Map<String, AttributeValue> values) {
-        this.names = names == null ? Map.of() : names;
+        this.names = names == null ? Map.of() : sharedInstances(names);
         this.values = values == null ? Map.of() : values;
+    }
+
+    /**
+     * The names with equal texts as one String: a path element is then compared by identity
+     * before content, so comparing paths never compares two copies of the same long name
+     * (a name may be 64 KB) character by character. Costs one hash of each name.
+     */
+    private static Map<String, String> sharedInstances(Map<String, String> names) {
+        if (names.size() < 2) return names;
+        Map<String, String> instances = HashMap.newHashMap(names.size());
+        Map<String, String> out = LinkedHashMap.newLinkedHashMap(names.size());
+        names.forEach((ref, name) -> out.put(ref, name == null ? null : instances.computeIfAbsent(name, n -> n)));
+        return out;
     }
 
     /** Parses a condition; {@code parameterName} is ConditionExpression, FilterExpression or KeyConditionExpression. */

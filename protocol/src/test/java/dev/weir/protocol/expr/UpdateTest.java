@@ -69,6 +69,27 @@ class UpdateTest {
                 error(() -> apply("SET z = :a + :b", ":a", n("99999999999999999999999999999999999999"), ":b", n("0.1"))));
     }
 
+    /** A sum or difference is a number like any other: DynamoDB's limits apply to the result, with its messages. */
+    @Test void arithmeticResultsAreCheckedAgainstDynamoDbsLimits() {
+        String largest = "9." + "9".repeat(37) + "E+125";
+        assertEquals("Number overflow. Attempting to store a number with magnitude larger than supported range",
+                error(() -> apply("SET z = :a + :b", ":a", n(largest), ":b", n("1E+125"))));
+        assertEquals("Number overflow. Attempting to store a number with magnitude larger than supported range",
+                error(() -> apply("SET z = :a - :b", ":a", n("-" + largest), ":b", n(largest))));
+        assertEquals("Number overflow. Attempting to store a number with magnitude larger than supported range",
+                error(() -> update("ADD z :v", ":v", n(largest)).apply(map("z", n(largest)))));
+        assertEquals("Number overflow. Attempting to store a number with magnitude larger than supported range",
+                error(() -> update("ADD n :v", ":v", n("5E+125")).apply(map("n", n("5E+125")))));
+        assertEquals("Number underflow. Attempting to store a number with magnitude smaller than supported range",
+                error(() -> apply("SET z = :a - :b", ":a", n("1.1E-130"), ":b", n("1E-130"))));
+        assertEquals("Attempting to store more than 38 significant digits in a Number",
+                error(() -> apply("SET z = :a + :b", ":a", n("1E+125"), ":b", n("1E-130"))));
+        assertEquals(n("1" + "0".repeat(36) + "1"), apply("SET z = :a + :b", ":a", n("1E+37"), ":b", n("1")).get("z"));
+        assertEquals(n("0"), apply("SET z = :a - :b", ":a", n(largest), ":b", n(largest)).get("z"));
+        assertEquals(n("0." + "0".repeat(129) + "2"),
+                apply("SET z = :a + :b", ":a", n("1E-130"), ":b", n("1E-130")).get("z"));
+    }
+
     @Test void ifNotExists() {
         assertEquals(n("10"), apply("SET z = if_not_exists(n, :v)", ":v", n("0")).get("z"));
         assertEquals(n("0"), apply("SET z = if_not_exists(nope, :v)", ":v", n("0")).get("z"));

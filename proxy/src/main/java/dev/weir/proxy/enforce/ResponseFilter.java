@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.protocol.error.DynamoError;
 import dev.weir.protocol.model.Operation;
+import dev.weir.protocol.wire.JsonBodies;
 import dev.weir.proxy.enforce.request.ParsedRequest;
 import dev.weir.proxy.enforce.write.FailureItems;
 import dev.weir.proxy.enforce.write.ReturnedValues;
@@ -35,7 +36,8 @@ import java.util.Set;
  */
 final class ResponseFilter {
     private static final Logger log = LoggerFactory.getLogger(ResponseFilter.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Reads answers whose member names are attribute names clients wrote: keeps none of them between parses. */
+    private static final ObjectMapper JSON = JsonBodies.mapper();
     /** The single writes whose answer may hold the item's values ({@code Attributes}). */
     private static final Set<Operation> WRITES = Set.of(Operation.PutItem, Operation.UpdateItem, Operation.DeleteItem);
     /** The single reads whose answer holds items; under a restricted view they never reach {@link #items}. */

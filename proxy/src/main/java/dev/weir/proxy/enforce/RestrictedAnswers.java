@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.AttributeValueJson;
 import dev.weir.protocol.model.Operation;
+import dev.weir.protocol.wire.JsonBodies;
 import dev.weir.proxy.enforce.read.Metadata;
 import dev.weir.proxy.enforce.read.ReadAnswer;
 import dev.weir.proxy.enforce.read.ReadView;
@@ -33,7 +34,8 @@ import java.util.Set;
  * Answers to callers whose every view is unrestricted pass as they are.
  */
 final class RestrictedAnswers {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Reads answers whose member names are attribute names clients wrote: keeps none of them between parses. */
+    private static final ObjectMapper JSON = JsonBodies.mapper();
     private static final Set<Operation> READS = Set.of(Operation.GetItem, Operation.BatchGetItem, Operation.TransactGetItems);
     private static final Set<Operation> DESCRIPTIONS = Set.of(Operation.DescribeTable, Operation.CreateTable,
             Operation.UpdateTable, Operation.DeleteTable);

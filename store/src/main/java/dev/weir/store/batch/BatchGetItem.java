@@ -69,7 +69,7 @@ public final class BatchGetItem implements OperationHandler {
                 errors.notNull(keys, path + ".keys");
                 if (keys != null && keys.isEmpty()) errors.add("[]", path + ".keys", "Member must have length greater than or equal to 1");
                 if (keys != null && keys.size() > MAX_KEYS) {
-                    errors.add(keys, path + ".keys", "Member must have length less than or equal to " + MAX_KEYS);
+                    errors.add(keys.size() + " elements", path + ".keys", "Member must have length less than or equal to " + MAX_KEYS);
                 }
             }
         }

@@ -65,7 +65,7 @@ public final class BatchWriteItem implements OperationHandler {
                 errors.notNull(list, path);
                 if (list != null && list.isEmpty()) errors.add("[]", path, "Member must have length greater than or equal to 1");
                 if (list != null && list.size() > MAX_REQUESTS) {
-                    errors.add(list, path, "Member must have length less than or equal to " + MAX_REQUESTS);
+                    errors.add(list.size() + " elements", path, "Member must have length less than or equal to " + MAX_REQUESTS);
                 }
             }
         }

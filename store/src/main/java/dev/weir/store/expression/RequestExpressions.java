@@ -8,6 +8,7 @@ import dev.weir.protocol.expr.Projection;
 import dev.weir.protocol.expr.Update;
 import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.AttributeValueJson;
+import dev.weir.protocol.value.AttributeName;
 import dev.weir.store.api.RequestFields;
 import dev.weir.store.value.ItemValidator;
 
@@ -54,6 +55,7 @@ public final class RequestExpressions {
                 }
             }
             values = new LinkedHashMap<>();
+            if (names != null) names.values().forEach(AttributeName::check);
             for (var e : read.entrySet()) {
                 try {
                     values.put(e.getKey(), ItemValidator.canonical(e.getValue()));
@@ -62,11 +64,18 @@ public final class RequestExpressions {
                 }
             }
         }
+        if (values == null && names != null) names.values().forEach(AttributeName::check);
         return new RequestExpressions(request, new ExpressionContext(names, values));
     }
 
+    /**
+     * A value's error, named as DynamoDB names it: "ExpressionAttributeValues contains invalid
+     * value: ... for key :v", except a name too large inside the value, which DynamoDB reports
+     * as it reports one in an item.
+     */
     private static DynamoException invalidValue(DynamoException invalid, String key) {
         if (!invalid.error().shortType().equals("ValidationException")) return invalid;
+        if (invalid.error().message().startsWith(AttributeName.TOO_LARGE)) return invalid;
         return DynamoException.validation("ExpressionAttributeValues contains invalid value: "
                 + invalid.error().message() + " for key " + key);
     }

@@ -43,6 +43,7 @@ public final class CreateTableRequest {
             for (int i = 0; i < definitions.size(); i++) {
                 String path = "attributeDefinitions." + (i + 1) + ".member.";
                 errors.notNull(definitions.get(i).name(), path + "attributeName");
+                errors.length(definitions.get(i).name(), path + "attributeName", 1, KeySchema.MAX_NAME_LENGTH);
                 errors.notNull(definitions.get(i).type(), path + "attributeType");
                 errors.oneOf(definitions.get(i).type(), path + "attributeType", ATTRIBUTE_TYPES);
             }
@@ -62,6 +63,7 @@ public final class CreateTableRequest {
             for (int i = 0; i < keys.size(); i++) {
                 String path = "keySchema." + (i + 1) + ".member.";
                 errors.notNull(keys.get(i).name(), path + "attributeName");
+                errors.length(keys.get(i).name(), path + "attributeName", 1, KeySchema.MAX_NAME_LENGTH);
                 errors.notNull(keys.get(i).type(), path + "keyType");
                 errors.oneOf(keys.get(i).type(), path + "keyType", KEY_TYPES);
             }

@@ -62,6 +62,7 @@ final class IndexRequests {
             for (int k = 0; k < keys.size(); k++) {
                 String kp = path + ".keySchema." + (k + 1) + ".member.";
                 errors.notNull(keys.get(k).name(), kp + "attributeName");
+                errors.length(keys.get(k).name(), kp + "attributeName", 1, KeySchema.MAX_NAME_LENGTH);
                 errors.notNull(keys.get(k).type(), kp + "keyType");
             }
         }
@@ -69,6 +70,12 @@ final class IndexRequests {
         errors.oneOf(projectionType, path + ".projection.projectionType", PROJECTION_TYPES);
         if (nonKey != null && nonKey.isEmpty()) {
             errors.add("[]", path + ".projection.nonKeyAttributes", "Member must have length greater than or equal to 1");
+        }
+        if (nonKey != null) {
+            for (int a = 0; a < nonKey.size(); a++) {
+                errors.length(nonKey.get(a), path + ".projection.nonKeyAttributes." + (a + 1) + ".member", 1,
+                        KeySchema.MAX_NAME_LENGTH);
+            }
         }
         if (throughputNode != null) {
             errors.notNull(write, path + ".provisionedThroughput.writeCapacityUnits");

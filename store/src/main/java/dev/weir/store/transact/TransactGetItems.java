@@ -52,9 +52,11 @@ public final class TransactGetItems implements OperationHandler {
         if (actions != null) {
             if (actions.isEmpty()) errors.add("[]", "transactItems", "Member must have length greater than or equal to 1");
             if (actions.size() > TransactWriteItems.MAX_ACTIONS) {
-                errors.add(actions, "transactItems", "Member must have length less than or equal to " + TransactWriteItems.MAX_ACTIONS);
+                errors.add(actions.size() + " elements", "transactItems",
+                        "Member must have length less than or equal to " + TransactWriteItems.MAX_ACTIONS);
             }
-            for (int i = 0; i < actions.size(); i++) {
+            // a list over the limit is refused already: its first MAX_ACTIONS members are checked
+            for (int i = 0; i < Math.min(actions.size(), TransactWriteItems.MAX_ACTIONS); i++) {
                 JsonNode get = RequestFields.object(RequestFields.requireObject(actions.get(i)), "Get");
                 String p = "transactItems." + (i + 1) + ".member.get";
                 errors.notNull(get, p);

@@ -69,14 +69,18 @@ public final class TransactWriteItems implements OperationHandler {
         if (actions != null) {
             if (actions.isEmpty()) errors.add("[]", "transactItems", "Member must have length greater than or equal to 1");
             if (actions.size() > MAX_ACTIONS) {
-                errors.add(actions, "transactItems", "Member must have length less than or equal to " + MAX_ACTIONS);
+                errors.add(actions.size() + " elements", "transactItems",
+                        "Member must have length less than or equal to " + MAX_ACTIONS);
             }
         }
         errors.length(token, "clientRequestToken", 1, 36);
         ItemRequests.checkCapacityMembers(request, errors);
         errors.oneOf(RequestFields.text(request, "ReturnItemCollectionMetrics"), "returnItemCollectionMetrics",
                 ItemRequests.RETURN_ITEM_COLLECTION_METRICS);
-        for (int i = 0; actions != null && i < actions.size(); i++) checkMembers(actions.get(i), i + 1, errors);
+        // a list over the limit is refused already: its first MAX_ACTIONS members are checked, not twenty thousand
+        for (int i = 0; actions != null && i < Math.min(actions.size(), MAX_ACTIONS); i++) {
+            checkMembers(actions.get(i), i + 1, errors);
+        }
         errors.throwIfAny();
 
         List<TransactAction> parsed = new ArrayList<>();

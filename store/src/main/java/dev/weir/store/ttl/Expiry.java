@@ -1,6 +1,8 @@
 package dev.weir.store.ttl;
 
+import dev.weir.protocol.error.DynamoException;
 import dev.weir.protocol.model.AttributeValue;
+import dev.weir.protocol.value.DynamoNumber;
 import dev.weir.store.table.TableDefinition;
 import dev.weir.store.table.TimeToLive;
 
@@ -24,8 +26,8 @@ public final class Expiry {
         if (!(item.get(ttl.attributeName()) instanceof AttributeValue.N n)) return false;
         BigDecimal at;
         try {
-            at = new BigDecimal(n.value());
-        } catch (NumberFormatException e) {
+            at = DynamoNumber.parse(n.value());
+        } catch (DynamoException e) {
             return false;
         }
         return at.compareTo(BigDecimal.valueOf(nowSeconds)) <= 0

@@ -1,8 +1,9 @@
 package dev.weir.store.value;
 
+import dev.weir.protocol.error.DynamoException;
 import dev.weir.protocol.model.AttributeValue;
+import dev.weir.protocol.value.DynamoNumber;
 
-import java.math.BigDecimal;
 import java.util.Map;
 
 /**
@@ -48,21 +49,20 @@ public final class ItemSize {
     private static long number(String text) {
         long plain = plainNumber(text);
         if (plain >= 0) return plain;
-        BigDecimal v;
+        int digits;
         try {
-            v = new BigDecimal(text);
-        } catch (NumberFormatException e) {
+            digits = DynamoNumber.significantDigits(text);
+        } catch (DynamoException notAStorableNumber) {
             return text.length();
         }
-        if (v.signum() == 0) return 1;
-        int digits = v.stripTrailingZeros().precision();
-        return (digits + 1) / 2 + 1 + (v.signum() < 0 ? 1 : 0);
+        if (digits == 0) return 1;
+        return (digits + 1) / 2 + 1 + (DynamoNumber.isNegative(text) ? 1 : 0);
     }
 
     /**
      * The size of a number written as plain decimal digits (an optional '-', digits, an
-     * optional fraction), counted without parsing it: the same as the BigDecimal rule below.
-     * Returns -1 for any other form (an exponent), which the BigDecimal rule handles.
+     * optional fraction), counted without parsing it: the same as the rule below.
+     * Returns -1 for any other form (an exponent), which {@link DynamoNumber}'s scan handles.
      */
     static long plainNumber(String text) {
         int start = text.startsWith("-") ? 1 : 0;

@@ -2,6 +2,7 @@ package dev.weir.store.value;
 
 import dev.weir.protocol.error.DynamoException;
 import dev.weir.protocol.model.AttributeValue;
+import dev.weir.protocol.value.AttributeName;
 import dev.weir.protocol.value.DynamoNumber;
 
 import java.util.ArrayList;
@@ -13,8 +14,10 @@ import java.util.Set;
 
 /**
  * Checks attribute values as DynamoDB does before it stores them, and returns them in
- * canonical form: numbers (also inside sets, maps and lists) in their canonical text, sets
- * non-empty and without duplicates.
+ * canonical form: numbers (also inside sets, maps and lists) in their canonical text, within
+ * DynamoDB's limits ({@link DynamoNumber}: one scan of the text before any value is made),
+ * sets non-empty and without duplicates, attribute names (of items and maps) within 64 KB
+ * ({@link AttributeName}), documents within 32 levels.
  */
 public final class ItemValidator {
     private static final String INVALID = "One or more parameter values were invalid: ";
@@ -41,7 +44,10 @@ public final class ItemValidator {
 
     private static Map<String, AttributeValue> canonicalMap(Map<String, AttributeValue> item, int level) {
         Map<String, AttributeValue> out = LinkedHashMap.newLinkedHashMap(item.size());
-        item.forEach((name, value) -> out.put(name, canonical(value, level)));
+        item.forEach((name, value) -> {
+            AttributeName.check(name);
+            out.put(name, canonical(value, level));
+        });
         return out;
     }
 

@@ -1,13 +1,20 @@
 package dev.weir.protocol.expr.eval;
 
 import dev.weir.protocol.model.AttributeValue;
-import dev.weir.protocol.value.DynamoNumber;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
-/** Union and difference of DynamoDB sets (SS, NS, BS); number sets compare members by value. */
+/**
+ * Union and difference of DynamoDB sets (SS, NS, BS); number sets compare members by value.
+ * Both take time linear in the two sets' sizes (hash sets of the members): a set may hold
+ * hundreds of thousands of members within an item's 400 KB, so comparing each with each is
+ * no option.
+ */
 final class SetAlgebra {
     private SetAlgebra() {}
 
@@ -18,8 +25,10 @@ final class SetAlgebra {
             case AttributeValue.BS s -> new AttributeValue.BS(union(base == null ? List.of() : ((AttributeValue.BS) base).value(), s.value()));
             case AttributeValue.NS s -> {
                 List<String> members = new ArrayList<>(base == null ? List.of() : ((AttributeValue.NS) base).value());
+                Set<BigDecimal> present = Values.numbers(members);
                 for (String n : s.value()) {
-                    if (!Values.containsNumber(members, n)) members.add(DynamoNumber.canonical(n));
+                    BigDecimal value = Values.number(n);
+                    if (present.add(value)) members.add(value.toPlainString());
                 }
                 yield new AttributeValue.NS(members);
             }
@@ -36,13 +45,17 @@ final class SetAlgebra {
     /** {@code base} without the members of {@code removed}; null when nothing is left. */
     static AttributeValue difference(AttributeValue base, AttributeValue removed) {
         AttributeValue rest = switch (base) {
-            case AttributeValue.SS s -> new AttributeValue.SS(s.value().stream()
-                    .filter(m -> !((AttributeValue.SS) removed).value().contains(m)).toList());
-            case AttributeValue.BS s -> new AttributeValue.BS(s.value().stream()
-                    .filter(m -> !((AttributeValue.BS) removed).value().contains(m)).toList());
+            case AttributeValue.SS s -> {
+                Set<String> gone = new HashSet<>(((AttributeValue.SS) removed).value());
+                yield new AttributeValue.SS(s.value().stream().filter(m -> !gone.contains(m)).toList());
+            }
+            case AttributeValue.BS s -> {
+                Set<AttributeValue.Bytes> gone = new HashSet<>(((AttributeValue.BS) removed).value());
+                yield new AttributeValue.BS(s.value().stream().filter(m -> !gone.contains(m)).toList());
+            }
             case AttributeValue.NS s -> {
-                List<String> gone = ((AttributeValue.NS) removed).value();
-                yield new AttributeValue.NS(s.value().stream().filter(m -> !Values.containsNumber(gone, m)).toList());
+                Set<BigDecimal> gone = Values.numbers(((AttributeValue.NS) removed).value());
+                yield new AttributeValue.NS(s.value().stream().filter(m -> !gone.contains(Values.number(m))).toList());
             }
             default -> throw new IllegalArgumentException("not a set: " + base.typeTag());
         };

@@ -5,8 +5,10 @@ import dev.weir.protocol.value.DynamoNumber;
 
 import java.math.BigDecimal;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Equality, order and size of attribute values, as DynamoDB's expressions see them. */
 public final class Values {
@@ -63,9 +65,7 @@ public final class Values {
             case AttributeValue.BS s -> sameMembers(s.value(), ((AttributeValue.BS) b).value());
             case AttributeValue.NS s -> {
                 List<String> other = ((AttributeValue.NS) b).value();
-                if (s.value().size() != other.size()) yield false;
-                for (String n : s.value()) if (!containsNumber(other, n)) yield false;
-                yield true;
+                yield s.value().size() == other.size() && numbers(s.value()).equals(numbers(other));
             }
             case AttributeValue.L l -> {
                 List<AttributeValue> other = ((AttributeValue.L) b).value();
@@ -87,6 +87,17 @@ public final class Values {
 
     private static <T> boolean sameMembers(List<T> a, List<T> b) {
         return a.size() == b.size() && new java.util.HashSet<>(a).equals(new java.util.HashSet<>(b));
+    }
+
+    /**
+     * The members of a number set by value, each stripped of trailing zeros by
+     * {@link DynamoNumber#parse} so that equal values are equal keys: set algebra on number
+     * sets in time linear in their sizes (comparing each member with each was quadratic).
+     */
+    public static Set<BigDecimal> numbers(List<String> members) {
+        Set<BigDecimal> out = HashSet.newHashSet(members.size());
+        for (String m : members) out.add(number(m));
+        return out;
     }
 
     /** Whether the number set's members include {@code n}, by numeric value. */
@@ -120,23 +131,15 @@ public final class Values {
     public static boolean contains(AttributeValue container, AttributeValue element) {
         if (container == null || element == null) return false;
         return switch (container) {
-            case AttributeValue.S s -> element instanceof AttributeValue.S e && s.value().contains(e.value());
+            case AttributeValue.S s -> element instanceof AttributeValue.S e && Substrings.contains(s.value(), e.value());
             case AttributeValue.SS s -> element instanceof AttributeValue.S e && s.value().contains(e.value());
             case AttributeValue.NS s -> element instanceof AttributeValue.N e && containsNumber(s.value(), e.value());
             case AttributeValue.BS s -> element instanceof AttributeValue.B e && s.value().contains(e.value());
-            case AttributeValue.B b -> element instanceof AttributeValue.B e && indexOf(b.value().array(), e.value().array()) >= 0;
+            case AttributeValue.B b -> element instanceof AttributeValue.B e
+                    && Substrings.contains(b.value().array(), e.value().array());
             case AttributeValue.L l -> l.value().stream().anyMatch(v -> equal(v, element));
             default -> false;
         };
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) if (haystack[i + j] != needle[j]) continue outer;
-            return i;
-        }
-        return -1;
     }
 
     /** What {@code size()} returns for a value, or null for types without a size (N, BOOL, NULL). */

@@ -11,15 +11,15 @@ import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonTokenStream;
 import org.antlr.v4.runtime.TokenStream;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * Text to syntax tree: checks an expression's size, parses it with the ANTLR grammar and
- * hands the parse tree to the builder of its kind. Nothing outside this package sees parse trees.
+ * Text to syntax tree: checks an expression's size, then its operators and nesting
+ * ({@link ExpressionBounds}), parses it with the ANTLR grammar and hands the parse tree to the
+ * builder of its kind. Nothing outside this package sees parse trees.
  *
  * <p>Clients send the same few expression texts over and over, and an ANTLR parse costs tens
  * of microseconds while the builder's walk costs little, so the parse trees of short texts
@@ -50,30 +50,60 @@ public final class ExpressionParser {
     /** Parses a ConditionExpression, FilterExpression or KeyConditionExpression ({@code parameterName}). */
     public static ConditionExpr condition(String parameterName, String text, Substitutions substitutions) {
         Parsed<DynamoExpressionParser.ConditionExpressionContext> p =
-                parsed(CONDITIONS, parameterName, text, DynamoExpressionParser::conditionExpression);
+                parsed(CONDITIONS, parameterName, ExpressionBounds.Kind.CONDITION, text,
+                        DynamoExpressionParser::conditionExpression);
         return new ConditionBuilder(parameterName, text, p.tokens(), substitutions).build(p.tree());
     }
 
     /** Parses an UpdateExpression. */
     public static UpdateExpr update(String text, Substitutions substitutions) {
         Parsed<DynamoExpressionParser.UpdateExpressionContext> p =
-                parsed(UPDATES, "UpdateExpression", text, DynamoExpressionParser::updateExpression);
+                parsed(UPDATES, "UpdateExpression", ExpressionBounds.Kind.UPDATE, text, DynamoExpressionParser::updateExpression);
         return new UpdateBuilder(text, p.tokens(), substitutions).build(p.tree());
     }
 
     /** Parses a ProjectionExpression into its paths, in the order written. */
     public static List<Path> projection(String text, Substitutions substitutions) {
         Parsed<DynamoExpressionParser.ProjectionExpressionContext> p =
-                parsed(PROJECTIONS, "ProjectionExpression", text, DynamoExpressionParser::projectionExpression);
+                parsed(PROJECTIONS, "ProjectionExpression", ExpressionBounds.Kind.PROJECTION, text,
+                        DynamoExpressionParser::projectionExpression);
         return new ProjectionBuilder(text, p.tokens(), substitutions).build(p.tree());
     }
 
+    /**
+     * Whether a condition's text is within DynamoDB's limits on size (4 KB) and operators (300)
+     * and weir's on nesting: what weir checks of an expression it writes itself (a client's
+     * condition joined with a policy's may pass a limit that neither passes alone).
+     */
+    public static boolean conditionWithinLimits(String text) {
+        return withinLimits(ExpressionBounds.Kind.CONDITION, text);
+    }
+
+    /** As {@link #conditionWithinLimits}, for an UpdateExpression. */
+    public static boolean updateWithinLimits(String text) {
+        return withinLimits(ExpressionBounds.Kind.UPDATE, text);
+    }
+
+    /** As {@link #conditionWithinLimits}, for a ProjectionExpression. */
+    public static boolean projectionWithinLimits(String text) {
+        return withinLimits(ExpressionBounds.Kind.PROJECTION, text);
+    }
+
+    private static boolean withinLimits(ExpressionBounds.Kind kind, String text) {
+        try {
+            tokens("Expression", kind, text);
+            return true;
+        } catch (DynamoException overALimit) {
+            return false;
+        }
+    }
+
     /** The kept tree of {@code text}, or a fresh parse (kept if short); a syntax error throws and keeps nothing. */
-    private static <T> Parsed<T> parsed(Map<String, Parsed<T>> cache, String parameterName, String text,
-                                        Function<DynamoExpressionParser, T> rule) {
-        Parsed<T> kept = text == null ? null : cache.get(text);
+    private static <T> Parsed<T> parsed(Map<String, Parsed<T>> cache, String parameterName, ExpressionBounds.Kind kind,
+                                        String text, Function<DynamoExpressionParser, T> rule) {
+        Parsed<T> kept = text == null || text.length() > MAX_CACHED_CHARS ? null : cache.get(text);
         if (kept != null) return kept;
-        DynamoExpressionParser parser = parser(parameterName, text);
+        DynamoExpressionParser parser = parser(parameterName, kind, text);
         T tree = rule.apply(parser);
         if (parser.getTokenStream() instanceof BufferedTokenStream tokens) tokens.fill();
         Parsed<T> fresh = new Parsed<>(tree, parser.getTokenStream());
@@ -84,20 +114,45 @@ public final class ExpressionParser {
         return fresh;
     }
 
-    private static DynamoExpressionParser parser(String parameterName, String text) {
+    /**
+     * A parser over the expression's tokens, once its size (in bytes, before anything else) and
+     * then its operators and nesting ({@link ExpressionBounds}, on the tokens) are within bounds.
+     * Lexing is linear; only parsing can cost more, so nothing is parsed before the bounds hold.
+     */
+    private static DynamoExpressionParser parser(String parameterName, ExpressionBounds.Kind kind, String text) {
+        DynamoExpressionParser parser = new DynamoExpressionParser(tokens(parameterName, kind, text));
+        parser.removeErrorListeners();
+        parser.addErrorListener(new SyntaxErrors(parameterName, text));
+        return parser;
+    }
+
+    /** The expression's tokens, once its size and then its operators and nesting are checked. */
+    private static CommonTokenStream tokens(String parameterName, ExpressionBounds.Kind kind, String text) {
         if (text == null || text.isBlank()) {
             throw DynamoException.validation("Invalid " + parameterName + ": The expression can not be empty;");
         }
-        int size = text.getBytes(StandardCharsets.UTF_8).length;
+        long size = utf8Length(text);
         if (size > MAX_EXPRESSION_BYTES) {
             throw DynamoException.validation("Invalid " + parameterName
                     + ": Expression size has exceeded the maximum allowed size; expression size: " + size);
         }
         DynamoExpressionLexer lexer = new DynamoExpressionLexer(CharStreams.fromString(text));
         lexer.removeErrorListeners();
-        DynamoExpressionParser parser = new DynamoExpressionParser(new CommonTokenStream(lexer));
-        parser.removeErrorListeners();
-        parser.addErrorListener(new SyntaxErrors(parameterName, text));
-        return parser;
+        CommonTokenStream tokens = new CommonTokenStream(lexer);
+        tokens.fill();
+        ExpressionBounds.check(parameterName, text, kind, tokens, tokens.getTokens());
+        return tokens;
+    }
+
+    /** The text's length in UTF-8, counted without encoding it (a text may be megabytes long). */
+    private static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) n++;
+            else if (c < 0x800 || Character.isSurrogate(c)) n += 2;   // a surrogate pair is 4 bytes
+            else n += 3;
+        }
+        return n;
     }
 }

@@ -5,7 +5,6 @@ import dev.weir.protocol.expr.grammar.DynamoExpressionParser.PathContext;
 import dev.weir.protocol.expr.grammar.DynamoExpressionParser.ProjectionExpressionContext;
 import org.antlr.v4.runtime.TokenStream;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /** Parse tree of a ProjectionExpression to its paths, refusing overlapping ones. */
@@ -16,9 +15,9 @@ final class ProjectionBuilder extends TreeBuilder {
     }
 
     List<Path> build(ProjectionExpressionContext tree) {
-        List<Path> paths = new ArrayList<>();
-        for (PathContext p : tree.path()) checkOverlap(paths, path(p));
+        DistinctPaths paths = new DistinctPaths(problems);
+        for (PathContext p : tree.path()) paths.add(path(p));
         problems.throwIfAny(parameterName, Problems.PROJECTION_ORDER);
-        return List.copyOf(paths);
+        return List.copyOf(paths.paths());
     }
 }

@@ -82,34 +82,6 @@ abstract class TreeBuilder {
         return new Operand.ValueOperand(ref, value);
     }
 
-    /** Records an overlap or conflict between {@code path} and the paths before it, then adds it. */
-    void checkOverlap(List<Path> earlier, Path path) {
-        for (Path other : earlier) {
-            List<PathElement> a = other.elements();
-            List<PathElement> b = path.elements();
-            boolean diverged = false;
-            for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
-                if (a.get(i).getClass() != b.get(i).getClass()) {
-                    problems.report(Problems.Kind.CONFLICT, "Two document paths conflict with each other; must remove or "
-                            + "rewrite one of these paths; path one: " + other.toMessageString() + ", path two: "
-                            + path.toMessageString());
-                    diverged = true;
-                    break;
-                }
-                if (!a.get(i).equals(b.get(i))) {
-                    diverged = true;
-                    break;
-                }
-            }
-            if (!diverged) {
-                problems.report(Problems.Kind.OVERLAP, "Two document paths overlap with each other; must remove or "
-                        + "rewrite one of these paths; path one: " + other.toMessageString() + ", path two: "
-                        + path.toMessageString());
-            }
-        }
-        earlier.add(path);
-    }
-
     static String typeOf(Operand operand) {
         return switch (operand) {
             case Operand.ValueOperand v when v != INVALID -> v.value().typeTag();

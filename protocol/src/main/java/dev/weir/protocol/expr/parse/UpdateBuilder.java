@@ -38,7 +38,7 @@ final class UpdateBuilder extends TreeBuilder {
             "L", "LIST", "M", "MAP", "SS", "STRING_SET", "NS", "NUMBER_SET", "BS", "BINARY_SET");
 
     private final List<UpdateAction> actions = new ArrayList<>();
-    private final List<Path> targets = new ArrayList<>();
+    private final DistinctPaths targets = new DistinctPaths(problems);
     private final Set<String> sections = new HashSet<>();
 
     UpdateBuilder(String text, TokenStream tokens, Substitutions substitutions) {
@@ -87,7 +87,7 @@ final class UpdateBuilder extends TreeBuilder {
 
     private Path target(PathContext ctx) {
         Path path = path(ctx);
-        checkOverlap(targets, path);
+        targets.add(path);
         return path;
     }
 

@@ -196,7 +196,9 @@ class ExpressionWriterTest {
                     case 5 -> new ConditionExpr.And(c, c);
                     default -> new ConditionExpr.Or(c, new ConditionExpr.Not(c));
                 };
-                if (new ExpressionWriter().condition(next).length() > 4000) break;
+                String written = new ExpressionWriter().condition(next);
+                // within DynamoDB's limits (4 KB, 300 operators), which the store enforces
+                if (written.length() > 4000 || !ExpressionParser.conditionWithinLimits(written)) break;
                 c = next;
             }
             ExpressionWriter w = new ExpressionWriter();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weir.protocol.wire.JsonBodies;
 import dev.weir.proxy.upstream.UpstreamResponse;
 
 import java.io.IOException;
@@ -31,7 +32,8 @@ import java.util.function.LongSupplier;
  * as they were (the {@link ResponsePlan} decides what of those the caller sees).
  */
 public final class BatchGetRounds {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Reads answers whose member names are attribute names clients wrote: keeps none of them between parses. */
+    private static final ObjectMapper JSON = JsonBodies.mapper();
 
     private BatchGetRounds() {}
 

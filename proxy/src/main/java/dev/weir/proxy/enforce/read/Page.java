@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.AttributeValueJson;
+import dev.weir.protocol.wire.JsonBodies;
 
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -23,7 +24,8 @@ import java.util.Map;
  */
 public record Page(List<Map<String, AttributeValue>> items, int count, int scannedCount,
                    Map<String, AttributeValue> lastEvaluatedKey, int hidden) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Reads answers whose member names are attribute names clients wrote: keeps none of them between parses. */
+    private static final ObjectMapper JSON = JsonBodies.mapper();
 
     public Page {
         items = items == null ? null : List.copyOf(items);

@@ -6,6 +6,7 @@ import dev.weir.protocol.expr.Condition;
 import dev.weir.protocol.expr.Projection;
 import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.AttributeValueJson;
+import dev.weir.protocol.wire.JsonBodies;
 
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -65,7 +66,8 @@ public final class Pager {
     public static final long PAGE_BYTES = 1024 * 1024;
     /** The largest number of items weir asks one store read for on its own account (more when the client's Limit asks more). */
     static final int MAX_HINT = 1000;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Reads answers whose member names are attribute names clients wrote: keeps none of them between parses. */
+    private static final ObjectMapper JSON = JsonBodies.mapper();
 
     /** Reads one page of the store's answer. */
     @FunctionalInterface

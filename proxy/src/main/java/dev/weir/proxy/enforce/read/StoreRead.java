@@ -9,10 +9,12 @@ import dev.weir.policy.predicate.Residual;
 import dev.weir.policy.predicate.Unexpressible;
 import dev.weir.protocol.expr.Path;
 import dev.weir.protocol.expr.ast.ConditionExpr;
+import dev.weir.protocol.expr.parse.ExpressionParser;
 import dev.weir.protocol.expr.render.ExpressionWriter;
 import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.AttributeValueJson;
 import dev.weir.protocol.model.Operation;
+import dev.weir.protocol.wire.JsonBodies;
 import dev.weir.proxy.schema.TableSchema;
 import dev.weir.proxy.upstream.UpstreamResponse;
 
@@ -34,7 +36,7 @@ import java.util.Objects;
  * <p>The caller's row filter goes along as the store's FilterExpression when it has an exact
  * store form ({@link Residual}), so that most hidden rows stay in the store; weir still judges
  * every row the store returns, so the pages are the same with or without it. Not pushed down:
- * a filter with no exact form, one longer than DynamoDB's 4 KB expression limit, and on a
+ * a filter with no exact form, one over DynamoDB's expression limits (4 KB, 300 operators), and on a
  * Query one that reads a key attribute of the table or index (a Query's FilterExpression may
  * not name its key attributes). All expressions are written by one {@link ExpressionWriter},
  * so the names and values sent are exactly those the texts use.
@@ -42,7 +44,8 @@ import java.util.Objects;
 public final class StoreRead {
     /** DynamoDB's limit on the length of an expression. */
     static final int MAX_EXPRESSION_BYTES = 4096;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Reads answers whose member names are attribute names clients wrote: keeps none of them between parses. */
+    private static final ObjectMapper JSON = JsonBodies.mapper();
 
     private final Operation op;
     private final ObjectNode template;
@@ -72,7 +75,8 @@ public final class StoreRead {
             } catch (IllegalArgumentException noText) {
                 filter = null;
             }
-            if (filter != null && filter.getBytes(StandardCharsets.UTF_8).length > MAX_EXPRESSION_BYTES) {
+            if (filter != null && (filter.getBytes(StandardCharsets.UTF_8).length > MAX_EXPRESSION_BYTES
+                    || !ExpressionParser.conditionWithinLimits(filter))) {
                 writer = new ExpressionWriter();
                 key = read.keyCondition() == null ? null : writer.condition(read.keyCondition().expression());
                 filter = null;

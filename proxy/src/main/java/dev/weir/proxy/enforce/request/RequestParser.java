@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.protocol.error.DynamoError;
 import dev.weir.protocol.error.DynamoException;
 import dev.weir.protocol.model.Operation;
+import dev.weir.protocol.wire.JsonBodies;
 import dev.weir.protocol.wire.Target;
 import dev.weir.proxy.enforce.verdict.Refusal;
 import dev.weir.proxy.enforce.verdict.Refusals;
@@ -36,8 +37,9 @@ public final class RequestParser {
      * A body that is forwarded unchanged goes upstream as its original bytes, so it must have one
      * meaning for every JSON parser: a member named twice (parsers differ on which one counts)
      * or content after the object (which one parser ignores and another reads) is refused.
+     * Names are not kept between parses ({@link JsonBodies}).
      */
-    private static final ObjectMapper JSON = new ObjectMapper()
+    private static final ObjectMapper JSON = JsonBodies.mapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -105,8 +107,49 @@ public final class RequestParser {
         return obj;
     }
 
+    /** DynamoDB's most keys in one BatchGetItem, writes in one BatchWriteItem, and actions in one transaction. */
+    static final int MAX_BATCH_GET_KEYS = 100, MAX_BATCH_WRITES = 25, MAX_TRANSACT_ACTIONS = 100;
+
+    /**
+     * Refuses a batch or transaction with more items than DynamoDB takes, before any part is
+     * built: weir checks and decides each part, so 20,000 parts cost seconds where DynamoDB
+     * answers with an error at once. The messages are DynamoDB's, the value abbreviated to its
+     * number of elements (the store prints the list, which weir does not repeat).
+     */
+    private static void checkCounts(Operation op, ObjectNode body) {
+        switch (op) {
+            case BatchGetItem, BatchWriteItem -> {
+                if (!(body.get("RequestItems") instanceof ObjectNode items)) return;
+                boolean get = op == Operation.BatchGetItem;
+                int max = get ? MAX_BATCH_GET_KEYS : MAX_BATCH_WRITES;
+                int total = 0;
+                for (Map.Entry<String, JsonNode> t : items.properties()) {
+                    JsonNode list = get ? t.getValue().get("Keys") : t.getValue();
+                    if (list == null || !list.isArray()) continue;
+                    if (list.size() > max) {
+                        throw Refusals.invalid(tooMany(list.size(), "requestItems." + t.getKey() + ".member" + (get ? ".keys" : ""), max));
+                    }
+                    total += list.size();
+                }
+                if (total > max) throw Refusals.invalid("Too many items requested for the " + op + " call");
+            }
+            case TransactGetItems, TransactWriteItems -> {
+                if (body.get("TransactItems") instanceof JsonNode list && list.isArray() && list.size() > MAX_TRANSACT_ACTIONS) {
+                    throw Refusals.invalid(tooMany(list.size(), "transactItems", MAX_TRANSACT_ACTIONS));
+                }
+            }
+            default -> { }
+        }
+    }
+
+    private static String tooMany(int size, String path, int max) {
+        return "1 validation error detected: Value '" + size + " elements' at '" + path
+                + "' failed to satisfy constraint: Member must have length less than or equal to " + max;
+    }
+
     /** The parts of a batch or transaction, each shaped like the single-item request it stands for. */
     private static List<Part> parts(Operation op, ObjectNode body, TableNames tables, Map<String, String> asSent) {
+        checkCounts(op, body);
         List<Part> parts = new ArrayList<>();
         switch (op) {
             case BatchGetItem -> {

@@ -7,6 +7,7 @@ import dev.weir.protocol.expr.ExpressionContext;
 import dev.weir.protocol.expr.Path;
 import dev.weir.protocol.expr.Projection;
 import dev.weir.protocol.expr.ast.ConditionExpr;
+import dev.weir.protocol.expr.parse.ExpressionParser;
 import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.AttributeValueJson;
 import dev.weir.proxy.enforce.request.Expressions;
@@ -30,7 +31,8 @@ import java.util.Map;
  * <p>Before it replaces the client's names and values, it checks them as DynamoDB would (names
  * and values only with expressions, never empty, every one used), so a request the store would
  * refuse is refused with the store's own message rather than repaired. A rendered expression
- * longer than DynamoDB's limit (4 KB) is refused: weir cannot state the policy in it.
+ * longer than DynamoDB's limit (4 KB) or with more than its 300 operators is refused: weir
+ * cannot state the policy in it.
  */
 public final class Render {
     /** DynamoDB's limit on the length of one expression, in bytes. */
@@ -56,12 +58,16 @@ public final class Render {
         condition(node, writer, "FilterExpression", tree(client.filter()), refuse);
         condition(node, writer, "ConditionExpression", Conjoin.and(tree(client.condition()), addedCondition), refuse);
         if (client.update() != null) {
-            node.put("UpdateExpression", limited("UpdateExpression", writer.update(client.update().expression()), refuse));
+            String update = limited("UpdateExpression", writer.update(client.update().expression()), refuse);
+            if (!ExpressionParser.updateWithinLimits(update)) throw tooManyOperators("UpdateExpression", refuse);
+            node.put("UpdateExpression", update);
         }
         Projection projection = client.projection();
         if (projection != null && !dropProjection) {
             List<Path> paths = projection.paths();
-            node.put("ProjectionExpression", limited("ProjectionExpression", writer.projection(paths), refuse));
+            String text = limited("ProjectionExpression", writer.projection(paths), refuse);
+            if (!ExpressionParser.projectionWithinLimits(text)) throw tooManyOperators("ProjectionExpression", refuse);
+            node.put("ProjectionExpression", text);
         } else {
             node.remove("ProjectionExpression");
         }
@@ -85,7 +91,18 @@ public final class Render {
             node.remove(member);
             return;
         }
-        node.put(member, limited(member, writer.condition(tree), refuse));
+        String text = limited(member, writer.condition(tree), refuse);
+        if (!ExpressionParser.conditionWithinLimits(text)) throw tooManyOperators(member, refuse);
+        node.put(member, text);
+    }
+
+    /**
+     * A rendered expression over DynamoDB's 300 operators (or weir's nesting bound, which only
+     * redundant parentheses reach): the policy's condition cannot be added within the limit.
+     */
+    private static RuntimeException tooManyOperators(String member, Refusals refuse) {
+        return refuse.unenforceable("the " + member + " with the condition the policy adds has more than DynamoDB's limit "
+                + "of 300 operators, so weir cannot send it; simplify the request's own expressions");
     }
 
     private static ConditionExpr tree(dev.weir.protocol.expr.Condition c) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.AttributeValueJson;
 import dev.weir.protocol.model.Operation;
+import dev.weir.protocol.wire.JsonBodies;
 import dev.weir.proxy.enforce.read.ReadView;
 
 import java.io.IOException;
@@ -23,7 +24,8 @@ import java.util.function.IntFunction;
  * rule never decides what is shown. Error bodies are small, so they are read as a tree.
  */
 public final class FailureItems {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Reads answers whose member names are attribute names clients wrote: keeps none of them between parses. */
+    private static final ObjectMapper JSON = JsonBodies.mapper();
 
     /** The operations whose errors may carry a stored item. */
     public static final List<Operation> WRITES = List.of(Operation.PutItem, Operation.UpdateItem, Operation.DeleteItem,

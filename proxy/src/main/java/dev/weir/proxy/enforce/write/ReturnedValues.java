@@ -8,6 +8,7 @@ import dev.weir.protocol.expr.Projections;
 import dev.weir.protocol.expr.Update;
 import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.AttributeValueJson;
+import dev.weir.protocol.wire.JsonBodies;
 import dev.weir.proxy.enforce.flow.FlowCheck;
 import dev.weir.proxy.enforce.read.ReadView;
 import dev.weir.proxy.enforce.request.Part;
@@ -28,7 +29,8 @@ import java.util.Set;
  * gets the store's answer as it is.
  */
 public final class ReturnedValues {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Reads answers whose member names are attribute names clients wrote: keeps none of them between parses. */
+    private static final ObjectMapper JSON = JsonBodies.mapper();
 
     private ReturnedValues() {}
 

@@ -117,6 +117,25 @@ class StoreReadTest {
         assertFalse(inexact.has("FilterExpression"), "size() has no exact store form");
     }
 
+    /** A row filter within 4 KB but over DynamoDB's 300 operators stays with weir too: the store would refuse the read. */
+    @Test
+    void aFilterWithMoreOperatorsThanDynamoDbTakesIsNotPushed() {
+        StringBuilder any = new StringBuilder("item.a0 == \"x\"");
+        for (int i = 1; i < 160; i++) any.append(" or item.a").append(i).append(" == \"x\"");
+        ReadView many = view("role r\nallow r on table t op [Query] rows where " + any + "\n");
+        String query = "{\"TableName\":\"t\",\"KeyConditionExpression\":\"pk = :p\",\"ExpressionAttributeValues\":{\":p\":{\"S\":\"x\"}}}";
+        String filter = new dev.weir.protocol.expr.render.ExpressionWriter().condition(
+                ((dev.weir.policy.predicate.Residual.Tree) dev.weir.policy.predicate.Residual.of(many.rows(), many.request()))
+                        .condition());
+        assertTrue(filter.length() < 4096 && !dev.weir.protocol.expr.parse.ExpressionParser.conditionWithinLimits(filter),
+                "the filter is under 4 KB and over 300 operators: " + filter.length());
+        assertFalse(template("Query", query, many).has("FilterExpression"));
+        StringBuilder fewer = new StringBuilder("item.a0 == \"x\"");
+        for (int i = 1; i < 150; i++) fewer.append(" or item.a").append(i).append(" == \"x\"");
+        assertTrue(template("Query", query, view("role r\nallow r on table t op [Query] rows where " + fewer + "\n"))
+                .has("FilterExpression"), "299 operators go to the store");
+    }
+
     @Test
     void aFilterLongerThanDynamoDbTakesIsNotPushed() {
         List<String> many = new ArrayList<>();

@@ -2,6 +2,7 @@ package dev.weir.proxy.enforce.request;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.protocol.expr.ast.ConditionExpr;
+import dev.weir.protocol.expr.parse.ExpressionParser;
 import dev.weir.protocol.expr.render.ExpressionWriter;
 import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.AttributeValueJson;
@@ -24,7 +25,7 @@ import java.util.Map;
  *
  * <p>Writes and GetItem are composed by the firewall's own code: {@link Conjoin} and
  * {@link Render#into}, exactly as {@code Enforcer} forwards a part (weir refuses a part whose
- * rendered expression is over 4 KB itself: {@link #refusedForSize}). A Query or Scan is paged by
+ * rendered expression is over DynamoDB's limits, 4 KB or 300 operators, itself: {@link #refusedForSize}). A Query or Scan is paged by
  * weir ({@code read/StoreRead} sends the key condition and the policy's residual, and weir
  * applies the client's filter itself), so for those this class composes the model
  * {@code And(filter, policy)} with the same writer: a check of the writer and the trees, not of
@@ -32,7 +33,7 @@ import java.util.Map;
  *
  * @param expected       the trees the written texts must read back as
  * @param texts          member name → written text
- * @param refusedForSize weir refused the part because a rendered expression is over 4 KB
+ * @param refusedForSize weir refused the part because a rendered expression is over 4 KB or 300 operators
  */
 record Composition(ExpressionTrees expected, Map<String, String> texts, Map<String, String> names,
                    Map<String, AttributeValue> values, boolean refusedForSize) {
@@ -60,7 +61,8 @@ record Composition(ExpressionTrees expected, Map<String, String> texts, Map<Stri
         try {
             Render.into(node, parsed, op == Operation.GetItem ? null : policy, false, REFUSE);
         } catch (Refusal r) {
-            if (r.kind() == Verdict.Kind.UNENFORCEABLE && r.error().message().contains("4 KB")) {
+            if (r.kind() == Verdict.Kind.UNENFORCEABLE
+                    && (r.error().message().contains("4 KB") || r.error().message().contains("300 operators"))) {
                 Composition m = modelled(expected);
                 return new Composition(m.expected, m.texts, m.names, m.values, true);
             }
@@ -87,9 +89,14 @@ record Composition(ExpressionTrees expected, Map<String, String> texts, Map<Stri
         return new Composition(expected, texts, Map.copyOf(writer.names()), Map.copyOf(writer.values()), false);
     }
 
-    /** Whether some text is over DynamoDB's limit of 4 KB per expression. */
+    /** Whether some text is over DynamoDB's limits per expression: 4 KB, 300 operators. */
     boolean overLimit() {
-        return texts.values().stream().anyMatch(t -> t.getBytes(StandardCharsets.UTF_8).length > 4096);
+        return texts.entrySet().stream().anyMatch(e -> e.getValue().getBytes(StandardCharsets.UTF_8).length > 4096
+                || !switch (e.getKey()) {
+                    case "UpdateExpression" -> ExpressionParser.updateWithinLimits(e.getValue());
+                    case "ProjectionExpression" -> ExpressionParser.projectionWithinLimits(e.getValue());
+                    default -> ExpressionParser.conditionWithinLimits(e.getValue());
+                });
     }
 
     /** The client's body with its expressions, names and values replaced by the composed ones (maps only when not empty). */

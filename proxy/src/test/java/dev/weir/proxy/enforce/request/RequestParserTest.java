@@ -212,4 +212,56 @@ class RequestParserTest {
         assertNull(TableArn.parse("ARN:aws:dynamodb:us-east-1:000000000000:table/people"));
         assertNull(TableArn.parse("arn:aws:dynamodb:US-EAST-1:000000000000:table/people"));
     }
+
+    /**
+     * A batch or transaction over DynamoDB's counts is refused before a part is built, with
+     * DynamoDB's message: 20,000 parts used to cost weir seconds of checks and decisions.
+     */
+    @Test
+    void batchesAndTransactionsOverDynamoDbsCountsAreRefusedBeforeTheirParts() {
+        assertEquals(25, parse("BatchWriteItem", writes("t", 25)).parts().size());
+        Refusal r = refused("BatchWriteItem", writes("t", 26));
+        assertEquals(Verdict.Kind.INVALID, r.kind());
+        assertEquals("1 validation error detected: Value '26 elements' at 'requestItems.t.member' failed to satisfy constraint: "
+                + "Member must have length less than or equal to 25", r.error().message());
+        assertEquals("Too many items requested for the BatchWriteItem call", refused("BatchWriteItem",
+                "{\"RequestItems\":{" + writes("t", 20).substring(17, writes("t", 20).length() - 2) + ","
+                        + writes("u", 6).substring(17, writes("u", 6).length() - 2) + "}}").error().message());
+        assertEquals(100, ((com.fasterxml.jackson.databind.JsonNode) parse("BatchGetItem", keys(100)).parts().getFirst().body()
+                .get("Keys")).size());
+        assertEquals("1 validation error detected: Value '101 elements' at 'requestItems.t.member.keys' failed to satisfy "
+                + "constraint: Member must have length less than or equal to 100", refused("BatchGetItem", keys(101)).error().message());
+        assertEquals(100, parse("TransactWriteItems", checks(100)).parts().size());
+        assertEquals("1 validation error detected: Value '101 elements' at 'transactItems' failed to satisfy constraint: "
+                + "Member must have length less than or equal to 100", refused("TransactWriteItems", checks(101)).error().message());
+        String huge = writes("t", 20_000);
+        long best = Long.MAX_VALUE;
+        for (int round = 0; round < 3; round++) {
+            long t0 = System.nanoTime();
+            refused("BatchWriteItem", huge);
+            best = Math.min(best, System.nanoTime() - t0);
+        }
+        assertTrue(best < 500_000_000L, "refusing 20,000 writes took " + best / 1_000_000 + " ms");
+    }
+
+    private static String writes(String table, int n) {
+        StringBuilder b = new StringBuilder("{\"RequestItems\":{\"" + table + "\":[");
+        for (int i = 0; i < n; i++) b.append(i == 0 ? "" : ",").append("{\"DeleteRequest\":{\"Key\":{\"k\":{\"N\":\"").append(i).append("\"}}}}");
+        return b.append("]}}").toString();
+    }
+
+    private static String keys(int n) {
+        StringBuilder b = new StringBuilder("{\"RequestItems\":{\"t\":{\"Keys\":[");
+        for (int i = 0; i < n; i++) b.append(i == 0 ? "" : ",").append("{\"k\":{\"N\":\"").append(i).append("\"}}");
+        return b.append("]}}}").toString();
+    }
+
+    private static String checks(int n) {
+        StringBuilder b = new StringBuilder("{\"TransactItems\":[");
+        for (int i = 0; i < n; i++) {
+            b.append(i == 0 ? "" : ",").append("{\"ConditionCheck\":{\"TableName\":\"t\",\"Key\":{\"k\":{\"N\":\"").append(i)
+                    .append("\"}},\"ConditionExpression\":\"attribute_not_exists(k)\"}}");
+        }
+        return b.append("]}").toString();
+    }
 }

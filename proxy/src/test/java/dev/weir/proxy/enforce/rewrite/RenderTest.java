@@ -144,6 +144,22 @@ class RenderTest {
         assertTrue(r.getMessage().contains("4 KB"), r.getMessage());
     }
 
+    /**
+     * A client's condition of 299 operators joined with the policy's (one comparison and the
+     * AND) is 301: within 4 KB, over DynamoDB's 300 operators, so weir cannot send it.
+     */
+    @Test
+    void anExpressionOverDynamoDbsOperatorsIsRefused() {
+        String own = "a < b" + " or a < b".repeat(149);
+        Refusal r = assertThrows(Refusal.class, () -> rendered("DeleteItem", "{\"TableName\":\"t\",\"Key\":{\"id\":{\"S\":\"1\"}},"
+                + "\"ConditionExpression\":\"" + own + "\"}", POLICY));
+        assertEquals(Verdict.Kind.UNENFORCEABLE, r.kind());
+        assertTrue(r.getMessage().contains("300 operators"), r.getMessage());
+        ObjectNode fits = rendered("DeleteItem", "{\"TableName\":\"t\",\"Key\":{\"id\":{\"S\":\"1\"}},"
+                + "\"ConditionExpression\":\"" + own.substring("a < b or ".length()) + "\"}", POLICY);
+        assertTrue(fits.get("ConditionExpression").asText().contains("#n"), "297 and the policy's 2 fit: " + fits);
+    }
+
     private static String expression(Random random, String[] atoms, int depth) {
         if (depth == 0 || random.nextInt(3) == 0) return atoms[random.nextInt(atoms.length)];
         String l = expression(random, atoms, depth - 1), r = expression(random, atoms, depth - 1);
