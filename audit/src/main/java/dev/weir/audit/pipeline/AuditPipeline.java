@@ -305,6 +305,14 @@ public final class AuditPipeline implements AutoCloseable {
         while (true) {
             if (!running && giveUpAt == 0) giveUpAt = System.nanoTime() + options.shutdownTimeout().toNanos();
             if (!stalled.isEmpty()) {
+                if (!running && givingUp()) {
+                    // stopping while the disk still refuses them: they are lost, and their waiters told so
+                    log.error("audit: stopping with {} events the disk never took; they are lost", stalled.size());
+                    java.io.IOException lost = new java.io.IOException("the audit stopped before the disk took the event");
+                    for (Entry e : stalled) if (e.done() != null) e.done().completeExceptionally(lost);
+                    stalled.clear();
+                    continue;
+                }
                 if (!retryStalled()) {
                     LockSupport.parkNanos(retryNanos);
                     retryNanos = Math.min(retryNanos * 2, MAX_RETRY_NANOS);
