@@ -324,7 +324,8 @@ public final class AuditPipeline implements AutoCloseable {
             if (n > 0 || gap) {
                 commit(false);
                 if (n == 0 && !losses.isEmpty()) {
-                    // the gap event did not get written (a full disk in drop mode): try again later
+                    // the gap event did not get written (a full disk): try again later, or, stopping, give up
+                    if (!running && givingUp()) break;
                     LockSupport.parkNanos(retryNanos);
                     retryNanos = Math.min(retryNanos * 2, MAX_RETRY_NANOS);
                 } else if (linger && running && n < BATCH && stalled.isEmpty()) {

@@ -5,6 +5,8 @@ import dev.weir.audit.event.EventCodec;
 import dev.weir.audit.spool.FullDisk;
 import dev.weir.audit.spool.Spool;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
@@ -153,6 +155,35 @@ class PipelineFaultTest {
     }
 
     /** A failed fsync: the waiting callers are told it failed; never a success for bytes not known to be on disk. */
+    /**
+     * Stopping while the disk still refuses: close gives up after the shutdown timeout (5 s in
+     * these options) instead of waiting for the disk for ever, and tells every waiter its event
+     * was not recorded. Both modes: block holds the events, drop holds the gap event it could not
+     * write (close used to retry that gap event for ever).
+     */
+    @ParameterizedTest
+    @EnumSource(AuditPipeline.WhenFull.class)
+    void closingWhileTheDiskIsFullGivesUpAfterTheShutdownTimeout(AuditPipeline.WhenFull whenFull, @TempDir Path dir)
+            throws Exception {
+        FullDisk disk = new FullDisk();
+        Collecting sink = new Collecting();
+        AuditPipeline p = AuditPipeline.spooled(options(dir, AuditPipeline.Mode.SYNC, whenFull, Duration.ofMillis(200)),
+                List.of(new AuditPipeline.NamedSink("s", sink)), disk);
+        for (int i = 0; i < 10; i++) p.publishDurable(event(i)).get();
+        disk.free(0);
+        List<CompletableFuture<Long>> pending = new ArrayList<>();
+        for (int i = 0; i < 5; i++) pending.add(p.publishDurable(event(100 + i)));
+        Thread.sleep(300);  // the writer has met the full disk
+        long t0 = System.nanoTime();
+        p.close();
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms < 5_000 + 10_000, "close waited " + ms + " ms for a disk that stays full");
+        for (CompletableFuture<Long> f : pending) {
+            assertTrue(f.isDone(), "a waiter was left waiting after close");
+            if (!f.isCompletedExceptionally()) assertTrue(f.get() < 0 || whenFull == AuditPipeline.WhenFull.DROP);
+        }
+    }
+
     @Test
     void aFailedForceFailsTheWaitersAndNeverReportsThemDurable(@TempDir Path dir) throws Exception {
         FullDisk disk = new FullDisk();
