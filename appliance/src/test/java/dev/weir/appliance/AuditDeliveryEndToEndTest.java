@@ -63,34 +63,52 @@ class AuditDeliveryEndToEndTest {
             """;
 
     /**
-     * Clients probe with DescribeTable on unique table names (each answer, an error included,
-     * is a response whose event must be durable first); weir is killed with SIGKILL mid-load
-     * and restarted on the same home. Every probe that was answered must then be in both
-     * sinks, the killed instance's sequence numbers must have no gap, and the hash chain must
-     * still verify. (A SIGKILL cannot tell sync from async: the OS keeps what was written. What
-     * it proves is the recovery: the spool, the offsets and the sinks' torn tails.)
+     * Weir under load, killed with SIGKILL and restarted on the same home. Two clients write
+     * (PutItem, unique keys) and two probe with DescribeTable on unique table names (each answer,
+     * an error included, is a response whose records must be durable first). After the restart:
+     * every write that was acknowledged is in the store; every request that was answered has its
+     * records in both sinks, found by the {@code x-amzn-RequestId} its client got, a write as a
+     * decision record then an outcome record of status 200, a probe (forwarded, and refused by the store) the same with status 400;
+     * the killed instance's sequence numbers have no gap; the hash chain verifies. (A SIGKILL
+     * cannot tell sync from async: the OS keeps what was written. What it proves is the recovery:
+     * the spool, the offsets and the sinks' torn tails, and that nothing answered was lost.)
      */
     @Test
     void inSyncModeEveryAnsweredRequestSurvivesSigkillInEverySink(@TempDir Path home) throws Exception {
         int proxyPort = ApplianceProcess.freePort(), storePort = ApplianceProcess.freePort();
         Path config = config(home, proxyPort, storePort, SYNC_AUDIT);
-        Set<String> answered = ConcurrentHashMap.newKeySet();
+        Map<String, String> writes = new ConcurrentHashMap<>();   // request id -> key written, acknowledged
+        Set<String> probes = ConcurrentHashMap.newKeySet();       // request ids of answered probes
         String killedInstance;
         try (ApplianceProcess weir = ApplianceProcess.start(home, config, proxyPort, storePort)) {
             killedInstance = "weir-" + weir.pid();
+            try (DynamoDbClient admin = DynamoClients.as(weir.endpoint(), "AKIAWEIRADMIN0000001", "weir-admin-secret")) {
+                admin.createTable(b -> b.tableName("people").keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
+                        .attributeDefinitions(d -> d.attributeName("id").attributeType(ScalarAttributeType.S))
+                        .billingMode(BillingMode.PAY_PER_REQUEST));
+            }
             AtomicBoolean stop = new AtomicBoolean();
             CountDownLatch warm = new CountDownLatch(4 * 20);
             List<Thread> clients = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
                 int thread = t;
+                boolean writer = t < 2;
                 clients.add(Thread.ofPlatform().start(() -> {
                     try (DynamoDbClient admin = DynamoClients.as(weir.endpoint(), "AKIAWEIRADMIN0000001", "weir-admin-secret")) {
                         for (int i = 0; !stop.get(); i++) {
-                            String table = "probe-" + thread + "-" + i;
+                            String name = "k-" + thread + "-" + i;
                             try {
-                                admin.describeTable(b -> b.tableName(table));
+                                if (writer) {
+                                    int n = i;
+                                    String id = admin.putItem(b -> b.tableName("people").item(Map.of("id", AttributeValue.fromS(name),
+                                            "n", AttributeValue.fromN(Integer.toString(n))))).responseMetadata().requestId();
+                                    writes.put(id, name);
+                                } else {
+                                    admin.describeTable(b -> b.tableName("probe-" + name));
+                                }
+                                warm.countDown();
                             } catch (ResourceNotFoundException expected) {
-                                answered.add(table);
+                                probes.add(expected.requestId());
                                 warm.countDown();
                             } catch (RuntimeException connectionLost) {
                                 return;
@@ -99,29 +117,46 @@ class AuditDeliveryEndToEndTest {
                     }
                 }));
             }
-            assertTrue(warm.await(60, TimeUnit.SECONDS), "the probes did not get going");
+            assertTrue(warm.await(60, TimeUnit.SECONDS), "the clients did not get going");
             weir.kill();
             stop.set(true);
             for (Thread c : clients) c.join(30_000);
         }
-        assertTrue(answered.size() >= 80, "answered " + answered.size());
+        assertTrue(writes.size() >= 20 && probes.size() >= 20, "answered " + writes.size() + " writes, " + probes.size() + " probes");
 
-        try (ApplianceProcess again = ApplianceProcess.start(home, config, proxyPort, storePort)) {
+        try (ApplianceProcess again = ApplianceProcess.start(home, config, proxyPort, storePort);
+             DynamoDbClient admin = DynamoClients.as(again.endpoint(), "AKIAWEIRADMIN0000001", "weir-admin-secret")) {
+            for (String key : writes.values()) {
+                assertTrue(admin.getItem(b -> b.tableName("people").key(Map.of("id", AttributeValue.fromS(key))).consistentRead(true))
+                        .hasItem(), "an acknowledged write was lost: " + key);
+            }
             Path plain = home.resolve("audit/audit.jsonl");
             Path chainDir = home.resolve("audit/chain");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            Set<String> missing;
+            Set<String> wrong;
             do {
-                missing = new TreeSet<>(answered);
-                missing.removeAll(tables(lines(plain), killedInstance));
-                Set<String> missingInChain = new TreeSet<>(answered);
-                missingInChain.removeAll(tables(chainLines(chainDir), killedInstance));
-                missing.addAll(missingInChain);
-                if (missing.isEmpty()) break;
+                wrong = new TreeSet<>();
+                for (List<String> sink : List.of(lines(plain), chainLines(chainDir))) {
+                    Map<String, List<JsonNode>> records = byRequest(sink, killedInstance);
+                    for (String id : writes.keySet()) {
+                        List<JsonNode> r = records.getOrDefault(id, List.of());
+                        if (!(r.size() == 2 && r.get(0).path("weir.phase").asText().equals("decision")
+                                && r.get(1).path("weir.phase").asText().equals("outcome")
+                                && r.get(1).path("http.response.status_code").asInt() == 200
+                                && r.get(1).path("weir.keys").toString().contains("id=" + writes.get(id)))) wrong.add("write " + id);
+                    }
+                    for (String id : probes) {
+                        List<JsonNode> r = records.getOrDefault(id, List.of());
+                        if (!(r.size() == 2 && r.get(0).path("weir.phase").asText().equals("decision")
+                                && r.get(1).path("weir.phase").asText().equals("outcome")
+                                && r.get(1).path("http.response.status_code").asInt() == 400)) wrong.add("probe " + id);
+                    }
+                }
+                if (wrong.isEmpty()) break;
                 Thread.sleep(100);
             } while (System.nanoTime() < deadline);
-            assertTrue(missing.isEmpty(), missing.size() + " answered requests have no event in a sink, e.g. "
-                    + missing.stream().limit(5).toList());
+            assertTrue(wrong.isEmpty(), wrong.size() + " answered requests are not recorded as answered in a sink, e.g. "
+                    + wrong.stream().limit(5).toList());
 
             for (List<String> sink : List.of(lines(plain), chainLines(chainDir))) {
                 TreeSet<Long> seqs = new TreeSet<>();
@@ -132,6 +167,8 @@ class AuditDeliveryEndToEndTest {
                 assertEquals(1L, seqs.first());
                 assertEquals(seqs.size(), seqs.last(), "a gap in the killed instance's sequence numbers");
             }
+            System.out.printf("SIGKILL under load: %d acknowledged writes all in the store, %d writes and %d probes answered, "
+                    + "all recorded in both sinks%n", writes.size(), writes.size(), probes.size());
         }
         ChainVerifier.Report report = ChainVerifier.verify(home.resolve("audit/chain"), null);
         assertTrue(report.ok(), "the chain does not verify after SIGKILL: " + report.problems());
@@ -261,12 +298,16 @@ class AuditDeliveryEndToEndTest {
         return out;
     }
 
-    private static Set<String> tables(List<String> lines, String instance) throws IOException {
-        Set<String> out = new java.util.HashSet<>();
+    /** The records of one instance in ECS lines, by request id, in sequence order. */
+    private static Map<String, List<JsonNode>> byRequest(List<String> lines, String instance) throws IOException {
+        Map<String, List<JsonNode>> out = new java.util.HashMap<>();
         for (String line : lines) {
             JsonNode e = JSON.readTree(line);
-            if (e.path("observer.name").asText().equals(instance)) out.add(e.path("weir.table").asText());
+            if (e.path("observer.name").asText().equals(instance) && e.has("http.request.id")) {
+                out.computeIfAbsent(e.path("http.request.id").asText(), k -> new ArrayList<>()).add(e);
+            }
         }
+        for (List<JsonNode> r : out.values()) r.sort(java.util.Comparator.comparingLong(n -> n.path("event.sequence").asLong()));
         return out;
     }
 }

@@ -3,6 +3,7 @@ package dev.weir.appliance;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.weir.audit.chain.ChainFiles;
+import dev.weir.audit.fault.Tmpfs;
 import dev.weir.audit.chain.ChainVerifier;
 import dev.weir.audit.spool.Spool;
 import org.junit.jupiter.api.Test;
@@ -17,28 +18,33 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Issue 14's fault, through the real appliance: weir in {@code sync} mode with its whole audit
- * (spool, plain file, chained sink) on a 16 MiB tmpfs that is filled until ENOSPC while four
- * clients send GetItems with unique keys, then given its space back, then weir restarted (in
- * {@code block} mode, again in {@code drop} mode, then once more).
- * Every request answered 200 must have its event in both sinks (by its key); in {@code block}
- * mode a request that could not be audited gets a 500 after {@code block_timeout_ms}, not at
- * once, and nothing is lost; in {@code drop} mode requests go on and every event lost is named
- * by a gap event; the spool holds no torn record and {@code weir audit verify} says ok (with
- * gaps), never TAMPERED.
+ * Issue 14's fault, through the real appliance: weir with its whole audit (spool, plain file,
+ * chained sink) on a 16 MiB tmpfs that is filled until ENOSPC while four clients send GetItems,
+ * then given its space back, then weir restarted: in {@code sync}/{@code block}, then
+ * {@code sync}/{@code drop}, then {@code async}/{@code block}, then once more to ship the rest.
+ * Every answered request is looked up in both sinks by the {@code x-amzn-RequestId} its client
+ * got: in {@code block} mode each has its records and the last one states the status the client
+ * saw (a 500 after {@code block_timeout_ms}, never sooner); in {@code drop} mode requests go on
+ * and every 200 without a record is within the numbers the gap events name; in {@code async}
+ * mode each has its one record. The spool holds no torn record and {@code weir audit verify}
+ * says ok (with gaps), never TAMPERED.
  */
 class AuditFullDiskEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,12 +52,13 @@ class AuditFullDiskEndToEndTest {
 
     /** What the clients saw. */
     private static final class Seen {
-        final Set<String> ok = ConcurrentHashMap.newKeySet();
-        final AtomicLong errors = new AtomicLong(), earlyErrors = new AtomicLong(), other = new AtomicLong();
+        /** The x-amzn-RequestId of every request answered 200, and of every one answered 500. */
+        final Set<String> ok = ConcurrentHashMap.newKeySet(), failed = ConcurrentHashMap.newKeySet();
+        final AtomicLong earlyErrors = new AtomicLong(), other = new AtomicLong();
         final AtomicLong minErrorMs = new AtomicLong(Long.MAX_VALUE), maxErrorMs = new AtomicLong();
     }
 
-    private static Path config(Path home, Path disk, int proxyPort, int storePort, String whenFull) throws Exception {
+    private static Path config(Path home, Path disk, int proxyPort, int storePort, String mode, String whenFull) throws Exception {
         Files.createDirectories(home);
         Path config = home.resolve("weir-test.yaml");
         Files.writeString(config, """
@@ -62,7 +69,7 @@ class AuditFullDiskEndToEndTest {
                 principals: %s
                 masking: {hash_key_id: k1}
                 audit:
-                  mode: sync
+                  mode: %s
                   when_full: %s
                   block_timeout_ms: %d
                   spool: %s
@@ -71,7 +78,7 @@ class AuditFullDiskEndToEndTest {
                   sinks:
                     - {name: chain, type: file, dir: %s, format: ecs}
                 """.formatted(storePort, proxyPort, ApplianceProcess.CONF.resolve("policies"),
-                ApplianceProcess.CONF.resolve("principals.yaml"), whenFull, BLOCK_TIMEOUT_MS, disk.resolve("spool"),
+                ApplianceProcess.CONF.resolve("principals.yaml"), mode, whenFull, BLOCK_TIMEOUT_MS, disk.resolve("spool"),
                 disk.resolve("audit.jsonl"), disk.resolve("chain")));
         return config;
     }
@@ -82,11 +89,11 @@ class AuditFullDiskEndToEndTest {
                 String key = prefix + i;
                 long t0 = System.nanoTime();
                 try {
-                    admin.getItem(b -> b.tableName("people").key(Map.of("id", AttributeValue.fromS(key))));
-                    seen.ok.add(key);
+                    seen.ok.add(admin.getItem(b -> b.tableName("people").key(Map.of("id", AttributeValue.fromS(key))))
+                            .responseMetadata().requestId());
                 } catch (DynamoDbException e) {
                     if (e.statusCode() != 500) throw e;
-                    seen.errors.incrementAndGet();
+                    seen.failed.add(e.requestId());
                     long ms = (System.nanoTime() - t0) / 1_000_000;
                     seen.minErrorMs.accumulateAndGet(ms, Math::min);
                     seen.maxErrorMs.accumulateAndGet(ms, Math::max);
@@ -106,6 +113,41 @@ class AuditFullDiskEndToEndTest {
             JsonNode n = JSON.readTree(line);
             if (!"GetItem".equals(n.path("event.action").asText())) continue;
             for (JsonNode k : n.path("weir.keys")) out.add(k.asText().substring("id=".length()));
+        }
+        return out;
+    }
+
+    /** The records of each request in ECS lines, by request id, in sequence order. */
+    private static Map<String, List<JsonNode>> byRequest(List<String> lines) throws Exception {
+        Map<String, List<JsonNode>> out = new HashMap<>();
+        for (String line : lines) {
+            JsonNode n = JSON.readTree(line);
+            String id = n.path("http.request.id").asText(null);
+            if (id != null) out.computeIfAbsent(id, k -> new ArrayList<>()).add(n);
+        }
+        for (List<JsonNode> records : out.values()) records.sort(Comparator.comparing((JsonNode n) -> n.path("observer.name").asText())
+                .thenComparingLong(n -> n.path("event.sequence").asLong()));
+        return out;
+    }
+
+    /**
+     * The requests among {@code answered} whose records in a sink do not say what the client got:
+     * none at all, or a last record whose status is not {@code status}, or (sync mode, answered 200)
+     * no decision record before the outcome record.
+     */
+    private static Set<String> misrecorded(Set<String> answered, int status, boolean sync, Map<String, List<JsonNode>> sink) {
+        Set<String> out = new TreeSet<>();
+        for (String id : answered) {
+            List<JsonNode> records = sink.get(id);
+            if (records == null || records.getLast().path("http.response.status_code").asInt() != status) {
+                out.add(id);
+                continue;
+            }
+            List<String> phases = records.stream().map(n -> n.path("weir.phase").asText()).toList();
+            boolean shape = !sync ? phases.equals(List.of("complete"))
+                    : status == 200 ? phases.equals(List.of("decision", "outcome"))
+                    : phases.getFirst().equals("decision") && phases.stream().skip(1).allMatch("outcome"::equals);
+            if (!shape) out.add(id);
         }
         return out;
     }
@@ -150,32 +192,36 @@ class AuditFullDiskEndToEndTest {
         }
     }
 
-    private static Set<String> missing(Set<String> answered, Set<String> audited) {
-        Set<String> out = new HashSet<>(answered);
-        out.removeAll(audited);
+    private static Set<String> missing(Set<String> answered, Map<String, List<JsonNode>> audited) {
+        Set<String> out = new TreeSet<>(answered);
+        out.removeAll(audited.keySet());
         return out;
     }
 
     /**
-     * Three weir runs on one home and one audit disk: {@code block} with the fault, a restart
-     * in {@code drop} with the fault again, and a last restart that only ships what was left;
-     * every run's requests are told apart by their keys.
+     * Four weir runs on one home and one audit disk: {@code sync}/{@code block} with the fault, a
+     * restart in {@code sync}/{@code drop} with the fault again, one in {@code async}/{@code block}
+     * with the fault again, and a last restart that only ships what was left. Every answered
+     * request is looked up in both sinks by the {@code x-amzn-RequestId} its client got.
      */
     @Test
-    void everyRequestAnswered200IsAuditedOrItsLossRecorded(@TempDir Path tmp) throws Exception {
+    void everyAnsweredRequestIsAuditedAsAnsweredOrItsLossRecorded(@TempDir Path tmp) throws Exception {
         try (Tmpfs disk = Tmpfs.mount(tmp.resolve("disk"), "16m")) {
             Path home = tmp.resolve("home");
             int proxyPort = ApplianceProcess.freePort(), storePort = ApplianceProcess.freePort();
-            Seen block = new Seen(), drop = new Seen();
+            Seen block = new Seen(), drop = new Seen(), async = new Seen();
             long t0 = System.nanoTime();
-            List<String> blockOutput = faultyRun(home, config(home, disk.dir, proxyPort, storePort, "block"), proxyPort,
+            List<String> blockOutput = faultyRun(home, config(home, disk.dir, proxyPort, storePort, "sync", "block"), proxyPort,
                     storePort, disk, "b", block, true);
             long t1 = System.nanoTime();
-            List<String> dropOutput = faultyRun(home, config(home, disk.dir, proxyPort, storePort, "drop"), proxyPort,
+            List<String> dropOutput = faultyRun(home, config(home, disk.dir, proxyPort, storePort, "sync", "drop"), proxyPort,
                     storePort, disk, "d", drop, false);
             long t2 = System.nanoTime();
+            List<String> asyncOutput = faultyRun(home, config(home, disk.dir, proxyPort, storePort, "async", "block"), proxyPort,
+                    storePort, disk, "a", async, false);
+            long t3 = System.nanoTime();
             // a last restart ships whatever a sink had not committed; a marker request shows when it has
-            try (ApplianceProcess again = ApplianceProcess.start(home, config(home, disk.dir, proxyPort, storePort, "block"),
+            try (ApplianceProcess again = ApplianceProcess.start(home, config(home, disk.dir, proxyPort, storePort, "sync", "block"),
                     proxyPort, storePort)) {
                 try (DynamoDbClient admin = DynamoClients.as(again.endpoint(), "AKIAWEIRADMIN0000001", "weir-admin-secret")) {
                     admin.getItem(b -> b.tableName("people").key(Map.of("id", AttributeValue.fromS("marker"))));
@@ -189,39 +235,59 @@ class AuditFullDiskEndToEndTest {
                 int exit = again.stop();
                 assertTrue(exit == 0 || exit == 143, "weir did not stop cleanly after the restart: " + exit);
             }
-            long t3 = System.nanoTime();
+            long t4 = System.nanoTime();
 
-            for (List<String> output : List.of(blockOutput, dropOutput)) {
+            for (List<String> output : List.of(blockOutput, dropOutput, asyncOutput)) {
                 assertTrue(output.stream().anyMatch(l -> l.contains("the spool cannot be written")), "the disk never filled");
                 assertTrue(output.stream().anyMatch(l -> l.contains("the spool is written again")), "the spool never recovered");
             }
-            Set<String> plain = keys(Files.readAllLines(disk.dir.resolve("audit.jsonl")));
-            Set<String> chained = keys(chainLines(disk.dir.resolve("chain")));
+            Map<String, List<JsonNode>> plain = byRequest(Files.readAllLines(disk.dir.resolve("audit.jsonl")));
+            Map<String, List<JsonNode>> chained = byRequest(chainLines(disk.dir.resolve("chain")));
             ChainVerifier.Report r = ChainVerifier.verify(disk.dir.resolve("chain"), null);
             assertTrue(r.ok(), "TAMPERED: " + r.problems());
             assertTrue(r.complete(), "events lost without a gap event: " + r.unrecorded());
             try (Spool spool = new Spool(disk.dir.resolve("spool"), 1 << 19, 2L << 20)) {
                 assertEquals(List.of(), spool.recovered(), "the spool holds a torn or damaged record");
             }
+            assertEquals(0, block.other.get() + drop.other.get() + async.other.get(), "requests failed otherwise than with a 500");
 
-            // block: every 200 is audited, each 500 came after block_timeout_ms, nothing was lost
-            assertEquals(0, block.other.get() + drop.other.get(), "requests failed otherwise than with a 500");
-            assertEquals(Set.of(), missing(block.ok, plain), "block: requests answered 200 without an event in the file");
-            assertEquals(Set.of(), missing(block.ok, chained), "block: requests answered 200 without an event in the chain");
-            assertTrue(block.errors.get() > 0, "block: no request waited out the full disk");
+            // sync/block: every answered request's records are there and their last one says what the client got:
+            // a 200 is a decision record then its outcome; a 500 came after block_timeout_ms, and its records end with it
+            for (Map<String, List<JsonNode>> sink : List.of(plain, chained)) {
+                assertEquals(Set.of(), misrecorded(block.ok, 200, true, sink), "block: requests answered 200 not recorded so");
+                assertEquals(Set.of(), misrecorded(block.failed, 500, true, sink), "block: requests answered 500 not recorded so");
+            }
+            assertFalse(block.failed.isEmpty(), "block: no request waited out the full disk");
             assertEquals(0, block.earlyErrors.get(), "block: a request got its 500 before block_timeout_ms");
-            // drop: no 500; a 200 without its event is one of the numbers the gap events name
-            assertEquals(0, drop.errors.get(), "drop mode answered 500");
+
+            // sync/drop: no 500; a 200 without a record is one of the numbers the gap events name; the others are 200s
+            assertEquals(Set.of(), drop.failed, "drop mode answered 500");
             Set<String> dropMissing = missing(drop.ok, chained);
             assertTrue(r.lostInGaps() > 0, "drop: nothing was dropped");
-            assertTrue(dropMissing.size() <= r.lostInGaps(), dropMissing.size() + " requests answered 200 have no event, "
+            assertTrue(dropMissing.size() <= r.lostInGaps(), dropMissing.size() + " requests answered 200 have no record, "
                     + "more than the " + r.lostInGaps() + " the gap events name");
             assertEquals(missing(drop.ok, plain), dropMissing, "both sinks got the same events");
-            System.out.printf("full audit disk: block: %d answered 200, all audited; %d answered 500 (after %d..%d ms); "
-                            + "drop: %d answered 200, %d of them without an event, %d sequence numbers named lost by gap "
-                            + "events, no 500; runs %d, %d, %d ms%n",
-                    block.ok.size(), block.errors.get(), block.minErrorMs.get(), block.maxErrorMs.get(), drop.ok.size(),
-                    dropMissing.size(), r.lostInGaps(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
+            for (Map<String, List<JsonNode>> sink : List.of(plain, chained)) {
+                for (String id : drop.ok) {
+                    List<JsonNode> records = sink.get(id);
+                    if (records != null) assertEquals(200, records.getLast().path("http.response.status_code").asInt(), id);
+                }
+            }
+
+            // async/block: the caller never waited on the disk; every answered request has its one record
+            for (Map<String, List<JsonNode>> sink : List.of(plain, chained)) {
+                assertEquals(Set.of(), misrecorded(async.ok, 200, false, sink), "async: requests answered 200 not recorded so");
+                assertEquals(Set.of(), misrecorded(async.failed, 500, false, sink), "async: requests answered 500 not recorded so");
+            }
+            assertTrue(async.ok.size() > 0, "async: nothing answered");
+
+            System.out.printf("full audit disk: sync/block: %d answered 200, %d answered 500 (after %d..%d ms), all recorded as "
+                            + "answered; sync/drop: %d answered 200, %d of them without a record, %d sequence numbers named lost "
+                            + "by gap events, no 500; async/block: %d answered 200, %d answered 500, all recorded; "
+                            + "runs %d, %d, %d, %d ms%n",
+                    block.ok.size(), block.failed.size(), block.minErrorMs.get(), block.maxErrorMs.get(), drop.ok.size(),
+                    dropMissing.size(), r.lostInGaps(), async.ok.size(), async.failed.size(),
+                    (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000);
         }
     }
 }

@@ -126,10 +126,24 @@ final class Auditor {
             if (err == null) return response;
             log.error("the audit record of a {} request could not be recorded ({}); the response is withheld",
                     event.operation() == null ? "unreadable" : event.operation(), cause(err).getClass().getSimpleName());
-            return ProxyResponse.error(DynamoError.internalServerError(linked
+            ProxyResponse withheld = ProxyResponse.error(DynamoError.internalServerError(linked
                     ? "weir could not record the outcome of this request; it reached the store and its decision is recorded"
                     : "weir could not record the audit event for this request; its outcome is unknown"));
+            audit.publish(withheld(answered, withheld));
+            return withheld;
         });
+    }
+
+    /**
+     * The record of what the client got when its request's record was not durable in time: in
+     * {@code block} mode that record stays queued and is written once the disk takes it, and would
+     * otherwise be the request's last word (the store's 200 for a client answered 500). This one
+     * follows it (same request id, later sequence), so the last record of every request states the
+     * status the client saw; the store's own status stays in {@code upstreamStatus}.
+     */
+    private static AuditEvent withheld(Answered answered, ProxyResponse sent) {
+        return outcome(answered).phase(AuditEvent.OUTCOME).status(sent.status()).errorType("InternalServerError")
+                .note("answered 500: the record before this one could not be made durable in time").build();
     }
 
     /** A request's record with its answer: every field of the decision, and status, error, rows, items, latency. */

@@ -3,6 +3,7 @@ package dev.weir.proxy.enforce;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.weir.audit.event.AuditEvent;
+import dev.weir.audit.fault.Tmpfs;
 import dev.weir.audit.pipeline.AuditPipeline;
 import dev.weir.audit.sink.AuditSink;
 import dev.weir.policy.LoadResult;
@@ -46,7 +47,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Audit before access, against a real bundled store and a real spooled pipeline: in sync mode a
@@ -165,18 +165,13 @@ class AuditBeforeAccessTest {
      * written, so the put never reaches the store. Needs root for the mount.
      */
     @Test
-    @org.junit.jupiter.api.Disabled("issue 14 integration: with the spool part's block mode the pipeline's close waited forever on the still-full tmpfs; re-enable once close gives up after shutdown_timeout (fix in AuditPipeline.drainLoop, unverified)")
     void aSpoolOnAFullDiskKeepsTheWriteFromTheStore() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "mounting a tmpfs needs root");
-        Path mount = Files.createDirectories(dir.resolve("tiny"));
-        run("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", mount.toString());
-        try (Weir full = Weir.spooled(mount.resolve("spool"), AuditPipeline.Mode.SYNC)) {
-            fill(mount.resolve("filler"));
+        try (Tmpfs tiny = Tmpfs.mount(dir.resolve("tiny"), "256k");
+             Weir full = Weir.spooled(tiny.dir.resolve("spool"), AuditPipeline.Mode.SYNC)) {
+            tiny.fill();
             Answer put = full.call("ingest", "PutItem", "{\"TableName\":\"people\",\"Item\":{\"id\":{\"S\":\"full-disk\"}}}");
             assertEquals(500, put.status(), put.body());
             assertTrue(put.body().contains("InternalServerError"), put.body());
-        } finally {
-            run("umount", "-l", mount.toString());
         }
         assertTrue(item("full-disk").isMissingNode(), "the put did not reach the store");
     }
@@ -249,22 +244,6 @@ class AuditBeforeAccessTest {
         } catch (IOException e) {
             throw new AssertionError(e);
         }
-    }
-
-    private static void fill(Path file) throws IOException {
-        byte[] block = new byte[4096];
-        try (var out = Files.newOutputStream(file)) {
-            while (true) out.write(block);
-        } catch (IOException full) {
-            // No space left on device: the file system is full, as wanted.
-            assertTrue(String.valueOf(full.getMessage()).contains("space"), full.toString());
-        }
-    }
-
-    private static void run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
     }
 
     /** A response as the client sees it. */
