@@ -20,6 +20,8 @@ import dev.weir.store.item.UpdateItem;
 import dev.weir.store.query.PageScanner;
 import dev.weir.store.query.Query;
 import dev.weir.store.query.Scan;
+import dev.weir.store.stream.StreamCatalog;
+import dev.weir.store.stream.StreamsApi;
 import dev.weir.store.table.CreateTable;
 import dev.weir.store.table.DeleteTable;
 import dev.weir.store.table.DescribeTable;
@@ -43,6 +45,8 @@ import java.time.Clock;
  * DynamoDB JSON 1.0 protocol on HTTP. It answers only requests signed (SigV4) with the one
  * key pair it is given, weir's upstream credentials: unlike DynamoDB Local it does not trust
  * its network, so another process that reaches its port reads nothing around the firewall.
+ * The DynamoDB Streams API ({@code DynamoDBStreams_20120810.*} targets) is served on the same
+ * endpoint, under the same signature check.
  *
  * <pre>{@code
  * try (BundledStore store = BundledStore.open(dir, new Credentials(keyId, secret))) {
@@ -91,18 +95,25 @@ public final class BundledStore implements AutoCloseable {
             TableStats stats = new TableStats();
             KeyLocks locks = new KeyLocks(LOCK_STRIPES);
             Clock clock = options.clock();
-            ItemStore items = new ItemStore(engine, locks, catalog, stats, clock, options.itemCollectionSizeLimit());
+            StreamCatalog streams = StreamCatalog.load(engine, mapper, clock, catalog::allocateId, options.streamShards(),
+                    options.streamShardLifetime());
+            ItemStore items = new ItemStore(engine, locks, catalog, stats, clock, options.itemCollectionSizeLimit(), streams);
             ClientTokens tokens = new ClientTokens(engine);
             backfill = new IndexBackfill(engine, locks, catalog, stats);
-            sweeper = new TtlSweeper(engine, catalog, items, () -> tokens.purge(locks, clock.millis()));
+            sweeper = new TtlSweeper(engine, catalog, items, () -> {
+                tokens.purge(locks, clock.millis());
+                streams.trim();
+            });
             PageScanner scanner = new PageScanner(engine, items);
             TagResource tags = new TagResource(catalog);
             TimeToLiveOperations ttl = new TimeToLiveOperations(catalog);
-            RequestDispatcher dispatcher = RequestDispatcher.builder(mapper)
-                    .on(Operation.CreateTable, new CreateTable(catalog, stats, clock))
+            RequestDispatcher.Builder api = RequestDispatcher.builder(mapper);
+            StreamsApi.handlers(streams, mapper).forEach(api::onStreams);
+            RequestDispatcher dispatcher = api
+                    .on(Operation.CreateTable, new CreateTable(catalog, stats, clock, streams))
                     .on(Operation.DescribeTable, new DescribeTable(catalog, stats))
-                    .on(Operation.DeleteTable, new DeleteTable(catalog, stats))
-                    .on(Operation.UpdateTable, new UpdateTable(catalog, stats, engine, backfill, clock))
+                    .on(Operation.DeleteTable, new DeleteTable(catalog, stats, streams))
+                    .on(Operation.UpdateTable, new UpdateTable(catalog, stats, engine, backfill, clock, streams))
                     .on(Operation.TagResource, tags::tag)
                     .on(Operation.UntagResource, tags::untag)
                     .on(Operation.ListTagsOfResource, tags::list)

@@ -12,11 +12,14 @@ import java.time.Duration;
  * (a test can move it; signatures are always checked against the real time), and the largest
  * item collection (the items of one partition key value with their local secondary index
  * entries) of a table with a local secondary index: DynamoDB's 10 GB by default, smaller in a
- * test.
+ * test; and how change streams are cut into shards: {@code streamShards} hash-range shards per
+ * stream (1 to 4), each closed and succeeded by a child after {@code streamShardLifetime}
+ * (four hours by default; time only, never a count, see docs/streams.md).
  *
  * <p>There is no way to run the store without credentials: it does not trust its network.
  */
-public record StoreOptions(Credentials credentials, Duration ttlSweepInterval, Clock clock, long itemCollectionSizeLimit) {
+public record StoreOptions(Credentials credentials, Duration ttlSweepInterval, Clock clock, long itemCollectionSizeLimit,
+                           int streamShards, Duration streamShardLifetime) {
     /** DynamoDB's limit: 10 GB per partition key value of a table with a local secondary index. */
     public static final long ITEM_COLLECTION_SIZE_LIMIT = 10L * 1024 * 1024 * 1024;
 
@@ -26,23 +29,33 @@ public record StoreOptions(Credentials credentials, Duration ttlSweepInterval, C
                     + "requests signed with (weir's upstream credentials); it does not run open");
         }
         if (itemCollectionSizeLimit <= 0) throw new IllegalArgumentException("item collection size limit must be positive");
+        if (streamShards < 1 || streamShards > 4) throw new IllegalArgumentException("stream shards must be 1 to 4");
+        if (streamShardLifetime == null || streamShardLifetime.toMillis() < 1) {
+            throw new IllegalArgumentException("stream shard lifetime must be positive");
+        }
     }
 
     /** The defaults, accepting requests signed with {@code credentials} only. */
     public static StoreOptions signedBy(Credentials credentials) {
-        return new StoreOptions(credentials, Duration.ofSeconds(10), Clock.systemUTC(), ITEM_COLLECTION_SIZE_LIMIT);
+        return new StoreOptions(credentials, Duration.ofSeconds(10), Clock.systemUTC(), ITEM_COLLECTION_SIZE_LIMIT,
+                2, Duration.ofHours(4));
     }
 
     public StoreOptions withTtlSweepInterval(Duration interval) {
-        return new StoreOptions(credentials, interval, clock, itemCollectionSizeLimit);
+        return new StoreOptions(credentials, interval, clock, itemCollectionSizeLimit, streamShards, streamShardLifetime);
     }
 
     public StoreOptions withClock(Clock newClock) {
-        return new StoreOptions(credentials, ttlSweepInterval, newClock, itemCollectionSizeLimit);
+        return new StoreOptions(credentials, ttlSweepInterval, newClock, itemCollectionSizeLimit, streamShards, streamShardLifetime);
     }
 
     public StoreOptions withItemCollectionSizeLimit(long bytes) {
-        return new StoreOptions(credentials, ttlSweepInterval, clock, bytes);
+        return new StoreOptions(credentials, ttlSweepInterval, clock, bytes, streamShards, streamShardLifetime);
+    }
+
+    /** Change streams with {@code shards} hash-range shards each, every shard succeeded by a child after {@code lifetime}. */
+    public StoreOptions withStreamShards(int shards, Duration lifetime) {
+        return new StoreOptions(credentials, ttlSweepInterval, clock, itemCollectionSizeLimit, shards, lifetime);
     }
 
     private static boolean blank(String s) {

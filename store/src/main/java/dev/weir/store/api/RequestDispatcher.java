@@ -23,7 +23,8 @@ import java.util.Map;
  * The DynamoDB JSON 1.0 protocol without the transport: a target, a content type and a body
  * in, a status and a body out. A request the transport could not authenticate is answered
  * with the error it found before anything else is looked at (an unauthenticated caller learns
- * nothing of the store, not even which operations it knows); then unknown or not yet
+ * nothing of the store, not even which operations it knows). Targets of the DynamoDB Streams
+ * API ({@link #STREAMS_PREFIX}) go to their own handlers. Then unknown or not yet
  * implemented operations are answered with UnknownOperationException and a body that is not
  * a JSON object with SerializationException.
  */
@@ -37,11 +38,17 @@ public final class RequestDispatcher {
     private final ObjectMapper mapper;
     private final ObjectReader reader;
     private final Map<Operation, OperationHandler> handlers;
+    private final Map<String, OperationHandler> streamHandlers;
 
-    private RequestDispatcher(ObjectMapper mapper, Map<Operation, OperationHandler> handlers) {
+    /** The X-Amz-Target prefix of the DynamoDB Streams API, served on the same endpoint. */
+    public static final String STREAMS_PREFIX = "DynamoDBStreams_20120810.";
+
+    private RequestDispatcher(ObjectMapper mapper, Map<Operation, OperationHandler> handlers,
+                              Map<String, OperationHandler> streamHandlers) {
         this.mapper = mapper;
         this.reader = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.handlers = handlers;
+        this.streamHandlers = streamHandlers;
     }
 
     public static Builder builder(ObjectMapper mapper) {
@@ -59,11 +66,17 @@ public final class RequestDispatcher {
      */
     public ApiResponse dispatch(String target, String contentType, byte[] body, DynamoError authFailure) {
         if (authFailure != null) return ApiResponse.of(authFailure);
-        Operation op = null;
+        Object op = null;
         try {
-            op = Target.parse(target);
+            OperationHandler handler;
+            if (target != null && target.startsWith(STREAMS_PREFIX)) {
+                op = target;
+                handler = streamHandlers.get(target.substring(STREAMS_PREFIX.length()));
+            } else {
+                op = Target.parse(target);
+                handler = handlers.get((Operation) op);
+            }
             checkContentType(contentType);
-            OperationHandler handler = handlers.get(op);
             if (handler == null) throw new DynamoException(DynamoError.unknownOperation(""));
             JsonNode request = parse(body);
             ObjectNode response = handler.handle(request);
@@ -88,6 +101,7 @@ public final class RequestDispatcher {
 
     /** The lane of a request by its target alone (an unknown target is answered by the reader pool). */
     public static Lane lane(String target, int bodyLength) {
+        if (target != null && target.startsWith(STREAMS_PREFIX)) return Lane.READ;
         Operation op = target != null && target.startsWith(Target.PREFIX)
                 ? Operation.byName(target.substring(Target.PREFIX.length())) : null;
         if (op == null) return Lane.READ;
@@ -169,6 +183,7 @@ public final class RequestDispatcher {
     public static final class Builder {
         private final ObjectMapper mapper;
         private final Map<Operation, OperationHandler> handlers = new EnumMap<>(Operation.class);
+        private final Map<String, OperationHandler> streamHandlers = new java.util.HashMap<>();
 
         private Builder(ObjectMapper mapper) {
             this.mapper = mapper;
@@ -179,8 +194,14 @@ public final class RequestDispatcher {
             return this;
         }
 
+        /** Registers the handler of a DynamoDB Streams operation (target {@link #STREAMS_PREFIX} + name). */
+        public Builder onStreams(String name, OperationHandler handler) {
+            if (streamHandlers.putIfAbsent(name, handler) != null) throw new IllegalStateException("twice: " + name);
+            return this;
+        }
+
         public RequestDispatcher build() {
-            return new RequestDispatcher(mapper, Map.copyOf(handlers));
+            return new RequestDispatcher(mapper, Map.copyOf(handlers), Map.copyOf(streamHandlers));
         }
     }
 }

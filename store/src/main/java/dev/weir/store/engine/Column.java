@@ -13,7 +13,12 @@ public enum Column {
     /** ClientRequestTokens of recent transactions, for idempotent retries. */
     TOKENS("tokens"),
     /** The size of each item collection of a table with a local secondary index, under the partition's item key prefix. */
-    COLLECTIONS("collections");
+    COLLECTIONS("collections"),
+    /**
+     * Change streams: each stream's description and shards, and its change records under
+     * {@code dev.weir.store.stream.StreamKeys} keys (stream, shard, sequence number).
+     */
+    STREAMS("streams");
 
     private final String familyName;
 

@@ -10,6 +10,8 @@ import dev.weir.store.engine.Column;
 import dev.weir.store.engine.KeyLocks;
 import dev.weir.store.engine.RocksEngine;
 import dev.weir.store.index.IndexEntries;
+import dev.weir.store.stream.ChangeRecords;
+import dev.weir.store.stream.StreamCatalog;
 import dev.weir.store.table.IndexDefinition;
 import dev.weir.store.table.TableCatalog;
 import dev.weir.store.table.TableDefinition;
@@ -30,8 +32,9 @@ import java.util.function.Function;
  * Items in the {@code items} column family and their secondary index entries. Every write
  * holds the stripe locks of the keys it touches, so a read-modify-write (conditions,
  * counters, ReturnValues, transactions) is atomic against every other write to those items,
- * without a global lock; the item and all its index entries go to RocksDB in one synced
- * write batch. Reads do not lock.
+ * without a global lock; the item, all its index entries and its change record (a table with
+ * a stream) go to RocksDB in one synced write batch, so a change record exists exactly when
+ * its write does. Reads do not lock.
  */
 public final class ItemStore {
     private final RocksEngine engine;
@@ -40,9 +43,17 @@ public final class ItemStore {
     private final TableStats stats;
     private final Clock clock;
     private final ItemCollections collections;
+    private final StreamCatalog streams;
 
+    /** Without change streams: a table with a stream enabled is refused (tests of other parts). */
     public ItemStore(RocksEngine engine, KeyLocks locks, TableCatalog catalog, TableStats stats, Clock clock,
                      long itemCollectionSizeLimit) {
+        this(engine, locks, catalog, stats, clock, itemCollectionSizeLimit, null);
+    }
+
+    public ItemStore(RocksEngine engine, KeyLocks locks, TableCatalog catalog, TableStats stats, Clock clock,
+                     long itemCollectionSizeLimit, StreamCatalog streams) {
+        this.streams = streams;
         this.engine = engine;
         this.locks = locks;
         this.catalog = catalog;
@@ -106,6 +117,7 @@ public final class ItemStore {
         ItemRef ref = ItemRef.of(table, key);
         return atomically(List.of(ref), new Consumed(Consumed.Mode.NONE), s -> {
             if (!s.expired(ref)) return false;
+            s.byService();
             s.delete(ref);
             return true;
         });
@@ -123,6 +135,7 @@ public final class ItemStore {
         Batch batch = new Batch();
         List<long[]> deltas = new ArrayList<>();
         Map<ByteBuffer, Long> collectionDeltas = new LinkedHashMap<>();
+        List<WriteSession.Slot> changes = new ArrayList<>();
         for (WriteSession.Slot s : session.slots()) {
             if (!s.staged) continue;
             session.load(s.ref);
@@ -133,6 +146,7 @@ public final class ItemStore {
             long newSize = next == null ? 0 : ItemSize.of(next);
             consumed.tableWrite(table.name(), Consumed.writeUnits(Math.max(oldSize, newSize)));
             if (old == null && next == null) continue;
+            if (table.streaming() && !ChangeRecords.unchanged(old, next)) changes.add(s);
             if (next == null) batch.delete(Column.ITEMS, s.ref.encoded());
             else batch.put(Column.ITEMS, s.ref.encoded(), ItemCodec.encode(next));
             deltas.add(new long[] {table.id(), (next == null ? 0 : 1) - (old == null ? 0 : 1), newSize - oldSize});
@@ -155,7 +169,17 @@ public final class ItemStore {
             }
         }
         batch.addAll(session.extra());
-        if (!batch.isEmpty()) engine.write(batch);
+        List<StreamCatalog.Ticket> tickets = new ArrayList<>(changes.size());
+        try {
+            for (WriteSession.Slot s : changes) {
+                if (streams == null) throw new IllegalStateException("a streaming table in a store without streams");
+                StreamCatalog.Ticket t = streams.append(batch, s.table, s.ref.key(), s.stored, s.next, session.isByService());
+                if (t != null) tickets.add(t);
+            }
+            if (!batch.isEmpty()) engine.write(batch);
+        } finally {
+            if (!tickets.isEmpty()) streams.release(tickets);
+        }
         for (long[] d : deltas) stats.add(d[0], d[1], d[2]);
     }
 

@@ -37,6 +37,7 @@ public final class WriteSession {
     private final Map<ByteBuffer, Slot> slots = new LinkedHashMap<>();
     private final Batch extra = new Batch();
     private byte[] oversizedCollection;
+    private boolean byService;
 
     WriteSession(ItemStore store, long nowSeconds, Map<ByteBuffer, Slot> slots) {
         this.store = store;
@@ -76,6 +77,15 @@ public final class WriteSession {
     /** Adds a write of another kind (a transaction's token) to the session's batch. */
     public void also(Column column, byte[] key, byte[] value) {
         extra.put(column, key, value);
+    }
+
+    /** Marks the session's changes as made by the service itself (time to live), for their stream records' userIdentity. */
+    public void byService() {
+        byService = true;
+    }
+
+    boolean isByService() {
+        return byService;
     }
 
     /** After a commit failed with ItemCollectionSizeLimitExceededException: whether {@code ref}'s collection is the one too large. */

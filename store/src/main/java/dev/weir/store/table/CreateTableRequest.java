@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.weir.protocol.error.DynamoException;
 import dev.weir.store.api.RequestFields;
 import dev.weir.store.api.ValidationErrors;
+import dev.weir.store.stream.StreamRequests;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -72,11 +73,9 @@ public final class CreateTableRequest {
         List<IndexRequests.Raw> globals = IndexRequests.read(request, "GlobalSecondaryIndexes", "globalSecondaryIndexes", true, errors);
         Map<String, String> tags = Tags.read(request, "Tags", "tags", errors);
         Sse.Requested sse = Sse.parse(request, errors);
+        StreamRequests.Requested stream = StreamRequests.parse(request, errors);
         errors.throwIfAny();
-        JsonNode streams = RequestFields.object(request, "StreamSpecification");
-        if (Boolean.TRUE.equals(RequestFields.bool(streams, "StreamEnabled"))) {
-            throw DynamoException.validation("StreamSpecification is not supported by this store yet");
-        }
+        StreamRequests.checkConsistent(stream);
 
         BillingMode mode = "PAY_PER_REQUEST".equals(billing) ? BillingMode.PAY_PER_REQUEST : BillingMode.PROVISIONED;
         Throughput throughput = Throughput.NONE;
@@ -150,7 +149,8 @@ public final class CreateTableRequest {
             throw invalid("Some AttributeDefinitions are not used. AttributeDefinitions: [" + String.join(", ", definedNames)
                     + "], keys used: [" + String.join(", ", used) + "]");
         }
-        return new TableSpec(tableName, tableKeys, attributes, mode, throughput, indexes, tags, null);
+        return new TableSpec(tableName, tableKeys, attributes, mode, throughput, indexes, tags, null,
+                stream != null && stream.enabled() ? stream.viewType() : null);
     }
 
     private static List<Element> elements(JsonNode request, String field, String nameField, String typeField) {

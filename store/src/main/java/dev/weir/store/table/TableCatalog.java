@@ -60,7 +60,7 @@ public final class TableCatalog {
         for (IndexDefinition i : spec.indexes()) indexes.add(i.withId(nextId++).withStatus(IndexStatus.ACTIVE));
         TableDefinition table = new TableDefinition(id, spec.name(), UUID.randomUUID().toString(), spec.keySchema(),
                 spec.attributeDefinitions(), now, spec.billingMode(), spec.throughput(), now, indexes, spec.tags(),
-                TimeToLive.DISABLED, spec.sse());
+                TimeToLive.DISABLED, spec.sse(), null);
         engine.write(new Batch()
                 .put(Column.TABLES, tableKey(spec.name()), codec.encode(table))
                 .put(Column.TABLES, NEXT_ID_KEY, ByteBuffer.allocate(8).putLong(nextId).array()));

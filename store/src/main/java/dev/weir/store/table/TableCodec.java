@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.weir.store.stream.StreamViewType;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -15,7 +17,8 @@ import java.util.Map;
 
 /**
  * The stored form of a {@link TableDefinition}: a small versioned JSON document. Version 1
- * (no indexes, tags or time to live) is still read.
+ * (no indexes, tags or time to live) is still read; a
+ * version 2 document without a stream member is a table that never had a stream.
  */
 final class TableCodec {
     private static final int VERSION = 2;
@@ -54,6 +57,10 @@ final class TableCodec {
             o.putObject("ttl").put("attribute", t.timeToLive().attributeName()).put("enabled", t.timeToLive().enabled());
         }
         if (t.sse() != null) o.putObject("sse").put("kmsMasterKeyArn", t.sse().kmsMasterKeyArn());
+        if (t.stream() != null) {
+            o.putObject("stream").put("no", t.stream().streamNo()).put("label", t.stream().label())
+                    .put("view", t.stream().viewType().name()).put("enabled", t.stream().enabled());
+        }
         try {
             return mapper.writeValueAsBytes(o);
         } catch (IOException e) {
@@ -98,7 +105,10 @@ final class TableCodec {
                 throughput(o.path("throughput")),
                 Instant.ofEpochMilli(o.path("billingModeChangedAtMillis").asLong()),
                 indexes, tags, ttl,
-                o.has("sse") ? new Sse(o.path("sse").path("kmsMasterKeyArn").asText()) : null);
+                o.has("sse") ? new Sse(o.path("sse").path("kmsMasterKeyArn").asText()) : null,
+                o.has("stream") ? new TableStream(o.path("stream").path("no").asLong(), o.path("stream").path("label").asText(),
+                        StreamViewType.valueOf(o.path("stream").path("view").asText()),
+                        o.path("stream").path("enabled").asBoolean()) : null);
     }
 
     private static TableDefinition decodeVersion1(JsonNode o) {
@@ -110,7 +120,7 @@ final class TableCodec {
                 KeySchema.of(element(o.path("hash")), o.has("range") ? element(o.path("range")) : null),
                 attrs, created, BillingMode.valueOf(o.path("billingMode").asText()),
                 new Throughput(o.path("read").asLong(), o.path("write").asLong()),
-                created, List.of(), Map.of(), TimeToLive.DISABLED, null);
+                created, List.of(), Map.of(), TimeToLive.DISABLED, null, null);
     }
 
     private ObjectNode keySchema(KeySchema k) {

@@ -58,6 +58,13 @@ public final class TableDescriptions {
             d.putObject("SSEDescription").put("Status", "ENABLED").put("SSEType", "KMS")
                     .put("KMSMasterKeyArn", t.sse().kmsMasterKeyArn());
         }
+        if (t.streaming()) {
+            d.putObject("StreamSpecification").put("StreamEnabled", true).put("StreamViewType", t.stream().viewType().name());
+        }
+        if (t.stream() != null) {
+            d.put("LatestStreamLabel", t.stream().label());
+            d.put("LatestStreamArn", t.stream().arn(t));
+        }
         d.put("DeletionProtectionEnabled", false);
         return d;
     }

@@ -11,6 +11,8 @@ import dev.weir.store.api.Unsupported;
 import dev.weir.store.api.ValidationErrors;
 import dev.weir.store.engine.Batch;
 import dev.weir.store.engine.RocksEngine;
+import dev.weir.store.stream.StreamCatalog;
+import dev.weir.store.stream.StreamRequests;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -21,7 +23,8 @@ import java.util.Set;
 /**
  * UpdateTable: billing mode and provisioned throughput (of the table and its GSIs), the
  * creation (with a background backfill) or deletion of one global secondary index, and the
- * server-side encryption setting ({@link Sse}). ReplicaUpdates are refused: the store has one
+ * server-side encryption setting ({@link Sse}), and the change stream (StreamSpecification:
+ * enable with a view type, or disable). ReplicaUpdates are refused: the store has one
  * region and no global tables.
  */
 public final class UpdateTable implements OperationHandler {
@@ -35,8 +38,11 @@ public final class UpdateTable implements OperationHandler {
     private final RocksEngine engine;
     private final IndexBuilder builder;
     private final Clock clock;
+    private final StreamCatalog streams;
 
-    public UpdateTable(TableCatalog catalog, TableStats stats, RocksEngine engine, IndexBuilder builder, Clock clock) {
+    public UpdateTable(TableCatalog catalog, TableStats stats, RocksEngine engine, IndexBuilder builder, Clock clock,
+                       StreamCatalog streams) {
+        this.streams = streams;
         this.catalog = catalog;
         this.stats = stats;
         this.engine = engine;
@@ -63,12 +69,14 @@ public final class UpdateTable implements OperationHandler {
         }
         List<GsiUpdate> updates = gsiUpdates(request, errors);
         Sse.Requested sse = Sse.parse(request, errors);
+        StreamRequests.Requested stream = StreamRequests.parse(request, errors);
         errors.throwIfAny();
         ReplicaUpdates.refuse(request);
-        Unsupported.reject(request, "StreamSpecification", "TableClass",
+        Unsupported.reject(request, "TableClass",
                 "DeletionProtectionEnabled", "OnDemandThroughput", "WarmThroughput");
+        StreamRequests.checkConsistent(stream);
 
-        if (billing == null && provisioned == null && updates == null && sse == null) {
+        if (billing == null && provisioned == null && updates == null && sse == null && stream == null) {
             throw DynamoException.validation("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
                     + "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
         }
@@ -93,12 +101,27 @@ public final class UpdateTable implements OperationHandler {
                     next = updateIndex(next, u.updateName(), u.updateThroughput(), mode);
                 }
             }
+            if (stream != null) next = stream(next, stream);
             return next;
         });
         if (newIndexId[0] != 0) builder.backfill(name, newIndexId[0]);
         ObjectNode response = JsonNodeFactory.instance.objectNode();
         response.set("TableDescription", TableDescriptions.describe(updated, stats, "UPDATING"));
         return response;
+    }
+
+    /**
+     * The table with its stream enabled (a new stream, with a new label) or disabled; enabling
+     * an enabled stream (also to change its view type) or disabling none is refused, as in DynamoDB.
+     */
+    private TableDefinition stream(TableDefinition t, StreamRequests.Requested requested) {
+        if (requested.enabled()) {
+            if (t.streaming()) throw StreamRequests.alreadyEnabled(t.name());
+            return t.withStream(streams.create(t, requested.viewType()));
+        }
+        if (!t.streaming()) throw StreamRequests.nothingToDisable(t.name());
+        streams.disable(t.stream().streamNo());
+        return t.withStream(t.stream().disabled());
     }
 
     /** The table with its new encryption setting; asking for the AWS owned key it already has is an error, as in DynamoDB. */

@@ -34,6 +34,7 @@ abstract class SdkTestBase {
     static Path dir;
     static BundledStore store;
     static DynamoDbClient ddb;
+    static java.net.InetSocketAddress address;
 
     static void start(StoreOptions options) {
         try {
@@ -42,7 +43,8 @@ abstract class SdkTestBase {
             throw new UncheckedIOException(e);
         }
         store = BundledStore.open(dir, options);
-        ddb = SdkClients.to(store.listen("127.0.0.1", 0));
+        address = store.listen("127.0.0.1", 0);
+        ddb = SdkClients.to(address);
     }
 
     static void start() {

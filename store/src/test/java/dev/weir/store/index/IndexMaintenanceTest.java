@@ -60,7 +60,7 @@ class IndexMaintenanceTest {
         IndexDefinition byColor = new IndexDefinition(0, "byColor", IndexKind.GLOBAL, KeySchema.of(color, null),
                 new Projection(ProjectionType.INCLUDE, List.of("size")), Throughput.NONE, IndexStatus.ACTIVE);
         table = catalog.create(new TableSpec("things", KeySchema.of(id, null), List.of(id, color), BillingMode.PAY_PER_REQUEST,
-                Throughput.NONE, List.of(byColor), Map.of(), null), Instant.now());
+                Throughput.NONE, List.of(byColor), Map.of(), null, null), Instant.now());
     }
 
     @AfterEach
