@@ -180,7 +180,7 @@ final class Auditor {
      */
     private static Operation operationNamed(Received received) {
         String target = received.http().header(Target.HEADER);
-        return target != null && target.startsWith(Target.PREFIX) ? Operation.byName(target.substring(Target.PREFIX.length())) : null;
+        return Target.named(target);
     }
 
     /** What the request reads, writes and names, once its decisions are known (keys shown through them). */
