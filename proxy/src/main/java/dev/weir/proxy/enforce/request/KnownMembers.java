@@ -41,7 +41,7 @@ final class KnownMembers {
         MEMBERS.put(Operation.TransactGetItems, union(Set.of("TransactItems"), capacity));
         MEMBERS.put(Operation.TransactWriteItems, union(Set.of("TransactItems", "ClientRequestToken",
                 "ReturnItemCollectionMetrics"), capacity));
-        MEMBERS.put(Operation.CreateTable, Set.of("TableName", "AttributeDefinitions", "KeySchema", "BillingMode",
+        MEMBERS.put(Operation.CreateTable, Set.of("TableName", "AttributeDefinitions", "KeySchema", "BillingMode", "StreamSpecification",
                 "ProvisionedThroughput", "GlobalSecondaryIndexes", "LocalSecondaryIndexes", "Tags"));
         MEMBERS.put(Operation.DescribeTable, Set.of("TableName"));
         MEMBERS.put(Operation.DeleteTable, Set.of("TableName"));
