@@ -72,7 +72,7 @@ public final class ConfigLoader {
         Path dir = file.toAbsolutePath().getParent();
         StoreYaml s = y.store() == null ? new StoreYaml(null, null, null) : y.store();
         ProxyYaml p = y.proxy() == null ? new ProxyYaml(null, null, null, null, null, null, null, null, null, null, null) : y.proxy();
-        UpstreamYaml u = y.upstream() == null ? new UpstreamYaml(null, null, null, null, null, null, null, null) : y.upstream();
+        UpstreamYaml u = y.upstream() == null ? new UpstreamYaml(null, null, null, null, null, null, null, null, null) : y.upstream();
         AuditYaml a = y.audit() == null ? new AuditYaml(null, null, null, null, null, null, null, null, null) : y.audit();
         WeirConfig.Store store = new WeirConfig.Store(or(s.enabled(), true), or(s.host(), "127.0.0.1"), or(s.port(), 8001));
         Transport transport = Transport.named(or(p.transport(), "nio"));
