@@ -17,6 +17,8 @@ import dev.weir.policy.LoadResult;
 import dev.weir.policy.PolicyLoader;
 import dev.weir.policy.check.Diagnostic;
 import dev.weir.policy.field.HmacKeys;
+import dev.weir.proxy.enforce.stream.IteratorSeal;
+import dev.weir.proxy.enforce.stream.UpstreamNumbers;
 import dev.weir.policy.watch.PolicyWatcher;
 import dev.weir.protocol.sigv4.Credentials;
 import dev.weir.protocol.sigv4.SigV4Signer;
@@ -182,7 +184,10 @@ public final class Appliance implements AutoCloseable {
                 .auditScope(auditScope(auditConfig)).tableTags(tableTags)
                 .tableSchemas(new TableSchemas(upstream::send, TableSchemas.TTL, System::nanoTime))
                 .requestDeadline(Duration.ofMillis(up.timeoutMs()))
-                .upstreamAccount(new UpstreamAccount(up.region(), up.accountId())).build();
+                .upstreamAccount(new UpstreamAccount(up.region(), up.accountId()))
+                .iteratorSeal(iteratorSeal())
+                .upstreamNumbers(up.endpoint() == null && storeAddress != null ? UpstreamNumbers.COUNT_FREE
+                        : up.streamsRevealCountsAccepted() ? UpstreamNumbers.ACCEPTED : UpstreamNumbers.REFUSED).build();
         SslContext tls = tlsContext(config.proxy().tls());
         ProxyServer server = ProxyServer.start(config.proxy().host(), config.proxy().port(), transport, boss, workers, firewall,
                 ProxyServer.Limits.builder().maxHeaderBytes(config.proxy().maxHeaderBytes())
@@ -278,6 +283,22 @@ public final class Appliance implements AutoCloseable {
     }
 
     /** Loads the policy directory; a policy that does not load leaves weir denying everything. */
+    /**
+     * The key of weir's shard iterators: from {@code WEIR_STREAM_ITERATOR_KEY} (at least 16
+     * characters; the same on every replica behind one balancer), else random, so iterators
+     * handed out die when weir restarts (a client asks for a new one, as after DynamoDB's
+     * 15-minute expiry). The secret is never logged.
+     */
+    private static IteratorSeal iteratorSeal() throws ConfigException {
+        String secret = System.getenv("WEIR_STREAM_ITERATOR_KEY");
+        if (secret == null || secret.isEmpty()) return IteratorSeal.random();
+        try {
+            return IteratorSeal.fromSecret(secret);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("WEIR_STREAM_ITERATOR_KEY: error: " + e.getMessage());
+        }
+    }
+
     private static PolicySnapshot loadPolicy(Path dir, HmacKeys keys) {
         LoadResult result = PolicyLoader.load(dir, keys);
         PolicySnapshot snapshot = snapshot(dir, result);

@@ -35,7 +35,8 @@ public final class ConfigLoader {
                         @JsonProperty("timeout_ms") Integer timeoutMs,
                         @JsonProperty("connect_timeout_ms") Integer connectTimeoutMs,
                         @JsonProperty("max_connections") Integer maxConnections,
-                        @JsonProperty("account_id") String accountId) {}
+                        @JsonProperty("account_id") String accountId,
+                        @JsonProperty("streams_reveal_counts") String streamsRevealCounts) {}
 
     record AuditYaml(String file, @JsonProperty("queue_capacity") Integer queueCapacity, String mode,
                      @JsonProperty("when_full") String whenFull, @JsonProperty("block_timeout_ms") Integer blockTimeoutMs,
@@ -71,7 +72,7 @@ public final class ConfigLoader {
         Path dir = file.toAbsolutePath().getParent();
         StoreYaml s = y.store() == null ? new StoreYaml(null, null, null) : y.store();
         ProxyYaml p = y.proxy() == null ? new ProxyYaml(null, null, null, null, null, null, null, null, null, null, null) : y.proxy();
-        UpstreamYaml u = y.upstream() == null ? new UpstreamYaml(null, null, null, null, null, null, null, null) : y.upstream();
+        UpstreamYaml u = y.upstream() == null ? new UpstreamYaml(null, null, null, null, null, null, null, null, null) : y.upstream();
         AuditYaml a = y.audit() == null ? new AuditYaml(null, null, null, null, null, null, null, null, null) : y.audit();
         WeirConfig.Store store = new WeirConfig.Store(or(s.enabled(), true), or(s.host(), "127.0.0.1"), or(s.port(), 8001));
         Transport transport = Transport.named(or(p.transport(), "nio"));
@@ -110,9 +111,14 @@ public final class ConfigLoader {
         if (!accountId.matches("[0-9]{12}")) {
             throw new ConfigException(file + ": error: upstream.account_id must be a 12-digit AWS account id, got '" + accountId + "'");
         }
+        String revealCounts = or(u.streamsRevealCounts(), "refuse");
+        if (!revealCounts.equals("refuse") && !revealCounts.equals("accept")) {
+            throw YamlFiles.at(file, "upstream.streams_reveal_counts must be refuse or accept, got '" + revealCounts + "'",
+                    "upstream", "streams_reveal_counts");
+        }
         WeirConfig.Upstream upstream = new WeirConfig.Upstream(endpoint, or(u.region(), "us-east-1"), u.accessKeyId(),
                 u.secretAccessKey(), or(u.timeoutMs(), 10_000), or(u.connectTimeoutMs(), 2_000), or(u.maxConnections(), 64),
-                accountId);
+                accountId, revealCounts.equals("accept"));
         WeirConfig.Audit audit = audit(file, dir, a);
         WeirConfig.Metrics metrics = y.metrics() == null ? null
                 : new WeirConfig.Metrics(or(y.metrics().host(), "127.0.0.1"), or(y.metrics().port(), 8002));

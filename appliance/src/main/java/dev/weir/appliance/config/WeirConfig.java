@@ -46,9 +46,20 @@ public record WeirConfig(Store store, Proxy proxy, Upstream upstream, Path polic
      * that names a table by an ARN of another region or account is refused).
      */
     public record Upstream(String endpoint, String region, String accessKeyId, String secretAccessKey,
-                           int timeoutMs, int connectTimeoutMs, int maxConnections, String accountId) {
+                           int timeoutMs, int connectTimeoutMs, int maxConnections, String accountId,
+                           boolean streamsRevealCountsAccepted) {
         /** The bundled store's account, which is also the default. */
         public static final String DEFAULT_ACCOUNT_ID = "000000000000";
+
+        /**
+         * {@code streamsRevealCountsAccepted}: {@code upstream.streams_reveal_counts: accept}, the operator accepts
+         * that a foreign upstream's stream numbers may tell a restricted reader how many changes it did not see
+         * (docs/threat-model.md, "Stream records").
+         */
+        public Upstream(String endpoint, String region, String accessKeyId, String secretAccessKey,
+                        int timeoutMs, int connectTimeoutMs, int maxConnections, String accountId) {
+            this(endpoint, region, accessKeyId, secretAccessKey, timeoutMs, connectTimeoutMs, maxConnections, accountId, false);
+        }
 
         public Upstream(String endpoint, String region, String accessKeyId, String secretAccessKey,
                         int timeoutMs, int connectTimeoutMs, int maxConnections) {

@@ -1,5 +1,7 @@
 package dev.weir.proxy.enforce;
 
+import java.util.List;
+
 import dev.weir.proxy.enforce.verdict.Verdict;
 
 /**
@@ -10,9 +12,19 @@ import dev.weir.proxy.enforce.verdict.Verdict;
  * @param rowsDropped    items a row filter withheld
  * @param itemsReturned  items a row filter let through (counted only under a row filter)
  * @param decidedNanos   {@link System#nanoTime()} when the request was decided (planned, or refused)
+ * @param returnedKeys   the keys of the items (stream records) the answer carries, as the audit names them
+ *                       ({@code id=p-1}), when weir built the answer itself; else empty
  */
 record Answered(Stage reached, Verdict verdict, ProxyResponse response, int upstreamStatus, int rowsDropped,
-                int itemsReturned, long decidedNanos) {
+                int itemsReturned, long decidedNanos, List<String> returnedKeys) {
+    Answered {
+        returnedKeys = List.copyOf(returnedKeys);
+    }
+
+    Answered(Stage reached, Verdict verdict, ProxyResponse response, int upstreamStatus, int rowsDropped, int itemsReturned,
+             long decidedNanos) {
+        this(reached, verdict, response, upstreamStatus, rowsDropped, itemsReturned, decidedNanos, List.of());
+    }
 
     /** A refused request: its error is the response. */
     static Answered refused(Stage reached, Verdict.Refused verdict) {

@@ -150,7 +150,13 @@ final class Auditor {
     private static AuditEvent.Builder outcome(Answered answered) {
         ProxyResponse response = answered.response();
         Received received = answered.reached().received();
-        return event(answered.reached(), answered.verdict(), answered.decidedNanos())
+        AuditEvent.Builder b = event(answered.reached(), answered.verdict(), answered.decidedNanos());
+        if (!answered.returnedKeys().isEmpty()) {
+            List<String> keys = new java.util.ArrayList<>(touched(answered.reached().decided()).itemKeys());
+            keys.addAll(answered.returnedKeys());
+            b.itemKeys(keys);
+        }
+        return b
                 .rowsDropped(answered.rowsDropped()).itemsReturned(answered.itemsReturned())
                 .status(response.status()).errorType(response.status() >= 400 ? errorType(response.body()) : null)
                 .upstreamStatus(answered.upstreamStatus())
@@ -194,7 +200,7 @@ final class Auditor {
      */
     private static Operation operationNamed(Received received) {
         String target = received.http().header(Target.HEADER);
-        return target != null && target.startsWith(Target.PREFIX) ? Operation.byName(target.substring(Target.PREFIX.length())) : null;
+        return Target.named(target);
     }
 
     /** What the request reads, writes and names, once its decisions are known (keys shown through them). */
@@ -203,6 +209,7 @@ final class Auditor {
         Touched all = Touched.NONE;
         Operation op = decided.parsed().request().operation();
         for (Part part : decided.parsed().request().parts()) {
+            if (decided.of(part) == null) continue; // a ListStreams: its tables are decided one by one in its answer
             all = all.plus(Touched.of(part, op, decided.of(part).allowed().fields(), decided.itemKeys()));
         }
         return all;

@@ -63,6 +63,19 @@ final class Decider {
     }
 
     /**
+     * The decision of the request's operation on one more table, in the request's context (a
+     * ListStreams decides each listed stream's table so).
+     */
+    static Decision decideOn(Parsed parsed, String table, Map<String, String> tags) {
+        Principal principal = parsed.identified().principal();
+        Received received = parsed.received();
+        Context context = new Context(received.source().getAddress(), received.at(), tls(received.tlsPeer()), Map.of());
+        DecisionRequest dr = new DecisionRequest(principal.name(), Set.copyOf(principal.roles()), principal.attributes(),
+                table, parsed.request().operation(), context.withTableTags(tags));
+        return parsed.policy().table().decide(dr);
+    }
+
+    /**
      * The caller's read view of the table: the decision itself for a read; for any other
      * operation, the decision a GetItem on the table would get in the same context (no GetItem
      * allow: the empty view). A write rule never widens what the caller sees.

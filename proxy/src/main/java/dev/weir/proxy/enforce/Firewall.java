@@ -8,6 +8,8 @@ import dev.weir.protocol.sigv4.HttpRequestView;
 import dev.weir.protocol.wire.Target;
 import dev.weir.proxy.audit.AuditScope;
 import dev.weir.proxy.enforce.request.RequestParser;
+import dev.weir.proxy.enforce.stream.IteratorSeal;
+import dev.weir.proxy.enforce.stream.UpstreamNumbers;
 import dev.weir.proxy.enforce.verdict.Refusal;
 import dev.weir.proxy.enforce.verdict.Refusals;
 import dev.weir.proxy.enforce.verdict.Verdict;
@@ -79,6 +81,7 @@ public final class Firewall {
     private final RequestParser parser;
     private final ResponseFilter responses = new ResponseFilter();
     private final Auditor auditor;
+    private final StreamAnswer streams;
 
     public Firewall(Identifier identifier, PolicyHolder policy, UpstreamClient upstream, AuditPipeline audit) {
         this(identifier, policy, upstream, audit, AuditScope.ALL);
@@ -113,7 +116,9 @@ public final class Firewall {
         this.tableSchemas = b.tableSchemas != null ? b.tableSchemas
                 : new TableSchemas(upstream::send, TableSchemas.TTL, System::nanoTime);
         this.requestDeadline = b.requestDeadline != null ? b.requestDeadline : upstream.timeout();
-        this.parser = new RequestParser(b.account);
+        IteratorSeal seal = b.iteratorSeal != null ? b.iteratorSeal : IteratorSeal.random();
+        this.parser = new RequestParser(b.account, seal);
+        this.streams = new StreamAnswer(seal, b.upstreamNumbers, b.tableTags);
         this.auditor = new Auditor(b.audit, b.auditScope);
     }
 
@@ -172,6 +177,7 @@ public final class Firewall {
     }
 
     private CompletableFuture<ProxyResponse> decidePlanAndForward(Parsed parsed, Map<String, Map<String, String>> tags) {
+        if (parsed.request().operation().isStream()) return streamPlanAndForward(parsed, tags);
         Decided decided;
         try {
             decided = Decider.decide(parsed, tags);
@@ -202,6 +208,22 @@ public final class Firewall {
             }
             return planAndForward(decided, schema.get());
         }).thenCompose(r -> r);
+    }
+
+    /**
+     * A Streams request: decided as a read of the stream's table (a ListStreams decides each
+     * listed stream's table in its answer, so a table the caller may not read lists nothing) and
+     * answered by weir ({@link StreamAnswer}).
+     */
+    private CompletableFuture<ProxyResponse> streamPlanAndForward(Parsed parsed, Map<String, Map<String, String>> tags) {
+        Decided decided;
+        try {
+            decided = parsed.request().operation() == Operation.ListStreams
+                    ? new Decided(parsed, Map.of(), List.of()) : Decider.decide(parsed, tags);
+        } catch (RuntimeException e) {
+            return auditor.audit(refused(parsed, e, List.of()));
+        }
+        return recordAndForward(new Planned(decided, new Plan(Map.of(), streams, List.of()), null, System.nanoTime()));
     }
 
     /**
@@ -334,6 +356,8 @@ public final class Firewall {
         private TableSchemas tableSchemas;
         private Duration requestDeadline;
         private UpstreamAccount account = UpstreamAccount.DEFAULT;
+        private IteratorSeal iteratorSeal;
+        private UpstreamNumbers upstreamNumbers = UpstreamNumbers.REFUSED;
 
         private Builder() {}
 
@@ -397,6 +421,25 @@ public final class Firewall {
         /** The upstream's region and account, the only ones whose table ARNs are served (default: the bundled store's). */
         public Builder upstreamAccount(UpstreamAccount v) {
             account = Objects.requireNonNull(v);
+            return this;
+        }
+
+        /**
+         * The key weir seals its shard iterators with (default: a random key, so iterators die
+         * when weir restarts; replicas behind one balancer need one configured key).
+         */
+        public Builder iteratorSeal(IteratorSeal v) {
+            iteratorSeal = Objects.requireNonNull(v);
+            return this;
+        }
+
+        /**
+         * What the upstream's stream numbers reveal (default {@link UpstreamNumbers#REFUSED}: a
+         * caller whose view is restricted may not read streams; the appliance says
+         * {@link UpstreamNumbers#COUNT_FREE} for its bundled store).
+         */
+        public Builder upstreamNumbers(UpstreamNumbers v) {
+            upstreamNumbers = Objects.requireNonNull(v);
             return this;
         }
 

@@ -25,14 +25,14 @@ import java.util.concurrent.TimeoutException;
  *
  * @param keyAttributes the attributes of a LastEvaluatedKey of this read (the table's keys, and the index's)
  */
-record PagedRead(ClientRead read, StoreRead store, ReadView view, List<String> keyAttributes) {
+record PagedRead(ClientRead read, StoreRead store, ReadView view, List<String> keyAttributes) implements SelfAnswered {
     private static final Logger log = LoggerFactory.getLogger(PagedRead.class);
 
     /**
      * Pages the read and answers it: the caller's page as the view shows it; the store's error
      * answer as the store gave it; 503 when the store cannot be reached or the deadline passes.
      */
-    CompletableFuture<Answered> answer(Planned planned, UpstreamClient upstream, long deadlineNanos) {
+    @Override public CompletableFuture<Answered> answer(Planned planned, UpstreamClient upstream, long deadlineNanos) {
         Verdict permitted = new Verdict.Permitted(planned.decided().ruleIds());
         String target = Target.of(store.operation());
         Pager pager;

@@ -9,10 +9,11 @@ import java.util.Map;
  * forwarded as sent). The forwarded body is built from this ({@link ForwardBody}) and the
  * answer filtered by it ({@link ResponseFilter}).
  *
- * @param paged    a Query or Scan weir pages itself instead of forwarding it ({@link PagedRead}), or null
+ * @param paged    a request weir answers itself instead of forwarding it (a Query or Scan it pages, {@link PagedRead};
+ *                 a Streams request, {@link StreamAnswer}), or null
  * @param withheld top-level members removed from what is forwarded (metadata the caller may not get)
  */
-record Plan(Map<Integer, Rewrite> rewrites, PagedRead paged, List<String> withheld) {
+record Plan(Map<Integer, Rewrite> rewrites, SelfAnswered paged, List<String> withheld) {
     Plan {
         rewrites = Map.copyOf(rewrites);
         withheld = List.copyOf(withheld);

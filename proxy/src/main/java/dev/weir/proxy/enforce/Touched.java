@@ -56,7 +56,7 @@ record Touched(List<String> readPaths, List<String> writtenPaths, List<String> i
     }
 
     /** Keys as text, {@code id=p-1}, a value the caller may not read in clear as {@code <hidden>}. */
-    private static List<String> keys(List<ObjectNode> keys, FieldPlan plan) {
+    static List<String> keys(List<ObjectNode> keys, FieldPlan plan) {
         List<String> out = new ArrayList<>();
         for (ObjectNode key : keys) {
             StringBuilder sb = new StringBuilder();

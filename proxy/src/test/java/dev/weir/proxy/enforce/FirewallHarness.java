@@ -66,6 +66,13 @@ public final class FirewallHarness implements AutoCloseable {
      */
     public FirewallHarness(String policy, BiFunction<String, String, Map.Entry<Integer, String>> answer,
                            Map<String, Map<String, String>> tags) throws IOException {
+        this(policy, answer, tags, dev.weir.proxy.enforce.stream.UpstreamNumbers.REFUSED);
+    }
+
+    /** @param numbers what the stub upstream's stream numbers reveal (the bundled store's: COUNT_FREE) */
+    public FirewallHarness(String policy, BiFunction<String, String, Map.Entry<Integer, String>> answer,
+                           Map<String, Map<String, String>> tags, dev.weir.proxy.enforce.stream.UpstreamNumbers numbers)
+            throws IOException {
         stub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         stub.setExecutor(stubThreads);
         stub.createContext("/", exchange -> {
@@ -102,16 +109,20 @@ public final class FirewallHarness implements AutoCloseable {
                             .map(e -> "{\"Key\":\"" + e.getKey() + "\",\"Value\":\"" + e.getValue() + "\"}").toList()) + "]}";
             return CompletableFuture.completedFuture(new UpstreamResponse(200, null, json.getBytes(StandardCharsets.UTF_8)));
         }, Duration.ofSeconds(30), System::nanoTime);
-        firewall = new Firewall(new Identifier(new PrincipalDirectory(PRINCIPALS), Clock.systemUTC()),
-                new PolicyHolder(new PolicySnapshot(loaded.table().orElseThrow(), loaded.contentHash())), upstream, audit,
-                dev.weir.proxy.audit.AuditScope.ALL, tableTags);
+        firewall = Firewall.builder().identifier(new Identifier(new PrincipalDirectory(PRINCIPALS), Clock.systemUTC()))
+                .policy(new PolicyHolder(new PolicySnapshot(loaded.table().orElseThrow(), loaded.contentHash())))
+                .upstream(upstream).audit(audit).auditScope(dev.weir.proxy.audit.AuditScope.ALL).tableTags(tableTags)
+                .upstreamNumbers(numbers).build();
     }
 
     /** A request signed with the principal's key (a wrong secret makes it unauthenticated); the response and its audit event. */
     Exchange call(String accessKey, String secret, String op, String json) {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         List<Map.Entry<String, String>> headers = new ArrayList<>(List.of(Map.entry("Host", "weir.test"),
-                Map.entry("Content-Type", "application/x-amz-json-1.0"), Map.entry("X-Amz-Target", "DynamoDB_20120810." + op)));
+                Map.entry("Content-Type", "application/x-amz-json-1.0"), Map.entry("X-Amz-Target",
+                        dev.weir.protocol.model.Operation.byName(op) != null
+                                ? dev.weir.protocol.wire.Target.of(dev.weir.protocol.model.Operation.byName(op))
+                                : "DynamoDB_20120810." + op)));
         headers.addAll(new SigV4Signer(new Credentials(accessKey, secret), "us-east-1", "dynamodb")
                 .sign("POST", "/", headers, body, Instant.now()));
         int before = events.size();

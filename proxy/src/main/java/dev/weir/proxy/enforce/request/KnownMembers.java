@@ -41,7 +41,7 @@ final class KnownMembers {
         MEMBERS.put(Operation.TransactGetItems, union(Set.of("TransactItems"), capacity));
         MEMBERS.put(Operation.TransactWriteItems, union(Set.of("TransactItems", "ClientRequestToken",
                 "ReturnItemCollectionMetrics"), capacity));
-        MEMBERS.put(Operation.CreateTable, Set.of("TableName", "AttributeDefinitions", "KeySchema", "BillingMode",
+        MEMBERS.put(Operation.CreateTable, Set.of("TableName", "AttributeDefinitions", "KeySchema", "BillingMode", "StreamSpecification",
                 "ProvisionedThroughput", "GlobalSecondaryIndexes", "LocalSecondaryIndexes", "Tags"));
         MEMBERS.put(Operation.DescribeTable, Set.of("TableName"));
         MEMBERS.put(Operation.DeleteTable, Set.of("TableName"));
@@ -56,6 +56,11 @@ final class KnownMembers {
         MEMBERS.put(Operation.TagResource, Set.of("ResourceArn", "Tags"));
         MEMBERS.put(Operation.UntagResource, Set.of("ResourceArn", "TagKeys"));
         MEMBERS.put(Operation.ListTagsOfResource, Set.of("ResourceArn", "NextToken"));
+        // DynamoDB Streams: each a read of the stream's table (docs/streams.md, "Through the firewall").
+        MEMBERS.put(Operation.ListStreams, Set.of("TableName", "Limit", "ExclusiveStartStreamArn"));
+        MEMBERS.put(Operation.DescribeStream, Set.of("StreamArn", "Limit", "ExclusiveStartShardId"));
+        MEMBERS.put(Operation.GetShardIterator, Set.of("StreamArn", "ShardId", "ShardIteratorType", "SequenceNumber"));
+        MEMBERS.put(Operation.GetRecords, Set.of("ShardIterator", "Limit"));
         // The legacy twins of the expression parameters, analysed by the same translator as the store's.
         for (Operation op : List.copyOf(MEMBERS.keySet())) {
             MEMBERS.put(op, union(MEMBERS.get(op), Set.copyOf(Legacy.parameters(op))));

@@ -12,6 +12,7 @@ import dev.weir.protocol.error.DynamoException;
 import dev.weir.protocol.model.Operation;
 import dev.weir.protocol.wire.JsonBodies;
 import dev.weir.protocol.wire.Target;
+import dev.weir.proxy.enforce.stream.IteratorSeal;
 import dev.weir.proxy.enforce.verdict.Refusal;
 import dev.weir.proxy.enforce.verdict.Refusals;
 import dev.weir.proxy.upstream.UpstreamAccount;
@@ -50,10 +51,20 @@ public final class RequestParser {
             "ExpressionAttributeNames", "ExpressionAttributeValues", "ReturnValuesOnConditionCheckFailure");
 
     private final UpstreamAccount account;
+    private final IteratorSeal seal;
 
     /** @param account the upstream's region and account: the only ones whose table ARNs are served */
     public RequestParser(UpstreamAccount account) {
+        this(account, IteratorSeal.random());
+    }
+
+    /**
+     * @param account the upstream's region and account: the only ones whose table and stream ARNs are served
+     * @param seal    the key of weir's shard iterators: a GetRecords names its table only through one
+     */
+    public RequestParser(UpstreamAccount account, IteratorSeal seal) {
         this.account = account;
+        this.seal = seal;
     }
 
     /**
@@ -72,7 +83,9 @@ public final class RequestParser {
                 return new ParsedRequest(op, null, obj, parts(op, obj, tables, asSent), asSent);
             }
             String table = null;
-            if (obj.get("TableName") instanceof JsonNode t && t.isTextual()) {
+            if (op.isStream()) {
+                table = tables.ofStreamRequest(obj, seal);
+            } else if (obj.get("TableName") instanceof JsonNode t && t.isTextual()) {
                 table = tables.canonical(t.textValue(), "TableName");
                 if (!table.equals(t.textValue())) asSent.put(table, t.textValue());
             } else if (obj.get("ResourceArn") instanceof JsonNode arn && arn.isTextual()) {

@@ -1,6 +1,9 @@
 package dev.weir.proxy.enforce.request;
 
 import dev.weir.protocol.model.Operation;
+import dev.weir.proxy.enforce.stream.IteratorSeal;
+import dev.weir.proxy.enforce.stream.SealedIterator;
+import dev.weir.proxy.enforce.stream.StreamArn;
 import dev.weir.proxy.enforce.verdict.Refusals;
 import dev.weir.proxy.upstream.UpstreamAccount;
 
@@ -42,6 +45,53 @@ final class TableNames {
                     + " in region " + account.region());
         }
         return arn.table();
+    }
+
+    /**
+     * The table a Streams request reads (canonical): ListStreams' {@code TableName} (none: null,
+     * the caller's tables are decided one by one), the table of a DescribeStream's or
+     * GetShardIterator's {@code StreamArn} (its region and account must be the upstream's), the
+     * table sealed into a GetRecords' {@code ShardIterator} (an iterator weir did not make is
+     * DynamoDB's {@code ValidationException}: weir hands out no other).
+     */
+    String ofStreamRequest(com.fasterxml.jackson.databind.JsonNode body, IteratorSeal seal) {
+        switch (operation) {
+            case ListStreams -> {
+                com.fasterxml.jackson.databind.JsonNode t = body.get("TableName");
+                if (t == null || t.isNull()) return null;
+                if (!t.isTextual()) throw Refusals.invalid(dev.weir.protocol.error.DynamoError.serialization(
+                        "Unexpected value type in payload"));
+                return canonical(t.textValue(), "TableName");
+            }
+            case DescribeStream, GetShardIterator -> {
+                com.fasterxml.jackson.databind.JsonNode a = body.get("StreamArn");
+                if (a == null || a.isNull()) {
+                    throw Refusals.invalid("1 validation error detected: Value null at 'streamArn' failed to satisfy constraint: "
+                            + "Member must not be null");
+                }
+                StreamArn arn = a.isTextual() ? StreamArn.parse(a.textValue()) : null;
+                if (arn == null) {
+                    throw Refusals.invalid("Invalid StreamArn: '" + a.asText() + "' is not the ARN of a stream "
+                            + "(arn:PARTITION:dynamodb:REGION:ACCOUNT:table/NAME/stream/LABEL)");
+                }
+                if (!arn.region().equals(account.region()) || !arn.account().equals(account.accountId())) {
+                    throw Refusals.of(principal, operation, arn.table()).forbidden("the ARN names a stream of account "
+                            + arn.account() + " in region " + arn.region() + ", and weir guards the tables of account "
+                            + account.accountId() + " in region " + account.region());
+                }
+                return arn.table();
+            }
+            case GetRecords -> {
+                com.fasterxml.jackson.databind.JsonNode i = body.get("ShardIterator");
+                if (i == null || i.isNull()) {
+                    throw Refusals.invalid("1 validation error detected: Value null at 'shardIterator' failed to satisfy "
+                            + "constraint: Member must not be null");
+                }
+                return seal.unseal(i.isTextual() ? i.textValue() : null).map(SealedIterator::table)
+                        .orElseThrow(() -> Refusals.invalid("Invalid ShardIterator"));
+            }
+            default -> throw new IllegalArgumentException(operation + " is not a Streams operation");
+        }
     }
 
     /** The table a tag operation's ResourceArn names; it must be a table ARN of the upstream's account. */
