@@ -24,10 +24,13 @@ import java.util.Optional;
  *   INSERT  shown iff visible(new)
  *   REMOVE  shown iff visible(old)
  *   MODIFY  both visible → MODIFY; only new → INSERT (no OldImage); only old → REMOVE (no NewImage); neither → dropped
+ *           a MODIFY whose two images look the same through the view → dropped (only hidden values changed)
  * </pre>
  *
- * For a caller under a row filter an image the stream does not carry (view type) is not
- * visible: weir shows less rather than guess. A caller without a row filter sees every record
+ * A restricted view reads only NEW_AND_OLD_IMAGES streams ({@link StreamAccess}): with
+ * fewer images weir could not tell a visible change from a hidden one. Should one reach this
+ * code anyway, an image the stream does not carry is not visible and a MODIFY without both
+ * images is dropped: weir shows less rather than guess. A caller without a row filter sees every record
  * as the store wrote it, its images through the field view. The record is built anew from the
  * members named here (anything else the upstream sends is withheld); {@code SizeBytes} is
  * recomputed from what is shown, never the upstream's figure, when the view is restricted.
@@ -71,14 +74,24 @@ public final class RecordCut {
             default -> throw new IllegalArgumentException("a stream record whose eventName is not INSERT, MODIFY or REMOVE");
         }
         if (shownEvent == null) return Optional.empty();
+        Map<String, AttributeValue> shownNew = showNew && newImage != null ? view.show(newImage) : null;
+        Map<String, AttributeValue> shownOld = showOld && oldImage != null ? view.show(oldImage) : null;
+        // A change the caller cannot see (only hidden fields, or a masked value whose mask shows the same) is no
+        // change to it: showing the record would tell it that, and when, a hidden value changed.
+        if ("MODIFY".equals(shownEvent) && (shownNew == null || shownOld == null || shownNew.equals(shownOld))) {
+            return Optional.empty();
+        }
+        // Without both images a MODIFY cannot be told from a change of hidden values only (shown as INSERT or
+        // REMOVE here, it would tell the same): dropped. StreamAccess refuses such streams to restricted views.
+        if ("MODIFY".equals(event) && !(type.carriesOld() && type.carriesNew())) return Optional.empty();
 
         ObjectNode shownDdb = NODES.objectNode();
         copy(ddb, shownDdb, "ApproximateCreationDateTime");
         long size = 0;
         Map<String, AttributeValue> keys = image(ddb, "Keys");
         if (keys != null) size += put(shownDdb, "Keys", view.show(keys));
-        if (showNew && newImage != null) size += put(shownDdb, "NewImage", view.show(newImage));
-        if (showOld && oldImage != null) size += put(shownDdb, "OldImage", view.show(oldImage));
+        if (shownNew != null) size += put(shownDdb, "NewImage", shownNew);
+        if (shownOld != null) size += put(shownDdb, "OldImage", shownOld);
         copy(ddb, shownDdb, "SequenceNumber");
         shownDdb.put("SizeBytes", size);
         copy(ddb, shownDdb, "StreamViewType");

@@ -20,8 +20,10 @@ public final class StreamAccess {
      * <ul>
      *   <li>a key attribute the caller does not read in clear: every record carries the item's
      *       key (Query and Scan hold the same rule, docs/enforcement.md "Order");</li>
-     *   <li>a row filter on a KEYS_ONLY stream: no record carries an image the filter could be
-     *       judged on, so none could be shown; refused rather than answered with empty pages;</li>
+     *   <li>a stream of any view type but NEW_AND_OLD_IMAGES: without both images weir cannot
+     *       tell whether a MODIFY changed anything the caller sees, or a row moved into its view,
+     *       and showing it would tell that a hidden value changed; refused rather than answered
+     *       with records that leak or with silently empty pages;</li>
      *   <li>an upstream whose numbers may count records hidden from the caller
      *       ({@link UpstreamNumbers#REFUSED}).</li>
      * </ul>
@@ -35,9 +37,10 @@ public final class StreamAccess {
                         + "', which the caller may not read in the clear");
             }
         }
-        if (type == ViewType.KEYS_ONLY && !view.rows().isAll()) {
-            return Optional.of("the caller sees only some rows of the table, and the records of a KEYS_ONLY stream carry no "
-                    + "image its row filter could be judged on, so none of them could be shown");
+        if (type != ViewType.NEW_AND_OLD_IMAGES) {
+            return Optional.of("the caller's view of the table hides rows or fields, and a " + type.name()
+                    + " stream's records do not carry both images, without which weir cannot tell a change the caller "
+                    + "may see from one to hidden values only; such a caller reads NEW_AND_OLD_IMAGES streams");
         }
         return numbersRefusal(view, numbers);
     }

@@ -81,7 +81,7 @@ class RecordCutTest {
 
     @Test
     void imagesAreShownThroughTheView() throws Exception {
-        ObjectNode r = cut("MODIFY", EU, EU, ViewType.NEW_AND_OLD_IMAGES, READER).orElseThrow();
+        ObjectNode r = cut("MODIFY", EU, EU.replace("\"7\"", "\"8\""), ViewType.NEW_AND_OLD_IMAGES, READER).orElseThrow();
         for (String image : new String[] {"OldImage", "NewImage"}) {
             JsonNode img = r.get("dynamodb").get(image);
             assertNull(img.get("secret"), "a removed field is not shown");
@@ -107,34 +107,64 @@ class RecordCutTest {
         assertEquals(a, b, "a hidden field weighs nothing");
         assertNotEquals(999, a, "never the upstream's figure");
         assertTrue(a > 0);
-        long more = cut("MODIFY", EU, EU, ViewType.NEW_AND_OLD_IMAGES, READER).orElseThrow().get("dynamodb").get("SizeBytes").asLong();
+        long more = cut("MODIFY", EU, EU.replace("\"7\"", "\"8\""), ViewType.NEW_AND_OLD_IMAGES, READER).orElseThrow()
+                .get("dynamodb").get("SizeBytes").asLong();
         assertTrue(more > a, "two images shown weigh more than one");
     }
 
-    /** For a caller under a row filter an image the stream does not carry is not visible. */
+    /**
+     * A MODIFY the caller sees no change in is no event to it: only hidden fields changed, or a
+     * masked value whose mask shows the same. Showing it would say that, and when, a hidden value
+     * changed.
+     */
     @Test
-    void missingImagesAreNotVisibleUnderARowFilter() throws Exception {
-        // NEW_IMAGE: old side unknown; a MODIFY into or within view shows as INSERT, a REMOVE is dropped.
-        assertEquals("INSERT", cut("MODIFY", EU, EU, ViewType.NEW_IMAGE, READER).orElseThrow().get("eventName").asText());
-        assertTrue(cut("REMOVE", EU, null, ViewType.NEW_IMAGE, READER).isEmpty());
-        assertTrue(cut("MODIFY", EU, US, ViewType.NEW_IMAGE, READER).isEmpty());
-        // OLD_IMAGE: new side unknown; an INSERT is dropped, a MODIFY of a visible row shows as REMOVE.
-        assertTrue(cut("INSERT", null, EU, ViewType.OLD_IMAGE, READER).isEmpty());
-        assertEquals("REMOVE", cut("MODIFY", EU, EU, ViewType.OLD_IMAGE, READER).orElseThrow().get("eventName").asText());
+    void aModifyOfHiddenValuesOnlyIsDropped() throws Exception {
+        ViewType t = ViewType.NEW_AND_OLD_IMAGES;
+        assertTrue(cut("MODIFY", EU, EU.replace("s3cr3t", "changed"), t, READER).isEmpty(), "a removed field changed");
+        assertTrue(cut("MODIFY", EU, EU.replace("Alice Smith", "Bobby Smith"), t, READER).isEmpty(),
+                "a masked field changed where its mask (the last two characters) shows the same");
+        assertEquals("MODIFY", cut("MODIFY", EU, EU.replace("Alice Smith", "Alice Smitt"), t, READER).orElseThrow()
+                .get("eventName").asText(), "a change the mask shows is shown");
+        assertTrue(cut("MODIFY", EU, EU.replace("Alice Smith", "Bobby Smith"), t, StreamViews.view("fieldsonly")).isEmpty(),
+                "a field outside the view changed");
+        assertTrue(cut("MODIFY", EU, EU, t, StreamViews.view("rowsonly")).isEmpty(), "nothing changed at all");
+    }
+
+    /**
+     * A stream without both images, for a restricted view (StreamAccess refuses it; the cut holds
+     * anyway): a MODIFY is dropped (no telling a visible change from a hidden one), and under a row
+     * filter an image the stream does not carry is not visible.
+     */
+    @Test
+    void withoutBothImagesARestrictedViewSeesNoModify() throws Exception {
+        for (ReadView v : new ReadView[] {READER, StreamViews.view("fieldsonly"), StreamViews.view("rowsonly")}) {
+            for (ViewType t : new ViewType[] {ViewType.KEYS_ONLY, ViewType.NEW_IMAGE, ViewType.OLD_IMAGE}) {
+                assertTrue(cut("MODIFY", EU, EU.replace("\"7\"", "\"8\""), t, v).isEmpty(), t + " MODIFY");
+                assertTrue(cut("MODIFY", US, EU, t, v).isEmpty(), t + " MODIFY into view");
+            }
+        }
+        assertEquals("INSERT", cut("INSERT", null, EU, ViewType.NEW_IMAGE, READER).orElseThrow().get("eventName").asText());
+        assertTrue(cut("REMOVE", EU, null, ViewType.NEW_IMAGE, READER).isEmpty(), "no old image: not visible under a row filter");
+        assertTrue(cut("INSERT", null, EU, ViewType.OLD_IMAGE, READER).isEmpty(), "no new image: not visible under a row filter");
         assertEquals("REMOVE", cut("REMOVE", EU, null, ViewType.OLD_IMAGE, READER).orElseThrow().get("eventName").asText());
-        // KEYS_ONLY: nothing is visible (StreamAccess refuses such a caller before any page).
-        for (String e : new String[] {"INSERT", "MODIFY", "REMOVE"}) {
+        for (String e : new String[] {"INSERT", "REMOVE"}) {
             assertTrue(cut(e, EU, EU, ViewType.KEYS_ONLY, READER).isEmpty(), e);
         }
     }
 
-    /** A caller without a row filter sees every record, KEYS_ONLY included, its images through the field view. */
+    /** A caller without a row filter sees INSERT and REMOVE of every type, and a MODIFY it can see with both images. */
     @ParameterizedTest
     @EnumSource(ViewType.class)
     void withoutARowFilterEveryRecordIsShown(ViewType type) throws Exception {
         ReadView fields = StreamViews.view("fieldsonly");
         for (String e : new String[] {"INSERT", "MODIFY", "REMOVE"}) {
-            ObjectNode r = cut(e, e.equals("INSERT") ? null : US, e.equals("REMOVE") ? null : US, type, fields).orElseThrow();
+            Optional<ObjectNode> shown = cut(e, e.equals("INSERT") ? null : US, e.equals("REMOVE") ? null : US.replace("\"9\"", "\"10\""),
+                    type, fields);
+            if (e.equals("MODIFY") && type != ViewType.NEW_AND_OLD_IMAGES) {
+                assertTrue(shown.isEmpty(), "without both images a MODIFY is dropped for a restricted view");
+                continue;
+            }
+            ObjectNode r = shown.orElseThrow();
             assertEquals(e, r.get("eventName").asText(), "the event as the store wrote it");
             assertEquals("p1", r.get("dynamodb").get("Keys").get("pk").get("S").asText());
             assertEquals(type.carriesNew() && !e.equals("REMOVE"), r.get("dynamodb").has("NewImage"));
