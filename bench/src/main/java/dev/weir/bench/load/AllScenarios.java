@@ -184,7 +184,7 @@ public final class AllScenarios {
             }
             // Each scenario is warmed up first (until its CPU per request is steady, at most warmupPass),
             // so the phases' own warm-ups only need to let the connections and the server settle.
-            Duration warmupPass = Duration.ofSeconds(quick ? 12 : 60);
+            Duration warmupPass = Duration.ofSeconds(quick ? 30 : 90);
             Duration satWarm = Duration.ofSeconds(quick ? 2 : 5), satMeasure = Duration.ofSeconds(quick ? 4 : 15);
             Duration fixWarm = Duration.ofSeconds(quick ? 1 : 5), fixMeasure = Duration.ofSeconds(quick ? 4 : 20);
             Duration streamWarmMin = Duration.ofSeconds(quick ? 4 : 10), streamWarmMax = Duration.ofSeconds(quick ? 20 : 60);
@@ -294,7 +294,8 @@ public final class AllScenarios {
                 Warmup w = warmUp(generator, s, o, seed);
                 seed += 100;
                 warmups.put(s.name(), w);
-                say("  warm-up    %-22s %4.0f s, CPU µs/req by step %s%s", s.name(), w.seconds(), w.cpuPerRequest(),
+                say("  warm-up    %-22s %4.0f s, CPU µs/req by step %s, JIT share %s%s", s.name(), w.seconds(), w.cpuPerRequest(),
+                        w.jitShare().stream().map(j -> Math.round(j * 100) + "%").toList(),
                         w.steady() ? "" : " (NOT steady: figures of this scenario include JIT compilation)");
                 if (!w.steady()) notes.add(s.name() + " was not steady after " + Math.round(w.seconds())
                         + " s of warm-up: its CPU per request may include JIT compilation");
@@ -610,7 +611,7 @@ public final class AllScenarios {
             if (why != null) f = StreamFigures.failed(name, view, why);
             else if (t == null) f = StreamFigures.failed(name, view, name + " did not start (see " + name + ".log)");
             else f = StreamScenario.measure(t, arn, o.streamWrites(), t.view() == StreamScenario.View.DEMO ? demoVisible : o.streamWrites(),
-                        o.streamWarmupMin(), o.streamWarmupMax(), o.streamMeasure(), json, AllScenarios::say);
+                        o.streamWarmupMin(), o.streamWarmupMax(), o.streamMeasure(), json, m -> say("%s", m));
             if (name.equals(Ratios.STORE)) base = f;
             else f = f.against(base);
             out.add(f);
@@ -636,26 +637,41 @@ public final class AllScenarios {
     }
 
     /** How a server was warmed up: the CPU µs/request of each step (all its processes), and whether it settled. */
-    record Warmup(double seconds, List<Long> cpuPerRequest, boolean steady) {}
+    record Warmup(double seconds, List<Long> cpuPerRequest, List<Double> jitShare, boolean steady) {}
+
+    /** A warm-up step counts as settled only when the JIT compiler threads used at most this share of the servers' CPU. */
+    static final double JIT_SETTLED = 0.05;
 
     /**
      * Closed-loop steps until the last two agree on CPU per request within 10% (at least two
-     * steps), or the time is up.
+     * steps) and the servers' JIT compiler threads used at most {@link #JIT_SETTLED} of their
+     * CPU in the last step, or the time is up. The JIT condition matters for a server that
+     * answers a few hundred requests a second: its steps agree with each other while it is still
+     * compiling (a quick run once measured weir at six times its warm CPU per request).
      */
     private static Warmup warmUp(LoadGenerator generator, Running s, Options o, long seed) throws InterruptedException {
         Duration step = Duration.ofSeconds(o.quick() ? 2 : 5);
         long limit = o.warmupPass().toNanos();
         long start = System.nanoTime();
         List<Long> perRequest = new ArrayList<>();
+        List<Double> jitShare = new ArrayList<>();
         while (true) {
+            long cpuBefore = s.cpu().stream().mapToLong(p -> p.cpuTime().totalMicros()).sum();
+            long jitBefore = s.cpu().stream().mapToLong(p -> p.jitCpuTime().totalMicros()).sum();
             PhaseResult r = generator.run(s.endpoint(), s.mix(), PhaseSpec.saturation(o.connections(), Duration.ZERO, step, seed++),
                     s.cpu());
+            long cpu = s.cpu().stream().mapToLong(p -> p.cpuTime().totalMicros()).sum() - cpuBefore;
+            long jit = s.cpu().stream().mapToLong(p -> p.jitCpuTime().totalMicros()).sum() - jitBefore;
+            double share = cpu > 0 ? Math.round(1000.0 * jit / cpu) / 1000.0 : 0;
+            jitShare.add(share);
             perRequest.add(Math.round(r.serverCpu().values().stream().mapToDouble(CpuUse::microsPerRequest).sum()));
             int n = perRequest.size();
-            boolean steady = n >= 2 && r.clean() && perRequest.get(n - 1) > 0
+            boolean steady = n >= 2 && r.clean() && perRequest.get(n - 1) > 0 && share <= JIT_SETTLED
                     && Math.abs(perRequest.get(n - 1) - perRequest.get(n - 2)) <= 0.1 * perRequest.get(n - 1);
             double seconds = (System.nanoTime() - start) / 1e9;
-            if (steady || System.nanoTime() - start >= limit) return new Warmup(Math.round(seconds * 10) / 10.0, perRequest, steady);
+            if (steady || System.nanoTime() - start >= limit) {
+                return new Warmup(Math.round(seconds * 10) / 10.0, perRequest, jitShare, steady);
+            }
         }
     }
 

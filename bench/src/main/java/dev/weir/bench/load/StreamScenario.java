@@ -56,34 +56,43 @@ final class StreamScenario {
             }
             List<Long> warmup = new ArrayList<>();
             long start = System.nanoTime();
+            boolean steady;
+            double jitShare;
             while (true) {
                 List<CpuTime> before = cpu(t);
+                long jitBefore = jit(t);
                 reader.pass(null);
-                warmup.add(Math.round(total(t, before) / (double) streamRecords * 100));
+                long used = total(t, before);
+                jitShare = used > 0 ? (double) (jit(t) - jitBefore) / used : 0;
+                warmup.add(Math.round(used / (double) streamRecords * 100));
                 int n = warmup.size();
                 long elapsed = System.nanoTime() - start;
-                boolean steady = n >= 2 && Math.abs(warmup.get(n - 1) - warmup.get(n - 2)) <= 0.1 * warmup.get(n - 1);
+                steady = n >= 2 && jitShare <= AllScenarios.JIT_SETTLED
+                        && Math.abs(warmup.get(n - 1) - warmup.get(n - 2)) <= 0.1 * warmup.get(n - 1);
                 if (elapsed >= warmupMax.toNanos() || (steady && elapsed >= warmupMin.toNanos())) break;
             }
-            say.accept(String.format("  stream     %-22s warm-up %.0f s, %d passes, CPU µs/record by pass %s", t.name(),
-                    (System.nanoTime() - start) / 1e9, warmup.size(),
-                    warmup.stream().map(v -> String.format("%.2f", v / 100.0)).toList()));
+            say.accept(String.format("  stream     %-22s warm-up %.0f s, %d passes, CPU µs/record by pass %s, JIT share at the end %.0f%%%s",
+                    t.name(), (System.nanoTime() - start) / 1e9, warmup.size(),
+                    warmup.stream().map(v -> String.format("%.2f", v / 100.0)).toList(), 100 * jitShare,
+                    steady ? "" : " (NOT steady)"));
 
             List<CpuTime> before = cpu(t);
+            CpuTime clientBefore = ProcCpu.of(ProcessHandle.current().pid(), false);
             long t0 = System.nanoTime();
             int passes = 0;
             long requests = 0;
-            String problem = null;
+            String problem = steady ? null : "not steady after the warm-up (JIT compilation may be counted)";
             while (System.nanoTime() - t0 < measure.toNanos()) {
                 StreamReader.Pass p = reader.pass(null);
                 passes++;
                 requests += p.requests();
-                if (p.records() != expected && problem == null) {
+                if (p.records() != expected && (problem == null || !problem.startsWith("a pass"))) {
                     problem = "a pass returned " + p.records() + " records, not " + expected;
                 }
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             List<CpuTime> after = cpu(t);
+            double clientCores = ProcCpu.of(ProcessHandle.current().pid(), false).minus(clientBefore).totalMicros() / (seconds * 1e6);
             long covered = streamRecords * passes;
             Map<String, Double> perRecord = new LinkedHashMap<>();
             for (int i = 0; i < t.cpu().size(); i++) {
@@ -91,7 +100,8 @@ final class StreamScenario {
                         Math.round(after.get(i).minus(before.get(i)).totalMicros() / (double) covered * 100) / 100.0);
             }
             return new StreamFigures(t.name(), t.view().label, streamRecords, expected, reader.shards(), requests / passes, passes,
-                    Math.round(seconds * 100) / 100.0, Math.round(covered / seconds * 10) / 10.0, perRecord, null, null, problem);
+                    Math.round(seconds * 100) / 100.0, Math.round(covered / seconds * 10) / 10.0,
+                    Math.round(clientCores * 100) / 100.0, perRecord, null, null, problem);
         } catch (RuntimeException e) {
             return StreamFigures.failed(t.name(), t.view().label, "failed: " + e.getMessage());
         }
@@ -131,6 +141,10 @@ final class StreamScenario {
 
     private static List<CpuTime> cpu(Target t) {
         return t.cpu().stream().map(ServerProcess::cpuTime).toList();
+    }
+
+    private static long jit(Target t) {
+        return t.cpu().stream().mapToLong(p -> p.jitCpuTime().totalMicros()).sum();
     }
 
     private static long total(Target t, List<CpuTime> before) {

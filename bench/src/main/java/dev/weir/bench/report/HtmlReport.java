@@ -235,11 +235,11 @@ public final class HtmlReport {
                 + "from TRIM_HORIZON (GetShardIterator, then GetRecords with Limit 1000, one connection per shard). Records per "
                 + "second and CPU per record count the stream's records each pass covered, so a restricted view (which returns "
                 + "fewer) is measured on the same work.</p>\n<table><tr><th>read through</th><th>view</th><th>records/s</th>"
-                + "<th>returned per pass</th><th>CPU µs/record</th><th>records/s ÷ store</th><th>CPU/record ÷ store</th></tr>\n");
+                + "<th>returned per pass</th><th>CPU µs/record</th><th>reader cores</th><th>records/s ÷ store</th><th>CPU/record ÷ store</th></tr>\n");
         for (StreamFigures f : streams) {
             t.append("<tr><td>").append(esc(f.scenario())).append("</td><td>").append(esc(f.view())).append("</td>");
             if (f.recordsPerSecond() <= 0) {
-                t.append("<td colspan=\"5\" class=\"na\">").append(esc(f.problem() == null ? "not measured" : f.problem()))
+                t.append("<td colspan=\"6\" class=\"na\">").append(esc(f.problem() == null ? "not measured" : f.problem()))
                         .append("</td></tr>\n");
                 continue;
             }
@@ -250,7 +250,7 @@ public final class HtmlReport {
             t.append(cell("%,.0f", f.recordsPerSecond()))
                     .append("<td>").append(String.format(Locale.ROOT, "%,d of %,d", f.returnedPerPass(), f.streamRecords())).append("</td>")
                     .append("<td").append(f.problem() == null ? ">" : " class=\"warn\" title=\"" + esc(f.problem()) + "\">")
-                    .append(esc(cpu.toString())).append("</td>")
+                    .append(esc(cpu.toString())).append("</td>").append(cell("%.2f", f.clientCores()))
                     .append(f.storeRatio() == null ? "<td class=\"na\">-</td>" : cell("%.2f×", f.storeRatio()))
                     .append(f.cpuRatio() == null ? "<td class=\"na\">-</td>" : cell("%.2f×", f.cpuRatio())).append("</tr>\n");
         }

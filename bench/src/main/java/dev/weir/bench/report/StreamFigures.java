@@ -19,10 +19,12 @@ import java.util.Map;
  * @param scenario        {@code store-direct}, {@code weir-allow-all} or {@code weir-demo-audit-off}
  * @param cpuPerRecord    CPU µs per stream record, per server process (weir and the store)
  * @param requestsPerPass GetShardIterator and GetRecords requests of one pass (every shard)
+ * @param clientCores     the cores the reader (the benchmark's own process) used meanwhile: near
+ *                        {@code shards} cores, the reader and not the server limited records/s
  * @param problem         why the figures cannot be trusted or were not measured (null: none)
  */
 public record StreamFigures(String scenario, String view, long streamRecords, long returnedPerPass, int shards,
-                            long requestsPerPass, int passes, double seconds, double recordsPerSecond,
+                            long requestsPerPass, int passes, double seconds, double recordsPerSecond, double clientCores,
                             Map<String, Double> cpuPerRecord, Double storeRatio, Double cpuRatio, String problem) {
     public StreamFigures {
         cpuPerRecord = Collections.unmodifiableMap(new LinkedHashMap<>(cpuPerRecord));
@@ -30,7 +32,7 @@ public record StreamFigures(String scenario, String view, long streamRecords, lo
 
     /** A scenario that could not be measured, and why. */
     public static StreamFigures failed(String scenario, String view, String problem) {
-        return new StreamFigures(scenario, view, 0, 0, 0, 0, 0, 0, 0, Map.of(), null, null, problem);
+        return new StreamFigures(scenario, view, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), null, null, problem);
     }
 
     @JsonProperty
@@ -45,7 +47,7 @@ public record StreamFigures(String scenario, String view, long streamRecords, lo
             return this;
         }
         return new StreamFigures(scenario, view, streamRecords, returnedPerPass, shards, requestsPerPass, passes, seconds,
-                recordsPerSecond, cpuPerRecord, Math.round(recordsPerSecond / store.recordsPerSecond() * 1000) / 1000.0,
+                recordsPerSecond, clientCores, cpuPerRecord, Math.round(recordsPerSecond / store.recordsPerSecond() * 1000) / 1000.0,
                 Math.round(totalCpuPerRecord() / store.totalCpuPerRecord() * 1000) / 1000.0, problem);
     }
 
@@ -58,7 +60,7 @@ public record StreamFigures(String scenario, String view, long streamRecords, lo
                 .append(String.format(" %.2f", e.getValue())));
         if (cpuPerRecord.size() > 1) cpu.append(String.format(" = %.2f", totalCpuPerRecord()));
         String ratios = storeRatio == null ? "" : String.format("; ÷ store-direct: records/s %.2f×, CPU/record %.2f×", storeRatio, cpuRatio);
-        return String.format("%-22s %10s %,12.0f | %,7d of %,7d returned | CPU µs/record %s%s%s", scenario, view, recordsPerSecond,
-                returnedPerPass, streamRecords, cpu, ratios, problem == null ? "" : " [" + problem + "]");
+        return String.format("%-22s %10s %,12.0f | %,7d of %,7d returned | CPU µs/record %s; reader %.2f cores%s%s", scenario, view,
+                recordsPerSecond, returnedPerPass, streamRecords, cpu, clientCores, ratios, problem == null ? "" : " [" + problem + "]");
     }
 }

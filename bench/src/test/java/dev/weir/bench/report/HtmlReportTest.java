@@ -30,9 +30,9 @@ class HtmlReportTest {
 
     /** The store direct, weir against it (ratios computed), and a weir that failed. */
     static List<StreamFigures> streams() {
-        StreamFigures store = new StreamFigures(Ratios.STORE, "whole", 10_000, 10_000, 2, 24, 10, 5, 20_000,
+        StreamFigures store = new StreamFigures(Ratios.STORE, "whole", 10_000, 10_000, 2, 24, 10, 5, 20_000, 0.5,
                 Map.of("store", 40.0), null, null, null);
-        StreamFigures weir = new StreamFigures(Ratios.DEMO_OFF, "demo view", 10_000, 2_500, 2, 8, 4, 5, 8_000,
+        StreamFigures weir = new StreamFigures(Ratios.DEMO_OFF, "demo view", 10_000, 2_500, 2, 8, 4, 5, 8_000, 0.3,
                 Map.of(Ratios.DEMO_OFF, 60.0, "store", 40.0), null, null, null).against(store);
         return List.of(store, weir, StreamFigures.failed(Ratios.ALLOW_ALL, "whole", "weir <did not> start"));
     }
