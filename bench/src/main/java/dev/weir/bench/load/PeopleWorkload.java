@@ -19,13 +19,20 @@ import java.util.concurrent.Future;
 
 /**
  * The demo {@code people} table (key {@code id} S; name, email, ssn, salary N, region,
- * address M, tags SS, notes), with a global secondary index {@code by-region} (hash
+ * address M, prefs M, tags SS, notes), with a global secondary index {@code by-region} (hash
  * {@code region}, range {@code id}, all attributes projected) so that Query reads a real page
  * of the same table the demo policy guards. The request mix: GetItem of a random person,
  * PutItem replacing a random person with new values (same id and region, so the table and the
  * index keep their size), Query of one region from a random id on, {@code Limit 10}, Scan of a
- * page of {@code 25} items after a random key, and UpdateItem renaming a random person and
- * changing their city (a document path) under {@code attribute_exists(id)}.
+ * page of {@code 25} items after a random key, and UpdateItem renaming a random person of
+ * region eu and changing their language (a document path, {@code prefs.lang}) under
+ * {@code attribute_exists(id)}. Both choices follow weir's rules for the demo policy's
+ * analyst-writer (docs/enforcement.md, "Information flow" and "Conditions on writes"): a write
+ * into a document path reads the document (whether it is a map), and the analyst may not read
+ * {@code address} in the clear (its street is removed), so the update writes into
+ * {@code prefs}, a map the analyst reads whole; and such a write (or a condition beyond the
+ * key) is evaluated only on a row the caller's view shows, so on another region's person it
+ * would fail with ConditionalCheckFailedException.
  */
 public final class PeopleWorkload {
     public static final String TABLE = "people";
@@ -33,6 +40,8 @@ public final class PeopleWorkload {
     static final String[] REGIONS = {"eu", "us", "apac", "latam"};
     private static final String[] CITIES = {"Berlin", "Lisbon", "Austin", "Osaka", "Lima", "Nairobi", "Oslo", "Pune"};
     private static final String[] STREETS = {"Main Street", "Harbour Road", "Linden Allee", "Rua Augusta", "Elm Lane"};
+    private static final String[] LANGS = {"de", "pt", "en", "ja", "es", "sw", "no", "hi"};
+    private static final String[] CONTACTS = {"email", "phone", "post"};
     private static final String[] TAGS = {"vip", "new", "churn-risk", "beta", "newsletter", "partner", "staff"};
     private static final int BATCH = 25;
     private static final int QUERY_LIMIT = 10;
@@ -152,7 +161,7 @@ public final class PeopleWorkload {
         calls.require(Operation.UpdateItem, updateItem(i, 2));
         JsonNode updated = calls.require(Operation.GetItem, getItem(i)).path("Item");
         if (!("Person " + i + " u2").equals(updated.path("name").path("S").asText())
-                || !CITIES[(i + 2) % CITIES.length].equals(updated.path("address").path("M").path("city").path("S").asText())) {
+                || !LANGS[(i + 2) % LANGS.length].equals(updated.path("prefs").path("M").path("lang").path("S").asText())) {
             throw new IllegalStateException("GetItem after UpdateItem returned " + updated);
         }
     }
@@ -173,8 +182,8 @@ public final class PeopleWorkload {
     /**
      * Checks the demo-like read rule through weir: a person of the caller's region (eu) comes
      * back with the SSN masked to its last four digits, the e-mail hashed under the hash key
-     * {@code bench}, salary and street removed; a person of another region does not come back
-     * at all.
+     * {@code bench}, salary and street removed, prefs shown; a person of another region does not come back
+     * at all; the mix's UpdateItem and PutItem are accepted (the first writes into a document path).
      */
     public void verifyMasked(DynamoCalls proxy, DynamoCalls direct) {
         int eu = (items / 3) / REGIONS.length * REGIONS.length;
@@ -183,7 +192,7 @@ public final class PeopleWorkload {
         String ssn = stored.path("ssn").path("S").asText();
         boolean masked = seen.path("ssn").path("S").asText().equals("****" + ssn.substring(ssn.length() - 4))
                 && seen.path("email").path("S").asText().matches("bench:[0-9a-f]{64}")
-                && !seen.has("salary") && seen.path("address").path("M").has("city")
+                && !seen.has("salary") && seen.path("address").path("M").has("city") && seen.path("prefs").path("M").has("lang")
                 && !seen.path("address").path("M").has("street") && !seen.has("notes");
         if (!masked) throw new IllegalStateException("GetItem of " + id(eu) + " through weir is not masked as the policy says: " + seen);
         JsonNode other = proxy.require(Operation.GetItem, getItem(eu + 1)).path("Item");
@@ -191,6 +200,14 @@ public final class PeopleWorkload {
             throw new IllegalStateException("GetItem of " + id(eu + 1) + " (region " + REGIONS[1] + ") through weir returned " + other
                     + ": the row filter did not hide it");
         }
+        // The mix's writes must pass too: an update of a person of region eu, a put of another region's.
+        ObjectNode update = updateItem(eu, 3);
+        proxy.require(Operation.UpdateItem, update);
+        JsonNode written = direct.require(Operation.GetItem, getItem(eu)).path("Item");
+        if (!update.path("ExpressionAttributeValues").path(":l").equals(written.path("prefs").path("M").path("lang"))) {
+            throw new IllegalStateException("UpdateItem of " + id(eu) + " through weir did not write prefs.lang: " + written);
+        }
+        proxy.require(Operation.PutItem, putItem(eu + 1, 4));
     }
 
     /** The default mix: GetItem 60% / PutItem 30% / Query 10%. */
@@ -246,7 +263,8 @@ public final class PeopleWorkload {
                 }
                 case "UpdateItem" -> {
                     for (int k = 0; k < putPool; k++) {
-                        pool.add(signer.prepare(Operation.UpdateItem, bytes(updateItem(random.nextInt(items), 1 + k))));
+                        int eu = random.nextInt(items / REGIONS.length) * REGIONS.length;
+                        pool.add(signer.prepare(Operation.UpdateItem, bytes(updateItem(eu, 1 + k))));
                     }
                 }
                 default -> throw new IllegalArgumentException("no such operation in this workload: " + w.getKey());
@@ -307,15 +325,15 @@ public final class PeopleWorkload {
         return r;
     }
 
-    /** Renames person {@code i} and moves them to another city, if they exist (a document path and a condition). */
+    /** Renames person {@code i} and changes their language, if they exist (a document path and a condition). */
     ObjectNode updateItem(int i, int version) {
         ObjectNode r = mapper.createObjectNode().put("TableName", TABLE)
-                .put("UpdateExpression", "SET #n = :n, #a.#c = :c").put("ConditionExpression", "attribute_exists(#id)");
+                .put("UpdateExpression", "SET #n = :n, #p.#l = :l").put("ConditionExpression", "attribute_exists(#id)");
         r.putObject("Key").putObject("id").put("S", id(i));
-        r.putObject("ExpressionAttributeNames").put("#n", "name").put("#a", "address").put("#c", "city").put("#id", "id");
+        r.putObject("ExpressionAttributeNames").put("#n", "name").put("#p", "prefs").put("#l", "lang").put("#id", "id");
         ObjectNode values = r.putObject("ExpressionAttributeValues");
         values.putObject(":n").put("S", "Person " + i + " u" + version);
-        values.putObject(":c").put("S", CITIES[(i + version) % CITIES.length]);
+        values.putObject(":l").put("S", LANGS[(i + version) % LANGS.length]);
         return r;
     }
 
@@ -333,6 +351,9 @@ public final class PeopleWorkload {
         address.putObject("street").put("S", (1 + r.nextInt(200)) + " " + STREETS[r.nextInt(STREETS.length)]);
         address.putObject("city").put("S", CITIES[r.nextInt(CITIES.length)]);
         address.putObject("zip").put("S", String.format("%05d", r.nextInt(100_000)));
+        ObjectNode prefs = item.putObject("prefs").putObject("M");
+        prefs.putObject("lang").put("S", LANGS[r.nextInt(LANGS.length)]);
+        prefs.putObject("contact").put("S", CONTACTS[r.nextInt(CONTACTS.length)]);
         ArrayNode tags = item.putObject("tags").putArray("SS");
         int first = r.nextInt(TAGS.length);
         tags.add(TAGS[first]);

@@ -23,6 +23,38 @@ final class ProcCpu {
         return new CpuTime(t.userMicros() * 1_000_000L / CLOCK_TICKS, t.systemMicros() * 1_000_000L / CLOCK_TICKS);
     }
 
+    /**
+     * CPU time of the JIT compiler threads of {@code pid} and its live descendants (HotSpot's
+     * "C1 CompilerThread" and "C2 CompilerThread", whose names /proc cuts to 15 characters); zero
+     * for processes that are not JVMs. A JVM still compiling spends much of its CPU there, which a
+     * warm-up must outlast.
+     */
+    static CpuTime jit(long pid) {
+        CpuTime t = ProcessHandle.of(pid).stream().flatMap(p -> java.util.stream.Stream.concat(java.util.stream.Stream.of(p),
+                p.descendants())).map(p -> compilerTicks(p.pid())).reduce(CpuTime.ZERO, CpuTime::plus);
+        return new CpuTime(t.userMicros() * 1_000_000L / CLOCK_TICKS, t.systemMicros() * 1_000_000L / CLOCK_TICKS);
+    }
+
+    private static CpuTime compilerTicks(long pid) {
+        CpuTime sum = CpuTime.ZERO;
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (!comm.startsWith("C1 CompilerThre") && !comm.startsWith("C2 CompilerThre")) continue;
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    sum = sum.plus(new CpuTime(Long.parseLong(f[11]), Long.parseLong(f[12])));
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return CpuTime.ZERO;
+        }
+        return sum;
+    }
+
     static boolean available() {
         return Files.isReadable(Path.of("/proc/self/stat"));
     }

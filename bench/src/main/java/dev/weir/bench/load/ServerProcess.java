@@ -90,6 +90,11 @@ public final class ServerProcess implements CpuSource, AutoCloseable {
         return log;
     }
 
+    /** CPU time of its JIT compiler threads so far (zero when it is no JVM). */
+    public CpuTime jitCpuTime() {
+        return ProcCpu.jit(process.pid());
+    }
+
     @Override public CpuTime cpuTime() {
         return ProcCpu.of(process.pid(), true);
     }

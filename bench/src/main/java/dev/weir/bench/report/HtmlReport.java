@@ -54,6 +54,9 @@ public final class HtmlReport {
         h.append("<h2>100 Gb/s line rate</h2>\n");
         if (r.lineRate().isEmpty()) h.append("<p class=\"na\">not measured in this run</p>\n");
         for (LineRate l : r.lineRate()) h.append("<p>").append(esc(l.sentence())).append("</p>\n");
+        h.append("<h2>Stream reads (stream-read)</h2>\n");
+        if (r.streams().isEmpty()) h.append("<p class=\"na\">not measured in this run</p>\n");
+        else h.append(streamTable(r.streams()));
         h.append("<p>Full figures, every phase and its histogram: results.json beside this file.</p>\n</body></html>\n");
         return h.toString();
     }
@@ -224,6 +227,34 @@ public final class HtmlReport {
 
     private static String text(double x, double y, String s, String anchor) {
         return String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">%s</text>\n", x, y, anchor, esc(s));
+    }
+
+    /** One row per endpoint the stream was read through; records/s and CPU count the stream's records, returned or not. */
+    static String streamTable(List<StreamFigures> streams) {
+        StringBuilder t = new StringBuilder("<p>The whole stream of a table with a NEW_AND_OLD_IMAGES stream, read pass after pass "
+                + "from TRIM_HORIZON (GetShardIterator, then GetRecords with Limit 1000, one connection per shard). Records per "
+                + "second and CPU per record count the stream's records each pass covered, so a restricted view (which returns "
+                + "fewer) is measured on the same work.</p>\n<table><tr><th>read through</th><th>view</th><th>records/s</th>"
+                + "<th>returned per pass</th><th>CPU µs/record</th><th>reader cores</th><th>records/s ÷ store</th><th>CPU/record ÷ store</th></tr>\n");
+        for (StreamFigures f : streams) {
+            t.append("<tr><td>").append(esc(f.scenario())).append("</td><td>").append(esc(f.view())).append("</td>");
+            if (f.recordsPerSecond() <= 0) {
+                t.append("<td colspan=\"6\" class=\"na\">").append(esc(f.problem() == null ? "not measured" : f.problem()))
+                        .append("</td></tr>\n");
+                continue;
+            }
+            StringBuilder cpu = new StringBuilder();
+            f.cpuPerRecord().forEach((p, v) -> cpu.append(cpu.isEmpty() ? "" : " + ").append(p)
+                    .append(String.format(Locale.ROOT, " %.2f", v)));
+            if (f.cpuPerRecord().size() > 1) cpu.append(String.format(Locale.ROOT, " = %.2f", f.totalCpuPerRecord()));
+            t.append(cell("%,.0f", f.recordsPerSecond()))
+                    .append("<td>").append(String.format(Locale.ROOT, "%,d of %,d", f.returnedPerPass(), f.streamRecords())).append("</td>")
+                    .append("<td").append(f.problem() == null ? ">" : " class=\"warn\" title=\"" + esc(f.problem()) + "\">")
+                    .append(esc(cpu.toString())).append("</td>").append(cell("%.2f", f.clientCores()))
+                    .append(f.storeRatio() == null ? "<td class=\"na\">-</td>" : cell("%.2f×", f.storeRatio()))
+                    .append(f.cpuRatio() == null ? "<td class=\"na\">-</td>" : cell("%.2f×", f.cpuRatio())).append("</tr>\n");
+        }
+        return t.append("</table>\n").toString();
     }
 
     private static String cell(String format, double v) {

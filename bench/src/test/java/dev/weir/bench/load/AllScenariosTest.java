@@ -57,7 +57,7 @@ class AllScenariosTest {
     void weirSignsUpstreamWithTheKeyPairTheStoreAnswers() {
         String config = AllScenarios.weirConfig(8000, 8001, Path.of("/p"), Path.of("/pr.yaml"), null);
         assertTrue(config.contains("access_key_id: " + StoreMain.UPSTREAM.accessKeyId() + ", secret_access_key: "
-                + StoreMain.UPSTREAM.secretAccessKey() + "}"), config);
+                + StoreMain.UPSTREAM.secretAccessKey() + ", streams_reveal_counts: accept}"), config);
         List<String> args = StoreMain.arguments(Path.of("/data"), "127.0.0.1", 8001);
         assertEquals(List.of("/data", "127.0.0.1", "8001", StoreMain.UPSTREAM.accessKeyId(), StoreMain.UPSTREAM.secretAccessKey()),
                 args);

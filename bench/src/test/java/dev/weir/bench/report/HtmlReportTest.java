@@ -25,7 +25,16 @@ class HtmlReportTest {
                 Map.of("cpuModel", "Test CPU <1>", "cpus", 2), Map.of("items", 100), "GetItem 100%", 500,
                 "--rate", scenarios, Ratios.compute(RatiosTest.sample()),
                 List.of(new AddedLatency(Ratios.ALLOW_ALL, Ratios.STORE, 100, 180, 400, 95, 250)),
-                List.of(LineRate.of(Ratios.DEMO_ASYNC, 5, 1_000_000, 9_000_000, 0.5, 100)), List.of("a note"), List.of());
+                List.of(LineRate.of(Ratios.DEMO_ASYNC, 5, 1_000_000, 9_000_000, 0.5, 100)), streams(), List.of("a note"), List.of());
+    }
+
+    /** The store direct, weir against it (ratios computed), and a weir that failed. */
+    static List<StreamFigures> streams() {
+        StreamFigures store = new StreamFigures(Ratios.STORE, "whole", 10_000, 10_000, 2, 24, 10, 5, 20_000, 0.5,
+                Map.of("store", 40.0), null, null, null);
+        StreamFigures weir = new StreamFigures(Ratios.DEMO_OFF, "demo view", 10_000, 2_500, 2, 8, 4, 5, 8_000, 0.3,
+                Map.of(Ratios.DEMO_OFF, 60.0, "store", 40.0), null, null, null).against(store);
+        return List.of(store, weir, StreamFigures.failed(Ratios.ALLOW_ALL, "whole", "weir <did not> start"));
     }
 
     @Test
@@ -41,6 +50,23 @@ class HtmlReportTest {
         assertEquals(3, count(html, "<svg "), "percentiles, throughput and CPU charts");
         assertTrue(html.contains("0.020 GB/s per core"), "the line-rate sentence: 10 MB per 0.5 CPU s");
         assertTrue(html.contains("weir-allow-all adds 85.0 µs at p50 (180.0 against 95.0 µs) and 150.0 µs at p99"), html);
+        assertTrue(html.contains("weir &lt;did not&gt; start"), "a failed stream read says why, escaped");
+    }
+
+    @Test
+    void streamFiguresCarryTheirRatiosToTheStoreDirect() {
+        List<StreamFigures> s = streams();
+        StreamFigures weir = s.get(1);
+        assertEquals(0.4, weir.storeRatio(), 1e-9, "8,000 ÷ 20,000 records/s");
+        assertEquals(2.5, weir.cpuRatio(), 1e-9, "100 ÷ 40 µs per record, all processes");
+        assertEquals(100.0, weir.totalCpuPerRecord(), 1e-9);
+        assertEquals(null, s.getFirst().storeRatio(), "no ratio of the store to itself");
+        assertEquals(weir, weir.against(s.get(2)), "no ratio to a store that was not measured");
+        String table = HtmlReport.streamTable(s);
+        assertTrue(table.contains("<td>2,500 of 10,000</td>") && table.contains("<td>0.40×</td>") && table.contains("<td>2.50×</td>"),
+                table);
+        assertTrue(weir.line().contains("÷ store-direct: records/s 0.40×, CPU/record 2.50×"), weir.line());
+        assertTrue(weir.line().indexOf(Ratios.DEMO_OFF + " 60.00") < weir.line().indexOf("store 40.00"), "weir first, then the store");
     }
 
     @Test
