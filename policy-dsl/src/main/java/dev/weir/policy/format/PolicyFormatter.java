@@ -2,6 +2,8 @@ package dev.weir.policy.format;
 
 import dev.weir.policy.ast.Clause;
 import dev.weir.policy.ast.Declaration;
+import dev.weir.policy.ast.Trigger;
+import dev.weir.policy.ast.TriggerClause;
 import dev.weir.policy.ast.PolicyFile;
 import dev.weir.policy.ast.Rule;
 import dev.weir.policy.check.Diagnostic;
@@ -53,6 +55,9 @@ public final class PolicyFormatter {
             if (d instanceof Rule r) {
                 if (r.id().explicit()) out.put(key(r.id().pos().line(), r.id().pos().column()), 0);
                 for (Clause c : r.clauses()) out.put(key(c.pos().line(), c.pos().column()), 2);
+            } else if (d instanceof Trigger t) {
+                if (t.id().explicit()) out.put(key(t.id().pos().line(), t.id().pos().column()), 0);
+                for (TriggerClause c : t.clauses()) out.put(key(c.pos().line(), c.pos().column()), 2);
             }
         }
         return out;
