@@ -37,13 +37,18 @@ public final class FunctionClient {
     private final Clock clock;
     private final Function<String, Signature> signatures;
 
-    /** @param signatures the signature of a trigger (by id): its own secret or the global one */
+    /** @param signatures the signature of a trigger (by id): its own secret or the global one; null when it has none */
     public FunctionClient(Duration timeout, Clock clock, Function<String, Signature> signatures) {
         this.timeout = timeout;
         this.clock = clock;
         this.signatures = signatures;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /** Whether calls of this trigger can be signed; a trigger without a secret is not run (fail closed). */
+    public boolean canSign(String trigger) {
+        return signatures.apply(trigger) != null;
     }
 
     /** The idempotency key of a batch of event ids. */
@@ -74,6 +79,8 @@ public final class FunctionClient {
 
     /** One call; never throws. */
     public CallResult call(URI url, String trigger, String table, List<? extends JsonNode> records, List<String> eventIds) {
+        Signature signature = signatures.apply(trigger);
+        if (signature == null) return new CallResult(false, 0, "no signing secret for this trigger", Duration.ZERO);
         String key = idempotencyKey(eventIds);
         byte[] body = body(trigger, table, records, key);
         long timestamp = clock.instant().getEpochSecond();
@@ -84,7 +91,7 @@ public final class FunctionClient {
                     .header("X-Weir-Trigger", trigger)
                     .header("X-Weir-Idempotency-Key", key)
                     .header("X-Weir-Timestamp", Long.toString(timestamp))
-                    .header("X-Weir-Signature", signatures.apply(trigger).sign(timestamp, body))
+                    .header("X-Weir-Signature", signature.sign(timestamp, body))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
             HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
             Duration latency = Duration.ofNanos(System.nanoTime() - start);

@@ -123,6 +123,11 @@ public final class LifecycleWorker implements AutoCloseable {
                 continue;
             }
             if (stream == null) continue;
+            if (!functions.canSign(spec.id())) {
+                problem(spec, "no signing secret for its calls (set lifecycle.signing_secret, WEIR_TRIGGER_SECRET or "
+                        + "WEIR_TRIGGER_SECRET_<ID>): the trigger does not run");
+                continue;
+            }
             balance(spec, stream, byKey, live, now, leaseMs);
         }
         // runners of triggers that are gone stop by themselves (they look their trigger up on every page)
