@@ -149,7 +149,8 @@ public final class ConfigLoader {
             throw YamlFiles.at(file, "lifecycle.instance_id must be a non-empty name without '|'", "lifecycle", "instance_id");
         }
         if (l.signingSecret() != null && l.signingSecret().length() < 16) {
-            throw YamlFiles.at(file, "lifecycle.signing_secret must be at least 16 characters", "lifecycle", "signing_secret");
+            // not YamlFiles.at: it would quote the line, and with it the secret
+            throw new ConfigException(file + ": error: lifecycle.signing_secret must be at least 16 characters");
         }
         return new WeirConfig.Lifecycle(l.enabled(), l.instanceId(), lease, poll, timeout, l.signingSecret());
     }
