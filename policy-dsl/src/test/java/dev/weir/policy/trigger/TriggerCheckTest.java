@@ -212,6 +212,29 @@ class TriggerCheckTest {
         assertTrue(r.ok(), r.diagnostics().toString());
     }
 
+    @Test
+    void theFormatterPutsEachClauseOnItsOwnLine() {
+        String trigger = "@id(\"f\") trigger on table images when [INSERT] call \"http://h/f\" as role faces_worker"
+                + " retry 2 backoff 1s to 2s mark geo_done\n";
+        String formatted = dev.weir.policy.format.PolicyFormatter.format("images.weir", ROLES + trigger).text().orElseThrow();
+        assertTrue(formatted.contains("""
+                @id("f")
+                trigger on table images
+                  when [INSERT]
+                  call "http://h/f"
+                  as role faces_worker
+                  retry 2 backoff 1s to 2s
+                  mark geo_done
+                """), formatted);
+        LoadResult again = Policies.load("images.weir", formatted);
+        assertTrue(again.ok(), again.diagnostics().toString());
+        TriggerSpec before = load(trigger).table().orElseThrow().triggers().getFirst();
+        TriggerSpec after = again.table().orElseThrow().triggers().getFirst();
+        assertEquals(List.of(before.id(), before.events(), before.url(), before.role(), before.retries(), before.backoffLow(),
+                before.backoffHigh(), before.mark()), List.of(after.id(), after.events(), after.url(), after.role(),
+                after.retries(), after.backoffLow(), after.backoffHigh(), after.mark()));
+    }
+
     private static List<String> headlines(String trigger) {
         return load(trigger).diagnostics().stream().map(d -> d.headline()).toList();
     }
