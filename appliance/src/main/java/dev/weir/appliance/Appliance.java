@@ -3,6 +3,8 @@ package dev.weir.appliance;
 import dev.weir.appliance.config.ConfigException;
 import dev.weir.appliance.config.ConfigLoader;
 import dev.weir.appliance.config.WeirConfig;
+import dev.weir.appliance.lifecycle.TriggerRunner;
+import dev.weir.lifecycle.worker.LifecycleWorker;
 import dev.weir.appliance.metrics.MetricsServer;
 import dev.weir.appliance.reload.FileReloader;
 import dev.weir.appliance.reload.ReloadEvents;
@@ -180,14 +182,15 @@ public final class Appliance implements AutoCloseable {
             log.info("metrics on http://{}:{}/metrics", metricsAddress.getHostString(), metricsAddress.getPort());
         }
         TableTags tableTags = new TableTags(upstream::send, Duration.ofSeconds(TABLE_TAGS_TTL_SECONDS), System::nanoTime);
+        UpstreamNumbers numbers = up.endpoint() == null && storeAddress != null ? UpstreamNumbers.COUNT_FREE
+                : up.streamsRevealCountsAccepted() ? UpstreamNumbers.ACCEPTED : UpstreamNumbers.REFUSED;
         Firewall firewall = Firewall.builder().identifier(identifier).policy(policyHolder).upstream(upstream).audit(audit)
                 .auditScope(auditScope(auditConfig)).tableTags(tableTags)
                 .tableSchemas(new TableSchemas(upstream::send, TableSchemas.TTL, System::nanoTime))
                 .requestDeadline(Duration.ofMillis(up.timeoutMs()))
                 .upstreamAccount(new UpstreamAccount(up.region(), up.accountId()))
                 .iteratorSeal(iteratorSeal())
-                .upstreamNumbers(up.endpoint() == null && storeAddress != null ? UpstreamNumbers.COUNT_FREE
-                        : up.streamsRevealCountsAccepted() ? UpstreamNumbers.ACCEPTED : UpstreamNumbers.REFUSED).build();
+                .upstreamNumbers(numbers).build();
         SslContext tls = tlsContext(config.proxy().tls());
         ProxyServer server = ProxyServer.start(config.proxy().host(), config.proxy().port(), transport, boss, workers, firewall,
                 ProxyServer.Limits.builder().maxHeaderBytes(config.proxy().maxHeaderBytes())
@@ -198,6 +201,9 @@ public final class Appliance implements AutoCloseable {
                 tls);
         scheme = tls == null ? "http" : "https";
         toClose.add(server);
+        // data-lifecycle triggers (docs/triggers.md): idle while the policy has none
+        LifecycleWorker triggers = TriggerRunner.start(config.lifecycle(), up, endpoint, policyHolder, numbers, audit, System.getenv());
+        if (triggers != null) toClose.add(triggers);
         proxyAddress = server.address();
         log.info("firewall listening on {}://{}:{} ({} transport{}), forwarding to {}", scheme, proxyAddress.getHostString(),
                 proxyAddress.getPort(), transport.configName(), tls == null ? "" : ", TLS by " + TlsOptions.providerName(),

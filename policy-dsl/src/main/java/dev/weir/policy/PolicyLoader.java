@@ -12,6 +12,7 @@ import dev.weir.policy.schema.SchemaLoader;
 import dev.weir.policy.schema.TableSchema;
 import dev.weir.policy.parse.ParseResult;
 import dev.weir.policy.parse.PolicyParser;
+import dev.weir.policy.trigger.TriggerCompiler;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -31,7 +32,8 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * Loads a policy set: reads, parses, checks and compiles. A {@code schema.yaml} beside the
+ * Loads a policy set: reads, parses, checks and compiles (rules, then the triggers against the
+ * compiled rules: a trigger's role must see what the trigger decides on). A {@code schema.yaml} beside the
  * policies (see {@link TableSchema}) is checked against and counts as part of the set. Each step runs only when the
  * one before produced no errors, so a broken set yields its errors and no table; the
  * caller keeps running the table it had.
@@ -170,6 +172,10 @@ public final class PolicyLoader {
             diagnostics.addAll(PolicyChecker.check(files, options));
             if (hasErrors(diagnostics)) return new LoadResult(Optional.empty(), sorted(diagnostics), hash);
             DecisionTable table = PolicyCompiler.compile(files, keys);
+            TriggerCompiler.Result triggers = TriggerCompiler.compile(files, table);
+            diagnostics.addAll(triggers.diagnostics());
+            if (hasErrors(diagnostics)) return new LoadResult(Optional.empty(), sorted(diagnostics), hash);
+            table = table.withTriggers(triggers.triggers());
             diagnostics.addAll(emptiness(sources, table));
             return new LoadResult(Optional.of(table), sorted(diagnostics), hash);
         } catch (RuntimeException | StackOverflowError e) {

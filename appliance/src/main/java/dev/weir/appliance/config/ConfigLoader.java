@@ -49,8 +49,13 @@ public final class ConfigLoader {
 
     record MaskingYaml(@JsonProperty("hash_key_id") String hashKeyId, @JsonProperty("hash_key_file") String hashKeyFile) {}
 
+    record LifecycleYaml(Boolean enabled, @JsonProperty("instance_id") String instanceId,
+                         @JsonProperty("lease_ms") Integer leaseMs, @JsonProperty("poll_ms") Integer pollMs,
+                         @JsonProperty("call_timeout_ms") Integer callTimeoutMs,
+                         @JsonProperty("signing_secret") String signingSecret) {}
+
     record ConfigYaml(StoreYaml store, ProxyYaml proxy, UpstreamYaml upstream, String policies, String principals,
-                      AuditYaml audit, MetricsYaml metrics, MaskingYaml masking) {}
+                      AuditYaml audit, MetricsYaml metrics, MaskingYaml masking, LifecycleYaml lifecycle) {}
 
     record PrincipalYaml(String name, @JsonProperty("access_key_id") String accessKeyId,
                          @JsonProperty("secret_access_key") String secretAccessKey,
@@ -123,7 +128,31 @@ public final class ConfigLoader {
         WeirConfig.Metrics metrics = y.metrics() == null ? null
                 : new WeirConfig.Metrics(or(y.metrics().host(), "127.0.0.1"), or(y.metrics().port(), 8002));
         return new WeirConfig(store, proxy, upstream, dir.resolve(or(y.policies(), "policies")),
-                dir.resolve(or(y.principals(), "principals.yaml")), audit, metrics, masking(file, y.masking()));
+                dir.resolve(or(y.principals(), "principals.yaml")), audit, metrics, masking(file, y.masking()),
+                lifecycle(file, y.lifecycle()));
+    }
+
+    /** The trigger worker's settings: a lease of at least 300 ms, a poll from 10 ms to a third of the lease. */
+    private static WeirConfig.Lifecycle lifecycle(Path file, LifecycleYaml l) throws ConfigException {
+        if (l == null) return WeirConfig.Lifecycle.DEFAULT;
+        WeirConfig.Lifecycle d = WeirConfig.Lifecycle.DEFAULT;
+        int lease = or(l.leaseMs(), d.leaseMs());
+        int poll = or(l.pollMs(), Math.min(d.pollMs(), Math.max(10, lease / 3)));
+        int timeout = or(l.callTimeoutMs(), d.callTimeoutMs());
+        if (lease < 300) throw YamlFiles.at(file, "lifecycle.lease_ms must be at least 300, got " + lease, "lifecycle", "lease_ms");
+        if (poll < 10 || poll > lease / 3) {
+            throw YamlFiles.at(file, "lifecycle.poll_ms must be from 10 to a third of lifecycle.lease_ms (" + lease / 3
+                    + "), got " + poll, "lifecycle", "poll_ms");
+        }
+        if (timeout < 1) throw YamlFiles.at(file, "lifecycle.call_timeout_ms must be at least 1", "lifecycle", "call_timeout_ms");
+        if (l.instanceId() != null && (l.instanceId().isBlank() || l.instanceId().contains("|"))) {
+            throw YamlFiles.at(file, "lifecycle.instance_id must be a non-empty name without '|'", "lifecycle", "instance_id");
+        }
+        if (l.signingSecret() != null && l.signingSecret().length() < 16) {
+            // not YamlFiles.at: it would quote the line, and with it the secret
+            throw new ConfigException(file + ": error: lifecycle.signing_secret must be at least 16 characters");
+        }
+        return new WeirConfig.Lifecycle(l.enabled(), l.instanceId(), lease, poll, timeout, l.signingSecret());
     }
 
     /**

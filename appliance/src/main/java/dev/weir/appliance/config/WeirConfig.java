@@ -12,7 +12,29 @@ import java.util.Map;
  * the home folder.
  */
 public record WeirConfig(Store store, Proxy proxy, Upstream upstream, Path policies, Path principals, Audit audit,
-                         Metrics metrics, Masking masking) {
+                         Metrics metrics, Masking masking, Lifecycle lifecycle) {
+
+    public WeirConfig(Store store, Proxy proxy, Upstream upstream, Path policies, Path principals, Audit audit,
+                      Metrics metrics, Masking masking) {
+        this(store, proxy, upstream, policies, principals, audit, metrics, masking, Lifecycle.DEFAULT);
+    }
+
+    /**
+     * The data-lifecycle trigger worker ({@code lifecycle} block, docs/triggers.md).
+     *
+     * @param enabled       true or false; null (not set): on when the policy has a trigger
+     * @param instanceId    this instance's name in the lease table (default: host name and process id)
+     * @param signingSecret the secret function calls are signed with (or {@code WEIR_TRIGGER_SECRET}; per
+     *                      trigger {@code WEIR_TRIGGER_SECRET_<ID>}); never logged
+     */
+    public record Lifecycle(Boolean enabled, String instanceId, int leaseMs, int pollMs, int callTimeoutMs,
+                            String signingSecret) {
+        public static final Lifecycle DEFAULT = new Lifecycle(null, null, 30_000, 1_000, 10_000, null);
+
+        @Override public String toString() {
+            return "Lifecycle[" + enabled + ", " + instanceId + ", lease " + leaseMs + " ms]";
+        }
+    }
 
     /** The bundled store, run in the same process when enabled. */
     public record Store(boolean enabled, String host, int port) {}
@@ -37,7 +59,7 @@ public record WeirConfig(Store store, Proxy proxy, Upstream upstream, Path polic
     public record Tls(Path certificate, Path key, Path clientCa, String clientAuth) {}
 
     public WeirConfig withProxy(Proxy next) {
-        return new WeirConfig(store, next, upstream, policies, principals, audit, metrics, masking);
+        return new WeirConfig(store, next, upstream, policies, principals, audit, metrics, masking, lifecycle);
     }
 
     /**

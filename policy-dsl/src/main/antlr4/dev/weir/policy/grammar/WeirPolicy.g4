@@ -6,6 +6,10 @@
  *   field    what:      fields [id, address.*]     mask ssn show_last(4)     remove salary
  *   content  which:     rows where item.region == principal.region
  *                       require item.region in principal.regions
+ * and data-lifecycle triggers (docs/triggers.md):
+ *   @id("faces") trigger on table images when [INSERT, MODIFY] rows where item.kind == "image"
+ *       changed [image_uri] call "http://127.0.0.1:9000/faces" as role faces_worker
+ *       batch 10 retry 5 backoff 200ms to 30s mark faces_done
  * Function names (masks, predicates) are plain identifiers resolved by the AST builder, and
  * names that would clash with keywords can always be written as quoted strings.
  *
@@ -21,6 +25,7 @@ policyFile   : declaration* EOF ;
 declaration  : roleDecl
              | networkDecl
              | ruleDecl
+             | triggerDecl
              ;
 
 // role support extends analyst, auditor
@@ -36,6 +41,22 @@ cidr         : CIDR | STRING ;
 ruleDecl     : annotation* effect principals ON TABLE tables OP operations clause* ;
 
 annotation   : '@' key=IDENT '(' value=STRING ')' ;
+
+// @id("faces") trigger on table images when [INSERT, MODIFY] ... mark faces_done
+triggerDecl  : annotation* TRIGGER ON TABLE table=name triggerClause* ;
+
+triggerClause : WHEN '[' IDENT (',' IDENT)* ']'                 # eventsClause
+              | ROWS WHERE condition                            # triggerRowsClause
+              | CHANGED '[' fieldPath (',' fieldPath)* ']'      # changedClause
+              | CALL STRING                                     # callClause
+              | AS ROLE IDENT                                   # runAsClause
+              | BATCH INT                                       # batchClause
+              | RETRY INT (BACKOFF low=duration TO high=duration)?  # retryClause
+              | MARK name                                       # markClause
+              ;
+
+// 200ms, 30s, 5m
+duration     : INT IDENT ;
 
 effect       : ALLOW | DENY ;
 
@@ -124,6 +145,7 @@ keyword      : ROLE | EXTENDS | ALLOW | DENY | ON | TABLE | OP
              | FIELDS | MASK | REMOVE | NULL | REASON
              | NETWORK | WHEN | ROWS | WHERE | REQUIRE
              | AND | OR | NOT | IN | BETWEEN | TRUE | FALSE
+             | TRIGGER | CHANGED | CALL | AS | BATCH | RETRY | BACKOFF | TO | MARK
              ;
 
 // ----------------------------------------------------------------------------- lexer
@@ -152,6 +174,15 @@ IN      : 'in' ;
 BETWEEN : 'between' ;
 TRUE    : 'true' ;
 FALSE   : 'false' ;
+TRIGGER : 'trigger' ;
+CHANGED : 'changed' ;
+CALL    : 'call' ;
+AS      : 'as' ;
+BATCH   : 'batch' ;
+RETRY   : 'retry' ;
+BACKOFF : 'backoff' ;
+TO      : 'to' ;
+MARK    : 'mark' ;
 
 EQ      : '==' ;
 NE      : '!=' ;

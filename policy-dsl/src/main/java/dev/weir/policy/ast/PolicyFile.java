@@ -16,6 +16,10 @@ public record PolicyFile(String file, List<Declaration> declarations) {
         return declarations.stream().filter(NetworkDecl.class::isInstance).map(NetworkDecl.class::cast).toList();
     }
 
+    public List<Trigger> triggers() {
+        return declarations.stream().filter(Trigger.class::isInstance).map(Trigger.class::cast).toList();
+    }
+
     public List<Rule> rules() {
         return declarations.stream().filter(Rule.class::isInstance).map(Rule.class::cast).toList();
     }

@@ -11,6 +11,7 @@ import dev.weir.policy.ast.PolicyFile;
 import dev.weir.policy.ast.RoleDecl;
 import dev.weir.policy.ast.Rule;
 import dev.weir.policy.ast.Selector;
+import dev.weir.policy.ast.Trigger;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,6 +48,7 @@ import java.util.TreeMap;
  *       {@code remove} of such a path is fine: it states intent, and since the strictest
  *       action of all matching allows wins, it keeps the field hidden even when another
  *       rule grants it.</li>
+ *   <li>triggers ({@link TriggerChecker}).</li>
  * </ul>
  * Files are expected in the order they were loaded (sorted by path); "first" in a message
  * means first in that order.
@@ -104,6 +106,17 @@ public final class PolicyChecker {
                             + "' (first defined at " + first.id().pos() + ")"));
                 }
                 checkRule(rule);
+            }
+        }
+        TriggerChecker triggers = new TriggerChecker(diagnostics, roles.keySet(), networks.keySet(), options.schema());
+        for (PolicyFile f : files) {
+            for (Trigger t : f.triggers()) {
+                Rule rule = ids.get(t.id().value());
+                if (t.id().explicit() && rule != null) {
+                    diagnostics.add(Diagnostic.error(t.id().pos(), "the id '" + t.id().value()
+                            + "' is already a rule's (defined at " + rule.id().pos() + ")"));
+                }
+                triggers.check(t);
             }
         }
         if (diagnostics.stream().noneMatch(Diagnostic::isError)) {

@@ -1,6 +1,7 @@
 package dev.weir.policy.decision;
 
 import dev.weir.policy.predicate.CompiledCondition;
+import dev.weir.policy.trigger.TriggerSpec;
 import dev.weir.protocol.model.Operation;
 
 import java.util.Arrays;
@@ -79,7 +80,8 @@ public final class DecisionTable {
     private final Cell[] cells;
     private final Rules rules;
     private final PolicyFacts facts;
-    private final Map<Combination, Cell> combinations = new ConcurrentHashMap<>();
+    private final List<TriggerSpec> triggers;
+    private final Map<Combination, Cell> combinations;
 
     /**
      * @param roleIds   declared role name → row (1-based; row 0 is "no declared role")
@@ -95,6 +97,8 @@ public final class DecisionTable {
     public DecisionTable(Map<String, Integer> roleIds, Map<String, Integer> tableIds, int[][] cellRules, Rules rules,
                          PolicyFacts facts) {
         this.facts = facts;
+        this.triggers = List.of();
+        this.combinations = new ConcurrentHashMap<>();
         // HashMap, not Map.copyOf: its linear probing degrades on similar names (role1, role2, ...)
         this.roleIds = new HashMap<>(roleIds);
         this.tableIds = new HashMap<>(tableIds);
@@ -106,6 +110,29 @@ public final class DecisionTable {
         this.cells = new Cell[count];
         Map<int[], Cell> shared = new IdentityHashMap<>();
         for (int i = 0; i < count; i++) cells[i] = shared.computeIfAbsent(cellRules[i], this::cellOf);
+    }
+
+    /** The same decisions with these triggers (the compiler adds them once the table exists to check them against). */
+    private DecisionTable(DecisionTable from, List<TriggerSpec> triggers) {
+        this.roleIds = from.roleIds;
+        this.tableIds = from.tableIds;
+        this.otherTable = from.otherTable;
+        this.tableCount = from.tableCount;
+        this.cells = from.cells;
+        this.rules = from.rules;
+        this.facts = from.facts;
+        this.combinations = from.combinations;
+        this.triggers = List.copyOf(triggers);
+    }
+
+    /** This table with the policy set's triggers; shares everything else. */
+    public DecisionTable withTriggers(List<TriggerSpec> list) {
+        return new DecisionTable(this, list);
+    }
+
+    /** The policy set's data-lifecycle triggers, compiled and checked, sorted by id (docs/triggers.md). */
+    public List<TriggerSpec> triggers() {
+        return triggers;
     }
 
     private Cell cellOf(int[] ruleIndexes) {

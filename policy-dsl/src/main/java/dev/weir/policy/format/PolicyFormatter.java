@@ -2,6 +2,8 @@ package dev.weir.policy.format;
 
 import dev.weir.policy.ast.Clause;
 import dev.weir.policy.ast.Declaration;
+import dev.weir.policy.ast.Trigger;
+import dev.weir.policy.ast.TriggerClause;
 import dev.weir.policy.ast.PolicyFile;
 import dev.weir.policy.ast.Rule;
 import dev.weir.policy.check.Diagnostic;
@@ -24,7 +26,8 @@ import java.util.Set;
  *   <li>each clause of a rule starts a line indented by two spaces;</li>
  *   <li>tokens on a line are separated by one space, except inside paths ({@code a.b},
  *       {@code tags[*]}), before {@code , ) ]}, after {@code ( [ @}, in calls ({@code show_last(4)})
- *       and around {@code ..};</li>
+ *       around {@code ..}, and between a duration's number and unit ({@code 200ms});</li>
+ *   <li>each clause of a trigger starts a line indented by two spaces, like a rule's;</li>
  *   <li>a blank line before a declaration is kept (one at most); none elsewhere;</li>
  *   <li>a comment on its own line stays on its own line, indented like what follows it; a
  *       comment after code stays after it, one space away;</li>
@@ -53,6 +56,9 @@ public final class PolicyFormatter {
             if (d instanceof Rule r) {
                 if (r.id().explicit()) out.put(key(r.id().pos().line(), r.id().pos().column()), 0);
                 for (Clause c : r.clauses()) out.put(key(c.pos().line(), c.pos().column()), 2);
+            } else if (d instanceof Trigger t) {
+                if (t.id().explicit()) out.put(key(t.id().pos().line(), t.id().pos().column()), 0);
+                for (TriggerClause c : t.clauses()) out.put(key(c.pos().line(), c.pos().column()), 2);
             }
         }
         return out;
@@ -128,6 +134,7 @@ public final class PolicyFormatter {
     }
 
     private static final Set<String> OPEN = Set.of("[", "(", "@", ".", "..");
+    private static final Set<String> DURATION_UNITS = Set.of("ms", "s", "m");
     private static final Set<String> CLOSE = Set.of("]", ")", ",", ".", "..", ":");
 
     private static boolean space(Token a, Token b) {
@@ -136,6 +143,9 @@ public final class PolicyFormatter {
         if (OPEN.contains(x) || CLOSE.contains(y)) return false;
         if (x.equals("-") && (b.getType() == WeirPolicyLexer.INT || b.getType() == WeirPolicyLexer.DECIMAL)) {
             return false;
+        }
+        if (a.getType() == WeirPolicyLexer.INT && b.getType() == WeirPolicyLexer.IDENT && DURATION_UNITS.contains(y)) {
+            return false; // a trigger's back-off: 200ms
         }
         boolean nameLike = a.getType() == WeirPolicyLexer.IDENT || a.getType() == WeirPolicyLexer.STRING
                 || a.getType() == WeirPolicyLexer.STAR || x.equals("]") || x.equals(")");

@@ -20,6 +20,8 @@ import dev.weir.policy.ast.Rule;
 import dev.weir.policy.ast.RuleId;
 import dev.weir.policy.ast.Selector;
 import dev.weir.policy.ast.SourcePos;
+import dev.weir.policy.ast.Trigger;
+import dev.weir.policy.ast.TriggerClause;
 import dev.weir.policy.check.Diagnostic;
 import dev.weir.policy.check.Suggestions;
 import dev.weir.policy.grammar.WeirPolicyLexer;
@@ -30,6 +32,7 @@ import org.antlr.v4.runtime.tree.TerminalNode;
 
 import java.math.BigDecimal;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -60,6 +63,7 @@ final class AstBuilder {
         for (DeclarationContext d : ctx.declaration()) {
             if (d.roleDecl() != null) declarations.add(roleDecl(d.roleDecl()));
             else if (d.networkDecl() != null) declarations.add(networkDecl(d.networkDecl()));
+            else if (d.triggerDecl() != null) declarations.add(trigger(d.triggerDecl()));
             else declarations.add(rule(d.ruleDecl()));
         }
         return new PolicyFile(file, declarations);
@@ -86,19 +90,7 @@ final class AstBuilder {
 
     private Rule rule(RuleDeclContext ctx) {
         SourcePos pos = pos(ctx.effect());
-        RuleId id = null;
-        for (AnnotationContext a : ctx.annotation()) {
-            String key = a.key.getText();
-            if (!key.equals("id")) {
-                diagnostics.add(Diagnostic.error(pos(a), "unknown annotation '@" + key + "'"
-                        + Suggestions.closest(key, ANNOTATIONS).map(c -> " (did you mean '@" + c + "'?)").orElse("")));
-            } else if (id != null) {
-                diagnostics.add(Diagnostic.error(pos(a), "a rule has at most one @id"));
-            } else {
-                id = new RuleId(string(a.value), true, pos(a));
-            }
-        }
-        if (id == null) id = new RuleId(file + ":" + pos.line(), false, pos);
+        RuleId id = ruleId(ctx.annotation(), pos);
         Effect effect = ctx.effect().ALLOW() != null ? Effect.ALLOW : Effect.DENY;
         List<Clause> clauses = new ArrayList<>();
         for (ClauseContext c : ctx.clause()) {
@@ -113,6 +105,83 @@ final class AstBuilder {
         }
         return new Rule(effect, id, principals(ctx.principals()), tables(ctx.tables()),
                 operations(ctx.operations()), clauses, pos);
+    }
+
+    private Trigger trigger(TriggerDeclContext ctx) {
+        SourcePos pos = pos(ctx.TRIGGER().getSymbol());
+        RuleId id = ruleId(ctx.annotation(), pos);
+        List<TriggerClause> clauses = new ArrayList<>();
+        for (TriggerClauseContext c : ctx.triggerClause()) {
+            TriggerClause clause = triggerClause(c);
+            if (clause != null) clauses.add(clause);
+        }
+        return new Trigger(id, name(ctx.table), clauses, pos);
+    }
+
+    private TriggerClause triggerClause(TriggerClauseContext ctx) {
+        SourcePos at = pos(ctx);
+        return switch (ctx) {
+            case EventsClauseContext c -> new TriggerClause.Events(c.IDENT().stream().map(this::name).toList(), at);
+            case TriggerRowsClauseContext c -> new TriggerClause.Rows(condition(c.condition()), at);
+            case ChangedClauseContext c -> new TriggerClause.Changed(c.fieldPath().stream().map(this::path).toList(), at);
+            case CallClauseContext c -> new TriggerClause.Call(string(c.STRING().getSymbol()), at);
+            case RunAsClauseContext c -> new TriggerClause.RunAs(name(c.IDENT()), at);
+            case BatchClauseContext c -> new TriggerClause.Batch(count(c.INT().getSymbol()), at);
+            case RetryClauseContext c -> {
+                Duration low = c.low == null ? null : duration(c.low);
+                Duration high = c.high == null ? null : duration(c.high);
+                yield new TriggerClause.Retry(count(c.INT().getSymbol()), low, high, at);
+            }
+            case MarkClauseContext c -> new TriggerClause.Mark(name(c.name()), at);
+            default -> throw new IllegalStateException("unexpected " + ctx.getClass());
+        };
+    }
+
+    /** A count as written; numbers beyond a long become Long.MAX_VALUE (the checker's range check reports them). */
+    private static long count(Token token) {
+        try {
+            return Long.parseLong(token.getText());
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** {@code 200ms}, {@code 30s}, {@code 5m}; reports any other unit and returns null. */
+    private Duration duration(DurationContext ctx) {
+        long n = count(ctx.INT().getSymbol());
+        String unit = ctx.IDENT().getText();
+        if (n > 1_000_000_000L) {
+            diagnostics.add(Diagnostic.error(pos(ctx), "duration too large: " + ctx.getText()));
+            return null;
+        }
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> {
+                diagnostics.add(Diagnostic.error(pos(ctx.IDENT().getSymbol()), "unknown unit '" + unit
+                        + "' (a duration is a whole number of ms, s or m, e.g. 200ms)"));
+                yield null;
+            }
+        };
+    }
+
+    /** The {@code @id} among the annotations, or {@code <file>:<line>} of {@code pos}; reports unknown and repeated ones. */
+    private RuleId ruleId(List<AnnotationContext> annotations, SourcePos pos) {
+        RuleId id = null;
+        for (AnnotationContext a : annotations) {
+            String key = a.key.getText();
+            if (!key.equals("id")) {
+                diagnostics.add(Diagnostic.error(pos(a), "unknown annotation '@" + key + "'"
+                        + Suggestions.closest(key, ANNOTATIONS).map(c -> " (did you mean '@" + c + "'?)").orElse("")));
+            } else if (id != null) {
+                diagnostics.add(Diagnostic.error(pos(a), "a rule has at most one @id"));
+            } else {
+                id = new RuleId(string(a.value), true, pos(a));
+            }
+        }
+        if (id == null) id = new RuleId(file + ":" + pos.line(), false, pos);
+        return id;
     }
 
     private Selector principals(PrincipalsContext ctx) {

@@ -1,0 +1,52 @@
+package dev.weir.appliance.lifecycle;
+
+import dev.weir.audit.event.AuditEvent;
+import dev.weir.audit.pipeline.AuditPipeline;
+import dev.weir.lifecycle.call.CallResult;
+import dev.weir.lifecycle.worker.LifecycleListener;
+import dev.weir.policy.trigger.TriggerSpec;
+
+import java.util.List;
+
+/**
+ * The audit records of the trigger worker (docs/triggers.md, "Audit"): {@code weir:TriggerCall}
+ * for every call (the trigger as rule id, its role, the function's URL without its query
+ * string, the event ids, the outcome, status, latency and attempt), {@code weir:TriggerDeadLetter}
+ * for every record given up, and {@code weir:TriggerProblem} when a trigger cannot run. They
+ * name event ids, never a record's values, and never the signing secret.
+ */
+public final class TriggerAudit implements LifecycleListener {
+    public static final String CALL = "weir:TriggerCall";
+    public static final String DEAD_LETTER = "weir:TriggerDeadLetter";
+    public static final String PROBLEM = "weir:TriggerProblem";
+
+    private final AuditPipeline audit;
+
+    public TriggerAudit(AuditPipeline audit) {
+        this.audit = audit;
+    }
+
+    @Override public void called(TriggerSpec t, List<String> eventIds, CallResult r, int attempt) {
+        audit.publish(base(t, CALL).decision(r.ok() ? "SUCCEEDED" : "FAILED").status(r.status())
+                .errorType(r.ok() ? null : "TriggerCallFailed").latencyMicros(r.latency().toNanos() / 1000)
+                .note("function=" + t.functionForAudit() + "; attempt=" + attempt + "; events=" + String.join(",", eventIds)
+                        + (r.ok() ? "" : "; error=" + r.error()))
+                .build());
+    }
+
+    @Override public void deadLettered(TriggerSpec t, String eventId, String error, int attempts) {
+        audit.publish(base(t, DEAD_LETTER).decision("DEAD_LETTER").errorType("TriggerDeadLetter")
+                .note("function=" + t.functionForAudit() + "; event=" + eventId + "; attempts=" + attempts + "; error=" + error)
+                .build());
+    }
+
+    @Override public void problem(TriggerSpec t, String reason) {
+        audit.publish(base(t, PROBLEM).decision("WAITING").errorType("TriggerProblem").note(reason).build());
+    }
+
+    private static AuditEvent.Builder base(TriggerSpec t, String operation) {
+        return AuditEvent.builder().timeMicros(System.currentTimeMillis() * 1000).source("127.0.0.1", 0)
+                .principal("trigger:" + t.id()).roles(List.of(t.role())).operation(operation).table(t.table())
+                .ruleIds(List.of(t.id()));
+    }
+}

@@ -1,0 +1,94 @@
+package dev.weir.appliance.lifecycle;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weir.appliance.config.WeirConfig;
+import dev.weir.policy.decision.DecisionTable;
+import dev.weir.policy.trigger.TriggerSpec;
+import dev.weir.audit.pipeline.AuditPipeline;
+import dev.weir.lifecycle.call.FunctionClient;
+import dev.weir.lifecycle.call.Signature;
+import dev.weir.lifecycle.store.StoreClient;
+import dev.weir.lifecycle.worker.LifecycleListener;
+import dev.weir.lifecycle.worker.LifecycleOptions;
+import dev.weir.lifecycle.worker.LifecycleWorker;
+import dev.weir.lifecycle.worker.RecordView;
+import dev.weir.protocol.sigv4.Credentials;
+import dev.weir.protocol.sigv4.SigV4Signer;
+import dev.weir.proxy.enforce.stream.RoleRecordView;
+import dev.weir.proxy.enforce.stream.UpstreamNumbers;
+import dev.weir.proxy.policy.PolicyHolder;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Wires the trigger worker (lifecycle module) into the appliance: the upstream client signed
+ * with weir's upstream credentials, the triggers of the policy in force (read on every step, so
+ * reloads apply), the firewall's own record cut ({@link RoleRecordView}: lifecycle does not
+ * depend on proxy, so the cut is passed in here), the signing secrets and the audit pipeline.
+ */
+public final class TriggerRunner {
+    private TriggerRunner() {}
+
+    /** The worker, started; or null when {@code lifecycle.enabled} is false. */
+    public static LifecycleWorker start(WeirConfig.Lifecycle config, WeirConfig.Upstream up, URI endpoint, PolicyHolder policy,
+                                        UpstreamNumbers numbers, AuditPipeline audit, Map<String, String> env) {
+        if (Boolean.FALSE.equals(config.enabled())) return null;
+        Clock clock = Clock.systemUTC();
+        StoreClient store = new StoreClient(endpoint,
+                new SigV4Signer(new Credentials(up.accessKeyId(), up.secretAccessKey()), up.region(), "dynamodb"),
+                Duration.ofMillis(up.timeoutMs()), clock);
+        String global = config.signingSecret() != null ? config.signingSecret() : env.get("WEIR_TRIGGER_SECRET");
+        Signature globalSignature = global == null || global.isEmpty() ? null : new Signature(global);
+        FunctionClient functions = new FunctionClient(Duration.ofMillis(config.callTimeoutMs()), clock, id -> {
+            String own = env.get(secretVariable(id));
+            return own != null && !own.isEmpty() ? new Signature(own) : globalSignature;
+        });
+        RecordView view = (trigger, record, viewType, keys) -> {
+            DecisionTable table = policy.current().table();
+            if (table == null) throw new RecordView.Refused("no policy is loaded");
+            return cut(table, trigger, record, viewType, keys, numbers, clock);
+        };
+        String instance = config.instanceId() != null ? config.instanceId() : defaultInstanceId();
+        LifecycleOptions options = new LifecycleOptions(instance, Duration.ofMillis(config.leaseMs()),
+                Duration.ofMillis(config.pollMs()), Duration.ofMillis(config.callTimeoutMs()), 100);
+        return new LifecycleWorker(store, () -> {
+            DecisionTable table = policy.current().table();
+            return table == null ? List.of() : table.triggers();
+        }, view, functions,
+                audit == null ? LifecycleListener.NONE : new TriggerAudit(audit), options, clock).start();
+    }
+
+    /** The firewall's cut of one record for the trigger's role (the view of GetRecords by a principal with that role alone). */
+    public static Optional<ObjectNode> cut(DecisionTable table, TriggerSpec trigger, JsonNode record, String viewType,
+                                           List<String> keys, UpstreamNumbers numbers, Clock clock) throws RecordView.Refused {
+        return switch (RoleRecordView.cut(table, trigger.role(), trigger.table(), record, viewType, keys, numbers, clock.instant())) {
+            case RoleRecordView.Result.Shown s -> Optional.of(s.record());
+            case RoleRecordView.Result.Hidden h -> Optional.empty();
+            case RoleRecordView.Result.Refused r -> throw new RecordView.Refused(r.reason());
+        };
+    }
+
+    /** {@code WEIR_TRIGGER_SECRET_<ID>}: the id upper-cased, anything but letters and digits as '_'. */
+    public static String secretVariable(String triggerId) {
+        return "WEIR_TRIGGER_SECRET_" + triggerId.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+    }
+
+    private static String defaultInstanceId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "weir";
+        }
+        return (host + "-" + ManagementFactory.getRuntimeMXBean().getPid()).replace('|', '-');
+    }
+}

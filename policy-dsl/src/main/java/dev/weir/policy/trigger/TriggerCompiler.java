@@ -1,0 +1,130 @@
+package dev.weir.policy.trigger;
+
+import dev.weir.policy.ast.CidrBlock;
+import dev.weir.policy.ast.FieldPath;
+import dev.weir.policy.ast.Name;
+import dev.weir.policy.ast.NetworkDecl;
+import dev.weir.policy.ast.PathSegment;
+import dev.weir.policy.ast.PolicyFile;
+import dev.weir.policy.ast.Trigger;
+import dev.weir.policy.ast.TriggerClause;
+import dev.weir.policy.check.Diagnostic;
+import dev.weir.policy.decision.Allowed;
+import dev.weir.policy.decision.Decision;
+import dev.weir.policy.decision.DecisionRequest;
+import dev.weir.policy.decision.DecisionTable;
+import dev.weir.policy.predicate.CompiledCondition;
+import dev.weir.policy.predicate.ConditionCompiler;
+import dev.weir.policy.predicate.ItemPaths;
+import dev.weir.protocol.expr.Path;
+import dev.weir.protocol.model.Operation;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Compiles checked triggers against the compiled policy, and refuses a trigger that would
+ * decide on what its role may not see: the role must be allowed to read the table's stream
+ * ({@code GetRecords}), and every attribute its {@code rows where} and {@code changed} read
+ * must be in the role's read view in clear. (The trigger's input is cut through that view; a
+ * trigger that fired on a hidden value would tell the function something the role may not
+ * know.) The view is the one a principal holding only that role, with no attributes and no
+ * request context, gets; rules whose {@code when} needs more do not match it.
+ */
+public final class TriggerCompiler {
+    private TriggerCompiler() {}
+
+    /** The compiled triggers, or the errors (file:line:column) that refuse the policy set. */
+    public record Result(List<TriggerSpec> triggers, List<Diagnostic> diagnostics) {
+        public Result {
+            triggers = List.copyOf(triggers);
+            diagnostics = List.copyOf(diagnostics);
+        }
+    }
+
+    public static Result compile(List<PolicyFile> files, DecisionTable table) {
+        Map<String, List<CidrBlock>> networks = new HashMap<>();
+        for (PolicyFile f : files) {
+            for (NetworkDecl n : f.networks()) networks.putIfAbsent(n.name().text(), n.blocks());
+        }
+        ConditionCompiler conditions = new ConditionCompiler(networks);
+        List<TriggerSpec> out = new ArrayList<>();
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        for (PolicyFile f : files) {
+            for (Trigger t : f.triggers()) {
+                TriggerSpec spec = compile(t, table, conditions, diagnostics);
+                if (spec != null) out.add(spec);
+            }
+        }
+        out.sort((a, b) -> a.id().compareTo(b.id()));
+        return new Result(out, diagnostics);
+    }
+
+    /** The role's view of the table's stream, as the worker uses it too. */
+    public static DecisionRequest viewRequest(String role, String table) {
+        return new DecisionRequest(Set.of(role), table, Operation.GetRecords);
+    }
+
+    private static TriggerSpec compile(Trigger t, DecisionTable table, ConditionCompiler conditions, List<Diagnostic> diagnostics) {
+        Name role = t.clause(TriggerClause.RunAs.class).orElseThrow().role();
+        String tableName = t.table().text();
+        int before = diagnostics.size();
+        Decision decision = table.decide(viewRequest(role.text(), tableName));
+        if (!(decision instanceof Allowed allowed)) {
+            diagnostics.add(Diagnostic.error(role.pos(), "role '" + role.text() + "' may not read the stream of table "
+                    + tableName + " (no rule allows it GetRecords" + (decision.ruleIds().isEmpty() ? "" : "; "
+                    + String.join(", ", decision.ruleIds()) + " forbid" + (decision.ruleIds().size() == 1 ? "s" : "") + " it")
+                    + "), so the trigger would never see a change"));
+            return null;
+        }
+        CompiledCondition rows = CompiledCondition.TRUE;
+        var rowsClause = t.clause(TriggerClause.Rows.class);
+        if (rowsClause.isPresent()) {
+            Set<Path> read = new LinkedHashSet<>();
+            ItemPaths.collect(rowsClause.get().condition(), read);
+            for (Path p : read) {
+                if (!allowed.fields().isIdentity() && !allowed.fields().canReadInClear(p)) {
+                    diagnostics.add(Diagnostic.error(rowsClause.get().pos(), "'rows where' reads '" + p
+                            + "', which role '" + role.text() + "' does not read in the clear on table " + tableName
+                            + ": the trigger would decide on data its role may not see"));
+                }
+            }
+            rows = conditions.compile(rowsClause.get().condition());
+        }
+        List<Path> changed = new ArrayList<>();
+        for (FieldPath fp : t.clause(TriggerClause.Changed.class).map(TriggerClause.Changed::paths).orElse(List.of())) {
+            Path p = path(fp);
+            if (!allowed.fields().isIdentity() && !allowed.fields().canReadInClear(p)) {
+                diagnostics.add(Diagnostic.error(fp.pos(), "'changed' names '" + fp + "', which role '" + role.text()
+                        + "' does not read in the clear on table " + tableName
+                        + ": the trigger would decide on data its role may not see"));
+            }
+            changed.add(p);
+        }
+        if (diagnostics.size() > before) return null;
+        Set<ChangeEvent> events = EnumSet.noneOf(ChangeEvent.class);
+        t.clause(TriggerClause.Events.class).ifPresentOrElse(
+                e -> e.events().forEach(n -> events.add(ChangeEvent.named(n.text()))),
+                () -> events.addAll(EnumSet.allOf(ChangeEvent.class)));
+        var retry = t.clause(TriggerClause.Retry.class);
+        return new TriggerSpec(t.id().value(), tableName, events, rows, changed,
+                URI.create(t.clause(TriggerClause.Call.class).orElseThrow().url()), role.text(),
+                (int) t.clause(TriggerClause.Batch.class).map(TriggerClause.Batch::size).orElse((long) TriggerSpec.DEFAULT_BATCH).longValue(),
+                (int) retry.map(TriggerClause.Retry::attempts).orElse((long) TriggerSpec.DEFAULT_RETRIES).longValue(),
+                retry.map(TriggerClause.Retry::low).filter(d -> d != null).orElse(TriggerSpec.DEFAULT_BACKOFF_LOW),
+                retry.map(TriggerClause.Retry::high).filter(d -> d != null).orElse(TriggerSpec.DEFAULT_BACKOFF_HIGH),
+                t.clause(TriggerClause.Mark.class).orElseThrow().attribute().text(), t.pos());
+    }
+
+    private static Path path(FieldPath fp) {
+        List<String> names = new ArrayList<>();
+        for (PathSegment s : fp.segments()) names.add(((PathSegment.Attribute) s).name());
+        return Path.of(names.getFirst(), names.subList(1, names.size()).toArray());
+    }
+}
