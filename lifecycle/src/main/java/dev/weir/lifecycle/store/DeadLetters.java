@@ -11,7 +11,7 @@ import java.time.Instant;
  * attempts and the time. The shard goes on past them.
  */
 public final class DeadLetters {
-    public static final String NAME = "weir_dead_letters";
+    public static final String NAME = dev.weir.policy.decision.ReservedTables.DEAD_LETTERS;
 
     private final StoreClient store;
 

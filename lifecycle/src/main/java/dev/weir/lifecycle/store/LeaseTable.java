@@ -22,7 +22,7 @@ import java.util.Optional;
  * never both advance one shard's checkpoint.
  */
 public final class LeaseTable {
-    public static final String NAME = "weir_lifecycle";
+    public static final String NAME = dev.weir.policy.decision.ReservedTables.LIFECYCLE;
 
     /** A lease held: who, on what, until when, from where to go on. */
     public record Lease(String trigger, String shard, String owner, long expires, String checkpoint, boolean done) {}

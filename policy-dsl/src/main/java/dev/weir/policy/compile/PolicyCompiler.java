@@ -13,6 +13,7 @@ import dev.weir.policy.check.OperationNames;
 import dev.weir.policy.decision.Allowed;
 import dev.weir.policy.decision.Decision;
 import dev.weir.policy.decision.DecisionTable;
+import dev.weir.policy.decision.ReservedTables;
 import dev.weir.policy.decision.Forbidden;
 import dev.weir.policy.decision.NotPermitted;
 import dev.weir.policy.decision.RowFilter;
@@ -97,7 +98,7 @@ public final class PolicyCompiler implements DecisionTable.Rules {
 
         Map<String, Integer> roleIds = new HashMap<>();
         for (String r : roles.names()) roleIds.put(r, roleIds.size() + 1);
-        Set<String> tableNames = new TreeSet<>();
+        Set<String> tableNames = new TreeSet<>(ReservedTables.NAMES);   // their own columns: see columnsOf
         for (Rule r : astRules) {
             if (r.tables() instanceof Selector.Listed l) l.names().forEach(n -> tableNames.add(n.text()));
         }
@@ -157,13 +158,17 @@ public final class PolicyCompiler implements DecisionTable.Rules {
         return all;
     }
 
+    /**
+     * The table columns a rule applies to: the tables it names; for {@code *} every column, except
+     * that an allow skips weir's own tables ({@link ReservedTables}: only a rule naming one grants it).
+     */
     private static int[] columnsOf(Rule rule, Map<String, Integer> tableIds, int tableCount) {
         if (rule.tables() instanceof Selector.Listed l) {
             return l.names().stream().mapToInt(n -> tableIds.get(n.text())).distinct().toArray();
         }
-        int[] all = new int[tableCount];
-        for (int t = 0; t < tableCount; t++) all[t] = t;
-        return all;
+        Set<Integer> reserved = new java.util.HashSet<>();
+        if (rule.effect() == Effect.ALLOW) ReservedTables.NAMES.forEach(n -> reserved.add(tableIds.get(n)));
+        return java.util.stream.IntStream.range(0, tableCount).filter(t -> !reserved.contains(t)).toArray();
     }
 
     static Set<Operation> operationsOf(Rule rule) {
