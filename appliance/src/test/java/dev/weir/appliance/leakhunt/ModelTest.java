@@ -148,7 +148,7 @@ class ModelTest {
                     Map<String, AttributeValue> was = one.get(k);
                     for (int a : s.actors()) {
                         Principal p = s.principals().get(a);
-                        for (String op : PolicyModel.READ_OPS) {
+                        for (String op : PolicyModel.VIEW_OPS) {
                             ReadView v = s.policy().readView(p, t.name(), op);
                             if (was == null) {
                                 assertTrue(!v.shows(item, p), "an extra row is hidden from every actor (seed " + seed + ")");
