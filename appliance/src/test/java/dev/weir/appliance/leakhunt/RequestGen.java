@@ -26,7 +26,7 @@ final class RequestGen {
             "tags[0]", "tags[1]");
 
     /** Per mille of requests that read a table's change stream ({@link StreamRead}), and that list streams. */
-    static final int STREAM_READS = 40, LIST_STREAMS = 10;
+    static final int STREAM_READS = 30, LIST_STREAMS = 6;
 
     private final Random r;
     private final List<TableSpec> tables;
