@@ -75,37 +75,36 @@ final class Hunt implements AutoCloseable {
         World.join(CompletableFuture.allOf(seeding.toArray(CompletableFuture[]::new)));
         Integrity integrity = new Integrity(s, one);
         spent[1] += System.nanoTime() - t1;
-        List<Exchange> exchanges = new ArrayList<>();
-        Map<Integer, Exchange> byIndex = new java.util.HashMap<>();
+        Run run = new Run(s);
         for (int i : indexes) {
             Req req = s.requests().get(i);
+            Principal actor = s.principals().get(req.actor());
+            if (req.op().equals(StreamRead.OP)) {
+                long t2 = System.nanoTime();
+                Failure f = new StreamRead(this, run, i, req, actor).read();
+                spent[2] += System.nanoTime() - t2;
+                if (f != null) return new Outcome(f, run.exchanges);
+                continue;
+            }
             ObjectNode body1 = req.body().deepCopy(), body2 = req.body().deepCopy();
             if (req.continues() >= 0) {
-                Exchange from = byIndex.get(req.continues());
-                startFrom(body1, from == null ? null : from.body1());
-                startFrom(body2, from == null ? null : from.body2());
+                Step from = run.byIndex.get(req.continues());
+                startFrom(body1, from == null ? null : from.raw1());
+                startFrom(body2, from == null ? null : from.raw2());
             }
-            Principal actor = s.principals().get(req.actor());
             long t2 = System.nanoTime();
-            ProxyResponse[] answers = send(actor, req.op(), body1, body2);
+            Step step = step(run, i, req, actor, body1, body2, "", "");
             spent[2] += System.nanoTime() - t2;
-            JsonNode a1 = Answer.parse(answers[0]), a2 = Answer.parse(answers[1]);
-            Exchange ex = new Exchange(i, req, body1.toString(), answers[0].status(), a1, answers[1].status(), a2);
-            exchanges.add(ex);
-            byIndex.put(i, ex);
-            if (answers[0].status() != answers[1].status() || !Objects.equals(a1, a2)) {
-                String where = answers[0].status() != answers[1].status() ? "status" : Answer.firstDifference(a1, a2, "");
-                return new Outcome(new Failure("difference", i, req.op(), "the worlds answered differently at " + where, where),
-                        exchanges);
-            }
-            if (WRITES.contains(req.op()) && answers[0].status() == 200) {
+            run.byIndex.put(i, step);
+            if (step.failure() != null) return new Outcome(step.failure(), run.exchanges);
+            if (WRITES.contains(req.op()) && step.status() == 200) {
                 long t3 = System.nanoTime();
                 String broken = integrity.afterWrite(req, body1, actor);
                 spent[3] += System.nanoTime() - t3;
                 if (broken != null) {
                     String where = broken.contains("no write rule") ? "not permitted" : broken.contains("was moved") ? "moved out"
                             : "changed outside";
-                    return new Outcome(new Failure("integrity", i, req.op(), broken, where), exchanges);
+                    return new Outcome(new Failure("integrity", i, req.op(), broken, where), run.exchanges);
                 }
             }
         }
@@ -115,9 +114,46 @@ final class Hunt implements AutoCloseable {
         spent[3] += System.nanoTime() - t4;
         if (changed != null) {
             return new Outcome(new Failure("integrity", indexes.isEmpty() ? -1 : indexes.getLast(), "(end of sequence)",
-                    changed, ""), exchanges);
+                    changed, ""), run.exchanges);
         }
-        return new Outcome(null, exchanges);
+        return new Outcome(null, run.exchanges);
+    }
+
+    /** One run's record: its exchanges, the answers by request index, and each world's {@link Ordinals}. */
+    static final class Run {
+        final Scenario scenario;
+        final List<Exchange> exchanges = new ArrayList<>();
+        final Map<Integer, Step> byIndex = new java.util.HashMap<>();
+        final Ordinals names1 = new Ordinals(), names2 = new Ordinals();
+
+        Run(Scenario scenario) {
+            this.scenario = scenario;
+        }
+    }
+
+    /**
+     * One request sent in both worlds: the raw answers (for what later steps take from them), the
+     * status, and the failure when the normalised answers differ.
+     */
+    record Step(JsonNode raw1, JsonNode raw2, int status, Failure failure) {}
+
+    /**
+     * Sends one request (each world its own body) and compares the answers after
+     * {@link Answer#normalised normalisation}; records the exchange under {@code index}.
+     *
+     * @param shard1 the raw id of the shard a GetRecords reads in world one, or empty (and {@code shard2} in world two)
+     */
+    Step step(Run run, int index, Req req, Principal actor, ObjectNode body1, ObjectNode body2, String shard1, String shard2) {
+        ProxyResponse[] answers = send(actor, req.op(), body1, body2);
+        JsonNode raw1 = Answer.parse(answers[0]), raw2 = Answer.parse(answers[1]);
+        JsonNode a1 = Answer.normalised(raw1, run.names1, shard1), a2 = Answer.normalised(raw2, run.names2, shard2);
+        run.exchanges.add(new Exchange(index, req, body1.toString(), answers[0].status(), a1, answers[1].status(), a2));
+        Failure failure = null;
+        if (answers[0].status() != answers[1].status() || !Objects.equals(a1, a2)) {
+            String where = answers[0].status() != answers[1].status() ? "status" : Answer.firstDifference(a1, a2, "");
+            failure = new Failure("difference", index, req.op(), "the worlds answered differently at " + where, where);
+        }
+        return new Step(raw1, raw2, answers[0].status(), failure);
     }
 
     /** Sets {@code ExclusiveStartKey} from an earlier answer's {@code LastEvaluatedKey}, if it had one. */

@@ -57,7 +57,8 @@ class LeakHuntTest {
 
         Map<String, String> failures = new java.util.concurrent.ConcurrentSkipListMap<>();
         AtomicInteger next = new AtomicInteger(), done = new AtomicInteger();
-        AtomicLong requests = new AtomicLong(), generating = new AtomicLong();
+        AtomicLong requests = new AtomicLong(), generating = new AtomicLong(), streamReads = new AtomicLong(),
+                streamRequests = new AtomicLong();
         long[] spent = new long[4];
         long started = System.nanoTime();
         java.time.Duration cpuBefore = ProcessHandle.current().info().totalCpuDuration().orElse(java.time.Duration.ZERO);
@@ -78,6 +79,13 @@ class LeakHuntTest {
                         Hunt.Outcome outcome = hunt.run(s, all);
                         done.incrementAndGet();
                         requests.addAndGet(outcome.exchanges().size());
+                        java.util.Set<Integer> reads = new java.util.HashSet<>();
+                        for (Hunt.Exchange e : outcome.exchanges()) {
+                            if (!World.STREAM_OPS.contains(e.req().op())) continue;
+                            streamRequests.incrementAndGet();
+                            if (s.requests().get(e.index()).op().equals(StreamRead.OP)) reads.add(e.index());
+                        }
+                        streamReads.addAndGet(reads.size());
                         if (outcome.failure() == null) continue;
                         Hunt.Failure first = outcome.failure();
                         if (failures.containsKey(first.signature())) continue;
@@ -112,6 +120,8 @@ class LeakHuntTest {
         System.out.printf("leak hunt: %d sequences, %d requests (each in both worlds), %.1f s (%.1f s of CPU), %d lanes, "
                         + "base seed %d, %d failures %s, %d unreproduced%n", done.get(), requests.get(), seconds, cpu, lanes, base,
                 failures.size(), failures.keySet(), unreproduced.size());
+        System.out.printf("leak hunt: %d stream reads, %d Streams requests (ListStreams, DescribeStream, GetShardIterator, "
+                + "GetRecords) among the requests%n", streamReads.get(), streamRequests.get());
         System.out.printf("leak hunt: lane-seconds generating %.1f, tables %.1f, seeding %.1f, requests %.1f, integrity %.1f%n",
                 generating.get() / 1e9, spent[0] / 1e9, spent[1] / 1e9, spent[2] / 1e9, spent[3] / 1e9);
         if (!failures.isEmpty()) {

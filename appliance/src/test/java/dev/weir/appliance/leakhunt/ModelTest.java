@@ -99,6 +99,36 @@ class ModelTest {
         assertTrue(!model.readView(p, "t", "Query").permitted());
     }
 
+    /**
+     * The model's reading of which rules an operation fires (operation lists with the Streams
+     * operations, the group {@code read}, allow-alls) against weir's compiled decisions.
+     */
+    @Test
+    void theModelsOperationsAndGroupsMeanWhatWeirSays() {
+        List<String> ops = new ArrayList<>(PolicyModel.READ_GROUP);
+        ops.addAll(PolicyModel.WRITE_OPS);
+        ops.add("DescribeTable");
+        int checked = 0, streamsAllowed = 0;
+        for (long seed = 1; seed <= 120; seed++) {
+            Scenario s = Scenario.generate(seed, "g" + seed, 1, 2, false);
+            for (Principal p : s.principals()) {
+                for (TableSpec t : s.tables()) {
+                    for (String op : ops) {
+                        DecisionRequest dr = new DecisionRequest(p.name(), Set.copyOf(p.roles()), p.attributes(), t.name(),
+                                Operation.valueOf(op), Context.NONE);
+                        boolean weir = s.compiled().decide(dr) instanceof Allowed;
+                        boolean model = PolicyModel.WRITE_OPS.contains(op) ? s.policy().writeScope(p, t.name(), op) != null
+                                : s.policy().readView(p, t.name(), op).permitted();
+                        assertEquals(weir, model, "seed " + seed + " " + p.name() + " " + op + " on " + t.name());
+                        if (weir && PolicyModel.STREAM_OPS.contains(op)) streamsAllowed++;
+                        checked++;
+                    }
+                }
+            }
+        }
+        assertTrue(checked > 5000 && streamsAllowed > 500, checked + " decisions, " + streamsAllowed + " Streams allows");
+    }
+
     /** The model's conditions against weir's compiled ones, on random items and principals. */
     @Test
     void theModelsRowConditionsMeanWhatWeirsPolicyLanguageSays() {
@@ -148,7 +178,7 @@ class ModelTest {
                     Map<String, AttributeValue> was = one.get(k);
                     for (int a : s.actors()) {
                         Principal p = s.principals().get(a);
-                        for (String op : PolicyModel.READ_OPS) {
+                        for (String op : PolicyModel.VIEW_OPS) {
                             ReadView v = s.policy().readView(p, t.name(), op);
                             if (was == null) {
                                 assertTrue(!v.shows(item, p), "an extra row is hidden from every actor (seed " + seed + ")");

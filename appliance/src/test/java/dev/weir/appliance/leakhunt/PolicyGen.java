@@ -12,9 +12,10 @@ import java.util.Set;
 
 /**
  * Random principals and a random policy drawn from the language: per role and table at most
- * one read allow (some of GetItem, Query, Scan, BatchGetItem, TransactGetItems) with
+ * one read allow (some of GetItem, Query, Scan, BatchGetItem, TransactGetItems, and of the four
+ * Streams operations, or the group {@code read}) with
  * {@code fields}, masks of every kind, removals, nulls, nested paths and {@code rows where}
- * over item and principal attributes; denies with {@code rows where} (on reads, writes or both); write allows with
+ * over item and principal attributes; denies with {@code rows where} (on reads, {@code read}, writes or both); write allows with
  * an allow-list, {@code require} and {@code rows where}; DescribeTable allows; and allow-alls
  * only for principals that do not act.
  */
@@ -80,6 +81,8 @@ final class PolicyGen {
                         both.addAll(PolicyModel.WRITE_OPS);
                         yield both;
                     }
+                    // the group read covers the Streams operations too (a stream's records hide the same rows)
+                    case 2 -> List.of("read");
                     default -> PolicyModel.READ_OPS;
                 };
                 rules.add(new Rule("deny-" + (ids[0]++), false, role, t.name(), ops, null, Map.of(), c, null));
@@ -99,7 +102,8 @@ final class PolicyGen {
 
     /** Every operation a sequence sends: an allow-all names them all. */
     static final List<String> ALL_OPS = List.of("GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems", "PutItem",
-            "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems", "DescribeTable");
+            "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems", "DescribeTable", "ListStreams", "DescribeStream",
+            "GetShardIterator", "GetRecords");
 
     private void roleRules(String role, List<TableSpec> tables, List<Rule> rules, int[] ids) {
         boolean star = r.nextInt(6) == 0;
@@ -117,6 +121,12 @@ final class PolicyGen {
         List<String> ops = new ArrayList<>();
         for (String op : PolicyModel.READ_OPS) if (r.nextInt(10) < (op.equals("GetItem") ? 9 : 6)) ops.add(op);
         if (ops.isEmpty()) ops.add(Attrs.pick(r, PolicyModel.READ_OPS));
+        int streams = r.nextInt(10);
+        if (streams < 2) {
+            ops = new ArrayList<>(List.of("read"));
+        } else if (streams < 6) {
+            for (String op : PolicyModel.STREAM_OPS) if (r.nextInt(10) < 8) ops.add(op);
+        }
         List<String> fields = null;
         if (r.nextInt(20) < 9) {
             fields = new ArrayList<>();

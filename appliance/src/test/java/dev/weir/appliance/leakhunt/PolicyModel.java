@@ -17,6 +17,15 @@ import java.util.Set;
 record PolicyModel(List<String> roles, List<Rule> rules) {
     static final List<String> READ_OPS = List.of("GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems");
     static final List<String> WRITE_OPS = List.of("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems");
+    /** The Streams operations: each a read of the stream's table (docs/streams.md, "Decisions"). */
+    static final List<String> STREAM_OPS = List.of("ListStreams", "DescribeStream", "GetShardIterator", "GetRecords");
+    /** What the group {@code read} names: the five reads and the four Streams operations. */
+    static final List<String> READ_GROUP = java.util.stream.Stream.concat(READ_OPS.stream(), STREAM_OPS.stream()).toList();
+    /**
+     * The operations whose read view shows data: the five reads, and GetRecords (its records go
+     * through its own decision's view). D2 varies only what all of them, for every actor, hide.
+     */
+    static final List<String> VIEW_OPS = java.util.stream.Stream.concat(READ_OPS.stream(), java.util.stream.Stream.of("GetRecords")).toList();
 
     String render() {
         StringBuilder sb = new StringBuilder();

@@ -25,6 +25,9 @@ final class RequestGen {
     static final List<String> NESTED = List.of("address.street", "address.city", "address.zip", "meta.a.b", "meta.c[0]",
             "tags[0]", "tags[1]");
 
+    /** Per mille of requests that read a table's change stream ({@link StreamRead}), and that list streams. */
+    static final int STREAM_READS = 20, LIST_STREAMS = 6;
+
     private final Random r;
     private final List<TableSpec> tables;
     private final List<String> principalNames;
@@ -40,11 +43,17 @@ final class RequestGen {
     List<Req> sequence(int length) {
         List<Req> out = new ArrayList<>();
         for (int i = 0; i < length; i++) out.add(next(out));
+        // Half the sequences end with a stream read, which then meets every change the sequence made
+        // (a change of hidden values only, a write that is a no-op in one world: docs/streams.md).
+        if (r.nextBoolean()) out.set(length - 1, StreamRead.request(Attrs.pick(r, actors), Attrs.pick(r, tables).name(), r.nextLong()));
         return out;
     }
 
     private Req next(List<Req> before) {
         int actor = Attrs.pick(r, actors);
+        int s = r.nextInt(1000);
+        if (s < STREAM_READS) return StreamRead.request(actor, Attrs.pick(r, tables).name(), r.nextLong());
+        if (s < STREAM_READS + LIST_STREAMS) return new Req(actor, "ListStreams", listStreams(), -1);
         int w = r.nextInt(100);
         if (w < 7) {
             List<Integer> pages = new ArrayList<>();
@@ -290,6 +299,14 @@ final class RequestGen {
         }
         capacity(b);
         metrics(b);
+        return b;
+    }
+
+    /** ListStreams: mostly of one table (by name: the API takes no ARN); sometimes of all, a short page. */
+    private ObjectNode listStreams() {
+        ObjectNode b = F.objectNode();
+        if (r.nextInt(4) > 0) b.put("TableName", Attrs.pick(r, tables).name());
+        if (!b.has("TableName") || r.nextBoolean()) b.put("Limit", 1 + r.nextInt(3));
         return b;
     }
 

@@ -8,6 +8,7 @@ import java.util.Map;
  *
  * @param role    the role it is for, or null for every principal ({@code *})
  * @param table   a table name or {@code *}
+ * @param ops     operation names, or the group {@code read} (the five reads and the four Streams operations)
  * @param fields  the allow-list, or null when the rule has none (every field)
  * @param actions per path ({@code ssn}, {@code address.street}, {@code tags[*]}) its field clause
  * @param rows    {@code rows where}, or null
@@ -17,7 +18,8 @@ record Rule(String id, boolean allow, String role, String table, List<String> op
             Map<String, Action> actions, Cond rows, Cond require) {
 
     boolean matches(Principal p, String tableName, String op) {
-        return (role == null || p.roles().contains(role)) && (table.equals("*") || table.equals(tableName)) && ops.contains(op);
+        return (role == null || p.roles().contains(role)) && (table.equals("*") || table.equals(tableName))
+                && (ops.contains(op) || ops.contains("read") && PolicyModel.READ_GROUP.contains(op));
     }
 
     String render() {

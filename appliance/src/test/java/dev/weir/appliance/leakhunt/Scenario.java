@@ -56,7 +56,7 @@ record Scenario(long seed, List<TableSpec> tables, List<Principal> principals, L
             List<DataGen.Viewer> viewers = new ArrayList<>();
             for (int a : actors) {
                 Principal p = principals.get(a);
-                for (String op : PolicyModel.READ_OPS) {
+                for (String op : PolicyModel.VIEW_OPS) {
                     ReadView v = policy.readView(p, t.name(), op);
                     if (v.permitted()) viewers.add(new DataGen.Viewer(p, op, v));
                 }
@@ -97,7 +97,15 @@ record Scenario(long seed, List<TableSpec> tables, List<Principal> principals, L
         if (rangeType != null && r.nextBoolean()) {
             indexes.add(index(r, "lsi0", false, Attrs.HASH, Attrs.pick(r, keyable)));
         }
-        return new TableSpec(name, rangeType, indexes);
+        // Most streams carry both images (the only kind a restricted view may read); the others are
+        // read by unrestricted views and refused to restricted ones, alike in both worlds.
+        String stream = switch (r.nextInt(10)) {
+            case 0 -> "KEYS_ONLY";
+            case 1 -> "NEW_IMAGE";
+            case 2 -> "OLD_IMAGE";
+            default -> "NEW_AND_OLD_IMAGES";
+        };
+        return new TableSpec(name, rangeType, indexes, stream);
     }
 
     private static TableSpec.Index index(Random r, String name, boolean global, String hash, String range) {

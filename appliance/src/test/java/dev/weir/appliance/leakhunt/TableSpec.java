@@ -15,9 +15,11 @@ import java.util.Set;
  * One table of a sequence: hash key {@link Attrs#HASH} (S), an optional range key
  * {@link Attrs#RANGE} (S or N), and its secondary indexes.
  *
- * @param rangeType "S" or "N", or null without a range key
+ * @param rangeType  "S" or "N", or null without a range key
+ * @param streamView the view type of the change stream created with the table (NEW_AND_OLD_IMAGES,
+ *                   KEYS_ONLY, NEW_IMAGE or OLD_IMAGE), or null for a table without one
  */
-record TableSpec(String name, String rangeType, List<Index> indexes) {
+record TableSpec(String name, String rangeType, List<Index> indexes, String streamView) {
 
     /**
      * A secondary index. An LSI's hash key is the table's; its range key, and a GSI's keys, are
@@ -84,6 +86,7 @@ record TableSpec(String name, String rangeType, List<Index> indexes) {
         ArrayNode defs = req.putArray("AttributeDefinitions");
         for (String a : defined) defs.addObject().put("AttributeName", a).put("AttributeType", keyType(a));
         keySchema(req.putArray("KeySchema"), Attrs.HASH, hasRange() ? Attrs.RANGE : null);
+        if (streamView != null) req.putObject("StreamSpecification").put("StreamEnabled", true).put("StreamViewType", streamView);
         for (boolean global : new boolean[] {true, false}) {
             ArrayNode list = null;
             for (Index i : indexes) {

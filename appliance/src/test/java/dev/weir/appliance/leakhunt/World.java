@@ -14,6 +14,7 @@ import dev.weir.protocol.wire.Target;
 import dev.weir.proxy.audit.AuditScope;
 import dev.weir.proxy.enforce.Firewall;
 import dev.weir.proxy.enforce.ProxyResponse;
+import dev.weir.proxy.enforce.stream.UpstreamNumbers;
 import dev.weir.proxy.identity.Identifier;
 import dev.weir.proxy.identity.PrincipalDirectory;
 import dev.weir.proxy.policy.PolicyHolder;
@@ -58,6 +59,8 @@ final class World implements AutoCloseable {
     final Identifier identifier = new Identifier(new PrincipalDirectory(List.of()), Clock.systemUTC());
     final Firewall firewall;
     private final List<String> tables = new ArrayList<>();
+    /** The current stream ARN of each table of the sequence, as this world's store named it. */
+    private final Map<String, String> streamArns = new java.util.concurrent.ConcurrentHashMap<>();
 
     World(String name, EventLoopGroup group) throws IOException {
         Path shm = Path.of("/dev/shm");
@@ -69,7 +72,10 @@ final class World implements AutoCloseable {
         this.upstream = new UpstreamClient(URI.create("http://127.0.0.1:" + at.getPort()),
                 new SigV4Signer(UPSTREAM, "us-east-1", "dynamodb"), Transport.NIO, group, 8, Duration.ofSeconds(5),
                 Duration.ofSeconds(30), Clock.systemUTC());
-        this.firewall = new Firewall(identifier, policy, upstream, null, AuditScope.ALL, null);
+        // As Appliance wires weir in front of its bundled store: the store's stream numbers are
+        // times, not counters, so restricted views may read its streams.
+        this.firewall = Firewall.builder().identifier(identifier).policy(policy).upstream(upstream).audit(null)
+                .auditScope(AuditScope.ALL).upstreamNumbers(UpstreamNumbers.COUNT_FREE).build();
     }
 
     /** Hands a signed request to the firewall. */
@@ -77,13 +83,21 @@ final class World implements AutoCloseable {
         return firewall.handle(request, SOURCE, null);
     }
 
-    /** Signs a request as a principal, as a client would. */
+    static final java.util.Set<String> STREAM_OPS = java.util.Set.of("ListStreams", "DescribeStream", "GetShardIterator",
+            "GetRecords");
+
+    /** The ARN of a table's current stream in this world (its label is a time, so each world's differs). */
+    String streamArn(String table) {
+        return streamArns.get(table);
+    }
+
+    /** Signs a request as a principal, as a client would (Streams operations under their own target prefix). */
     static HttpRequestView sign(Principal p, String op, byte[] body) {
         SigV4Signer signer = new SigV4Signer(new Credentials(p.accessKey(), p.secret()), "us-east-1", "dynamodb");
         List<Map.Entry<String, String>> headers = new ArrayList<>(List.of(
                 Map.entry("Host", "weir.leakhunt:8000"),
                 Map.entry("Content-Type", Target.CONTENT_TYPE),
-                Map.entry("X-Amz-Target", Target.PREFIX + op)));
+                Map.entry("X-Amz-Target", (STREAM_OPS.contains(op) ? Target.STREAMS_PREFIX : Target.PREFIX) + op)));
         headers.addAll(signer.sign("POST", "/", headers, body, java.time.Instant.now()));
         return new HttpRequestView("POST", "/", "", headers, body);
     }
@@ -133,29 +147,38 @@ final class World implements AutoCloseable {
         List<CompletableFuture<?>> deletes = new ArrayList<>();
         for (String t : tables) deletes.add(directAsync(Operation.DeleteTable, JSON.createObjectNode().put("TableName", t)));
         tables.clear();
+        streamArns.clear();
         specs.forEach(t -> tables.add(t.name()));
         // A minimisation run recreates the tables it deletes: create only once they are gone.
         return CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new)).thenCompose(v -> {
             List<CompletableFuture<?>> creates = new ArrayList<>();
-            for (TableSpec t : specs) creates.add(directAsync(Operation.CreateTable, t.createRequest()));
+            for (TableSpec t : specs) {
+                creates.add(directAsync(Operation.CreateTable, t.createRequest()).thenAccept(answer -> {
+                    JsonNode arn = answer.path("TableDescription").get("LatestStreamArn");
+                    if (arn != null) streamArns.put(t.name(), arn.asText());
+                }));
+            }
             return CompletableFuture.allOf(creates.toArray(CompletableFuture[]::new));
         });
     }
 
-    /** Writes items straight into the store, 25 per BatchWriteItem, all at once. */
+    /**
+     * Writes items straight into the store, 25 per BatchWriteItem, one batch after the other: the
+     * table's stream then holds the load's records in the order of the list in both worlds.
+     */
     CompletableFuture<Void> seed(String table, List<Map<String, AttributeValue>> items) {
-        List<CompletableFuture<?>> all = new ArrayList<>();
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         for (int from = 0; from < items.size(); from += 25) {
             ObjectNode body = JSON.createObjectNode();
             ArrayNode puts = body.putObject("RequestItems").putArray(table);
             for (Map<String, AttributeValue> item : items.subList(from, Math.min(items.size(), from + 25))) {
                 puts.addObject().putObject("PutRequest").set("Item", AttributeValueJson.toJson(item));
             }
-            all.add(directAsync(Operation.BatchWriteItem, body).thenAccept(answer -> {
+            chain = chain.thenCompose(v -> directAsync(Operation.BatchWriteItem, body)).thenAccept(answer -> {
                 if (!answer.path("UnprocessedItems").isEmpty()) throw new IllegalStateException("seeding left items unprocessed");
-            }));
+            });
         }
-        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+        return chain;
     }
 
     /** Every item of a table, read straight from the store, by key. */
