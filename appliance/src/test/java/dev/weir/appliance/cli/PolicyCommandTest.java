@@ -38,7 +38,7 @@ class PolicyCommandTest {
         assertTrue(check.out().startsWith("ok: 7 rules, 0 warnings"), check.out());
         Run test = weir("policy", "test", CONF.toString(), "--min-coverage", "100");
         assertEquals(0, test.exit(), test.out());
-        assertTrue(test.out().contains("15 passed, 0 failed; rule coverage 100.0% (7 of 7 rules)"), test.out());
+        assertTrue(test.out().contains("17 passed, 0 failed; rule coverage 100.0% (7 of 7 rules)"), test.out());
         Run fmt = weir("policy", "fmt", "--check", CONF.toString());
         assertEquals(0, fmt.exit(), fmt.out());
     }

@@ -1,0 +1,42 @@
+package dev.weir.appliance;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * issue 15's seed scenario, as a user runs it: {@code examples/surveillance/run.sh} (weir with its
+ * bundled store and the example's policy and triggers, three Python functions, a camera
+ * ingesting images through boto3, the checks of scenario.py), on free ports, with this build's
+ * weir. The script's own checks are the assertions: every image enriched by both functions with
+ * one completion mark each, one notification per image with a missing person, no function acting
+ * twice on one idempotency key, the analyst seeing only its fields.
+ */
+class SurveillanceExampleTest {
+    @Test
+    void theSurveillanceScenarioRunsEndToEnd(@TempDir Path work) throws Exception {
+        Path script = Path.of("..", "examples", "surveillance", "run.sh").toAbsolutePath().normalize();
+        String weir = String.join(" ", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName());
+        ProcessBuilder pb = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true);
+        pb.environment().put("WORK", work.toString());
+        pb.environment().put("WEIR_COMMAND", weir);
+        pb.environment().put("IMAGES", "30");
+        for (String port : new String[] {"WEIR_PORT", "STORE_PORT", "GEO_PORT", "FACES_PORT", "NOTIFY_PORT"}) {
+            pb.environment().put(port, Integer.toString(ApplianceProcess.freePort()));
+        }
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "run.sh did not finish");
+        System.out.println(out.lines().filter(l -> !l.contains(" INFO ") && !l.contains(" WARN ")).reduce("", (a, b) -> a + b + "\n"));
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("surveillance scenario: all checks passed"), out);
+    }
+}
