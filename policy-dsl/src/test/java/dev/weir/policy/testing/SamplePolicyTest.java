@@ -30,7 +30,7 @@ class SamplePolicyTest {
         StringBuilder failures = new StringBuilder();
         report.cases().stream().filter(c -> !c.passed()).forEach(c -> failures.append(c.name()).append(": ").append(c.failures()).append('\n'));
         assertTrue(report.passed(), () -> report.errors() + "\n" + failures + report.load().diagnostics());
-        assertEquals(15, report.cases().size());
+        assertEquals(17, report.cases().size());
         assertEquals(100.0, report.coverage(), () -> "uncovered: " + report.uncovered());
     }
 }
