@@ -94,6 +94,9 @@ public final class ScheduleRunner implements AutoCloseable {
         }
     }
 
+    /** How long a claim row is kept: well past the 60 minutes an instance looks back, so a swept claim is never due again. */
+    static final java.time.Duration CLAIM_LIFETIME = java.time.Duration.ofHours(3);
+
     /** The claim row of one due minute. */
     public static String claimKey(String id, Instant minute) {
         return "schedule#" + id + "#" + minute;
@@ -148,6 +151,8 @@ public final class ScheduleRunner implements AutoCloseable {
         item.set("pk", Json.s(claimKey(spec.id(), minute)));
         item.set("owner", Json.s(instanceId));
         item.set("claimed", Json.n(clock.millis()));
+        // swept by the table's time to live once no instance can look back to it (at most 60 minutes)
+        item.set(LeaseTable.EXPIRES, Json.n(minute.getEpochSecond() + CLAIM_LIFETIME.toSeconds()));
         req.put("ConditionExpression", "attribute_not_exists(pk)");
         try {
             store.dynamo("PutItem", req);

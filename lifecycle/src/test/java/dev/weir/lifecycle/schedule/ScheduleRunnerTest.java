@@ -86,7 +86,7 @@ class ScheduleRunnerTest {
                 @id("each") trigger every "* * * * *" call "%s" as role reporter
                 @id("fives") trigger every "*/5 * * * *" call "%s" as role reporter
                 """.formatted(function.url("/each"), function.url("/fives")));
-        Instant start = Instant.parse("2025-06-01T23:40:20Z");
+        Instant start = Instant.parse("2035-06-01T23:40:20Z");
         TestClock clock = new TestClock(start);
         List<String> audited = new CopyOnWriteArrayList<>();
         ScheduleListener audit = new ScheduleListener() {
@@ -126,7 +126,7 @@ class ScheduleRunnerTest {
                 .collect(Collectors.toSet()), eachKeys);
         assertEquals(minutes("*/5 * * * *", start.truncatedTo(ChronoUnit.MINUTES), last).stream().map(t -> "fives:" + t)
                 .collect(Collectors.toSet()), fivesKeys);
-        assertTrue(eachKeys.contains("each:2025-06-02T00:00:00Z"), "across midnight");
+        assertTrue(eachKeys.contains("each:2035-06-02T00:00:00Z"), "across midnight");
         for (FunctionServer.Call c : function.calls) {
             JsonNode body = c.body();
             assertEquals(c.key(), body.get("eventId").asText());
@@ -139,6 +139,15 @@ class ScheduleRunnerTest {
         assertEquals(perKey.size(), claims.size());
         Set<String> owners = claims.stream().map(i -> i.path("owner").path("S").asText()).collect(Collectors.toSet());
         assertEquals(Set.of("A", "B"), owners, "both instances claimed some minutes");
+        // claims do not pile up: each expires 3 hours after its minute, through the table's time to live
+        for (JsonNode claim : claims) {
+            Instant minute = Instant.parse(claim.path("pk").path("S").asText().replaceFirst("^schedule#[^#]+#", ""));
+            assertEquals(minute.getEpochSecond() + 3 * 3600, claim.path(LeaseTable.EXPIRES).path("N").asLong(), claim.toString());
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode ttl = dev.weir.lifecycle.store.StoreClient.object();
+        ttl.put("TableName", LeaseTable.NAME);
+        assertEquals("ENABLED", store.client.dynamo("DescribeTimeToLive", ttl).path("TimeToLiveDescription")
+                .path("TimeToLiveStatus").asText());
     }
 
     @Test
@@ -152,7 +161,7 @@ class ScheduleRunnerTest {
                 @id("each") trigger every "* * * * *" call "%s" as role reporter
                 @id("down") trigger every "0 * * * *" call "http://127.0.0.1:%d/f" as role reporter retry 2 backoff 1ms to 2ms
                 """.formatted(function.url("/each"), closedPort));
-        TestClock clock = new TestClock(Instant.parse("2025-06-01T05:00:10Z"));
+        TestClock clock = new TestClock(Instant.parse("2035-06-01T05:00:10Z"));
         List<String> dead = new CopyOnWriteArrayList<>();
         ScheduleRunner c = runner(policy, "C", clock, new ScheduleListener() {
             @Override public void deadLettered(ScheduleSpec s, String eventId, String error, int attempts) {
@@ -161,14 +170,14 @@ class ScheduleRunnerTest {
         });
         c.step();
         assertTrue(Fixtures.await(10, () -> function.calls.size() == 1 && dead.size() == 1));
-        assertEquals("each:2025-06-01T05:00:00Z", function.calls.getFirst().key(), "only the current minute, none before");
-        assertEquals(List.of("down:2025-06-01T05:00:00Z 3"), dead);
+        assertEquals("each:2035-06-01T05:00:00Z", function.calls.getFirst().key(), "only the current minute, none before");
+        assertEquals(List.of("down:2035-06-01T05:00:00Z 3"), dead);
         c.step();
         Thread.sleep(200);
         assertEquals(1, function.calls.size(), "a minute is called once by one instance too");
         JsonNode letter = store.scan("weir_dead_letters").getFirst();
         assertEquals("down", letter.path("trigger").path("S").asText());
-        assertEquals("down:2025-06-01T05:00:00Z", letter.path("eventId").path("S").asText());
+        assertEquals("down:2035-06-01T05:00:00Z", letter.path("eventId").path("S").asText());
         assertEquals("3", letter.path("attempts").path("N").asText());
         assertTrue(letter.path("error").path("S").asText().startsWith("connection"), letter.toString());
     }
