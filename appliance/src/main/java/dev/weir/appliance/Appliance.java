@@ -3,8 +3,8 @@ package dev.weir.appliance;
 import dev.weir.appliance.config.ConfigException;
 import dev.weir.appliance.config.ConfigLoader;
 import dev.weir.appliance.config.WeirConfig;
+import dev.weir.appliance.lifecycle.RunningTriggers;
 import dev.weir.appliance.lifecycle.TriggerRunner;
-import dev.weir.lifecycle.worker.LifecycleWorker;
 import dev.weir.appliance.metrics.MetricsServer;
 import dev.weir.appliance.reload.FileReloader;
 import dev.weir.appliance.reload.ReloadEvents;
@@ -202,7 +202,7 @@ public final class Appliance implements AutoCloseable {
         scheme = tls == null ? "http" : "https";
         toClose.add(server);
         // data-lifecycle triggers (docs/triggers.md): idle while the policy has none
-        LifecycleWorker triggers = TriggerRunner.start(config.lifecycle(), up, endpoint, policyHolder, numbers, audit, System.getenv());
+        RunningTriggers triggers = TriggerRunner.start(config.lifecycle(), up, endpoint, policyHolder, numbers, audit, System.getenv());
         if (triggers != null) toClose.add(triggers);
         proxyAddress = server.address();
         log.info("firewall listening on {}://{}:{} ({} transport{}), forwarding to {}", scheme, proxyAddress.getHostString(),

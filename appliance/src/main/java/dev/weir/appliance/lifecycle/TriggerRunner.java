@@ -8,6 +8,8 @@ import dev.weir.policy.trigger.TriggerSpec;
 import dev.weir.audit.pipeline.AuditPipeline;
 import dev.weir.lifecycle.call.FunctionClient;
 import dev.weir.lifecycle.call.Signature;
+import dev.weir.lifecycle.schedule.ScheduleListener;
+import dev.weir.lifecycle.schedule.ScheduleRunner;
 import dev.weir.lifecycle.store.StoreClient;
 import dev.weir.lifecycle.worker.LifecycleListener;
 import dev.weir.lifecycle.worker.LifecycleOptions;
@@ -22,6 +24,7 @@ import dev.weir.proxy.policy.PolicyHolder;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.URI;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -33,13 +36,14 @@ import java.util.Optional;
  * Wires the trigger worker (lifecycle module) into the appliance: the upstream client signed
  * with weir's upstream credentials, the triggers of the policy in force (read on every step, so
  * reloads apply), the firewall's own record cut ({@link RoleRecordView}: lifecycle does not
- * depend on proxy, so the cut is passed in here), the signing secrets and the audit pipeline.
+ * depend on proxy, so the cut is passed in here), the signing secrets and the audit pipeline;
+ * and the schedule runner of {@code trigger every "CRON"} triggers, with the same client and secrets.
  */
 public final class TriggerRunner {
     private TriggerRunner() {}
 
-    /** The worker, started; or null when {@code lifecycle.enabled} is false. */
-    public static LifecycleWorker start(WeirConfig.Lifecycle config, WeirConfig.Upstream up, URI endpoint, PolicyHolder policy,
+    /** The stream worker and the schedule runner, started; or null when {@code lifecycle.enabled} is false. */
+    public static RunningTriggers start(WeirConfig.Lifecycle config, WeirConfig.Upstream up, URI endpoint, PolicyHolder policy,
                                         UpstreamNumbers numbers, AuditPipeline audit, Map<String, String> env) {
         if (Boolean.FALSE.equals(config.enabled())) return null;
         Clock clock = Clock.systemUTC();
@@ -60,11 +64,17 @@ public final class TriggerRunner {
         String instance = config.instanceId() != null ? config.instanceId() : defaultInstanceId();
         LifecycleOptions options = new LifecycleOptions(instance, Duration.ofMillis(config.leaseMs()),
                 Duration.ofMillis(config.pollMs()), Duration.ofMillis(config.callTimeoutMs()), 100);
-        return new LifecycleWorker(store, () -> {
+        TriggerAudit auditor = audit == null ? null : new TriggerAudit(audit);
+        LifecycleWorker streams = new LifecycleWorker(store, () -> {
             DecisionTable table = policy.current().table();
             return table == null ? List.of() : table.triggers();
-        }, view, functions,
-                audit == null ? LifecycleListener.NONE : new TriggerAudit(audit), options, clock).start();
+        }, view, functions, auditor == null ? LifecycleListener.NONE : auditor, options, clock).start();
+        ScheduleRunner schedules = new ScheduleRunner(store, () -> {
+            DecisionTable table = policy.current().table();
+            return table == null ? List.of() : table.schedules();
+        }, functions, auditor == null ? ScheduleListener.NONE : auditor, instance, clock,
+                Duration.ofMillis(Math.min(config.pollMs(), 1000)), new SecureRandom()).start();
+        return new RunningTriggers(streams, schedules);
     }
 
     /** The firewall's cut of one record for the trigger's role (the view of GetRecords by a principal with that role alone). */

@@ -82,7 +82,13 @@ public final class FunctionClient {
         Signature signature = signatures.apply(trigger);
         if (signature == null) return new CallResult(false, 0, "no signing secret for this trigger", Duration.ZERO);
         String key = idempotencyKey(eventIds);
-        byte[] body = body(trigger, table, records, key);
+        return send(url, trigger, key, body(trigger, table, records, key));
+    }
+
+    /** One signed {@code POST} of a body already built (scheduled and API-call triggers); never throws. */
+    public CallResult send(URI url, String trigger, String key, byte[] body) {
+        Signature signature = signatures.apply(trigger);
+        if (signature == null) return new CallResult(false, 0, "no signing secret for this trigger", Duration.ZERO);
         long timestamp = clock.instant().getEpochSecond();
         long start = System.nanoTime();
         try {

@@ -36,9 +36,29 @@ public final class LeaseTable {
         this.store = store;
     }
 
-    /** Creates the table if it is missing. */
+    /** The attribute whose epoch seconds end a row's life (the table's time to live): schedule claims carry it. */
+    public static final String EXPIRES = "expires";
+
+    /**
+     * Creates the table if it is missing, with time to live on {@link #EXPIRES}, so rows that are
+     * only needed for a while (the claims of scheduled minutes) are swept by the store instead of
+     * piling up in a table every instance scans.
+     */
     public void ensure() throws StoreException {
         Tables.ensure(store, NAME, "pk", null);
+        ObjectNode describe = StoreClient.object();
+        describe.put("TableName", NAME);
+        String status = store.dynamo("DescribeTimeToLive", describe).path("TimeToLiveDescription")
+                .path("TimeToLiveStatus").asText("DISABLED");
+        if (status.equals("ENABLED") || status.equals("ENABLING")) return;
+        ObjectNode update = StoreClient.object();
+        update.put("TableName", NAME);
+        update.putObject("TimeToLiveSpecification").put("Enabled", true).put("AttributeName", EXPIRES);
+        try {
+            store.dynamo("UpdateTimeToLive", update);
+        } catch (StoreException e) {
+            if (!e.is("ValidationException")) throw e; // another instance enabled it meanwhile
+        }
     }
 
     static String key(String trigger, String shard) {

@@ -43,7 +43,12 @@ ruleDecl     : annotation* effect principals ON TABLE tables OP operations claus
 annotation   : '@' key=IDENT '(' value=STRING ')' ;
 
 // @id("faces") trigger on table images when [INSERT, MODIFY] ... mark faces_done
-triggerDecl  : annotation* TRIGGER ON TABLE table=name triggerClause* ;
+// @id("nightly") trigger every "0 3 * * *" call "https://..." as role R
+triggerDecl  : annotation* TRIGGER triggerSource triggerClause* ;
+
+triggerSource : ON TABLE table=name                             # streamSource
+              | EVERY cron=STRING                               # everySource
+              ;
 
 triggerClause : WHEN '[' IDENT (',' IDENT)* ']'                 # eventsClause
               | ROWS WHERE condition                            # triggerRowsClause
@@ -145,7 +150,7 @@ keyword      : ROLE | EXTENDS | ALLOW | DENY | ON | TABLE | OP
              | FIELDS | MASK | REMOVE | NULL | REASON
              | NETWORK | WHEN | ROWS | WHERE | REQUIRE
              | AND | OR | NOT | IN | BETWEEN | TRUE | FALSE
-             | TRIGGER | CHANGED | CALL | AS | BATCH | RETRY | BACKOFF | TO | MARK
+             | TRIGGER | CHANGED | CALL | AS | BATCH | RETRY | BACKOFF | TO | MARK | EVERY
              ;
 
 // ----------------------------------------------------------------------------- lexer
@@ -183,6 +188,7 @@ RETRY   : 'retry' ;
 BACKOFF : 'backoff' ;
 TO      : 'to' ;
 MARK    : 'mark' ;
+EVERY   : 'every' ;
 
 EQ      : '==' ;
 NE      : '!=' ;

@@ -6,6 +6,8 @@ import dev.weir.policy.ast.PathSegment;
 import dev.weir.policy.ast.SourcePos;
 import dev.weir.policy.ast.Trigger;
 import dev.weir.policy.ast.TriggerClause;
+import dev.weir.policy.ast.TriggerSource;
+import dev.weir.policy.trigger.Cron;
 import dev.weir.policy.schema.TableSchema;
 
 import java.net.URI;
@@ -60,7 +62,11 @@ final class TriggerChecker {
         for (TriggerClause c : t.clauses()) {
             if (!seen.add(c.keyword())) error(c.pos(), "duplicate '" + c.keyword() + "' clause");
         }
-        for (String required : List.of("call", "as role", "mark")) {
+        if (t.source() instanceof TriggerSource.Every every) {
+            checkSchedule(t, every);
+        }
+        boolean stream = t.source() instanceof TriggerSource.Stream;
+        for (String required : stream ? List.of("call", "as role", "mark") : List.of("call", "as role")) {
             if (!seen.contains(required)) {
                 error(t.pos(), "a trigger needs a '" + required + "' clause (" + switch (required) {
                     case "call" -> "the function: call \"https://...\"";
@@ -68,6 +74,10 @@ final class TriggerChecker {
                     default -> "the completion mark attribute: mark done_attr";
                 } + ")");
             }
+        }
+        if (!stream) {
+            checkCommon(t);
+            return;
         }
         schema.ifPresent(s -> {
             if (!s.tables().containsKey(t.table().text())) {
@@ -94,27 +104,68 @@ final class TriggerChecker {
                     }
                 }
                 case TriggerClause.Call call -> urlError(call.url()).ifPresent(m -> error(call.pos(), m));
-                case TriggerClause.RunAs r -> {
-                    if (!roles.contains(r.role().text())) {
-                        error(r.role().pos(), "unknown role '" + r.role().text() + "'" + Suggestions.hint(r.role().text(), roles));
-                    }
-                }
+                case TriggerClause.RunAs r -> checkRole(r);
                 case TriggerClause.Batch b -> {
                     if (b.size() < 1 || b.size() > MAX_BATCH) {
                         error(b.pos(), "batch must be from 1 to " + MAX_BATCH + " records per call, not " + b.size());
                     }
                 }
-                case TriggerClause.Retry r -> {
-                    if (r.attempts() < 0 || r.attempts() > MAX_RETRY) {
-                        error(r.pos(), "retry must be from 0 to " + MAX_RETRY + " attempts, not " + r.attempts());
-                    } else if (r.low() != null && r.high() != null) {
-                        if (r.low().isZero() || r.low().compareTo(r.high()) > 0) {
-                            error(r.pos(), "the back-off goes from a positive duration up to one at least as long: "
-                                    + r.low().toMillis() + "ms to " + r.high().toMillis() + "ms");
-                        }
-                    }
-                }
+                case TriggerClause.Retry r -> checkRetry(r);
                 case TriggerClause.Mark m -> checkMark(t, m);
+            }
+        }
+    }
+
+    /** A schedule: a valid five-field cron, and none of the clauses that judge a change (there is none). */
+    private void checkSchedule(Trigger t, TriggerSource.Every every) {
+        try {
+            Cron.parse(every.cron());
+        } catch (Cron.Invalid e) {
+            SourcePos at = every.textPos();
+            error(new SourcePos(at.file(), at.line(), at.column() + e.offset()), "bad schedule \"" + every.cron() + "\": "
+                    + e.getMessage());
+        }
+        for (TriggerClause c : t.clauses()) {
+            switch (c) {
+                case TriggerClause.Events e -> error(c.pos(), scheduleHasNo(c));
+                case TriggerClause.Rows r -> error(c.pos(), scheduleHasNo(c));
+                case TriggerClause.Changed ch -> error(c.pos(), scheduleHasNo(c));
+                case TriggerClause.Batch b -> error(c.pos(), scheduleHasNo(c));
+                case TriggerClause.Mark m -> error(c.pos(), scheduleHasNo(c));
+                default -> { }
+            }
+        }
+    }
+
+    private static String scheduleHasNo(TriggerClause c) {
+        return "a scheduled trigger has no '" + c.keyword() + "' clause: it calls its function on the clock, not on a change";
+    }
+
+    /** The clauses every kind of trigger shares: the function, the role, the retries. */
+    private void checkCommon(Trigger t) {
+        for (TriggerClause c : t.clauses()) {
+            switch (c) {
+                case TriggerClause.Call call -> urlError(call.url()).ifPresent(m -> error(call.pos(), m));
+                case TriggerClause.RunAs r -> checkRole(r);
+                case TriggerClause.Retry r -> checkRetry(r);
+                default -> { }
+            }
+        }
+    }
+
+    private void checkRole(TriggerClause.RunAs r) {
+        if (!roles.contains(r.role().text())) {
+            error(r.role().pos(), "unknown role '" + r.role().text() + "'" + Suggestions.hint(r.role().text(), roles));
+        }
+    }
+
+    private void checkRetry(TriggerClause.Retry r) {
+        if (r.attempts() < 0 || r.attempts() > MAX_RETRY) {
+            error(r.pos(), "retry must be from 0 to " + MAX_RETRY + " attempts, not " + r.attempts());
+        } else if (r.low() != null && r.high() != null) {
+            if (r.low().isZero() || r.low().compareTo(r.high()) > 0) {
+                error(r.pos(), "the back-off goes from a positive duration up to one at least as long: "
+                        + r.low().toMillis() + "ms to " + r.high().toMillis() + "ms");
             }
         }
     }

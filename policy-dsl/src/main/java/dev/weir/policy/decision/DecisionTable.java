@@ -1,6 +1,7 @@
 package dev.weir.policy.decision;
 
 import dev.weir.policy.predicate.CompiledCondition;
+import dev.weir.policy.trigger.ScheduleSpec;
 import dev.weir.policy.trigger.TriggerSpec;
 import dev.weir.protocol.model.Operation;
 
@@ -81,6 +82,7 @@ public final class DecisionTable {
     private final Rules rules;
     private final PolicyFacts facts;
     private final List<TriggerSpec> triggers;
+    private final List<ScheduleSpec> schedules;
     private final Map<Combination, Cell> combinations;
 
     /**
@@ -98,6 +100,7 @@ public final class DecisionTable {
                          PolicyFacts facts) {
         this.facts = facts;
         this.triggers = List.of();
+        this.schedules = List.of();
         this.combinations = new ConcurrentHashMap<>();
         // HashMap, not Map.copyOf: its linear probing degrades on similar names (role1, role2, ...)
         this.roleIds = new HashMap<>(roleIds);
@@ -113,7 +116,7 @@ public final class DecisionTable {
     }
 
     /** The same decisions with these triggers (the compiler adds them once the table exists to check them against). */
-    private DecisionTable(DecisionTable from, List<TriggerSpec> triggers) {
+    private DecisionTable(DecisionTable from, List<TriggerSpec> triggers, List<ScheduleSpec> schedules) {
         this.roleIds = from.roleIds;
         this.tableIds = from.tableIds;
         this.otherTable = from.otherTable;
@@ -123,11 +126,22 @@ public final class DecisionTable {
         this.facts = from.facts;
         this.combinations = from.combinations;
         this.triggers = List.copyOf(triggers);
+        this.schedules = List.copyOf(schedules);
     }
 
-    /** This table with the policy set's triggers; shares everything else. */
+    /** This table with the policy set's stream triggers; shares everything else. */
     public DecisionTable withTriggers(List<TriggerSpec> list) {
-        return new DecisionTable(this, list);
+        return new DecisionTable(this, list, schedules);
+    }
+
+    /** This table with the policy set's triggers of every kind; shares everything else. */
+    public DecisionTable withTriggers(List<TriggerSpec> list, List<ScheduleSpec> scheduled) {
+        return new DecisionTable(this, list, scheduled);
+    }
+
+    /** The policy set's scheduled triggers ({@code trigger every "CRON"}), sorted by id. */
+    public List<ScheduleSpec> schedules() {
+        return schedules;
     }
 
     /** The policy set's data-lifecycle triggers, compiled and checked, sorted by id (docs/triggers.md). */

@@ -22,6 +22,7 @@ import dev.weir.policy.ast.Selector;
 import dev.weir.policy.ast.SourcePos;
 import dev.weir.policy.ast.Trigger;
 import dev.weir.policy.ast.TriggerClause;
+import dev.weir.policy.ast.TriggerSource;
 import dev.weir.policy.check.Diagnostic;
 import dev.weir.policy.check.Suggestions;
 import dev.weir.policy.grammar.WeirPolicyLexer;
@@ -115,7 +116,15 @@ final class AstBuilder {
             TriggerClause clause = triggerClause(c);
             if (clause != null) clauses.add(clause);
         }
-        return new Trigger(id, name(ctx.table), clauses, pos);
+        TriggerSource source = switch (ctx.triggerSource()) {
+            case StreamSourceContext s -> new TriggerSource.Stream(name(s.table), pos(s));
+            case EverySourceContext e -> {
+                SourcePos at = pos(e.cron);
+                yield new TriggerSource.Every(string(e.cron), pos(e), new SourcePos(at.file(), at.line(), at.column() + 1));
+            }
+            default -> throw new IllegalStateException("unexpected " + ctx.triggerSource().getClass());
+        };
+        return new Trigger(id, source, clauses, pos);
     }
 
     private TriggerClause triggerClause(TriggerClauseContext ctx) {

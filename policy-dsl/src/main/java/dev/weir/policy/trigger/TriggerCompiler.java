@@ -8,6 +8,7 @@ import dev.weir.policy.ast.PathSegment;
 import dev.weir.policy.ast.PolicyFile;
 import dev.weir.policy.ast.Trigger;
 import dev.weir.policy.ast.TriggerClause;
+import dev.weir.policy.ast.TriggerSource;
 import dev.weir.policy.check.Diagnostic;
 import dev.weir.policy.decision.Allowed;
 import dev.weir.policy.decision.Decision;
@@ -41,9 +42,10 @@ public final class TriggerCompiler {
     private TriggerCompiler() {}
 
     /** The compiled triggers, or the errors (file:line:column) that refuse the policy set. */
-    public record Result(List<TriggerSpec> triggers, List<Diagnostic> diagnostics) {
+    public record Result(List<TriggerSpec> triggers, List<ScheduleSpec> schedules, List<Diagnostic> diagnostics) {
         public Result {
             triggers = List.copyOf(triggers);
+            schedules = List.copyOf(schedules);
             diagnostics = List.copyOf(diagnostics);
         }
     }
@@ -56,14 +58,20 @@ public final class TriggerCompiler {
         ConditionCompiler conditions = new ConditionCompiler(networks);
         List<TriggerSpec> out = new ArrayList<>();
         List<Diagnostic> diagnostics = new ArrayList<>();
+        List<ScheduleSpec> schedules = new ArrayList<>();
         for (PolicyFile f : files) {
             for (Trigger t : f.triggers()) {
+                if (t.source() instanceof TriggerSource.Every every) {
+                    schedules.add(schedule(t, every));
+                    continue;
+                }
                 TriggerSpec spec = compile(t, table, conditions, diagnostics);
                 if (spec != null) out.add(spec);
             }
         }
         out.sort((a, b) -> a.id().compareTo(b.id()));
-        return new Result(out, diagnostics);
+        schedules.sort((a, b) -> a.id().compareTo(b.id()));
+        return new Result(out, schedules, diagnostics);
     }
 
     /** The role's view of the table's stream, as the worker uses it too. */
@@ -120,6 +128,22 @@ public final class TriggerCompiler {
                 retry.map(TriggerClause.Retry::low).filter(d -> d != null).orElse(TriggerSpec.DEFAULT_BACKOFF_LOW),
                 retry.map(TriggerClause.Retry::high).filter(d -> d != null).orElse(TriggerSpec.DEFAULT_BACKOFF_HIGH),
                 t.clause(TriggerClause.Mark.class).orElseThrow().attribute().text(), t.pos());
+    }
+
+    /** A checked schedule (the checker has parsed its cron already). */
+    private static ScheduleSpec schedule(Trigger t, TriggerSource.Every every) {
+        Cron cron;
+        try {
+            cron = Cron.parse(every.cron());
+        } catch (Cron.Invalid e) {
+            throw new IllegalStateException("unchecked schedule " + every.cron(), e);
+        }
+        var retry = t.clause(TriggerClause.Retry.class);
+        return new ScheduleSpec(t.id().value(), cron, URI.create(t.clause(TriggerClause.Call.class).orElseThrow().url()),
+                t.clause(TriggerClause.RunAs.class).orElseThrow().role().text(),
+                (int) retry.map(TriggerClause.Retry::attempts).orElse((long) TriggerSpec.DEFAULT_RETRIES).longValue(),
+                retry.map(TriggerClause.Retry::low).filter(d -> d != null).orElse(TriggerSpec.DEFAULT_BACKOFF_LOW),
+                retry.map(TriggerClause.Retry::high).filter(d -> d != null).orElse(TriggerSpec.DEFAULT_BACKOFF_HIGH), t.pos());
     }
 
     private static Path path(FieldPath fp) {
