@@ -158,9 +158,14 @@ public final class TriggerCompiler {
         Name role = t.clause(TriggerClause.RunAs.class).orElseThrow().role();
         String tableName = r.table().text();
         Decision decision = table.decide(keyViewRequest(role.text(), tableName));
-        if (!(decision instanceof Allowed)) {
+        if (!(decision instanceof Allowed allowed)) {
             diagnostics.add(Diagnostic.error(role.pos(), "role '" + role.text() + "' may not read the items of table "
                     + tableName + " (no rule allows it GetItem), so it may not learn the keys the trigger would send"));
+            return null;
+        }
+        if (!allowed.rows().isAll()) {
+            diagnostics.add(Diagnostic.error(role.pos(), "role '" + role.text() + "' reads only some rows of table " + tableName
+                    + ": a request trigger cannot tell whether the request's item is one of them, so it would tell the role of rows it may not see"));
             return null;
         }
         Set<Operation> ops = EnumSet.noneOf(Operation.class);

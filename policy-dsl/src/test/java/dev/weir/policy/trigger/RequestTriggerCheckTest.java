@@ -21,6 +21,8 @@ class RequestTriggerCheckTest {
             role writer
             allow auditor on table images op read
             allow writer on table images op write
+            role scoped
+            allow scoped on table images op read rows where item.owner == "me"
             """;
 
     private static List<String> headlines(String trigger) {
@@ -69,10 +71,10 @@ class RequestTriggerCheckTest {
 
     @Test
     void otherOperationsAndKindsAreRefused() {
-        assertEquals(List.of("audit.weir:5:33: error: a request trigger fires on DeleteItem, UpdateItem, GetItem "
+        assertEquals(List.of("audit.weir:7:33: error: a request trigger fires on DeleteItem, UpdateItem, GetItem "
                         + "(requests that name one item by its Key), not 'PutItem'"),
                 headlines("@id(\"d\") trigger on request op [PutItem] on table images call \"http://h/f\" as role auditor\n"));
-        assertEquals(List.of("audit.weir:5:45: error: operation 'DeleteItem' is listed twice"),
+        assertEquals(List.of("audit.weir:7:45: error: operation 'DeleteItem' is listed twice"),
                 headlines("@id(\"d\") trigger on request op [DeleteItem, DeleteItem] on table images call \"http://h/f\" as role auditor\n"));
         assertTrue(headlines("@id(\"d\") trigger on reply op [DeleteItem] on table images call \"http://h/f\" as role auditor\n")
                 .getFirst().contains("not 'on reply'"));
@@ -91,5 +93,12 @@ class RequestTriggerCheckTest {
         List<String> h = headlines("@id(\"d\") trigger on request op [DeleteItem] on table images call \"http://h/f\" as role writer\n");
         assertEquals(1, h.size(), h.toString());
         assertTrue(h.getFirst().contains("role 'writer' may not read the items of table images"), h.toString());
+    }
+
+    @Test
+    void aRoleThatReadsOnlySomeRowsIsRefused() {
+        List<String> h = headlines("@id(\"d\") trigger on request op [DeleteItem] on table images call \"http://h/f\" as role scoped\n");
+        assertEquals(1, h.size(), h.toString());
+        assertTrue(h.getFirst().contains("role 'scoped' reads only some rows of table images"), h.toString());
     }
 }
