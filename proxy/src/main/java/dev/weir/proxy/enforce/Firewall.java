@@ -289,12 +289,15 @@ public final class Firewall {
     }
 
     /**
-     * Tells the {@link RequestListener} of a permitted single-table request that the store and
-     * the client's answer both say 200. Runs after the answer is final; what the listener
-     * throws is logged, never answered.
+     * Tells the {@link RequestListener} of a permitted single-table request that reached the
+     * store, <em>whatever the store answered</em>: whether a conditional write succeeded can
+     * depend on values (the client's condition, weir's own conditions on visible rows) that the
+     * trigger's role may not read, so the event is "the request was made", never "it succeeded"
+     * (docs/triggers.md). Runs after the answer is final; what the listener throws is logged,
+     * never answered.
      */
     private void tellListener(Answered a, ProxyResponse response) {
-        if (requestListener == RequestListener.NONE || response.status() != 200 || a.upstreamStatus() != 200
+        if (requestListener == RequestListener.NONE || a.upstreamStatus() == 0
                 || !(a.verdict() instanceof Verdict.Permitted) || a.reached().parsed() == null) return;
         try {
             var request = a.reached().parsed().request();

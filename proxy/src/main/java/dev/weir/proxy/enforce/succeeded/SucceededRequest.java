@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A single-table request weir permitted and the store answered with 200, as a
+ * A single-table request weir permitted and forwarded (whatever the store answered), as a
  * {@link RequestListener} hears of it. It carries the key the client named, unfiltered: a
  * listener that passes it on must cut it through the view of whoever receives it.
  *
