@@ -184,13 +184,19 @@ public final class Appliance implements AutoCloseable {
         TableTags tableTags = new TableTags(upstream::send, Duration.ofSeconds(TABLE_TAGS_TTL_SECONDS), System::nanoTime);
         UpstreamNumbers numbers = up.endpoint() == null && storeAddress != null ? UpstreamNumbers.COUNT_FREE
                 : up.streamsRevealCountsAccepted() ? UpstreamNumbers.ACCEPTED : UpstreamNumbers.REFUSED;
+        // data-lifecycle triggers (docs/triggers.md): idle while the policy has none; started before the
+        // firewall, which tells the API-call triggers of the requests it answered 200
+        RunningTriggers triggers = TriggerRunner.start(config.lifecycle(), up, endpoint, policyHolder, numbers, audit, System.getenv());
+        if (triggers != null) toClose.add(triggers);
         Firewall firewall = Firewall.builder().identifier(identifier).policy(policyHolder).upstream(upstream).audit(audit)
                 .auditScope(auditScope(auditConfig)).tableTags(tableTags)
                 .tableSchemas(new TableSchemas(upstream::send, TableSchemas.TTL, System::nanoTime))
                 .requestDeadline(Duration.ofMillis(up.timeoutMs()))
                 .upstreamAccount(new UpstreamAccount(up.region(), up.accountId()))
                 .iteratorSeal(iteratorSeal())
-                .upstreamNumbers(numbers).build();
+                .upstreamNumbers(numbers)
+                .requestListener(triggers == null ? dev.weir.proxy.enforce.succeeded.RequestListener.NONE : triggers.requestListener())
+                .build();
         SslContext tls = tlsContext(config.proxy().tls());
         ProxyServer server = ProxyServer.start(config.proxy().host(), config.proxy().port(), transport, boss, workers, firewall,
                 ProxyServer.Limits.builder().maxHeaderBytes(config.proxy().maxHeaderBytes())
@@ -201,9 +207,6 @@ public final class Appliance implements AutoCloseable {
                 tls);
         scheme = tls == null ? "http" : "https";
         toClose.add(server);
-        // data-lifecycle triggers (docs/triggers.md): idle while the policy has none
-        RunningTriggers triggers = TriggerRunner.start(config.lifecycle(), up, endpoint, policyHolder, numbers, audit, System.getenv());
-        if (triggers != null) toClose.add(triggers);
         proxyAddress = server.address();
         log.info("firewall listening on {}://{}:{} ({} transport{}), forwarding to {}", scheme, proxyAddress.getHostString(),
                 proxyAddress.getPort(), transport.configName(), tls == null ? "" : ", TLS by " + TlsOptions.providerName(),

@@ -175,7 +175,7 @@ public final class PolicyLoader {
             TriggerCompiler.Result triggers = TriggerCompiler.compile(files, table);
             diagnostics.addAll(triggers.diagnostics());
             if (hasErrors(diagnostics)) return new LoadResult(Optional.empty(), sorted(diagnostics), hash);
-            table = table.withTriggers(triggers.triggers(), triggers.schedules());
+            table = table.withTriggers(triggers.triggers(), triggers.schedules(), triggers.requests());
             diagnostics.addAll(emptiness(sources, table));
             return new LoadResult(Optional.of(table), sorted(diagnostics), hash);
         } catch (RuntimeException | StackOverflowError e) {

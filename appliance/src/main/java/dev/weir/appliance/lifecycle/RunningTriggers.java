@@ -1,11 +1,25 @@
 package dev.weir.appliance.lifecycle;
 
+import dev.weir.lifecycle.request.RequestEvent;
+import dev.weir.lifecycle.request.RequestTriggerQueue;
 import dev.weir.lifecycle.schedule.ScheduleRunner;
 import dev.weir.lifecycle.worker.LifecycleWorker;
+import dev.weir.proxy.enforce.succeeded.RequestListener;
 
-/** The running trigger machinery of one weir instance: the stream worker and the schedule runner; closing stops both. */
-public record RunningTriggers(LifecycleWorker streams, ScheduleRunner schedules) implements AutoCloseable {
+/**
+ * The running trigger machinery of one weir instance: the stream worker, the schedule runner and
+ * the API-call trigger queue; closing stops all three.
+ */
+public record RunningTriggers(LifecycleWorker streams, ScheduleRunner schedules, RequestTriggerQueue requests)
+        implements AutoCloseable {
+
+    /** What the firewall calls after a permitted request answered 200: queues the API-call triggers it fires, never blocking. */
+    public RequestListener requestListener() {
+        return r -> requests.offer(new RequestEvent(r.requestId(), r.operation(), r.table(), r.principal(), r.key()));
+    }
+
     @Override public void close() {
+        requests.close();
         schedules.close();
         streams.close();
     }

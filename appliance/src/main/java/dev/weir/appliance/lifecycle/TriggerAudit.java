@@ -3,7 +3,9 @@ package dev.weir.appliance.lifecycle;
 import dev.weir.audit.event.AuditEvent;
 import dev.weir.audit.pipeline.AuditPipeline;
 import dev.weir.lifecycle.call.CallResult;
+import dev.weir.lifecycle.request.RequestTriggerListener;
 import dev.weir.lifecycle.schedule.ScheduleListener;
+import dev.weir.policy.trigger.RequestTriggerSpec;
 import dev.weir.lifecycle.worker.LifecycleListener;
 import dev.weir.policy.trigger.ScheduleSpec;
 import dev.weir.policy.trigger.TriggerSpec;
@@ -17,7 +19,7 @@ import java.util.List;
  * for every record given up, and {@code weir:TriggerProblem} when a trigger cannot run. They
  * name event ids, never a record's values, and never the signing secret.
  */
-public final class TriggerAudit implements LifecycleListener, ScheduleListener {
+public final class TriggerAudit implements LifecycleListener, ScheduleListener, RequestTriggerListener {
     public static final String CALL = "weir:TriggerCall";
     public static final String DEAD_LETTER = "weir:TriggerDeadLetter";
     public static final String PROBLEM = "weir:TriggerProblem";
@@ -58,6 +60,30 @@ public final class TriggerAudit implements LifecycleListener, ScheduleListener {
         audit.publish(base(s, DEAD_LETTER).decision("DEAD_LETTER").errorType("TriggerDeadLetter")
                 .note("function=" + s.functionForAudit() + "; event=" + eventId + "; attempts=" + attempts + "; error=" + error)
                 .build());
+    }
+
+    @Override public void called(RequestTriggerSpec t, String eventId, CallResult r, int attempt) {
+        audit.publish(base(t, CALL).decision(r.ok() ? "SUCCEEDED" : "FAILED").status(r.status())
+                .errorType(r.ok() ? null : "TriggerCallFailed").latencyMicros(r.latency().toNanos() / 1000)
+                .note("function=" + t.functionForAudit() + "; attempt=" + attempt + "; events=" + eventId
+                        + (r.ok() ? "" : "; error=" + r.error()))
+                .build());
+    }
+
+    @Override public void deadLettered(RequestTriggerSpec t, String eventId, String error, int attempts) {
+        audit.publish(base(t, DEAD_LETTER).decision("DEAD_LETTER").errorType("TriggerDeadLetter")
+                .note("function=" + t.functionForAudit() + "; event=" + eventId + "; attempts=" + attempts + "; error=" + error)
+                .build());
+    }
+
+    @Override public void notSent(RequestTriggerSpec t, String eventId, String reason) {
+        audit.publish(base(t, PROBLEM).decision("NOT_SENT").errorType("TriggerProblem").note("event=" + eventId + "; " + reason).build());
+    }
+
+    private static AuditEvent.Builder base(RequestTriggerSpec t, String operation) {
+        return AuditEvent.builder().timeMicros(System.currentTimeMillis() * 1000).source("127.0.0.1", 0)
+                .principal("trigger:" + t.id()).roles(List.of(t.role())).operation(operation).table(t.table())
+                .ruleIds(List.of(t.id()));
     }
 
     /** A schedule's events name no table. */

@@ -8,7 +8,10 @@ import dev.weir.policy.trigger.TriggerSpec;
 import dev.weir.audit.pipeline.AuditPipeline;
 import dev.weir.lifecycle.call.FunctionClient;
 import dev.weir.lifecycle.call.Signature;
+import dev.weir.lifecycle.request.RequestTriggerListener;
+import dev.weir.lifecycle.request.RequestTriggerQueue;
 import dev.weir.lifecycle.schedule.ScheduleListener;
+import dev.weir.lifecycle.store.DeadLetters;
 import dev.weir.lifecycle.schedule.ScheduleRunner;
 import dev.weir.lifecycle.store.StoreClient;
 import dev.weir.lifecycle.worker.LifecycleListener;
@@ -42,6 +45,11 @@ import java.util.Optional;
 public final class TriggerRunner {
     private TriggerRunner() {}
 
+    /** API-call events held in memory before new ones are dropped (counted, logged, audited). */
+    static final int REQUEST_QUEUE_CAPACITY = 10_000;
+    /** API-call trigger calls in flight at once. */
+    static final int REQUEST_WORKERS = 4;
+
     /** The stream worker and the schedule runner, started; or null when {@code lifecycle.enabled} is false. */
     public static RunningTriggers start(WeirConfig.Lifecycle config, WeirConfig.Upstream up, URI endpoint, PolicyHolder policy,
                                         UpstreamNumbers numbers, AuditPipeline audit, Map<String, String> env) {
@@ -74,7 +82,17 @@ public final class TriggerRunner {
             return table == null ? List.of() : table.schedules();
         }, functions, auditor == null ? ScheduleListener.NONE : auditor, instance, clock,
                 Duration.ofMillis(Math.min(config.pollMs(), 1000)), new SecureRandom()).start();
-        return new RunningTriggers(streams, schedules);
+        DeadLetters deadLetters = new DeadLetters(store);
+        java.util.concurrent.atomic.AtomicBoolean deadLettersReady = new java.util.concurrent.atomic.AtomicBoolean();
+        RequestTriggerQueue requests = new RequestTriggerQueue(() -> policy.current().table(), functions,
+                auditor == null ? RequestTriggerListener.NONE : auditor, (trigger, eventId, payload, error, attempts) -> {
+                    if (!deadLettersReady.get()) {
+                        deadLetters.ensure();
+                        deadLettersReady.set(true);
+                    }
+                    deadLetters.put(trigger, eventId, payload, error, attempts, clock.instant());
+                }, new SecureRandom(), REQUEST_QUEUE_CAPACITY, REQUEST_WORKERS);
+        return new RunningTriggers(streams, schedules, requests);
     }
 
     /** The firewall's cut of one record for the trigger's role (the view of GetRecords by a principal with that role alone). */

@@ -44,10 +44,12 @@ annotation   : '@' key=IDENT '(' value=STRING ')' ;
 
 // @id("faces") trigger on table images when [INSERT, MODIFY] ... mark faces_done
 // @id("nightly") trigger every "0 3 * * *" call "https://..." as role R
+// @id("audit-deletes") trigger on request op [DeleteItem] on table images call "https://..." as role R
 triggerDecl  : annotation* TRIGGER triggerSource triggerClause* ;
 
 triggerSource : ON TABLE table=name                             # streamSource
               | EVERY cron=STRING                               # everySource
+              | ON kind=IDENT OP '[' IDENT (',' IDENT)* ']' ON TABLE table=name   # requestSource
               ;
 
 triggerClause : WHEN '[' IDENT (',' IDENT)* ']'                 # eventsClause

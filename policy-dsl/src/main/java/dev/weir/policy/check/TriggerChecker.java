@@ -65,6 +65,9 @@ final class TriggerChecker {
         if (t.source() instanceof TriggerSource.Every every) {
             checkSchedule(t, every);
         }
+        if (t.source() instanceof TriggerSource.Request request) {
+            checkRequest(t, request);
+        }
         boolean stream = t.source() instanceof TriggerSource.Stream;
         for (String required : stream ? List.of("call", "as role", "mark") : List.of("call", "as role")) {
             if (!seen.contains(required)) {
@@ -135,6 +138,45 @@ final class TriggerChecker {
                 default -> { }
             }
         }
+    }
+
+    /** The operations whose requests name one item by its {@code Key}: the payload's keys come from it. */
+    public static final List<String> REQUEST_OPERATIONS = List.of("DeleteItem", "UpdateItem", "GetItem");
+
+    /** {@code on request op [..] on table T}: single-item operations, a known table, none of the clauses that judge a change. */
+    private void checkRequest(Trigger t, TriggerSource.Request r) {
+        if (!r.kind().text().equals("request")) {
+            error(r.kind().pos(), "a trigger starts 'on table T', 'on request op [..] on table T' or 'every \"CRON\"', not 'on "
+                    + r.kind().text() + "'");
+        }
+        Set<String> ops = new HashSet<>();
+        for (Name op : r.operations()) {
+            if (!REQUEST_OPERATIONS.contains(op.text())) {
+                error(op.pos(), "a request trigger fires on " + String.join(", ", REQUEST_OPERATIONS)
+                        + " (requests that name one item by its Key), not '" + op.text() + "'");
+            } else if (!ops.add(op.text())) {
+                error(op.pos(), "operation '" + op.text() + "' is listed twice");
+            }
+        }
+        schema.ifPresent(s -> {
+            if (!s.tables().containsKey(r.table().text())) {
+                error(r.table().pos(), "unknown table '" + r.table().text() + "'" + Suggestions.hint(r.table().text(), s.tables().keySet()));
+            }
+        });
+        for (TriggerClause c : t.clauses()) {
+            switch (c) {
+                case TriggerClause.Events e -> error(c.pos(), requestHasNo(c));
+                case TriggerClause.Rows rows -> error(c.pos(), requestHasNo(c));
+                case TriggerClause.Changed ch -> error(c.pos(), requestHasNo(c));
+                case TriggerClause.Batch b -> error(c.pos(), requestHasNo(c));
+                case TriggerClause.Mark m -> error(c.pos(), requestHasNo(c));
+                default -> { }
+            }
+        }
+    }
+
+    private static String requestHasNo(TriggerClause c) {
+        return "a request trigger has no '" + c.keyword() + "' clause: it calls its function once per request, with the request's key";
     }
 
     private static String scheduleHasNo(TriggerClause c) {

@@ -1,6 +1,7 @@
 package dev.weir.policy.decision;
 
 import dev.weir.policy.predicate.CompiledCondition;
+import dev.weir.policy.trigger.RequestTriggerSpec;
 import dev.weir.policy.trigger.ScheduleSpec;
 import dev.weir.policy.trigger.TriggerSpec;
 import dev.weir.protocol.model.Operation;
@@ -83,6 +84,7 @@ public final class DecisionTable {
     private final PolicyFacts facts;
     private final List<TriggerSpec> triggers;
     private final List<ScheduleSpec> schedules;
+    private final List<RequestTriggerSpec> requestTriggers;
     private final Map<Combination, Cell> combinations;
 
     /**
@@ -101,6 +103,7 @@ public final class DecisionTable {
         this.facts = facts;
         this.triggers = List.of();
         this.schedules = List.of();
+        this.requestTriggers = List.of();
         this.combinations = new ConcurrentHashMap<>();
         // HashMap, not Map.copyOf: its linear probing degrades on similar names (role1, role2, ...)
         this.roleIds = new HashMap<>(roleIds);
@@ -116,7 +119,8 @@ public final class DecisionTable {
     }
 
     /** The same decisions with these triggers (the compiler adds them once the table exists to check them against). */
-    private DecisionTable(DecisionTable from, List<TriggerSpec> triggers, List<ScheduleSpec> schedules) {
+    private DecisionTable(DecisionTable from, List<TriggerSpec> triggers, List<ScheduleSpec> schedules,
+                          List<RequestTriggerSpec> requestTriggers) {
         this.roleIds = from.roleIds;
         this.tableIds = from.tableIds;
         this.otherTable = from.otherTable;
@@ -127,16 +131,27 @@ public final class DecisionTable {
         this.combinations = from.combinations;
         this.triggers = List.copyOf(triggers);
         this.schedules = List.copyOf(schedules);
+        this.requestTriggers = List.copyOf(requestTriggers);
     }
 
     /** This table with the policy set's stream triggers; shares everything else. */
     public DecisionTable withTriggers(List<TriggerSpec> list) {
-        return new DecisionTable(this, list, schedules);
+        return new DecisionTable(this, list, schedules, requestTriggers);
     }
 
     /** This table with the policy set's triggers of every kind; shares everything else. */
     public DecisionTable withTriggers(List<TriggerSpec> list, List<ScheduleSpec> scheduled) {
-        return new DecisionTable(this, list, scheduled);
+        return new DecisionTable(this, list, scheduled, requestTriggers);
+    }
+
+    /** This table with the policy set's triggers of every kind; shares everything else. */
+    public DecisionTable withTriggers(List<TriggerSpec> list, List<ScheduleSpec> scheduled, List<RequestTriggerSpec> requests) {
+        return new DecisionTable(this, list, scheduled, requests);
+    }
+
+    /** The policy set's API-call triggers ({@code trigger on request op [..] on table T}), sorted by id. */
+    public List<RequestTriggerSpec> requestTriggers() {
+        return requestTriggers;
     }
 
     /** The policy set's scheduled triggers ({@code trigger every "CRON"}), sorted by id. */

@@ -118,6 +118,8 @@ final class AstBuilder {
         }
         TriggerSource source = switch (ctx.triggerSource()) {
             case StreamSourceContext s -> new TriggerSource.Stream(name(s.table), pos(s));
+            case RequestSourceContext r -> new TriggerSource.Request(name(r.kind), r.IDENT().stream().skip(1).map(this::name).toList(),
+                    name(r.table), pos(r));
             case EverySourceContext e -> {
                 SourcePos at = pos(e.cron);
                 yield new TriggerSource.Every(string(e.cron), pos(e), new SourcePos(at.file(), at.line(), at.column() + 1));

@@ -42,11 +42,17 @@ public final class TriggerCompiler {
     private TriggerCompiler() {}
 
     /** The compiled triggers, or the errors (file:line:column) that refuse the policy set. */
-    public record Result(List<TriggerSpec> triggers, List<ScheduleSpec> schedules, List<Diagnostic> diagnostics) {
+    public record Result(List<TriggerSpec> triggers, List<ScheduleSpec> schedules, List<RequestTriggerSpec> requests,
+                         List<Diagnostic> diagnostics) {
         public Result {
             triggers = List.copyOf(triggers);
             schedules = List.copyOf(schedules);
+            requests = List.copyOf(requests);
             diagnostics = List.copyOf(diagnostics);
+        }
+
+        public Result(List<TriggerSpec> triggers, List<ScheduleSpec> schedules, List<Diagnostic> diagnostics) {
+            this(triggers, schedules, List.of(), diagnostics);
         }
     }
 
@@ -59,10 +65,16 @@ public final class TriggerCompiler {
         List<TriggerSpec> out = new ArrayList<>();
         List<Diagnostic> diagnostics = new ArrayList<>();
         List<ScheduleSpec> schedules = new ArrayList<>();
+        List<RequestTriggerSpec> requests = new ArrayList<>();
         for (PolicyFile f : files) {
             for (Trigger t : f.triggers()) {
                 if (t.source() instanceof TriggerSource.Every every) {
                     schedules.add(schedule(t, every));
+                    continue;
+                }
+                if (t.source() instanceof TriggerSource.Request request) {
+                    RequestTriggerSpec spec = request(t, request, table, diagnostics);
+                    if (spec != null) requests.add(spec);
                     continue;
                 }
                 TriggerSpec spec = compile(t, table, conditions, diagnostics);
@@ -71,7 +83,8 @@ public final class TriggerCompiler {
         }
         out.sort((a, b) -> a.id().compareTo(b.id()));
         schedules.sort((a, b) -> a.id().compareTo(b.id()));
-        return new Result(out, schedules, diagnostics);
+        requests.sort((a, b) -> a.id().compareTo(b.id()));
+        return new Result(out, schedules, requests, diagnostics);
     }
 
     /** The role's view of the table's stream, as the worker uses it too. */
@@ -128,6 +141,41 @@ public final class TriggerCompiler {
                 retry.map(TriggerClause.Retry::low).filter(d -> d != null).orElse(TriggerSpec.DEFAULT_BACKOFF_LOW),
                 retry.map(TriggerClause.Retry::high).filter(d -> d != null).orElse(TriggerSpec.DEFAULT_BACKOFF_HIGH),
                 t.clause(TriggerClause.Mark.class).orElseThrow().attribute().text(), t.pos());
+    }
+
+    /** The role's read view of one item of the table, which cuts the keys an API-call trigger sends. */
+    public static DecisionRequest keyViewRequest(String role, String table) {
+        return new DecisionRequest(Set.of(role), table, Operation.GetItem);
+    }
+
+    /**
+     * A checked API-call trigger: its role must be allowed to read the table's items
+     * ({@code GetItem}), since the payload carries the request's key as that role reads it.
+     * (A key attribute the role does not read in the clear is refused when the request comes:
+     * the policy language does not know a table's key schema.)
+     */
+    private static RequestTriggerSpec request(Trigger t, TriggerSource.Request r, DecisionTable table, List<Diagnostic> diagnostics) {
+        Name role = t.clause(TriggerClause.RunAs.class).orElseThrow().role();
+        String tableName = r.table().text();
+        Decision decision = table.decide(keyViewRequest(role.text(), tableName));
+        if (!(decision instanceof Allowed allowed)) {
+            diagnostics.add(Diagnostic.error(role.pos(), "role '" + role.text() + "' may not read the items of table "
+                    + tableName + " (no rule allows it GetItem), so it may not learn the keys the trigger would send"));
+            return null;
+        }
+        if (!allowed.rows().isAll()) {
+            diagnostics.add(Diagnostic.error(role.pos(), "role '" + role.text() + "' reads only some rows of table " + tableName
+                    + ": a request trigger cannot tell whether the request's item is one of them, so it would tell the role of rows it may not see"));
+            return null;
+        }
+        Set<Operation> ops = EnumSet.noneOf(Operation.class);
+        for (Name op : r.operations()) ops.add(Operation.byName(op.text()));
+        var retry = t.clause(TriggerClause.Retry.class);
+        return new RequestTriggerSpec(t.id().value(), tableName, ops, URI.create(t.clause(TriggerClause.Call.class).orElseThrow().url()),
+                role.text(),
+                (int) retry.map(TriggerClause.Retry::attempts).orElse((long) TriggerSpec.DEFAULT_RETRIES).longValue(),
+                retry.map(TriggerClause.Retry::low).filter(d -> d != null).orElse(TriggerSpec.DEFAULT_BACKOFF_LOW),
+                retry.map(TriggerClause.Retry::high).filter(d -> d != null).orElse(TriggerSpec.DEFAULT_BACKOFF_HIGH), t.pos());
     }
 
     /** A checked schedule (the checker has parsed its cron already). */

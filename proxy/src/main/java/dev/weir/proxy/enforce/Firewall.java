@@ -25,6 +25,8 @@ import dev.weir.proxy.upstream.DeadlineTimer;
 import dev.weir.proxy.upstream.UpstreamAccount;
 import dev.weir.proxy.upstream.UpstreamClient;
 import dev.weir.proxy.upstream.UpstreamResponse;
+import dev.weir.proxy.enforce.succeeded.RequestListener;
+import dev.weir.proxy.enforce.succeeded.SucceededRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,6 +83,7 @@ public final class Firewall {
     private final RequestParser parser;
     private final ResponseFilter responses = new ResponseFilter();
     private final Auditor auditor;
+    private final RequestListener requestListener;
     private final StreamAnswer streams;
 
     public Firewall(Identifier identifier, PolicyHolder policy, UpstreamClient upstream, AuditPipeline audit) {
@@ -120,6 +123,7 @@ public final class Firewall {
         this.parser = new RequestParser(b.account, seal);
         this.streams = new StreamAnswer(seal, b.upstreamNumbers, b.tableTags);
         this.auditor = new Auditor(b.audit, b.auditScope);
+        this.requestListener = b.requestListener;
     }
 
     public static Builder builder() {
@@ -277,8 +281,35 @@ public final class Firewall {
             CompletableFuture<Answered> answered = planned.plan().paged() != null
                     ? planned.plan().paged().answer(planned, upstream, deadline(planned))
                     : forward(planned);
-            return answered.thenCompose(a -> auditor.audit(a, before));
+            return answered.thenCompose(a -> auditor.audit(a, before).thenApply(response -> {
+                tellListener(a, response);
+                return response;
+            }));
         });
+    }
+
+    /**
+     * Tells the {@link RequestListener} of a permitted single-table request that reached the
+     * store, <em>whatever the store answered</em>: whether a conditional write succeeded can
+     * depend on values (the client's condition, weir's own conditions on visible rows) that the
+     * trigger's role may not read, so the event is "the request was made", never "it succeeded"
+     * (docs/triggers.md). Runs after the answer is final; what the listener throws is logged,
+     * never answered.
+     */
+    private void tellListener(Answered a, ProxyResponse response) {
+        if (requestListener == RequestListener.NONE || a.upstreamStatus() == 0
+                || !(a.verdict() instanceof Verdict.Permitted) || a.reached().parsed() == null) return;
+        try {
+            var request = a.reached().parsed().request();
+            if (request.isMultiPart() || request.table() == null) return;
+            var principal = a.reached().identified().principal();
+            var key = request.body().get("Key");
+            requestListener.succeeded(new SucceededRequest(a.reached().received().requestId(), request.operation(), request.table(),
+                    principal.name(), List.copyOf(principal.roles()),
+                    key instanceof com.fasterxml.jackson.databind.node.ObjectNode o ? o : null));
+        } catch (RuntimeException e) {
+            log.warn("the request listener failed: {}", e.toString());
+        }
     }
 
     /** Sends the planned request upstream and filters the answer. */
@@ -358,8 +389,15 @@ public final class Firewall {
         private UpstreamAccount account = UpstreamAccount.DEFAULT;
         private IteratorSeal iteratorSeal;
         private UpstreamNumbers upstreamNumbers = UpstreamNumbers.REFUSED;
+        private RequestListener requestListener = RequestListener.NONE;
 
         private Builder() {}
+
+        /** Who hears of permitted single-table requests answered 200 (default: nobody); it must not block. */
+        public Builder requestListener(RequestListener v) {
+            requestListener = Objects.requireNonNull(v);
+            return this;
+        }
 
         /** Who the caller is, from its signature or certificate. */
         public Builder identifier(Identifier v) {

@@ -52,6 +52,8 @@ public final class FirewallHarness implements AutoCloseable {
 
     final List<Forwarded> forwarded = new CopyOnWriteArrayList<>();
     final List<AuditEvent> events = new CopyOnWriteArrayList<>();
+    /** What the firewall's request listener heard (permitted single-table requests answered 200). */
+    final List<dev.weir.proxy.enforce.succeeded.SucceededRequest> succeeded = new CopyOnWriteArrayList<>();
     private final HttpServer stub;
     private final EventLoopGroup group = Transport.NIO.newEventLoopGroup(2);
     /** The stub answers concurrently, so a slow answer does not hold back a quick one. */
@@ -112,7 +114,7 @@ public final class FirewallHarness implements AutoCloseable {
         firewall = Firewall.builder().identifier(new Identifier(new PrincipalDirectory(PRINCIPALS), Clock.systemUTC()))
                 .policy(new PolicyHolder(new PolicySnapshot(loaded.table().orElseThrow(), loaded.contentHash())))
                 .upstream(upstream).audit(audit).auditScope(dev.weir.proxy.audit.AuditScope.ALL).tableTags(tableTags)
-                .upstreamNumbers(numbers).build();
+                .upstreamNumbers(numbers).requestListener(succeeded::add).build();
     }
 
     /** A request signed with the principal's key (a wrong secret makes it unauthenticated); the response and its audit event. */

@@ -1,0 +1,134 @@
+package dev.weir.lifecycle.request;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import dev.weir.lifecycle.call.FunctionClient;
+import dev.weir.lifecycle.call.Signature;
+import dev.weir.policy.LoadResult;
+import dev.weir.policy.PolicyLoader;
+import dev.weir.policy.PolicySource;
+import dev.weir.policy.decision.DecisionTable;
+import dev.weir.protocol.model.Operation;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** API-call triggers in lifecycle: matching, the key cut through the role's view, the payload, retries, dead letters, drops. */
+class RequestTriggerQueueTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String POLICY = """
+            role auditor
+            role blind
+            allow auditor on table images op read
+            allow blind on table images op read
+              remove id
+            @id("deletes") trigger on request op [DeleteItem] on table images call "%s" as role auditor retry 1 backoff 1ms to 2ms
+            @id("blind") trigger on request op [UpdateItem] on table images call "%s" as role blind
+            """;
+
+    private final List<JsonNode> calls = new CopyOnWriteArrayList<>();
+    private final AtomicInteger status = new AtomicInteger(200);
+    private final List<String> deadLetters = new CopyOnWriteArrayList<>();
+    private final List<String> notSent = new CopyOnWriteArrayList<>();
+    private HttpServer function;
+    private RequestTriggerQueue queue;
+
+    private DecisionTable policy() throws IOException {
+        function = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        function.createContext("/", ex -> {
+            calls.add(JSON.readTree(ex.getRequestBody().readAllBytes()));
+            ex.sendResponseHeaders(status.get(), -1);
+            ex.close();
+        });
+        function.start();
+        String url = "http://127.0.0.1:" + function.getAddress().getPort() + "/f";
+        LoadResult r = PolicyLoader.load(List.of(new PolicySource("p.weir", POLICY.formatted(url, url))));
+        assertTrue(r.ok(), r.diagnostics().toString());
+        return r.table().orElseThrow();
+    }
+
+    private RequestTriggerQueue queue(DecisionTable table, int capacity, int workers) {
+        FunctionClient client = new FunctionClient(Duration.ofSeconds(2), Clock.systemUTC(), id -> new Signature("secret-secret-secret"));
+        return new RequestTriggerQueue(() -> table, client, new RequestTriggerListener() {
+            @Override public void notSent(dev.weir.policy.trigger.RequestTriggerSpec t, String eventId, String reason) {
+                notSent.add(t.id() + ":" + eventId);
+            }
+        }, (trigger, eventId, payload, error, attempts) -> deadLetters.add(trigger + ":" + eventId + ":" + attempts),
+                new Random(7), capacity, workers);
+    }
+
+    @AfterEach
+    void close() {
+        if (queue != null) queue.close();
+        if (function != null) function.stop(0);
+    }
+
+    private static ObjectNode key(String id) {
+        ObjectNode k = JSON.createObjectNode();
+        k.putObject("id").put("S", id);
+        return k;
+    }
+
+    private static void await(java.util.function.BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("timed out");
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void aMatchingRequestCallsOnceWithItsKeyAndOthersCallNothing() throws Exception {
+        queue = queue(policy(), 16, 2);
+        queue.offer(new RequestEvent("req-1", Operation.DeleteItem, "images", "alice", key("p-1")));
+        queue.offer(new RequestEvent("req-2", Operation.GetItem, "images", "alice", key("p-2")));
+        queue.offer(new RequestEvent("req-3", Operation.DeleteItem, "videos", "alice", key("p-3")));
+        await(() -> calls.size() >= 1);
+        Thread.sleep(200);
+        assertEquals(1, calls.size(), calls.toString());
+        assertEquals(JSON.readTree("""
+                {"trigger":"deletes","eventId":"req-1","table":"images","operation":"DeleteItem","principal":"alice",
+                 "keys":[{"id":{"S":"p-1"}}]}"""), calls.getFirst());
+    }
+
+    @Test
+    void aKeyTheRoleCannotReadInClearIsNotSent() throws Exception {
+        queue = queue(policy(), 16, 1);
+        queue.offer(new RequestEvent("req-1", Operation.UpdateItem, "images", "alice", key("p-1")));
+        Thread.sleep(200);
+        assertTrue(calls.isEmpty(), calls.toString());
+        assertEquals(List.of("blind:req-1"), notSent);
+    }
+
+    @Test
+    void failedCallsAreRetriedThenDeadLettered() throws Exception {
+        status.set(500);
+        queue = queue(policy(), 16, 1);
+        queue.offer(new RequestEvent("req-9", Operation.DeleteItem, "images", "alice", key("p-9")));
+        await(() -> !deadLetters.isEmpty());
+        assertEquals(2, calls.size(), "one call and one retry");
+        assertEquals(List.of("deletes:req-9:2"), deadLetters);
+    }
+
+    @Test
+    void aFullQueueDropsAndCounts() throws Exception {
+        queue = queue(policy(), 1, 0);
+        queue.offer(new RequestEvent("req-1", Operation.DeleteItem, "images", "alice", key("p-1")));
+        queue.offer(new RequestEvent("req-2", Operation.DeleteItem, "images", "alice", key("p-2")));
+        assertEquals(1, queue.dropped());
+        assertEquals(List.of("deletes:req-2"), notSent);
+    }
+}
