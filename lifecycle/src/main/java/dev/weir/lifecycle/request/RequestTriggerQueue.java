@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.lifecycle.call.CallResult;
+import dev.weir.lifecycle.call.Retries;
 import dev.weir.lifecycle.call.FunctionClient;
 import dev.weir.lifecycle.store.StoreException;
 import dev.weir.lifecycle.worker.Backoff;
@@ -156,24 +157,14 @@ public final class RequestTriggerQueue implements AutoCloseable {
 
     private void deliver(Job job) {
         RequestTriggerSpec t = job.trigger();
-        Backoff backoff = new Backoff(t.backoffLow(), t.backoffHigh());
-        CallResult result = null;
-        int attempt = 0;
-        while (attempt <= t.retries() && !closed) {
-            if (attempt > 0) {
-                try {
-                    Thread.sleep(backoff.before(attempt, random).toMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-            attempt++;
-            result = functions.send(t.url(), t.id(), job.eventId(), job.body());
-            listener.called(t, job.eventId(), result, attempt);
-            if (result.ok()) return;
-        }
-        if (result == null) return;
+        Retries r = Retries.run(t.retries(), new Backoff(t.backoffLow(), t.backoffHigh()), random, () -> closed, n -> {
+            CallResult result = functions.send(t.url(), t.id(), job.eventId(), job.body());
+            listener.called(t, job.eventId(), result, n);
+            return result;
+        });
+        if (r == null || !r.failed()) return;
+        CallResult result = r.last();
+        int attempt = r.attempts();
         try {
             deadLetters.put(t.id(), job.eventId(), new String(job.body(), java.nio.charset.StandardCharsets.UTF_8), result.error(), attempt);
             listener.deadLettered(t, job.eventId(), result.error(), attempt);

@@ -3,6 +3,7 @@ package dev.weir.lifecycle.schedule;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.lifecycle.call.CallResult;
+import dev.weir.lifecycle.call.Retries;
 import dev.weir.lifecycle.call.FunctionClient;
 import dev.weir.lifecycle.store.DeadLetters;
 import dev.weir.lifecycle.store.Json;
@@ -175,24 +176,14 @@ public final class ScheduleRunner implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        Backoff backoff = new Backoff(spec.backoffLow(), spec.backoffHigh());
-        CallResult result = null;
-        int attempt = 0;
-        while (attempt <= spec.retries() && !closed) {
-            if (attempt > 0) {
-                try {
-                    Thread.sleep(backoff.before(attempt, random).toMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-            attempt++;
-            result = functions.send(spec.url(), spec.id(), eventId, body);
-            listener.called(spec, eventId, result, attempt);
-            if (result.ok()) return;
-        }
-        if (result == null) return;
+        Retries r = Retries.run(spec.retries(), new Backoff(spec.backoffLow(), spec.backoffHigh()), random, () -> closed, n -> {
+            CallResult result = functions.send(spec.url(), spec.id(), eventId, body);
+            listener.called(spec, eventId, result, n);
+            return result;
+        });
+        if (r == null || !r.failed()) return;
+        CallResult result = r.last();
+        int attempt = r.attempts();
         try {
             deadLetters.put(spec.id(), eventId, payload.toString(), result.error(), attempt, clock.instant());
             listener.deadLettered(spec, eventId, result.error(), attempt);

@@ -20,22 +20,8 @@ public final class AttributeName {
     /** Refuses a name over {@link #MAX_BYTES}, with DynamoDB's message; counted without encoding the name. */
     public static void check(String name) {
         if (name.length() <= MAX_BYTES / 3) return;   // three bytes per UTF-16 unit at most
-        if (utf8Length(name) > MAX_BYTES) {
+        if (Utf8.length(name) > MAX_BYTES) {
             throw DynamoException.validation(TOO_LARGE);
         }
-    }
-
-    private static long utf8Length(String s) {
-        long n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) n++;
-            else if (c < 0x800) n += 2;
-            else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                n += 4;
-                i++;
-            } else n += 3;
-        }
-        return n;
     }
 }

@@ -1,5 +1,7 @@
 package dev.weir.store.value;
 
+import dev.weir.protocol.value.Utf8;
+
 import dev.weir.protocol.error.DynamoException;
 import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.value.DynamoNumber;
@@ -19,20 +21,20 @@ public final class ItemSize {
 
     public static long of(Map<String, AttributeValue> item) {
         long size = 0;
-        for (Map.Entry<String, AttributeValue> e : item.entrySet()) size += utf8(e.getKey()) + of(e.getValue());
+        for (Map.Entry<String, AttributeValue> e : item.entrySet()) size += Utf8.length(e.getKey()) + of(e.getValue());
         return size;
     }
 
     public static long of(AttributeValue value) {
         return switch (value) {
-            case AttributeValue.S s -> utf8(s.value());
+            case AttributeValue.S s -> Utf8.length(s.value());
             case AttributeValue.N n -> number(n.value());
             case AttributeValue.B b -> b.value().length();
             case AttributeValue.Bool ignored -> 1;
             case AttributeValue.Null ignored -> 1;
             case AttributeValue.M m -> {
                 long size = 3;
-                for (Map.Entry<String, AttributeValue> e : m.value().entrySet()) size += 1 + utf8(e.getKey()) + of(e.getValue());
+                for (Map.Entry<String, AttributeValue> e : m.value().entrySet()) size += 1 + Utf8.length(e.getKey()) + of(e.getValue());
                 yield size;
             }
             case AttributeValue.L l -> {
@@ -40,7 +42,7 @@ public final class ItemSize {
                 for (AttributeValue el : l.value()) size += 1 + of(el);
                 yield size;
             }
-            case AttributeValue.SS ss -> ss.value().stream().mapToLong(ItemSize::utf8).sum();
+            case AttributeValue.SS ss -> ss.value().stream().mapToLong(Utf8::length).sum();
             case AttributeValue.NS ns -> ns.value().stream().mapToLong(ItemSize::number).sum();
             case AttributeValue.BS bs -> bs.value().stream().mapToLong(AttributeValue.Bytes::length).sum();
         };
@@ -89,20 +91,5 @@ public final class ItemSize {
         if (first < 0) return 1;
         int significant = last - first + 1;
         return (significant + 1) / 2 + 1 + (start == 1 ? 1 : 0);
-    }
-
-    private static long utf8(String s) {
-        // counting without allocating: most text is ASCII
-        long n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) n++;
-            else if (c < 0x800) n += 2;
-            else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                n += 4;
-                i++;
-            } else n += 3;
-        }
-        return n;
     }
 }
