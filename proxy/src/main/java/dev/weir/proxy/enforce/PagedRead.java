@@ -40,7 +40,8 @@ record PagedRead(ClientRead read, StoreRead store, ReadView view, List<String> k
             pager = Pager.builder(view, keyAttributes, (start, limit) ->
                             upstream.send(target, store.page(start, limit), deadlineNanos).thenApply(StoreRead::parse))
                     .limit(read.limit()).exclusiveStartKey(read.exclusiveStartKey()).filter(read.filter())
-                    .select(read.select()).projection(read.projection()).deadline(deadlineNanos).build();
+                    .select(read.select()).projection(read.projection()).admitsNone(store.admitsNone())
+                    .deadline(deadlineNanos).build();
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

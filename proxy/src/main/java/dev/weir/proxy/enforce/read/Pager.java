@@ -96,6 +96,7 @@ public final class Pager {
     private final long pageBytes;
     private final long deadlineNanos;
     private final LongSupplier nanos;
+    private final boolean admitsNone;
 
     private Pager(Builder b) {
         this.view = b.view;
@@ -109,6 +110,7 @@ public final class Pager {
         this.pageBytes = b.pageBytes;
         this.deadlineNanos = b.deadlineNanos;
         this.nanos = b.nanos;
+        this.admitsNone = b.admitsNone;
     }
 
     /**
@@ -138,6 +140,7 @@ public final class Pager {
         long bytes;
         int lastHint;
         Map<String, AttributeValue> resumeAfter = exclusiveStartKey;
+        boolean probe = admitsNone;
 
         /** Reads store pages until the caller's page is complete; loops while reads complete at once. */
         void next() {
@@ -174,6 +177,7 @@ public final class Pager {
 
         /** The Limit of the next store read: what the client's Limit leaves, growing while hidden rows fill the reads. */
         Integer hint() {
+            if (probe) return 1;
             if (limit == null) return null;
             int remaining = limit - evaluated;
             lastHint = Math.max(remaining, Math.min(MAX_HINT, lastHint * 2));
@@ -189,6 +193,7 @@ public final class Pager {
                         hidden++;
                         continue;
                     }
+                    probe = false; // not what admitsNone promised: page as for any read
                     Map<String, AttributeValue> shown = view.show(item);
                     evaluated++;
                     bytes += sizeOf(shown);
@@ -200,6 +205,11 @@ public final class Pager {
                         result.complete(new Page(items, count, evaluated, keyOf(item), hidden));
                         return false;
                     }
+                }
+                if (probe) {
+                    // Every row was judged hidden (above), as the read's key condition says every row is.
+                    result.complete(new Page(items, count, evaluated, null, hidden));
+                    return false;
                 }
                 if (page.lastEvaluatedKey() == null) {
                     result.complete(new Page(items, count, evaluated, null, hidden));
@@ -261,6 +271,7 @@ public final class Pager {
         private Long deadline;
         private long deadlineNanos;
         private LongSupplier nanos = System::nanoTime;
+        private boolean admitsNone;
 
         private Builder(ReadView view, List<String> keyAttributes, Fetch fetch) {
             this.view = Objects.requireNonNull(view, "view");
@@ -302,6 +313,17 @@ public final class Pager {
         public Builder deadline(long deadlineNanos) {
             this.deadline = deadlineNanos;
             this.deadlineNanos = deadlineNanos;
+            return this;
+        }
+
+        /**
+         * The view admits no row the read can return ({@link StoreRead#admitsNone}): the page is
+         * the empty one, built after a single store read of one item, which carries the store's
+         * refusal when the store refuses the read. Should that read return a row the view
+         * admits after all, the read is paged as any other.
+         */
+        public Builder admitsNone(boolean admitsNone) {
+            this.admitsNone = admitsNone;
             return this;
         }
 

@@ -7,7 +7,13 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.policy.predicate.Residual;
 import dev.weir.policy.predicate.Unexpressible;
+import dev.weir.policy.decision.DecisionRequest;
+import dev.weir.policy.decision.RowFilter;
+import dev.weir.protocol.error.DynamoException;
+import dev.weir.protocol.expr.KeyCondition;
+import dev.weir.protocol.expr.KeyConditions;
 import dev.weir.protocol.expr.Path;
+import dev.weir.protocol.expr.RangeCondition;
 import dev.weir.protocol.expr.ast.ConditionExpr;
 import dev.weir.protocol.expr.parse.ExpressionParser;
 import dev.weir.protocol.expr.render.ExpressionWriter;
@@ -22,9 +28,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The Query or Scan weir sends to the store to page a client's read itself ({@link Pager}):
@@ -50,11 +58,13 @@ public final class StoreRead {
     private final Operation op;
     private final ObjectNode template;
     private final boolean rowFilterPushed;
+    private final boolean admitsNone;
 
-    private StoreRead(Operation op, ObjectNode template, boolean rowFilterPushed) {
+    private StoreRead(Operation op, ObjectNode template, boolean rowFilterPushed, boolean admitsNone) {
         this.op = op;
         this.template = template;
         this.rowFilterPushed = rowFilterPushed;
+        this.admitsNone = admitsNone;
     }
 
     /**
@@ -63,7 +73,9 @@ public final class StoreRead {
      * @param schema the table's keys and indexes (the client's index is known to exist)
      */
     public static StoreRead of(ClientRead read, String table, TableSchema schema, ReadView view) {
-        ConditionExpr pushed = pushable(read, schema, view);
+        Map<String, Optional<AttributeValue>> fixed = fixedByKeyCondition(read, schema);
+        Residual rows = fixed == null ? null : rowsOfThisRead(view, fixed);
+        ConditionExpr pushed = pushable(read, schema, view, rows, fixed);
         ObjectNode body = JsonNodeFactory.instance.objectNode().put("TableName", Objects.requireNonNull(table));
         if (read.index() != null) body.put("IndexName", read.index());
         ExpressionWriter writer = new ExpressionWriter();
@@ -95,7 +107,7 @@ public final class StoreRead {
         body.setAll(read.passed());
         String select = select(read, schema);
         if (select != null) body.put("Select", select);
-        return new StoreRead(read.op(), body, filter != null);
+        return new StoreRead(read.op(), body, filter != null, Residual.FALSE.equals(rows));
     }
 
     /** The operation sent (the client's). */
@@ -106,6 +118,17 @@ public final class StoreRead {
     /** Whether the caller's row filter went to the store as its FilterExpression. */
     public boolean rowFilterPushed() {
         return rowFilterPushed;
+    }
+
+    /**
+     * Whether the caller's view admits no row this read can return: a Query whose key condition
+     * fixes a key attribute the row filter decides on to a value no row the caller sees has
+     * (the analyst of region {@code eu} querying the region index for {@code us}). The caller's
+     * answer is then the empty page whatever the store holds; weir still sends one read (of one
+     * item), so that a read the store refuses is refused as the store refuses it.
+     */
+    public boolean admitsNone() {
+        return admitsNone;
     }
 
     /** The request without ExclusiveStartKey and Limit (a copy). */
@@ -147,18 +170,57 @@ public final class StoreRead {
         return new StorePage(out, last == null || last.isNull() ? null : AttributeValueJson.item(last, "LastEvaluatedKey"));
     }
 
-    /** The caller's row filter as an exact store condition, or null when it is not pushed down. */
-    private static ConditionExpr pushable(ClientRead read, TableSchema schema, ReadView view) {
-        if (view.isEmpty() || view.rows().isAll()) return null;
-        if (read.op() == Operation.Query) {
-            List<String> keys = schema.keyAttributes(read.index());
-            for (Path p : view.rows().itemPaths()) if (keys.contains(p.attribute())) return null;
-        }
+    /**
+     * The key attributes every row a Query can return has, with their values: the partition
+     * key's, and the sort key's when the key condition is an equality. Empty for a Scan; null
+     * for a key condition the store will refuse (nothing is decided on it).
+     */
+    private static Map<String, Optional<AttributeValue>> fixedByKeyCondition(ClientRead read, TableSchema schema) {
+        if (read.op() != Operation.Query || read.keyCondition() == null) return Map.of();
+        List<String> order = schema.orderKeys(read.index());
         try {
-            return Residual.of(view.rows(), view.request()) instanceof Residual.Tree t ? t.condition() : null;
+            KeyCondition key = KeyConditions.analyze(read.keyCondition(), order.get(0), order.size() > 1 ? order.get(1) : null);
+            Map<String, Optional<AttributeValue>> fixed = new HashMap<>();
+            fixed.put(order.get(0), Optional.of(key.hashValue()));
+            if (key.range() instanceof RangeCondition.Eq eq) fixed.put(order.get(1), Optional.of(eq.value()));
+            return fixed;
+        } catch (DynamoException refusedByTheStore) {
+            return null;
+        }
+    }
+
+    /**
+     * The caller's row filter as far as this read decides it, with the attributes the key
+     * condition fixes put in: exact on every row that has those values
+     * ({@link Residual#of(RowFilter, DecisionRequest, Map)}), so on every row the read can
+     * return. Null when it has no exact form or there is nothing to decide (an empty or
+     * unrestricted view).
+     */
+    private static Residual rowsOfThisRead(ReadView view, Map<String, Optional<AttributeValue>> fixed) {
+        if (view.isEmpty() || view.rows().isAll()) return null;
+        try {
+            return Residual.of(view.rows(), view.request(), fixed);
         } catch (Unexpressible e) {
             return null;
         }
+    }
+
+    /**
+     * The caller's row filter as an exact store condition, or null when it is not pushed down:
+     * when it is decided without the stored item, has no exact form, or (on a Query) still reads
+     * a key attribute of the table or index, which a Query's FilterExpression may not name. The
+     * residual reads what the filter reads, less the attributes the key condition fixed.
+     */
+    private static ConditionExpr pushable(ClientRead read, TableSchema schema, ReadView view, Residual rows,
+                                          Map<String, Optional<AttributeValue>> fixed) {
+        if (!(rows instanceof Residual.Tree tree)) return null;
+        if (read.op() == Operation.Query) {
+            List<String> keys = schema.keyAttributes(read.index());
+            for (Path p : view.rows().itemPaths()) {
+                if (keys.contains(p.attribute()) && !fixed.containsKey(p.attribute())) return null;
+            }
+        }
+        return tree.condition();
     }
 
     /**

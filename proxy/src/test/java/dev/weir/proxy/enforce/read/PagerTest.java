@@ -108,6 +108,30 @@ class PagerTest {
         assertNull(next.lastEvaluatedKey(), "the store ran out first; hidden row 7 does not make a key");
     }
 
+    /** When the read's key condition rules out every row the view admits: one read of one item, the empty page. */
+    @Test
+    void aReadThatAdmitsNoneReadsOneItemAndAnswersTheEmptyPage() {
+        List<Map<String, AttributeValue>> rows = new ArrayList<>();
+        for (int i = 1; i <= 50; i++) rows.add(hidden(i));
+        ListStore store = new ListStore(10, rows);
+        Page p = pager(store).limit(10).admitsNone(true).build().run().join();
+        assertEquals(List.of("-/1"), store.reads, "one store read, of one item");
+        assertEquals("{\"Items\":[],\"Count\":0,\"ScannedCount\":0}", new String(p.toBytes()));
+        ListStore paged = new ListStore(10, rows);
+        Page same = pager(paged).limit(10).build().run().join();
+        assertEquals(new String(same.toBytes()), new String(p.toBytes()), "the page weir would have built by reading to the end");
+        assertEquals(5, paged.reads.size(), "which took five reads: " + paged.reads);
+    }
+
+    /** A store that returns a row the view admits after all (a promise broken) gets the read paged as any other. */
+    @Test
+    void aReadThatAdmitsNoneAfterAllIsPagedAsAnyOther() {
+        ListStore store = new ListStore(10, List.of(visible(1), hidden(2), visible(3), visible(4)));
+        Page p = pager(store).limit(2).admitsNone(true).build().run().join();
+        assertEquals(List.of(1, 3), sks(p));
+        assertEquals(key(3), p.lastEvaluatedKey());
+    }
+
     @Test
     void aPageCutAtLimitHasAKeyEvenIfNothingVisibleFollows() {
         ListStore store = new ListStore(10, List.of(visible(1), visible(2), hidden(3)));

@@ -117,6 +117,49 @@ class StoreReadTest {
         assertFalse(inexact.has("FilterExpression"), "size() has no exact store form");
     }
 
+    /**
+     * A Query's key condition fixes the index's partition key: the row filter is decided with that
+     * value put in. A reader of region eu querying the region index for us admits no row (weir
+     * answers the empty page after one read of one item); for eu, what is left of the filter
+     * (not classified) goes to the store, though the filter as written reads the index's key.
+     */
+    @Test
+    void aQueryDecidesTheRowFilterWithTheKeyConditionsValues() {
+        ReadView byRegion = view("""
+                role r
+                allow r on table t op [Query, Scan] rows where item.tag == principal.region
+                deny r on table t op [Query, Scan] rows where item.classified == true
+                """);
+        String query = """
+                {"TableName":"t","IndexName":"byTag","KeyConditionExpression":"tag = :t","ExpressionAttributeValues":{":t":{"S":"%s"}}}""";
+        StoreRead us = StoreRead.of(ClientReadTest.read("Query", query.formatted("us")), "t", ClientReadTest.SCHEMA, byRegion);
+        assertTrue(us.admitsNone(), "no row with tag us is the eu reader's");
+        StoreRead eu = StoreRead.of(ClientReadTest.read("Query", query.formatted("eu")), "t", ClientReadTest.SCHEMA, byRegion);
+        assertFalse(eu.admitsNone());
+        ObjectNode t = eu.template();
+        assertTrue(eu.rowFilterPushed(), "the deny is left, and it reads no key: " + t);
+        ExpressionContext ctx = context(t);
+        Condition filter = ctx.condition("FilterExpression", t.get("FilterExpression").asText());
+        ctx.condition("KeyConditionExpression", t.get("KeyConditionExpression").asText());
+        ctx.requireAllUsed();
+        assertFalse(filter.paths().stream().anyMatch(p -> p.attribute().equals("tag")), "a Query's filter never names its key: " + t);
+        for (AttributeValue c : List.of(new Bool(true), new Bool(false), new S("true"))) {
+            Map<String, AttributeValue> item = Map.of("pk", new S("a"), "sk", new N("1"), "tag", new S("eu"), "classified", c);
+            assertEquals(byRegion.admits(item), filter.test(item), "exact on every row the Query returns: " + item);
+        }
+        StoreRead scan = StoreRead.of(ClientReadTest.read("Scan", "{\"TableName\":\"t\",\"IndexName\":\"byTag\"}"), "t",
+                ClientReadTest.SCHEMA, byRegion);
+        assertFalse(scan.admitsNone(), "a Scan fixes no key");
+        StoreRead sortRange = StoreRead.of(ClientReadTest.read("Query", """
+                {"TableName":"t","KeyConditionExpression":"pk = :p AND sk > :s","ExpressionAttributeValues":{":p":{"S":"a"},":s":{"N":"1"}}}"""),
+                "t", ClientReadTest.SCHEMA, view("""
+                        role r
+                        allow r on table t op [Query, Scan] rows where item.sk == 0
+                        """));
+        assertFalse(sortRange.admitsNone(), "a range on the sort key fixes nothing of it");
+        assertFalse(sortRange.rowFilterPushed());
+    }
+
     /** A row filter within 4 KB but over DynamoDB's 300 operators stays with weir too: the store would refuse the read. */
     @Test
     void aFilterWithMoreOperatorsThanDynamoDbTakesIsNotPushed() {
