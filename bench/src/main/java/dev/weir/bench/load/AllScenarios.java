@@ -680,6 +680,9 @@ public final class AllScenarios {
         return new Running(e.name(), e, cpu, workload.mix(new RequestSigner(e, now), o.mix()), now);
     }
 
+    /** JFR's profile settings, with Java samples every millisecond (10 ms in the profile): enough samples in a short window. */
+    static final String JFR_SETTINGS = ",settings=profile,jdk.ExecutionSample#period=1ms,dumponexit=true";
+
     private static ServerProcess startWeir(Options o, String name, String auditMode, Path jar, Path work, Path principals,
                                            int storePort, Pinning pinning) throws IOException {
         Path home = Files.createDirectories(work.resolve(name));
@@ -689,7 +692,7 @@ public final class AllScenarios {
         Path config = home.resolve("weir.yaml");
         Files.writeString(config, weirConfig(port, storePort, policies, principals, auditMode));
         List<String> cmd = java();
-        if (o.jfr()) cmd.add("-XX:StartFlightRecording=filename=" + o.out().resolve(name + ".jfr") + ",settings=profile,dumponexit=true");
+        if (o.jfr()) cmd.add("-XX:StartFlightRecording=filename=" + o.out().resolve(name + ".jfr") + JFR_SETTINGS);
         cmd.addAll(List.of("-jar", jar.toString(), "up", "--home", home.toString(), "--config", config.toString()));
         return ServerProcess.start(name, pinning.server(cmd), o.out().resolve(name + ".log"), port, Duration.ofSeconds(90));
     }
