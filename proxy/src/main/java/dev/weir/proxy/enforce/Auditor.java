@@ -205,14 +205,7 @@ final class Auditor {
 
     /** What the request reads, writes and names, once its decisions are known (keys shown through them). */
     private static Touched touched(Decided decided) {
-        if (decided == null) return Touched.NONE;
-        Touched all = Touched.NONE;
-        Operation op = decided.parsed().request().operation();
-        for (Part part : decided.parsed().request().parts()) {
-            if (decided.of(part) == null) continue; // a ListStreams: its tables are decided one by one in its answer
-            all = all.plus(Touched.of(part, op, decided.of(part).allowed().fields(), decided.itemKeys()));
-        }
-        return all;
+        return decided == null ? Touched.NONE : decided.touched();
     }
 
     /** Masked (or removed) paths of the request's field plans: names only, never values. */

@@ -9,15 +9,43 @@ import java.util.Map;
  * A request the policy allows on every table it names: the decision per table (keyed by the
  * table as policies name it, {@code *} for none), the rules that decided, in order, and the key
  * schemas of the tables it puts items into, for the audit ({@link ItemKeys#NONE} until read).
+ *
+ * <p>Immutable, but for one memo: what the request touches ({@link #touched}), which the audit
+ * records of a request (decision and outcome) all carry, is worked out once.
  */
-record Decided(Parsed parsed, Map<String, TableDecision> tables, List<String> ruleIds, ItemKeys itemKeys) implements Stage {
-    Decided {
-        tables = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tables));
-        ruleIds = List.copyOf(ruleIds);
+final class Decided implements Stage {
+    private final Parsed parsed;
+    private final Map<String, TableDecision> tables;
+    private final List<String> ruleIds;
+    private final ItemKeys itemKeys;
+    /** Written once, by whichever thread asks first; a race computes the same value twice, never a wrong one. */
+    private Touched touched;
+
+    Decided(Parsed parsed, Map<String, TableDecision> tables, List<String> ruleIds, ItemKeys itemKeys) {
+        this.parsed = parsed;
+        this.tables = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tables));
+        this.ruleIds = List.copyOf(ruleIds);
+        this.itemKeys = itemKeys;
     }
 
     Decided(Parsed parsed, Map<String, TableDecision> tables, List<String> ruleIds) {
         this(parsed, tables, ruleIds, ItemKeys.NONE);
+    }
+
+    public Parsed parsed() {
+        return parsed;
+    }
+
+    public Map<String, TableDecision> tables() {
+        return tables;
+    }
+
+    public List<String> ruleIds() {
+        return ruleIds;
+    }
+
+    public ItemKeys itemKeys() {
+        return itemKeys;
     }
 
     /** The same decision, with the key schemas its puts' items are named by. */
@@ -44,5 +72,25 @@ record Decided(Parsed parsed, Map<String, TableDecision> tables, List<String> ru
 
     String principal() {
         return parsed.identified().principal().name();
+    }
+
+    /** What the request reads, writes and names, its keys shown through its decisions ({@link Touched}); computed once. */
+    Touched touched() {
+        Touched t = touched;
+        if (t == null) {
+            t = Touched.NONE;
+            var op = parsed.request().operation();
+            for (Part part : parsed.request().parts()) {
+                TableDecision d = of(part);
+                if (d == null) continue; // a ListStreams: its tables are decided one by one in its answer
+                t = t.plus(Touched.of(part, op, d.allowed().fields(), itemKeys));
+            }
+            touched = t;
+        }
+        return t;
+    }
+
+    @Override public String toString() {
+        return "Decided[" + parsed.request().operation() + " " + tables.keySet() + " by " + ruleIds + "]";
     }
 }
