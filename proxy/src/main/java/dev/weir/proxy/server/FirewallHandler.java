@@ -15,6 +15,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -24,6 +26,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AsciiString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +47,16 @@ import java.util.Map;
 final class FirewallHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(FirewallHandler.class);
     private static final byte[] HEALTHY = "healthy: weir\n".getBytes(StandardCharsets.UTF_8);
+    /** Header names and values weir writes on every answer, hashed and encoded once. */
+    private static final AsciiString CONTENT_TYPE = AsciiString.cached(Target.CONTENT_TYPE);
+    private static final AsciiString CRC32 = AsciiString.cached(Crc32.HEADER);
+    private static final AsciiString REQUEST_ID = AsciiString.cached("x-amzn-RequestId");
+    /**
+     * Headers of answers: weir writes only names above and values it made (ids, checksums it
+     * computed or the decoder already framed, fixed CORS values), so Netty's per-character
+     * validation of each is skipped.
+     */
+    private static final HttpHeadersFactory ANSWER_HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
     private final Firewall firewall;
     private boolean peerRead;
@@ -114,10 +127,10 @@ final class FirewallHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 
     private static FullHttpResponse dynamo(ProxyResponse r) {
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()),
-                Unpooled.wrappedBuffer(r.body()));
-        res.headers().set(HttpHeaderNames.CONTENT_TYPE, Target.CONTENT_TYPE);
-        if (r.crc32() != null) res.headers().set(Crc32.HEADER, r.crc32());
-        res.headers().set("x-amzn-RequestId", r.requestId() != null ? r.requestId() : requestId());
+                Unpooled.wrappedBuffer(r.body()), ANSWER_HEADERS, DefaultHttpHeadersFactory.trailersFactory());
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, CONTENT_TYPE);
+        if (r.crc32() != null) res.headers().set(CRC32, r.crc32());
+        res.headers().set(REQUEST_ID, r.requestId() != null ? r.requestId() : requestId());
         return res;
     }
 

@@ -70,6 +70,7 @@ public final class Legacy {
 
     /** As {@link #translate(Operation, JsonNode)}, reading values with {@code reader}. */
     public static LegacyRequest translate(Operation op, JsonNode request, ValueReader reader) {
+        if (!ParameterMixing.anyLegacy(op, request)) return LegacyRequest.EMPTY; // nothing to translate, nothing mixed
         checkNotMixed(op, request);
         Legacy legacy = of(request, reader);
         return switch (op) {

@@ -50,6 +50,14 @@ final class ParameterMixing {
     }
 
     private static List<String> present(JsonNode request, List<String> members) {
-        return members.stream().filter(m -> Members.present(request, m)).toList();
+        List<String> out = new ArrayList<>(2);
+        for (String m : members) if (Members.present(request, m)) out.add(m);
+        return out;
+    }
+
+    /** Whether the request carries any legacy parameter {@code op} takes (most requests carry none). */
+    static boolean anyLegacy(Operation op, JsonNode request) {
+        for (String m : of(op).legacy()) if (Members.present(request, m)) return true;
+        return false;
     }
 }
