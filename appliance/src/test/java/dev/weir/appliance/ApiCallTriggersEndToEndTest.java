@@ -12,6 +12,9 @@ import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -19,18 +22,23 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * API-call triggers end to end: weir (bundled store) with {@code trigger on request op
- * [DeleteItem] on table images} and a real HTTP function. A permitted DeleteItem calls the
- * function once, signed, with the request's key; a refused DeleteItem calls nothing.
+ * API-call triggers end to end: weir (bundled store, a {@code schema.yaml} naming the key of
+ * {@code images}) with a trigger on DeleteItem and one on PutItem, BatchWriteItem and
+ * TransactWriteItems, and a real HTTP function that checks each call's signature. Permitted
+ * requests call the function once each, signed, with the request id as event id and the keys of
+ * {@code images} they name (ConditionChecks and other tables left out), whatever the store
+ * answered; refused ones call nothing; no value outside the trigger role's fields is sent.
  */
 class ApiCallTriggersEndToEndTest {
     private static final String SECRET = "e2e-request-trigger-signing-secret";
@@ -40,6 +48,7 @@ class ApiCallTriggersEndToEndTest {
     private HttpServer function;
     private Appliance weir;
     private final List<JsonNode> calls = new CopyOnWriteArrayList<>();
+    private final List<String> bodies = new CopyOnWriteArrayList<>();
     private final List<String> keys = new CopyOnWriteArrayList<>();
 
     @AfterEach
@@ -48,14 +57,27 @@ class ApiCallTriggersEndToEndTest {
         if (function != null) function.stop(0);
     }
 
+    private static AttributeValue s(String v) {
+        return AttributeValue.fromS(v);
+    }
+
+    private static Map<String, AttributeValue> image(String id) {
+        return Map.of("id", s(id), "secret", s("s3cret-" + id));
+    }
+
+    private static Map<String, AttributeValue> id(String id) {
+        return Map.of("id", s(id));
+    }
+
     @Test
-    void aPermittedDeleteCallsTheFunctionOnceAndARefusedOneCallsNothing() throws Exception {
+    void permittedRequestsCallTheFunctionOnceWithTheirKeysAndRefusedOnesCallNothing() throws Exception {
         function = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         function.createContext("/", ex -> {
             byte[] body = ex.getRequestBody().readAllBytes();
             String ts = ex.getRequestHeaders().getFirst("X-Weir-Timestamp");
             if (ts != null && ("v1=" + hmac(ts + ".", body)).equals(ex.getRequestHeaders().getFirst("X-Weir-Signature"))) {
                 calls.add(JSON.readTree(body));
+                bodies.add(new String(body, StandardCharsets.UTF_8));
                 keys.add(ex.getRequestHeaders().getFirst("X-Weir-Idempotency-Key"));
                 ex.sendResponseHeaders(200, -1);
             } else {
@@ -65,6 +87,15 @@ class ApiCallTriggersEndToEndTest {
         });
         function.start();
         Path policies = Files.createDirectories(dir.resolve("policies"));
+        Files.writeString(policies.resolve("schema.yaml"), """
+                tables:
+                  images:
+                    key: [id]
+                    attributes: {id: S, secret: S, seen: N}
+                  videos:
+                    key: [vid]
+                    attributes: {vid: S}
+                """);
         Files.writeString(policies.resolve("images.weir"), """
                 role admin
                 role reader
@@ -75,7 +106,13 @@ class ApiCallTriggersEndToEndTest {
 
                 @id("audit-deletes")
                 trigger on request op [DeleteItem] on table images
-                  call "http://127.0.0.1:%d/deleted"
+                  call "http://127.0.0.1:%1$d/deleted"
+                  as role auditor
+                  retry 2 backoff 50ms to 200ms
+
+                @id("audit-writes")
+                trigger on request op [PutItem, BatchWriteItem, TransactWriteItems] on table images
+                  call "http://127.0.0.1:%1$d/written"
                   as role auditor
                   retry 2 backoff 50ms to 200ms
                 """.formatted(function.getAddress().getPort()));
@@ -98,35 +135,88 @@ class ApiCallTriggersEndToEndTest {
                 """.formatted(storePort, proxyPort, policies, dir.resolve("principals.yaml"), SECRET));
         weir = Appliance.start(config, dir.resolve("home"));
         String endpoint = "http://127.0.0.1:" + weir.proxyAddress().getPort();
+        // request id → the call it must make: trigger, operation, keys
+        Map<String, List<String>> expected = new LinkedHashMap<>();
         try (DynamoDbClient admin = DynamoClients.as(endpoint, "AKIAWEIRADMIN0000001", "weir-admin-secret");
              DynamoDbClient reader = DynamoClients.as(endpoint, "AKIAWEIRREADER000001", "weir-reader-secret")) {
             admin.createTable(b -> b.tableName("images").billingMode(BillingMode.PAY_PER_REQUEST)
                     .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
                     .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.S)));
+            admin.createTable(b -> b.tableName("videos").billingMode(BillingMode.PAY_PER_REQUEST)
+                    .keySchema(k -> k.attributeName("vid").keyType(KeyType.HASH))
+                    .attributeDefinitions(a -> a.attributeName("vid").attributeType(ScalarAttributeType.S)));
             for (String id : List.of("p-1", "p-2")) {
-                admin.putItem(b -> b.tableName("images").item(Map.of("id", AttributeValue.fromS(id), "secret", AttributeValue.fromS("s"))));
+                String put = admin.putItem(b -> b.tableName("images").item(image(id))).responseMetadata().requestId();
+                expected.put(put, List.of("audit-writes", "PutItem", "[{\"id\":{\"S\":\"" + id + "\"}}]"));
             }
-            DynamoDbException refused = assertThrows(DynamoDbException.class,
-                    () -> reader.deleteItem(b -> b.tableName("images").key(Map.of("id", AttributeValue.fromS("p-2")))));
-            assertEquals(400, refused.statusCode());
-            admin.getItem(b -> b.tableName("images").key(Map.of("id", AttributeValue.fromS("p-1")))); // not a DeleteItem
-            var deleted = admin.deleteItem(b -> b.tableName("images").key(Map.of("id", AttributeValue.fromS("p-1"))));
-            String requestId = deleted.responseMetadata().requestId();
 
-            long end = System.nanoTime() + 10_000_000_000L;
-            while (calls.isEmpty() && System.nanoTime() < end) Thread.sleep(50);
-            Thread.sleep(700); // room for a wrong second call
-            assertEquals(1, calls.size(), calls.toString());
-            JsonNode call = calls.getFirst();
-            assertEquals("audit-deletes", call.path("trigger").asText());
-            assertEquals("images", call.path("table").asText());
-            assertEquals("DeleteItem", call.path("operation").asText());
-            assertEquals("admin", call.path("principal").asText());
-            assertEquals(JSON.readTree("[{\"id\":{\"S\":\"p-1\"}}]"), call.path("keys"));
-            assertEquals(requestId, call.path("eventId").asText(), "the event id is the request id the client got");
-            assertEquals(List.of(requestId), keys);
-            assertTrue(admin.getItem(b -> b.tableName("images").key(Map.of("id", AttributeValue.fromS("p-2")))).hasItem(),
-                    "the refused delete did nothing");
+            // refused: the reader may not write, so nothing is called for any of these
+            for (Runnable refused : List.<Runnable>of(
+                    () -> reader.deleteItem(b -> b.tableName("images").key(id("p-2"))),
+                    () -> reader.putItem(b -> b.tableName("images").item(image("r-1"))),
+                    () -> reader.batchWriteItem(b -> b.requestItems(Map.of("images", List.of(
+                            WriteRequest.builder().putRequest(p -> p.item(image("r-2"))).build())))),
+                    () -> reader.transactWriteItems(b -> b.transactItems(
+                            TransactWriteItem.builder().put(p -> p.tableName("images").item(image("r-3"))).build())))) {
+                DynamoDbException e = assertThrows(DynamoDbException.class, refused::run);
+                assertEquals(400, e.statusCode(), e.getMessage());
+            }
+            admin.getItem(b -> b.tableName("images").key(id("p-1"))); // no trigger on GetItem
+            admin.putItem(b -> b.tableName("videos").item(Map.of("vid", s("v-0")))); // no trigger on videos
+
+            String deleted = admin.deleteItem(b -> b.tableName("images").key(id("p-1"))).responseMetadata().requestId();
+            expected.put(deleted, List.of("audit-deletes", "DeleteItem", "[{\"id\":{\"S\":\"p-1\"}}]"));
+
+            String batch = admin.batchWriteItem(b -> b.requestItems(Map.of(
+                    "images", List.of(WriteRequest.builder().putRequest(p -> p.item(image("p-3"))).build(),
+                            WriteRequest.builder().deleteRequest(d -> d.key(id("p-2"))).build()),
+                    "videos", List.of(WriteRequest.builder().putRequest(p -> p.item(Map.of("vid", s("v-1")))).build()))))
+                    .responseMetadata().requestId();
+            expected.put(batch, List.of("audit-writes", "BatchWriteItem", "[{\"id\":{\"S\":\"p-3\"}},{\"id\":{\"S\":\"p-2\"}}]"));
+
+            String tx = admin.transactWriteItems(b -> b.transactItems(
+                    TransactWriteItem.builder().conditionCheck(c -> c.tableName("images").key(id("p-3"))
+                            .conditionExpression("attribute_exists(id)")).build(),
+                    TransactWriteItem.builder().update(u -> u.tableName("images").key(id("p-4"))
+                            .updateExpression("SET seen = :one").expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1")))).build(),
+                    TransactWriteItem.builder().put(p -> p.tableName("images").item(image("p-5"))).build(),
+                    TransactWriteItem.builder().delete(d -> d.tableName("images").key(id("p-9"))).build(),
+                    TransactWriteItem.builder().put(p -> p.tableName("videos").item(Map.of("vid", s("v-2")))).build()))
+                    .responseMetadata().requestId();
+            expected.put(tx, List.of("audit-writes", "TransactWriteItems",
+                    "[{\"id\":{\"S\":\"p-4\"}},{\"id\":{\"S\":\"p-5\"}},{\"id\":{\"S\":\"p-9\"}}]"));
+
+            // a transaction the store cancels still fires: whether its condition held is not the function's to learn
+            TransactionCanceledException canceled = assertThrows(TransactionCanceledException.class, () -> admin.transactWriteItems(
+                    b -> b.transactItems(
+                            TransactWriteItem.builder().conditionCheck(c -> c.tableName("images").key(id("p-100"))
+                                    .conditionExpression("attribute_exists(id)")).build(),
+                            TransactWriteItem.builder().put(p -> p.tableName("images").item(image("p-6"))).build())));
+            expected.put(canceled.requestId(), List.of("audit-writes", "TransactWriteItems", "[{\"id\":{\"S\":\"p-6\"}}]"));
+
+            // images named only by a ConditionCheck: nothing changes there, so the images trigger does not fire
+            admin.transactWriteItems(b -> b.transactItems(
+                    TransactWriteItem.builder().conditionCheck(c -> c.tableName("images").key(id("p-3"))
+                            .conditionExpression("attribute_exists(id)")).build(),
+                    TransactWriteItem.builder().put(p -> p.tableName("videos").item(Map.of("vid", s("v-3")))).build()));
+
+            long end = System.nanoTime() + 15_000_000_000L;
+            while (calls.size() < expected.size() && System.nanoTime() < end) Thread.sleep(50);
+            Thread.sleep(700); // room for a wrong extra call
+            assertEquals(expected.size(), calls.size(), calls.toString());
+            Map<String, List<String>> got = new LinkedHashMap<>();
+            for (JsonNode call : calls) {
+                assertEquals("images", call.path("table").asText());
+                assertEquals("admin", call.path("principal").asText());
+                assertNull(got.put(call.path("eventId").asText(), List.of(call.path("trigger").asText(),
+                        call.path("operation").asText(), call.path("keys").toString())), "one call per request: " + calls);
+            }
+            assertEquals(expected, got, "each permitted request called once, its event id the request id the client got");
+            assertEquals(java.util.Set.copyOf(expected.keySet()), java.util.Set.copyOf(keys), "the idempotency key is the request id");
+            assertTrue(bodies.stream().noneMatch(b -> b.contains("s3cret") || b.contains("v-")),
+                    "no value outside the role's fields, and no other table's key, is sent: " + bodies);
+            assertTrue(admin.getItem(b -> b.tableName("images").key(id("p-3"))).hasItem(), "the batch put p-3");
+            assertTrue(!admin.getItem(b -> b.tableName("images").key(id("p-6"))).hasItem(), "the canceled transaction put nothing");
         }
     }
 

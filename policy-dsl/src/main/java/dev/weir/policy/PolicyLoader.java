@@ -172,7 +172,7 @@ public final class PolicyLoader {
             diagnostics.addAll(PolicyChecker.check(files, options));
             if (hasErrors(diagnostics)) return new LoadResult(Optional.empty(), sorted(diagnostics), hash);
             DecisionTable table = PolicyCompiler.compile(files, keys);
-            TriggerCompiler.Result triggers = TriggerCompiler.compile(files, table);
+            TriggerCompiler.Result triggers = TriggerCompiler.compile(files, table, options.schema());
             diagnostics.addAll(triggers.diagnostics());
             if (hasErrors(diagnostics)) return new LoadResult(Optional.empty(), sorted(diagnostics), hash);
             table = table.withTriggers(triggers.triggers(), triggers.schedules(), triggers.requests());

@@ -13,9 +13,16 @@ import dev.weir.proxy.enforce.succeeded.RequestListener;
 public record RunningTriggers(LifecycleWorker streams, ScheduleRunner schedules, RequestTriggerQueue requests)
         implements AutoCloseable {
 
-    /** What the firewall calls after a permitted request answered 200: queues the API-call triggers it fires, never blocking. */
+    /**
+     * What the firewall calls after a permitted request it forwarded, whatever the store answered:
+     * queues the API-call triggers it fires, one event per table the request names, never blocking.
+     */
     public RequestListener requestListener() {
-        return r -> requests.offer(new RequestEvent(r.requestId(), r.operation(), r.table(), r.principal(), r.key()));
+        return r -> {
+            for (var t : r.tables()) {
+                requests.offer(new RequestEvent(r.requestId(), r.operation(), t.table(), r.principal(), t.keys(), t.unnamed()));
+            }
+        };
     }
 
     @Override public void close() {

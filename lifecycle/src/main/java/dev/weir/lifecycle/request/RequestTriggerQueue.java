@@ -33,8 +33,9 @@ import java.util.random.RandomGenerator;
 
 /**
  * Delivers API-call triggers ({@code trigger on request op [..] on table T}): {@link #offer}
- * matches a successful request against the triggers of the policy in force, cuts its key
- * through each trigger role's read view and puts one job per trigger on a bounded in-memory
+ * matches a permitted, forwarded request (one event per table it names) against the triggers of
+ * the policy in force, cuts its keys through each trigger role's read view and puts one job per
+ * trigger on a bounded in-memory
  * queue, never blocking (a full queue drops the job, counted and logged). Workers call the
  * function with the signed payload
  * {@code {"trigger","eventId":<request id>,"table","operation","principal","keys":[...]}},
@@ -88,14 +89,21 @@ public final class RequestTriggerQueue implements AutoCloseable {
         if (table == null) return;
         for (RequestTriggerSpec t : table.requestTriggers()) {
             if (!t.matches(event.table(), event.operation())) continue;
-            Optional<ObjectNode> key = cut(table, t, event.key());
-            if (key.isEmpty()) {
+            if (event.unnamed() > 0) {
+                log.warn("trigger {}: request {} not sent: weir could not name the key of {} item(s) it puts into {}",
+                        t.id(), event.requestId(), event.unnamed(), event.table());
+                listener.notSent(t, event.requestId(), "weir could not name the key of " + event.unnamed()
+                        + " item(s) the request puts (the table's key schema could not be read)");
+                continue;
+            }
+            Optional<List<ObjectNode>> keys = cut(table, t, event.keys());
+            if (keys.isEmpty()) {
                 log.warn("trigger {}: request {} not sent: its key has an attribute role {} does not read in the clear",
                         t.id(), event.requestId(), t.role());
                 listener.notSent(t, event.requestId(), "a key attribute is not readable in the clear by role " + t.role());
                 continue;
             }
-            if (!queue.offer(new Job(t, event.requestId(), payload(t, event, key.get())))) {
+            if (!queue.offer(new Job(t, event.requestId(), payload(t, event, keys.get())))) {
                 long n = dropped.incrementAndGet();
                 log.warn("trigger {}: the queue is full, request {} dropped ({} dropped so far)", t.id(), event.requestId(), n);
                 listener.notSent(t, event.requestId(), "the API-call trigger queue is full");
@@ -104,33 +112,37 @@ public final class RequestTriggerQueue implements AutoCloseable {
     }
 
     /**
-     * The key as the trigger's role reads it ({@code GetItem} by a principal with that role
-     * alone): whole, or empty when the role may not read an attribute of it in the clear (then
-     * nothing is sent: a masked key would still tell which item was touched).
+     * The keys as the trigger's role reads them ({@code GetItem} by a principal with that role
+     * alone): whole, or empty when the role may not read the table's items, all of its rows, or an
+     * attribute of any key in the clear (then nothing is sent, not even the other keys: a masked
+     * key would still tell which item was touched, and a shortened list would misstate the request).
      */
-    static Optional<ObjectNode> cut(DecisionTable table, RequestTriggerSpec t, ObjectNode key) {
+    static Optional<List<ObjectNode>> cut(DecisionTable table, RequestTriggerSpec t, List<ObjectNode> keys) {
         if (!(table.decide(TriggerCompiler.keyViewRequest(t.role(), t.table())) instanceof Allowed allowed)
                 || !allowed.rows().isAll()) {
             return Optional.empty();
         }
-        ObjectNode out = JSON.createObjectNode();
-        if (key == null) return Optional.of(out);
-        for (Iterator<Map.Entry<String, JsonNode>> it = key.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (!allowed.fields().isIdentity() && !allowed.fields().canReadInClear(Path.of(e.getKey()))) return Optional.empty();
-            out.set(e.getKey(), e.getValue().deepCopy());
+        List<ObjectNode> out = new ArrayList<>(keys.size());
+        for (ObjectNode key : keys) {
+            ObjectNode cut = JSON.createObjectNode();
+            for (Iterator<Map.Entry<String, JsonNode>> it = key.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!allowed.fields().isIdentity() && !allowed.fields().canReadInClear(Path.of(e.getKey()))) return Optional.empty();
+                cut.set(e.getKey(), e.getValue().deepCopy());
+            }
+            out.add(cut);
         }
         return Optional.of(out);
     }
 
-    static byte[] payload(RequestTriggerSpec t, RequestEvent event, ObjectNode key) {
+    static byte[] payload(RequestTriggerSpec t, RequestEvent event, List<ObjectNode> keys) {
         ObjectNode body = JSON.createObjectNode();
         body.put("trigger", t.id());
         body.put("eventId", event.requestId());
         body.put("table", event.table());
         body.put("operation", event.operation().name());
         body.put("principal", event.principal());
-        body.putArray("keys").add(key);
+        body.putArray("keys").addAll(keys);
         try {
             return JSON.writeValueAsBytes(body);
         } catch (IOException e) {

@@ -32,11 +32,15 @@ class RequestTriggerQueueTest {
     private static final String POLICY = """
             role auditor
             role blind
+            role narrow
             allow auditor on table images op read
             allow blind on table images op read
               remove id
-            @id("deletes") trigger on request op [DeleteItem] on table images call "%s" as role auditor retry 1 backoff 1ms to 2ms
-            @id("blind") trigger on request op [UpdateItem] on table images call "%s" as role blind
+            allow narrow on table images op read fields [id]
+            @id("deletes") trigger on request op [DeleteItem] on table images call "URL" as role auditor retry 1 backoff 1ms to 2ms
+            @id("blind") trigger on request op [UpdateItem] on table images call "URL" as role blind
+            @id("writes") trigger on request op [PutItem, BatchWriteItem] on table images call "URL" as role auditor
+            @id("narrow") trigger on request op [TransactWriteItems] on table images call "URL" as role narrow
             """;
 
     private final List<JsonNode> calls = new CopyOnWriteArrayList<>();
@@ -55,7 +59,7 @@ class RequestTriggerQueueTest {
         });
         function.start();
         String url = "http://127.0.0.1:" + function.getAddress().getPort() + "/f";
-        LoadResult r = PolicyLoader.load(List.of(new PolicySource("p.weir", POLICY.formatted(url, url))));
+        LoadResult r = PolicyLoader.load(List.of(new PolicySource("p.weir", POLICY.replace("URL", url))));
         assertTrue(r.ok(), r.diagnostics().toString());
         return r.table().orElseThrow();
     }
@@ -93,9 +97,9 @@ class RequestTriggerQueueTest {
     @Test
     void aMatchingRequestCallsOnceWithItsKeyAndOthersCallNothing() throws Exception {
         queue = queue(policy(), 16, 2);
-        queue.offer(new RequestEvent("req-1", Operation.DeleteItem, "images", "alice", key("p-1")));
-        queue.offer(new RequestEvent("req-2", Operation.GetItem, "images", "alice", key("p-2")));
-        queue.offer(new RequestEvent("req-3", Operation.DeleteItem, "videos", "alice", key("p-3")));
+        queue.offer(new RequestEvent("req-1", Operation.DeleteItem, "images", "alice", List.of(key("p-1"))));
+        queue.offer(new RequestEvent("req-2", Operation.GetItem, "images", "alice", List.of(key("p-2"))));
+        queue.offer(new RequestEvent("req-3", Operation.DeleteItem, "videos", "alice", List.of(key("p-3"))));
         await(() -> calls.size() >= 1);
         Thread.sleep(200);
         assertEquals(1, calls.size(), calls.toString());
@@ -107,7 +111,7 @@ class RequestTriggerQueueTest {
     @Test
     void aKeyTheRoleCannotReadInClearIsNotSent() throws Exception {
         queue = queue(policy(), 16, 1);
-        queue.offer(new RequestEvent("req-1", Operation.UpdateItem, "images", "alice", key("p-1")));
+        queue.offer(new RequestEvent("req-1", Operation.UpdateItem, "images", "alice", List.of(key("p-1"))));
         Thread.sleep(200);
         assertTrue(calls.isEmpty(), calls.toString());
         assertEquals(List.of("blind:req-1"), notSent);
@@ -117,7 +121,7 @@ class RequestTriggerQueueTest {
     void failedCallsAreRetriedThenDeadLettered() throws Exception {
         status.set(500);
         queue = queue(policy(), 16, 1);
-        queue.offer(new RequestEvent("req-9", Operation.DeleteItem, "images", "alice", key("p-9")));
+        queue.offer(new RequestEvent("req-9", Operation.DeleteItem, "images", "alice", List.of(key("p-9"))));
         await(() -> !deadLetters.isEmpty());
         assertEquals(2, calls.size(), "one call and one retry");
         assertEquals(List.of("deletes:req-9:2"), deadLetters);
@@ -126,9 +130,51 @@ class RequestTriggerQueueTest {
     @Test
     void aFullQueueDropsAndCounts() throws Exception {
         queue = queue(policy(), 1, 0);
-        queue.offer(new RequestEvent("req-1", Operation.DeleteItem, "images", "alice", key("p-1")));
-        queue.offer(new RequestEvent("req-2", Operation.DeleteItem, "images", "alice", key("p-2")));
+        queue.offer(new RequestEvent("req-1", Operation.DeleteItem, "images", "alice", List.of(key("p-1"))));
+        queue.offer(new RequestEvent("req-2", Operation.DeleteItem, "images", "alice", List.of(key("p-2"))));
         assertEquals(1, queue.dropped());
         assertEquals(List.of("deletes:req-2"), notSent);
+    }
+
+    private static ObjectNode key(String id, long shot) {
+        ObjectNode k = key(id);
+        k.putObject("shot").put("N", Long.toString(shot));
+        return k;
+    }
+
+    @Test
+    void aBatchCallsOnceWithEveryKeyOfTheTriggersTable() throws Exception {
+        queue = queue(policy(), 16, 1);
+        queue.offer(new RequestEvent("req-1", Operation.BatchWriteItem, "images", "alice",
+                List.of(key("p-1"), key("p-2", 3), key("p-3"))));
+        queue.offer(new RequestEvent("req-1", Operation.BatchWriteItem, "videos", "alice", List.of(key("v-1"))));
+        await(() -> calls.size() >= 1);
+        Thread.sleep(200);
+        assertEquals(1, calls.size(), calls.toString());
+        assertEquals(JSON.readTree("""
+                {"trigger":"writes","eventId":"req-1","table":"images","operation":"BatchWriteItem","principal":"alice",
+                 "keys":[{"id":{"S":"p-1"}},{"id":{"S":"p-2"},"shot":{"N":"3"}},{"id":{"S":"p-3"}}]}"""), calls.getFirst());
+    }
+
+    @Test
+    void oneKeyTheRoleCannotReadWithholdsTheWholeEvent() throws Exception {
+        queue = queue(policy(), 16, 1);
+        queue.offer(new RequestEvent("req-1", Operation.TransactWriteItems, "images", "alice", List.of(key("p-1"), key("p-2", 3))));
+        queue.offer(new RequestEvent("req-2", Operation.TransactWriteItems, "images", "alice", List.of(key("p-4"), key("p-5"))));
+        await(() -> calls.size() >= 1);
+        Thread.sleep(200);
+        assertEquals(List.of("narrow:req-1"), notSent, "'shot' is outside the role's fields: no key of that request is sent");
+        assertEquals(1, calls.size(), calls.toString());
+        assertEquals("[{\"id\":{\"S\":\"p-4\"}},{\"id\":{\"S\":\"p-5\"}}]", calls.getFirst().path("keys").toString());
+    }
+
+    @Test
+    void aPutWhoseKeyWeirCouldNotNameIsNotSent() throws Exception {
+        queue = queue(policy(), 16, 1);
+        queue.offer(new RequestEvent("req-1", Operation.PutItem, "images", "alice", List.of(), 1));
+        queue.offer(new RequestEvent("req-2", Operation.BatchWriteItem, "images", "alice", List.of(key("p-1")), 1));
+        Thread.sleep(200);
+        assertTrue(calls.isEmpty(), calls.toString());
+        assertEquals(List.of("writes:req-1", "writes:req-2"), notSent);
     }
 }

@@ -140,10 +140,16 @@ final class TriggerChecker {
         }
     }
 
-    /** The operations whose requests name one item by its {@code Key}: the payload's keys come from it. */
-    public static final List<String> REQUEST_OPERATIONS = List.of("DeleteItem", "UpdateItem", "GetItem");
+    /**
+     * The operations a request trigger fires on: those that name items by their keys (a
+     * {@code Key}, a {@code Keys} list, or an item whose key attributes the table's key schema
+     * names), singly or in a batch or transaction. Query, Scan and the table operations name no
+     * item, so there is no key to send.
+     */
+    public static final List<String> REQUEST_OPERATIONS = List.of("GetItem", "PutItem", "UpdateItem", "DeleteItem",
+            "BatchGetItem", "BatchWriteItem", "TransactGetItems", "TransactWriteItems");
 
-    /** {@code on request op [..] on table T}: single-item operations, a known table, none of the clauses that judge a change. */
+    /** {@code on request op [..] on table T}: operations that name items, a known table, none of the clauses that judge a change. */
     private void checkRequest(Trigger t, TriggerSource.Request r) {
         if (!r.kind().text().equals("request")) {
             error(r.kind().pos(), "a trigger starts 'on table T', 'on request op [..] on table T' or 'every \"CRON\"', not 'on "
@@ -153,7 +159,8 @@ final class TriggerChecker {
         for (Name op : r.operations()) {
             if (!REQUEST_OPERATIONS.contains(op.text())) {
                 error(op.pos(), "a request trigger fires on " + String.join(", ", REQUEST_OPERATIONS)
-                        + " (requests that name one item by its Key), not '" + op.text() + "'");
+                        + " (requests that name items by their keys), not '" + op.text() + "'"
+                        + Suggestions.hint(op.text(), REQUEST_OPERATIONS));
             } else if (!ops.add(op.text())) {
                 error(op.pos(), "operation '" + op.text() + "' is listed twice");
             }
@@ -176,7 +183,7 @@ final class TriggerChecker {
     }
 
     private static String requestHasNo(TriggerClause c) {
-        return "a request trigger has no '" + c.keyword() + "' clause: it calls its function once per request, with the request's key";
+        return "a request trigger has no '" + c.keyword() + "' clause: it calls its function once per request, with the request's keys";
     }
 
     private static String scheduleHasNo(TriggerClause c) {

@@ -10,12 +10,12 @@ import java.util.Set;
 
 /**
  * A compiled, checked API-call trigger ({@code trigger on request op [..] on table T call ... as
- * role R}): after weir permitted such a request and the store answered 200, the lifecycle queue
- * calls the function with the request's key as role R reads it (docs/triggers.md, "API-call
- * triggers").
+ * role R}): after weir permitted and forwarded such a request (whatever the store answered), the
+ * lifecycle queue calls the function once with every key the request names in the table, as role
+ * R reads them (docs/triggers.md, "API-call triggers").
  *
  * @param table      canonical table name
- * @param operations single-item operations that name a {@code Key}
+ * @param operations the requests' own operations (a batch or transaction by its name, not its parts')
  * @param role       whose read view ({@code GetItem}) cuts the key in the payload
  */
 public record RequestTriggerSpec(String id, String table, Set<Operation> operations, URI url, String role, int retries,
@@ -29,7 +29,7 @@ public record RequestTriggerSpec(String id, String table, Set<Operation> operati
         if (retries < 0 || retries > 100) throw new IllegalArgumentException("retries " + retries);
     }
 
-    /** Whether a permitted, successful request of this operation on this table fires the trigger. */
+    /** Whether a permitted request of this operation naming this table fires the trigger. */
     public boolean matches(String requestTable, Operation operation) {
         return table.equals(requestTable) && operations.contains(operation);
     }

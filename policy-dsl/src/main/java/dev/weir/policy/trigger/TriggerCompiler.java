@@ -14,9 +14,11 @@ import dev.weir.policy.decision.Allowed;
 import dev.weir.policy.decision.Decision;
 import dev.weir.policy.decision.DecisionRequest;
 import dev.weir.policy.decision.DecisionTable;
+import dev.weir.policy.field.FieldPlan;
 import dev.weir.policy.predicate.CompiledCondition;
 import dev.weir.policy.predicate.ConditionCompiler;
 import dev.weir.policy.predicate.ItemPaths;
+import dev.weir.policy.schema.TableSchema;
 import dev.weir.protocol.expr.Path;
 import dev.weir.protocol.model.Operation;
 
@@ -27,6 +29,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -57,6 +60,14 @@ public final class TriggerCompiler {
     }
 
     public static Result compile(List<PolicyFile> files, DecisionTable table) {
+        return compile(files, table, Optional.empty());
+    }
+
+    /**
+     * @param schema the policy set's {@code schema.yaml}, if any: with a table's {@code key}, an API-call
+     *               trigger whose role does not read a key attribute in the clear is refused here
+     */
+    public static Result compile(List<PolicyFile> files, DecisionTable table, Optional<TableSchema> schema) {
         Map<String, List<CidrBlock>> networks = new HashMap<>();
         for (PolicyFile f : files) {
             for (NetworkDecl n : f.networks()) networks.putIfAbsent(n.name().text(), n.blocks());
@@ -73,7 +84,7 @@ public final class TriggerCompiler {
                     continue;
                 }
                 if (t.source() instanceof TriggerSource.Request request) {
-                    RequestTriggerSpec spec = request(t, request, table, diagnostics);
+                    RequestTriggerSpec spec = request(t, request, table, schema, diagnostics);
                     if (spec != null) requests.add(spec);
                     continue;
                 }
@@ -150,11 +161,15 @@ public final class TriggerCompiler {
 
     /**
      * A checked API-call trigger: its role must be allowed to read the table's items
-     * ({@code GetItem}), since the payload carries the request's key as that role reads it.
-     * (A key attribute the role does not read in the clear is refused when the request comes:
-     * the policy language does not know a table's key schema.)
+     * ({@code GetItem}), all of its rows (a role that sees only some could not tell whether the
+     * request's item is one of them, so the call would tell it of a row it may not see), and,
+     * when the schema names the table's key, every key attribute in the clear (the payload
+     * carries the request's keys; a masked one would still tell which item was touched). Without
+     * a key in the schema the same is enforced per request, when the key is cut
+     * ({@code RequestTriggerQueue}): nothing is sent for a key the role cannot read in the clear.
      */
-    private static RequestTriggerSpec request(Trigger t, TriggerSource.Request r, DecisionTable table, List<Diagnostic> diagnostics) {
+    private static RequestTriggerSpec request(Trigger t, TriggerSource.Request r, DecisionTable table, Optional<TableSchema> schema,
+                                              List<Diagnostic> diagnostics) {
         Name role = t.clause(TriggerClause.RunAs.class).orElseThrow().role();
         String tableName = r.table().text();
         Decision decision = table.decide(keyViewRequest(role.text(), tableName));
@@ -168,6 +183,19 @@ public final class TriggerCompiler {
                     + ": a request trigger cannot tell whether the request's item is one of them, so it would tell the role of rows it may not see"));
             return null;
         }
+        List<String> key = schema.flatMap(s -> s.key(tableName)).orElse(List.of());
+        boolean hidden = false;
+        for (String attribute : key) {
+            FieldPlan fields = allowed.fields();
+            if (fields.isIdentity() || fields.canReadInClear(Path.of(attribute))) continue;
+            String how = fields.removedPaths().contains(attribute) ? "removes it"
+                    : fields.maskedPaths().contains(attribute) ? "masks it" : "it is not among the role's fields";
+            diagnostics.add(Diagnostic.error(role.pos(), "role '" + role.text() + "' does not read the key attribute '" + attribute
+                    + "' of table " + tableName + " in the clear (" + how + "; schema.yaml names the key " + key
+                    + "): the trigger would send its function key values its role may not read"));
+            hidden = true;
+        }
+        if (hidden) return null;
         Set<Operation> ops = EnumSet.noneOf(Operation.class);
         for (Name op : r.operations()) ops.add(Operation.byName(op.text()));
         var retry = t.clause(TriggerClause.Retry.class);

@@ -2,12 +2,19 @@ package dev.weir.policy.trigger;
 
 import dev.weir.policy.LoadResult;
 import dev.weir.policy.Policies;
+import dev.weir.policy.PolicyLoader;
+import dev.weir.policy.PolicySource;
+import dev.weir.policy.check.Diagnostic;
+import dev.weir.policy.field.HmacKeys;
+import dev.weir.policy.schema.SchemaLoader;
+import dev.weir.policy.schema.TableSchema;
 import dev.weir.protocol.model.Operation;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -60,6 +67,21 @@ class RequestTriggerCheckTest {
     }
 
     @Test
+    void putsBatchesAndTransactionsCompile() {
+        LoadResult r = Policies.load("audit.weir", ROLES + """
+                @id("writes")
+                trigger on request op [PutItem, BatchWriteItem, TransactWriteItems, BatchGetItem, TransactGetItems] on table images
+                  call "https://audit.internal/written" as role auditor
+                """);
+        assertTrue(r.ok(), r.diagnostics().toString());
+        RequestTriggerSpec s = r.table().orElseThrow().requestTriggers().getFirst();
+        assertEquals(Set.of(Operation.PutItem, Operation.BatchWriteItem, Operation.TransactWriteItems, Operation.BatchGetItem,
+                Operation.TransactGetItems), s.operations());
+        assertTrue(s.matches("images", Operation.BatchWriteItem));
+        assertFalse(s.matches("images", Operation.DeleteItem), "a trigger names the request's own operation, not its parts'");
+    }
+
+    @Test
     void defaultsAreTheStreamTriggersOnes() {
         LoadResult r = Policies.load("audit.weir", ROLES
                 + "@id(\"d\") trigger on request op [DeleteItem] on table images call \"http://h/f\" as role auditor\n");
@@ -71,9 +93,14 @@ class RequestTriggerCheckTest {
 
     @Test
     void otherOperationsAndKindsAreRefused() {
-        assertEquals(List.of("audit.weir:7:33: error: a request trigger fires on DeleteItem, UpdateItem, GetItem "
-                        + "(requests that name one item by its Key), not 'PutItem'"),
-                headlines("@id(\"d\") trigger on request op [PutItem] on table images call \"http://h/f\" as role auditor\n"));
+        assertEquals(List.of("audit.weir:7:33: error: a request trigger fires on GetItem, PutItem, UpdateItem, DeleteItem, "
+                        + "BatchGetItem, BatchWriteItem, TransactGetItems, TransactWriteItems (requests that name items by their keys), "
+                        + "not 'Query'"),
+                headlines("@id(\"d\") trigger on request op [Query] on table images call \"http://h/f\" as role auditor\n"));
+        assertEquals(List.of("audit.weir:7:42: error: a request trigger fires on GetItem, PutItem, UpdateItem, DeleteItem, "
+                        + "BatchGetItem, BatchWriteItem, TransactGetItems, TransactWriteItems (requests that name items by their keys), "
+                        + "not 'BatchWriteItems' (did you mean 'BatchWriteItem'?)"),
+                headlines("@id(\"d\") trigger on request op [PutItem, BatchWriteItems] on table images call \"http://h/f\" as role auditor\n"));
         assertEquals(List.of("audit.weir:7:45: error: operation 'DeleteItem' is listed twice"),
                 headlines("@id(\"d\") trigger on request op [DeleteItem, DeleteItem] on table images call \"http://h/f\" as role auditor\n"));
         assertTrue(headlines("@id(\"d\") trigger on reply op [DeleteItem] on table images call \"http://h/f\" as role auditor\n")
@@ -100,5 +127,93 @@ class RequestTriggerCheckTest {
         List<String> h = headlines("@id(\"d\") trigger on request op [DeleteItem] on table images call \"http://h/f\" as role scoped\n");
         assertEquals(1, h.size(), h.toString());
         assertTrue(h.getFirst().contains("role 'scoped' reads only some rows of table images"), h.toString());
+    }
+
+    private static final String KEYED_SCHEMA = """
+            tables:
+              images:
+                key: [id, shot]
+                attributes: {id: S, shot: N, owner: S, faces: N}
+            """;
+
+    /** The policy's diagnostics, each rendered with its line and caret, loaded with {@code schema}. */
+    private static List<String> withSchema(String schemaText, String policy) {
+        TableSchema schema = SchemaLoader.parse("schema.yaml", schemaText).schema().orElseThrow();
+        LoadResult r = PolicyLoader.load(List.of(new PolicySource("audit.weir", policy)), Optional.of(schema), HmacKeys.forTesting());
+        List<String> lines = policy.lines().toList();
+        return r.diagnostics().stream().map(d -> d.render(d.line() > 0 && d.line() <= lines.size() ? lines.get(d.line() - 1) : null))
+                .toList();
+    }
+
+    @Test
+    void withTheKeyInTheSchemaARoleThatCannotReadAKeyAttributeInTheClearIsRefusedAtCheckTime() {
+        String roles = """
+                role masker
+                role remover
+                role narrow
+                role reader
+                allow masker on table images op read
+                  mask id show_last(2)
+                allow remover on table images op read
+                  remove id
+                allow narrow on table images op read fields [shot, faces]
+                allow reader on table images op read fields [id, shot]
+                """;
+        String triggers = """
+                @id("m") trigger on request op [PutItem] on table images call "http://h/f" as role masker
+                @id("r") trigger on request op [BatchWriteItem] on table images call "http://h/f" as role remover
+                @id("n") trigger on request op [TransactWriteItems] on table images call "http://h/f" as role narrow
+                @id("ok") trigger on request op [PutItem, BatchWriteItem] on table images call "http://h/f" as role reader
+                """;
+        assertEquals(List.of("""
+                audit.weir:11:84: error: role 'masker' does not read the key attribute 'id' of table images in the clear \
+                (masks it; schema.yaml names the key [id, shot]): the trigger would send its function key values its role may not read
+                @id("m") trigger on request op [PutItem] on table images call "http://h/f" as role masker
+                                                                                                   ^""", """
+                audit.weir:12:91: error: role 'remover' does not read the key attribute 'id' of table images in the clear \
+                (removes it; schema.yaml names the key [id, shot]): the trigger would send its function key values its role may not read
+                @id("r") trigger on request op [BatchWriteItem] on table images call "http://h/f" as role remover
+                                                                                                          ^""", """
+                audit.weir:13:95: error: role 'narrow' does not read the key attribute 'id' of table images in the clear \
+                (it is not among the role's fields; schema.yaml names the key [id, shot]): the trigger would send its function key \
+                values its role may not read
+                @id("n") trigger on request op [TransactWriteItems] on table images call "http://h/f" as role narrow
+                                                                                                              ^"""),
+                withSchema(KEYED_SCHEMA, roles + triggers));
+    }
+
+    @Test
+    void withoutTheKeyInTheSchemaTheRoleIsJudgedPerRequest() {
+        String policy = """
+                role remover
+                allow remover on table images op read
+                  remove id
+                @id("r") trigger on request op [PutItem] on table images call "http://h/f" as role remover
+                """;
+        assertEquals(List.of(), withSchema("""
+                tables:
+                  images:
+                    attributes: {id: S, shot: N}
+                """, policy), "no key named: the key is cut when the request comes");
+        assertEquals(1, withSchema(KEYED_SCHEMA, policy).size());
+    }
+
+    @Test
+    void aSchemaKeyMustBeOneOrTwoDescribedScalarAttributes() {
+        List<String> errors = java.util.stream.Stream.of(
+                        "key: id", "key: [id, shot, owner]", "key: [id, id]", "key: [nope]", "key: [tags]", "key: []")
+                .map(k -> SchemaLoader.parse("schema.yaml", "tables:\n  images:\n    " + k
+                        + "\n    attributes: {id: S, shot: N, owner: S, tags: SS}\n"))
+                .map(r -> r.diagnostics().stream().map(Diagnostic::headline).reduce("", String::concat)).toList();
+        assertEquals(List.of(
+                "schema.yaml: error: table images, key: expected a list of one or two attribute names (the partition key, then the sort key): key: [id] or key: [id, ts]",
+                "schema.yaml: error: table images, key: expected a list of one or two attribute names (the partition key, then the sort key): key: [id] or key: [id, ts]",
+                "schema.yaml: error: table images, key: 'id' is named twice",
+                "schema.yaml: error: table images, key: 'nope' is not among the table's attributes (describe it with its type: S, N or B)",
+                "schema.yaml: error: table images, key: 'tags' is SS, but a key attribute is S, N or B",
+                "schema.yaml: error: table images, key: expected a list of one or two attribute names (the partition key, then the sort key): key: [id] or key: [id, ts]"),
+                errors);
+        assertEquals(Optional.of(List.of("id", "shot")),
+                SchemaLoader.parse("schema.yaml", KEYED_SCHEMA).schema().orElseThrow().key("images"));
     }
 }

@@ -232,13 +232,15 @@ public final class Firewall {
 
     /**
      * The key schemas of the tables a permitted request puts items into, so its audit records
-     * name each item's key (only when auditing is on; read after every check passed, so a refused
+     * and the {@link RequestListener} name each item's key (only when auditing is on or someone
+     * listens; read after every check passed, so a refused
      * request sends nothing). A table the store does not have is left out; one whose schema
      * cannot be read is listed as unreadable and its items' keys go unnamed: the audit record
      * says so, and the request is not refused for it (the store decides the put).
      */
     private CompletableFuture<ItemKeys> itemKeys(Decided decided) {
-        Set<String> tables = auditor.enabled() ? ItemKeys.tablesPutInto(decided.parsed().request()) : Set.of();
+        boolean needed = auditor.enabled() || requestListener != RequestListener.NONE;
+        Set<String> tables = needed ? ItemKeys.tablesPutInto(decided.parsed().request()) : Set.of();
         if (tables.isEmpty()) return CompletableFuture.completedFuture(ItemKeys.NONE);
         Map<String, CompletableFuture<Optional<TableSchema>>> lookups = new LinkedHashMap<>();
         for (String t : tables) {
@@ -289,24 +291,24 @@ public final class Firewall {
     }
 
     /**
-     * Tells the {@link RequestListener} of a permitted single-table request that reached the
-     * store, <em>whatever the store answered</em>: whether a conditional write succeeded can
-     * depend on values (the client's condition, weir's own conditions on visible rows) that the
-     * trigger's role may not read, so the event is "the request was made", never "it succeeded"
-     * (docs/triggers.md). Runs after the answer is final; what the listener throws is logged,
-     * never answered.
+     * Tells the {@link RequestListener} of a permitted request that reached the store, with the
+     * keys it names per table ({@link RequestKeys}), <em>whatever the store answered</em>:
+     * whether a conditional write succeeded can depend on values (the client's condition, weir's
+     * own conditions on visible rows) that the trigger's role may not read, so the event is "the
+     * request was made", never "it succeeded" (docs/triggers.md). A batch weir reads in several
+     * rounds ({@link BatchGetRounds}) is one request, heard once. Runs after the answer is final;
+     * what the listener throws is logged, never answered.
      */
     private void tellListener(Answered a, ProxyResponse response) {
         if (requestListener == RequestListener.NONE || a.upstreamStatus() == 0
-                || !(a.verdict() instanceof Verdict.Permitted) || a.reached().parsed() == null) return;
+                || !(a.verdict() instanceof Verdict.Permitted) || a.reached().decided() == null) return;
         try {
             var request = a.reached().parsed().request();
-            if (request.isMultiPart() || request.table() == null) return;
+            var tables = RequestKeys.of(request, a.reached().decided().itemKeys());
+            if (tables.isEmpty()) return;
             var principal = a.reached().identified().principal();
-            var key = request.body().get("Key");
-            requestListener.succeeded(new SucceededRequest(a.reached().received().requestId(), request.operation(), request.table(),
-                    principal.name(), List.copyOf(principal.roles()),
-                    key instanceof com.fasterxml.jackson.databind.node.ObjectNode o ? o : null));
+            requestListener.succeeded(new SucceededRequest(a.reached().received().requestId(), request.operation(),
+                    principal.name(), List.copyOf(principal.roles()), tables));
         } catch (RuntimeException e) {
             log.warn("the request listener failed: {}", e.toString());
         }
@@ -393,7 +395,7 @@ public final class Firewall {
 
         private Builder() {}
 
-        /** Who hears of permitted single-table requests answered 200 (default: nobody); it must not block. */
+        /** Who hears of permitted requests that reached the store, whatever it answered (default: nobody); it must not block. */
         public Builder requestListener(RequestListener v) {
             requestListener = Objects.requireNonNull(v);
             return this;
