@@ -32,10 +32,10 @@ final class DescribeStream implements OperationHandler {
         Long limit = RequestFields.integer(request, "Limit");
         ValidationErrors errors = new ValidationErrors();
         errors.notNull(arn, "streamArn");
-        errors.length(arn, "streamArn", 37, 1024);
         errors.range(limit, "limit", 1, 100);
         errors.length(start, "exclusiveStartShardId", 28, 65);
         errors.throwIfAny();
+        StreamErrors.checkArn(arn);
         StreamState s = streams.find(arn);
         if (s == null) throw StreamErrors.streamNotFound(arn);
         streams.rollIfDue(s);
@@ -55,7 +55,21 @@ final class DescribeStream implements OperationHandler {
             shards.sort(Comparator.comparingLong((Shard sh) -> sh.openedMicros).thenComparingInt(sh -> sh.slot));
             int from = 0;
             if (start != null) {
-                for (int i = 0; i < shards.size(); i++) if (shards.get(i).shardId.equals(start)) from = i + 1;
+                // after the named shard; a shard id this stream does not hold (one trimmed away, say) is no
+                // error, as in DynamoDB: the listing goes on with the shards whose ids sort after it
+                int at = -1;
+                for (int i = 0; i < shards.size() && at < 0; i++) if (shards.get(i).shardId.equals(start)) at = i;
+                from = shards.size();
+                if (at >= 0) {
+                    from = at + 1;
+                } else {
+                    for (int i = 0; i < shards.size(); i++) {
+                        if (shards.get(i).shardId.compareTo(start) > 0) {
+                            from = i;
+                            break;
+                        }
+                    }
+                }
             }
             ArrayNode out = d.putArray("Shards");
             int to = Math.min(shards.size(), from + max);

@@ -16,7 +16,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 
 /**
- * GetRecords: up to Limit (1-1000, and about 1 MB) records after the iterator's position, and
+ * GetRecords: up to Limit (1-1000; above 1000 a LimitExceededException, as DynamoDB answers; and about 1 MB) records after the iterator's position, and
  * the iterator to continue with; none once a closed shard has been read to its end. Only
  * records below the shard's horizon (the lowest sequence number still being written) are read,
  * so a record never appears behind a position already returned.
@@ -40,8 +40,9 @@ final class GetRecords implements OperationHandler {
         ValidationErrors errors = new ValidationErrors();
         errors.notNull(iterator, "shardIterator");
         errors.length(iterator, "shardIterator", 1, 2048);
-        errors.range(limit, "limit", 1, 1000);
+        errors.range(limit, "limit", 1, Long.MAX_VALUE);
         errors.throwIfAny();
+        if (limit != null && limit > 1000) throw StreamErrors.limitExceeded();
         ShardIterators.Position p = streams.iterators().decode(iterator);
         long now = streams.clock().millis();
         if (now - p.issuedMillis() > ITERATOR_LIFETIME.toMillis()) throw StreamErrors.expired();

@@ -33,13 +33,13 @@ final class GetShardIterator implements OperationHandler {
         String number = RequestFields.text(request, "SequenceNumber");
         ValidationErrors errors = new ValidationErrors();
         errors.notNull(arn, "streamArn");
-        errors.length(arn, "streamArn", 37, 1024);
         errors.notNull(shardId, "shardId");
         errors.length(shardId, "shardId", 28, 65);
         errors.notNull(type, "shardIteratorType");
         errors.oneOf(type, "shardIteratorType", TYPES);
         errors.length(number, "sequenceNumber", 21, 40);
         errors.throwIfAny();
+        StreamErrors.checkArn(arn);
         boolean bySequence = type.endsWith("_SEQUENCE_NUMBER");
         if (bySequence && number == null) {
             throw DynamoException.validation("SequenceNumber is required for ShardIteratorType " + type);
@@ -54,7 +54,7 @@ final class GetShardIterator implements OperationHandler {
         int ordinal;
         synchronized (s) {
             Shard shard = s.shard(shardId);
-            if (shard == null) throw StreamErrors.shardNotFound(shardId);
+            if (shard == null) throw StreamErrors.shardNotFound();
             ordinal = shard.ordinal;
             if (bySequence && (seq < shard.openedMicros || (!shard.open() && seq > shard.closedMicros))) {
                 throw DynamoException.validation("Invalid SequenceNumber " + number + " for shard " + shardId

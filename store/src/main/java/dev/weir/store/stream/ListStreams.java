@@ -26,9 +26,9 @@ final class ListStreams implements OperationHandler {
         Long limit = RequestFields.integer(request, "Limit");
         ValidationErrors errors = new ValidationErrors();
         errors.range(limit, "limit", 1, 100);
-        errors.length(start, "exclusiveStartStreamArn", 37, 1024);
         if (table != null) TableNames.check(errors, table, "tableName");
         errors.throwIfAny();
+        StreamErrors.checkArn(start);
         int max = limit == null ? 100 : limit.intValue();
         List<StreamState> found = streams.list(table, start);
         ObjectNode response = JsonNodeFactory.instance.objectNode();

@@ -334,12 +334,12 @@ class StreamsSdkTest extends SdkTestBase {
                 () -> streams.getShardIterator(b -> b.streamArn(unknown).shardId(shard.shardId())
                         .shardIteratorType(ShardIteratorType.LATEST)));
         String noShard = "shardId-00000000000000000000-00000000";
-        assertStreamsError("ResourceNotFoundException", "Requested resource not found: Shard: " + noShard + " not found",
+        assertStreamsError("ResourceNotFoundException", "Requested resource not found: Shard does not exist",
                 () -> streams.getShardIterator(b -> b.streamArn(arn).shardId(noShard).shardIteratorType(ShardIteratorType.LATEST)));
         assertStreamsError("ValidationException", "1 validation error detected: Value '0' at 'limit' failed to satisfy "
                 + "constraint: Member must have value greater than or equal to 1", () -> streams.getRecords(b -> b.shardIterator(it).limit(0)));
-        assertStreamsError("ValidationException", "1 validation error detected: Value '1001' at 'limit' failed to satisfy "
-                + "constraint: Member must have value less than or equal to 1000", () -> streams.getRecords(b -> b.shardIterator(it).limit(1001)));
+        assertStreamsError("LimitExceededException", "Too many operations for a given subscriber.",
+                () -> streams.getRecords(b -> b.shardIterator(it).limit(1001)));
         assertStreamsError("ValidationException", "SequenceNumber is required for ShardIteratorType AT_SEQUENCE_NUMBER",
                 () -> streams.getShardIterator(b -> b.streamArn(arn).shardId(shard.shardId())
                         .shardIteratorType(ShardIteratorType.AT_SEQUENCE_NUMBER)));
