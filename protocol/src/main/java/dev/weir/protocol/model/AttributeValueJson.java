@@ -1,5 +1,6 @@
 package dev.weir.protocol.model;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -7,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.protocol.error.DynamoError;
 import dev.weir.protocol.error.DynamoException;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -102,6 +104,54 @@ public final class AttributeValueJson {
             }
         }
         return o;
+    }
+
+    /**
+     * Writes an item as {@link #toJson(Map)} would be written, without building the tree: the
+     * same members in the same order, so the same bytes from the same generator.
+     */
+    public static void write(JsonGenerator g, Map<String, AttributeValue> item) throws IOException {
+        g.writeStartObject();
+        for (Map.Entry<String, AttributeValue> e : item.entrySet()) {
+            g.writeFieldName(e.getKey());
+            write(g, e.getValue());
+        }
+        g.writeEndObject();
+    }
+
+    /** Writes one value as {@link #toJson(AttributeValue)} would be written. */
+    public static void write(JsonGenerator g, AttributeValue value) throws IOException {
+        g.writeStartObject();
+        switch (value) {
+            case AttributeValue.S s -> g.writeStringField("S", s.value());
+            case AttributeValue.N n -> g.writeStringField("N", n.value());
+            case AttributeValue.B b -> g.writeStringField("B", b.value().base64());
+            case AttributeValue.Bool b -> g.writeBooleanField("BOOL", b.value());
+            case AttributeValue.Null ignored -> g.writeBooleanField("NULL", true);
+            case AttributeValue.M m -> {
+                g.writeFieldName("M");
+                write(g, m.value());
+            }
+            case AttributeValue.L l -> {
+                g.writeArrayFieldStart("L");
+                for (AttributeValue el : l.value()) write(g, el);
+                g.writeEndArray();
+            }
+            case AttributeValue.SS ss -> strings(g, "SS", ss.value());
+            case AttributeValue.NS ns -> strings(g, "NS", ns.value());
+            case AttributeValue.BS bs -> {
+                g.writeArrayFieldStart("BS");
+                for (AttributeValue.Bytes b : bs.value()) g.writeString(b.base64());
+                g.writeEndArray();
+            }
+        }
+        g.writeEndObject();
+    }
+
+    private static void strings(JsonGenerator g, String type, Iterable<String> values) throws IOException {
+        g.writeArrayFieldStart(type);
+        for (String v : values) g.writeString(v);
+        g.writeEndArray();
     }
 
     private static DynamoException serialization(String message) {

@@ -1,6 +1,7 @@
 package dev.weir.proxy.enforce.read;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,6 +9,7 @@ import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.AttributeValueJson;
 import dev.weir.protocol.wire.JsonBodies;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
@@ -52,12 +54,26 @@ public record Page(List<Map<String, AttributeValue>> items, int count, int scann
         return out;
     }
 
-    /** {@link #toJson()} as UTF-8 bytes. */
+    /** {@link #toJson()} as UTF-8 bytes, written item by item without the tree. */
     public byte[] toBytes() {
-        try {
-            return JSON.writeValueAsBytes(toJson());
-        } catch (JsonProcessingException e) {
+        ByteArrayBuilder out = new ByteArrayBuilder();
+        try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            if (items != null) {
+                g.writeArrayFieldStart("Items");
+                for (Map<String, AttributeValue> item : items) AttributeValueJson.write(g, item);
+                g.writeEndArray();
+            }
+            g.writeNumberField("Count", count);
+            g.writeNumberField("ScannedCount", scannedCount);
+            if (lastEvaluatedKey != null) {
+                g.writeFieldName("LastEvaluatedKey");
+                AttributeValueJson.write(g, lastEvaluatedKey);
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return out.toByteArray();
     }
 }

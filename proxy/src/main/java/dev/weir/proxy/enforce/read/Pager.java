@@ -1,6 +1,6 @@
 package dev.weir.proxy.enforce.read;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.weir.protocol.expr.Condition;
 import dev.weir.protocol.expr.Projection;
@@ -8,6 +8,8 @@ import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.AttributeValueJson;
 import dev.weir.protocol.wire.JsonBodies;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -245,10 +247,25 @@ public final class Pager {
 
     /** The size of an item as shown: see the class comment. */
     static long sizeOf(Map<String, AttributeValue> shown) {
-        try {
-            return JSON.writeValueAsBytes(AttributeValueJson.toJson(shown)).length;
-        } catch (JsonProcessingException e) {
+        Counting counting = new Counting();
+        try (JsonGenerator g = JSON.getFactory().createGenerator(counting)) {
+            AttributeValueJson.write(g, shown);
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        return counting.bytes;
+    }
+
+    /** Counts what is written, keeps nothing. */
+    private static final class Counting extends OutputStream {
+        long bytes;
+
+        @Override public void write(int b) {
+            bytes++;
+        }
+
+        @Override public void write(byte[] b, int off, int len) {
+            bytes += len;
         }
     }
 
