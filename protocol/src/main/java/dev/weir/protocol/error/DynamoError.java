@@ -26,6 +26,20 @@ public record DynamoError(String type, String message, int status) {
         return new DynamoError(CORAL_VALIDATE + "ValidationException", message, 400);
     }
 
+    /**
+     * GetRecords with a Limit above 1000: the Streams API reference lists LimitExceededException
+     * for it (the member itself has no maximum), with the message the reference gives that error.
+     * The bundled store and weir answer it alike (docs/streams.md, "Errors").
+     */
+    public static DynamoError getRecordsLimitExceeded() {
+        return new DynamoError(DYNAMO + "LimitExceededException", "Too many operations for a given subscriber.", 400);
+    }
+
+    /** A StreamArn that is not the ARN of a stream (docs/streams.md, "Errors"). */
+    public static DynamoError invalidStreamArn() {
+        return validation("Invalid StreamArn");
+    }
+
     public static DynamoError resourceNotFound(String message) {
         return new DynamoError(DYNAMO + "ResourceNotFoundException", message, 400);
     }

@@ -219,7 +219,8 @@ final class StreamAnswer implements SelfAnswered {
 
     private CompletableFuture<Answered> getRecords(Planned planned, UpstreamClient upstream, long deadline) {
         ObjectNode body = planned.parsed().request().body();
-        int limit = limit(body, RecordPager.MAX_LIMIT, "limit");
+        int limit = body.hasNonNull("Limit") ? limit(body, Integer.MAX_VALUE, "limit") : RecordPager.MAX_LIMIT;
+        if (limit > RecordPager.MAX_LIMIT) throw Refusals.invalid(DynamoError.getRecordsLimitExceeded()); // as the store answers it
         SealedIterator it = seal.unseal(body.path("ShardIterator").asText(null))
                 .orElseThrow(() -> Refusals.invalid("Invalid ShardIterator"));
         ReadView view = view(planned);

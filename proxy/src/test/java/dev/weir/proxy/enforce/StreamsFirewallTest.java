@@ -255,11 +255,14 @@ class StreamsFirewallTest {
     }
 
     @Test
-    void aBadLimitIsDynamoDbsValidationError() throws IOException {
+    void aBadLimitIsAnsweredAsTheStoreAndDynamoDbAnswerIt() throws IOException {
         weir(UpstreamNumbers.COUNT_FREE);
         String it = iterator("analyst");
         FirewallHarness.Exchange e = weir.call("analyst", "GetRecords", "{\"ShardIterator\":\"" + it + "\",\"Limit\":1001}");
-        assertTrue(e.body().contains("less than or equal to 1000"), e.body());
+        assertEquals(400, e.status());
+        assertTrue(e.body().contains("LimitExceededException"), e.body());
+        FirewallHarness.Exchange zero = weir.call("analyst", "GetRecords", "{\"ShardIterator\":\"" + it + "\",\"Limit\":0}");
+        assertTrue(zero.body().contains("greater than or equal to 1"), zero.body());
     }
 
     @Test

@@ -19,13 +19,13 @@ final class StreamErrors {
     /** A StreamArn member that is not the ARN of a stream: DynamoDB's ValidationException "Invalid StreamArn". */
     static void checkArn(String arn) {
         if (arn != null && (arn.length() > 1024 || !STREAM_ARN.matcher(arn).matches())) {
-            throw DynamoException.validation("Invalid StreamArn");
+            throw new DynamoException(DynamoError.invalidStreamArn());
         }
     }
 
     /** GetRecords with a Limit above 1000: DynamoDB answers LimitExceededException, not a validation error. */
     static DynamoException limitExceeded() {
-        return new DynamoException(new DynamoError(NS + "LimitExceededException", "Too many operations for a given subscriber.", 400));
+        return new DynamoException(DynamoError.getRecordsLimitExceeded());
     }
 
     static DynamoException streamNotFound(String arn) {

@@ -71,8 +71,7 @@ final class TableNames {
                 }
                 StreamArn arn = a.isTextual() ? StreamArn.parse(a.textValue()) : null;
                 if (arn == null) {
-                    throw Refusals.invalid("Invalid StreamArn: '" + a.asText() + "' is not the ARN of a stream "
-                            + "(arn:PARTITION:dynamodb:REGION:ACCOUNT:table/NAME/stream/LABEL)");
+                    throw Refusals.invalid(dev.weir.protocol.error.DynamoError.invalidStreamArn()); // as the store and DynamoDB answer it
                 }
                 if (!arn.region().equals(account.region()) || !arn.account().equals(account.accountId())) {
                     throw Refusals.of(principal, operation, arn.table()).forbidden("the ARN names a stream of account "
