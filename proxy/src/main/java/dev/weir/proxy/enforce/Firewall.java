@@ -162,19 +162,24 @@ public final class Firewall {
         } catch (RuntimeException e) {
             return auditor.audit(refused(identified, e, List.of()));
         }
-        return tags(parsed).handle((tags, err) -> {
-            if (err == null) return decidePlanAndForward(parsed, tags);
+        CompletableFuture<Map<String, Map<String, String>>> tags = tags(parsed);
+        if (tags == NO_TAGS) return decidePlanAndForward(parsed, Map.of()); // most policies read no tags: no stage to chain
+        return tags.handle((t, err) -> {
+            if (err == null) return decidePlanAndForward(parsed, t);
             log.warn("the tags of {} could not be read from the upstream: {}", parsed.request().tables(), cause(err).toString());
             return auditor.audit(refused(parsed, Refusals.unavailable(
                     "weir could not read the tags of the request's table, which its policy needs"), List.of()));
         }).thenCompose(r -> r);
     }
 
-    /** The tags of the request's tables when the policy reads them; none otherwise. */
+    /** The answer of {@link #tags} when the policy reads no tags. */
+    private static final CompletableFuture<Map<String, Map<String, String>>> NO_TAGS = CompletableFuture.completedFuture(Map.of());
+
+    /** The tags of the request's tables when the policy reads them; none otherwise ({@link #NO_TAGS}). */
     private CompletableFuture<Map<String, Map<String, String>>> tags(Parsed parsed) {
         PolicySnapshot snapshot = parsed.policy();
         List<String> tables = parsed.request().tables();
-        if (!snapshot.loaded() || !snapshot.usesTableTags() || tables.isEmpty()) return CompletableFuture.completedFuture(Map.of());
+        if (!snapshot.loaded() || !snapshot.usesTableTags() || tables.isEmpty()) return NO_TAGS;
         if (tableTags == null) return CompletableFuture.failedFuture(new IllegalStateException("no source of table tags"));
         return DeadlineTimer.bound(tableTags.of(tables), deadline(parsed), upstream.executor(),
                 () -> new TimeoutException("the tags did not come before the request's deadline"));
@@ -238,10 +243,12 @@ public final class Firewall {
      * cannot be read is listed as unreadable and its items' keys go unnamed: the audit record
      * says so, and the request is not refused for it (the store decides the put).
      */
+    private static final CompletableFuture<ItemKeys> NO_ITEM_KEYS = CompletableFuture.completedFuture(ItemKeys.NONE);
+
     private CompletableFuture<ItemKeys> itemKeys(Decided decided) {
         boolean needed = auditor.enabled() || requestListener != RequestListener.NONE;
         Set<String> tables = needed ? ItemKeys.tablesPutInto(decided.parsed().request()) : Set.of();
-        if (tables.isEmpty()) return CompletableFuture.completedFuture(ItemKeys.NONE);
+        if (tables.isEmpty()) return NO_ITEM_KEYS;
         Map<String, CompletableFuture<Optional<TableSchema>>> lookups = new LinkedHashMap<>();
         for (String t : tables) {
             lookups.put(t, DeadlineTimer.bound(tableSchemas.of(t), deadline(decided), upstream.executor(),
@@ -273,7 +280,9 @@ public final class Firewall {
         } catch (RuntimeException e) {
             return auditor.audit(refused(decided, e, decided.ruleIds()));
         }
-        return itemKeys(decided).thenCompose(keys -> recordAndForward(keys.isEmpty() ? planned : planned.withItemKeys(keys)));
+        CompletableFuture<ItemKeys> keys = itemKeys(decided);
+        if (keys == NO_ITEM_KEYS) return recordAndForward(planned); // nothing put, or no audit: no stage to chain
+        return keys.thenCompose(k -> recordAndForward(k.isEmpty() ? planned : planned.withItemKeys(k)));
     }
 
     /** sync mode: the decision record made durable first (or a 500, nothing forwarded); then forward, answer, record the outcome. */
