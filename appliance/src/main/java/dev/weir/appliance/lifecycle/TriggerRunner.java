@@ -17,7 +17,7 @@ import dev.weir.lifecycle.store.StoreClient;
 import dev.weir.lifecycle.worker.LifecycleListener;
 import dev.weir.lifecycle.worker.LifecycleOptions;
 import dev.weir.lifecycle.worker.LifecycleWorker;
-import dev.weir.lifecycle.worker.RecordView;
+import dev.weir.policy.trigger.RecordView;
 import dev.weir.protocol.sigv4.Credentials;
 import dev.weir.protocol.sigv4.SigV4Signer;
 import dev.weir.proxy.enforce.stream.RoleRecordView;
