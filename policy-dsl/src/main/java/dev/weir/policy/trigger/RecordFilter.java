@@ -38,7 +38,7 @@ public final class RecordFilter {
                                   String viewType, List<String> keyAttributes) throws RecordView.Refused {
         if (onlyMarksChanged(raw, marks)) return new Judgement.DoesNotFire("only completion marks changed", null);
         Optional<ObjectNode> shown = view.cut(trigger, raw, viewType, keyAttributes);
-        if (shown.isEmpty()) return new Judgement.DoesNotFire("role " + trigger.role() + " sees no side of the change", null);
+        if (shown.isEmpty()) return new Judgement.DoesNotFire("role " + trigger.role() + "'s view drops the change (a row it does not see, or hidden values only)", null);
         Optional<String> why = whyNot(trigger, shown.get());
         return why.<Judgement>map(w -> new Judgement.DoesNotFire(w, shown.get())).orElseGet(() -> new Judgement.Fires(shown.get()));
     }

@@ -98,7 +98,7 @@ class RecordFilterTest {
         assertEquals(new Judgement.DoesNotFire("only completion marks changed", null),
                 RecordFilter.judge(t, markOnly, marks, never, "NEW_AND_OLD_IMAGES", List.of("id")));
         RecordView hides = (trigger, rec, viewType, keys) -> java.util.Optional.empty();
-        assertEquals(new Judgement.DoesNotFire("role r sees no side of the change", null),
+        assertEquals(new Judgement.DoesNotFire("role r's view drops the change (a row it does not see, or hidden values only)", null),
                 RecordFilter.judge(t, record("INSERT", null, img1), marks, hides, "NEW_AND_OLD_IMAGES", List.of("id")));
     }
 }
