@@ -17,7 +17,7 @@ import java.util.Optional;
 /**
  * Which stream records fire a trigger, what its function gets, and the mark written after it:
  * pure functions of the records. The lifecycle worker ({@code ShardRunner}) and the policy tests
- * ({@code ./weir policy test}, {@link dev.weir.policy.testing.TriggerCases}) both judge records
+ * ({@code ./weir policy test}, {@code testing/TriggerCases}) both judge records
  * with {@link #judge}, so a test case passes exactly when the worker would do what it expects.
  */
 public final class RecordFilter {
