@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the surveillance scenario on one machine (examples/surveillance/README.md): weir with its
-# bundled store and this example's policy, principals and triggers; three functions (geo, faces,
+# bundled store and this example's policy, principals and triggers (after `weir policy test` on the
+# policy and its tests, surveillance.test.yaml, at 100% coverage); three functions (geo, faces,
 # notify) as local HTTP endpoints; a camera ingesting images; then the checks of scenario.py.
 # Ports: WEIR_PORT (8100), STORE_PORT (8101), GEO_PORT (9101), FACES_PORT (9102), NOTIFY_PORT (9103).
 # WORK: a folder for weir's home and the functions' state (default: a new temporary folder).
@@ -21,6 +22,7 @@ fill() {
 }
 fill "$HERE/weir.yaml.in" > "$WORK/weir.yaml"
 fill "$HERE/policies/surveillance.weir.in" > "$WORK/policies/surveillance.weir"
+cp "$HERE/policies/surveillance.test.yaml" "$WORK/policies/surveillance.test.yaml"
 
 # The secret weir signs its calls to the functions with (and they check); a demo value.
 export WEIR_TRIGGER_SECRET=${WEIR_TRIGGER_SECRET:-surveillance-demo-signing-secret}
@@ -31,6 +33,12 @@ trap cleanup EXIT
 # WEIR_COMMAND: how to run weir (default: the repository's ./weir, which builds if needed; the
 # test suite passes the java command line of the build it is testing).
 read -r -a WEIR_CMD <<< "${WEIR_COMMAND:-$ROOT/weir}"
+
+# The policy's own tests first: every rule and trigger covered, each trigger's input as its role sees it.
+if ! "${WEIR_CMD[@]}" policy test "$WORK/policies" --min-coverage 100 > "$WORK/policy-test.log" 2>&1; then
+  cat "$WORK/policy-test.log" >&2; echo "run.sh: the policy tests failed" >&2; exit 1
+fi
+echo "policy tests: $(grep -E '^[0-9]+ passed' "$WORK/policy-test.log")"
 "${WEIR_CMD[@]}" up --config "$WORK/weir.yaml" --home "$WORK/home" > "$WORK/weir.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 600); do

@@ -155,12 +155,14 @@ public final class Appliance implements AutoCloseable {
 
         PolicyHolder policyHolder = new PolicyHolder(policy);
         Path policyDir = config.policies();
-        toClose.add(new PolicyWatcher(policyDir, keys, Duration.ofMillis(300),
+        Duration debounce = Duration.ofMillis(300);
+        toClose.add(new PolicyWatcher(policyDir, keys, debounce, debounce.multipliedBy(PolicyWatcher.MAX_DELAY_DEBOUNCES),
                 result -> {
                     PolicySnapshot next = snapshot(policyDir, result);
                     if (next.loaded()) policyHolder.publish(next);
                 },
-                outcome -> { if (audit != null) audit.publish(ReloadEvents.policy(outcome)); }).start());
+                outcome -> { if (audit != null) audit.publish(ReloadEvents.policy(outcome)); },
+                TriggerRunner.views(UpstreamNumbers.COUNT_FREE)).start());
         Identifier identifier = new Identifier(directory(principals), Clock.systemUTC());
         toClose.add(new FileReloader(config.principals(), file -> {
             PrincipalDirectory next;

@@ -11,7 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * issue 15's seed scenario, as a user runs it: {@code examples/surveillance/run.sh} (weir with its
+ * issue 15's seed scenario, as a user runs it: {@code examples/surveillance/run.sh} ({@code weir policy
+ * test} on the example's policy and its tests at 100% rule and trigger coverage, then weir with its
  * bundled store and the example's policy and triggers, three Python functions, a camera
  * ingesting images through boto3, the checks of scenario.py), on free ports, with this build's
  * weir. The script's own checks are the assertions: every image enriched by both functions with
@@ -37,6 +38,7 @@ class SurveillanceExampleTest {
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), "run.sh did not finish");
         System.out.println(out.lines().filter(l -> !l.contains(" INFO ") && !l.contains(" WARN ")).reduce("", (a, b) -> a + b + "\n"));
         assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("policy tests: 16 passed, 0 failed; coverage 100.0% (8 of 8 rules, 3 of 3 triggers)"), out);
         assertTrue(out.contains("surveillance scenario: all checks passed"), out);
     }
 }

@@ -5,7 +5,7 @@ import dev.weir.lifecycle.call.Signature;
 import dev.weir.lifecycle.worker.LifecycleListener;
 import dev.weir.lifecycle.worker.LifecycleOptions;
 import dev.weir.lifecycle.worker.LifecycleWorker;
-import dev.weir.lifecycle.worker.RecordView;
+import dev.weir.policy.trigger.RecordView;
 import dev.weir.policy.LoadResult;
 import dev.weir.policy.PolicyLoader;
 import dev.weir.policy.PolicySource;

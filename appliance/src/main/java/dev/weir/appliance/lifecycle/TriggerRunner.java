@@ -17,7 +17,8 @@ import dev.weir.lifecycle.store.StoreClient;
 import dev.weir.lifecycle.worker.LifecycleListener;
 import dev.weir.lifecycle.worker.LifecycleOptions;
 import dev.weir.lifecycle.worker.LifecycleWorker;
-import dev.weir.lifecycle.worker.RecordView;
+import dev.weir.policy.trigger.RecordView;
+import dev.weir.policy.trigger.RecordViews;
 import dev.weir.protocol.sigv4.Credentials;
 import dev.weir.protocol.sigv4.SigV4Signer;
 import dev.weir.proxy.enforce.stream.RoleRecordView;
@@ -64,10 +65,11 @@ public final class TriggerRunner {
             String own = env.get(secretVariable(id));
             return own != null && !own.isEmpty() ? new Signature(own) : globalSignature;
         });
+        RecordViews views = views(numbers);
         RecordView view = (trigger, record, viewType, keys) -> {
             DecisionTable table = policy.current().table();
             if (table == null) throw new RecordView.Refused("no policy is loaded");
-            return cut(table, trigger, record, viewType, keys, numbers, clock);
+            return views.of(table, clock.instant()).cut(trigger, record, viewType, keys);
         };
         String instance = config.instanceId() != null ? config.instanceId() : defaultInstanceId();
         LifecycleOptions options = new LifecycleOptions(instance, Duration.ofMillis(config.leaseMs()),
@@ -93,6 +95,15 @@ public final class TriggerRunner {
                     deadLetters.put(trigger, eventId, payload, error, attempts, clock.instant());
                 }, new SecureRandom(), REQUEST_QUEUE_CAPACITY, REQUEST_WORKERS);
         return new RunningTriggers(streams, schedules, requests);
+    }
+
+    /**
+     * The firewall's cut of stream records for the trigger roles, under a given policy and time:
+     * what the worker cuts with, and what {@code ./weir policy test} judges change cases with.
+     */
+    public static RecordViews views(UpstreamNumbers numbers) {
+        return (table, now) -> (trigger, record, viewType, keys) ->
+                cut(table, trigger, record, viewType, keys, numbers, Clock.fixed(now, java.time.ZoneOffset.UTC));
     }
 
     /** The firewall's cut of one record for the trigger's role (the view of GetRecords by a principal with that role alone). */

@@ -90,6 +90,65 @@ class PolicyCommandTest {
         assertTrue(bad.out().contains("but the caller receives [{id: \"x\"}]"), bad.out());
     }
 
+    /** The surveillance example's policy, rendered from its template as run.sh renders it, with its tests beside it. */
+    static Path surveillance(Path dir) throws Exception {
+        Path example = Path.of("..", "examples", "surveillance", "policies").toAbsolutePath().normalize();
+        String policy = Files.readString(example.resolve("surveillance.weir.in"));
+        for (String port : new String[] {"GEO_PORT", "FACES_PORT", "NOTIFY_PORT"}) policy = policy.replace("@" + port + "@", "9000");
+        Files.writeString(dir.resolve("surveillance.weir"), policy);
+        Files.copy(example.resolve("surveillance.test.yaml"), dir.resolve("surveillance.test.yaml"));
+        return dir;
+    }
+
+    @Test
+    void theSurveillanceExampleTestsEveryRuleAndTrigger(@TempDir Path dir) throws Exception {
+        Run test = weir("policy", "test", surveillance(dir).toString(), "--min-coverage", "100");
+        assertEquals(0, test.exit(), test.out());
+        assertTrue(test.out().contains("16 passed, 0 failed; coverage 100.0% (8 of 8 rules, 3 of 3 triggers)"), test.out());
+        assertTrue(test.out().contains("PASS surveillance.test.yaml: a missing person's tag notifies once"), test.out());
+    }
+
+    @Test
+    void triggerCasesFailWithADiffAndCountInTheCoverage(@TempDir Path dir) throws Exception {
+        surveillance(dir);
+        Path tests = dir.resolve("surveillance.test.yaml");
+        String good = Files.readString(tests);
+        // the notifier's input wrongly expected with the image's URI, which its role does not read
+        Files.writeString(tests, good.replace(
+                "new: {id: img-1, camera: gate-3, taken_at: \"2026-01-01T03:00:00Z\", missing_person: true}",
+                "new: {id: img-1, camera: gate-3, taken_at: \"2026-01-01T03:00:00Z\", missing_person: true, image_uri: \"s3://images/img-1.jpg\"}"));
+        Run bad = weir("policy", "test", dir.toString());
+        assertEquals(1, bad.exit(), bad.out());
+        assertTrue(bad.out().contains("FAIL surveillance.test.yaml: a missing person's tag notifies once"), bad.out());
+        assertTrue(bad.out().contains("""
+                     missing-person input.new: expected {id: "img-1", camera: "gate-3", taken_at: "2026-01-01T03:00:00Z", \
+                missing_person: true, image_uri: "s3://images/img-1.jpg"}
+                      but the function gets {id: "img-1", camera: "gate-3", taken_at: "2026-01-01T03:00:00Z", missing_person: true}"""),
+                bad.out());
+
+        // without the trigger cases, the triggers are uncovered and named
+        int triggers = good.indexOf("  # ---- the triggers");
+        Files.writeString(tests, good.substring(0, triggers));
+        Run low = weir("policy", "test", dir.toString(), "--min-coverage", "100");
+        assertEquals(1, low.exit(), low.out());
+        assertTrue(low.out().contains("10 passed, 0 failed; coverage 72.7% (8 of 8 rules, 0 of 3 triggers)"), low.out());
+        assertTrue(low.out().contains("triggers no case fires: [faces, geo, missing-person]"), low.out());
+        assertTrue(low.out().contains("FAIL: coverage 72.7% is below --min-coverage 100%"), low.out());
+
+        // a mistake in a trigger case names its file:line:column
+        Files.writeString(tests, good.substring(0, triggers) + """
+                  - name: a misspelt trigger
+                    trigger: missing-persn
+                    change: {event: UPSERT, new: *ingested}
+                    expect: {fires: []}
+                """);
+        Run error = weir("policy", "test", dir.toString());
+        assertEquals(1, error.exit(), error.out());
+        long line = good.substring(0, triggers).lines().count() + 2;
+        assertTrue(error.out().contains("bad case: surveillance.test.yaml:" + line
+                + ":14: unknown trigger 'missing-persn' (did you mean 'missing-person'?)"), error.out());
+    }
+
     @Test
     void fmtRewritesAndCheckReports(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("p.weir");

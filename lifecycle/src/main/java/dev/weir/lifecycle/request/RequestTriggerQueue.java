@@ -1,6 +1,5 @@
 package dev.weir.lifecycle.request;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.lifecycle.call.CallResult;
@@ -8,20 +7,16 @@ import dev.weir.lifecycle.call.Retries;
 import dev.weir.lifecycle.call.FunctionClient;
 import dev.weir.lifecycle.store.StoreException;
 import dev.weir.lifecycle.worker.Backoff;
-import dev.weir.policy.decision.Allowed;
 import dev.weir.policy.decision.DecisionTable;
+import dev.weir.policy.trigger.RequestKeys;
 import dev.weir.policy.trigger.RequestTriggerSpec;
-import dev.weir.policy.trigger.TriggerCompiler;
-import dev.weir.protocol.expr.Path;
 import dev.weir.protocol.wire.JsonBodies;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -96,7 +91,7 @@ public final class RequestTriggerQueue implements AutoCloseable {
                         + " item(s) the request puts (the table's key schema could not be read)");
                 continue;
             }
-            Optional<List<ObjectNode>> keys = cut(table, t, event.keys());
+            Optional<List<ObjectNode>> keys = RequestKeys.cut(table, t, event.keys());
             if (keys.isEmpty()) {
                 log.warn("trigger {}: request {} not sent: its key has an attribute role {} does not read in the clear",
                         t.id(), event.requestId(), t.role());
@@ -109,30 +104,6 @@ public final class RequestTriggerQueue implements AutoCloseable {
                 listener.notSent(t, event.requestId(), "the API-call trigger queue is full");
             }
         }
-    }
-
-    /**
-     * The keys as the trigger's role reads them ({@code GetItem} by a principal with that role
-     * alone): whole, or empty when the role may not read the table's items, all of its rows, or an
-     * attribute of any key in the clear (then nothing is sent, not even the other keys: a masked
-     * key would still tell which item was touched, and a shortened list would misstate the request).
-     */
-    static Optional<List<ObjectNode>> cut(DecisionTable table, RequestTriggerSpec t, List<ObjectNode> keys) {
-        if (!(table.decide(TriggerCompiler.keyViewRequest(t.role(), t.table())) instanceof Allowed allowed)
-                || !allowed.rows().isAll()) {
-            return Optional.empty();
-        }
-        List<ObjectNode> out = new ArrayList<>(keys.size());
-        for (ObjectNode key : keys) {
-            ObjectNode cut = JSON.createObjectNode();
-            for (Iterator<Map.Entry<String, JsonNode>> it = key.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                if (!allowed.fields().isIdentity() && !allowed.fields().canReadInClear(Path.of(e.getKey()))) return Optional.empty();
-                cut.set(e.getKey(), e.getValue().deepCopy());
-            }
-            out.add(cut);
-        }
-        return Optional.of(out);
     }
 
     static byte[] payload(RequestTriggerSpec t, RequestEvent event, List<ObjectNode> keys) {

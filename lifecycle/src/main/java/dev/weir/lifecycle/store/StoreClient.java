@@ -20,7 +20,7 @@ import java.util.Map;
  * The worker's line to the upstream store: DynamoDB JSON 1.0 requests (the table API and the
  * Streams API) signed with weir's own upstream credentials, as the firewall forwards them. The
  * worker reads stream records here, whole, and cuts each through the trigger role's read view
- * itself, with the firewall's code ({@link dev.weir.lifecycle.worker.RecordView}); it writes
+ * itself, with the firewall's code ({@link dev.weir.policy.trigger.RecordView}); it writes
  * only its own tables and the completion marks.
  */
 public final class StoreClient {

@@ -5,6 +5,8 @@ import dev.weir.lifecycle.store.DeadLetters;
 import dev.weir.lifecycle.store.LeaseTable;
 import dev.weir.lifecycle.store.StoreClient;
 import dev.weir.lifecycle.store.StoreException;
+import dev.weir.policy.trigger.RecordFilter;
+import dev.weir.policy.trigger.RecordView;
 import dev.weir.policy.trigger.TriggerSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -196,7 +198,7 @@ public final class LifecycleWorker implements AutoCloseable {
 
     /** Every completion mark of the table's triggers: a change of these alone fires nothing. */
     List<String> marksOf(String table) {
-        return triggers.get().stream().filter(t -> t.table().equals(table)).map(TriggerSpec::mark).toList();
+        return RecordFilter.marksOn(triggers.get(), table);
     }
 
     void finished(ShardRunner runner) {

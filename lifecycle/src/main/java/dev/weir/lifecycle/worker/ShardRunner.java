@@ -7,11 +7,13 @@ import dev.weir.lifecycle.store.Json;
 import dev.weir.lifecycle.store.LeaseTable;
 import dev.weir.lifecycle.store.StoreClient;
 import dev.weir.lifecycle.store.StoreException;
+import dev.weir.policy.trigger.Judgement;
+import dev.weir.policy.trigger.RecordFilter;
+import dev.weir.policy.trigger.RecordView;
 import dev.weir.policy.trigger.TriggerSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -156,10 +158,11 @@ final class ShardRunner implements Runnable {
         List<String> marks = worker.marksOf(spec.table());
         List<Pending> batch = new ArrayList<>();
         for (JsonNode raw : records) {
-            if (RecordFilter.onlyMarksChanged(raw, marks)) continue;
-            Optional<ObjectNode> shown = worker.view().cut(spec, raw, stream.viewType(), stream.keyAttributes());
-            if (shown.isEmpty() || !RecordFilter.fires(spec, shown.get())) continue;
-            batch.add(new Pending(raw, shown.get()));
+            if (!(RecordFilter.judge(spec, raw, marks, worker.view(), stream.viewType(), stream.keyAttributes())
+                    instanceof Judgement.Fires fires)) {
+                continue;
+            }
+            batch.add(new Pending(raw, fires.input()));
             if (batch.size() == spec.batch()) {
                 deliver(spec, batch);
                 checkpoint(batch.getLast().sequence(), false);
@@ -217,19 +220,19 @@ final class ShardRunner implements Runnable {
      */
     private void mark(TriggerSpec spec, List<Pending> batch) throws StoreException {
         for (Pending p : batch) {
-            if ("REMOVE".equals(p.raw().path("eventName").asText())) continue; // no item left to mark
-            JsonNode keys = p.raw().path("dynamodb").path("Keys");
-            String firstKey = keys.fieldNames().hasNext() ? keys.fieldNames().next() : null;
-            if (firstKey == null) continue;
+            Optional<RecordFilter.MarkWrite> write = RecordFilter.markOf(spec, p.raw()); // none for a REMOVE: no item left
+            if (write.isEmpty()) continue;
+            ObjectNode keys = write.get().key();
+            String firstKey = keys.fieldNames().next();
             ObjectNode req = StoreClient.object();
             req.put("TableName", spec.table());
-            req.set("Key", keys.deepCopy());
+            req.set("Key", keys);
             req.put("UpdateExpression", "SET #m = :seq");
             req.put("ConditionExpression", "attribute_exists(#k) AND (attribute_not_exists(#m) OR #m < :seq)");
             ObjectNode names = req.putObject("ExpressionAttributeNames");
-            names.put("#m", spec.mark());
+            names.put("#m", write.get().attribute());
             names.put("#k", firstKey);
-            req.putObject("ExpressionAttributeValues").set(":seq", Json.n(new BigInteger(p.sequence()).toString()));
+            req.putObject("ExpressionAttributeValues").set(":seq", Json.n(write.get().sequence().toString()));
             boolean written;
             try {
                 worker.store().dynamo("UpdateItem", req);

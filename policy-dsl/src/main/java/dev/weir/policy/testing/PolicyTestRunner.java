@@ -10,6 +10,7 @@ import dev.weir.policy.decision.DecisionTable;
 import dev.weir.policy.decision.Forbidden;
 import dev.weir.policy.decision.NotPermitted;
 import dev.weir.policy.field.HmacKeys;
+import dev.weir.policy.trigger.RecordViews;
 import dev.weir.protocol.model.AttributeValue;
 
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
@@ -51,7 +53,13 @@ import java.util.stream.Stream;
  * through the field plan, in order; nothing when the request is not allowed. A write is
  * accepted when the request is allowed and {@link Allowed#refusesWrite} finds nothing.
  *
- * <p>Rule coverage is the share of the policy set's rules that decided at least one case.
+ * <p>Cases may also test triggers ({@link TriggerCases}): a {@code change:} to a table for stream
+ * triggers, {@code fires:} and {@code input:} on a request case for API-call triggers, and
+ * {@code at:} a minute for schedules.
+ *
+ * <p>Coverage is the share of the policy set's rules that decided at least one case, and of its
+ * triggers that fired in at least one case that expects triggers. A mistake in a test file is
+ * reported with its {@code file:line:column}.
  */
 public final class PolicyTestRunner {
     public static final String SUFFIX = ".test.yaml";
@@ -66,23 +74,37 @@ public final class PolicyTestRunner {
     }
 
     /**
-     * @param load     the policy set as loaded for the tests (its diagnostics explain a failure)
-     * @param errors   problems with the test files themselves
-     * @param ruleIds  every rule id of the policy set
-     * @param covered  the ids that decided at least one case
+     * @param load            the policy set as loaded for the tests (its diagnostics explain a failure)
+     * @param errors          problems with the test files themselves
+     * @param ruleIds         every rule id of the policy set
+     * @param covered         the rule ids that decided at least one case
+     * @param triggerIds      every trigger id of the policy set (stream, API-call and schedule)
+     * @param coveredTriggers the trigger ids that fired in at least one case that expects triggers
      */
-    public record Report(LoadResult load, List<CaseResult> cases, List<String> errors, List<String> ruleIds, List<String> covered) {
+    public record Report(LoadResult load, List<CaseResult> cases, List<String> errors, List<String> ruleIds, List<String> covered,
+                         List<String> triggerIds, List<String> coveredTriggers) {
+        public Report(LoadResult load, List<CaseResult> cases, List<String> errors, List<String> ruleIds, List<String> covered) {
+            this(load, cases, errors, ruleIds, covered, List.of(), List.of());
+        }
+
         public boolean passed() {
             return load.ok() && errors.isEmpty() && cases.stream().allMatch(CaseResult::passed);
         }
 
-        /** Rule coverage in percent (100 for a policy set without rules). */
+        /** Coverage in percent of rules and triggers together (100 for a policy set without either). */
         public double coverage() {
-            return ruleIds.isEmpty() ? 100.0 : 100.0 * covered.size() / ruleIds.size();
+            int all = ruleIds.size() + triggerIds.size();
+            return all == 0 ? 100.0 : 100.0 * (covered.size() + coveredTriggers.size()) / all;
         }
 
+        /** The rules no case reaches. */
         public List<String> uncovered() {
             return ruleIds.stream().filter(id -> !covered.contains(id)).toList();
+        }
+
+        /** The triggers no case fires. */
+        public List<String> uncoveredTriggers() {
+            return triggerIds.stream().filter(id -> !coveredTriggers.contains(id)).toList();
         }
     }
 
@@ -95,15 +117,27 @@ public final class PolicyTestRunner {
         }
     }
 
+    /** Runs the tests without the firewall's record cut: a {@code change:} case fails, saying it needs {@code ./weir policy test}. */
     public static Report run(Path dir) {
+        return run(dir, null);
+    }
+
+    /**
+     * @param views the firewall's cut of stream records (the appliance's), with which change cases
+     *              are judged as the trigger worker judges them; null where it is not available
+     */
+    public static Report run(Path dir, RecordViews views) {
         List<String> errors = new ArrayList<>();
         Map<Path, JsonNode> docs = new java.util.LinkedHashMap<>();
+        Map<Path, Yaml.Doc> parsed = new HashMap<>();
         Map<String, byte[]> keys = new HashMap<>();
         for (Path f : testFiles(dir)) {
             try {
-                JsonNode doc = Yaml.read(Files.readString(f, StandardCharsets.UTF_8));
+                Yaml.Doc read = Yaml.parse(Files.readString(f, StandardCharsets.UTF_8));
+                JsonNode doc = read.root();
                 if (doc == null || !doc.isObject()) throw new IOException("expected a map with 'cases:'");
                 docs.put(f, doc);
+                parsed.put(f, read);
                 JsonNode k = doc.get("keys");
                 if (k != null && k.isObject()) k.fields().forEachRemaining(e -> keys.put(e.getKey(), e.getValue().asText().getBytes(StandardCharsets.UTF_8)));
             } catch (IOException | RuntimeException e) {
@@ -114,12 +148,24 @@ public final class PolicyTestRunner {
         }
         PolicyLoader.PolicySet set = PolicyLoader.loadSet(dir, HmacKeys.of(keys).orElse(HmacKeys.forTesting()));
         List<String> ruleIds = set.files().stream().flatMap(f -> f.rules().stream()).map(r -> r.id().value()).sorted().toList();
-        if (!set.result().ok()) return new Report(set.result(), List.of(), errors, ruleIds, List.of());
+        List<String> triggerIds = set.files().stream().flatMap(f -> f.triggers().stream()).filter(t -> t.id() != null)
+                .map(t -> t.id().value()).sorted().toList();
+        if (!set.result().ok()) return new Report(set.result(), List.of(), errors, ruleIds, List.of(), triggerIds, List.of());
         DecisionTable table = set.result().table().orElseThrow();
         List<CaseResult> cases = new ArrayList<>();
         TreeSet<String> covered = new TreeSet<>();
+        TreeSet<String> coveredTriggers = new TreeSet<>();
         for (Map.Entry<Path, JsonNode> d : docs.entrySet()) {
             String file = name(dir, d.getKey());
+            Located located = new Located(file, parsed.get(d.getKey()));
+            Map<String, List<String>> tableKeys;
+            try {
+                tableKeys = TriggerCases.tableKeys(d.getValue().get("tables"), located);
+            } catch (IllegalArgumentException e) {
+                errors.add(firstLine(e.getMessage()));
+                continue;
+            }
+            TriggerCases triggers = new TriggerCases(table, views, located, tableKeys);
             Map<String, JsonNode> principals = new HashMap<>();
             JsonNode ps = d.getValue().get("principals");
             if (ps != null && ps.isObject()) ps.fields().forEachRemaining(e -> principals.put(e.getKey(), e.getValue()));
@@ -133,23 +179,40 @@ public final class PolicyTestRunner {
                 index++;
                 String caseName = c.hasNonNull("name") ? c.get("name").asText() : "case " + index;
                 try {
-                    CaseResult r = runCase(file, caseName, c, principals, table);
+                    if (!c.isObject()) throw located.error(c, "a case is a map");
+                    CaseResult r;
+                    JsonNode expect = c.get("expect");
+                    if (expect == null || !expect.isObject()) throw located.error(c, "a case needs 'expect:'");
+                    if (c.has("change") || c.has("at")) {
+                        if (c.has("change") && c.has("at") || c.has("request")) {
+                            throw located.error(c, "a case has one of 'request:', 'change:' (stream triggers) and 'at:' (schedules)");
+                        }
+                        TriggerCases.Outcome o = c.has("change") ? triggers.change(c, expect, index) : triggers.schedule(c, expect);
+                        coveredTriggers.addAll(o.fired());
+                        r = new CaseResult(file, caseName, o.failures(), NotPermitted.INSTANCE);
+                    } else {
+                        r = runCase(file, caseName, c, principals, table, triggers, coveredTriggers);
+                    }
                     covered.addAll(r.decision().ruleIds());
                     cases.add(r);
+                } catch (Located.Error e) {
+                    cases.add(new CaseResult(file, caseName, List.of("bad case: " + e.getMessage()), NotPermitted.INSTANCE));
                 } catch (RuntimeException e) {
-                    cases.add(new CaseResult(file, caseName, List.of("bad case: " + firstLine(e.getMessage())), NotPermitted.INSTANCE));
+                    cases.add(new CaseResult(file, caseName, List.of("bad case: " + located.where(c) + ": " + firstLine(e.getMessage())),
+                            NotPermitted.INSTANCE));
                 }
             }
         }
         covered.retainAll(ruleIds);
-        return new Report(set.result(), cases, errors, ruleIds, List.copyOf(covered));
+        coveredTriggers.retainAll(triggerIds);
+        return new Report(set.result(), cases, errors, ruleIds, List.copyOf(covered), triggerIds, List.copyOf(coveredTriggers));
     }
 
-    private static CaseResult runCase(String file, String name, JsonNode c, Map<String, JsonNode> principals, DecisionTable table) {
+    private static CaseResult runCase(String file, String name, JsonNode c, Map<String, JsonNode> principals, DecisionTable table,
+                                      TriggerCases triggers, Set<String> coveredTriggers) {
         DecisionRequest request = Scenario.request(c, principals);
         Decision decision = table.decide(request);
         JsonNode expect = c.get("expect");
-        if (expect == null || !expect.isObject()) throw new IllegalArgumentException("a case needs 'expect:'");
         List<String> failures = new ArrayList<>();
         String kind = kind(decision);
         if (expect.hasNonNull("decision") && !expect.get("decision").asText().equals(kind)) {
@@ -195,6 +258,11 @@ public final class PolicyTestRunner {
             if (want.equals("accepted") && refusal.isPresent()) failures.add("expected the write accepted, but " + refusal.get());
             else if (want.equals("refused") && refusal.isEmpty()) failures.add("expected the write refused, but it is accepted");
             else if (!want.equals("accepted") && !want.equals("refused")) throw new IllegalArgumentException("write: accepted or refused");
+        }
+        if (TriggerCases.expectsTriggers(expect)) {
+            TriggerCases.Outcome o = triggers.request(c, expect, request, decision);
+            failures.addAll(o.failures());
+            coveredTriggers.addAll(o.fired());
         }
         return new CaseResult(file, name, failures, decision);
     }

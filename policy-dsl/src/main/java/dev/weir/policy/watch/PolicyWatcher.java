@@ -5,6 +5,7 @@ import dev.weir.policy.PolicyLoader;
 import dev.weir.policy.check.SourceLines;
 import dev.weir.policy.field.HmacKeys;
 import dev.weir.policy.testing.PolicyTestRunner;
+import dev.weir.policy.trigger.RecordViews;
 
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
@@ -54,6 +55,7 @@ public final class PolicyWatcher implements AutoCloseable {
     private final Duration maxDelay;
     private final Consumer<LoadResult> publish;
     private final Consumer<Outcome> outcomes;
+    private final RecordViews views;
     private final WatchService watcher;
     private final Thread thread;
 
@@ -72,6 +74,15 @@ public final class PolicyWatcher implements AutoCloseable {
      */
     public PolicyWatcher(Path dir, HmacKeys keys, Duration debounce, Duration maxDelay, Consumer<LoadResult> publish,
                          Consumer<Outcome> outcomes) throws IOException {
+        this(dir, keys, debounce, maxDelay, publish, outcomes, null);
+    }
+
+    /**
+     * @param views the firewall's cut of stream records, with which the tests' change cases are
+     *              judged (null: such cases fail, and a policy set whose tests hold them is refused)
+     */
+    public PolicyWatcher(Path dir, HmacKeys keys, Duration debounce, Duration maxDelay, Consumer<LoadResult> publish,
+                         Consumer<Outcome> outcomes, RecordViews views) throws IOException {
         if (maxDelay.compareTo(debounce) < 0) throw new IllegalArgumentException("maxDelay must be at least the debounce time");
         this.dir = dir;
         this.keys = keys;
@@ -79,6 +90,7 @@ public final class PolicyWatcher implements AutoCloseable {
         this.maxDelay = maxDelay;
         this.publish = publish;
         this.outcomes = outcomes;
+        this.views = views;
         this.watcher = FileSystems.getDefault().newWatchService();
         registerAll();
         this.thread = Thread.ofPlatform().daemon().name("weir-policy-watcher").unstarted(this::run);
@@ -98,7 +110,7 @@ public final class PolicyWatcher implements AutoCloseable {
         if (!result.ok()) {
             outcome = new Outcome(false, result.contentHash(), lines.render(result.errors()));
         } else {
-            PolicyTestRunner.Report tests = PolicyTestRunner.run(dir);
+            PolicyTestRunner.Report tests = PolicyTestRunner.run(dir, views);
             if (!tests.passed()) {
                 List<String> messages = new ArrayList<>(tests.errors());
                 if (!tests.load().ok()) messages.addAll(lines.render(tests.load().errors()));

@@ -1,4 +1,4 @@
-package dev.weir.lifecycle.worker;
+package dev.weir.policy.trigger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,19 +1,19 @@
-package dev.weir.lifecycle.worker;
+package dev.weir.policy.trigger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.weir.lifecycle.Fixtures;
-import dev.weir.policy.trigger.TriggerSpec;
+import dev.weir.policy.LoadResult;
+import dev.weir.policy.PolicyLoader;
+import dev.weir.policy.PolicySource;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.List;
-import java.util.SplittableRandom;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Which records fire a trigger, the mark guard, and the back-off's bounds: pure functions. */
+/** Which records fire a trigger, why not, the mark guard and the mark written: pure functions. */
 class RecordFilterTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -24,11 +24,13 @@ class RecordFilterTest {
     }
 
     private static TriggerSpec trigger(String clauses) {
-        return Fixtures.policy("""
+        LoadResult r = PolicyLoader.load(List.of(new PolicySource("images.weir", """
                 role r
                 allow r on table t op read
                 @id("x") trigger on table t call "http://h/f" as role r mark done %s
-                """.formatted(clauses)).triggers().getFirst();
+                """.formatted(clauses))));
+        assertTrue(r.ok(), () -> r.diagnostics().toString());
+        return r.table().orElseThrow().triggers().getFirst();
     }
 
     @Test
@@ -69,17 +71,34 @@ class RecordFilterTest {
     }
 
     @Test
-    void backoffGrowsWithJitterAndStaysWithinItsBounds() {
-        Backoff b = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
-        SplittableRandom random = new SplittableRandom(15);
-        for (int i = 0; i < 200; i++) {
-            long first = b.before(1, random).toMillis();
-            assertTrue(first >= 50 && first <= 100, "retry 1: " + first);
-            long third = b.before(3, random).toMillis();
-            assertTrue(third >= 200 && third <= 400, "retry 3: " + third);
-            long late = b.before(60, random).toMillis();
-            assertTrue(late >= 1000 && late <= 2000, "capped: " + late);
-        }
-        assertTrue(new Backoff(Duration.ZERO, Duration.ZERO).before(1, random).toMillis() <= 1, "a zero back-off waits at most 1 ms");
+    void reasonsAndMarks() throws Exception {
+        TriggerSpec t = trigger("when [INSERT, MODIFY] rows where item.kind == \"image\" changed [uri]");
+        String img1 = "{\"id\":{\"S\":\"a\"},\"kind\":{\"S\":\"image\"},\"uri\":{\"S\":\"u1\"}}";
+        String img1Other = "{\"id\":{\"S\":\"a\"},\"kind\":{\"S\":\"image\"},\"uri\":{\"S\":\"u1\"},\"x\":{\"N\":\"1\"}}";
+        String video = "{\"id\":{\"S\":\"a\"},\"kind\":{\"S\":\"video\"},\"uri\":{\"S\":\"u1\"}}";
+        assertEquals("the role sees a REMOVE, and the trigger fires on [INSERT, MODIFY]",
+                RecordFilter.whyNot(t, record("REMOVE", img1, null)).orElseThrow());
+        assertEquals("'rows where' does not hold on the new image", RecordFilter.whyNot(t, record("INSERT", null, video)).orElseThrow());
+        assertEquals("none of 'changed' [uri] changed", RecordFilter.whyNot(t, record("MODIFY", img1, img1Other)).orElseThrow());
+
+        JsonNode modify = JSON.readTree("{\"eventName\":\"MODIFY\",\"dynamodb\":{\"Keys\":{\"id\":{\"S\":\"a\"}},"
+                + "\"SequenceNumber\":\"000120\",\"OldImage\":" + img1 + ",\"NewImage\":" + img1Other + "}}");
+        RecordFilter.MarkWrite mark = RecordFilter.markOf(t, modify).orElseThrow();
+        assertEquals("done", mark.attribute());
+        assertEquals("{\"id\":{\"S\":\"a\"}}", mark.key().toString());
+        assertEquals(120, mark.sequence().intValue());
+        JsonNode remove = JSON.readTree("{\"eventName\":\"REMOVE\",\"dynamodb\":{\"Keys\":{\"id\":{\"S\":\"a\"}},"
+                + "\"SequenceNumber\":\"121\",\"OldImage\":" + img1 + "}}");
+        assertTrue(RecordFilter.markOf(t, remove).isEmpty(), "a REMOVE leaves no item to mark");
+
+        // judge: the mark guard before the view, the view's verdict, then the filter
+        List<String> marks = List.of("done");
+        JsonNode markOnly = record("MODIFY", img1, img1.substring(0, img1.length() - 1) + ",\"done\":{\"N\":\"3\"}}");
+        RecordView never = (trigger, rec, viewType, keys) -> { throw new AssertionError("the mark guard comes first"); };
+        assertEquals(new Judgement.DoesNotFire("only completion marks changed", null),
+                RecordFilter.judge(t, markOnly, marks, never, "NEW_AND_OLD_IMAGES", List.of("id")));
+        RecordView hides = (trigger, rec, viewType, keys) -> java.util.Optional.empty();
+        assertEquals(new Judgement.DoesNotFire("role r's view drops the change (a row it does not see, or hidden values only)", null),
+                RecordFilter.judge(t, record("INSERT", null, img1), marks, hides, "NEW_AND_OLD_IMAGES", List.of("id")));
     }
 }
