@@ -4,8 +4,9 @@
 weir calls it with a signed JSON payload: {"trigger", "eventId", "table", "records": [...]}, the
 records being DynamoDB stream records cut through the trigger's role. The function checks the
 signature (X-Weir-Signature: v1=HMAC-SHA256(secret, timestamp + "." + body)) and the timestamp,
-acts at most once per idempotency key (X-Weir-Idempotency-Key, kept in a file, so a call weir
-repeats after a crash or a lost answer does not act twice), and answers 200.
+acts at most once per record (its eventID, kept in a file, so a call weir repeats after a crash,
+a lost answer or a timeout, whole or bisected into smaller batches, does not act twice), and
+answers 200.
 
 kinds:
   geo     writes geo metadata of each new image back through weir (as the geo worker)
@@ -57,6 +58,15 @@ def done_keys():
 
 
 DONE = done_keys()
+
+
+def remember(event_id):
+    """Marks a record's work done, durably, before the call is answered."""
+    DONE.add(event_id)
+    with open(DONE_FILE, "a") as f:
+        f.write(event_id + "\n")
+        f.flush()
+        os.fsync(f.fileno())
 _client = None
 
 
@@ -127,21 +137,20 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             for r in payload["records"]:
                 append(SEEN_FILE, {"key": key, "eventID": r["eventID"]})
-            append(CALLS_FILE, {"key": key, "acted": key not in DONE})
-            if key not in DONE:
+            # Once per record: weir bisects a failed batch into new batches with new keys, so a
+            # record's eventID, not the call's key, says whether its work is done.
+            todo = [r for r in payload["records"] if r["eventID"] not in DONE]
+            append(CALLS_FILE, {"key": key, "acted": bool(todo)})
+            for r in todo:
                 try:
-                    for r in payload["records"]:
-                        append(ACTED_FILE, {"key": key, "eventID": r["eventID"], "did": act(r)})
+                    did = act(r)
                 except Exception as e:  # the write back failed: weir retries the call
                     print("function %s: %s" % (ARGS.kind, e), file=sys.stderr)
                     self.send_response(503)
                     self.end_headers()
                     return
-                DONE.add(key)
-                with open(DONE_FILE, "a") as f:
-                    f.write(key + "\n")
-                    f.flush()
-                    os.fsync(f.fileno())
+                append(ACTED_FILE, {"key": key, "eventID": r["eventID"], "did": did})
+                remember(r["eventID"])
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.end_headers()

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ingesting images through boto3, the checks of scenario.py), on free ports, with this build's
  * weir. The script's own checks are the assertions: every image enriched by both functions with
  * one completion mark each, one notification per image with a missing person, no function acting
- * twice on one idempotency key, the analyst seeing only its fields.
+ * twice on one record (eventID), the analyst seeing only its fields.
  */
 class SurveillanceExampleTest {
     @Test
