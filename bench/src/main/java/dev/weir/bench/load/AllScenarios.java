@@ -850,7 +850,8 @@ public final class AllScenarios {
                     .map(m -> new JfrSummary.Window(Instant.parse(m.result().measureStart()), Instant.parse(m.result().measureEnd())))
                     .toList();
             try {
-                Files.writeString(o.out().resolve(name + "-jfr.txt"), JfrSummary.read(jfr, windows, 20).format());
+                Files.writeString(o.out().resolve(name + "-jfr.txt"),
+                        JfrSummary.read(jfr, windows, 20, o.out().resolve(name + "-jfr.folded")).format());
             } catch (IOException | RuntimeException e) {
                 say("JFR summary of %s failed: %s", name, e.getMessage());
             }
