@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Loads {@code weir.yaml} and the principals file. The YAML shape is written out here as
@@ -78,12 +79,16 @@ public final class ConfigLoader {
      * configuration that asks for a native transport never runs silently on another.
      */
     private static Transport transport(Path file, String name) throws ConfigException {
-        if (name == null) return Transport.preferred();
+        return name == null ? Transport.preferred() : named(file, name, Transport::unavailabilityCause);
+    }
+
+    /** The transport {@code name} names, if it can run ({@code unavailability}: why one cannot, or null). */
+    static Transport named(Path file, String name, Function<Transport, Throwable> unavailability) throws ConfigException {
         Transport transport = Transport.named(name);
         if (transport == null) {
             throw new ConfigException(file + ": error: proxy.transport must be nio, epoll or io_uring, got '" + name + "'");
         }
-        Throwable cause = transport.unavailabilityCause();
+        Throwable cause = unavailability.apply(transport);
         if (cause != null) {
             throw YamlFiles.at(file, "proxy.transport " + name + " cannot run on this machine (" + cause
                     + "); set nio, or leave proxy.transport out to use epoll where it runs and nio elsewhere", "proxy", "transport");
