@@ -130,7 +130,7 @@ public final class Appliance implements AutoCloseable {
         if (audit != null) toClose.add(audit);
 
         int cores = Runtime.getRuntime().availableProcessors();
-        Transport transport = config.proxy().transport().orFallback();
+        Transport transport = config.proxy().transport();
         EventLoopGroup boss = transport.newEventLoopGroup(1);
         EventLoopGroup workers = transport.newEventLoopGroup(cores);
         toClose.add(() -> {

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Loads {@code weir.yaml} and the principals file. The YAML shape is written out here as
@@ -72,6 +73,29 @@ public final class ConfigLoader {
         }
     }
 
+    /**
+     * The transport the configuration names. None named: epoll where Netty's native epoll loads,
+     * else nio (with a log line). One named that cannot run on this machine stops start-up: a
+     * configuration that asks for a native transport never runs silently on another.
+     */
+    private static Transport transport(Path file, String name) throws ConfigException {
+        return name == null ? Transport.preferred() : named(file, name, Transport::unavailabilityCause);
+    }
+
+    /** The transport {@code name} names, if it can run ({@code unavailability}: why one cannot, or null). */
+    static Transport named(Path file, String name, Function<Transport, Throwable> unavailability) throws ConfigException {
+        Transport transport = Transport.named(name);
+        if (transport == null) {
+            throw new ConfigException(file + ": error: proxy.transport must be nio, epoll or io_uring, got '" + name + "'");
+        }
+        Throwable cause = unavailability.apply(transport);
+        if (cause != null) {
+            throw YamlFiles.at(file, "proxy.transport " + name + " cannot run on this machine (" + cause
+                    + "); set nio, or leave proxy.transport out to use epoll where it runs and nio elsewhere", "proxy", "transport");
+        }
+        return transport;
+    }
+
     public static WeirConfig load(Path file) throws ConfigException {
         ConfigYaml y = YamlFiles.read(file, ConfigYaml.class);
         Path dir = file.toAbsolutePath().getParent();
@@ -80,11 +104,7 @@ public final class ConfigLoader {
         UpstreamYaml u = y.upstream() == null ? new UpstreamYaml(null, null, null, null, null, null, null, null, null) : y.upstream();
         AuditYaml a = y.audit() == null ? new AuditYaml(null, null, null, null, null, null, null, null, null) : y.audit();
         WeirConfig.Store store = new WeirConfig.Store(or(s.enabled(), true), or(s.host(), "127.0.0.1"), or(s.port(), 8001));
-        Transport transport = Transport.named(or(p.transport(), "nio"));
-        if (transport == null) {
-            throw new ConfigException(file + ": error: proxy.transport must be nio, epoll or io_uring, got '"
-                    + p.transport() + "'");
-        }
+        Transport transport = transport(file, p.transport());
         int idle = or(p.idleTimeoutMs(), 60_000);
         int maxConnections = or(p.maxConnections(), 10_000);
         WeirConfig.Proxy proxy = new WeirConfig.Proxy(or(p.host(), "127.0.0.1"), or(p.port(), 8000), transport,

@@ -1,5 +1,7 @@
 package dev.weir.appliance.config;
 
+import dev.weir.proxy.transport.Transport;
+import io.netty.channel.epoll.Epoll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -122,6 +124,42 @@ class ConfigLoaderTest {
         Files.writeString(f, "proxy: {transport: dpdk}\nupstream: {access_key_id: a, secret_access_key: b}\n");
         assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(f)).getMessage()
                 .contains("proxy.transport must be nio, epoll or io_uring, got 'dpdk'"));
+    }
+
+    @Test
+    void withoutATransportNamedEpollIsUsedWhereItRunsElseNio(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("weir.yaml");
+        Files.writeString(f, "proxy: {port: 8000}\nupstream: {access_key_id: a, secret_access_key: b}\n");
+        assertEquals(Epoll.isAvailable() ? Transport.EPOLL : Transport.NIO, ConfigLoader.load(f).proxy().transport());
+        assertEquals(ConfigLoader.load(f).proxy().transport(), ConfigLoader.load(CONF.resolve("weir.yaml")).proxy().transport(),
+                "the sample configuration leaves the choice to weir");
+        Files.writeString(f, "proxy: {transport: nio}\nupstream: {access_key_id: a, secret_access_key: b}\n");
+        assertEquals(Transport.NIO, ConfigLoader.load(f).proxy().transport(), "nio named is nio");
+    }
+
+    @Test
+    void aNamedTransportThatCannotRunHereStopsStartUpInsteadOfFallingBack(@TempDir Path dir) throws Exception {
+        Transport missing = java.util.Arrays.stream(Transport.values()).filter(t -> t.unavailabilityCause() != null)
+                .findFirst().orElse(null);
+        Path f = dir.resolve("weir.yaml");
+        for (Transport t : Transport.values()) {
+            if (t.unavailabilityCause() != null) continue;
+            Files.writeString(f, "proxy: {transport: " + t.configName() + "}\nupstream: {access_key_id: a, secret_access_key: b}\n");
+            assertEquals(t, ConfigLoader.load(f).proxy().transport(), t + " runs here and is used when named");
+        }
+        if (missing != null) {
+            Files.writeString(f, "upstream: {access_key_id: a, secret_access_key: b}\nproxy:\n  transport: " + missing.configName() + "\n");
+            String message = assertThrows(ConfigException.class, () -> ConfigLoader.load(f)).getMessage();
+            assertTrue(message.startsWith(f + ":3:") && message.contains("proxy.transport " + missing.configName()
+                    + " cannot run on this machine"), message);
+        }
+        // the same on a machine without epoll, whatever this one has
+        Files.writeString(f, "upstream: {access_key_id: a, secret_access_key: b}\nproxy:\n  transport: epoll\n");
+        String message = assertThrows(ConfigException.class, () -> ConfigLoader.named(f, "epoll",
+                t -> t == Transport.EPOLL ? new UnsatisfiedLinkError("no libnetty_transport_native_epoll") : null)).getMessage();
+        assertTrue(message.startsWith(f + ":3:") && message.contains("proxy.transport epoll cannot run on this machine")
+                && message.contains("no libnetty_transport_native_epoll"), message);
+        assertEquals(Transport.NIO, ConfigLoader.named(f, "nio", t -> t == Transport.EPOLL ? new UnsatisfiedLinkError("x") : null));
     }
 
     @Test

@@ -38,6 +38,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Thin: turns a framed HTTP request into a {@link HttpRequestView} for the firewall and
@@ -59,11 +60,14 @@ final class FirewallHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     private static final HttpHeadersFactory ANSWER_HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
     private final Firewall firewall;
+    private final LongAdder answersOffLoop;
     private boolean peerRead;
     private TlsPeer peer;
 
-    FirewallHandler(Firewall firewall) {
+    /** @param answersOffLoop counts answers that came on another thread than the connection's loop (the write hops) */
+    FirewallHandler(Firewall firewall, LongAdder answersOffLoop) {
         this.firewall = firewall;
+        this.answersOffLoop = answersOffLoop;
     }
 
     @Override
@@ -97,6 +101,9 @@ final class FirewallHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         HttpRequestView view = new HttpRequestView(req.method().name(), path, q < 0 ? "" : uri.substring(q + 1),
                 headers, ByteBufUtil.getBytes(req.content()));
         firewall.handle(view, (InetSocketAddress) ctx.channel().remoteAddress(), tlsPeer(ctx)).whenComplete((resp, err) -> {
+            // The answer normally completes on this connection's loop (the upstream client's pool
+            // of this loop answered it); when it did not, the write below is handed to the loop.
+            if (!ctx.executor().inEventLoop()) answersOffLoop.increment();
             if (err != null) {
                 // A fault in weir, never a refusal: DynamoDB's own 500 shape, so the SDK reports it as one.
                 log.error("request failed inside the proxy", err);

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The firewall's listener: connection limits at accept, then HTTP/1.1 with strict size limits,
@@ -64,15 +65,18 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     private final Channel channel;
+    private final LongAdder answersOffLoop;
 
-    private ProxyServer(Channel channel) {
+    private ProxyServer(Channel channel, LongAdder answersOffLoop) {
         this.channel = channel;
+        this.answersOffLoop = answersOffLoop;
     }
 
     /** Binds the listener; with {@code tls} non-null every connection must speak TLS first. */
     public static ProxyServer start(String host, int port, Transport transport, EventLoopGroup boss,
                                     EventLoopGroup workers, Firewall firewall, Limits limits, SslContext tls)
             throws InterruptedException {
+        LongAdder answersOffLoop = new LongAdder();
         ConnectionLimiter limiter = new ConnectionLimiter(limits.maxConnections(), limits.maxConnectionsPerSource());
         HttpFramingGuard.Settings framing = new HttpFramingGuard.Settings(limits.maxInitialLine() + limits.maxHeaderBytes(),
                 limits.maxBodyBytes(), limits.requestTimeoutMillis(), limits.idleTimeoutMillis(), limits.firstByteTimeoutMillis());
@@ -98,10 +102,21 @@ public final class ProxyServer implements AutoCloseable {
                                 new HttpServerCodec(limits.maxInitialLine(), limits.maxHeaderBytes(), 64 * 1024),
                                 new HttpObjectAggregator(limits.maxBodyBytes()),
                                 new InOrder(),
-                                new FirewallHandler(firewall));
+                                new FirewallHandler(firewall, answersOffLoop));
                     }
                 });
-        return new ProxyServer(b.bind(host, port).sync().channel());
+        return new ProxyServer(b.bind(host, port).sync().channel(), answersOffLoop);
+    }
+
+    /**
+     * Answers the firewall completed on a thread other than their client connection's event
+     * loop, so that writing them meant a hand-off to that loop. With the upstream client on the
+     * listener's worker loops this stays 0 for requests answered by the store or by weir alone;
+     * a request forwarded from another thread (after a synchronous audit write, or after a
+     * table lookup another loop started) counts.
+     */
+    public long answersOffLoop() {
+        return answersOffLoop.sum();
     }
 
     public InetSocketAddress address() {

@@ -64,11 +64,14 @@ public enum Transport {
         return unavailability.get();
     }
 
-    /** This transport if it can run here; otherwise NIO, with a log line saying why. */
-    public Transport orFallback() {
-        Throwable cause = unavailabilityCause();
-        if (cause == null) return this;
-        log.warn("transport {} is not available on this machine ({}); using nio instead", configName(), cause.toString());
+    /**
+     * The transport for a configuration that names none: Netty's native epoll when it loads on
+     * this machine, else NIO, with one log line saying why epoll could not load.
+     */
+    public static Transport preferred() {
+        Throwable cause = EPOLL.unavailabilityCause();
+        if (cause == null) return EPOLL;
+        log.info("native epoll cannot run on this machine ({}); using the nio transport", cause.toString());
         return NIO;
     }
 

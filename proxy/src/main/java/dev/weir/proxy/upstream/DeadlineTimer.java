@@ -17,8 +17,8 @@ import java.util.function.Supplier;
  * a queue insert each, where a scheduled task on an event loop or a JDK scheduler costs a
  * priority-queue insert and removal (or keeps the cancelled task queued until it would fire).
  * It fires within {@link #TICK_MILLIS} after the deadline and hands the action to the
- * executor it was given (the I/O threads), so that what a deadline sets off (an answer, an
- * audit event) never delays the other deadlines.
+ * executor it was given (the event loop that owns the request), so that what a deadline sets
+ * off (an answer, an audit event) never delays the other deadlines.
  */
 public final class DeadlineTimer {
     /** The wheel's resolution: a deadline fires at most this late. */

@@ -10,6 +10,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.pool.AbstractChannelPoolHandler;
@@ -26,7 +27,10 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AttributeKey;
 import io.netty.util.Timeout;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.URI;
@@ -37,31 +41,64 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Sends requests to the upstream DynamoDB-compatible store over pooled keep-alive
  * connections, signed with the proxy's own credentials (client credentials never reach
  * the store). Never blocks: every call returns a future completed on an I/O thread.
+ *
+ * <p><b>One event loop owns an exchange.</b> Each event loop of the group has its own pool
+ * of upstream connections, made on first use. A request sent from one of the group's loops
+ * (a client's request, handled on that client connection's loop) goes out on a connection
+ * of that loop's pool: acquiring, writing, reading the answer, releasing and the deadline all
+ * run on that loop, and the future completes there, so whatever the caller chains on it (the
+ * firewall's filtering, the write to the client) runs on the client's loop without a hand-off
+ * or a lock. A request sent from any other thread (weir's own lookups on a timer, the
+ * lifecycle worker, tests) is handed to a loop chosen round-robin: one hop.
+ *
+ * <p><b>{@code maxConnections} stays a total bound.</b> It is split across the loops: each
+ * gets {@code maxConnections / loops}, the first {@code maxConnections % loops} one more. With
+ * fewer connections than loops, a loop whose share is 0 sends through the others
+ * (round-robin, one hop). The bound on requests waiting for a connection is split the same way.
  */
 public final class UpstreamClient implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(UpstreamClient.class);
     private static final AttributeKey<CompletableFuture<UpstreamResponse>> PENDING = AttributeKey.valueOf("weir.pending");
     private static final int MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
-    private static final int MAX_WAITING_FOR_A_CONNECTION = 10_000;
+    /** Requests that may wait for a pooled connection, over all loops; beyond, a request fails at once (503). */
+    static final int MAX_WAITING_FOR_A_CONNECTION = 10_000;
 
-    private final FixedChannelPool pool;
+    private final Bootstrap bootstrap;
     private final SigV4Signer signer;
     private final String hostHeader;
     private final String path;
     private final Duration timeout;
     private final Clock clock;
     private final EventLoopGroup group;
+    /** The group's loops; a pool's index is its loop's. */
+    private final EventLoop[] loops;
+    /** Each loop's share of {@code maxConnections} (0 for some when there are fewer connections than loops). */
+    private final int[] shares;
+    /** The loops whose share is not 0: where a call from elsewhere goes, round-robin. */
+    private final int[] sending;
+    private final int waitersPerLoop;
+    private final AtomicInteger nextLoop = new AtomicInteger();
+    /** Each loop's pool, made on that loop on first use; slot i is written by loop i (and by {@link #close}). */
+    private final AtomicReferenceArray<FixedChannelPool> pools;
+    private final LongAdder releaseFailures = new LongAdder();
+    private volatile boolean closed;
 
     public UpstreamClient(URI endpoint, SigV4Signer signer, Transport transport, EventLoopGroup group, int maxConnections,
                           Duration connectTimeout, Duration timeout, Clock clock) {
         if (!"http".equals(endpoint.getScheme())) {
             throw new IllegalArgumentException("upstream must be an http:// URL for now, got " + endpoint);
         }
+        if (maxConnections < 1) throw new IllegalArgumentException("maxConnections must be at least 1, got " + maxConnections);
         int port = endpoint.getPort() < 0 ? 80 : endpoint.getPort();
         this.hostHeader = endpoint.getHost() + (endpoint.getPort() < 0 ? "" : ":" + port);
         this.path = endpoint.getRawPath() == null || endpoint.getRawPath().isEmpty() ? "/" : endpoint.getRawPath();
@@ -69,22 +106,22 @@ public final class UpstreamClient implements AutoCloseable {
         this.timeout = timeout;
         this.clock = clock;
         this.group = group;
-        Bootstrap bootstrap = new Bootstrap().group(group).channel(transport.socketChannelClass())
+        List<EventLoop> all = new ArrayList<>();
+        for (EventExecutor e : group) all.add((EventLoop) e);
+        this.loops = all.toArray(EventLoop[]::new);
+        this.shares = new int[loops.length];
+        List<Integer> withShare = new ArrayList<>();
+        for (int i = 0; i < loops.length; i++) {
+            shares[i] = maxConnections / loops.length + (i < maxConnections % loops.length ? 1 : 0);
+            if (shares[i] > 0) withShare.add(i);
+        }
+        this.sending = withShare.stream().mapToInt(Integer::intValue).toArray();
+        this.waitersPerLoop = Math.max(1, MAX_WAITING_FOR_A_CONNECTION / sending.length);
+        this.pools = new AtomicReferenceArray<>(loops.length);
+        this.bootstrap = new Bootstrap().channel(transport.socketChannelClass())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .remoteAddress(endpoint.getHost(), port);
-        // Each request's deadline bounds its wait for a pooled connection (send). The pool's own
-        // bound on the wait, the client timeout, is never shorter than a request's deadline: it
-        // only clears out waiters whose requests have given up. The queue of waiters is bounded
-        // too: a stuck upstream answers 503, it never hangs callers.
-        this.pool = new FixedChannelPool(bootstrap, new AbstractChannelPoolHandler() {
-            @Override
-            public void channelCreated(Channel ch) {
-                ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_RESPONSE_BYTES),
-                        new ResponseHandler());
-            }
-        }, ChannelHealthChecker.ACTIVE, FixedChannelPool.AcquireTimeoutAction.FAIL, timeout.toMillis(),
-                maxConnections, MAX_WAITING_FOR_A_CONNECTION);
     }
 
     /**
@@ -101,52 +138,133 @@ public final class UpstreamClient implements AutoCloseable {
      * store's answer all count against it. At the deadline the future fails with a
      * {@link TimeoutException}, whatever the request is waiting for; a connection whose
      * exchange was cut is closed (its answer could come late and be read as the next one's),
-     * a connection the pool hands over after the deadline goes straight back unused.
+     * a connection the pool hands over after the deadline goes straight back unused. Called on
+     * one of the group's loops, everything happens on that loop and the future completes there.
      */
     public CompletableFuture<UpstreamResponse> send(String target, byte[] body, long deadlineNanos) {
         long left = deadlineNanos - System.nanoTime();
         if (left <= 0) return CompletableFuture.failedFuture(new TimeoutException("the request's deadline had passed"));
+        if (closed) return CompletableFuture.failedFuture(new IOException("the upstream client is closed"));
+        int i = loopFor();
+        EventLoop loop = loops[i];
         CompletableFuture<UpstreamResponse> result = new CompletableFuture<>();
         Exchange exchange = new Exchange(result);
-        Timeout timer = DeadlineTimer.at(deadlineNanos, group, exchange::expire);
+        Timeout timer = DeadlineTimer.at(deadlineNanos, loop, exchange::expire);
         result.whenComplete((r, e) -> timer.cancel());
-        pool.acquire().addListener((Future<Channel> f) -> {
-            if (!f.isSuccess()) {
-                result.completeExceptionally(new IOException("cannot connect to the upstream store", f.cause()));
-                return;
+        if (loop.inEventLoop()) {
+            exchange.begin(i, target, body);
+        } else {
+            try {
+                loop.execute(() -> exchange.begin(i, target, body));
+            } catch (RejectedExecutionException shuttingDown) {
+                result.completeExceptionally(new IOException("the upstream client is shutting down", shuttingDown));
             }
-            Channel ch = f.getNow();
-            if (!exchange.start(ch)) return;
-            ch.writeAndFlush(request(target, body)).addListener(w -> {
-                if (!w.isSuccess()) {
-                    result.completeExceptionally(new IOException("cannot send to the upstream store", w.cause()));
-                    ch.close();
-                }
-            });
-        });
+        }
         return result;
+    }
+
+    /** The index of the loop a call from this thread is sent on: its own, or (from elsewhere, or a loop without a share) the next one round-robin. */
+    private int loopFor() {
+        for (int i = 0; i < loops.length; i++) {
+            if (loops[i].inEventLoop()) {
+                if (shares[i] > 0) return i;
+                break;
+            }
+        }
+        return sending[Math.floorMod(nextLoop.getAndIncrement(), sending.length)];
+    }
+
+    /** Loop {@code i}'s pool, made on first use; called on loop {@code i} only. Null once the client is closed. */
+    private FixedChannelPool pool(int i) {
+        FixedChannelPool pool = pools.get(i);
+        if (pool != null || closed) return pool;
+        // Each request's deadline bounds its wait for a pooled connection. The pool's own bound on
+        // the wait, the client timeout, is never shorter than a request's deadline: it only clears
+        // out waiters whose requests have given up. The queue of waiters is bounded too: a stuck
+        // upstream answers 503, it never hangs callers. The pool's executor is the loop itself
+        // (a single loop is its own next()), so acquire and release never leave it.
+        pool = new FixedChannelPool(bootstrap.clone(loops[i]), new AbstractChannelPoolHandler() {
+            @Override
+            public void channelCreated(Channel ch) {
+                ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_RESPONSE_BYTES),
+                        new ResponseHandler());
+            }
+        }, ChannelHealthChecker.ACTIVE, FixedChannelPool.AcquireTimeoutAction.FAIL, timeout.toMillis(),
+                shares[i], waitersPerLoop);
+        pools.set(i, pool);
+        // close() may have run between the check above and the set: whoever takes the slot back closes the pool.
+        if (closed && pools.compareAndSet(i, pool, null)) {
+            pool.close();
+            return null;
+        }
+        return pool;
+    }
+
+    /** Gives {@code ch} back to its loop's pool; a release the pool refuses (given back twice: a bug) is counted and logged. */
+    private void release(Channel ch) {
+        FixedChannelPool pool = pools.get(indexOf(ch.eventLoop()));
+        if (pool == null) {
+            ch.close();
+            return;
+        }
+        pool.release(ch).addListener(f -> {
+            if (!f.isSuccess()) {
+                releaseFailures.increment();
+                log.warn("an upstream connection could not be given back to its pool: {}", f.cause().toString());
+            }
+        });
+    }
+
+    private int indexOf(EventLoop loop) {
+        for (int i = 0; i < loops.length; i++) if (loops[i] == loop) return i;
+        throw new IllegalStateException("a connection on a loop outside the client's group");
     }
 
     /**
      * One request's claim on a pooled connection. The connection's {@link #PENDING} slot names
      * the exchange on it; whoever takes the slot back (the answer, the connection closing, or
      * the deadline) is the one that gives the connection back to the pool, so it goes back
-     * exactly once.
+     * exactly once. Every method runs on the exchange's loop (the deadline's too, unless the
+     * loop is shutting down).
      */
     private final class Exchange {
         private final CompletableFuture<UpstreamResponse> result;
-        private volatile Channel channel;
+        private Channel channel;
 
         Exchange(CompletableFuture<UpstreamResponse> result) {
             this.result = result;
         }
 
+        /** On loop {@code i}: acquires a connection from its pool and sends the request on it. */
+        void begin(int i, String target, byte[] body) {
+            if (result.isDone()) return;
+            FixedChannelPool pool = pool(i);
+            if (pool == null) {
+                result.completeExceptionally(new IOException("the upstream client is closed"));
+                return;
+            }
+            pool.acquire().addListener((Future<Channel> f) -> {
+                if (!f.isSuccess()) {
+                    result.completeExceptionally(new IOException("cannot connect to the upstream store", f.cause()));
+                    return;
+                }
+                Channel ch = f.getNow();
+                if (!start(ch)) return;
+                ch.writeAndFlush(request(target, body)).addListener(w -> {
+                    if (!w.isSuccess()) {
+                        result.completeExceptionally(new IOException("cannot send to the upstream store", w.cause()));
+                        ch.close();
+                    }
+                });
+            });
+        }
+
         /** Puts the exchange on {@code ch}; false (and {@code ch} back in the pool) when its deadline passed already. */
-        boolean start(Channel ch) {
+        private boolean start(Channel ch) {
             channel = ch;
             ch.attr(PENDING).set(result);
             if (!result.isDone()) return true;
-            if (ch.attr(PENDING).compareAndSet(result, null)) pool.release(ch);
+            if (ch.attr(PENDING).compareAndSet(result, null)) release(ch);
             return false;
         }
 
@@ -155,19 +273,51 @@ public final class UpstreamClient implements AutoCloseable {
             if (!result.completeExceptionally(new TimeoutException("upstream did not answer before the request's deadline"))) return;
             Channel ch = channel;
             if (ch != null && ch.attr(PENDING).compareAndSet(result, null)) {
-                ch.close().addListener(c -> pool.release(ch));
+                ch.close().addListener(c -> release(ch));
             }
         }
     }
 
-    /** Where the client's deadlines end: its I/O threads (for {@link DeadlineTimer} users that wait on it). */
+    /**
+     * Where deadlines of the calling thread's requests end: the calling loop when called on one
+     * of the client's loops (so a {@link DeadlineTimer} bound on a lookup fails on the loop that
+     * waits for it), else the group.
+     */
     public Executor executor() {
+        for (EventLoop loop : loops) if (loop.inEventLoop()) return loop;
         return group;
     }
 
-    /** The client timeout: the deadline of a {@link #send(String, byte[])} without one, and the pool's bound on waiting. */
+    /** The client timeout: the deadline of a {@link #send(String, byte[])} without one, and the pools' bound on waiting. */
     public Duration timeout() {
         return timeout;
+    }
+
+    /** Connections handed out and not given back, over all pools (0 when the client is idle). */
+    int acquired() {
+        int n = 0;
+        for (int i = 0; i < pools.length(); i++) {
+            FixedChannelPool p = pools.get(i);
+            if (p != null) n += p.acquiredChannelCount();
+        }
+        return n;
+    }
+
+    /** Releases a pool refused: a connection given back twice (or to the wrong pool). Always 0 unless there is a bug. */
+    long releaseFailures() {
+        return releaseFailures.sum();
+    }
+
+    /** How many loops have made their pool so far. */
+    int poolsMade() {
+        int n = 0;
+        for (int i = 0; i < pools.length(); i++) if (pools.get(i) != null) n++;
+        return n;
+    }
+
+    /** Each loop's share of the connections, in the group's order. */
+    int[] shares() {
+        return shares.clone();
     }
 
     private FullHttpRequest request(String target, byte[] body) {
@@ -202,7 +352,7 @@ public final class UpstreamClient implements AutoCloseable {
             UpstreamResponse response = new UpstreamResponse(msg.status().code(),
                     msg.headers().get(Crc32.HEADER), ByteBufUtil.getBytes(msg.content()));
             if (!keepAlive || pending.isDone()) ch.close();
-            pool.release(ch);
+            release(ch);
             pending.complete(response);
         }
 
@@ -213,7 +363,7 @@ public final class UpstreamClient implements AutoCloseable {
                 // Also the end of a timed-out or failed exchange: the channel goes back to the
                 // pool (which drops it as inactive) so the pool never leaks a slot.
                 pending.completeExceptionally(new IOException("upstream closed the connection"));
-                pool.release(ctx.channel());
+                release(ctx.channel());
             }
             ctx.fireChannelInactive();
         }
@@ -224,8 +374,18 @@ public final class UpstreamClient implements AutoCloseable {
         }
     }
 
+    /** Closes every pool made so far (their idle connections); a call after this fails at once. */
     @Override
     public void close() {
-        pool.close();
+        closed = true;
+        for (int i = 0; i < pools.length(); i++) {
+            FixedChannelPool pool = pools.getAndSet(i, null);
+            if (pool == null) continue;
+            try {
+                pool.close();
+            } catch (RejectedExecutionException loopGone) {
+                // the loop shut down first: its channels closed with it
+            }
+        }
     }
 }

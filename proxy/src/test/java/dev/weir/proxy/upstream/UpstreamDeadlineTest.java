@@ -7,12 +7,8 @@ import io.netty.channel.EventLoopGroup;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -20,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -63,7 +58,7 @@ class UpstreamDeadlineTest {
 
     @Test
     void requestsWaitingForTheOnlyConnectionFailAtTheirOwnDeadlineNotAfterTwoTimeouts() throws Exception {
-        Silent store = new Silent();
+        SilentStore store = closing(new SilentStore());
         UpstreamClient client = client(store.port(), 1);
         long t0 = System.nanoTime();
         List<CompletableFuture<UpstreamResponse>> calls = new ArrayList<>();
@@ -81,7 +76,7 @@ class UpstreamDeadlineTest {
 
     @Test
     void theDeadlineCountsFromWhenTheRequestWasTakenUpNotFromTheSend() throws Exception {
-        Silent store = new Silent();
+        SilentStore store = closing(new SilentStore());
         UpstreamClient client = client(store.port(), 2);
         long t0 = System.nanoTime();
         // A request taken up 300 ms ago with 400 ms to live has 100 ms left.
@@ -98,7 +93,7 @@ class UpstreamDeadlineTest {
     @Test
     void aConnectionWhoseExchangeTimedOutIsNotReusedSoALateAnswerNeverAnswersTheNextRequest() throws Exception {
         // Answers each request with its own body, after the delay the body names (ms).
-        Echo store = new Echo();
+        StubStore store = closing(StubStore.echo());
         UpstreamClient client = client(store.port(), 1);
         CompletableFuture<UpstreamResponse> slow = client.send("T", "600".getBytes(), System.nanoTime() + 200_000_000);
         assertThrows(ExecutionException.class, () -> slow.get(5, TimeUnit.SECONDS));
@@ -113,7 +108,7 @@ class UpstreamDeadlineTest {
 
     @Test
     void manyTimeoutsOnOneConnectionLeakNoPoolSlot() throws Exception {
-        Echo store = new Echo();
+        StubStore store = closing(StubStore.echo());
         UpstreamClient client = client(store.port(), 1);
         for (int i = 0; i < 20; i++) {
             CompletableFuture<UpstreamResponse> c = client.send("T", "300".getBytes(), System.nanoTime() + 20_000_000);
@@ -152,96 +147,8 @@ class UpstreamDeadlineTest {
         assertEquals("v", theirs.get(), "a complete future is not timed out, even past the deadline");
     }
 
-    /** Accepts connections and never reads or answers (a frozen store as the network sees it). */
-    private final class Silent implements AutoCloseable {
-        final ServerSocket server = new ServerSocket(0);
-        final List<Socket> held = new CopyOnWriteArrayList<>();
-
-        Silent() throws IOException {
-            toClose.add(this);
-            Thread.ofPlatform().daemon().start(() -> {
-                try {
-                    while (true) held.add(server.accept());
-                } catch (IOException closed) {
-                    // test over
-                }
-            });
-        }
-
-        int port() {
-            return server.getLocalPort();
-        }
-
-        @Override public void close() throws IOException {
-            server.close();
-            for (Socket s : held) s.close();
-        }
-    }
-
-    /** A keep-alive HTTP/1.1 server that answers each request with its body after the delay (ms) the body names. */
-    private final class Echo implements AutoCloseable {
-        final ServerSocket server = new ServerSocket(0);
-        final List<Socket> accepted = new CopyOnWriteArrayList<>();
-
-        Echo() throws IOException {
-            toClose.add(this);
-            Thread.ofPlatform().daemon().start(() -> {
-                try {
-                    while (true) {
-                        Socket s = server.accept();
-                        accepted.add(s);
-                        Thread.ofVirtual().start(() -> serve(s));
-                    }
-                } catch (IOException closed) {
-                    // test over
-                }
-            });
-        }
-
-        int port() {
-            return server.getLocalPort();
-        }
-
-        int connections() {
-            return accepted.size();
-        }
-
-        private void serve(Socket s) {
-            try (s) {
-                InputStream in = s.getInputStream();
-                OutputStream out = s.getOutputStream();
-                while (true) {
-                    String head = head(in);
-                    if (head == null) return;
-                    int length = 0;
-                    for (String line : head.split("\r\n")) {
-                        if (line.toLowerCase().startsWith("content-length:")) length = Integer.parseInt(line.substring(15).trim());
-                    }
-                    byte[] body = in.readNBytes(length);
-                    Thread.sleep(Long.parseLong(new String(body, StandardCharsets.US_ASCII)));
-                    out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                    out.write(body);
-                    out.flush();
-                }
-            } catch (IOException | InterruptedException | NumberFormatException closed) {
-                // the client went away
-            }
-        }
-
-        private static String head(InputStream in) throws IOException {
-            ByteArrayOutputStream b = new ByteArrayOutputStream();
-            int c, matched = 0;
-            while ((c = in.read()) >= 0) {
-                b.write(c);
-                matched = (c == '\r' || c == '\n') && "\r\n\r\n".charAt(matched) == c ? matched + 1 : (c == '\r' ? 1 : 0);
-                if (matched == 4) return b.toString(StandardCharsets.US_ASCII);
-            }
-            return null;
-        }
-
-        @Override public void close() throws IOException {
-            server.close();
-            for (Socket s : accepted) s.close();
-        }
+    private <T extends AutoCloseable> T closing(T c) {
+        toClose.add(c);
+        return c;
     }
 }
