@@ -287,7 +287,8 @@ public final class Firewall {
 
     /** sync mode: the decision record made durable first (or a 500, nothing forwarded); then forward, answer, record the outcome. */
     private CompletableFuture<ProxyResponse> recordAndForward(Planned planned) {
-        return auditor.beforeForwarding(planned).thenCompose(before -> {
+        CompletableFuture<Auditor.Before> recorded = auditor.beforeForwarding(planned);
+        java.util.function.Function<Auditor.Before, CompletableFuture<ProxyResponse>> forwardAndAnswer = before -> {
             if (before == Auditor.Before.FAILED) return CompletableFuture.completedFuture(auditor.notForwarded(planned));
             CompletableFuture<Answered> answered = planned.plan().paged() != null
                     ? planned.plan().paged().answer(planned, upstream, deadline(planned))
@@ -296,7 +297,11 @@ public final class Firewall {
                 tellListener(a, response);
                 return response;
             }));
-        });
+        };
+        if (recorded.isDone()) return recorded.thenCompose(forwardAndAnswer);
+        // sync mode: the record is durable on the audit writer's thread; the request goes on from
+        // the loop it came in on, so it is sent on that loop's upstream connections (one loop per request).
+        return recorded.thenComposeAsync(forwardAndAnswer, upstream.executor());
     }
 
     /**
