@@ -184,7 +184,10 @@ public final class AllScenarios {
             }
             // Each scenario is warmed up first (until its CPU per request is steady, at most warmupPass),
             // so the phases' own warm-ups only need to let the connections and the server settle.
-            Duration warmupPass = Duration.ofSeconds(quick ? 30 : 90);
+            // --quick shortens the measured phases, never the warm-up: on the 2-core machine weir's JIT
+            // compiler settles after 55-80 s of load, and a quick run capped at 30 s measured the
+            // compiler (two such runs disagreed by 30% on weir's CPU per request).
+            Duration warmupPass = Duration.ofSeconds(90);
             Duration satWarm = Duration.ofSeconds(quick ? 2 : 5), satMeasure = Duration.ofSeconds(quick ? 4 : 15);
             Duration fixWarm = Duration.ofSeconds(quick ? 1 : 5), fixMeasure = Duration.ofSeconds(quick ? 4 : 20);
             Duration streamWarmMin = Duration.ofSeconds(quick ? 4 : 10), streamWarmMax = Duration.ofSeconds(quick ? 20 : 60);

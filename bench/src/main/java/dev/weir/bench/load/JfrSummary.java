@@ -28,7 +28,8 @@ public record JfrSummary(long javaSamples, long nativeSamples, Map<String, Long>
     /**
      * weir's steps, each named by a frame that is on the stack while the step runs (class and
      * method, any package): a sample counts for the first step in this order whose frame it holds,
-     * so a step's share includes what it calls. The last ones are the I/O around the steps.
+     * so a step's share includes what it calls. The last ones are the HTTP codec, the pool, the
+     * futures and the pipeline around the steps.
      */
     static final List<Map.Entry<String, List<String>>> STAGES = List.of(
             Map.entry("parse the request (JSON, expressions)", List.of("RequestParser.parse")),
@@ -43,8 +44,11 @@ public record JfrSummary(long javaSamples, long nativeSamples, Map<String, Long>
             Map.entry("HTTP decode (client requests, upstream answers)", List.of("HttpObjectDecoder.", "MessageAggregator.")),
             Map.entry("upstream connection pool", List.of("ChannelPool.", "UpstreamClient.send", "UpstreamPool")),
             Map.entry("future glue (completion stages)", List.of("CompletableFuture.")),
-            Map.entry("socket reads and writes", List.of("SocketChannel", "AbstractNioByteChannel", "AbstractEpollStreamChannel",
-                    "IoUring")));
+            // A socket read is the root of everything a loop does inline, so this is what is left
+            // under one: Netty's pipeline, weir's framing checks, buffers. (System calls themselves
+            // are native samples, counted apart.)
+            Map.entry("Netty pipeline and event loop (the rest under a socket read)", List.of("SocketChannel",
+                    "AbstractNioByteChannel", "AbstractEpollStreamChannel", "IoUring")));
 
     /** The step a sample's frames ({@link #name} form, top first) belong to; "other" for none. */
     static String stage(List<String> frames) {
