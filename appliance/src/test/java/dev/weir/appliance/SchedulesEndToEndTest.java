@@ -10,8 +10,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -71,7 +69,7 @@ class SchedulesEndToEndTest {
             try (ex) {
                 byte[] body = ex.getRequestBody().readAllBytes();
                 String ts = ex.getRequestHeaders().getFirst("X-Weir-Timestamp");
-                if (ts == null || !("v1=" + hmac(ts + ".", body)).equals(ex.getRequestHeaders().getFirst("X-Weir-Signature"))) {
+                if (!FunctionSignature.valid(SECRET, ts, body, ex.getRequestHeaders().getFirst("X-Weir-Signature"))) {
                     badSignatures.add(ex.getRequestURI().getPath());
                     ex.sendResponseHeaders(401, -1);
                     return;
@@ -85,17 +83,6 @@ class SchedulesEndToEndTest {
         });
         function.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         function.start();
-    }
-
-    private static String hmac(String prefix, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            mac.update(prefix.getBytes(StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(mac.doFinal(body));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** {@code weir up} with lifecycle instance {@code id}: with the bundled store when {@code upstreamStorePort} is -1, else in front of that store. */

@@ -216,7 +216,7 @@ final class ShardRunner implements Runnable {
     /**
      * {@code SET mark = :seq} on each changed item, under {@code attribute_exists(key) AND
      * (attribute_not_exists(mark) OR mark < :seq)}: one version never completes twice, an older
-     * event never overwrites a newer mark, and a deleted item is not brought back as a stub.
+     * event never overwrites a newer mark, and a deleted item is not re-created holding only its key and the mark.
      */
     private void mark(TriggerSpec spec, List<Pending> batch) throws StoreException {
         for (Pending p : batch) {
