@@ -15,6 +15,7 @@ import dev.weir.proxy.schema.TableSchema;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -37,9 +38,9 @@ import java.util.Set;
  */
 final class Planner {
     /** The single writes that may carry a condition weir adds. */
-    private static final Set<Operation> CONDITIONAL = Set.of(Operation.PutItem, Operation.UpdateItem, Operation.DeleteItem);
+    private static final Set<Operation> CONDITIONAL = EnumSet.of(Operation.PutItem, Operation.UpdateItem, Operation.DeleteItem);
     /** The reads weir reads whole, and projects after the view, under a restricted view. */
-    private static final Set<Operation> READ_WHOLE = Set.of(Operation.GetItem, Operation.BatchGetItem, Operation.TransactGetItems);
+    private static final Set<Operation> READ_WHOLE = EnumSet.of(Operation.GetItem, Operation.BatchGetItem, Operation.TransactGetItems);
 
     private Planner() {}
 

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -39,9 +40,9 @@ final class ResponseFilter {
     /** Reads answers whose member names are attribute names clients wrote: keeps none of them between parses. */
     private static final ObjectMapper JSON = JsonBodies.mapper();
     /** The single writes whose answer may hold the item's values ({@code Attributes}). */
-    private static final Set<Operation> WRITES = Set.of(Operation.PutItem, Operation.UpdateItem, Operation.DeleteItem);
+    private static final Set<Operation> WRITES = EnumSet.of(Operation.PutItem, Operation.UpdateItem, Operation.DeleteItem);
     /** The single reads whose answer holds items; under a restricted view they never reach {@link #items}. */
-    private static final Set<Operation> READS = Set.of(Operation.GetItem, Operation.Query, Operation.Scan);
+    private static final Set<Operation> READS = EnumSet.of(Operation.GetItem, Operation.Query, Operation.Scan);
 
     /** The filtered response and how many items the views showed and withheld. */
     record Filtered(ProxyResponse response, int rowsDropped, int itemsReturned) {}

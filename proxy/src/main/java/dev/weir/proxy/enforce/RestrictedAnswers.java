@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -36,8 +37,8 @@ import java.util.Set;
 final class RestrictedAnswers {
     /** Reads answers whose member names are attribute names clients wrote: keeps none of them between parses. */
     private static final ObjectMapper JSON = JsonBodies.mapper();
-    private static final Set<Operation> READS = Set.of(Operation.GetItem, Operation.BatchGetItem, Operation.TransactGetItems);
-    private static final Set<Operation> DESCRIPTIONS = Set.of(Operation.DescribeTable, Operation.CreateTable,
+    private static final Set<Operation> READS = EnumSet.of(Operation.GetItem, Operation.BatchGetItem, Operation.TransactGetItems);
+    private static final Set<Operation> DESCRIPTIONS = EnumSet.of(Operation.DescribeTable, Operation.CreateTable,
             Operation.UpdateTable, Operation.DeleteTable);
 
     private RestrictedAnswers() {}

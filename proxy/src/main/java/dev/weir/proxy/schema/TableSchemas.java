@@ -9,6 +9,7 @@ import dev.weir.proxy.upstream.WeirCall;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
@@ -34,7 +35,7 @@ public final class TableSchemas {
     /** How long a schema is used before it is asked again. */
     public static final Duration TTL = Duration.ofSeconds(30);
 
-    private static final Set<Operation> CHANGES = Set.of(Operation.CreateTable, Operation.UpdateTable, Operation.DeleteTable);
+    private static final Set<Operation> CHANGES = EnumSet.of(Operation.CreateTable, Operation.UpdateTable, Operation.DeleteTable);
 
     private final BiFunction<String, byte[], CompletableFuture<UpstreamResponse>> upstream;
     private final LookupCache<Optional<TableSchema>> cache;

@@ -3,8 +3,6 @@ package dev.weir.proxy.server;
 import dev.weir.protocol.error.DynamoError;
 import dev.weir.protocol.sigv4.HttpRequestView;
 import dev.weir.protocol.wire.Cors;
-import dev.weir.protocol.wire.Crc32;
-import dev.weir.protocol.wire.Target;
 import dev.weir.proxy.enforce.Firewall;
 import dev.weir.proxy.enforce.ProxyResponse;
 import dev.weir.proxy.enforce.RequestIds;
@@ -15,8 +13,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
-import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -26,7 +22,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.util.AsciiString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,17 +43,6 @@ import java.util.concurrent.atomic.LongAdder;
 final class FirewallHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(FirewallHandler.class);
     private static final byte[] HEALTHY = "healthy: weir\n".getBytes(StandardCharsets.UTF_8);
-    /** Header names and values weir writes on every answer, hashed and encoded once. */
-    private static final AsciiString CONTENT_TYPE = AsciiString.cached(Target.CONTENT_TYPE);
-    private static final AsciiString CRC32 = AsciiString.cached(Crc32.HEADER);
-    private static final AsciiString REQUEST_ID = AsciiString.cached("x-amzn-RequestId");
-    /**
-     * Headers of answers: weir writes only names above and values it made (ids, checksums it
-     * computed or the decoder already framed, fixed CORS values), so Netty's per-character
-     * validation of each is skipped.
-     */
-    private static final HttpHeadersFactory ANSWER_HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
-
     private final Firewall firewall;
     private final LongAdder answersOffLoop;
     private boolean peerRead;
@@ -98,6 +82,7 @@ final class FirewallHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         }
         List<Map.Entry<String, String>> headers = new ArrayList<>(req.headers().size());
         for (Map.Entry<String, String> h : req.headers()) headers.add(h);
+        boolean headOnly = req.method().equals(HttpMethod.HEAD);
         HttpRequestView view = new HttpRequestView(req.method().name(), path, q < 0 ? "" : uri.substring(q + 1),
                 headers, ByteBufUtil.getBytes(req.content()));
         firewall.handle(view, (InetSocketAddress) ctx.channel().remoteAddress(), tlsPeer(ctx)).whenComplete((resp, err) -> {
@@ -107,10 +92,10 @@ final class FirewallHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             if (err != null) {
                 // A fault in weir, never a refusal: DynamoDB's own 500 shape, so the SDK reports it as one.
                 log.error("request failed inside the proxy", err);
-                write(ctx, cors(dynamo(ProxyResponse.error(DynamoError.internalServerError(
-                        "weir could not answer the request"))), fromOrigin), false);
+                answer(ctx, ProxyResponse.error(DynamoError.internalServerError("weir could not answer the request")),
+                        fromOrigin, false, headOnly);
             } else {
-                write(ctx, cors(dynamo(resp), fromOrigin), keepAlive);
+                answer(ctx, resp, fromOrigin, keepAlive, headOnly);
             }
         });
     }
@@ -132,13 +117,11 @@ final class FirewallHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         return peer;
     }
 
-    private static FullHttpResponse dynamo(ProxyResponse r) {
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()),
-                Unpooled.wrappedBuffer(r.body()), ANSWER_HEADERS, DefaultHttpHeadersFactory.trailersFactory());
-        res.headers().set(HttpHeaderNames.CONTENT_TYPE, CONTENT_TYPE);
-        if (r.crc32() != null) res.headers().set(CRC32, r.crc32());
-        res.headers().set(REQUEST_ID, r.requestId() != null ? r.requestId() : requestId());
-        return res;
+    /** Writes the firewall's answer ({@link Answer}, encoded by {@link AnswerEncoder}); closes the connection when it ends. */
+    private static void answer(ChannelHandlerContext ctx, ProxyResponse r, boolean fromOrigin, boolean keepAlive, boolean headOnly) {
+        var f = ctx.writeAndFlush(new Answer(r.status(), r.body(), r.crc32(), r.requestId() != null ? r.requestId() : requestId(),
+                fromOrigin, keepAlive, headOnly));
+        if (!keepAlive) f.addListener(ChannelFutureListener.CLOSE);
     }
 
     /** A fresh request id, for a response the firewall did not give one (the firewall's own ids are the audit's). */

@@ -50,11 +50,15 @@ final class InOrder extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (!(msg instanceof HttpResponse res)) {
+        boolean keepAlive;
+        if (msg instanceof Answer a) {
+            keepAlive = a.keepAlive();
+        } else if (msg instanceof HttpResponse res) {
+            keepAlive = !res.headers().contains(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true);
+        } else {
             ctx.write(msg, promise);
             return;
         }
-        boolean keepAlive = !res.headers().contains(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true);
         ChannelPromise written = promise.unvoid();
         ctx.write(msg, written);
         written.addListener(f -> answered(ctx, keepAlive && f.isSuccess()));

@@ -9,7 +9,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.ssl.SslContext;
 
 import java.net.InetSocketAddress;
@@ -99,7 +100,11 @@ public final class ProxyServer implements AutoCloseable {
                         }
                         ch.pipeline().addLast(
                                 new HttpFramingGuard(framing),
-                                new HttpServerCodec(limits.maxInitialLine(), limits.maxHeaderBytes(), 64 * 1024),
+                                AnswerEncoder.INSTANCE,
+                                // Decoder and encoder apart, not HttpServerCodec: the firewall's answers pass the
+                                // encoder as Answers, which would leave the codec's queue of request methods unread.
+                                new HttpRequestDecoder(limits.maxInitialLine(), limits.maxHeaderBytes(), 64 * 1024),
+                                new HttpResponseEncoder(),
                                 new HttpObjectAggregator(limits.maxBodyBytes()),
                                 new InOrder(),
                                 new FirewallHandler(firewall, answersOffLoop));

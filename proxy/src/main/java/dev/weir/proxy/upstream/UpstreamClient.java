@@ -5,8 +5,8 @@ import dev.weir.protocol.wire.Crc32;
 import dev.weir.protocol.wire.Target;
 import dev.weir.proxy.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
@@ -16,15 +16,10 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.pool.AbstractChannelPoolHandler;
 import io.netty.channel.pool.ChannelHealthChecker;
 import io.netty.channel.pool.FixedChannelPool;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AttributeKey;
 import io.netty.util.Timeout;
 import io.netty.util.concurrent.EventExecutor;
@@ -38,7 +33,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -74,11 +68,8 @@ public final class UpstreamClient implements AutoCloseable {
     static final int MAX_WAITING_FOR_A_CONNECTION = 10_000;
 
     private final Bootstrap bootstrap;
-    private final SigV4Signer signer;
-    private final String hostHeader;
-    private final String path;
+    private final SignedRequests requests;
     private final Duration timeout;
-    private final Clock clock;
     private final EventLoopGroup group;
     /** The group's loops; a pool's index is its loop's. */
     private final EventLoop[] loops;
@@ -100,11 +91,9 @@ public final class UpstreamClient implements AutoCloseable {
         }
         if (maxConnections < 1) throw new IllegalArgumentException("maxConnections must be at least 1, got " + maxConnections);
         int port = endpoint.getPort() < 0 ? 80 : endpoint.getPort();
-        this.hostHeader = endpoint.getHost() + (endpoint.getPort() < 0 ? "" : ":" + port);
-        this.path = endpoint.getRawPath() == null || endpoint.getRawPath().isEmpty() ? "/" : endpoint.getRawPath();
-        this.signer = signer;
+        this.requests = new SignedRequests(signer, endpoint.getHost() + (endpoint.getPort() < 0 ? "" : ":" + port),
+                endpoint.getRawPath() == null || endpoint.getRawPath().isEmpty() ? "/" : endpoint.getRawPath(), clock);
         this.timeout = timeout;
-        this.clock = clock;
         this.group = group;
         List<EventLoop> all = new ArrayList<>();
         for (EventExecutor e : group) all.add((EventLoop) e);
@@ -186,7 +175,8 @@ public final class UpstreamClient implements AutoCloseable {
         pool = new FixedChannelPool(bootstrap.clone(loops[i]), new AbstractChannelPoolHandler() {
             @Override
             public void channelCreated(Channel ch) {
-                ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_RESPONSE_BYTES),
+                // Requests are written as bytes (SignedRequests): only answers are decoded.
+                ch.pipeline().addLast(new HttpResponseDecoder(), new HttpObjectAggregator(MAX_RESPONSE_BYTES),
                         new ResponseHandler());
             }
         }, ChannelHealthChecker.ACTIVE, FixedChannelPool.AcquireTimeoutAction.FAIL, timeout.toMillis(),
@@ -250,7 +240,15 @@ public final class UpstreamClient implements AutoCloseable {
                 }
                 Channel ch = f.getNow();
                 if (!start(ch)) return;
-                ch.writeAndFlush(request(target, body)).addListener(w -> {
+                ByteBuf request;
+                try {
+                    request = requests.encode(ch.alloc(), target, body);
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(e);
+                    if (ch.attr(PENDING).compareAndSet(result, null)) release(ch);
+                    return;
+                }
+                ch.writeAndFlush(request).addListener(w -> {
                     if (!w.isSuccess()) {
                         result.completeExceptionally(new IOException("cannot send to the upstream store", w.cause()));
                         ch.close();
@@ -318,21 +316,6 @@ public final class UpstreamClient implements AutoCloseable {
     /** Each loop's share of the connections, in the group's order. */
     int[] shares() {
         return shares.clone();
-    }
-
-    private FullHttpRequest request(String target, byte[] body) {
-        List<Map.Entry<String, String>> toSign = new ArrayList<>(3);
-        toSign.add(Map.entry("Host", hostHeader));
-        toSign.add(Map.entry("Content-Type", Target.CONTENT_TYPE));
-        toSign.add(Map.entry(Target.HEADER, target));
-        FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path,
-                Unpooled.wrappedBuffer(body));
-        for (Map.Entry<String, String> h : toSign) req.headers().set(h.getKey(), h.getValue());
-        for (Map.Entry<String, String> h : signer.sign("POST", path, toSign, body, clock.instant())) {
-            req.headers().set(h.getKey(), h.getValue());
-        }
-        req.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-        return req;
     }
 
     /** Reads the store's answers on one pooled connection and completes the exchange waiting on it. */

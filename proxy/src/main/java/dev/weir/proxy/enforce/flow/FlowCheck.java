@@ -14,6 +14,7 @@ import dev.weir.proxy.enforce.verdict.Refusals;
 
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -49,7 +50,7 @@ public final class FlowCheck {
     private FlowCheck() {}
 
     /** The operations whose parts act as a read of items. */
-    private static final Set<Operation> READS = Set.of(Operation.GetItem, Operation.Query, Operation.Scan);
+    private static final Set<Operation> READS = EnumSet.of(Operation.GetItem, Operation.Query, Operation.Scan);
 
     /**
      * Refuses the part (FORBIDDEN) when it reads a path the view does not show in clear, or asks

@@ -1,0 +1,72 @@
+package dev.weir.proxy.server;
+
+import dev.weir.protocol.wire.Cors;
+import dev.weir.protocol.wire.Crc32;
+import dev.weir.protocol.wire.Target;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * The firewall's answer to one request, as it goes on the wire: status line, DynamoDB's
+ * headers (content type, {@code x-amz-crc32}, {@code x-amzn-RequestId}, CORS when the request
+ * came with an Origin), the length, {@code Connection: close} when the connection ends, and the
+ * body (none for a HEAD request). {@link AnswerEncoder} writes it; every answer has this one
+ * shape, so no header map is built and walked per answer.
+ *
+ * <p>Every header value is weir's own: ids it made, fixed texts, a length, and a checksum that
+ * is used only when it is a decimal number (else it is computed from the body), so nothing in
+ * an answer's head comes from a client or can end a header early.
+ */
+record Answer(int status, byte[] body, String crc32, String requestId, boolean fromOrigin, boolean keepAlive,
+              boolean headOnly) {
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] FIXED = ("Content-Type: " + Target.CONTENT_TYPE + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CORS;
+
+    static {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, String> h : Cors.response(true)) sb.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
+        CORS = sb.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The bytes of the answer; the caller owns the buffer. */
+    ByteBuf encode(ByteBufAllocator alloc) {
+        HttpResponseStatus s = HttpResponseStatus.valueOf(status);
+        String checksum = isDecimal(crc32) ? crc32 : Crc32.of(body);
+        int size = 64 + s.reasonPhrase().length() + FIXED.length + checksum.length() + requestId.length()
+                + (fromOrigin ? CORS.length : 0) + (headOnly ? 0 : body.length);
+        ByteBuf out = alloc.buffer(size);
+        out.writeCharSequence("HTTP/1.1 ", StandardCharsets.US_ASCII);
+        out.writeCharSequence(s.codeAsText(), StandardCharsets.US_ASCII);
+        out.writeByte(' ');
+        out.writeCharSequence(s.reasonPhrase(), StandardCharsets.US_ASCII);
+        out.writeBytes(CRLF);
+        out.writeBytes(FIXED);
+        header(out, Crc32.HEADER, checksum);
+        header(out, "x-amzn-RequestId", requestId);
+        if (fromOrigin) out.writeBytes(CORS);
+        header(out, "Content-Length", Integer.toString(body.length));
+        if (!keepAlive) header(out, "Connection", "close");
+        out.writeBytes(CRLF);
+        if (!headOnly) out.writeBytes(body);
+        return out;
+    }
+
+    private static void header(ByteBuf out, String name, String value) {
+        out.writeCharSequence(name, StandardCharsets.US_ASCII);
+        out.writeByte(':');
+        out.writeByte(' ');
+        out.writeCharSequence(value, StandardCharsets.US_ASCII);
+        out.writeBytes(CRLF);
+    }
+
+    private static boolean isDecimal(String s) {
+        if (s == null || s.isEmpty() || s.length() > 10) return false;
+        for (int i = 0; i < s.length(); i++) if (s.charAt(i) < '0' || s.charAt(i) > '9') return false;
+        return true;
+    }
+}
