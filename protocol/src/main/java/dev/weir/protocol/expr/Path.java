@@ -6,15 +6,37 @@ import java.util.List;
 /**
  * A document path with its names resolved: {@code a.b[2].c}. The first element is always a
  * {@link PathElement.Name} (a top-level attribute).
+ *
+ * <p>A value class (equal elements, equal paths) that keeps its hash and its text: every
+ * request's checks and audit record put the same few paths into sets and print them many
+ * times over, and a record would hash and print its list of elements every time.
  */
-public record Path(List<PathElement> elements) {
+public final class Path {
+    private final List<PathElement> elements;
+    private final int hash;
+    private String text;
 
-    public Path {
+    public Path(List<PathElement> elements) {
         elements = List.copyOf(elements);
         if (elements.isEmpty()) throw new IllegalArgumentException("a document path has at least one element");
         if (!(elements.getFirst() instanceof PathElement.Name)) {
             throw new IllegalArgumentException("a document path starts with an attribute name");
         }
+        this.elements = elements;
+        this.hash = elements.hashCode();
+    }
+
+    /** The elements, the top-level attribute's name first. */
+    public List<PathElement> elements() {
+        return elements;
+    }
+
+    @Override public boolean equals(Object o) {
+        return o == this || o instanceof Path p && p.hash == hash && p.elements.equals(elements);
+    }
+
+    @Override public int hashCode() {
+        return hash;
     }
 
     /** The path of one top-level attribute. */
@@ -75,11 +97,14 @@ public record Path(List<PathElement> elements) {
     }
 
     @Override public String toString() {
+        String t = text;
+        if (t != null) return t;
         StringBuilder sb = new StringBuilder();
         for (PathElement e : elements) {
             if (e instanceof PathElement.Name n && !sb.isEmpty()) sb.append('.');
             sb.append(e);
         }
-        return sb.toString();
+        // A benign race: every thread computes the same immutable String.
+        return text = sb.toString();
     }
 }

@@ -9,13 +9,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.pool.AbstractChannelPoolHandler;
-import io.netty.channel.pool.ChannelHealthChecker;
-import io.netty.channel.pool.FixedChannelPool;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseDecoder;
@@ -23,7 +21,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.AttributeKey;
 import io.netty.util.Timeout;
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +77,7 @@ public final class UpstreamClient implements AutoCloseable {
     private final int waitersPerLoop;
     private final AtomicInteger nextLoop = new AtomicInteger();
     /** Each loop's pool, made on that loop on first use; slot i is written by loop i (and by {@link #close}). */
-    private final AtomicReferenceArray<FixedChannelPool> pools;
+    private final AtomicReferenceArray<LoopPool> pools;
     private final LongAdder releaseFailures = new LongAdder();
     private volatile boolean closed;
 
@@ -137,14 +134,14 @@ public final class UpstreamClient implements AutoCloseable {
         int i = loopFor();
         EventLoop loop = loops[i];
         CompletableFuture<UpstreamResponse> result = new CompletableFuture<>();
-        Exchange exchange = new Exchange(result);
+        Exchange exchange = new Exchange(result, target, body);
         Timeout timer = DeadlineTimer.at(deadlineNanos, loop, exchange::expire);
         result.whenComplete((r, e) -> timer.cancel());
         if (loop.inEventLoop()) {
-            exchange.begin(i, target, body);
+            exchange.begin(i);
         } else {
             try {
-                loop.execute(() -> exchange.begin(i, target, body));
+                loop.execute(() -> exchange.begin(i));
             } catch (RejectedExecutionException shuttingDown) {
                 result.completeExceptionally(new IOException("the upstream client is shutting down", shuttingDown));
             }
@@ -164,23 +161,23 @@ public final class UpstreamClient implements AutoCloseable {
     }
 
     /** Loop {@code i}'s pool, made on first use; called on loop {@code i} only. Null once the client is closed. */
-    private FixedChannelPool pool(int i) {
-        FixedChannelPool pool = pools.get(i);
+    private LoopPool pool(int i) {
+        LoopPool pool = pools.get(i);
         if (pool != null || closed) return pool;
-        // Each request's deadline bounds its wait for a pooled connection. The pool's own bound on
-        // the wait, the client timeout, is never shorter than a request's deadline: it only clears
-        // out waiters whose requests have given up. The queue of waiters is bounded too: a stuck
-        // upstream answers 503, it never hangs callers. The pool's executor is the loop itself
-        // (a single loop is its own next()), so acquire and release never leave it.
-        pool = new FixedChannelPool(bootstrap.clone(loops[i]), new AbstractChannelPoolHandler() {
+        // Each request's deadline bounds its wait for a connection; the queue of waiters is
+        // bounded too, so a stuck upstream answers 503 and never hangs callers. The pool
+        // connects on its own loop, so everything about a connection stays on that loop.
+        pool = new LoopPool(bootstrap.clone(loops[i]).handler(new ChannelInitializer<Channel>() {
             @Override
-            public void channelCreated(Channel ch) {
+            protected void initChannel(Channel ch) {
                 // Requests are written as bytes (SignedRequests): only answers are decoded.
                 ch.pipeline().addLast(new HttpResponseDecoder(), new HttpObjectAggregator(MAX_RESPONSE_BYTES),
                         new ResponseHandler());
             }
-        }, ChannelHealthChecker.ACTIVE, FixedChannelPool.AcquireTimeoutAction.FAIL, timeout.toMillis(),
-                shares[i], waitersPerLoop);
+        }), shares[i], waitersPerLoop, why -> {
+            releaseFailures.increment();
+            log.warn("an upstream connection could not be given back to its pool: {}", why);
+        });
         pools.set(i, pool);
         // close() may have run between the check above and the set: whoever takes the slot back closes the pool.
         if (closed && pools.compareAndSet(i, pool, null)) {
@@ -190,19 +187,22 @@ public final class UpstreamClient implements AutoCloseable {
         return pool;
     }
 
-    /** Gives {@code ch} back to its loop's pool; a release the pool refuses (given back twice: a bug) is counted and logged. */
+    /** Gives {@code ch} back to its loop's pool (on that loop); a release of a connection not handed out (a bug) is counted and logged. */
     private void release(Channel ch) {
-        FixedChannelPool pool = pools.get(indexOf(ch.eventLoop()));
+        if (!ch.eventLoop().inEventLoop()) {
+            try {
+                ch.eventLoop().execute(() -> release(ch));
+            } catch (RejectedExecutionException loopGone) {
+                ch.close();
+            }
+            return;
+        }
+        LoopPool pool = pools.get(indexOf(ch.eventLoop()));
         if (pool == null) {
             ch.close();
             return;
         }
-        pool.release(ch).addListener(f -> {
-            if (!f.isSuccess()) {
-                releaseFailures.increment();
-                log.warn("an upstream connection could not be given back to its pool: {}", f.cause().toString());
-            }
-        });
+        pool.release(ch);
     }
 
     private int indexOf(EventLoop loop) {
@@ -217,44 +217,56 @@ public final class UpstreamClient implements AutoCloseable {
      * exactly once. Every method runs on the exchange's loop (the deadline's too, unless the
      * loop is shutting down).
      */
-    private final class Exchange {
+    private final class Exchange implements LoopPool.Taker {
         private final CompletableFuture<UpstreamResponse> result;
+        private final String target;
+        private final byte[] body;
         private Channel channel;
 
-        Exchange(CompletableFuture<UpstreamResponse> result) {
+        Exchange(CompletableFuture<UpstreamResponse> result, String target, byte[] body) {
             this.result = result;
+            this.target = target;
+            this.body = body;
         }
 
-        /** On loop {@code i}: acquires a connection from its pool and sends the request on it. */
-        void begin(int i, String target, byte[] body) {
+        /** On loop {@code i}: asks its pool for a connection ({@link #take} sends the request on it). */
+        void begin(int i) {
             if (result.isDone()) return;
-            FixedChannelPool pool = pool(i);
+            LoopPool pool = pool(i);
             if (pool == null) {
                 result.completeExceptionally(new IOException("the upstream client is closed"));
                 return;
             }
-            pool.acquire().addListener((Future<Channel> f) -> {
-                if (!f.isSuccess()) {
-                    result.completeExceptionally(new IOException("cannot connect to the upstream store", f.cause()));
-                    return;
+            pool.acquire(this);
+        }
+
+        @Override
+        public void take(Channel ch) {
+            if (!start(ch)) return;
+            ByteBuf request;
+            try {
+                request = requests.encode(ch.alloc(), target, body);
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+                if (ch.attr(PENDING).compareAndSet(result, null)) release(ch);
+                return;
+            }
+            ch.writeAndFlush(request).addListener(w -> {
+                if (!w.isSuccess()) {
+                    result.completeExceptionally(new IOException("cannot send to the upstream store", w.cause()));
+                    ch.close();
                 }
-                Channel ch = f.getNow();
-                if (!start(ch)) return;
-                ByteBuf request;
-                try {
-                    request = requests.encode(ch.alloc(), target, body);
-                } catch (RuntimeException e) {
-                    result.completeExceptionally(e);
-                    if (ch.attr(PENDING).compareAndSet(result, null)) release(ch);
-                    return;
-                }
-                ch.writeAndFlush(request).addListener(w -> {
-                    if (!w.isSuccess()) {
-                        result.completeExceptionally(new IOException("cannot send to the upstream store", w.cause()));
-                        ch.close();
-                    }
-                });
             });
+        }
+
+        @Override
+        public void fail(IOException e) {
+            result.completeExceptionally(e);
+        }
+
+        @Override
+        public boolean gaveUp() {
+            return result.isDone();
         }
 
         /** Puts the exchange on {@code ch}; false (and {@code ch} back in the pool) when its deadline passed already. */
@@ -295,13 +307,13 @@ public final class UpstreamClient implements AutoCloseable {
     int acquired() {
         int n = 0;
         for (int i = 0; i < pools.length(); i++) {
-            FixedChannelPool p = pools.get(i);
-            if (p != null) n += p.acquiredChannelCount();
+            LoopPool p = pools.get(i);
+            if (p != null) n += p.handedOut();
         }
         return n;
     }
 
-    /** Releases a pool refused: a connection given back twice (or to the wrong pool). Always 0 unless there is a bug. */
+    /** Releases a pool refused: a connection given back that was not handed out. Always 0 unless there is a bug. */
     long releaseFailures() {
         return releaseFailures.sum();
     }
@@ -357,15 +369,15 @@ public final class UpstreamClient implements AutoCloseable {
         }
     }
 
-    /** Closes every pool made so far (their idle connections); a call after this fails at once. */
+    /** Closes every pool made so far (their idle connections, on their loops); a call after this fails at once. */
     @Override
     public void close() {
         closed = true;
         for (int i = 0; i < pools.length(); i++) {
-            FixedChannelPool pool = pools.getAndSet(i, null);
+            LoopPool pool = pools.getAndSet(i, null);
             if (pool == null) continue;
             try {
-                pool.close();
+                loops[i].execute(pool::close);
             } catch (RejectedExecutionException loopGone) {
                 // the loop shut down first: its channels closed with it
             }
