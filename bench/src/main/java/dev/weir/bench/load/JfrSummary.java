@@ -35,14 +35,14 @@ public record JfrSummary(long javaSamples, long nativeSamples, Map<String, Long>
             Map.entry("parse the request (JSON, expressions)", List.of("RequestParser.parse")),
             Map.entry("identify (SigV4 verify)", List.of("Identifier.identify")),
             Map.entry("audit event on the event loop", List.of("Auditor.")),
-            Map.entry("sign and build the upstream request", List.of("UpstreamClient.request")),
+            Map.entry("sign and build the upstream request", List.of("SignedRequests.encode", "UpstreamClient.request")),
             Map.entry("decide and plan", List.of("Decider.decide", "Planner.", "ForwardBody.of", "ReadPlanner.", "Firewall.itemKeys",
                     "RestrictedAnswers.")),
             Map.entry("answer filtering and paging", List.of("ResponseFilter.", "Pager", "PagedRead.", "StoreRead.", "StreamAnswer.")),
             Map.entry("audit writer and shipper threads", List.of("AuditPipeline.", "Shipper.", "Spool.", "FileSink.")),
-            Map.entry("HTTP encode (client answers, upstream requests)", List.of("HttpObjectEncoder.")),
+            Map.entry("HTTP encode (client answers, upstream requests)", List.of("HttpObjectEncoder.", "AnswerEncoder.", "Answer.encode")),
             Map.entry("HTTP decode (client requests, upstream answers)", List.of("HttpObjectDecoder.", "MessageAggregator.")),
-            Map.entry("upstream connection pool", List.of("ChannelPool.", "UpstreamClient.send", "UpstreamPool")),
+            Map.entry("upstream connection pool", List.of("ChannelPool.", "LoopPool.", "UpstreamClient.send", "UpstreamPool")),
             Map.entry("future glue (completion stages)", List.of("CompletableFuture.")),
             // A socket read is the root of everything a loop does inline, so this is what is left
             // under one: Netty's pipeline, weir's framing checks, buffers. (System calls themselves

@@ -293,12 +293,19 @@ public final class Firewall {
             CompletableFuture<Answered> answered = planned.plan().paged() != null
                     ? planned.plan().paged().answer(planned, upstream, deadline(planned))
                     : forward(planned);
-            return answered.thenCompose(a -> auditor.audit(a, before).thenApply(response -> {
-                tellListener(a, response);
-                return response;
-            }));
+            return answered.thenCompose(a -> {
+                CompletableFuture<ProxyResponse> audited = auditor.audit(a, before);
+                if (audited.isDone() && !audited.isCompletedExceptionally()) { // async mode: no stage to chain
+                    tellListener(a, audited.join());
+                    return audited;
+                }
+                return audited.thenApply(response -> {
+                    tellListener(a, response);
+                    return response;
+                });
+            });
         };
-        if (recorded.isDone()) return recorded.thenCompose(forwardAndAnswer);
+        if (recorded.isDone() && !recorded.isCompletedExceptionally()) return forwardAndAnswer.apply(recorded.join());
         // sync mode: the record is durable on the audit writer's thread; the request goes on from
         // the loop it came in on, so it is sent on that loop's upstream connections (one loop per request).
         return recorded.thenComposeAsync(forwardAndAnswer, upstream.executor());
