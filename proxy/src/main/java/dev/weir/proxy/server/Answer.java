@@ -23,45 +23,32 @@ import java.util.Map;
  */
 record Answer(int status, byte[] body, String crc32, String requestId, boolean fromOrigin, boolean keepAlive,
               boolean headOnly) {
-    private static final byte[] CRLF = {'\r', '\n'};
-    private static final byte[] FIXED = ("Content-Type: " + Target.CONTENT_TYPE + "\r\n").getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] CORS;
+    private static final String FIXED = "Content-Type: " + Target.CONTENT_TYPE + "\r\n";
+    private static final String CORS;
 
     static {
         StringBuilder sb = new StringBuilder();
         for (Map.Entry<String, String> h : Cors.response(true)) sb.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
-        CORS = sb.toString().getBytes(StandardCharsets.US_ASCII);
+        CORS = sb.toString();
     }
 
     /** The bytes of the answer; the caller owns the buffer. */
     ByteBuf encode(ByteBufAllocator alloc) {
         HttpResponseStatus s = HttpResponseStatus.valueOf(status);
-        String checksum = isDecimal(crc32) ? crc32 : Crc32.of(body);
-        int size = 64 + s.reasonPhrase().length() + FIXED.length + checksum.length() + requestId.length()
-                + (fromOrigin ? CORS.length : 0) + (headOnly ? 0 : body.length);
-        ByteBuf out = alloc.buffer(size);
-        out.writeCharSequence("HTTP/1.1 ", StandardCharsets.US_ASCII);
-        out.writeCharSequence(s.codeAsText(), StandardCharsets.US_ASCII);
-        out.writeByte(' ');
-        out.writeCharSequence(s.reasonPhrase(), StandardCharsets.US_ASCII);
-        out.writeBytes(CRLF);
-        out.writeBytes(FIXED);
-        header(out, Crc32.HEADER, checksum);
-        header(out, "x-amzn-RequestId", requestId);
-        if (fromOrigin) out.writeBytes(CORS);
-        header(out, "Content-Length", Integer.toString(body.length));
-        if (!keepAlive) header(out, "Connection", "close");
-        out.writeBytes(CRLF);
+        StringBuilder sb = new StringBuilder(200);
+        sb.append("HTTP/1.1 ").append(status).append(' ').append(s.reasonPhrase()).append("\r\n").append(FIXED);
+        sb.append(Crc32.HEADER).append(": ").append(isDecimal(crc32) ? crc32 : Crc32.of(body)).append("\r\n");
+        sb.append("x-amzn-RequestId: ").append(requestId).append("\r\n");
+        if (fromOrigin) sb.append(CORS);
+        sb.append("Content-Length: ").append(body.length).append("\r\n");
+        if (!keepAlive) sb.append("Connection: close\r\n");
+        sb.append("\r\n");
+        // One bulk copy of the head (the JDK encodes ASCII in bulk), not one checked write per character.
+        byte[] head = sb.toString().getBytes(StandardCharsets.US_ASCII);
+        ByteBuf out = alloc.buffer(head.length + (headOnly ? 0 : body.length));
+        out.writeBytes(head);
         if (!headOnly) out.writeBytes(body);
         return out;
-    }
-
-    private static void header(ByteBuf out, String name, String value) {
-        out.writeCharSequence(name, StandardCharsets.US_ASCII);
-        out.writeByte(':');
-        out.writeByte(' ');
-        out.writeCharSequence(value, StandardCharsets.US_ASCII);
-        out.writeBytes(CRLF);
     }
 
     private static boolean isDecimal(String s) {

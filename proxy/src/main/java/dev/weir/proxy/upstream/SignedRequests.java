@@ -23,8 +23,6 @@ import java.util.Map;
  * the request is not sent.
  */
 final class SignedRequests {
-    private static final byte[] CRLF = {'\r', '\n'};
-
     private final SigV4Signer signer;
     private final String host;
     private final String path;
@@ -47,35 +45,23 @@ final class SignedRequests {
         List<Map.Entry<String, String>> signed = signer.sign("POST", path,
                 List.of(Map.entry("Host", host), Map.entry("Content-Type", Target.CONTENT_TYPE), Map.entry(Target.HEADER, target)),
                 body, clock.instant());
-        int headers = head.length + Target.HEADER.length() + target.length() + 40;
-        for (Map.Entry<String, String> h : signed) headers += h.getKey().length() + h.getValue().length() + 4;
-        ByteBuf out = alloc.buffer(headers + body.length);
-        try {
-            out.writeBytes(head);
-            header(out, Target.HEADER, target);
-            for (Map.Entry<String, String> h : signed) header(out, h.getKey(), requireFieldValue(h.getKey(), h.getValue()));
-            header(out, "Content-Length", Integer.toString(body.length));
-            out.writeBytes(CRLF);
-            out.writeBytes(body);
-            return out;
-        } catch (RuntimeException e) {
-            out.release();
-            throw e;
+        StringBuilder sb = new StringBuilder(320);
+        sb.append(Target.HEADER).append(": ").append(target).append("\r\n");
+        for (Map.Entry<String, String> h : signed) {
+            sb.append(h.getKey()).append(": ").append(requireFieldValue(h.getKey(), h.getValue())).append("\r\n");
         }
-    }
-
-    private static void header(ByteBuf out, String name, String value) {
-        out.writeCharSequence(name, StandardCharsets.US_ASCII);
-        out.writeByte(':');
-        out.writeByte(' ');
-        out.writeCharSequence(value, StandardCharsets.US_ASCII);
-        out.writeBytes(CRLF);
+        sb.append("Content-Length: ").append(body.length).append("\r\n\r\n");
+        // One bulk copy of the header text (the JDK encodes ASCII in bulk) rather than one
+        // checked write into the direct buffer per character.
+        byte[] headers = sb.toString().getBytes(StandardCharsets.US_ASCII);
+        ByteBuf out = alloc.buffer(head.length + headers.length + body.length);
+        return out.writeBytes(head).writeBytes(headers).writeBytes(body);
     }
 
     /** {@code value}, when every character is visible ASCII or a space (no control character can split the header). */
     static String requireFieldValue(String what, String value) {
         if (value == null || value.isEmpty()) throw new IllegalArgumentException("an empty " + what + " for the upstream request");
-        for (int i = 0; i < value.length(); i++) {
+        for (int i = 0, n = value.length(); i < n; i++) {
             char c = value.charAt(i);
             if (c < 0x20 || c > 0x7e) {
                 throw new IllegalArgumentException("the upstream request's " + what + " has a character that is not visible ASCII at "
