@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a request reads and writes, for the audit: attribute paths (names, never values), and
@@ -34,18 +35,33 @@ record Touched(List<String> readPaths, List<String> writtenPaths, List<String> i
      * @param itemKeys  the key schemas of the tables the request puts items into
      */
     static Touched of(Part part, Operation container, FieldPlan plan, ItemKeys itemKeys) {
-        LinkedHashSet<Path> read = new LinkedHashSet<>(FlowCheck.reads(part, container));
+        Set<Path> read = FlowCheck.reads(part, container); // a fresh set, the part's own
         for (String name : part.keyAttributes()) read.add(Path.of(name));
         read.addAll(part.expressions().projected());
-        LinkedHashSet<String> written = new LinkedHashSet<>(ItemKeys.attributesPut(part));
-        for (Path p : part.expressions().written()) written.add(p.toString());
-        List<ObjectNode> keys = new ArrayList<>(part.keys());
+        String[] readText = new String[read.size()];
+        int i = 0;
+        for (Path p : read) readText[i++] = p.toString();
+        List<String> put = ItemKeys.attributesPut(part);
+        Set<Path> updated = part.expressions().written();
+        List<String> written;
+        if (updated.isEmpty()) {
+            written = List.copyOf(put); // an item's attribute names are distinct already
+        } else {
+            LinkedHashSet<String> all = new LinkedHashSet<>(put);
+            for (Path p : updated) all.add(p.toString());
+            written = List.copyOf(all);
+        }
+        List<ObjectNode> keys = part.keys();
         ObjectNode itemKey = itemKeys.keyOf(part);
         if (itemKey != null) keys.add(itemKey);
-        return new Touched(read.stream().map(Path::toString).toList(), List.copyOf(written), keys(keys, plan));
+        List<String> keyText = keys(keys, plan);
+        return new Touched(List.of(readText), written, keyText.size() < 2 ? keyText : List.copyOf(new LinkedHashSet<>(keyText)));
     }
 
+    /** Both parts' paths and keys, each once, in the order met. */
     Touched plus(Touched o) {
+        if (this == NONE) return o;
+        if (o == NONE) return this;
         return new Touched(union(readPaths, o.readPaths), union(writtenPaths, o.writtenPaths), union(itemKeys, o.itemKeys));
     }
 
