@@ -252,7 +252,7 @@ public final class SigV4 {
         }
     }
 
-    private static void appendCanonicalValue(StringBuilder sb, String value) {
+    static void appendCanonicalValue(StringBuilder sb, String value) {
         String v = value.trim();
         boolean space = false;
         for (int i = 0; i < v.length(); i++) {

@@ -59,6 +59,39 @@ public final class SigV4Signer {
         return List.of(Map.entry("X-Amz-Date", amzDate), Map.entry("Authorization", auth));
     }
 
+    /**
+     * As {@link #sign}, for the one shape of request weir sends its store: a {@code POST} of
+     * {@code rawPath} whose signed headers are exactly Content-Type, Host and X-Amz-Target (and
+     * the X-Amz-Date this adds). The canonical request is written straight from the values, not
+     * found by sorting and lower-casing a list of headers: the same signature, for a fraction
+     * of the work (SigV4SignerTest compares the two).
+     */
+    public List<Map.Entry<String, String>> signPost(String rawPath, String host, String contentType, String target, byte[] body,
+                                                    Instant now) {
+        Stamp st = stamp;
+        if (st == null || st.epochSecond() != now.getEpochSecond()) {
+            st = new Stamp(now.getEpochSecond(), SigV4.formatAmzDate(now));
+            stamp = st;
+        }
+        String amzDate = st.amzDate();
+        String date = amzDate.substring(0, 8);
+        StringBuilder canonical = new StringBuilder(256);
+        canonical.append("POST\n").append(SigV4.canonicalUri(rawPath)).append("\n\ncontent-type:");
+        SigV4.appendCanonicalValue(canonical, contentType);
+        canonical.append("\nhost:");
+        SigV4.appendCanonicalValue(canonical, host);
+        canonical.append("\nx-amz-date:").append(amzDate).append("\nx-amz-target:");
+        SigV4.appendCanonicalValue(canonical, target);
+        canonical.append("\n\n").append(POST_SIGNED_HEADERS).append('\n').append(SigV4.sha256Hex(body));
+        String scope = date + '/' + region + '/' + service + '/' + SigV4.TERMINATOR;
+        String sig = SigV4.signature(signingKey(date), SigV4.stringToSign(amzDate, scope, canonical.toString()));
+        String auth = SigV4.ALGORITHM + " Credential=" + credentials.accessKeyId() + '/' + scope
+                + ", SignedHeaders=" + POST_SIGNED_HEADERS + ", Signature=" + sig;
+        return List.of(Map.entry("X-Amz-Date", amzDate), Map.entry("Authorization", auth));
+    }
+
+    private static final String POST_SIGNED_HEADERS = "content-type;host;x-amz-date;x-amz-target";
+
     private byte[] signingKey(String date) {
         DatedKey k = key;
         if (k == null || !k.date().equals(date)) {

@@ -42,9 +42,7 @@ final class SignedRequests {
     /** One signed request for the operation named by {@code target}, with {@code body}; the caller owns the buffer. */
     ByteBuf encode(ByteBufAllocator alloc, String target, byte[] body) {
         requireFieldValue(Target.HEADER, target);
-        List<Map.Entry<String, String>> signed = signer.sign("POST", path,
-                List.of(Map.entry("Host", host), Map.entry("Content-Type", Target.CONTENT_TYPE), Map.entry(Target.HEADER, target)),
-                body, clock.instant());
+        List<Map.Entry<String, String>> signed = signer.signPost(path, host, Target.CONTENT_TYPE, target, body, clock.instant());
         StringBuilder sb = new StringBuilder(320);
         sb.append(Target.HEADER).append(": ").append(target).append("\r\n");
         for (Map.Entry<String, String> h : signed) {
