@@ -44,6 +44,23 @@ class PolicyCommandTest {
     }
 
     @Test
+    void fmtTakesARelativeFolderAsTheReadmeWritesIt() {
+        // the tests run in appliance/: ../conf/policies is the README's conf/policies, given relative (it threw before)
+        Run fmt = weir("policy", "fmt", "--check", "../conf/policies");
+        assertEquals(0, fmt.exit(), fmt.out());
+        Run oneFile = weir("policy", "fmt", "--check", "../conf/policies/" + firstPolicyFile());
+        assertEquals(0, oneFile.exit(), oneFile.out());
+    }
+
+    private static String firstPolicyFile() {
+        try (var files = Files.list(CONF)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".weir")).sorted().findFirst().orElseThrow();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void checkPrintsCompilerStyleErrorsWithACaret(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("people.weir"), "role analyst\n\n\n\n\n\n\n\n\n\n\nallow analsyt on table people op read\n");
         Run r = weir("policy", "check", dir.toString());

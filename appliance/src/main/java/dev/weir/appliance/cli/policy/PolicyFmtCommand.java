@@ -27,7 +27,9 @@ public final class PolicyFmtCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         List<Path> files;
-        Path base = Files.isDirectory(dir) ? dir : dir.toAbsolutePath().getParent();
+        // Both sides absolute and normalised: a relative folder (the README's `conf/policies`) beside absolute files
+        // would not relativize.
+        Path base = (Files.isDirectory(dir) ? dir.toAbsolutePath() : dir.toAbsolutePath().getParent()).normalize();
         if (Files.isDirectory(dir)) {
             try (Stream<Path> walk = Files.walk(dir)) {
                 files = walk.filter(p -> p.toString().endsWith(".weir") && Files.isRegularFile(p)).sorted().toList();
@@ -37,7 +39,7 @@ public final class PolicyFmtCommand implements Callable<Integer> {
         }
         int unformatted = 0, broken = 0;
         for (Path f : files) {
-            String name = base.relativize(f.toAbsolutePath()).toString().replace('\\', '/');
+            String name = base.relativize(f.toAbsolutePath().normalize()).toString().replace('\\', '/');
             String text = Files.readString(f, StandardCharsets.UTF_8);
             PolicyFormatter.Result r = PolicyFormatter.format(name, text);
             if (r.text().isEmpty()) {
