@@ -304,7 +304,10 @@ public final class AllScenarios {
                         + " s of warm-up: its CPU per request may include JIT compilation");
             }
             setup.put("warmup", warmups);
-            for (int r = 1; r <= o.repeat(); r++) {
+            // A quick run measures saturation three times too (short windows on a noisy machine disagree): its
+            // figures are medians and it prints its own spread of CPU per request.
+            int saturationRuns = o.quick() ? Math.max(3, o.repeat()) : o.repeat();
+            for (int r = 1; r <= saturationRuns; r++) {
                 for (Running scenario : order(running.values(), r)) {
                     Running s = fresh(running, scenario, workload, o);
                     Measured m = phase(generator, s, s.mix(),
@@ -429,6 +432,7 @@ public final class AllScenarios {
             }
         }
         List<Ratio> ratios = Ratios.compute(figures);
+        notes.addAll(0, spreads(measured, figures.keySet()));
 
         String table = table(figures.values(), ratios, added, lineRates, streams, rate, rateChosenBy, notes);
         System.out.println();
@@ -781,6 +785,27 @@ public final class AllScenarios {
 
     private static String proxyOf(String name) {
         return AUDIT_MODE.containsKey(name) || name.equals(Ratios.HAPROXY) ? name : null;
+    }
+
+    /**
+     * For each scenario measured at saturation more than once: the median, lowest and highest CPU
+     * per request of its own server (the proxy's, else the store's) over those runs, and the spread
+     * (highest over lowest), so a reader sees how far one figure can be trusted.
+     */
+    static List<String> spreads(List<Measured> all, Iterable<String> names) {
+        List<String> out = new ArrayList<>();
+        for (String name : names) {
+            List<PhaseResult> sat = phases(all, name, "saturation");
+            if (sat.size() < 2) continue;
+            String process = proxyOf(name) != null && sat.getFirst().serverCpu().containsKey(name) ? name
+                    : sat.getFirst().serverCpu().keySet().iterator().next();
+            double[] v = sat.stream().mapToDouble(r -> r.serverCpu().get(process).microsPerRequest()).sorted().toArray();
+            if (v[0] <= 0) continue;
+            out.add(String.format("%s: CPU µs/req of %s over %d saturation runs: median %.1f, lowest %.1f, highest %.1f "
+                    + "(spread %.0f%%)", name, process, v.length, StoreVsDynalite.median(sat,
+                    r -> r.serverCpu().get(process).microsPerRequest()), v[0], v[v.length - 1], 100 * (v[v.length - 1] / v[0] - 1)));
+        }
+        return out;
     }
 
     static ScenarioFigures figures(List<Measured> all, String name) {

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -42,6 +43,30 @@ class AllScenariosTest {
         assertThrows(IllegalArgumentException.class, () -> AllScenarios.Options.parse(List.of("--rate-fraction", "1.5"), ROOT));
         assertThrows(IllegalArgumentException.class, () -> AllScenarios.Options.parse(List.of("--items"), ROOT));
         assertThrows(IllegalArgumentException.class, () -> AllScenarios.Options.parse(List.of("--mix", "DeleteTable=1"), ROOT));
+    }
+
+    @Test
+    void aQuickRunPrintsTheSpreadOfItsSaturationRuns() {
+        List<AllScenarios.Measured> runs = new java.util.ArrayList<>();
+        double[] weir = {130, 100, 120};
+        for (int r = 0; r < 3; r++) {
+            runs.add(new AllScenarios.Measured("weir-allow-all", "saturation", r + 1, saturation(Map.of("weir-allow-all", weir[r],
+                    "store", 150.0)), Map.of()));
+            runs.add(new AllScenarios.Measured("store-direct", "saturation", r + 1, saturation(Map.of("store", 140.0 + r)), Map.of()));
+        }
+        runs.add(new AllScenarios.Measured("haproxy", "saturation", 1, saturation(Map.of("haproxy", 40.0, "store", 150.0)), Map.of()));
+        List<String> lines = AllScenarios.spreads(runs, List.of("weir-allow-all", "store-direct", "haproxy"));
+        assertEquals(List.of(
+                "weir-allow-all: CPU µs/req of weir-allow-all over 3 saturation runs: median 120.0, lowest 100.0, highest 130.0 (spread 30%)",
+                "store-direct: CPU µs/req of store over 3 saturation runs: median 141.0, lowest 140.0, highest 142.0 (spread 1%)"),
+                lines, "one run (haproxy) has no spread");
+    }
+
+    private static PhaseResult saturation(Map<String, Double> cpu) {
+        Map<String, CpuUse> use = new java.util.LinkedHashMap<>();
+        cpu.forEach((p, v) -> use.put(p, new CpuUse(1, v, 0)));
+        return new PhaseResult("e", "saturation", 32, 0, 4, 1000, 4000, 0, List.of(), null, null, null, Map.of(), use,
+                new CpuUse(0.1, 1, 0), Map.of(), null, null, null, 0, 0);
     }
 
     @Test
