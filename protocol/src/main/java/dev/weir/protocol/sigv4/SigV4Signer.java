@@ -68,6 +68,15 @@ public final class SigV4Signer {
      */
     public List<Map.Entry<String, String>> signPost(String rawPath, String host, String contentType, String target, byte[] body,
                                                     Instant now) {
+        return signPost(rawPath, host, contentType, target, body, null, now);
+    }
+
+    /**
+     * As {@link #signPost(String, String, String, String, byte[], Instant)}, with the body's SHA-256
+     * (hex) when the caller has it already (null: computed here).
+     */
+    public List<Map.Entry<String, String>> signPost(String rawPath, String host, String contentType, String target, byte[] body,
+                                                    String payloadHash, Instant now) {
         Stamp st = stamp;
         if (st == null || st.epochSecond() != now.getEpochSecond()) {
             st = new Stamp(now.getEpochSecond(), SigV4.formatAmzDate(now));
@@ -82,7 +91,8 @@ public final class SigV4Signer {
         SigV4.appendCanonicalValue(canonical, host);
         canonical.append("\nx-amz-date:").append(amzDate).append("\nx-amz-target:");
         SigV4.appendCanonicalValue(canonical, target);
-        canonical.append("\n\n").append(POST_SIGNED_HEADERS).append('\n').append(SigV4.sha256Hex(body));
+        canonical.append("\n\n").append(POST_SIGNED_HEADERS).append('\n')
+                .append(payloadHash != null ? payloadHash : SigV4.sha256Hex(body));
         String scope = date + '/' + region + '/' + service + '/' + SigV4.TERMINATOR;
         String sig = SigV4.signature(signingKey(date), SigV4.stringToSign(amzDate, scope, canonical.toString()));
         String auth = SigV4.ALGORITHM + " Credential=" + credentials.accessKeyId() + '/' + scope

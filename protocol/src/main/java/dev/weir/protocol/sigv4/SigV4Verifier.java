@@ -31,7 +31,11 @@ public final class SigV4Verifier {
     public sealed interface Result permits Verified, Failed {}
 
     /** The signature is valid for this access key. */
-    public record Verified(String accessKeyId) implements Result {}
+    /**
+     * A good signature by {@code accessKeyId}; {@code payloadHash} is the hex SHA-256 of the body
+     * it covers, so a body forwarded unchanged is not hashed again to be signed anew.
+     */
+    public record Verified(String accessKeyId, String payloadHash) implements Result {}
 
     /** The request is refused with this error; {@code accessKeyId} is null if none was readable. */
     public record Failed(DynamoError error, String accessKeyId) implements Result {}
@@ -133,7 +137,7 @@ public final class SigV4Verifier {
         if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), p.signature.getBytes(StandardCharsets.US_ASCII))) {
             return new Failed(DynamoError.invalidSignature(), p.accessKeyId);
         }
-        return new Verified(p.accessKeyId);
+        return new Verified(p.accessKeyId, payloadHash);
     }
 
     /**

@@ -31,6 +31,8 @@ class SigV4SignerTest {
                     List.of(Map.entry("Host", host), Map.entry("Content-Type", contentType), Map.entry("X-Amz-Target", target)),
                     body, now);
             assertEquals(general, signer.signPost(path, host, contentType, target, body, now), "case " + i);
+            assertEquals(general, signer.signPost(path, host, contentType, target, body, SigV4.sha256Hex(body), now),
+                    "case " + i + ", the body's hash given");
         }
     }
 }

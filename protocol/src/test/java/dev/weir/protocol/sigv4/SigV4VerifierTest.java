@@ -31,7 +31,8 @@ class SigV4VerifierTest {
     @Test
     void signerAndVerifierAgree() {
         HttpRequestView req = signed("AKID", SECRET, body("{\"TableName\":\"people\"}"));
-        assertEquals(new SigV4Verifier.Verified("AKID"), verifier(T).verify(req));
+        assertEquals("AKID", assertInstanceOf(SigV4Verifier.Verified.class, verifier(T).verify(req)).accessKeyId());
+        assertEquals(SigV4.sha256Hex(req.body()), ((SigV4Verifier.Verified) verifier(T).verify(req)).payloadHash());
     }
 
     /** A query that cannot be decoded cannot be canonicalized: refused, not thrown. */
@@ -108,7 +109,7 @@ class SigV4VerifierTest {
         byte[] b = body("{}");
         String sig = presign(query, headers, List.of("content-type", "host", "x-amz-target"), b);
         HttpRequestView signed = new HttpRequestView("POST", "/", query + "&X-Amz-Signature=" + sig, headers, b);
-        assertEquals(new SigV4Verifier.Verified("AKID"), verifier(T.plusSeconds(60)).verify(signed));
+        assertEquals("AKID", assertInstanceOf(SigV4Verifier.Verified.class, verifier(T.plusSeconds(60)).verify(signed)).accessKeyId());
         SigV4Verifier.Failed expired = assertInstanceOf(SigV4Verifier.Failed.class, verifier(T.plusSeconds(301)).verify(signed));
         assertEquals("Request has expired", expired.error().message());
         HttpRequestView tampered = new HttpRequestView("POST", "/", query.replace("Expires=300", "Expires=600")
@@ -228,7 +229,7 @@ class SigV4VerifierTest {
                 SigV4.ALGORITHM + " \t" + String.join(" ,\t ", parts) + " , ,",
                 SigV4.ALGORITHM + " Signature=0000, Credential=NOBODY/x, " + params,
                 SigV4.ALGORITHM + " Foo=1, X=, " + params + ",")) {
-            assertEquals(new SigV4Verifier.Verified("AKID"), verifier(T).verify(withAuthorization(req, variant)), variant);
+            assertEquals("AKID", assertInstanceOf(SigV4Verifier.Verified.class, verifier(T).verify(withAuthorization(req, variant)), variant).accessKeyId());
         }
         SigV4Verifier.Failed f = assertInstanceOf(SigV4Verifier.Failed.class, verifier(T).verify(
                 withAuthorization(req, SigV4.ALGORITHM + " Credentials=" + parts[0].substring(11) + ", " + parts[1] + ", " + parts[2])));

@@ -145,7 +145,7 @@ public final class Firewall {
                     Unidentified unidentified = new Unidentified(received, u.error(), u.accessKeyId());
                     yield auditor.audit(Answered.refused(unidentified, Refusals.unauthenticated(u.error()).verdict(List.of())));
                 }
-                case Identifier.Known k -> parseAndDecide(new Identified(received, k.principal()));
+                case Identifier.Known k -> parseAndDecide(new Identified(received, k.principal(), k.payloadHash()));
             };
         } catch (RuntimeException bug) {
             // Not a refusal: a fault in weir. The caller gets a 500 from the handler, never the request forwarded.
@@ -340,8 +340,10 @@ public final class Firewall {
         Operation op = planned.parsed().request().operation();
         Verdict permitted = new Verdict.Permitted(planned.decided().ruleIds());
         byte[] body = planned.forwardBody() != null ? planned.forwardBody() : planned.received().http().body();
+        // The client's own bytes go on: their hash, computed to verify the signature, signs them again.
+        String payloadHash = planned.forwardBody() != null ? null : planned.identified().payloadHash();
         if (TableSchemas.changesSchema(op)) tableSchemas.invalidate(planned.parsed().request().table());
-        return send(planned, body).handle((resp, err) -> {
+        return send(planned, body, payloadHash).handle((resp, err) -> {
             if (err != null) {
                 log.warn("upstream store unavailable: {}", cause(err).toString());
                 return new Answered(planned, permitted, ProxyResponse.error(DynamoError.serviceUnavailable(
@@ -364,13 +366,13 @@ public final class Firewall {
      * is read to its last key ({@link BatchGetRounds}): which keys the store leaves unprocessed
      * depends on the sizes of items the caller may not see.
      */
-    private CompletableFuture<UpstreamResponse> send(Planned planned, byte[] body) {
+    private CompletableFuture<UpstreamResponse> send(Planned planned, byte[] body, String payloadHash) {
         Operation op = planned.parsed().request().operation();
         String target = Target.of(op);
         if (op == Operation.BatchGetItem && !RestrictedAnswers.unrestricted(planned.decided())) {
             return BatchGetRounds.run(body, b -> upstream.send(target, b, deadline(planned)), deadline(planned), System::nanoTime);
         }
-        return upstream.send(target, body, deadline(planned));
+        return upstream.send(target, body, deadline(planned), payloadHash);
     }
 
     /**

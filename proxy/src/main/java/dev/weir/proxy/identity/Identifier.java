@@ -16,7 +16,15 @@ public final class Identifier {
     /** Either a principal or the error to send. */
     public sealed interface Identity permits Known, Unknown {}
 
-    public record Known(Principal principal) implements Identity {}
+    /**
+     * An identified caller; {@code payloadHash} is the SHA-256 (hex) of the body its signature
+     * covers (null when a certificate alone identified it), for signing the same body anew.
+     */
+    public record Known(Principal principal, String payloadHash) implements Identity {
+        public Known(Principal principal) {
+            this(principal, null);
+        }
+    }
 
     public record Unknown(DynamoError error, String accessKeyId) implements Identity {}
 
@@ -59,7 +67,7 @@ public final class Identifier {
                     yield new Unknown(DynamoError.accessDenied("The request is signed by a different principal than "
                             + "the one its TLS client certificate identifies"), v.accessKeyId());
                 }
-                yield new Known(p);
+                yield new Known(p, v.payloadHash());
             }
             case SigV4Verifier.Failed f -> new Unknown(f.error(), f.accessKeyId());
         };

@@ -39,10 +39,18 @@ final class SignedRequests {
                 .getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** One signed request for the operation named by {@code target}, with {@code body}; the caller owns the buffer. */
+    /** As {@link #encode(ByteBufAllocator, String, byte[], String)}, the body's hash computed here. */
     ByteBuf encode(ByteBufAllocator alloc, String target, byte[] body) {
+        return encode(alloc, target, body, null);
+    }
+
+    /**
+     * One signed request for the operation named by {@code target}, with {@code body} whose
+     * SHA-256 (hex) is {@code payloadHash} (null: computed here); the caller owns the buffer.
+     */
+    ByteBuf encode(ByteBufAllocator alloc, String target, byte[] body, String payloadHash) {
         requireFieldValue(Target.HEADER, target);
-        List<Map.Entry<String, String>> signed = signer.signPost(path, host, Target.CONTENT_TYPE, target, body, clock.instant());
+        List<Map.Entry<String, String>> signed = signer.signPost(path, host, Target.CONTENT_TYPE, target, body, payloadHash, clock.instant());
         StringBuilder sb = new StringBuilder(320);
         sb.append(Target.HEADER).append(": ").append(target).append("\r\n");
         for (Map.Entry<String, String> h : signed) {

@@ -128,13 +128,22 @@ public final class UpstreamClient implements AutoCloseable {
      * one of the group's loops, everything happens on that loop and the future completes there.
      */
     public CompletableFuture<UpstreamResponse> send(String target, byte[] body, long deadlineNanos) {
+        return send(target, body, deadlineNanos, null);
+    }
+
+    /**
+     * As {@link #send(String, byte[], long)}, with the body's SHA-256 (hex) when the caller has it
+     * already (a client's body forwarded unchanged, whose signature weir verified over it), so it
+     * is not hashed twice; null to have it computed.
+     */
+    public CompletableFuture<UpstreamResponse> send(String target, byte[] body, long deadlineNanos, String payloadHash) {
         long left = deadlineNanos - System.nanoTime();
         if (left <= 0) return CompletableFuture.failedFuture(new TimeoutException("the request's deadline had passed"));
         if (closed) return CompletableFuture.failedFuture(new IOException("the upstream client is closed"));
         int i = loopFor();
         EventLoop loop = loops[i];
         CompletableFuture<UpstreamResponse> result = new CompletableFuture<>();
-        Exchange exchange = new Exchange(result, target, body);
+        Exchange exchange = new Exchange(result, target, body, payloadHash);
         Timeout timer = DeadlineTimer.at(deadlineNanos, loop, exchange::expire);
         result.whenComplete((r, e) -> timer.cancel());
         if (loop.inEventLoop()) {
@@ -221,12 +230,14 @@ public final class UpstreamClient implements AutoCloseable {
         private final CompletableFuture<UpstreamResponse> result;
         private final String target;
         private final byte[] body;
+        private final String payloadHash;
         private Channel channel;
 
-        Exchange(CompletableFuture<UpstreamResponse> result, String target, byte[] body) {
+        Exchange(CompletableFuture<UpstreamResponse> result, String target, byte[] body, String payloadHash) {
             this.result = result;
             this.target = target;
             this.body = body;
+            this.payloadHash = payloadHash;
         }
 
         /** On loop {@code i}: asks its pool for a connection ({@link #take} sends the request on it). */
@@ -245,7 +256,7 @@ public final class UpstreamClient implements AutoCloseable {
             if (!start(ch)) return;
             ByteBuf request;
             try {
-                request = requests.encode(ch.alloc(), target, body);
+                request = requests.encode(ch.alloc(), target, body, payloadHash);
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
                 if (ch.attr(PENDING).compareAndSet(result, null)) release(ch);
