@@ -1,7 +1,6 @@
 package dev.weir.protocol.wire;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -14,7 +13,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * is above DynamoDB's 65,535 UTF-8 bytes (Jackson's default, 50,000, was below it), so a
  * name's size is judged by {@link dev.weir.protocol.value.AttributeName#check} with
  * DynamoDB's message; its depth limit stays Jackson's 1,000 levels, far above DynamoDB's 32.
- * {@link #shortBodyFactory()} reads short bodies faster, with the same results.
  */
 public final class JsonBodies {
     /** Longer than any name DynamoDB takes, even written with escapes. */
@@ -24,35 +22,15 @@ public final class JsonBodies {
 
     /** A factory that keeps no names between parses and reads names up to {@link #MAX_NAME_CHARS}. */
     public static JsonFactory factory() {
-        return builder().build();
-    }
-
-    /**
-     * As {@link #factory()}, and faster on short bodies of well-formed UTF-8 (most requests),
-     * which it reads with Jackson's byte parser over a name table of their own
-     * ({@link ShortBodyJsonFactory}): the same trees, the same bodies accepted and refused, the
-     * same duplicate-name and trailing-content errors; only the wording of Jackson's other
-     * syntax errors may differ, so it is for readers that answer a syntax error with their own
-     * words (weir's request parser).
-     */
-    public static JsonFactory shortBodyFactory() {
-        return new ShortBodyJsonFactory(builder());
-    }
-
-    private static JsonFactoryBuilder builder() {
-        return new JsonFactoryBuilder()
+        return JsonFactory.builder()
                 .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
                 .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
-                .streamReadConstraints(StreamReadConstraints.builder().maxNameLength(MAX_NAME_CHARS).build());
+                .streamReadConstraints(StreamReadConstraints.builder().maxNameLength(MAX_NAME_CHARS).build())
+                .build();
     }
 
     /** A mapper over {@link #factory()}. */
     public static ObjectMapper mapper() {
         return new ObjectMapper(factory());
-    }
-
-    /** A mapper over {@link #shortBodyFactory()}. */
-    public static ObjectMapper shortBodyMapper() {
-        return new ObjectMapper(shortBodyFactory());
     }
 }

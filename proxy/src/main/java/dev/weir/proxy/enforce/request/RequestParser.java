@@ -38,10 +38,9 @@ public final class RequestParser {
      * A body that is forwarded unchanged goes upstream as its original bytes, so it must have one
      * meaning for every JSON parser: a member named twice (parsers differ on which one counts)
      * or content after the object (which one parser ignores and another reads) is refused.
-     * Names are not kept between parses ({@link JsonBodies}); short bodies are read by Jackson's
-     * byte parser (same trees and refusals; Jackson's own wording of an error is never shown).
+     * Names are not kept between parses ({@link JsonBodies}).
      */
-    private static final ObjectMapper JSON = JsonBodies.shortBodyMapper()
+    private static final ObjectMapper JSON = JsonBodies.mapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
