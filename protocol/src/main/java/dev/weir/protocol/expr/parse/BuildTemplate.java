@@ -2,7 +2,6 @@ package dev.weir.protocol.expr.parse;
 
 import dev.weir.protocol.model.AttributeValue;
 
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -49,22 +48,31 @@ final class BuildTemplate<R> {
      * The tree for a request with {@code substitutions}, or null when it would not be this
      * template's. Resolves (and so marks as used) every placeholder the full build would.
      *
-     * @param rebind the tree with each ValueOperand's value replaced by the one its ref maps to
+     * @param rebind the tree with each ValueOperand's value replaced by the request's for its placeholder
      */
-    R instantiate(String parameterName, Substitutions substitutions, BiFunction<R, Map<String, AttributeValue>, R> rebind) {
+    R instantiate(String parameterName, Substitutions substitutions, BiFunction<R, Values, R> rebind) {
         if (!this.parameterName.equals(parameterName)) return null;
         for (int i = 0; i < nameRefs.length; i++) {
             if (!names[i].equals(substitutions.name(nameRefs[i]))) return null;
         }
         if (valueRefs.length == 0) return result;
-        Map<String, AttributeValue> now = HashMap.newHashMap(valueRefs.length);
+        AttributeValue[] now = new AttributeValue[valueRefs.length];
         for (int i = 0; i < valueRefs.length; i++) {
             AttributeValue v = substitutions.value(valueRefs[i]);
             if (v == null || !v.typeTag().equals(values[i].typeTag())) return null;
             if (valueContentRead && !v.equals(values[i])) return null;
-            now.put(valueRefs[i], v);
+            now[i] = v;
         }
-        return rebind.apply(result, now);
+        return rebind.apply(result, new Values(valueRefs, now));
+    }
+
+    /** A request's values for a template's placeholders (a few: looked up in order, no hashing). */
+    record Values(String[] refs, AttributeValue[] values) {
+        /** The value of {@code ref}; every placeholder of a template's tree has one. */
+        AttributeValue of(String ref) {
+            for (int i = 0; i < refs.length; i++) if (refs[i].equals(ref)) return values[i];
+            throw new IllegalStateException("no value for " + ref + " in a template's substitutions");
+        }
     }
 
     /** Substitutions that record what a build resolved, for a template of it. Not thread-safe: one per build. */

@@ -4,21 +4,19 @@ import dev.weir.protocol.expr.ast.ConditionExpr;
 import dev.weir.protocol.expr.ast.Operand;
 import dev.weir.protocol.expr.ast.UpdateAction;
 import dev.weir.protocol.expr.ast.UpdateExpr;
-import dev.weir.protocol.model.AttributeValue;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A syntax tree with the value of every {@code ValueOperand} replaced by the one its
  * placeholder maps to, all else the same: how a {@link BuildTemplate} is made into a request's
- * tree. Every placeholder in the tree must be in the map (a template's are, by construction).
+ * tree. Every placeholder in the tree has a value (a template's have, by construction).
  */
 final class ValueRebinding {
     private ValueRebinding() {}
 
-    static ConditionExpr condition(ConditionExpr c, Map<String, AttributeValue> values) {
+    static ConditionExpr condition(ConditionExpr c, BuildTemplate.Values values) {
         return switch (c) {
             case ConditionExpr.Compare cmp -> new ConditionExpr.Compare(cmp.comparator(), operand(cmp.left(), values),
                     operand(cmp.right(), values));
@@ -40,7 +38,7 @@ final class ValueRebinding {
         };
     }
 
-    static UpdateExpr update(UpdateExpr u, Map<String, AttributeValue> values) {
+    static UpdateExpr update(UpdateExpr u, BuildTemplate.Values values) {
         List<UpdateAction> actions = new ArrayList<>(u.actions().size());
         for (UpdateAction a : u.actions()) {
             actions.add(switch (a) {
@@ -53,7 +51,7 @@ final class ValueRebinding {
         return new UpdateExpr(actions);
     }
 
-    private static Operand operand(Operand o, Map<String, AttributeValue> values) {
+    private static Operand operand(Operand o, BuildTemplate.Values values) {
         return switch (o) {
             case Operand.PathOperand p -> p;
             case Operand.ValueOperand v -> value(v, values);
@@ -64,9 +62,7 @@ final class ValueRebinding {
         };
     }
 
-    private static Operand.ValueOperand value(Operand.ValueOperand v, Map<String, AttributeValue> values) {
-        AttributeValue now = values.get(v.placeholder());
-        if (now == null) throw new IllegalStateException("no value for " + v.placeholder() + " in a template's substitutions");
-        return new Operand.ValueOperand(v.placeholder(), now);
+    private static Operand.ValueOperand value(Operand.ValueOperand v, BuildTemplate.Values values) {
+        return new Operand.ValueOperand(v.placeholder(), values.of(v.placeholder()));
     }
 }
