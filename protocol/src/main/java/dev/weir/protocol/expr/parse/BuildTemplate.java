@@ -2,51 +2,58 @@ package dev.weir.protocol.expr.parse;
 
 import dev.weir.protocol.model.AttributeValue;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BiFunction;
 
 /**
- * A syntax tree built from a kept parse tree, and what its build read of the request's
- * placeholders: the name each {@code #ref} stood for, the type of each {@code :ref}'s value,
- * and whether a check read a value's content (BETWEEN's bounds, attribute_type's type name).
+ * A syntax tree built from a kept parse tree, with what its build read of the request's
+ * placeholders: the name each {@code #ref} stood for and the type of each {@code :ref}'s value.
  *
  * <p>A builder's result and its checks depend on the parse tree (the text), the parameter's
- * name, the names the {@code #refs} stand for, the types of the values and, where it says
- * so ({@link TreeBuilder#readValueContent}), the values themselves; a value is otherwise only
- * carried into the tree as {@code ValueOperand(ref, value)}. So a later request with the same
- * text, the same parameter, the same names, values of the same types (and equal values where
- * their content was read) builds the same tree but for the values in its ValueOperands:
- * {@link #instantiate} gives that tree with the request's values put in, and null whenever any
- * of this does not hold (a name that differs or is missing, a value of another type), so that
- * the caller builds anew. Only builds without problems become templates: an expression that is
- * refused is refused by a full build, with its own message.
+ * name, the names the {@code #refs} stand for, the types of the values and, where a check says
+ * so ({@link TreeBuilder#readValueContent}: BETWEEN's bounds, attribute_type's type name), the
+ * values themselves; a value is otherwise only carried into the tree as
+ * {@code ValueOperand(ref, value)}. So a later request with the same text, the same parameter,
+ * the same names and values of the same types builds the same tree but for the values in its
+ * ValueOperands: {@link #instantiate} gives that tree with the request's values put in, and null
+ * whenever any of this does not hold (a name that differs or is missing, a value of another
+ * type or missing), so that the caller builds anew. No template is made of a build that was
+ * refused (a refusal comes from a full build, with its own message), that read a value's
+ * content, or whose names are long.
  *
- * <p>Immutable once made; shared by every thread that parses the same text.
+ * <p>A template keeps no request's values (its tree holds a stand-in where they go: one
+ * principal's values never outlive its request in a shared cache), and names of at most
+ * {@value #MAX_NAME_CHARS} characters in all (a name may be 64 KB; the cache holds thousands
+ * of templates). Immutable once made; shared by every thread that parses the same text.
  */
 final class BuildTemplate<R> {
+    /** The most characters of resolved names one template keeps. */
+    static final int MAX_NAME_CHARS = 512;
+    /** What a template's tree holds where a request's value goes. */
+    private static final AttributeValue STAND_IN = new AttributeValue.Null();
+
     private final String parameterName;
-    private final R result;
+    private final R tree;
     private final String[] nameRefs;
     private final String[] names;
     private final String[] valueRefs;
-    private final AttributeValue[] values;
-    private final boolean valueContentRead;
+    private final String[] valueTypes;
 
-    private BuildTemplate(String parameterName, R result, Map<String, String> names, Map<String, AttributeValue> values,
-                          boolean valueContentRead) {
+    private BuildTemplate(String parameterName, R tree, String[] nameRefs, String[] names, String[] valueRefs,
+                          String[] valueTypes) {
         this.parameterName = parameterName;
-        this.result = result;
-        this.nameRefs = names.keySet().toArray(String[]::new);
-        this.names = names.values().toArray(String[]::new);
-        this.valueRefs = values.keySet().toArray(String[]::new);
-        this.values = values.values().toArray(AttributeValue[]::new);
-        this.valueContentRead = valueContentRead;
+        this.tree = tree;
+        this.nameRefs = nameRefs;
+        this.names = names;
+        this.valueRefs = valueRefs;
+        this.valueTypes = valueTypes;
     }
 
     /**
      * The tree for a request with {@code substitutions}, or null when it would not be this
-     * template's. Resolves (and so marks as used) every placeholder the full build would.
+     * template's. Resolves (and so marks as used) the placeholders the full build would.
      *
      * @param rebind the tree with each ValueOperand's value replaced by the request's for its placeholder
      */
@@ -55,15 +62,19 @@ final class BuildTemplate<R> {
         for (int i = 0; i < nameRefs.length; i++) {
             if (!names[i].equals(substitutions.name(nameRefs[i]))) return null;
         }
-        if (valueRefs.length == 0) return result;
+        if (valueRefs.length == 0) return tree;
         AttributeValue[] now = new AttributeValue[valueRefs.length];
         for (int i = 0; i < valueRefs.length; i++) {
             AttributeValue v = substitutions.value(valueRefs[i]);
-            if (v == null || !v.typeTag().equals(values[i].typeTag())) return null;
-            if (valueContentRead && !v.equals(values[i])) return null;
+            if (v == null || !v.typeTag().equals(valueTypes[i])) return null;
             now[i] = v;
         }
-        return rebind.apply(result, new Values(valueRefs, now));
+        return rebind.apply(tree, new Values(valueRefs, now));
+    }
+
+    /** The kept tree, stand-ins where values go (for tests). */
+    R tree() {
+        return tree;
     }
 
     /** A request's values for a template's placeholders (a few: looked up in order, no hashing). */
@@ -100,9 +111,26 @@ final class BuildTemplate<R> {
             return value;
         }
 
-        /** The template of a build that succeeded with these substitutions (null if anything was undefined). */
-        <R> BuildTemplate<R> template(String parameterName, R result, boolean valueContentRead) {
-            return undefined ? null : new BuildTemplate<>(parameterName, result, names, values, valueContentRead);
+        /**
+         * The template of a build that succeeded with these substitutions, or null when none is
+         * kept (a placeholder was undefined, a check read a value's content, the names are long).
+         *
+         * @param rebind as {@link #instantiate}'s: here it puts the stand-ins in
+         */
+        <R> BuildTemplate<R> template(String parameterName, R built, boolean valueContentRead, BiFunction<R, Values, R> rebind) {
+            if (undefined || valueContentRead) return null;
+            int chars = 0;
+            for (String n : names.values()) chars += n.length();
+            if (chars > MAX_NAME_CHARS) return null;
+            String[] valueRefs = values.keySet().toArray(String[]::new);
+            String[] types = new String[valueRefs.length];
+            int i = 0;
+            for (AttributeValue v : values.values()) types[i++] = v.typeTag();
+            AttributeValue[] standIns = new AttributeValue[valueRefs.length];
+            Arrays.fill(standIns, STAND_IN);
+            R tree = valueRefs.length == 0 ? built : rebind.apply(built, new Values(valueRefs, standIns));
+            return new BuildTemplate<>(parameterName, tree, names.keySet().toArray(String[]::new),
+                    names.values().toArray(String[]::new), valueRefs, types);
         }
     }
 }

@@ -25,11 +25,11 @@ import java.util.function.Function;
  * of microseconds, so the parse trees of short texts that parsed cleanly are kept (per kind,
  * bounded, dropped wholesale when full). A tree depends on the text alone. With each kept tree
  * goes the last syntax tree built from it without problems, as a {@link BuildTemplate}: the
- * names its placeholders stood for and the types of its values. A request whose placeholders
- * match gets that syntax tree with its own values put in, without walking the parse tree
- * again; any other request is built from the parse tree as before (and its build becomes the
- * template). Kept trees, their fully read token streams and templates are only ever read
- * afterwards, so threads can share them.
+ * names its placeholders stood for and the types of its values (not the values). A request
+ * whose placeholders match gets that syntax tree with its own values put in, without walking
+ * the parse tree again; any other request is built from the parse tree as before (and its
+ * build becomes the template). Kept trees, their fully read token streams and templates are
+ * only ever read afterwards, so threads can share them.
  */
 public final class ExpressionParser {
     /** DynamoDB's limit on the length of one expression, in bytes. */
@@ -75,7 +75,7 @@ public final class ExpressionParser {
         BuildTemplate.Recorder recorder = p.kept ? new BuildTemplate.Recorder(substitutions) : null;
         ConditionBuilder builder = new ConditionBuilder(parameterName, text, p.tokens, recorder != null ? recorder : substitutions);
         ConditionExpr built = builder.build(p.tree);
-        if (recorder != null) p.template = recorder.template(parameterName, built, builder.valueContentRead());
+        if (recorder != null) p.template = recorder.template(parameterName, built, builder.valueContentRead(), ValueRebinding::condition);
         return built;
     }
 
@@ -91,7 +91,7 @@ public final class ExpressionParser {
         BuildTemplate.Recorder recorder = p.kept ? new BuildTemplate.Recorder(substitutions) : null;
         UpdateBuilder builder = new UpdateBuilder(text, p.tokens, recorder != null ? recorder : substitutions);
         UpdateExpr built = builder.build(p.tree);
-        if (recorder != null) p.template = recorder.template("UpdateExpression", built, builder.valueContentRead());
+        if (recorder != null) p.template = recorder.template("UpdateExpression", built, builder.valueContentRead(), ValueRebinding::update);
         return built;
     }
 
@@ -109,8 +109,14 @@ public final class ExpressionParser {
         BuildTemplate.Recorder recorder = p.kept ? new BuildTemplate.Recorder(substitutions) : null;
         ProjectionBuilder builder = new ProjectionBuilder(text, p.tokens, recorder != null ? recorder : substitutions);
         List<Path> built = builder.build(p.tree);
-        if (recorder != null) p.template = recorder.template("ProjectionExpression", built, builder.valueContentRead());
+        if (recorder != null) p.template = recorder.template("ProjectionExpression", built, builder.valueContentRead(), (paths, values) -> paths);
         return built;
+    }
+
+    /** The template kept with a condition's text, or null (for tests). */
+    static BuildTemplate<ConditionExpr> conditionTemplate(String text) {
+        Parsed<DynamoExpressionParser.ConditionExpressionContext, ConditionExpr> p = CONDITIONS.get(text);
+        return p == null ? null : p.template;
     }
 
     /** The build {@link #condition} makes without any kept tree or template (what a reused one must equal; for tests). */

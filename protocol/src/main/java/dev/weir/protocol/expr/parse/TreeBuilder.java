@@ -85,8 +85,8 @@ abstract class TreeBuilder {
     }
 
     /**
-     * Says that a check reads a value's content, not only its type: a kept build is then reused
-     * only for equal values ({@link BuildTemplate}). Every check that looks into a value beyond
+     * Says that a check reads a value's content, not only its type: the build then makes no
+     * template ({@link BuildTemplate}). Every check that looks into a value beyond
      * {@link AttributeValue#typeTag()} must call this before it does.
      */
     void readValueContent() {

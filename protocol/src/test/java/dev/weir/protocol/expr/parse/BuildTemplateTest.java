@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * kinds, each parsed with many random name and value maps (names that differ or are missing,
  * values of every type, bounds out of order, type names that are no types); and the hostile
  * cases by hand: a text whose meaning changes with its substitutions is never served from a
- * template made under other ones.
+ * template made under other ones, and a template keeps no request's values.
  */
 class BuildTemplateTest {
     private static final String[] NAME_REFS = {"#a", "#b", "#c"};
@@ -175,6 +175,24 @@ class BuildTemplateTest {
         ExpressionParser.update(add, subs(Map.of("#a", "n"), Map.of(":v", n("1"))));
         assertEquals("Invalid UpdateExpression: Incorrect operand type for operator or function; operator: ADD, operand type: STRING",
                 message(() -> ExpressionParser.update(add, subs(Map.of("#a", "n"), Map.of(":v", s("1"))))));
+    }
+
+    @Test
+    void aTemplateKeepsNoRequestValueAndNoLongName() {
+        String text = "#a = :secret AND contains(#b, :other)   ";
+        ExpressionParser.condition("ConditionExpression", text, subs(Map.of("#a", "ssn", "#b", "tags"),
+                Map.of(":secret", s("123-45-6789"), ":other", s("vip"))));
+        String kept = ExpressionParser.conditionTemplate(text).tree().toString();
+        assertTrue(kept.contains("ssn") && !kept.contains("123-45-6789") && !kept.contains("vip"), kept);
+
+        String longName = "#a = :v    ";
+        ExpressionParser.condition("ConditionExpression", longName, subs(Map.of("#a", "n".repeat(BuildTemplate.MAX_NAME_CHARS + 1)),
+                Map.of(":v", s("1"))));
+        assertEquals(null, ExpressionParser.conditionTemplate(longName));
+
+        String between = "#a BETWEEN :lo AND :hi     ";
+        ExpressionParser.condition("ConditionExpression", between, subs(Map.of("#a", "x"), Map.of(":lo", n("1"), ":hi", n("5"))));
+        assertEquals(null, ExpressionParser.conditionTemplate(between), "a build that read a value's content makes no template");
     }
 
     @Test
