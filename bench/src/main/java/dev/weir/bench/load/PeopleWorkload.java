@@ -274,6 +274,23 @@ public final class PeopleWorkload {
         return new RequestMix(entries);
     }
 
+    /**
+     * The body of one request of {@code operation} (one of {@link #OPERATIONS}) as {@link #mix}
+     * builds it, the {@code k}-th of a seeded sequence: for micro-benchmarks of the work done on
+     * each request body (bench/jmh/RequestParseBenchmark), which must see what the load sends.
+     */
+    public byte[] sampleBody(String operation, int k) {
+        SplittableRandom random = new SplittableRandom(7L * 1_000_003L + k);
+        return bytes(switch (operation) {
+            case "GetItem" -> getItem(random.nextInt(items));
+            case "PutItem" -> putItem(random.nextInt(items), 1 + k);
+            case "Query" -> query(k % REGIONS.length, random.nextInt(items - 8 * QUERY_LIMIT));
+            case "Scan" -> scan(random.nextInt(items));
+            case "UpdateItem" -> updateItem(random.nextInt(items / REGIONS.length) * REGIONS.length, 1 + k);
+            default -> throw new IllegalArgumentException("no such operation in this workload: " + operation);
+        });
+    }
+
     /** Equal items, whatever order the server returns set members in. */
     private static boolean sameItem(JsonNode a, JsonNode b) {
         return normalized(a).equals(normalized(b));

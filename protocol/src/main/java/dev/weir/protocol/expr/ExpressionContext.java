@@ -8,6 +8,7 @@ import dev.weir.protocol.expr.parse.ExpressionParser;
 import dev.weir.protocol.expr.parse.Substitutions;
 import dev.weir.protocol.model.AttributeValue;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -47,14 +48,30 @@ public final class ExpressionContext {
     /**
      * The names with equal texts as one String: a path element is then compared by identity
      * before content, so comparing paths never compares two copies of the same long name
-     * (a name may be 64 KB) character by character. Costs one hash of each name.
+     * (a name may be 64 KB) character by character. A request's few names are compared pairwise
+     * (lengths first) and kept as they are when no two are equal copies, the usual case; more
+     * names cost one hash of each.
      */
     private static Map<String, String> sharedInstances(Map<String, String> names) {
         if (names.size() < 2) return names;
+        if (names.size() <= PAIRWISE_NAMES && !hasEqualCopies(names)) return names;
         Map<String, String> instances = HashMap.newHashMap(names.size());
         Map<String, String> out = LinkedHashMap.newLinkedHashMap(names.size());
         names.forEach((ref, name) -> out.put(ref, name == null ? null : instances.computeIfAbsent(name, n -> n)));
         return out;
+    }
+
+    /** Up to this many names are compared pairwise rather than hashed. */
+    private static final int PAIRWISE_NAMES = 16;
+
+    private static boolean hasEqualCopies(Map<String, String> names) {
+        String[] all = names.values().toArray(String[]::new);
+        for (int i = 0; i < all.length; i++) {
+            for (int j = i + 1; j < all.length; j++) {
+                if (all[i] != all[j] && all[i] != null && all[i].equals(all[j])) return true;
+            }
+        }
+        return false;
     }
 
     /** Parses a condition; {@code parameterName} is ConditionExpression, FilterExpression or KeyConditionExpression. */
@@ -75,13 +92,16 @@ public final class ExpressionContext {
 
     /** Refuses the request if it defined names or values that none of its expressions used. */
     public void requireAllUsed() {
-        List<String> unusedNames = names.keySet().stream().filter(k -> !usedNames.contains(k)).toList();
-        if (!unusedNames.isEmpty()) {
+        // Only defined refs are marked used, so equal counts mean every one was used.
+        if (usedNames.size() < names.size()) {
+            List<String> unusedNames = new ArrayList<>();
+            for (String ref : names.keySet()) if (!usedNames.contains(ref)) unusedNames.add(ref);
             throw DynamoException.validation("Value provided in ExpressionAttributeNames unused in expressions: keys: {"
                     + String.join(", ", unusedNames) + "}");
         }
-        List<String> unusedValues = values.keySet().stream().filter(k -> !usedValues.contains(k)).toList();
-        if (!unusedValues.isEmpty()) {
+        if (usedValues.size() < values.size()) {
+            List<String> unusedValues = new ArrayList<>();
+            for (String ref : values.keySet()) if (!usedValues.contains(ref)) unusedValues.add(ref);
             throw DynamoException.validation("Value provided in ExpressionAttributeValues unused in expressions: keys: {"
                     + String.join(", ", unusedValues) + "}");
         }

@@ -4,6 +4,9 @@ import dev.weir.protocol.error.DynamoError;
 import dev.weir.protocol.error.DynamoException;
 import dev.weir.protocol.model.Operation;
 
+import java.util.HashMap;
+import java.util.Map;
+
 /**
  * The {@code X-Amz-Target} header of the DynamoDB JSON 1.0 protocol: {@code DynamoDB_20120810.}
  * for DynamoDB's operations, {@code DynamoDBStreams_20120810.} for the Streams operations; an
@@ -26,14 +29,16 @@ public final class Target {
 
     /** The operation a target names under its own API's prefix, or null. */
     public static Operation named(String target) {
-        if (target == null) return null;
-        for (Operation.Api api : Operation.Api.values()) {
-            if (target.startsWith(api.prefix())) {
-                Operation op = Operation.byName(target.substring(api.prefix().length()));
-                return op != null && op.api() == api ? op : null;
-            }
-        }
-        return null;
+        return target == null ? null : BY_TARGET.get(target);
+    }
+
+    /** Every operation by its target (its API's prefix and its name): one lookup per request, no substring. */
+    private static final Map<String, Operation> BY_TARGET = byTarget();
+
+    private static Map<String, Operation> byTarget() {
+        Map<String, Operation> all = new HashMap<>();
+        for (Operation op : Operation.values()) all.put(op.api().prefix() + op.name(), op);
+        return Map.copyOf(all);
     }
 
     public static String of(Operation op) {

@@ -190,6 +190,7 @@ final class ConditionBuilder extends TreeBuilder {
                     incorrectType(name, type == null ? "{NS,SS,L,BS,N,M,B,BOOL,NULL,S}" : type);
                     return false;
                 }
+                readValueContent();
                 String typeName = ((AttributeValue.S) ((Operand.ValueOperand) args.get(1).operand()).value()).value();
                 if (!TYPE_NAMES.contains(typeName)) {
                     problems.report(Problems.Kind.OPERAND_TYPE, "Invalid attribute type name found; type: " + typeName
@@ -259,6 +260,7 @@ final class ConditionBuilder extends TreeBuilder {
                 || low == INVALID || high == INVALID) {
             return;
         }
+        readValueContent();
         String bounds = "lower bound operand: AttributeValue: {" + Values.describe(l.value())
                 + "}, upper bound operand: AttributeValue: {" + Values.describe(h.value()) + "}";
         if (!l.value().typeTag().equals(h.value().typeTag())) {

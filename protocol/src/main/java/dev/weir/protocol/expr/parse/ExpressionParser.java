@@ -22,11 +22,14 @@ import java.util.function.Function;
  * builder of its kind. Nothing outside this package sees parse trees.
  *
  * <p>Clients send the same few expression texts over and over, and an ANTLR parse costs tens
- * of microseconds while the builder's walk costs little, so the parse trees of short texts
- * that parsed cleanly are kept (per kind, bounded, dropped wholesale when full). A tree
- * depends on the text alone: placeholders are resolved by the builder, on every call. Kept
- * trees and their fully read token streams are only ever read afterwards, so threads can
- * share them.
+ * of microseconds, so the parse trees of short texts that parsed cleanly are kept (per kind,
+ * bounded, dropped wholesale when full). A tree depends on the text alone. With each kept tree
+ * goes the last syntax tree built from it without problems, as a {@link BuildTemplate}: the
+ * names its placeholders stood for and the types of its values (not the values). A request
+ * whose placeholders match gets that syntax tree with its own values put in, without walking
+ * the parse tree again; any other request is built from the parse tree as before (and its
+ * build becomes the template). Kept trees, their fully read token streams and templates are
+ * only ever read afterwards, so threads can share them.
  */
 public final class ExpressionParser {
     /** DynamoDB's limit on the length of one expression, in bytes. */
@@ -36,38 +39,105 @@ public final class ExpressionParser {
     /** Trees kept per kind of expression before the cache starts over. */
     static final int MAX_CACHED_TREES = 1024;
 
-    /** A parse tree and the token stream its builder reads text from. */
-    private record Parsed<T>(T tree, TokenStream tokens) {}
+    /** A parse tree, the token stream its builder reads text from, and (when kept) the last clean build's template. */
+    private static final class Parsed<T, R> {
+        final T tree;
+        final TokenStream tokens;
+        final boolean kept;
+        volatile BuildTemplate<R> template;
 
-    private static final Map<String, Parsed<DynamoExpressionParser.ConditionExpressionContext>> CONDITIONS =
+        Parsed(T tree, TokenStream tokens, boolean kept) {
+            this.tree = tree;
+            this.tokens = tokens;
+            this.kept = kept;
+        }
+    }
+
+    private static final Map<String, Parsed<DynamoExpressionParser.ConditionExpressionContext, ConditionExpr>> CONDITIONS =
             new ConcurrentHashMap<>();
-    private static final Map<String, Parsed<DynamoExpressionParser.UpdateExpressionContext>> UPDATES = new ConcurrentHashMap<>();
-    private static final Map<String, Parsed<DynamoExpressionParser.ProjectionExpressionContext>> PROJECTIONS =
+    private static final Map<String, Parsed<DynamoExpressionParser.UpdateExpressionContext, UpdateExpr>> UPDATES =
+            new ConcurrentHashMap<>();
+    private static final Map<String, Parsed<DynamoExpressionParser.ProjectionExpressionContext, List<Path>>> PROJECTIONS =
             new ConcurrentHashMap<>();
 
     private ExpressionParser() {}
 
     /** Parses a ConditionExpression, FilterExpression or KeyConditionExpression ({@code parameterName}). */
     public static ConditionExpr condition(String parameterName, String text, Substitutions substitutions) {
-        Parsed<DynamoExpressionParser.ConditionExpressionContext> p =
+        Parsed<DynamoExpressionParser.ConditionExpressionContext, ConditionExpr> p =
                 parsed(CONDITIONS, parameterName, ExpressionBounds.Kind.CONDITION, text,
                         DynamoExpressionParser::conditionExpression);
-        return new ConditionBuilder(parameterName, text, p.tokens(), substitutions).build(p.tree());
+        BuildTemplate<ConditionExpr> template = p.template;
+        if (template != null) {
+            ConditionExpr reused = template.instantiate(parameterName, substitutions, ValueRebinding::condition);
+            if (reused != null) return reused;
+        }
+        BuildTemplate.Recorder recorder = p.kept ? new BuildTemplate.Recorder(substitutions) : null;
+        ConditionBuilder builder = new ConditionBuilder(parameterName, text, p.tokens, recorder != null ? recorder : substitutions);
+        ConditionExpr built = builder.build(p.tree);
+        if (recorder != null) p.template = recorder.template(parameterName, built, builder.valueContentRead(), ValueRebinding::condition);
+        return built;
     }
 
     /** Parses an UpdateExpression. */
     public static UpdateExpr update(String text, Substitutions substitutions) {
-        Parsed<DynamoExpressionParser.UpdateExpressionContext> p =
+        Parsed<DynamoExpressionParser.UpdateExpressionContext, UpdateExpr> p =
                 parsed(UPDATES, "UpdateExpression", ExpressionBounds.Kind.UPDATE, text, DynamoExpressionParser::updateExpression);
-        return new UpdateBuilder(text, p.tokens(), substitutions).build(p.tree());
+        BuildTemplate<UpdateExpr> template = p.template;
+        if (template != null) {
+            UpdateExpr reused = template.instantiate("UpdateExpression", substitutions, ValueRebinding::update);
+            if (reused != null) return reused;
+        }
+        BuildTemplate.Recorder recorder = p.kept ? new BuildTemplate.Recorder(substitutions) : null;
+        UpdateBuilder builder = new UpdateBuilder(text, p.tokens, recorder != null ? recorder : substitutions);
+        UpdateExpr built = builder.build(p.tree);
+        if (recorder != null) p.template = recorder.template("UpdateExpression", built, builder.valueContentRead(), ValueRebinding::update);
+        return built;
     }
 
     /** Parses a ProjectionExpression into its paths, in the order written. */
     public static List<Path> projection(String text, Substitutions substitutions) {
-        Parsed<DynamoExpressionParser.ProjectionExpressionContext> p =
+        Parsed<DynamoExpressionParser.ProjectionExpressionContext, List<Path>> p =
                 parsed(PROJECTIONS, "ProjectionExpression", ExpressionBounds.Kind.PROJECTION, text,
                         DynamoExpressionParser::projectionExpression);
-        return new ProjectionBuilder(text, p.tokens(), substitutions).build(p.tree());
+        BuildTemplate<List<Path>> template = p.template;
+        if (template != null) {
+            // A projection has no values: a template is reused only with the same names, whole.
+            List<Path> reused = template.instantiate("ProjectionExpression", substitutions, (paths, values) -> paths);
+            if (reused != null) return reused;
+        }
+        BuildTemplate.Recorder recorder = p.kept ? new BuildTemplate.Recorder(substitutions) : null;
+        ProjectionBuilder builder = new ProjectionBuilder(text, p.tokens, recorder != null ? recorder : substitutions);
+        List<Path> built = builder.build(p.tree);
+        if (recorder != null) p.template = recorder.template("ProjectionExpression", built, builder.valueContentRead(), (paths, values) -> paths);
+        return built;
+    }
+
+    /** The template kept with a condition's text, or null (for tests). */
+    static BuildTemplate<ConditionExpr> conditionTemplate(String text) {
+        Parsed<DynamoExpressionParser.ConditionExpressionContext, ConditionExpr> p = CONDITIONS.get(text);
+        return p == null ? null : p.template;
+    }
+
+    /** The build {@link #condition} makes without any kept tree or template (what a reused one must equal; for tests). */
+    static ConditionExpr conditionAnew(String parameterName, String text, Substitutions substitutions) {
+        DynamoExpressionParser parser = parser(parameterName, ExpressionBounds.Kind.CONDITION, text);
+        DynamoExpressionParser.ConditionExpressionContext tree = parser.conditionExpression();
+        return new ConditionBuilder(parameterName, text, parser.getTokenStream(), substitutions).build(tree);
+    }
+
+    /** As {@link #conditionAnew}, for {@link #update}. */
+    static UpdateExpr updateAnew(String text, Substitutions substitutions) {
+        DynamoExpressionParser parser = parser("UpdateExpression", ExpressionBounds.Kind.UPDATE, text);
+        DynamoExpressionParser.UpdateExpressionContext tree = parser.updateExpression();
+        return new UpdateBuilder(text, parser.getTokenStream(), substitutions).build(tree);
+    }
+
+    /** As {@link #conditionAnew}, for {@link #projection}. */
+    static List<Path> projectionAnew(String text, Substitutions substitutions) {
+        DynamoExpressionParser parser = parser("ProjectionExpression", ExpressionBounds.Kind.PROJECTION, text);
+        DynamoExpressionParser.ProjectionExpressionContext tree = parser.projectionExpression();
+        return new ProjectionBuilder(text, parser.getTokenStream(), substitutions).build(tree);
     }
 
     /**
@@ -99,15 +169,16 @@ public final class ExpressionParser {
     }
 
     /** The kept tree of {@code text}, or a fresh parse (kept if short); a syntax error throws and keeps nothing. */
-    private static <T> Parsed<T> parsed(Map<String, Parsed<T>> cache, String parameterName, ExpressionBounds.Kind kind,
-                                        String text, Function<DynamoExpressionParser, T> rule) {
-        Parsed<T> kept = text == null || text.length() > MAX_CACHED_CHARS ? null : cache.get(text);
+    private static <T, R> Parsed<T, R> parsed(Map<String, Parsed<T, R>> cache, String parameterName, ExpressionBounds.Kind kind,
+                                              String text, Function<DynamoExpressionParser, T> rule) {
+        Parsed<T, R> kept = text == null || text.length() > MAX_CACHED_CHARS ? null : cache.get(text);
         if (kept != null) return kept;
         DynamoExpressionParser parser = parser(parameterName, kind, text);
         T tree = rule.apply(parser);
         if (parser.getTokenStream() instanceof BufferedTokenStream tokens) tokens.fill();
-        Parsed<T> fresh = new Parsed<>(tree, parser.getTokenStream());
-        if (text.length() <= MAX_CACHED_CHARS) {
+        boolean keep = text.length() <= MAX_CACHED_CHARS;
+        Parsed<T, R> fresh = new Parsed<>(tree, parser.getTokenStream(), keep);
+        if (keep) {
             if (cache.size() >= MAX_CACHED_TREES) cache.clear();
             cache.put(text, fresh);
         }

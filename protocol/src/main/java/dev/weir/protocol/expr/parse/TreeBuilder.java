@@ -25,6 +25,8 @@ abstract class TreeBuilder {
     final TokenStream tokens;
     final Substitutions substitutions;
     final Problems problems = new Problems();
+    /** Whether a check read a value's content, not only its type ({@link BuildTemplate}). */
+    private boolean valueContentRead;
 
     TreeBuilder(String parameterName, String text, TokenStream tokens, Substitutions substitutions) {
         this.parameterName = parameterName;
@@ -80,6 +82,19 @@ abstract class TreeBuilder {
             return INVALID;
         }
         return new Operand.ValueOperand(ref, value);
+    }
+
+    /**
+     * Says that a check reads a value's content, not only its type: the build then makes no
+     * template ({@link BuildTemplate}). Every check that looks into a value beyond
+     * {@link AttributeValue#typeTag()} must call this before it does.
+     */
+    void readValueContent() {
+        valueContentRead = true;
+    }
+
+    boolean valueContentRead() {
+        return valueContentRead;
     }
 
     static String typeOf(Operand operand) {

@@ -34,8 +34,8 @@ public record Expressions(Map<String, String> names, Map<String, AttributeValue>
                           Condition filter, Condition condition, Projection projection, Update update,
                           LegacyRequest legacy) {
     public Expressions {
-        names = Collections.unmodifiableMap(new LinkedHashMap<>(names));
-        values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        names = names.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(names));
+        values = values.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(values));
     }
 
     /** A request without expressions (table management, a BatchWriteItem put). */

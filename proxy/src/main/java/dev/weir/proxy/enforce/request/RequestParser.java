@@ -1,23 +1,16 @@
 package dev.weir.proxy.enforce.request;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.weir.protocol.error.DynamoError;
 import dev.weir.protocol.error.DynamoException;
 import dev.weir.protocol.model.Operation;
-import dev.weir.protocol.wire.JsonBodies;
 import dev.weir.protocol.wire.Target;
 import dev.weir.proxy.enforce.stream.IteratorSeal;
 import dev.weir.proxy.enforce.verdict.Refusal;
 import dev.weir.proxy.enforce.verdict.Refusals;
 import dev.weir.proxy.upstream.UpstreamAccount;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -34,15 +27,6 @@ import java.util.Set;
  * {@code UNENFORCEABLE}, an ARN of a table weir does not guard as {@code FORBIDDEN}.
  */
 public final class RequestParser {
-    /**
-     * A body that is forwarded unchanged goes upstream as its original bytes, so it must have one
-     * meaning for every JSON parser: a member named twice (parsers differ on which one counts)
-     * or content after the object (which one parser ignores and another reads) is refused.
-     * Names are not kept between parses ({@link JsonBodies}).
-     */
-    private static final ObjectMapper JSON = JsonBodies.mapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Set<String> GET = Set.of("Keys", "ProjectionExpression", "ExpressionAttributeNames", "ConsistentRead",
             "AttributesToGet");
@@ -75,7 +59,7 @@ public final class RequestParser {
     public ParsedRequest parse(String principal, String target, byte[] body) {
         try {
             Operation op = Target.parse(target);
-            ObjectNode obj = json(body);
+            ObjectNode obj = RequestJson.read(body);
             KnownMembers.require(op, obj);
             TableNames tables = new TableNames(account, principal, op);
             Map<String, String> asSent = new LinkedHashMap<>();
@@ -96,28 +80,6 @@ public final class RequestParser {
         } catch (DynamoException e) {
             throw Refusals.invalid(e.error());
         }
-    }
-
-    private static ObjectNode json(byte[] body) {
-        JsonNode tree;
-        try {
-            tree = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            String problem = e.getOriginalMessage();
-            if (problem != null && problem.startsWith("Duplicate field")) {
-                throw Refusals.invalid(DynamoError.serialization("The request body names a member more than once."));
-            }
-            if (problem != null && problem.startsWith("Trailing token")) {
-                throw Refusals.invalid(DynamoError.serialization("The request body has content after its JSON object."));
-            }
-            throw Refusals.invalid(DynamoError.serialization("Start of structure or map found where not expected."));
-        } catch (IOException e) {
-            throw Refusals.invalid(DynamoError.serialization("Could not read the request body."));
-        }
-        if (!(tree instanceof ObjectNode obj)) {
-            throw Refusals.invalid(DynamoError.serialization("Start of structure or map found where not expected."));
-        }
-        return obj;
     }
 
     /** DynamoDB's most keys in one BatchGetItem, writes in one BatchWriteItem, and actions in one transaction. */
