@@ -23,6 +23,7 @@ import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.AttributeValueJson;
 import dev.weir.protocol.model.Operation;
 import dev.weir.protocol.wire.JsonBodies;
+import dev.weir.protocol.wire.Utf8;
 import dev.weir.proxy.schema.TableSchema;
 import dev.weir.proxy.upstream.UpstreamResponse;
 
@@ -173,9 +174,14 @@ public final class StoreRead {
         return parseTree(response);
     }
 
-    /** The page read in one pass; null when it is not a plain page (the tree path then decides). */
+    /**
+     * The page read in one pass; null when it is not a plain page (the tree path then decides).
+     * Bytes that are not strict UTF-8 go to the tree path: its reader-based parser puts U+FFFD
+     * for some malformed bytes that the byte parser would decode ({@link Utf8}).
+     */
     static StorePage stream(byte[] body) throws IOException {
-        try (JsonParser p = JSON.getFactory().createParser(body)) {
+        if (!Utf8.isStrict(body)) return null;
+        try (JsonParser p = JsonBodies.byteParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) return null;
             List<Map<String, AttributeValue>> items = null;
             Map<String, AttributeValue> last = null;

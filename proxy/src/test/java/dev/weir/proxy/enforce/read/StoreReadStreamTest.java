@@ -64,8 +64,12 @@ class StoreReadStreamTest {
                 "{\"Items\":{}}",
                 "[]",
                 "",
-                "{\"Count\":1}")) {
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+                "{\"Count\":1}",
+                // malformed UTF-8 in a value: an overlong form, an encoded surrogate, a stray byte
+                "{\"Items\":[{\"a\":{\"S\":\"x\u00c0\u0080y\"}}]}",
+                "{\"Items\":[{\"a\":{\"S\":\"x\u00ed\u00a0\u0080y\"}}]}",
+                "{\"Items\":[{\"a\u00ff\":{\"S\":\"x\"}}]}")) {
+            byte[] bytes = body.getBytes(StandardCharsets.ISO_8859_1);
             assertEquals(outcome(() -> StoreRead.parseTree(new UpstreamResponse(200, null, bytes))),
                     outcome(() -> StoreRead.parse(new UpstreamResponse(200, null, bytes))), body);
         }
