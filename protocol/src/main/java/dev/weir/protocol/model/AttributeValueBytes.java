@@ -76,15 +76,17 @@ public final class AttributeValueBytes {
     /** An item, as {@link AttributeValueJson#write(com.fasterxml.jackson.core.JsonGenerator, Map)} writes it. */
     public void item(Map<String, AttributeValue> item) {
         writeByte('{');
-        boolean first = true;
-        for (Map.Entry<String, AttributeValue> e : item.entrySet()) {
-            if (!first) writeByte(',');
-            first = false;
-            string(e.getKey());
-            writeByte(':');
-            value(e.getValue());
-        }
+        // forEach, not entrySet: an unmodifiable map's entry set wraps every entry it gives out
+        item.forEach(this::member);
         writeByte('}');
+    }
+
+    /** One member of an item; every value ends with '}', so a '{' last means it is the first. */
+    private void member(String name, AttributeValue value) {
+        if (buf[len - 1] != '{') writeByte(',');
+        string(name);
+        writeByte(':');
+        value(value);
     }
 
     /** A value, as {@link AttributeValueJson#write(com.fasterxml.jackson.core.JsonGenerator, AttributeValue)} writes it. */
