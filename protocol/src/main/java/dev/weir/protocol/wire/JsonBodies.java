@@ -33,9 +33,9 @@ public final class JsonBodies {
     }
 
     /**
-     * A parser of one body that reads its bytes as UTF-8 directly: Jackson's byte parser, which
-     * reads a store page about twice as fast as the reader-based one {@link #factory()}'s
-     * parsers use for bytes (Jackson takes the byte parser only when names are canonicalized).
+     * A parser of one body that reads its bytes as UTF-8 directly: Jackson's byte parser, not
+     * the reader-based one (bytes decoded to characters first) that {@link #factory()}'s
+     * parsers use for bytes, since Jackson takes the byte parser only when names are canonicalized.
      * Its names are canonicalized in a table of its own factory, made for this parse, so none
      * outlives it; its limits are {@link #factory()}'s. Read the same characters as
      * {@link #factory()}'s parsers only when the body {@link Utf8#isStrict is strict UTF-8}
