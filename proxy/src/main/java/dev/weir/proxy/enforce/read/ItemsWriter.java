@@ -24,9 +24,9 @@ final class ItemsWriter {
         if (keeps) out.writeByte('[');
     }
 
-    /** A writer that keeps the array's bytes ({@link #array}). */
+    /** A writer that keeps the array's bytes ({@link #array}); starts small, most pages are. */
     static ItemsWriter keeping() {
-        return new ItemsWriter(64 * 1024, true);
+        return new ItemsWriter(8 * 1024, true);
     }
 
     /** A writer that only measures. */
@@ -42,11 +42,6 @@ final class ItemsWriter {
         int before = out.size();
         out.item(item);
         return out.size() - before;
-    }
-
-    /** How many items were written. */
-    int items() {
-        return items;
     }
 
     /** The array of the items written, {@code [...]}; the writer is done. */
