@@ -1,5 +1,9 @@
 package dev.weir.protocol.model;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +21,9 @@ import java.util.Map;
  * {@code \}{@code uXXXX}, everything else as UTF-8 (U+007F and U+2028 included, unescaped).
  */
 public final class AttributeValueBytes {
-    private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long HIGH = 0x8080808080808080L;
     /** Per ASCII character: 0 written as is, -1 written {@code \}{@code u00XX}, else written backslash and this. */
     private static final byte[] ESCAPES = new byte[128];
 
@@ -143,8 +149,59 @@ public final class AttributeValueBytes {
         writeByte('}');
     }
 
-    /** A quoted, escaped string; at most 6 bytes per character (an escape), so room is made once. */
+    /**
+     * A quoted, escaped string. Most strings need no escape: their UTF-8 (the JDK's encoder,
+     * fast for Latin-1 text) is copied as it is, once {@link #plain} finds nothing in it that
+     * Jackson writes otherwise; the others are written character by character.
+     */
     private void string(String s) {
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        if (plain(utf8)) {
+            ensure(utf8.length + 2L);
+            buf[len++] = '"';
+            System.arraycopy(utf8, 0, buf, len, utf8.length);
+            len += utf8.length;
+            buf[len++] = '"';
+        } else {
+            escaped(s);
+        }
+    }
+
+    /**
+     * Whether UTF-8 bytes hold nothing Jackson escapes: no control character, quote or
+     * backslash, no four-byte form (a surrogate pair, which Jackson writes as two escapes) and
+     * no '?' (which the JDK's encoder puts for a lone surrogate). Eight bytes at a time.
+     */
+    static boolean plain(byte[] u) {
+        int n = u.length;
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            long x = (long) LONGS.get(u, i);
+            if ((x & HIGH) != 0) {
+                for (int j = i; j < i + 8; j++) if (!plainByte(u[j])) return false;
+                continue;
+            }
+            long below20 = (x - 0x2020202020202020L) & ~x;
+            long flags = below20 | zeroByte(x ^ 0x2222222222222222L) | zeroByte(x ^ 0x5C5C5C5C5C5C5C5CL)
+                    | zeroByte(x ^ 0x3F3F3F3F3F3F3F3FL);
+            if ((flags & HIGH) != 0) return false;
+        }
+        for (; i < n; i++) if (!plainByte(u[i])) return false;
+        return true;
+    }
+
+    /** High bit set in each byte of {@code v} that is zero (and maybe in some above a zero byte: only "any" is asked). */
+    private static long zeroByte(long v) {
+        return (v - 0x0101010101010101L) & ~v;
+    }
+
+    private static boolean plainByte(byte b) {
+        if (b < 0) return (b & 0xF8) != 0xF0;
+        return b >= 0x20 && b != '"' && b != '\\' && b != '?';
+    }
+
+    /** A quoted string written character by character; at most 6 bytes per character (an escape), so room is made once. */
+    private void escaped(String s) {
         int n = s.length();
         ensure(6L * n + 2);
         byte[] b = buf;
@@ -201,6 +258,6 @@ public final class AttributeValueBytes {
     }
 
     private static byte[] ascii(String s) {
-        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class AttributeValueBytesTest {
     private static final ObjectMapper JSON = JsonBodies.mapper();
     private static final String[] PIECES = {"a", "é", "\"", "\\", "\n", "\r", "\t", "\b", "\f", "\u0000", "\u0001", "\u001f",
-            "\u007f", "\u0080", "\u07ff", "\u0800", "😀", "\ud800", "\udfff", "\u2028", "\uffff", "</", "id", " ", "x".repeat(40)};
+            "\u007f", "\u0080", "\u07ff", "\u0800", "😀", "\ud800", "\udfff", "\u2028", "\uffff", "</", "id", " ", "?", "x".repeat(40), "y".repeat(7), "z".repeat(9)};
 
     private static String text(Random r) {
         StringBuilder sb = new StringBuilder();
@@ -84,6 +84,22 @@ class AttributeValueBytesTest {
         }
         // one buffer, grown many times, holds them all one after another
         assertArrayEquals(expected.toByteArray(), all.toByteArray());
+    }
+
+    @Test
+    void theEightBytesAtATimeCheckIsTheByteByByteOne() {
+        Random r = new Random(0x8b17L);
+        byte[] special = {0x00, 0x1f, 0x20, 0x21, '"', '\\', '?', 0x7f, (byte) 0x80, (byte) 0xc3, (byte) 0xef, (byte) 0xf0, (byte) 0xf4, (byte) 0xf8, (byte) 0xff};
+        for (int i = 0; i < 100_000; i++) {
+            byte[] u = new byte[r.nextInt(40)];
+            for (int j = 0; j < u.length; j++) u[j] = r.nextInt(6) == 0 ? special[r.nextInt(special.length)] : (byte) ('a' + r.nextInt(26));
+            boolean expected = true;
+            for (byte b : u) {
+                boolean plain = b < 0 ? (b & 0xF8) != 0xF0 : b >= 0x20 && b != '"' && b != '\\' && b != '?';
+                if (!plain) expected = false;
+            }
+            assertEquals(expected, AttributeValueBytes.plain(u), java.util.HexFormat.of().formatHex(u));
+        }
     }
 
     @Test
