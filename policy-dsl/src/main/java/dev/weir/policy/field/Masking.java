@@ -238,13 +238,34 @@ public final class Masking {
             throw new IllegalStateException("SHA-256 is required of every Java platform", e);
         }
     });
-    private static final ThreadLocal<Mac> HMAC = ThreadLocal.withInitial(() -> {
-        try {
-            return Mac.getInstance("HmacSHA256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("HmacSHA256 is required of every Java platform", e);
+    private static final ThreadLocal<KeyedMac> HMAC = ThreadLocal.withInitial(KeyedMac::new);
+
+    /**
+     * A thread's HMAC engine and the key it was last set up with: setting up the key (its two
+     * padded blocks hashed) cost as much as hashing a short value, and a page's hashes are
+     * nearly always under one key. {@link Mac#doFinal} leaves the engine set up with its key.
+     */
+    private static final class KeyedMac {
+        final Mac mac;
+        byte[] key;
+
+        KeyedMac() {
+            try {
+                mac = Mac.getInstance("HmacSHA256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("HmacSHA256 is required of every Java platform", e);
+            }
         }
-    });
+
+        Mac under(byte[] key) throws GeneralSecurityException {
+            if (this.key == null || !MessageDigest.isEqual(this.key, key)) {
+                this.key = null;
+                mac.init(new SecretKeySpec(key.length == 0 ? new byte[1] : key, "HmacSHA256"));
+                this.key = key.clone();
+            }
+            return mac;
+        }
+    }
 
     static String sha256Hex(byte[] bytes) {
         return HEX.formatHex(SHA256.get().digest(bytes));
@@ -264,9 +285,7 @@ public final class Masking {
 
     private static String hmacHex(byte[] key, byte[] bytes) {
         try {
-            Mac mac = HMAC.get();
-            mac.init(new SecretKeySpec(key.length == 0 ? new byte[1] : key, "HmacSHA256"));
-            return HEX.formatHex(mac.doFinal(bytes));
+            return HEX.formatHex(HMAC.get().under(key).doFinal(bytes));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is required of every Java platform", e);
         }

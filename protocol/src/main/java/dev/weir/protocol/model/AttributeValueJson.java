@@ -1,6 +1,7 @@
 package dev.weir.protocol.model;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -15,7 +16,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Converts attribute values and items between DynamoDB JSON and {@link AttributeValue}. */
+/**
+ * Converts attribute values and items between DynamoDB JSON and {@link AttributeValue}: from a
+ * tree or straight from a parser (the same result either way), to a tree or straight to a
+ * generator (the same bytes either way).
+ */
 public final class AttributeValueJson {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -23,10 +28,7 @@ public final class AttributeValueJson {
 
     /** An item (a map of attribute name to value) from its DynamoDB JSON form. */
     public static Map<String, AttributeValue> item(JsonNode node, String what) {
-        if (node == null || !node.isObject()) {
-            throw DynamoException.validation("1 validation error detected: Value null at '" + what
-                    + "' failed to satisfy constraint: Member must not be null");
-        }
+        if (node == null || !node.isObject()) throw notAnItem(what);
         Map<String, AttributeValue> item = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -37,10 +39,7 @@ public final class AttributeValueJson {
 
     /** One attribute value from its DynamoDB JSON form, such as {@code {"S":"x"}}. */
     public static AttributeValue value(JsonNode node) {
-        if (node == null || !node.isObject() || node.size() != 1) {
-            throw DynamoException.validation(
-                    "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
-        }
+        if (node == null || !node.isObject() || node.size() != 1) throw notOneType();
         Map.Entry<String, JsonNode> e = node.fields().next();
         JsonNode v = e.getValue();
         return switch (e.getKey()) {
@@ -48,15 +47,12 @@ public final class AttributeValueJson {
             case "N" -> new AttributeValue.N(text(v));
             case "B" -> new AttributeValue.B(bytes(text(v)));
             case "BOOL" -> {
-                if (v == null || !v.isBoolean()) throw serialization("BOOL must be true or false");
+                if (v == null || !v.isBoolean()) throw notBool();
                 yield new AttributeValue.Bool(v.booleanValue());
             }
             case "NULL" -> {
-                if (v == null || !v.isBoolean()) throw serialization("NULL must be true");
-                if (!v.booleanValue()) {
-                    throw DynamoException.validation("One or more parameter values were invalid: "
-                            + "Null attribute value types must have the value of true");
-                }
+                if (v == null || !v.isBoolean()) throw notNullTrue();
+                if (!v.booleanValue()) throw nullNotTrue();
                 yield new AttributeValue.Null();
             }
             case "M" -> new AttributeValue.M(item(v, "M"));
@@ -72,9 +68,26 @@ public final class AttributeValueJson {
                 for (String s : texts(v)) list.add(bytes(s));
                 yield new AttributeValue.BS(list);
             }
-            default -> throw DynamoException.validation(
-                    "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
+            default -> throw noType();
         };
+    }
+
+    /**
+     * An item read straight from a parser, without a tree: the same item, or the same
+     * refusal, as {@link #item(JsonNode, String)} gives for the tree of the same text. The
+     * parser's current token must be the item's first ({@code START_OBJECT} for an item);
+     * on return, and on a {@link DynamoException}, it is the item's last, so the caller may
+     * read on.
+     *
+     * @throws IOException when the text is not JSON
+     */
+    public static Map<String, AttributeValue> item(JsonParser parser, String what) throws IOException {
+        return AttributeValueReader.item(parser, what);
+    }
+
+    /** One attribute value read straight from a parser, as {@link #item(JsonParser, String)} reads an item. */
+    public static AttributeValue value(JsonParser parser) throws IOException {
+        return AttributeValueReader.value(parser);
     }
 
     public static ObjectNode toJson(Map<String, AttributeValue> item) {
@@ -159,14 +172,50 @@ public final class AttributeValueJson {
     }
 
     private static String text(JsonNode v) {
-        if (v == null || !v.isTextual()) {
-            throw serialization("NUMBER_VALUE cannot be converted to String");
-        }
+        if (v == null || !v.isTextual()) throw notText();
         return v.textValue();
     }
 
+    // The refusals, one place for the tree path and the streaming reader (AttributeValueReader).
+
+    static DynamoException notAnItem(String what) {
+        return DynamoException.validation("1 validation error detected: Value null at '" + what
+                + "' failed to satisfy constraint: Member must not be null");
+    }
+
+    static DynamoException notOneType() {
+        return DynamoException.validation(
+                "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
+    }
+
+    static DynamoException noType() {
+        return DynamoException.validation(
+                "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
+    }
+
+    static DynamoException notText() {
+        return serialization("NUMBER_VALUE cannot be converted to String");
+    }
+
+    static DynamoException notBool() {
+        return serialization("BOOL must be true or false");
+    }
+
+    static DynamoException notNullTrue() {
+        return serialization("NULL must be true");
+    }
+
+    static DynamoException nullNotTrue() {
+        return DynamoException.validation("One or more parameter values were invalid: "
+                + "Null attribute value types must have the value of true");
+    }
+
+    static DynamoException notAnArray() {
+        return serialization("Unexpected value type in payload");
+    }
+
     /** A binary value's base64 text decoded; text that is no base64 is refused as DynamoDB refuses it, never thrown as a fault. */
-    private static AttributeValue.Bytes bytes(String base64) {
+    static AttributeValue.Bytes bytes(String base64) {
         try {
             return AttributeValue.Bytes.ofBase64(base64);
         } catch (IllegalArgumentException notBase64) {
@@ -175,9 +224,7 @@ public final class AttributeValueJson {
     }
 
     private static JsonNode array(JsonNode v) {
-        if (v == null || !v.isArray()) {
-            throw serialization("Unexpected value type in payload");
-        }
+        if (v == null || !v.isArray()) throw notAnArray();
         return v;
     }
 

@@ -1,8 +1,11 @@
 package dev.weir.protocol.wire;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
 
 /**
  * The JSON reader for DynamoDB bodies, whose member names are attribute names a client chose.
@@ -27,6 +30,24 @@ public final class JsonBodies {
                 .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
                 .streamReadConstraints(StreamReadConstraints.builder().maxNameLength(MAX_NAME_CHARS).build())
                 .build();
+    }
+
+    /**
+     * A parser of one body that reads its bytes as UTF-8 directly: Jackson's byte parser, not
+     * the reader-based one (bytes decoded to characters first) that {@link #factory()}'s
+     * parsers use for bytes, since Jackson takes the byte parser only when names are canonicalized.
+     * Its names are canonicalized in a table of its own factory, made for this parse, so none
+     * outlives it; its limits are {@link #factory()}'s. Read the same characters as
+     * {@link #factory()}'s parsers only when the body {@link Utf8#isStrict is strict UTF-8}
+     * (the caller checks); a crafted set of names whose hashes collide makes it fail
+     * (Jackson's guard), where {@link #factory()}'s parsers read on.
+     */
+    public static JsonParser byteParser(byte[] body) throws IOException {
+        JsonFactory own = JsonFactory.builder()
+                .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+                .streamReadConstraints(StreamReadConstraints.builder().maxNameLength(MAX_NAME_CHARS).build())
+                .build();
+        return own.createParser(body);
     }
 
     /** A mapper over {@link #factory()}. */

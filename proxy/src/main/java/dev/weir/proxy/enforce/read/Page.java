@@ -20,23 +20,33 @@ import java.util.Map;
  * returned), ScannedCount (visible items evaluated) and LastEvaluatedKey (the key of the last
  * visible item evaluated, or null). No ConsumedCapacity: it would count hidden rows.
  *
- * @param items  null for {@link Select#COUNT}, which returns the counts only
- * @param hidden how many stored items the view did not admit while the page was built: for
- *               weir's audit only, never part of the answer
+ * @param items   null for {@link Select#COUNT}, which returns the counts only
+ * @param hidden  how many stored items the view did not admit while the page was built: for
+ *                weir's audit only, never part of the answer
+ * @param written the items as the {@link Pager} wrote them while it took them (a JSON array,
+ *                exactly {@code items} written by {@link AttributeValueJson#write}), so that
+ *                {@link #toBytes} does not write them again; null: written from {@code items}
  */
 public record Page(List<Map<String, AttributeValue>> items, int count, int scannedCount,
-                   Map<String, AttributeValue> lastEvaluatedKey, int hidden) {
+                   Map<String, AttributeValue> lastEvaluatedKey, int hidden, byte[] written) {
     /** Reads answers whose member names are attribute names clients wrote: keeps none of them between parses. */
     private static final ObjectMapper JSON = JsonBodies.mapper();
 
     public Page {
         items = items == null ? null : List.copyOf(items);
         lastEvaluatedKey = lastEvaluatedKey == null ? null : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(lastEvaluatedKey));
+        if (items == null) written = null;
+    }
+
+    /** A page whose items are written from {@link #items} when its bytes are asked for. */
+    public Page(List<Map<String, AttributeValue>> items, int count, int scannedCount, Map<String, AttributeValue> lastEvaluatedKey,
+                int hidden) {
+        this(items, count, scannedCount, lastEvaluatedKey, hidden, null);
     }
 
     /** A page built without counting hidden items. */
     public Page(List<Map<String, AttributeValue>> items, int count, int scannedCount, Map<String, AttributeValue> lastEvaluatedKey) {
-        this(items, count, scannedCount, lastEvaluatedKey, 0);
+        this(items, count, scannedCount, lastEvaluatedKey, 0, null);
     }
 
     /** The response body, in DynamoDB's shape: {@code {"Items":[...],"Count":n,"ScannedCount":m,"LastEvaluatedKey":{...}}}. */
@@ -54,12 +64,20 @@ public record Page(List<Map<String, AttributeValue>> items, int count, int scann
         return out;
     }
 
-    /** {@link #toJson()} as UTF-8 bytes, written item by item without the tree. */
+    /**
+     * {@link #toJson()} as UTF-8 bytes, written item by item without the tree; the items as the
+     * pager {@link #written wrote} them when it did.
+     */
     public byte[] toBytes() {
-        ByteArrayBuilder out = new ByteArrayBuilder();
+        ByteArrayBuilder out = new ByteArrayBuilder(written == null ? 500 : written.length + 200);
         try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
             g.writeStartObject();
-            if (items != null) {
+            if (written != null) {
+                g.writeFieldName("Items");
+                g.writeRawValue(""); // the value is the array written below, past the generator
+                g.flush();
+                out.write(written);
+            } else if (items != null) {
                 g.writeArrayFieldStart("Items");
                 for (Map<String, AttributeValue> item : items) AttributeValueJson.write(g, item);
                 g.writeEndArray();

@@ -1,16 +1,9 @@
 package dev.weir.proxy.enforce.read;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.weir.protocol.expr.Condition;
 import dev.weir.protocol.expr.Projection;
 import dev.weir.protocol.model.AttributeValue;
-import dev.weir.protocol.model.AttributeValueJson;
-import dev.weir.protocol.wire.JsonBodies;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,8 +61,6 @@ public final class Pager {
     public static final long PAGE_BYTES = 1024 * 1024;
     /** The largest number of items weir asks one store read for on its own account (more when the client's Limit asks more). */
     static final int MAX_HINT = 1000;
-    /** Reads answers whose member names are attribute names clients wrote: keeps none of them between parses. */
-    private static final ObjectMapper JSON = JsonBodies.mapper();
 
     /** Reads one page of the store's answer. */
     @FunctionalInterface
@@ -136,6 +127,10 @@ public final class Pager {
     private final class Run {
         final CompletableFuture<Page> result = new CompletableFuture<>();
         final List<Map<String, AttributeValue>> items = select == Select.COUNT ? null : new ArrayList<>();
+        /** The returned items, written as they are taken (the page's bytes are written once). */
+        final ItemsWriter written = items == null ? null : ItemsWriter.keeping();
+        /** Measures the shown items that are not written as shown. */
+        ItemsWriter measured;
         int count;
         int evaluated;
         int hidden;
@@ -198,23 +193,33 @@ public final class Pager {
                     probe = false; // not what admitsNone promised: page as for any read
                     Map<String, AttributeValue> shown = view.show(item);
                     evaluated++;
-                    bytes += sizeOf(shown);
-                    if (filter == null || filter.test(item)) {
-                        count++;
-                        if (items != null) items.add(projection == null ? shown : projection.apply(shown));
+                    boolean returned = filter == null || filter.test(item);
+                    if (returned) count++;
+                    if (returned && items != null && projection == null) {
+                        // the common case: the shown item is returned, and written once
+                        bytes += written.write(shown);
+                        items.add(shown);
+                    } else {
+                        if (measured == null) measured = ItemsWriter.counting();
+                        bytes += measured.write(shown);
+                        if (returned && items != null) {
+                            Map<String, AttributeValue> projected = projection.apply(shown);
+                            written.write(projected);
+                            items.add(projected);
+                        }
                     }
                     if ((limit != null && evaluated >= limit) || bytes >= pageBytes) {
-                        result.complete(new Page(items, count, evaluated, keyOf(item), hidden));
+                        complete(keyOf(item));
                         return false;
                     }
                 }
                 if (probe) {
                     // Every row was judged hidden (above), as the read's key condition says every row is.
-                    result.complete(new Page(items, count, evaluated, null, hidden));
+                    complete(null);
                     return false;
                 }
                 if (page.lastEvaluatedKey() == null) {
-                    result.complete(new Page(items, count, evaluated, null, hidden));
+                    complete(null);
                     return false;
                 }
                 resumeAfter = page.lastEvaluatedKey();
@@ -223,6 +228,10 @@ public final class Pager {
                 fail(e);
                 return false;
             }
+        }
+
+        void complete(Map<String, AttributeValue> lastEvaluatedKey) {
+            result.complete(new Page(items, count, evaluated, lastEvaluatedKey, hidden, written == null ? null : written.array()));
         }
 
         void fail(Throwable t) {
@@ -247,26 +256,7 @@ public final class Pager {
 
     /** The size of an item as shown: see the class comment. */
     static long sizeOf(Map<String, AttributeValue> shown) {
-        Counting counting = new Counting();
-        try (JsonGenerator g = JSON.getFactory().createGenerator(counting)) {
-            AttributeValueJson.write(g, shown);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return counting.bytes;
-    }
-
-    /** Counts what is written, keeps nothing. */
-    private static final class Counting extends OutputStream {
-        long bytes;
-
-        @Override public void write(int b) {
-            bytes++;
-        }
-
-        @Override public void write(byte[] b, int off, int len) {
-            bytes += len;
-        }
+        return ItemsWriter.counting().write(shown);
     }
 
     private static Throwable unwrap(Throwable t) {

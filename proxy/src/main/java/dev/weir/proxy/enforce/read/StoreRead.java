@@ -1,6 +1,8 @@
 package dev.weir.proxy.enforce.read;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -21,6 +23,7 @@ import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.AttributeValueJson;
 import dev.weir.protocol.model.Operation;
 import dev.weir.protocol.wire.JsonBodies;
+import dev.weir.protocol.wire.Utf8;
 import dev.weir.proxy.schema.TableSchema;
 import dev.weir.proxy.upstream.UpstreamResponse;
 
@@ -149,12 +152,66 @@ public final class StoreRead {
     }
 
     /**
-     * The store's answer to one read as a {@link StorePage}.
+     * The store's answer to one read as a {@link StorePage}: read in one pass over the bytes,
+     * straight into attribute values ({@link AttributeValueJson#item(JsonParser, String)}),
+     * without a tree. Only {@code Items} and {@code LastEvaluatedKey} are read; the other
+     * members are checked to be JSON and passed over. The result is always that of
+     * {@link #parseTree}: when the pass finds anything amiss (bad JSON, a refused value, a
+     * member twice, no Items), the answer is read again by {@link #parseTree}, which gives the
+     * page or the error as it always has; so only a correct page is read the fast way.
      *
      * @throws StoreError when the store answered an error (the caller gets it as the store gave it)
      * @throws UncheckedIOException when the answer is not a readable page
      */
     public static StorePage parse(UpstreamResponse response) {
+        if (response.status() != 200) throw new StoreError(response);
+        try {
+            StorePage page = stream(response.body());
+            if (page != null) return page;
+        } catch (IOException | RuntimeException amiss) {
+            // the tree path below reports it, exactly as it always has
+        }
+        return parseTree(response);
+    }
+
+    /**
+     * The page read in one pass; null when it is not a plain page (the tree path then decides).
+     * Bytes that are not strict UTF-8 go to the tree path: its reader-based parser puts U+FFFD
+     * for some malformed bytes that the byte parser would decode ({@link Utf8}).
+     */
+    static StorePage stream(byte[] body) throws IOException {
+        if (!Utf8.isStrict(body)) return null;
+        try (JsonParser p = JsonBodies.byteParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) return null;
+            List<Map<String, AttributeValue>> items = null;
+            Map<String, AttributeValue> last = null;
+            boolean sawLast = false;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (name) {
+                    case "Items" -> {
+                        if (items != null || value != JsonToken.START_ARRAY) return null;
+                        items = new ArrayList<>();
+                        while (p.nextToken() != JsonToken.END_ARRAY) items.add(AttributeValueJson.item(p, "Items"));
+                    }
+                    case "LastEvaluatedKey" -> {
+                        if (sawLast) return null;
+                        sawLast = true;
+                        last = value == JsonToken.VALUE_NULL ? null : AttributeValueJson.item(p, "LastEvaluatedKey");
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            return items == null ? null : new StorePage(items, last);
+        }
+    }
+
+    /**
+     * The store's answer read through a JSON tree: the reference reading, which {@link #parse}
+     * agrees with and falls back to. For tests and the benchmark's baseline.
+     */
+    public static StorePage parseTree(UpstreamResponse response) {
         if (response.status() != 200) throw new StoreError(response);
         JsonNode answer;
         try {

@@ -1,0 +1,53 @@
+package dev.weir.proxy.enforce.read;
+
+import dev.weir.protocol.model.AttributeValue;
+import dev.weir.protocol.model.AttributeValueBytes;
+
+import java.util.Map;
+
+/**
+ * Items written one after another into a JSON array as the {@link Pager} takes them, each
+ * written once: what it costs to write an item is also what measures its size (the page's
+ * size counts the UTF-8 bytes of each shown item as Jackson writes it alone, see
+ * {@link Pager}; {@link AttributeValueBytes} writes exactly those bytes). A writer
+ * {@link #counting() that counts} keeps no items, for those that are measured but not
+ * returned as shown (filtered out, projected, or a COUNT).
+ */
+final class ItemsWriter {
+    private final AttributeValueBytes out;
+    private final boolean keeps;
+    private int items;
+
+    private ItemsWriter(int capacity, boolean keeps) {
+        this.out = new AttributeValueBytes(capacity);
+        this.keeps = keeps;
+        if (keeps) out.writeByte('[');
+    }
+
+    /** A writer that keeps the array's bytes ({@link #array}); starts small, most pages are. */
+    static ItemsWriter keeping() {
+        return new ItemsWriter(8 * 1024, true);
+    }
+
+    /** A writer that only measures. */
+    static ItemsWriter counting() {
+        return new ItemsWriter(4 * 1024, false);
+    }
+
+    /** Writes the item; returns its size written alone, in bytes. */
+    long write(Map<String, AttributeValue> item) {
+        if (!keeps) out.truncate(0);
+        else if (items > 0) out.writeByte(',');
+        items++;
+        int before = out.size();
+        out.item(item);
+        return out.size() - before;
+    }
+
+    /** The array of the items written, {@code [...]}; the writer is done. */
+    byte[] array() {
+        if (!keeps) throw new IllegalStateException("a counting writer keeps no items");
+        out.writeByte(']');
+        return out.toByteArray();
+    }
+}
