@@ -19,8 +19,17 @@ import java.util.List;
  *              entry's index, a BatchGetItem table's position); 0 for a single request
  * @param table the table (canonical), or null for operations on no table
  * @param body  the part's members as the client sent them; read only
+ * @param keyAttributes the attribute names of the part's keys and ExclusiveStartKey (reading by them tests them),
+ *                      read once from the body: the checks and the audit record each ask for them
  */
-public record Part(int index, String table, Operation acts, ObjectNode body, Expressions expressions) {
+public record Part(int index, String table, Operation acts, ObjectNode body, Expressions expressions, List<String> keyAttributes) {
+    public Part {
+        keyAttributes = List.copyOf(keyAttributes);
+    }
+
+    public Part(int index, String table, Operation acts, ObjectNode body, Expressions expressions) {
+        this(index, table, acts, body, expressions, keyAttributes(body));
+    }
 
     /** The table name policies match against; operations on no table match only {@code *}. */
     public String policyTable() {
@@ -37,10 +46,12 @@ public record Part(int index, String table, Operation acts, ObjectNode body, Exp
         return out;
     }
 
-    /** The attribute names of the part's keys and ExclusiveStartKey: reading by them tests them. */
-    public List<String> keyAttributes() {
+    private static List<String> keyAttributes(ObjectNode body) {
         List<String> out = new ArrayList<>();
-        for (ObjectNode k : keys()) k.fieldNames().forEachRemaining(out::add);
+        if (body.get("Key") instanceof ObjectNode k) k.fieldNames().forEachRemaining(out::add);
+        if (body.get("Keys") instanceof JsonNode ks && ks.isArray()) {
+            for (JsonNode k : ks) if (k instanceof ObjectNode o) o.fieldNames().forEachRemaining(out::add);
+        }
         if (body.get("ExclusiveStartKey") instanceof ObjectNode start) start.fieldNames().forEachRemaining(out::add);
         return out;
     }
