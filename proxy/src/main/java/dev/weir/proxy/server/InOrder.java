@@ -17,12 +17,13 @@ import java.util.ArrayDeque;
  * an answer out of order is another principal's answer. Turning auto-read off while a
  * request is served is not enough: the HTTP codec decodes every request in the bytes of one
  * read and hands them all on at once. So a request that arrives while another is served waits
- * here, in order, and goes on only once the previous answer is written. Reading stops as soon
- * as a request has to wait, and stays off until the queue is empty again, so the queue holds at
- * most what the reads so far had brought in (one read's requests, and the part of a request the
- * HTTP decoder holds, within its limits), and a slow upstream pushes back on a client that
- * pipelines. A client that waits for each answer (every SDK) never has a request wait, so its
- * connection is never switched off and on: each switch is a system call.
+ * here, in order, and goes on only once the previous answer is written. Reading stays off
+ * while a request is served or waits, so the queue holds at most what the reads so far had
+ * brought in, and a slow upstream pushes back on the client. It stays off even for a client
+ * that waits for each answer (two system calls per request): the framing guard in front of the
+ * codec answers a malformed or timed-out request itself, at once, and a request read while
+ * another is served would have that answer written before the other's, on a connection a
+ * gateway may share between principals.
  *
  * <p>Sits between the HTTP codec and the handler that answers; it sees each request go in
  * and each answer go out. After an answer that closes the connection, waiting requests are
@@ -32,8 +33,6 @@ final class InOrder extends ChannelDuplexHandler {
     private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
     /** A request has gone on and its answer is not written yet (or the next one is about to go on). */
     private boolean busy;
-    /** Reading is off because a request waits. */
-    private boolean paused;
     private boolean closed;
 
     @Override
@@ -42,14 +41,11 @@ final class InOrder extends ChannelDuplexHandler {
             ctx.fireChannelRead(msg);
             return;
         }
+        ctx.channel().config().setAutoRead(false);
         if (closed) {
             req.release();
         } else if (busy) {
             waiting.add(req);
-            if (!paused) {
-                paused = true;
-                ctx.channel().config().setAutoRead(false);
-            }
         } else {
             busy = true;
             ctx.fireChannelRead(req);
@@ -82,10 +78,7 @@ final class InOrder extends ChannelDuplexHandler {
         FullHttpRequest next = waiting.poll();
         if (next == null) {
             busy = false;
-            if (paused) {
-                paused = false;
-                ctx.channel().config().setAutoRead(true);
-            }
+            ctx.channel().config().setAutoRead(true);
             return;
         }
         // Still busy: a request read meanwhile queues behind this one. Not from inside the
