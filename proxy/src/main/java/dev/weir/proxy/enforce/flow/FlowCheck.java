@@ -79,7 +79,7 @@ public final class FlowCheck {
         return READS.contains(part.acts()) && container != Operation.TransactWriteItems;
     }
 
-    /** Every path the part reads, in the order met (see the class comment). */
+    /** Every path the part reads, in the order met (see the class comment): a fresh set, the caller's to change. */
     public static Set<Path> reads(Part part, Operation container) {
         Set<Path> out = new LinkedHashSet<>();
         Expressions e = part.expressions();
