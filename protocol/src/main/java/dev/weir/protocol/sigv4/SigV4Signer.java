@@ -34,13 +34,7 @@ public final class SigV4Signer {
      */
     public List<Map.Entry<String, String>> sign(String method, String rawPath, List<Map.Entry<String, String>> headers,
                                                 byte[] body, Instant now) {
-        Stamp st = stamp;
-        if (st == null || st.epochSecond() != now.getEpochSecond()) {
-            st = new Stamp(now.getEpochSecond(), SigV4.formatAmzDate(now));
-            stamp = st;
-        }
-        String amzDate = st.amzDate();
-        String date = amzDate.substring(0, 8);
+        String amzDate = amzDate(now);
         List<Map.Entry<String, String>> all = new ArrayList<>(headers);
         all.add(Map.entry("X-Amz-Date", amzDate));
         List<String> names = new ArrayList<>();
@@ -50,13 +44,7 @@ public final class SigV4Signer {
         }
         names.sort(null);
         HttpRequestView view = new HttpRequestView(method, rawPath, "", all, body);
-        String scope = date + '/' + region + '/' + service + '/' + SigV4.TERMINATOR;
-        String canonical = SigV4.canonicalRequest(view, names, SigV4.sha256Hex(body), false);
-        String sts = SigV4.stringToSign(amzDate, scope, canonical);
-        String sig = SigV4.signature(signingKey(date), sts);
-        String auth = SigV4.ALGORITHM + " Credential=" + credentials.accessKeyId() + '/' + scope
-                + ", SignedHeaders=" + String.join(";", names) + ", Signature=" + sig;
-        return List.of(Map.entry("X-Amz-Date", amzDate), Map.entry("Authorization", auth));
+        return headers(amzDate, String.join(";", names), SigV4.canonicalRequest(view, names, SigV4.sha256Hex(body), false));
     }
 
     /**
@@ -77,13 +65,7 @@ public final class SigV4Signer {
      */
     public List<Map.Entry<String, String>> signPost(String rawPath, String host, String contentType, String target, byte[] body,
                                                     String payloadHash, Instant now) {
-        Stamp st = stamp;
-        if (st == null || st.epochSecond() != now.getEpochSecond()) {
-            st = new Stamp(now.getEpochSecond(), SigV4.formatAmzDate(now));
-            stamp = st;
-        }
-        String amzDate = st.amzDate();
-        String date = amzDate.substring(0, 8);
+        String amzDate = amzDate(now);
         StringBuilder canonical = new StringBuilder(256);
         canonical.append("POST\n").append(SigV4.canonicalUri(rawPath)).append("\n\ncontent-type:");
         SigV4.appendCanonicalValue(canonical, contentType);
@@ -93,10 +75,26 @@ public final class SigV4Signer {
         SigV4.appendCanonicalValue(canonical, target);
         canonical.append("\n\n").append(POST_SIGNED_HEADERS).append('\n')
                 .append(payloadHash != null ? payloadHash : SigV4.sha256Hex(body));
+        return headers(amzDate, POST_SIGNED_HEADERS, canonical.toString());
+    }
+
+    /** The X-Amz-Date of {@code now}, made once per second. */
+    private String amzDate(Instant now) {
+        Stamp st = stamp;
+        if (st == null || st.epochSecond() != now.getEpochSecond()) {
+            st = new Stamp(now.getEpochSecond(), SigV4.formatAmzDate(now));
+            stamp = st;
+        }
+        return st.amzDate();
+    }
+
+    /** X-Amz-Date and the Authorization that signs {@code canonical} (whose signed headers are {@code signedHeaders}). */
+    private List<Map.Entry<String, String>> headers(String amzDate, String signedHeaders, String canonical) {
+        String date = amzDate.substring(0, 8);
         String scope = date + '/' + region + '/' + service + '/' + SigV4.TERMINATOR;
-        String sig = SigV4.signature(signingKey(date), SigV4.stringToSign(amzDate, scope, canonical.toString()));
+        String sig = SigV4.signature(signingKey(date), SigV4.stringToSign(amzDate, scope, canonical));
         String auth = SigV4.ALGORITHM + " Credential=" + credentials.accessKeyId() + '/' + scope
-                + ", SignedHeaders=" + POST_SIGNED_HEADERS + ", Signature=" + sig;
+                + ", SignedHeaders=" + signedHeaders + ", Signature=" + sig;
         return List.of(Map.entry("X-Amz-Date", amzDate), Map.entry("Authorization", auth));
     }
 
