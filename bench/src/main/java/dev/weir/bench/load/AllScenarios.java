@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.weir.bench.report.AddedLatency;
 import dev.weir.bench.report.BenchReport;
+import dev.weir.bench.report.FlameGraph;
 import dev.weir.bench.report.HtmlReport;
+import dev.weir.bench.report.Profile;
 import dev.weir.bench.report.LineRate;
 import dev.weir.bench.report.Percentiles;
 import dev.weir.bench.report.Ratio;
@@ -455,8 +457,8 @@ public final class AllScenarios {
                 List.copyOf(figures.values()), ratios, added, lineRates, streams, notes, measured);
         Files.writeString(o.out().resolve("results.json"), mapper.writeValueAsString(report));
         Files.writeString(o.out().resolve("table.txt"), table);
-        Files.writeString(o.out().resolve("report.html"), HtmlReport.render(report));
-        if (o.jfr()) writeJfrSummaries(o, measured);
+        List<Profile> profiles = o.jfr() ? writeJfrSummaries(o, measured) : List.of();
+        Files.writeString(o.out().resolve("report.html"), HtmlReport.render(report, profiles));
         say("%nwrote %s (results.json, table.txt, report.html) in %.0f s", o.out(), (System.nanoTime() - t0) / 1e9);
         return 0;
     }
@@ -870,7 +872,9 @@ public final class AllScenarios {
         return sb.toString();
     }
 
-    private static void writeJfrSummaries(Options o, List<Measured> measured) {
+    /** Writes each weir scenario's {@code -jfr.txt} and {@code -jfr.folded}; returns them for the report. */
+    private static List<Profile> writeJfrSummaries(Options o, List<Measured> measured) {
+        List<Profile> profiles = new ArrayList<>();
         for (String name : AUDIT_MODE.keySet()) {
             Path jfr = o.out().resolve(name + ".jfr");
             if (!Files.exists(jfr)) continue;
@@ -878,12 +882,15 @@ public final class AllScenarios {
                     .map(m -> new JfrSummary.Window(Instant.parse(m.result().measureStart()), Instant.parse(m.result().measureEnd())))
                     .toList();
             try {
-                Files.writeString(o.out().resolve(name + "-jfr.txt"),
-                        JfrSummary.read(jfr, windows, 20, o.out().resolve(name + "-jfr.folded")).format());
+                Path folded = o.out().resolve(name + "-jfr.folded");
+                String summary = JfrSummary.read(jfr, windows, 20, folded).format();
+                Files.writeString(o.out().resolve(name + "-jfr.txt"), summary);
+                profiles.add(new Profile(name, summary, FlameGraph.fromFolded(Files.readString(folded))));
             } catch (IOException | RuntimeException e) {
                 say("JFR summary of %s failed: %s", name, e.getMessage());
             }
         }
+        return profiles;
     }
 
     private static String cpuLine(PhaseResult r) {

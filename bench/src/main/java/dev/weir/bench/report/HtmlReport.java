@@ -21,6 +21,11 @@ public final class HtmlReport {
     private HtmlReport() {}
 
     public static String render(BenchReport r) {
+        return render(r, List.of());
+    }
+
+    /** The report with the profiles of a {@code --jfr} run: each one's summary and flame graph. */
+    public static String render(BenchReport r, List<Profile> profiles) {
         StringBuilder h = new StringBuilder(64 * 1024);
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>weir bench ")
                 .append(esc(r.startedAt())).append("</title>\n<style>")
@@ -28,6 +33,7 @@ public final class HtmlReport {
                 .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}")
                 .append("th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}.na{color:#999}")
                 .append(".warn{color:#b00}svg{display:block;margin:1em 0}svg text{font:12px sans-serif}")
+                .append("pre{font-size:12px;overflow-x:auto}svg.flame text{font:11px monospace}")
                 .append("</style></head><body>\n");
         h.append("<h1>weir bench").append(r.quick() ? " (quick)" : "").append("</h1>\n");
         h.append("<p>").append(esc(r.startedAt())).append(" to ").append(esc(r.finishedAt())).append("</p>\n");
@@ -57,6 +63,16 @@ public final class HtmlReport {
         h.append("<h2>Stream reads (stream-read)</h2>\n");
         if (r.streams().isEmpty()) h.append("<p class=\"na\">not measured in this run</p>\n");
         else h.append(streamTable(r.streams()));
+        if (!profiles.isEmpty()) {
+            h.append("<h2>Where the time goes (JFR, measured windows only)</h2>\n<p>Each weir scenario's Java samples "
+                    + "by step, then its flame graph: callers above callees, width = share of samples; hover a frame for "
+                    + "its name and share. Frames under 0.2% are left out. The folded stacks are beside this file "
+                    + "(&lt;scenario&gt;-jfr.folded) for other flame-graph tools.</p>\n");
+            for (Profile p : profiles) {
+                h.append("<h3>").append(esc(p.scenario())).append("</h3>\n<pre>").append(esc(p.summary())).append("</pre>\n")
+                        .append(p.flame().svg(WIDTH + 200, 0.002));
+            }
+        }
         h.append("<p>Full figures, every phase and its histogram: results.json beside this file.</p>\n</body></html>\n");
         return h.toString();
     }

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HtmlReportTest {
-    private static BenchReport report() {
+    static BenchReport report() {
         List<ScenarioFigures> scenarios = new ArrayList<>(RatiosTest.sample().values());
         scenarios.add(ScenarioFigures.unavailable("x<script>", "evil <b>title</b>", null, "reason with <tags> & \"quotes\""));
         return new BenchReport("2026-01-01T00:00:00Z", "2026-01-01T00:03:00Z", true,
