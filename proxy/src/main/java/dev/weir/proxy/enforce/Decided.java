@@ -22,9 +22,15 @@ final class Decided implements Stage {
     private Touched touched;
 
     Decided(Parsed parsed, Map<String, TableDecision> tables, List<String> ruleIds, ItemKeys itemKeys) {
+        this(parsed, java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tables)), List.copyOf(ruleIds), itemKeys,
+                true);
+    }
+
+    /** Takes {@code tables} and {@code ruleIds} as they are: already copies no one else holds. */
+    private Decided(Parsed parsed, Map<String, TableDecision> tables, List<String> ruleIds, ItemKeys itemKeys, boolean copied) {
         this.parsed = parsed;
-        this.tables = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tables));
-        this.ruleIds = List.copyOf(ruleIds);
+        this.tables = tables;
+        this.ruleIds = ruleIds;
         this.itemKeys = itemKeys;
     }
 
@@ -50,7 +56,7 @@ final class Decided implements Stage {
 
     /** The same decision, with the key schemas its puts' items are named by. */
     Decided withItemKeys(ItemKeys keys) {
-        return new Decided(parsed, tables, ruleIds, keys);
+        return new Decided(parsed, tables, ruleIds, keys, true);
     }
 
     @Override public Received received() {

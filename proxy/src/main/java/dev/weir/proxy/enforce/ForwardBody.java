@@ -34,8 +34,9 @@ final class ForwardBody {
      */
     static byte[] of(ParsedRequest request, Plan plan, String principal) {
         boolean renamed = !request.namesAsSent().isEmpty();
-        boolean withheld = plan.withheld().stream().anyMatch(request.body()::has);
-        if (!renamed && !withheld && plan.rewrites().values().stream().allMatch(Rewrite::isNone)) return null;
+        boolean withheld = false;
+        for (String member : plan.withheld()) withheld |= request.body().has(member);
+        if (!renamed && !withheld && noRewrite(plan)) return null;
         ObjectNode copy = request.body().deepCopy();
         if (renamed) canonicalTables(request, copy);
         copy.remove(plan.withheld());
@@ -55,6 +56,12 @@ final class ForwardBody {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** True when no part is rewritten (a loop: this runs for every request). */
+    private static boolean noRewrite(Plan plan) {
+        for (Rewrite r : plan.rewrites().values()) if (!r.isNone()) return false;
+        return true;
     }
 
     /** Where a part's members live in the copy (its tables already canonical). */

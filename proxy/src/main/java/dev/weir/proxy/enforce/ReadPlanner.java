@@ -14,6 +14,7 @@ import dev.weir.proxy.enforce.verdict.Refusal;
 import dev.weir.proxy.enforce.verdict.Refusals;
 import dev.weir.proxy.schema.TableSchema;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -71,7 +72,8 @@ final class ReadPlanner {
 
     /** The request members that ask for metadata the caller may not get, removed from what is forwarded. */
     static List<String> withheldMetadata(Decided decided) {
-        return Metadata.withheldMembers(decided.parsed().request().body(),
-                decided.tables().values().stream().map(TableDecision::view).toList());
+        List<ReadView> views = new ArrayList<>(decided.tables().size());
+        for (TableDecision d : decided.tables().values()) views.add(d.view());
+        return Metadata.withheldMembers(decided.parsed().request().body(), views);
     }
 }

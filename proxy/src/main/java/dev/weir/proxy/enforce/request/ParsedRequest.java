@@ -22,8 +22,8 @@ import java.util.Set;
 public record ParsedRequest(Operation operation, String table, ObjectNode body, List<Part> parts,
                             Map<String, String> namesAsSent) {
     /** The operations whose parts are decided one by one, per table. */
-    public static final Set<Operation> MULTI_PART = Set.of(Operation.BatchGetItem, Operation.BatchWriteItem,
-            Operation.TransactGetItems, Operation.TransactWriteItems);
+    public static final Set<Operation> MULTI_PART = java.util.Collections.unmodifiableSet(java.util.EnumSet.of(
+            Operation.BatchGetItem, Operation.BatchWriteItem, Operation.TransactGetItems, Operation.TransactWriteItems));
 
     public ParsedRequest {
         parts = List.copyOf(parts);
