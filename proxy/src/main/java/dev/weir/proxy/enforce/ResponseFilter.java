@@ -67,10 +67,10 @@ final class ResponseFilter {
 
     /** A GetItem, BatchGetItem or TransactGetItems answer for a caller whose view is restricted. */
     private static ProxyResponse restrictedRead(Planned planned, UpstreamResponse resp, Counter counter) throws IOException {
-        dev.weir.proxy.enforce.read.ReadAnswer.Shown shown = RestrictedAnswers.read(planned, resp.body());
+        dev.weir.proxy.enforce.read.ReadAnswer.ShownBytes shown = RestrictedAnswers.readBytes(planned, resp.body());
         counter.kept += shown.kept();
         counter.dropped += shown.dropped();
-        return ProxyResponse.of(200, JSON.writeValueAsBytes(shown.body()));
+        return ProxyResponse.of(200, shown.body());
     }
 
     /** Any other answer without the figures the caller's views withhold (table sizes, capacity). */

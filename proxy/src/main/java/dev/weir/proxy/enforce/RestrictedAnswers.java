@@ -53,7 +53,29 @@ final class RestrictedAnswers {
         return READS.contains(planned.parsed().request().operation()) && !unrestricted(planned.decided());
     }
 
-    /** A GetItem, BatchGetItem or TransactGetItems answer through the views ({@link #isRead}). */
+    /**
+     * A GetItem, BatchGetItem or TransactGetItems answer through the views ({@link #isRead}), as
+     * the bytes to send: a plain GetItem answer in one pass ({@link ReadAnswer#showGetItem}), any
+     * other through the tree ({@link #read}), which also decides every answer the one pass
+     * declines or cannot read, so errors and refusals are the tree's.
+     */
+    static ReadAnswer.ShownBytes readBytes(Planned planned, byte[] body) throws IOException {
+        ParsedRequest request = planned.parsed().request();
+        if (request.operation() == Operation.GetItem) {
+            Part part = request.single();
+            ReadAnswer.Shape shape = new ReadAnswer.Shape(planned.decided().of(part).view(), planned.plan().of(part.index()).readWhole());
+            try {
+                ReadAnswer.ShownBytes fast = ReadAnswer.showGetItem(body, shape);
+                if (fast != null) return fast;
+            } catch (IOException | RuntimeException amiss) {
+                // the tree path below reads it, and refuses it, exactly as it always has
+            }
+        }
+        ReadAnswer.Shown shown = read(planned, body);
+        return new ReadAnswer.ShownBytes(JSON.writeValueAsBytes(shown.body()), shown.kept(), shown.dropped());
+    }
+
+    /** A GetItem, BatchGetItem or TransactGetItems answer through the views ({@link #isRead}), through a JSON tree. */
     static ReadAnswer.Shown read(Planned planned, byte[] body) throws IOException {
         ParsedRequest request = planned.parsed().request();
         Decided decided = planned.decided();

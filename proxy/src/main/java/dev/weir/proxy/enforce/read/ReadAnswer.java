@@ -1,14 +1,20 @@
 package dev.weir.proxy.enforce.read;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.protocol.expr.Projection;
 import dev.weir.protocol.model.AttributeValue;
+import dev.weir.protocol.model.AttributeValueBytes;
 import dev.weir.protocol.model.AttributeValueJson;
 import dev.weir.protocol.model.Operation;
+import dev.weir.protocol.wire.JsonBodies;
+import dev.weir.protocol.wire.Utf8;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +75,56 @@ public final class ReadAnswer {
 
     /** The answer shown, and how many items the views kept and left out. */
     public record Shown(ObjectNode body, int kept, int dropped) {}
+
+    /** The answer shown as the bytes to send, and how many items the views kept and left out. */
+    public record ShownBytes(byte[] body, int kept, int dropped) {}
+
+    private static final ResponsePlan GET_ITEM = ResponsePlan.of(Operation.GetItem);
+    private static final byte[] EMPTY = {'{', '}'};
+
+    /**
+     * A GetItem answer shown through its one shape, read and written in one pass without a
+     * tree: the bytes Jackson writes for {@link #show}'s answer to the same text, which has at
+     * most the shown {@code Item} (capacity figures are not reported to a restricted caller,
+     * and every other member is withheld). Null when the answer is not a plain one (not strict
+     * UTF-8, a member twice or of an unexpected kind, an {@code Item} that is not an object,
+     * anything after the answer): the tree path then gives the answer or the refusal, exactly
+     * as it always has. A malformed item throws as the tree path would.
+     */
+    public static ShownBytes showGetItem(byte[] answer, Shape shape) throws IOException {
+        if (!Utf8.isStrict(answer)) return null;
+        Map<String, AttributeValue> stored = null;
+        boolean sawItem = false;
+        try (JsonParser p = JsonBodies.byteParser(answer)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) return null;
+            java.util.Set<String> seen = new java.util.HashSet<>(4);
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if (!seen.add(name)) return null;
+                switch (GET_ITEM.role(name)) {
+                    case ITEM -> {
+                        if (value != JsonToken.START_OBJECT) return null;
+                        sawItem = true;
+                        stored = AttributeValueJson.item(p, "Item");
+                    }
+                    case METADATA, WITHHELD -> p.skipChildren();
+                    default -> {
+                        return null;
+                    }
+                }
+            }
+            if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) return null;
+        }
+        if (!sawItem) return new ShownBytes(EMPTY.clone(), 0, 0);
+        Map<String, AttributeValue> shown = shape.show(stored);
+        if (shown == null) return new ShownBytes(EMPTY.clone(), 0, 1);
+        AttributeValueBytes out = new AttributeValueBytes(Math.max(64, answer.length + 16));
+        for (char c : "{\"Item\":".toCharArray()) out.writeByte(c);
+        out.item(shown);
+        out.writeByte('}');
+        return new ShownBytes(out.toByteArray(), 1, 0);
+    }
 
     /**
      * @param op       GetItem, BatchGetItem or TransactGetItems
