@@ -384,22 +384,32 @@ public final class AllScenarios {
                 }
             }
             if (o.lineRate()) {
+                // Pages of 25 items (the mix's Scan: per-request costs dominate) and pages as large as the
+                // store makes (no Limit: up to 1 MB, where the cost per byte shows).
+                Map<String, String> pageKinds = new LinkedHashMap<>();
+                pageKinds.put("Scan", PeopleWorkload.SCAN_LIMIT + " items");
+                pageKinds.put("ScanPage", "up to 1 MB");
                 for (String name : List.of(Ratios.ALLOW_ALL, Ratios.DEMO_ASYNC)) {
                     Running s = running.get(name);
                     if (s == null) continue;
-                    RequestMix scans = workload.mix(new RequestSigner(s.endpoint(), Instant.now()), Map.of("Scan", 1.0));
-                    Measured m = phase(generator, s, scans, PhaseSpec.saturation(16, o.fixedWarmup(), o.fixedMeasure(), seed++),
-                            started, "line-rate-scan", 1);
-                    measured.add(m);
-                    PhaseResult res = m.result();
-                    CpuUse weirCpu = res.serverCpu().get(name);
-                    LineRate l = LineRate.of(name, res.seconds(), res.bytesSent(), res.bytesReceived(),
-                            weirCpu.cores() * res.seconds(), res.throughput());
-                    lineRates.add(l);
-                    say("  line rate  %-22s Scan pages: %,.0f pages/s, %.1f MB/s in + %.1f MB/s out, weir %.2f cores%s", name,
-                            res.throughput(), res.bytesSent() / res.seconds() / 1e6, res.bytesReceived() / res.seconds() / 1e6,
-                            weirCpu.cores(), problems(res));
-                    if (!res.clean()) notes.add("the line-rate phase of " + name + " had errors: " + problems(res).trim());
+                    for (Map.Entry<String, String> kind : pageKinds.entrySet()) {
+                        RequestMix scans = workload.mix(new RequestSigner(s.endpoint(), Instant.now()), Map.of(kind.getKey(), 1.0));
+                        Measured m = phase(generator, s, scans, PhaseSpec.saturation(16, o.fixedWarmup(), o.fixedMeasure(), seed++),
+                                started, kind.getKey().equals("Scan") ? "line-rate-scan" : "line-rate-scan-page", 1);
+                        measured.add(m);
+                        PhaseResult res = m.result();
+                        CpuUse weirCpu = res.serverCpu().get(name);
+                        LineRate l = LineRate.of(name, kind.getValue(), res.seconds(), res.bytesSent(), res.bytesReceived(),
+                                weirCpu.cores() * res.seconds(), res.throughput());
+                        lineRates.add(l);
+                        say("  line rate  %-22s Scan pages of %s: %,.0f pages/s, %.1f MB/s in + %.1f MB/s out, weir %.2f cores%s", name,
+                                kind.getValue(), res.throughput(), res.bytesSent() / res.seconds() / 1e6,
+                                res.bytesReceived() / res.seconds() / 1e6, weirCpu.cores(), problems(res));
+                        if (!res.clean()) {
+                            notes.add("the line-rate phase (pages of " + kind.getValue() + ") of " + name + " had errors: "
+                                    + problems(res).trim());
+                        }
+                    }
                 }
             }
             if (o.scenarios().contains(STREAM)) {

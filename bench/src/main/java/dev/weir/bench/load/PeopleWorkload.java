@@ -47,7 +47,7 @@ public final class PeopleWorkload {
     private static final int QUERY_LIMIT = 10;
     static final int SCAN_LIMIT = 25;
     /** The operations a mix may name (before the mixes below: they are parsed at class initialisation). */
-    static final List<String> OPERATIONS = List.of("GetItem", "PutItem", "Query", "Scan", "UpdateItem");
+    static final List<String> OPERATIONS = List.of("GetItem", "PutItem", "Query", "Scan", "UpdateItem", "ScanPage");
 
     private final ObjectMapper mapper;
     private final int items;
@@ -261,6 +261,11 @@ public final class PeopleWorkload {
                 case "Scan" -> {
                     for (int k = 0; k < queryPool; k++) pool.add(signer.prepare(Operation.Scan, bytes(scan(random.nextInt(items)))));
                 }
+                case "ScanPage" -> {
+                    for (int k = 0; k < queryPool; k++) {
+                        pool.add(signer.prepare(Operation.Scan, bytes(scanPage(random.nextInt(items)))));
+                    }
+                }
                 case "UpdateItem" -> {
                     for (int k = 0; k < putPool; k++) {
                         int eu = random.nextInt(items / REGIONS.length) * REGIONS.length;
@@ -286,6 +291,7 @@ public final class PeopleWorkload {
             case "PutItem" -> putItem(random.nextInt(items), 1 + k);
             case "Query" -> query(k % REGIONS.length, random.nextInt(items - 8 * QUERY_LIMIT));
             case "Scan" -> scan(random.nextInt(items));
+            case "ScanPage" -> scanPage(random.nextInt(items));
             case "UpdateItem" -> updateItem(random.nextInt(items / REGIONS.length) * REGIONS.length, 1 + k);
             default -> throw new IllegalArgumentException("no such operation in this workload: " + operation);
         });
@@ -338,6 +344,17 @@ public final class PeopleWorkload {
     /** A page of {@value #SCAN_LIMIT} items after item {@code from}'s key (in the server's scan order). */
     ObjectNode scan(int from) {
         ObjectNode r = mapper.createObjectNode().put("TableName", TABLE).put("Limit", SCAN_LIMIT);
+        r.putObject("ExclusiveStartKey").putObject("id").put("S", id(from));
+        return r;
+    }
+
+    /**
+     * A Scan with no Limit after item {@code from}'s key: a page as large as the store makes
+     * (DynamoDB's 1 MB, or the rest of the table), for the line-rate phase, where bytes rather
+     * than requests should dominate the cost ({@code ScanPage} in a mix).
+     */
+    ObjectNode scanPage(int from) {
+        ObjectNode r = mapper.createObjectNode().put("TableName", TABLE);
         r.putObject("ExclusiveStartKey").putObject("id").put("S", id(from));
         return r;
     }

@@ -38,7 +38,14 @@ class AllScenariosSmokeTest {
             assertTrue(s.path("saturation").asDouble() > 0 && s.path("p50").asDouble() > 0, s.toString());
             assertTrue(s.path("cpuPerRequestSaturated").path("store").asDouble() > 0, s.toString());
         }
-        assertTrue(report.path("lineRate").get(0).path("gigabytesPerSecondPerCore").asDouble() > 0, report.path("lineRate").toString());
+        JsonNode lineRate = report.path("lineRate");
+        assertEquals(2, lineRate.size(), "pages of 25 items and pages up to 1 MB: " + lineRate);
+        assertEquals("25 items", lineRate.get(0).path("pages").asText());
+        assertEquals("up to 1 MB", lineRate.get(1).path("pages").asText());
+        for (JsonNode l : lineRate) assertTrue(l.path("gigabytesPerSecondPerCore").asDouble() > 0, lineRate.toString());
+        assertTrue(lineRate.get(1).path("bytesOut").asDouble() / lineRate.get(1).path("requestsPerSecond").asDouble()
+                > 4 * lineRate.get(0).path("bytesOut").asDouble() / lineRate.get(0).path("requestsPerSecond").asDouble(),
+                "a page without Limit is larger than one of 25 items: " + lineRate);
         String html = Files.readString(out.resolve("report.html"));
         assertTrue(html.contains("<svg") && html.contains("weir-allow-all"));
     }

@@ -25,7 +25,7 @@ class HtmlReportTest {
                 Map.of("cpuModel", "Test CPU <1>", "cpus", 2), Map.of("items", 100), "GetItem 100%", 500,
                 "--rate", scenarios, Ratios.compute(RatiosTest.sample()),
                 List.of(new AddedLatency(Ratios.ALLOW_ALL, Ratios.STORE, 100, 180, 400, 95, 250)),
-                List.of(LineRate.of(Ratios.DEMO_ASYNC, 5, 1_000_000, 9_000_000, 0.5, 100)), streams(), List.of("a note"), List.of());
+                List.of(LineRate.of(Ratios.DEMO_ASYNC, "25 items", 5, 1_000_000, 9_000_000, 0.5, 100)), streams(), List.of("a note"), List.of());
     }
 
     /** The store direct, weir against it (ratios computed), and a weir that failed. */

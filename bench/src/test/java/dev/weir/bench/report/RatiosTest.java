@@ -98,10 +98,10 @@ class RatiosTest {
     @Test
     void lineRateIsBytesPerCpuSecondAndTheCoresFor100Gbps() {
         // 2.5 GB moved in and out for 10 s of weir CPU: 0.25 GB/s per core; 12.5 GB/s needs 50 cores.
-        LineRate l = LineRate.of("weir", 10, 500_000_000L, 2_000_000_000L, 10, 1_000);
+        LineRate l = LineRate.of("weir", "25 items", 10, 500_000_000L, 2_000_000_000L, 10, 1_000);
         assertEquals(0.25, l.gigabytesPerSecondPerCore());
         assertEquals(50.0, l.coresFor100Gbps());
         assertTrue(l.sentence().contains("50.0 cores for 100 Gb/s"), l.sentence());
-        assertEquals(0, LineRate.of("weir", 10, 100, 100, 0, 0).coresFor100Gbps());
+        assertEquals(0, LineRate.of("weir", "25 items", 10, 100, 100, 0, 0).coresFor100Gbps());
     }
 }
