@@ -11,9 +11,10 @@ import java.util.Map;
  *
  * <p>What a request holds is what Netty's request decoder and aggregator used to hand on, so
  * everything after the guard sees the same request: header names as sent, values without the
- * whitespace around them, in arrival order (several entries may share a name); a chunked
- * request without its {@code Transfer-Encoding} and with the {@code Content-Length} of its
- * body added last; a request that expected {@code 100-continue} (answered by the guard)
+ * whitespace around them, in arrival order (several entries may share a name); a request
+ * without a {@code Content-Length} (chunked, or without a body) with the
+ * {@code content-length} of its body added last, and a chunked one without its
+ * {@code Transfer-Encoding}; a request that expected {@code 100-continue} (answered by the guard)
  * without its {@code Expect}. Plain data, no buffers: nothing to release.
  *
  * @param rawPath   the request target up to {@code ?}, still percent-encoded

@@ -68,7 +68,7 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
     /** The request whose head is read and whose body is being read (fields of the message to come). */
     private String method, rawPath, rawQuery;
     private List<Map.Entry<String, String>> headers;
-    private boolean keepAlive, chunked;
+    private boolean keepAlive, lengthGiven;
     /** The body so far: grown as bytes arrive, never beyond what came (a declared length is only a cap). */
     private byte[] body = EMPTY;
     private int bodyLength;
@@ -296,7 +296,7 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
             if (!transferEncoding.equalsIgnoreCase("chunked")) return "unsupported Transfer-Encoding";
             if (otherExpectation != null) return "417 unsupported expectation";
             if (continueExpected) ctx.writeAndFlush(Unpooled.wrappedBuffer(CONTINUE));
-            chunked = true;
+            lengthGiven = false;
             body = EMPTY;
             state = State.CHUNK_SIZE;
             bodyBytes = 0;
@@ -304,7 +304,7 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
             lastWasCr = false;
             return null;
         }
-        chunked = false;
+        lengthGiven = contentLength != null;
         if (contentLength != null) {
             if (contentLength.isEmpty() || contentLength.length() > 18 || !asciiDigits(contentLength)) {
                 return "invalid Content-Length";
@@ -445,7 +445,7 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
 
     private void requestDone(ChannelHandlerContext ctx) {
         byte[] bytes = bodyLength == body.length ? body : Arrays.copyOf(body, bodyLength);
-        if (chunked) headers.add(Map.entry("content-length", Integer.toString(bodyLength)));
+        if (!lengthGiven) headers.add(Map.entry("content-length", Integer.toString(bodyLength)));
         ready.add(new FramedRequest(method, rawPath, rawQuery, headers, bytes, keepAlive));
         headers = null;
         body = EMPTY;
