@@ -168,7 +168,7 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
                 }
                 case FIXED_BODY -> {
                     int n = (int) Math.min(remaining, end - i);
-                    appendBody(buf, i, n);
+                    appendBody(buf, i, n, bodyLength + remaining);
                     i += n;
                     remaining -= n;
                     if (remaining == 0) requestDone(ctx);
@@ -180,7 +180,7 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
                 }
                 case CHUNK_DATA -> {
                     int n = (int) Math.min(remaining, end - i);
-                    appendBody(buf, i, n);
+                    appendBody(buf, i, n, Long.MAX_VALUE);
                     i += n;
                     remaining -= n;
                     if (remaining == 0) {
@@ -325,11 +325,16 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
         return null;
     }
 
-    /** Appends bytes [at, at + n) of {@code buf} to the body, growing it (doubling) as needed. */
-    private void appendBody(ByteBuf buf, int at, int n) {
+    /**
+     * Appends bytes [at, at + n) of {@code buf} to the body, growing it (doubling, but never past
+     * {@code total}, the declared length when there is one, so that a body of declared length
+     * ends in an array of exactly its size) as needed.
+     */
+    private void appendBody(ByteBuf buf, int at, int n, long total) {
         if (n == 0) return;
         if (bodyLength + n > body.length) {
-            body = Arrays.copyOf(body, Math.max(bodyLength + n, Math.max(256, body.length * 2)));
+            long grown = Math.min(total, Math.max(256L, body.length * 2L));
+            body = Arrays.copyOf(body, (int) Math.max(bodyLength + n, grown));
         }
         buf.getBytes(at, body, bodyLength, n);
         bodyLength += n;

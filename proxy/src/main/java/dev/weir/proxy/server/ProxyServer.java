@@ -21,7 +21,9 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class ProxyServer implements AutoCloseable {
     /**
-     * Limits on clients: request line, head and body sizes; how long a new connection may stay
+     * Limits on clients: head and body sizes (the request line and the headers are held to
+     * {@code maxInitialLine + maxHeaderBytes} together: the framing guard reads the head as a
+     * whole); how long a new connection may stay
      * silent, how long a request may take to arrive, how long a connection may sit idle; how
      * many connections may be open, in all and from one source (0: no limit per source).
      */

@@ -112,7 +112,7 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
                 }
                 case FIXED_BODY, CHUNK_DATA -> {
                     int n = (int) Math.min(remaining, end - i);
-                    appendBody(buf, i, n);
+                    appendBody(buf, i, n, state == State.FIXED_BODY ? bodyLength + remaining : Long.MAX_VALUE);
                     i += n;
                     remaining -= n;
                     if (remaining == 0) {
@@ -127,7 +127,7 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
                 case UNTIL_CLOSE -> {
                     int n = end - i;
                     if ((long) bodyLength + n > maxBodyBytes) return "body over " + maxBodyBytes + " bytes";
-                    appendBody(buf, i, n);
+                    appendBody(buf, i, n, Long.MAX_VALUE);
                     i += n;
                 }
                 case CHUNK_DATA_END -> {
@@ -284,9 +284,13 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(response);
     }
 
-    private void appendBody(ByteBuf buf, int at, int n) {
+    /** Appends to the body, doubling it as needed but never past {@code total} (the declared length, when there is one). */
+    private void appendBody(ByteBuf buf, int at, int n, long total) {
         if (n == 0) return;
-        if (bodyLength + n > body.length) body = Arrays.copyOf(body, Math.max(bodyLength + n, Math.max(256, body.length * 2)));
+        if (bodyLength + n > body.length) {
+            long grown = Math.min(total, Math.max(256L, body.length * 2L));
+            body = Arrays.copyOf(body, (int) Math.max(bodyLength + n, grown));
+        }
         buf.getBytes(at, body, bodyLength, n);
         bodyLength += n;
     }
