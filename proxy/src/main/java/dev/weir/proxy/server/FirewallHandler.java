@@ -7,19 +7,15 @@ import dev.weir.proxy.enforce.Firewall;
 import dev.weir.proxy.enforce.ProxyResponse;
 import dev.weir.proxy.enforce.RequestIds;
 import dev.weir.proxy.identity.TlsPeer;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslHandler;
 import org.slf4j.Logger;
@@ -30,17 +26,14 @@ import java.net.InetSocketAddress;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Thin: turns a framed HTTP request into a {@link HttpRequestView} for the firewall and
+ * Thin: turns a {@link FramedRequest} into a {@link HttpRequestView} for the firewall and
  * writes its answer back. It sees one request at a time per connection: {@link InOrder}, in
  * front of it, holds the next one back until this one's answer is written.
  */
-final class FirewallHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+final class FirewallHandler extends SimpleChannelInboundHandler<FramedRequest> {
     private static final Logger log = LoggerFactory.getLogger(FirewallHandler.class);
     private static final byte[] HEALTHY = "healthy: weir\n".getBytes(StandardCharsets.UTF_8);
     private final Firewall firewall;
@@ -55,36 +48,24 @@ final class FirewallHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-        if (req.decoderResult().isFailure()) {
-            // A request that does not frame cleanly is never forwarded: 400 and close.
-            write(ctx, plain(HttpResponseStatus.BAD_REQUEST, "bad request\n".getBytes(StandardCharsets.US_ASCII)), false);
-            return;
-        }
-        boolean keepAlive = HttpUtil.isKeepAlive(req);
-        String uri = req.uri();
-        int q = uri.indexOf('?');
-        String path = q < 0 ? uri : uri.substring(0, q);
-        boolean fromOrigin = req.headers().contains(HttpHeaderNames.ORIGIN);
-        if (req.method().equals(HttpMethod.OPTIONS)) {
+    protected void channelRead0(ChannelHandlerContext ctx, FramedRequest req) {
+        boolean keepAlive = req.keepAlive();
+        String origin = req.header("Origin");
+        boolean fromOrigin = origin != null;
+        if (req.method().equals("OPTIONS")) {
             // A browser's preflight carries no credentials; it learns only what any caller may send.
             FullHttpResponse preflight = plain(HttpResponseStatus.OK, new byte[0]);
-            Cors.preflight(req.headers().get(HttpHeaderNames.ORIGIN),
-                    req.headers().get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD),
-                    req.headers().get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS))
+            Cors.preflight(origin, req.header("Access-Control-Request-Method"), req.header("Access-Control-Request-Headers"))
                     .forEach(h -> preflight.headers().set(h.getKey(), h.getValue()));
             write(ctx, preflight, keepAlive);
             return;
         }
-        if (req.method().equals(HttpMethod.GET) && path.equals("/") && !req.headers().contains(HttpHeaderNames.AUTHORIZATION)) {
+        if (req.method().equals("GET") && req.rawPath().equals("/") && req.header("Authorization") == null) {
             write(ctx, cors(plain(HttpResponseStatus.OK, HEALTHY), fromOrigin), keepAlive);
             return;
         }
-        List<Map.Entry<String, String>> headers = new ArrayList<>(req.headers().size());
-        for (Map.Entry<String, String> h : req.headers()) headers.add(h);
-        boolean headOnly = req.method().equals(HttpMethod.HEAD);
-        HttpRequestView view = new HttpRequestView(req.method().name(), path, q < 0 ? "" : uri.substring(q + 1),
-                headers, ByteBufUtil.getBytes(req.content()));
+        boolean headOnly = req.headOnly();
+        HttpRequestView view = new HttpRequestView(req.method(), req.rawPath(), req.rawQuery(), req.headers(), req.body());
         firewall.handle(view, (InetSocketAddress) ctx.channel().remoteAddress(), tlsPeer(ctx)).whenComplete((resp, err) -> {
             // The answer normally completes on this connection's loop (the upstream client's pool
             // of this loop answered it); when it did not, the write below is handed to the loop.

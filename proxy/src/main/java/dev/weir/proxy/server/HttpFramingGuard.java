@@ -9,20 +9,34 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Strict HTTP/1.1 framing in front of Netty's decoder, so that a request two parsers could
- * read differently (request smuggling) never reaches the firewall, let alone the store. It
- * follows each request's boundaries on the raw bytes and refuses, with 400 and a closed
+ * The one HTTP/1.1 request parser: strict framing on the raw bytes, so that a request two
+ * parsers could read differently (request smuggling) never reaches the firewall, let alone
+ * the store, and no second parser reads the bytes after it. It follows each request's
+ * boundaries and refuses, with 400 and a closed
  * connection: obs-fold header lines, bare LF line ends, a header without a colon or with
- * space before it, more than one Content-Length (even equal ones), Content-Length together
+ * space before it, a header name that is not a token, a control byte in a header value,
+ * more than one Content-Length (even equal ones), Content-Length together
  * with Transfer-Encoding, any Transfer-Encoding but {@code chunked}, and malformed chunks.
  * The request line must be exactly {@code METHOD SP target SP HTTP/1.1} (or HTTP/1.0,
  * without Transfer-Encoding): {@link RequestLine}; another version is a 505. It also enforces
  * the head and body size limits (431, 413: refused before the body is read), a request that
  * does not arrive in time (408), a new connection that sends nothing within the first-byte
- * timeout and idle connections (both closed). Bytes pass through unchanged once they are known to be good.
+ * timeout and idle connections (both closed). An {@code Expect: 100-continue} is answered
+ * with {@code 100 Continue} when the head is read (as Netty's aggregator did); any other
+ * expectation is a 417 and a closed connection.
+ *
+ * <p>A request that is complete and good goes on as one {@link FramedRequest}, built from the
+ * head bytes the checks already held and the body bytes (de-chunked); nothing else goes
+ * downstream, and every buffer read is released here. The requests completed by one read go
+ * on only once the whole read is known to be good: a read that ends in a refusal hands on
+ * none of them, so the refusal is the only answer written, never one ahead of theirs.
  */
 final class HttpFramingGuard extends ChannelDuplexHandler {
     /**
@@ -51,6 +65,19 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
     private int lineLength;
     private boolean lastWasCr;
     private boolean failed;
+    /** The request whose head is read and whose body is being read (fields of the message to come). */
+    private String method, rawPath, rawQuery;
+    private List<Map.Entry<String, String>> headers;
+    private boolean keepAlive, lengthGiven;
+    /** The body so far: grown as bytes arrive, never beyond what came (a declared length is only a cap). */
+    private byte[] body = EMPTY;
+    private int bodyLength;
+    /** Requests completed by the read being scanned; they go on once the read is known to be good. */
+    private final List<FramedRequest> ready = new ArrayList<>(2);
+    private static final byte[] EMPTY = new byte[0];
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    /** The first allocation for a body of declared length; larger bodies grow as they arrive. */
+    private static final int FIRST_BODY_BYTES = 64 * 1024;
     /*
      * Timers are re-armed on every request, so rather than scheduling and cancelling a task
      * each time (a priority-queue insert and removal per request), each timer is one task that
@@ -82,14 +109,22 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
             buf.release();
             return;
         }
-        String problem = scan(ctx, buf);
-        if (problem != null) {
+        String problem;
+        try {
+            problem = scan(ctx, buf);
+        } finally {
             buf.release();
+        }
+        if (problem != null) {
+            ready.clear();
             boolean coded = problem.length() > 4 && Character.isDigit(problem.charAt(0)) && problem.charAt(3) == ' ';
             reject(ctx, coded ? Integer.parseInt(problem.substring(0, 3)) : 400, coded ? problem.substring(4) : problem);
             return;
         }
-        ctx.fireChannelRead(buf);
+        if (ready.isEmpty()) return;
+        FramedRequest[] good = ready.toArray(new FramedRequest[0]);
+        ready.clear();
+        for (FramedRequest request : good) ctx.fireChannelRead(request);
     }
 
     /** Walks the bytes through the framing state machine; returns a problem or null. */
@@ -133,6 +168,7 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
                 }
                 case FIXED_BODY -> {
                     int n = (int) Math.min(remaining, end - i);
+                    appendBody(buf, i, n, bodyLength + remaining);
                     i += n;
                     remaining -= n;
                     if (remaining == 0) requestDone(ctx);
@@ -144,6 +180,7 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
                 }
                 case CHUNK_DATA -> {
                     int n = (int) Math.min(remaining, end - i);
+                    appendBody(buf, i, n, Long.MAX_VALUE);
                     i += n;
                     remaining -= n;
                     if (remaining == 0) {
@@ -168,7 +205,10 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
         return null;
     }
 
-    /** Validates a complete request head and decides how its body is framed. */
+    /**
+     * Validates a complete request head, reads its request line and headers into the fields
+     * of the request to come, and decides how its body is framed.
+     */
     private String checkHead(ChannelHandlerContext ctx) {
         byte[] h = headBytes;
         int length = headLength;
@@ -179,18 +219,29 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
         String contentLength = null, transferEncoding = null;
         // Header lines are separated by CRLF (a lone CR stays inside its line); the head ends
         // with the blank line's CRLFCRLF, and the first line is the request line. A head that
-        // is only that blank line is an empty line before a request, which Netty skips.
+        // is only that blank line is an empty line before a request, which is skipped.
         int last = length - 4;
-        boolean http10 = false;
-        if (length > 4) {
-            switch (RequestLine.check(h, lineEnd(h, 0, last))) {
-                case RequestLine.Bad bad -> {
-                    return bad.status() == 400 ? bad.why() : bad.status() + " " + bad.why();
-                }
-                case RequestLine.Good good -> http10 = good.http10();
-            }
+        if (length == 4) {
+            framed(ctx);
+            return null;
         }
-        int line = nextLine(h, 0, last);
+        int lineEnd = lineEnd(h, 0, last);
+        boolean http10;
+        switch (RequestLine.check(h, lineEnd)) {
+            case RequestLine.Bad bad -> {
+                return bad.status() == 400 ? bad.why() : bad.status() + " " + bad.why();
+            }
+            case RequestLine.Good good -> http10 = good.http10();
+        }
+        int sp1 = indexOf(h, (byte) ' ', 0, lineEnd), sp2 = indexOf(h, (byte) ' ', sp1 + 1, lineEnd);
+        method = latin1(h, 0, sp1);
+        int q = indexOf(h, (byte) '?', sp1 + 1, sp2);
+        rawPath = latin1(h, sp1 + 1, (q < 0 ? sp2 : q));
+        rawQuery = q < 0 ? "" : latin1(h, q + 1, sp2);
+        headers = new ArrayList<>(16);
+        boolean close = false, keepAliveAsked = false, continueExpected = false;
+        String otherExpectation = null;
+        int line = lineEnd + 2;
         while (line <= last) {
             int eol = lineEnd(h, line, last);
             if (eol == line) return "empty header line";
@@ -206,27 +257,54 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
             if (colon <= line) return "header line without a name and colon";
             byte beforeColon = h[colon - 1];
             if (beforeColon == ' ' || beforeColon == '\t') return "whitespace between header name and colon";
+            for (int k = line; k < colon; k++) if (!RequestLine.tchar(h[k])) return "invalid character in a header name";
+            int from = colon + 1, to = eol;
+            while (from < to && (h[from] == ' ' || h[from] == '\t')) from++;
+            while (to > from && (h[to - 1] == ' ' || h[to - 1] == '\t')) to--;
+            for (int k = from; k < to; k++) {
+                int c = h[k] & 0xff;
+                if ((c < 0x20 && c != '\t') || c == 0x7f) return "control character in a header value";
+            }
+            String value = latin1(h, from, to);
             if (nameIs(h, line, colon, CONTENT_LENGTH)) {
                 contentLengths++;
-                contentLength = trimmedValue(h, colon + 1, eol);
+                contentLength = value;
             } else if (nameIs(h, line, colon, TRANSFER_ENCODING)) {
                 if (transferEncoding != null) return "more than one Transfer-Encoding header";
-                transferEncoding = trimmedValue(h, colon + 1, eol);
+                transferEncoding = value;
+                line = eol + 2;
+                continue; // not handed on: the body goes on de-chunked, with its length (below)
+            } else if (nameIs(h, line, colon, CONNECTION)) {
+                close |= hasToken(value, "close");
+                keepAliveAsked |= hasToken(value, "keep-alive");
+            } else if (nameIs(h, line, colon, EXPECT) && !http10) {
+                if (value.equalsIgnoreCase("100-continue")) continueExpected = true;
+                else if (otherExpectation == null) otherExpectation = value;
+                line = eol + 2;
+                continue; // answered here, not handed on
             }
+            headers.add(Map.entry(latin1(h, line, colon), value));
             line = eol + 2;
         }
         if (contentLengths > 1) return "more than one Content-Length header";
         if (contentLength != null && transferEncoding != null) return "both Content-Length and Transfer-Encoding";
+        keepAlive = !close && (!http10 || keepAliveAsked);
+        bodyLength = 0;
         if (transferEncoding != null) {
             // RFC 9112 section 6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing.
             if (http10) return "Transfer-Encoding in an HTTP/1.0 request";
             if (!transferEncoding.equalsIgnoreCase("chunked")) return "unsupported Transfer-Encoding";
+            if (otherExpectation != null) return "417 unsupported expectation";
+            if (continueExpected) ctx.writeAndFlush(Unpooled.wrappedBuffer(CONTINUE));
+            lengthGiven = false;
+            body = EMPTY;
             state = State.CHUNK_SIZE;
             bodyBytes = 0;
             head.setLength(0);
             lastWasCr = false;
             return null;
         }
+        lengthGiven = contentLength != null;
         if (contentLength != null) {
             if (contentLength.isEmpty() || contentLength.length() > 18 || !asciiDigits(contentLength)) {
                 return "invalid Content-Length";
@@ -236,12 +314,50 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
         } else {
             remaining = 0;
         }
+        if (otherExpectation != null) return "417 unsupported expectation";
+        if (continueExpected) ctx.writeAndFlush(Unpooled.wrappedBuffer(CONTINUE));
+        body = remaining == 0 ? EMPTY : new byte[(int) Math.min(remaining, FIRST_BODY_BYTES)];
         if (remaining == 0) {
             requestDone(ctx);
         } else {
             state = State.FIXED_BODY;
         }
         return null;
+    }
+
+    /**
+     * Appends bytes [at, at + n) of {@code buf} to the body, growing it (doubling, but never past
+     * {@code total}, the declared length when there is one, so that a body of declared length
+     * ends in an array of exactly its size) as needed.
+     */
+    private void appendBody(ByteBuf buf, int at, int n, long total) {
+        if (n == 0) return;
+        if (bodyLength + n > body.length) {
+            long grown = Math.min(total, Math.max(256L, body.length * 2L));
+            body = Arrays.copyOf(body, (int) Math.max(bodyLength + n, grown));
+        }
+        buf.getBytes(at, body, bodyLength, n);
+        bodyLength += n;
+    }
+
+    /** True if the comma-separated list {@code value} has {@code token} (any case) as one of its elements. */
+    private static boolean hasToken(String value, String token) {
+        for (int from = 0; from <= value.length(); ) {
+            int comma = value.indexOf(',', from);
+            int to = comma < 0 ? value.length() : comma;
+            if (value.substring(from, to).trim().equalsIgnoreCase(token)) return true;
+            from = to + 1;
+        }
+        return false;
+    }
+
+    private static int indexOf(byte[] h, byte b, int from, int to) {
+        for (int k = from; k < to; k++) if (h[k] == b) return k;
+        return -1;
+    }
+
+    private static String latin1(byte[] h, int from, int to) {
+        return new String(h, from, to - from, StandardCharsets.ISO_8859_1);
     }
 
     /** True if every character is 0-9 (for Latin-1 text the same as Character.isDigit). */
@@ -255,6 +371,8 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
 
     private static final byte[] CONTENT_LENGTH = "content-length".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] TRANSFER_ENCODING = "transfer-encoding".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONNECTION = "connection".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EXPECT = "expect".getBytes(StandardCharsets.US_ASCII);
 
     /** Where the line after the one starting at {@code from} starts; past {@code last} if none. */
     private static int nextLine(byte[] h, int from, int last) {
@@ -279,13 +397,6 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
             if (c != lowerName[k]) return false;
         }
         return true;
-    }
-
-    /** Bytes [from, to) as Latin-1 text without leading and trailing characters up to space, as String.trim does. */
-    private static String trimmedValue(byte[] h, int from, int to) {
-        while (from < to && (h[from] & 0xff) <= ' ') from++;
-        while (to > from && (h[to - 1] & 0xff) <= ' ') to--;
-        return new String(h, from, to - from, StandardCharsets.ISO_8859_1);
     }
 
     private String chunkSizeByte(byte b) {
@@ -338,6 +449,17 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
     }
 
     private void requestDone(ChannelHandlerContext ctx) {
+        byte[] bytes = bodyLength == body.length ? body : Arrays.copyOf(body, bodyLength);
+        if (!lengthGiven) headers.add(Map.entry("content-length", Integer.toString(bodyLength)));
+        ready.add(new FramedRequest(method, rawPath, rawQuery, headers, bytes, keepAlive));
+        headers = null;
+        body = EMPTY;
+        bodyLength = 0;
+        framed(ctx);
+    }
+
+    /** The bytes of a request (or of an empty line before one) are all read: idle until the next. */
+    private void framed(ChannelHandlerContext ctx) {
         state = State.IDLE;
         requestDeadline = 0;
         armIdle(ctx, settings.idleTimeoutMillis());
@@ -411,6 +533,7 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
         String reason = switch (status) {
             case 408 -> "Request Timeout";
             case 413 -> "Content Too Large";
+            case 417 -> "Expectation Failed";
             case 431 -> "Request Header Fields Too Large";
             case 505 -> "HTTP Version Not Supported";
             default -> "Bad Request";

@@ -3,11 +3,9 @@ package dev.weir.proxy.server;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.util.ReferenceCountUtil;
 
 import java.util.ArrayDeque;
 
@@ -15,35 +13,36 @@ import java.util.ArrayDeque;
  * One request at a time per connection, answered in request order. HTTP/1.1 requires answers
  * in order, and behind a gateway that pipelines several clients' requests on one connection
  * an answer out of order is another principal's answer. Turning auto-read off while a
- * request is served is not enough: the HTTP codec decodes every request in the bytes of one
+ * request is served is not enough: the framing guard frames every request in the bytes of one
  * read and hands them all on at once. So a request that arrives while another is served waits
  * here, in order, and goes on only once the previous answer is written. Reading stays off
  * while a request is served or waits, so the queue holds at most what the reads so far had
  * brought in, and a slow upstream pushes back on the client. It stays off even for a client
- * that waits for each answer (two system calls per request): the framing guard in front of the
- * codec answers a malformed or timed-out request itself, at once, and a request read while
+ * that waits for each answer (two system calls per request): the framing guard in front
+ * answers a malformed or timed-out request itself, at once, and a request read while
  * another is served would have that answer written before the other's, on a connection a
  * gateway may share between principals.
  *
- * <p>Sits between the HTTP codec and the handler that answers; it sees each request go in
+ * <p>Sits between the framing guard and the handler that answers; it sees each request go in
  * and each answer go out. After an answer that closes the connection, waiting requests are
- * dropped unanswered, as HTTP says.
+ * dropped unanswered, as HTTP says. Requests are {@link FramedRequest}s, plain data: nothing to
+ * release when one is dropped.
  */
 final class InOrder extends ChannelDuplexHandler {
-    private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
+    private final ArrayDeque<FramedRequest> waiting = new ArrayDeque<>();
     /** A request has gone on and its answer is not written yet (or the next one is about to go on). */
     private boolean busy;
     private boolean closed;
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof FullHttpRequest req)) {
+        if (!(msg instanceof FramedRequest req)) {
             ctx.fireChannelRead(msg);
             return;
         }
         ctx.channel().config().setAutoRead(false);
         if (closed) {
-            req.release();
+            return;
         } else if (busy) {
             waiting.add(req);
         } else {
@@ -75,7 +74,7 @@ final class InOrder extends ChannelDuplexHandler {
             drop();
             return;
         }
-        FullHttpRequest next = waiting.poll();
+        FramedRequest next = waiting.poll();
         if (next == null) {
             busy = false;
             ctx.channel().config().setAutoRead(true);
@@ -84,18 +83,14 @@ final class InOrder extends ChannelDuplexHandler {
         // Still busy: a request read meanwhile queues behind this one. Not from inside the
         // write's listener, so that a run of quick answers does not nest.
         ctx.executor().execute(() -> {
-            if (closed) {
-                next.release();
-            } else {
-                ctx.fireChannelRead(next);
-            }
+            if (!closed) ctx.fireChannelRead(next);
         });
     }
 
     /** The connection is done: requests still waiting are never answered. */
     private void drop() {
         closed = true;
-        for (FullHttpRequest r; (r = waiting.poll()) != null; ) ReferenceCountUtil.release(r);
+        waiting.clear();
     }
 
     @Override

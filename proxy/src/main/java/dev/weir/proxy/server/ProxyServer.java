@@ -8,8 +8,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.ssl.SslContext;
 
@@ -17,12 +15,15 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The firewall's listener: connection limits at accept, then HTTP/1.1 with strict size limits,
- * one request at a time in order, then the firewall handler.
+ * The firewall's listener: connection limits at accept, then HTTP/1.1 framed once, strictly and
+ * with size limits ({@link HttpFramingGuard}), one request at a time in order, then the
+ * firewall handler.
  */
 public final class ProxyServer implements AutoCloseable {
     /**
-     * Limits on clients: request line, head and body sizes; how long a new connection may stay
+     * Limits on clients: head and body sizes (the request line and the headers are held to
+     * {@code maxInitialLine + maxHeaderBytes} together: the framing guard reads the head as a
+     * whole); how long a new connection may stay
      * silent, how long a request may take to arrive, how long a connection may sit idle; how
      * many connections may be open, in all and from one source (0: no limit per source).
      */
@@ -99,13 +100,11 @@ public final class ProxyServer implements AutoCloseable {
                             return;
                         }
                         ch.pipeline().addLast(
+                                // The guard is the only request parser: it hands on FramedRequests.
                                 new HttpFramingGuard(framing),
                                 AnswerEncoder.INSTANCE,
-                                // Decoder and encoder apart, not HttpServerCodec: the firewall's answers pass the
-                                // encoder as Answers, which would leave the codec's queue of request methods unread.
-                                new HttpRequestDecoder(limits.maxInitialLine(), limits.maxHeaderBytes(), 64 * 1024),
+                                // Writes the plain answers (health, preflight); Answers pass it untouched.
                                 new HttpResponseEncoder(),
-                                new HttpObjectAggregator(limits.maxBodyBytes()),
                                 new InOrder(),
                                 new FirewallHandler(firewall, answersOffLoop));
                     }

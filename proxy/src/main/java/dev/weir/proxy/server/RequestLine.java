@@ -45,7 +45,7 @@ final class RequestLine {
     }
 
     /** A token character (RFC 9110 section 5.6.2). */
-    private static boolean tchar(byte b) {
+    static boolean tchar(byte b) {
         return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || digit(b) || "!#$%&'*+-.^_`|~".indexOf(b) >= 0;
     }
 

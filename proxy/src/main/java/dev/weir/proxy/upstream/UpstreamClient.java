@@ -1,23 +1,17 @@
 package dev.weir.proxy.upstream;
 
 import dev.weir.protocol.sigv4.SigV4Signer;
-import dev.weir.protocol.wire.Crc32;
 import dev.weir.protocol.wire.Target;
 import dev.weir.proxy.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponseDecoder;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.AttributeKey;
 import io.netty.util.Timeout;
 import io.netty.util.concurrent.EventExecutor;
@@ -60,7 +54,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class UpstreamClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UpstreamClient.class);
     private static final AttributeKey<CompletableFuture<UpstreamResponse>> PENDING = AttributeKey.valueOf("weir.pending");
-    private static final int MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+    /** The largest answer body read from the store; a larger one fails its exchange. */
+    static final int MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
     /** Requests that may wait for a pooled connection, over all loops; beyond, a request fails at once (503). */
     static final int MAX_WAITING_FOR_A_CONNECTION = 10_000;
 
@@ -179,9 +174,8 @@ public final class UpstreamClient implements AutoCloseable {
         pool = new LoopPool(bootstrap.clone(loops[i]).handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-                // Requests are written as bytes (SignedRequests): only answers are decoded.
-                ch.pipeline().addLast(new HttpResponseDecoder(), new HttpObjectAggregator(MAX_RESPONSE_BYTES),
-                        new ResponseHandler());
+                // Requests are written as bytes (SignedRequests): only answers are read, in place.
+                ch.pipeline().addLast(new ResponseFramer(MAX_RESPONSE_BYTES), new ResponseHandler());
             }
         }), shares[i], waitersPerLoop, why -> {
             releaseFailures.increment();
@@ -341,10 +335,14 @@ public final class UpstreamClient implements AutoCloseable {
         return shares.clone();
     }
 
-    /** Reads the store's answers on one pooled connection and completes the exchange waiting on it. */
-    private final class ResponseHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
+    /** Takes the store's answers on one pooled connection ({@link ResponseFramer} reads them) and completes the exchange waiting on it. */
+    private final class ResponseHandler extends ChannelInboundHandlerAdapter {
         @Override
-        protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse msg) {
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (!(msg instanceof FramedResponse framed)) {
+                ctx.fireChannelRead(msg);
+                return;
+            }
             Channel ch = ctx.channel();
             CompletableFuture<UpstreamResponse> pending = ch.attr(PENDING).getAndSet(null);
             if (pending == null) {
@@ -354,12 +352,9 @@ public final class UpstreamClient implements AutoCloseable {
                 ch.close();
                 return;
             }
-            boolean keepAlive = HttpUtil.isKeepAlive(msg);
-            UpstreamResponse response = new UpstreamResponse(msg.status().code(),
-                    msg.headers().get(Crc32.HEADER), ByteBufUtil.getBytes(msg.content()));
-            if (!keepAlive || pending.isDone()) ch.close();
+            if (!framed.keepAlive() || pending.isDone()) ch.close();
             release(ch);
-            pending.complete(response);
+            pending.complete(framed.response());
         }
 
         @Override
@@ -374,9 +369,18 @@ public final class UpstreamClient implements AutoCloseable {
             ctx.fireChannelInactive();
         }
 
+        /** A malformed answer (from {@link ResponseFramer}) or a connection fault: the exchange fails, the connection closes. */
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
+            Channel ch = ctx.channel();
+            CompletableFuture<UpstreamResponse> pending = ch.attr(PENDING).getAndSet(null);
+            if (pending == null) {
+                ch.close();
+                return;
+            }
+            log.warn("upstream exchange failed: {}", cause.getMessage());
+            pending.completeExceptionally(cause instanceof IOException io ? io : new IOException(cause));
+            ch.close().addListener(c -> release(ch));
         }
     }
 

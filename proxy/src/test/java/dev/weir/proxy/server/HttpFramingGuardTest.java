@@ -5,9 +5,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -27,11 +24,11 @@ class HttpFramingGuardTest {
     private EmbeddedChannel channel() {
         return new EmbeddedChannel(
                 new HttpFramingGuard(new HttpFramingGuard.Settings(1024, 100, 30_000, 60_000, 5_000)),
-                new HttpServerCodec(), new HttpObjectAggregator(1 << 20),
-                new SimpleChannelInboundHandler<FullHttpRequest>() {
+                new SimpleChannelInboundHandler<FramedRequest>() {
                     @Override
-                    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
-                        received.add(msg.uri() + " " + msg.content().toString(StandardCharsets.UTF_8));
+                    protected void channelRead0(ChannelHandlerContext ctx, FramedRequest msg) {
+                        received.add(msg.rawPath() + (msg.rawQuery().isEmpty() ? "" : "?" + msg.rawQuery()) + " "
+                                + new String(msg.body(), StandardCharsets.UTF_8));
                     }
                 });
     }

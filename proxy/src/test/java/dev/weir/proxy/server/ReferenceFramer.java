@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
  * HTTP/1.1 request framing by the guard's documented rules, written independently of it: it
  * reads a whole byte string at once rather than byte by byte as the bytes arrive. CRLF line
  * ends only; in a head no obs-fold, {@code name:} with nothing before the colon that is space,
+ * header names of token characters, header values (without the spaces and tabs around them)
+ * without control characters but tab,
  * at most one Content-Length (digits) or one Transfer-Encoding ({@code chunked}), not both;
  * chunk-size lines in hex (extensions allowed, at most 1024 characters), each chunk followed by
  * CRLF, trailers without obs-fold. The request line matches
@@ -37,6 +39,8 @@ final class ReferenceFramer {
 
     private static final Pattern REQUEST_LINE = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+ [\\x21-\\x7e]+ (.*)", Pattern.DOTALL);
     private static final Pattern VERSION = Pattern.compile("HTTP/[0-9]\\.[0-9]");
+    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
+    private static final Pattern CONTROL = Pattern.compile("[\\x00-\\x08\\x0a-\\x1f\\x7f]");
 
     static Framing frame(byte[] in) {
         List<byte[]> bodies = new ArrayList<>();
@@ -65,8 +69,10 @@ final class ReferenceFramer {
                         || line.charAt(colon - 1) == ' ' || line.charAt(colon - 1) == '\t') {
                     return new Framing(bodies, true);
                 }
+                if (!TOKEN.matcher(line.substring(0, colon)).matches()) return new Framing(bodies, true);
                 String name = line.substring(0, colon).toLowerCase(Locale.ROOT);
-                String value = line.substring(colon + 1).trim();
+                String value = line.substring(colon + 1).replaceAll("^[ \\t]+|[ \\t]+$", "");
+                if (CONTROL.matcher(value).find()) return new Framing(bodies, true);
                 if (name.equals("content-length")) {
                     lengths++;
                     length = value;

@@ -1,0 +1,105 @@
+package dev.weir.proxy.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.weir.bench.jmh.CpuWindows;
+import dev.weir.bench.load.Endpoint;
+import dev.weir.bench.load.PeopleWorkload;
+import dev.weir.bench.load.PreparedRequest;
+import dev.weir.bench.load.RequestSigner;
+import dev.weir.protocol.model.Operation;
+import dev.weir.protocol.sigv4.Credentials;
+import dev.weir.protocol.sigv4.HttpRequestView;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpUtil;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * CPU per request of reading client requests, before and after the framing guard became the
+ * only parser (issue 16): the allow-all load's real request bytes (PeopleWorkload's default
+ * mix, GetItem 60, PutItem 30, Query 10, SigV4-signed as the load generator signs them), one
+ * request per read as a keep-alive client sends them, through an EmbeddedChannel with
+ *
+ * <ul>
+ *   <li><b>before</b>: the pass-through guard, Netty's HttpRequestDecoder and
+ *       HttpObjectAggregator, then what FirewallHandler did (headers into a list, body into a
+ *       byte[], keep-alive, the {@link HttpRequestView});</li>
+ *   <li><b>after</b>: {@link HttpFramingGuard} alone, then the {@link HttpRequestView} made from
+ *       its {@link FramedRequest}.</li>
+ * </ul>
+ *
+ * Both in one process, windows alternating, by thread CPU ({@link CpuWindows}). Run with the
+ * bench class path: {@code java -cp "bench/target/weir-bench-*.jar:$(cat bench/target/classpath.txt)"
+ * dev.weir.proxy.server.ClientFramingCpu}. It sits in the server package to reach the guard,
+ * which is not public.
+ */
+public final class ClientFramingCpu {
+    private ClientFramingCpu() {}
+
+    private static final HttpFramingGuard.Settings SETTINGS = new HttpFramingGuard.Settings(
+            ProxyServer.Limits.DEFAULT.maxInitialLine() + ProxyServer.Limits.DEFAULT.maxHeaderBytes(),
+            ProxyServer.Limits.DEFAULT.maxBodyBytes(), 30_000, 60_000, 5_000);
+
+    public static void main(String[] args) {
+        List<PreparedRequest> requests = requests();
+        long[] sink = new long[1];
+        EmbeddedChannel before = new EmbeddedChannel(new PassThroughFramingGuard(SETTINGS),
+                new HttpRequestDecoder(ProxyServer.Limits.DEFAULT.maxInitialLine(), ProxyServer.Limits.DEFAULT.maxHeaderBytes(), 64 * 1024),
+                new HttpObjectAggregator(ProxyServer.Limits.DEFAULT.maxBodyBytes()),
+                new SimpleChannelInboundHandler<FullHttpRequest>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+                        boolean keepAlive = HttpUtil.isKeepAlive(req);
+                        String uri = req.uri();
+                        int q = uri.indexOf('?');
+                        String path = q < 0 ? uri : uri.substring(0, q);
+                        List<Map.Entry<String, String>> headers = new ArrayList<>(req.headers().size());
+                        for (Map.Entry<String, String> h : req.headers()) headers.add(h);
+                        HttpRequestView view = new HttpRequestView(req.method().name(), path, q < 0 ? "" : uri.substring(q + 1),
+                                headers, ByteBufUtil.getBytes(req.content()));
+                        sink[0] += view.body().length + view.headers().size() + (keepAlive ? 1 : 0);
+                    }
+                });
+        EmbeddedChannel after = new EmbeddedChannel(new HttpFramingGuard(SETTINGS), new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                FramedRequest req = (FramedRequest) msg;
+                HttpRequestView view = new HttpRequestView(req.method(), req.rawPath(), req.rawQuery(), req.headers(), req.body());
+                sink[0] += view.body().length + view.headers().size() + (req.keepAlive() ? 1 : 0);
+            }
+        });
+        int[] next = new int[2];
+        CpuWindows.compare("client request framing", "before (guard + Netty decoder + aggregator)", () -> {
+            before.writeInbound(requests.get(next[0]++ % requests.size()).bytes().duplicate());
+        }, "after (guard only)", () -> {
+            after.writeInbound(requests.get(next[1]++ % requests.size()).bytes().duplicate());
+        });
+        if (sink[0] == 42) System.out.println();
+        before.finishAndReleaseAll();
+        after.finishAndReleaseAll();
+    }
+
+    /** 1,000 requests of the allow-all load's default mix, signed as the load generator signs them. */
+    static List<PreparedRequest> requests() {
+        PeopleWorkload people = new PeopleWorkload(new ObjectMapper(), 10_000);
+        RequestSigner signer = new RequestSigner(new Endpoint("weir", "127.0.0.1", 8000,
+                new Credentials("AKIDBENCH", "bench-secret")), Instant.now());
+        List<PreparedRequest> out = new ArrayList<>();
+        for (int k = 0; k < 1_000; k++) {
+            int slot = k % 10;
+            String op = slot < 6 ? "GetItem" : slot < 9 ? "PutItem" : "Query";
+            out.add(signer.prepare(Operation.valueOf(op), people.sampleBody(op, k)));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,84 @@
+package dev.weir.proxy.upstream;
+
+import dev.weir.bench.jmh.CpuWindows;
+import dev.weir.protocol.wire.Crc32;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.handler.codec.http.HttpUtil;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * CPU per answer of reading the store's answers, before (Netty's HttpResponseDecoder and
+ * HttpObjectAggregator, then the UpstreamResponse made from the FullHttpResponse) and after
+ * ({@link ResponseFramer}), on answers shaped like the allow-all load's: GetItem items of the
+ * people table (about 600 bytes) and Query pages of 10 (about 6 KB), with the store's headers,
+ * one answer per read. Run as {@link dev.weir.proxy.server.ClientFramingCpu} is run.
+ */
+public final class UpstreamFramingCpu {
+    private UpstreamFramingCpu() {}
+
+    public static void main(String[] args) {
+        List<ByteBuf> answers = answers();
+        long[] sink = new long[1];
+        EmbeddedChannel before = new EmbeddedChannel(new HttpResponseDecoder(), new HttpObjectAggregator(UpstreamClient.MAX_RESPONSE_BYTES),
+                new SimpleChannelInboundHandler<FullHttpResponse>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse msg) {
+                        boolean keepAlive = HttpUtil.isKeepAlive(msg);
+                        UpstreamResponse r = new UpstreamResponse(msg.status().code(), msg.headers().get(Crc32.HEADER),
+                                ByteBufUtil.getBytes(msg.content()));
+                        sink[0] += r.body().length + (keepAlive ? 1 : 0);
+                    }
+                });
+        EmbeddedChannel after = new EmbeddedChannel(new ResponseFramer(UpstreamClient.MAX_RESPONSE_BYTES), new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                FramedResponse f = (FramedResponse) msg;
+                sink[0] += f.response().body().length + (f.keepAlive() ? 1 : 0);
+            }
+        });
+        int[] next = new int[2];
+        CpuWindows.compare("upstream answer framing", "before (Netty decoder + aggregator)",
+                () -> before.writeInbound(answers.get(next[0]++ % answers.size()).duplicate()),
+                "after (ResponseFramer)",
+                () -> after.writeInbound(answers.get(next[1]++ % answers.size()).duplicate()));
+        if (sink[0] == 42) System.out.println();
+        before.finishAndReleaseAll();
+        after.finishAndReleaseAll();
+    }
+
+    /** Nine GetItem answers to one Query page, as the default mix asks (60:10). */
+    static List<ByteBuf> answers() {
+        List<ByteBuf> out = new ArrayList<>();
+        for (int k = 0; k < 70; k++) {
+            String body = k % 7 == 6 ? "{\"Count\":10,\"Items\":[" + String.join(",", java.util.Collections.nCopies(10, item(k))) + "],\"ScannedCount\":10}"
+                    : "{\"Item\":" + item(k) + "}";
+            byte[] b = body.getBytes(StandardCharsets.UTF_8);
+            String head = "HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.0\r\nx-amzn-RequestId: R" + (100_000 + k)
+                    + "\r\nx-amz-crc32: " + Crc32.of(b) + "\r\nContent-Length: " + b.length + "\r\n\r\n";
+            byte[] h = head.getBytes(StandardCharsets.US_ASCII);
+            ByteBuf buf = Unpooled.directBuffer(h.length + b.length).writeBytes(h).writeBytes(b);
+            out.add(Unpooled.unreleasableBuffer(buf.asReadOnly()));
+        }
+        return out;
+    }
+
+    private static String item(int k) {
+        return "{\"id\":{\"S\":\"p-" + k + "\"},\"name\":{\"S\":\"Person " + k + "\"},\"email\":{\"S\":\"person" + k
+                + "@example.com\"},\"ssn\":{\"S\":\"123-45-" + (1000 + k) + "\"},\"salary\":{\"N\":\"" + (50_000 + k)
+                + "\"},\"region\":{\"S\":\"eu\"},\"address\":{\"M\":{\"street\":{\"S\":\"Main Street " + k
+                + "\"},\"city\":{\"S\":\"Berlin\"}}},\"prefs\":{\"M\":{\"lang\":{\"S\":\"de\"},\"contact\":{\"S\":\"email\"}}},"
+                + "\"tags\":{\"SS\":[\"vip\",\"beta\"]},\"notes\":{\"S\":\"" + "n".repeat(120) + "\"}}";
+    }
+}

@@ -1,0 +1,342 @@
+package dev.weir.proxy.upstream;
+
+import dev.weir.protocol.wire.Crc32;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Reads the store's answers on one upstream connection, in place, strictly: the status line
+ * ({@code HTTP/1.1} or {@code HTTP/1.0}, three digits), header lines ({@code name: value},
+ * CRLF, a token for a name, no control byte in a value), and a body framed by one
+ * {@code Content-Length}, by {@code Transfer-Encoding: chunked} (foreign stores may send it), or
+ * by the connection's close when it has neither. Interim {@code 1xx} answers are skipped;
+ * {@code 204} and {@code 304} have no body. Each complete answer goes on as one
+ * {@link FramedResponse}; every buffer read is copied and released here.
+ *
+ * <p>An answer that breaks a rule (bare LF, obs-fold, two lengths, a length with chunked,
+ * another coding, a bad chunk, a head over {@link #MAX_HEAD_BYTES}, a body over the limit) is
+ * never handed on: it goes on as an {@link IOException} through {@code exceptionCaught}, and
+ * what else comes on the connection is dropped, so the exchange fails as any upstream failure
+ * does and the connection is closed. A store's answer is not a client's request, but weir reads
+ * it as strictly: a lenient reading of an answer could pair one exchange's bytes with another's.
+ */
+final class ResponseFramer extends ChannelInboundHandlerAdapter {
+    /** The largest answer head (status line and headers) read. */
+    static final int MAX_HEAD_BYTES = 64 * 1024;
+    private static final int MAX_LINE = 1024;
+    private static final int FIRST_BODY_BYTES = 64 * 1024;
+    private static final byte[] EMPTY = new byte[0];
+    private static final byte[] CONTENT_LENGTH = bytes("content-length");
+    private static final byte[] TRANSFER_ENCODING = bytes("transfer-encoding");
+    private static final byte[] CONNECTION = bytes("connection");
+    private static final byte[] CRC32 = bytes(Crc32.HEADER.toLowerCase(java.util.Locale.ROOT));
+
+    private enum State { HEAD, FIXED_BODY, UNTIL_CLOSE, CHUNK_SIZE, CHUNK_DATA, CHUNK_DATA_END, TRAILERS }
+
+    private final int maxBodyBytes;
+    private State state = State.HEAD;
+    private byte[] head = new byte[512];
+    private int headLength;
+    /** A chunk-size or trailer line so far. */
+    private final StringBuilder line = new StringBuilder(32);
+    private boolean lastWasCr;
+    private long remaining;
+    private byte[] body = EMPTY;
+    private int bodyLength;
+    private int status;
+    private String crc32;
+    private boolean keepAlive;
+    private boolean failed;
+
+    ResponseFramer(int maxBodyBytes) {
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf buf)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        try {
+            if (failed) return;
+            String problem = scan(ctx, buf);
+            if (problem != null) {
+                failed = true;
+                ctx.fireExceptionCaught(new IOException("malformed answer from the upstream store: " + problem));
+            }
+        } finally {
+            buf.release();
+        }
+    }
+
+    /** The connection closed: an answer delimited by the close is complete now; any other cut short is not handed on. */
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (!failed && state == State.UNTIL_CLOSE) done(ctx);
+        super.channelInactive(ctx);
+    }
+
+    private String scan(ChannelHandlerContext ctx, ByteBuf buf) {
+        int i = buf.readerIndex(), end = buf.writerIndex();
+        while (i < end && !failed) {
+            switch (state) {
+                case HEAD -> {
+                    int n = Math.min(end - i, MAX_HEAD_BYTES - headLength);
+                    if (n == 0) return "head too large";
+                    if (headLength + n > head.length) {
+                        head = Arrays.copyOf(head, Math.min(MAX_HEAD_BYTES, Math.max(headLength + n, head.length * 2)));
+                    }
+                    buf.getBytes(i, head, headLength, n);
+                    int endOfHead = -1;
+                    for (int j = Math.max(headLength, 3), to = headLength + n; j < to; j++) {
+                        if (head[j] == '\n' && head[j - 1] == '\r' && head[j - 2] == '\n' && head[j - 3] == '\r') {
+                            endOfHead = j + 1;
+                            break;
+                        }
+                    }
+                    if (endOfHead < 0) {
+                        i += n;
+                        headLength += n;
+                    } else {
+                        i += endOfHead - headLength;
+                        headLength = endOfHead;
+                        String problem = readHead(ctx);
+                        if (problem != null) return problem;
+                    }
+                }
+                case FIXED_BODY, CHUNK_DATA -> {
+                    int n = (int) Math.min(remaining, end - i);
+                    appendBody(buf, i, n, state == State.FIXED_BODY ? bodyLength + remaining : Long.MAX_VALUE);
+                    i += n;
+                    remaining -= n;
+                    if (remaining == 0) {
+                        if (state == State.FIXED_BODY) {
+                            done(ctx);
+                        } else {
+                            state = State.CHUNK_DATA_END;
+                            lastWasCr = false;
+                        }
+                    }
+                }
+                case UNTIL_CLOSE -> {
+                    int n = end - i;
+                    if ((long) bodyLength + n > maxBodyBytes) return "body over " + maxBodyBytes + " bytes";
+                    appendBody(buf, i, n, Long.MAX_VALUE);
+                    i += n;
+                }
+                case CHUNK_DATA_END -> {
+                    byte b = buf.getByte(i++);
+                    if (!lastWasCr && b == '\r') {
+                        lastWasCr = true;
+                    } else if (lastWasCr && b == '\n') {
+                        state = State.CHUNK_SIZE;
+                        line.setLength(0);
+                        lastWasCr = false;
+                    } else {
+                        return "chunk data longer than its size";
+                    }
+                }
+                case CHUNK_SIZE, TRAILERS -> {
+                    byte b = buf.getByte(i++);
+                    String problem = lineByte(ctx, b);
+                    if (problem != null) return problem;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Reads a complete head: status line, headers; decides how the body is framed. */
+    private String readHead(ChannelHandlerContext ctx) {
+        byte[] h = head;
+        int last = headLength - 4;
+        for (int k = 0; k < headLength; k++) if (h[k] == '\n' && (k == 0 || h[k - 1] != '\r')) return "bare LF";
+        int eol = lineEnd(h, 0, last);
+        // HTTP/1.x SP 3DIGIT [SP reason]
+        if (eol < 12 || !startsWith(h, "HTTP/1.") || (h[7] != '1' && h[7] != '0') || h[8] != ' '
+                || !digit(h[9]) || !digit(h[10]) || !digit(h[11]) || (eol > 12 && h[12] != ' ')) {
+            return "malformed status line";
+        }
+        for (int k = 13; k < eol; k++) if (control(h[k]) && h[k] != '\t') return "control byte in the status line";
+        boolean http10 = h[7] == '0';
+        status = (h[9] - '0') * 100 + (h[10] - '0') * 10 + (h[11] - '0');
+        crc32 = null;
+        String contentLength = null, transferEncoding = null;
+        boolean close = false, keepAliveAsked = false;
+        int at = eol + 2;
+        while (at <= last) {
+            int e = lineEnd(h, at, last);
+            if (e == at) return "empty header line";
+            if (h[at] == ' ' || h[at] == '\t') return "obs-fold";
+            int colon = at;
+            while (colon < e && h[colon] != ':') {
+                if (!tchar(h[colon])) return "malformed header name";
+                colon++;
+            }
+            if (colon == e || colon == at) return "header line without a name and colon";
+            int from = colon + 1, to = e;
+            while (from < to && (h[from] == ' ' || h[from] == '\t')) from++;
+            while (to > from && (h[to - 1] == ' ' || h[to - 1] == '\t')) to--;
+            for (int k = from; k < to; k++) if (control(h[k]) && h[k] != '\t') return "control byte in a header value";
+            if (nameIs(h, at, colon, CONTENT_LENGTH)) {
+                if (contentLength != null) return "more than one Content-Length";
+                contentLength = latin1(h, from, to);
+            } else if (nameIs(h, at, colon, TRANSFER_ENCODING)) {
+                if (transferEncoding != null) return "more than one Transfer-Encoding";
+                transferEncoding = latin1(h, from, to);
+            } else if (nameIs(h, at, colon, CONNECTION)) {
+                String v = latin1(h, from, to);
+                close |= hasToken(v, "close");
+                keepAliveAsked |= hasToken(v, "keep-alive");
+            } else if (nameIs(h, at, colon, CRC32) && crc32 == null) {
+                crc32 = latin1(h, from, to);
+            }
+            at = e + 2;
+        }
+        headLength = 0;
+        if (status == 101) return "an upgrade weir did not ask for";
+        if (status < 200) {
+            // An interim answer: the final one follows.
+            if (contentLength != null || transferEncoding != null) return "an interim answer with a body";
+            return null;
+        }
+        keepAlive = !close && (!http10 || keepAliveAsked);
+        bodyLength = 0;
+        body = EMPTY;
+        if (contentLength != null && transferEncoding != null) return "both Content-Length and Transfer-Encoding";
+        if (status == 204 || status == 304) {
+            if (transferEncoding != null || (contentLength != null && !contentLength.equals("0"))) return "a body on a " + status;
+            done(ctx);
+            return null;
+        }
+        if (transferEncoding != null) {
+            if (http10 || !transferEncoding.equalsIgnoreCase("chunked")) return "unsupported Transfer-Encoding";
+            state = State.CHUNK_SIZE;
+            line.setLength(0);
+            lastWasCr = false;
+            return null;
+        }
+        if (contentLength == null) {
+            keepAlive = false;
+            state = State.UNTIL_CLOSE;
+            return null;
+        }
+        if (contentLength.isEmpty() || contentLength.length() > 18 || !contentLength.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return "invalid Content-Length";
+        }
+        remaining = Long.parseLong(contentLength);
+        if (remaining > maxBodyBytes) return "body over " + maxBodyBytes + " bytes";
+        if (remaining == 0) {
+            done(ctx);
+        } else {
+            body = new byte[(int) Math.min(remaining, FIRST_BODY_BYTES)];
+            state = State.FIXED_BODY;
+        }
+        return null;
+    }
+
+    /** A byte of a chunk-size line or of the trailer section. */
+    private String lineByte(ChannelHandlerContext ctx, byte b) {
+        if (line.length() > (state == State.CHUNK_SIZE ? MAX_LINE : MAX_HEAD_BYTES)) return "chunk line too long";
+        if (b == '\n') {
+            if (!lastWasCr) return "bare LF in a chunk";
+            lastWasCr = false;
+            if (state == State.TRAILERS) {
+                if (line.isEmpty()) {
+                    done(ctx);
+                } else if (line.charAt(0) == ' ' || line.charAt(0) == '\t') {
+                    return "obs-fold in a trailer";
+                }
+                line.setLength(0);
+                return null;
+            }
+            int semi = line.indexOf(";");
+            String hex = (semi < 0 ? line.toString() : line.substring(0, semi)).strip();
+            if (hex.isEmpty() || hex.length() > 15 || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+                return "malformed chunk size";
+            }
+            remaining = Long.parseLong(hex, 16);
+            if (bodyLength + remaining > maxBodyBytes) return "body over " + maxBodyBytes + " bytes";
+            line.setLength(0);
+            state = remaining == 0 ? State.TRAILERS : State.CHUNK_DATA;
+            return null;
+        }
+        if (lastWasCr) return "CR without LF in a chunk";
+        if (b == '\r') lastWasCr = true;
+        else line.append((char) (b & 0xff));
+        return null;
+    }
+
+    /** The answer is complete: it goes on, and the next one's head is read. */
+    private void done(ChannelHandlerContext ctx) {
+        byte[] bytes = bodyLength == body.length ? body : Arrays.copyOf(body, bodyLength);
+        FramedResponse response = new FramedResponse(new UpstreamResponse(status, crc32, bytes), keepAlive);
+        body = EMPTY;
+        bodyLength = 0;
+        state = State.HEAD;
+        headLength = 0;
+        ctx.fireChannelRead(response);
+    }
+
+    /** Appends to the body, doubling it as needed but never past {@code total} (the declared length, when there is one). */
+    private void appendBody(ByteBuf buf, int at, int n, long total) {
+        if (n == 0) return;
+        if (bodyLength + n > body.length) {
+            long grown = Math.min(total, Math.max(256L, body.length * 2L));
+            body = Arrays.copyOf(body, (int) Math.max(bodyLength + n, grown));
+        }
+        buf.getBytes(at, body, bodyLength, n);
+        bodyLength += n;
+    }
+
+    private static int lineEnd(byte[] h, int from, int last) {
+        for (int k = from; k < last; k++) if (h[k] == '\r' && h[k + 1] == '\n') return k;
+        return last;
+    }
+
+    private static boolean nameIs(byte[] h, int from, int to, byte[] lowerName) {
+        if (to - from != lowerName.length) return false;
+        for (int k = 0; k < lowerName.length; k++) {
+            int c = h[from + k];
+            if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
+            if (c != lowerName[k]) return false;
+        }
+        return true;
+    }
+
+    private static boolean hasToken(String value, String token) {
+        for (String part : value.split(",")) if (part.strip().equalsIgnoreCase(token)) return true;
+        return false;
+    }
+
+    private static boolean startsWith(byte[] h, String prefix) {
+        for (int k = 0; k < prefix.length(); k++) if (h[k] != prefix.charAt(k)) return false;
+        return true;
+    }
+
+    private static boolean digit(byte b) {
+        return b >= '0' && b <= '9';
+    }
+
+    private static boolean control(byte b) {
+        return (b >= 0 && b < 0x20) || b == 0x7f;
+    }
+
+    private static boolean tchar(byte b) {
+        return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || digit(b) || (b > 0 && "!#$%&'*+-.^_`|~".indexOf(b) >= 0);
+    }
+
+    private static String latin1(byte[] h, int from, int to) {
+        return new String(h, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+}
