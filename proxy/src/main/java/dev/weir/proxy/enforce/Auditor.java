@@ -147,7 +147,7 @@ final class Auditor {
     }
 
     /** A request's record with its answer: every field of the decision, and status, error, rows, items, latency. */
-    private static AuditEvent.Builder outcome(Answered answered) {
+    static AuditEvent.Builder outcome(Answered answered) {
         ProxyResponse response = answered.response();
         Received received = answered.reached().received();
         AuditEvent.Builder b = event(answered.reached(), answered.verdict(), answered.decidedNanos());
