@@ -2,6 +2,7 @@ package dev.weir.proxy.enforce;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.weir.audit.event.AuditEvent;
+import dev.weir.audit.event.PendingEvent;
 import dev.weir.audit.pipeline.AuditPipeline;
 import dev.weir.bench.load.PeopleWorkload;
 import dev.weir.policy.LoadResult;
@@ -112,11 +113,11 @@ public final class AuditSamples {
 
     /** The answer's record as the event loop hands it to the pipeline. */
     public Object record(Object answered) {
-        return Auditor.outcome((Answered) answered).phase(AuditEvent.COMPLETE).build();
+        return RequestRecord.of((Answered) answered, AuditEvent.COMPLETE);
     }
 
     /** What the writer thread makes of a {@link #record}: the event its formats write. */
     public AuditEvent event(Object record) {
-        return (AuditEvent) record;
+        return ((PendingEvent) record).event();
     }
 }
