@@ -29,6 +29,9 @@ import java.util.concurrent.locks.LockSupport;
  * time, so a missing number means a lost event; every loss is counted and recorded, with the
  * numbers lost, in a gap event ({@code weir:AuditGap}).
  *
+ * <p>A publisher hands over a {@link PendingEvent}; the writer makes it into its event and
+ * numbers it with the number given at publish time, so an event loop builds no event.
+ *
  * <p>Two shapes. {@link #AuditPipeline(AuditSink, String, int)} writes straight into one sink
  * (the original skeleton). {@link #spooled} appends to a local {@link Spool} and ships each
  * sink from it on its own thread with its own committed offset, so a slow or dead sink never

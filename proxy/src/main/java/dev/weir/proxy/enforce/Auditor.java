@@ -26,6 +26,9 @@ import java.util.concurrent.CompletionException;
  * <p>A refused request (never forwarded), and every request in {@code async} mode, has one
  * {@link AuditEvent#COMPLETE} record, read from the last stage it reached and its verdict. In
  * {@code async} mode the response is released as soon as that record is queued.
+ *
+ * <p>A record leaves the event loop as a {@link RequestRecord}: references to the stages and the
+ * answer, made into the event on the audit writer's thread, so the loop builds no event.
  */
 final class Auditor {
     private static final Logger log = LoggerFactory.getLogger(Auditor.class);
