@@ -66,7 +66,7 @@ public record AuditEvent(long sequence, String instance, long timeMicros,
                          List<String> readPaths, List<String> writtenPaths,
                          int rowsDropped, int itemsReturned, int upstreamStatus,
                          long decideMicros, String note, String requestId, String phase,
-                         List<String> lostSequences) {
+                         List<String> lostSequences) implements PendingEvent {
 
     /** {@code phase} of the record written before a request is forwarded (sync mode). */
     public static final String DECISION = "decision";
@@ -105,6 +105,12 @@ public record AuditEvent(long sequence, String instance, long timeMicros,
                 operation, table, decision, ruleIds, policyHash, maskedFields, removedFields, status, errorType,
                 latencyMicros, tlsSubject, index, itemKeys, readPaths, writtenPaths, rowsDropped, itemsReturned,
                 upstreamStatus, decideMicros, note, requestId, phase, lostSequences);
+    }
+
+    /** An event is already made: itself. */
+    @Override
+    public AuditEvent event() {
+        return this;
     }
 
     /** True for events weir records about itself (operation names starting with {@code weir:}). */

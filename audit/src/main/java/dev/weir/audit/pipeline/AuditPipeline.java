@@ -2,6 +2,7 @@ package dev.weir.audit.pipeline;
 
 import dev.weir.audit.event.AuditEvent;
 import dev.weir.audit.event.EventCodec;
+import dev.weir.audit.event.PendingEvent;
 import dev.weir.audit.sink.AuditSink;
 import dev.weir.audit.spool.SegmentChannels;
 import dev.weir.audit.spool.Spool;
@@ -27,6 +28,9 @@ import java.util.concurrent.locks.LockSupport;
  * blocking; one writer thread drains it in batches. Sequence numbers are assigned at publish
  * time, so a missing number means a lost event; every loss is counted and recorded, with the
  * numbers lost, in a gap event ({@code weir:AuditGap}).
+ *
+ * <p>A publisher hands over a {@link PendingEvent}; the writer makes it into its event and
+ * numbers it with the number given at publish time, so an event loop builds no event.
  *
  * <p>Two shapes. {@link #AuditPipeline(AuditSink, String, int)} writes straight into one sink
  * (the original skeleton). {@link #spooled} appends to a local {@link Spool} and ships each
@@ -98,10 +102,37 @@ public final class AuditPipeline implements AutoCloseable {
         }
     }
 
-    /** The event and, for {@link #publishDurable} in sync mode, the future to complete; for a gap event, what it records. */
-    private record Entry(AuditEvent event, CompletableFuture<Long> done, Losses.Gap lost) {
+    /**
+     * A published event, its sequence number and, for {@link #publishDurable} in sync mode, the
+     * future to complete; for a gap event, what it records. The event itself is made from what the
+     * publisher handed over ({@link PendingEvent}) on the writer's thread, once.
+     */
+    private static final class Entry {
+        final long seq;
+        final CompletableFuture<Long> done;
+        final Losses.Gap lost;
+        // writer thread only: the pending event until it is made, then the numbered event
+        private PendingEvent pending;
+        private AuditEvent event;
+
+        Entry(PendingEvent pending, long seq, CompletableFuture<Long> done, Losses.Gap lost) {
+            this.pending = pending;
+            this.seq = seq;
+            this.done = done;
+            this.lost = lost;
+        }
+
         boolean gap() {
             return lost != null;
+        }
+
+        /** The numbered event, made on first use (on the writer's thread). */
+        AuditEvent event(String instanceId) {
+            if (event == null) {
+                event = pending.event().numbered(seq, instanceId);
+                pending = null;
+            }
+            return event;
         }
     }
 
@@ -178,10 +209,13 @@ public final class AuditPipeline implements AutoCloseable {
         }
     }
 
-    /** Offers an event; never blocks. Returns its sequence number, or -1 if it was dropped (queue full). */
-    public long publish(AuditEvent event) {
+    /**
+     * Offers an event; never blocks. Returns its sequence number, or -1 if it was dropped (queue
+     * full). A {@link PendingEvent} is made into its event on the writer's thread.
+     */
+    public long publish(PendingEvent event) {
         long seq = sequence.incrementAndGet();
-        if (!queue.offer(new Entry(event.numbered(seq, instanceId), null, null))) {
+        if (!queue.offer(new Entry(event, seq, null, null))) {
             lostElsewhere(seq, Losses.Reason.QUEUE_FULL);
             return -1;
         }
@@ -198,14 +232,15 @@ public final class AuditPipeline implements AutoCloseable {
      * cannot be written: in {@code block} mode the future fails with a TimeoutException after
      * {@code blockTimeout} (answer the client 5xx); in {@code drop} mode it completes with -1
      * (the event is lost, counted and recorded in a gap event). It never completes with a
-     * sequence number for an event that is not on disk.
+     * sequence number for an event that is not on disk. A {@link PendingEvent} is made into its
+     * event on the writer's thread; if that fails (a bug), the event is lost, counted and recorded,
+     * and a sync future fails.
      */
-    public CompletableFuture<Long> publishDurable(AuditEvent event) {
+    public CompletableFuture<Long> publishDurable(PendingEvent event) {
         long seq = sequence.incrementAndGet();
-        AuditEvent numbered = event.numbered(seq, instanceId);
         boolean sync = options.mode() == Mode.SYNC;
         CompletableFuture<Long> done = new CompletableFuture<>();
-        Entry entry = new Entry(numbered, sync ? done : null, null);
+        Entry entry = new Entry(event, seq, sync ? done : null, null);
         if (queue.offer(entry)) {
             published.incrementAndGet();
             wakeWriter(sync);
@@ -309,7 +344,7 @@ public final class AuditPipeline implements AutoCloseable {
                     // stopping while the disk still refuses them: they are lost, and their waiters told so
                     log.error("audit: stopping with {} events the disk never took; they are lost", stalled.size());
                     java.io.IOException lost = new java.io.IOException("the audit stopped before the disk took the event");
-                    for (Entry e : stalled) if (e.done() != null) e.done().completeExceptionally(lost);
+                    for (Entry e : stalled) if (e.done != null) e.done.completeExceptionally(lost);
                     stalled.clear();
                     continue;
                 }
@@ -376,12 +411,21 @@ public final class AuditPipeline implements AutoCloseable {
 
     /** Appends one entry to the spool (or writes it to the direct sink); a write failure is sorted out at once. */
     private void place(Entry entry) {
+        AuditEvent event;
+        try {
+            event = entry.event(instanceId);
+        } catch (RuntimeException bug) {
+            // A fault in what the publisher handed over: never a reason to stop the writer.
+            log.error("audit: event {} could not be made ({}); it is lost and recorded as a gap", entry.seq, bug.toString());
+            lose(entry, Losses.Reason.UNMADE, bug.getClass().getSimpleName());
+            return;
+        }
         if (direct != null) {
             try {
-                direct.write(entry.event());
+                direct.write(event);
                 written.incrementAndGet();
                 if (entry.gap()) gaps.incrementAndGet();
-                if (entry.done() != null) waiting.add(entry);
+                if (entry.done != null) waiting.add(entry);
             } catch (IOException ex) {
                 writeError = ex.toString();
                 if (entry.gap()) giveBack(entry);
@@ -389,7 +433,7 @@ public final class AuditPipeline implements AutoCloseable {
             }
             return;
         }
-        byte[] bytes = EventCodec.encode(entry.event());
+        byte[] bytes = EventCodec.encode(event);
         try {
             if (!roomFor(bytes.length, entry.gap())) {
                 if (entry.gap()) giveBack(entry);
@@ -494,11 +538,11 @@ public final class AuditPipeline implements AutoCloseable {
     /** An event is lost for good: counted, its caller told (-1 in drop mode, an error in block mode), kept for the gap event. */
     private void lose(Entry e, Losses.Reason reason, String detail) {
         dropped.incrementAndGet();
-        losses.add(e.event().sequence(), reason);
+        losses.add(e.seq, reason);
         if (detail != null) losses.detail(detail);
-        if (e.done() != null) {
-            if (options.whenFull() == WhenFull.DROP) e.done().complete(-1L);
-            else e.done().completeExceptionally(new IOException("audit event " + e.event().sequence() + " was lost: "
+        if (e.done != null) {
+            if (options.whenFull() == WhenFull.DROP) e.done.complete(-1L);
+            else e.done.completeExceptionally(new IOException("audit event " + e.seq + " was lost: "
                     + reason.words + (detail == null ? "" : " (" + detail + ")")));
         }
     }
@@ -507,7 +551,7 @@ public final class AuditPipeline implements AutoCloseable {
     private void wrote(Entry e) {
         written.incrementAndGet();
         if (e.gap()) gaps.incrementAndGet();
-        if (e.done() != null) waiting.add(e);
+        if (e.done != null) waiting.add(e);
     }
 
     /**
@@ -523,14 +567,14 @@ public final class AuditPipeline implements AutoCloseable {
         AuditEvent gap = AuditEvent.builder().sequence(seq).instance(instanceId)
                 .timeMicros(System.currentTimeMillis() * 1000).operation("weir:AuditGap").decision("DROPPED")
                 .note(g.note()).lostSequences(g.ranges()).build();
-        place(new Entry(gap, null, g));
+        place(new Entry(gap, seq, null, g));
         return gapSequence == 0;
     }
 
     /** A gap event that could not be written: its losses go back for the next one, which keeps its number. */
     private void giveBack(Entry gap) {
-        losses.giveBack(gap.lost());
-        gapSequence = gap.event().sequence();
+        losses.giveBack(gap.lost);
+        gapSequence = gap.seq;
     }
 
     /** Writes the batch out; forces it when a sync caller waits or the fsync interval passed; completes the waiters. */
@@ -538,10 +582,10 @@ public final class AuditPipeline implements AutoCloseable {
         if (direct != null) {
             try {
                 direct.flush();
-                for (Entry e : waiting) e.done().complete(e.event().sequence());
+                for (Entry e : waiting) e.done.complete(e.seq);
             } catch (IOException ex) {
                 writeError = ex.toString();
-                for (Entry e : waiting) e.done().completeExceptionally(ex);
+                for (Entry e : waiting) e.done.completeExceptionally(ex);
             }
             waiting.clear();
             return;
@@ -566,13 +610,13 @@ public final class AuditPipeline implements AutoCloseable {
         try {
             spool.flush(true);
             lastForceNanos = System.nanoTime();
-            for (Entry e : waiting) e.done().complete(e.event().sequence());
+            for (Entry e : waiting) e.done.complete(e.seq);
         } catch (IOException ex) {
             // Written but not known to be on disk: the callers are told it failed (5xx); the
             // records stay in the spool (an event for a failed request, never the reverse).
             log.error("audit: cannot force the spool to disk: {}", ex.toString());
             writeError = ex.toString();
-            for (Entry e : waiting) e.done().completeExceptionally(ex);
+            for (Entry e : waiting) e.done.completeExceptionally(ex);
         }
         waiting.clear();
     }

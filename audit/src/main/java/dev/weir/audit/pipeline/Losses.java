@@ -29,7 +29,8 @@ final class Losses {
         WRITE_FAILED("the spool could not be written"),
         TOO_LARGE("the event was larger than a spool record may be"),
         SHUTDOWN("the spool could not take them before shutdown_timeout"),
-        DAMAGED("their spool records were damaged on disk");
+        DAMAGED("their spool records were damaged on disk"),
+        UNMADE("the event could not be made from what its request left (a fault in weir)");
 
         final String words;
 

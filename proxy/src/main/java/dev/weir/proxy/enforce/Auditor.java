@@ -2,20 +2,14 @@ package dev.weir.proxy.enforce;
 
 import dev.weir.audit.event.AuditEvent;
 import dev.weir.audit.pipeline.AuditPipeline;
-import dev.weir.policy.decision.Allowed;
 import dev.weir.protocol.error.DynamoError;
 import dev.weir.protocol.model.Operation;
-import dev.weir.protocol.wire.Target;
 import dev.weir.proxy.audit.AuditScope;
 import dev.weir.proxy.enforce.request.ParsedRequest;
-import dev.weir.proxy.enforce.request.Part;
 import dev.weir.proxy.enforce.verdict.Verdict;
-import dev.weir.proxy.identity.Principal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -32,6 +26,9 @@ import java.util.concurrent.CompletionException;
  * <p>A refused request (never forwarded), and every request in {@code async} mode, has one
  * {@link AuditEvent#COMPLETE} record, read from the last stage it reached and its verdict. In
  * {@code async} mode the response is released as soon as that record is queued.
+ *
+ * <p>A record leaves the event loop as a {@link RequestRecord}: references to the stages and the
+ * answer, made into the event on the audit writer's thread, so the loop builds no event.
  */
 final class Auditor {
     private static final Logger log = LoggerFactory.getLogger(Auditor.class);
@@ -73,9 +70,7 @@ final class Auditor {
         if (!beforeAccess || !scope.audits("ALLOWED", request.operation(), request.tables(), 200)) {
             return CompletableFuture.completedFuture(Before.NOT_WRITTEN);
         }
-        AuditEvent event = event(planned, new Verdict.Permitted(planned.decided().ruleIds()), planned.nanos())
-                .phase(AuditEvent.DECISION).build();
-        return audit.publishDurable(event).handle((seq, err) -> {
+        return audit.publishDurable(RequestRecord.decision(planned)).handle((seq, err) -> {
             if (err == null) return seq < 0 ? Before.NOT_WRITTEN : Before.DURABLE;
             log.error("the decision record of a {} request could not be recorded ({}); it is not forwarded",
                     request.operation().name(), cause(err).getClass().getSimpleName());
@@ -94,8 +89,8 @@ final class Auditor {
                 "weir could not record the audit event for this request, so it was not sent to the store"));
         Answered answered = new Answered(planned, new Verdict.Permitted(planned.decided().ruleIds()), response, 0, 0, 0,
                 planned.nanos());
-        audit.publish(outcome(answered).phase(AuditEvent.OUTCOME)
-                .note("not forwarded: its decision record could not be made durable").build());
+        audit.publish(RequestRecord.of(answered, AuditEvent.OUTCOME)
+                .noted("not forwarded: its decision record could not be made durable"));
         return response;
     }
 
@@ -107,13 +102,14 @@ final class Auditor {
     /**
      * Records a request's answer (its outcome record after a durable decision record, else its
      * only record) and releases the response: in sync mode once the record is durable (a 500 if it
-     * cannot be: fail closed), in async mode at once.
+     * cannot be: fail closed), in async mode at once. The record leaves the loop as references
+     * ({@link RequestRecord}); its event is made on the audit writer's thread.
      */
     CompletableFuture<ProxyResponse> audit(Answered answered, Before before) {
         ProxyResponse response = answered.response();
         if (audit == null) return CompletableFuture.completedFuture(response);
         boolean linked = before == Before.DURABLE;
-        if (!linked) {
+        if (!linked && !scope.isAll()) {
             ParsedRequest request = request(answered.reached());
             Operation op = request == null ? null : request.operation();
             List<String> tables = request == null ? List.of() : request.tables();
@@ -121,11 +117,15 @@ final class Auditor {
                 return CompletableFuture.completedFuture(response);
             }
         }
-        AuditEvent event = outcome(answered).phase(linked ? AuditEvent.OUTCOME : AuditEvent.COMPLETE).build();
-        return audit.publishDurable(event).handle((seq, err) -> {
+        RequestRecord record = RequestRecord.of(answered, linked ? AuditEvent.OUTCOME : AuditEvent.COMPLETE);
+        CompletableFuture<Long> published = audit.publishDurable(record);
+        if (published.isDone() && !published.isCompletedExceptionally()) {
+            return CompletableFuture.completedFuture(response);  // async mode, queued: no stage to chain
+        }
+        return published.handle((seq, err) -> {
             if (err == null) return response;
             log.error("the audit record of a {} request could not be recorded ({}); the response is withheld",
-                    event.operation() == null ? "unreadable" : event.operation(), cause(err).getClass().getSimpleName());
+                    record.operationName() == null ? "unreadable" : record.operationName(), cause(err).getClass().getSimpleName());
             ProxyResponse withheld = ProxyResponse.error(DynamoError.internalServerError(linked
                     ? "weir could not record the outcome of this request; it reached the store and its decision is recorded"
                     : "weir could not record the audit event for this request; its outcome is unknown"));
@@ -141,92 +141,13 @@ final class Auditor {
      * follows it (same request id, later sequence), so the last record of every request states the
      * status the client saw; the store's own status stays in {@code upstreamStatus}.
      */
-    private static AuditEvent withheld(Answered answered, ProxyResponse sent) {
-        return outcome(answered).phase(AuditEvent.OUTCOME).status(sent.status()).errorType("InternalServerError")
-                .note("answered 500: the record before this one could not be made durable in time").build();
-    }
-
-    /** A request's record with its answer: every field of the decision, and status, error, rows, items, latency. */
-    private static AuditEvent.Builder outcome(Answered answered) {
-        ProxyResponse response = answered.response();
-        Received received = answered.reached().received();
-        AuditEvent.Builder b = event(answered.reached(), answered.verdict(), answered.decidedNanos());
-        if (!answered.returnedKeys().isEmpty()) {
-            List<String> keys = new java.util.ArrayList<>(touched(answered.reached().decided()).itemKeys());
-            keys.addAll(answered.returnedKeys());
-            b.itemKeys(keys);
-        }
-        return b
-                .rowsDropped(answered.rowsDropped()).itemsReturned(answered.itemsReturned())
-                .status(response.status()).errorType(response.status() >= 400 ? errorType(response.body()) : null)
-                .upstreamStatus(answered.upstreamStatus())
-                .latencyMicros((System.nanoTime() - received.nanos()) / 1000);
-    }
-
-    /** Who asked, what for, the verdict and what the request touches, as far as the stage reached knows. */
-    private static AuditEvent.Builder event(Stage reached, Verdict verdict, long decidedNanos) {
-        Received received = reached.received();
-        ParsedRequest request = request(reached);
-        Operation op = request == null ? operationNamed(received) : request.operation();
-        List<String> tables = request == null ? List.of() : request.tables();
-        Principal p = reached.identified() == null ? null : reached.identified().principal();
-        String accessKeyId = reached instanceof Unidentified u ? u.accessKeyId() : p == null ? null : p.accessKeyId();
-        Touched touched = touched(reached.decided());
-        return AuditEvent.builder()
-                .requestId(received.requestId())
-                .timeMicros(received.micros())
-                .principal(p == null ? null : p.name()).roles(p == null ? List.of() : p.roles())
-                .accessKeyId(accessKeyId)
-                .source(received.source().getAddress().getHostAddress(), received.source().getPort())
-                .tlsSubject(received.tlsPeer() == null ? null : received.tlsPeer().subject())
-                .operation(op == null ? null : op.name())
-                .table(tables.isEmpty() ? null : String.join(",", tables))
-                .index(request == null ? null : request.indexName())
-                .decision(verdict.auditName()).ruleIds(verdict.ruleIds())
-                .policyHash(reached.parsed() == null ? null : reached.parsed().policy().contentHash())
-                .maskedFields(paths(reached.decided(), true)).removedFields(paths(reached.decided(), false))
-                .itemKeys(touched.itemKeys()).readPaths(touched.readPaths()).writtenPaths(touched.writtenPaths())
-                .note(reached.decided() == null ? null : reached.decided().itemKeys().note())
-                .decideMicros((decidedNanos - received.nanos()) / 1000);
+    private static RequestRecord withheld(Answered answered, ProxyResponse sent) {
+        return RequestRecord.of(answered, AuditEvent.OUTCOME).sent(sent.status(), "InternalServerError")
+                .noted("answered 500: the record before this one could not be made durable in time");
     }
 
     private static ParsedRequest request(Stage reached) {
         return reached.parsed() == null ? null : reached.parsed().request();
-    }
-
-    /**
-     * The operation the request's {@code X-Amz-Target} names, for a request refused before it was
-     * parsed (an unidentified caller): the audit says what it tried. Null when it names none.
-     */
-    private static Operation operationNamed(Received received) {
-        String target = received.http().header(Target.HEADER);
-        return Target.named(target);
-    }
-
-    /** What the request reads, writes and names, once its decisions are known (keys shown through them). */
-    private static Touched touched(Decided decided) {
-        return decided == null ? Touched.NONE : decided.touched();
-    }
-
-    /** Masked (or removed) paths of the request's field plans: names only, never values. */
-    private static List<String> paths(Decided decided, boolean masked) {
-        if (decided == null) return List.of();
-        LinkedHashSet<String> all = new LinkedHashSet<>();
-        for (TableDecision d : decided.tables().values()) {
-            Allowed a = d.allowed();
-            all.addAll(masked ? a.fields().maskedPaths() : a.fields().removedPaths());
-        }
-        return List.copyOf(all);
-    }
-
-    /** The short {@code __type} of an error body, for the audit event. */
-    private static String errorType(byte[] body) {
-        String s = new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8);
-        int t = s.indexOf("\"__type\"");
-        if (t < 0) return "unknown";
-        int hash = s.indexOf('#', t);
-        int end = s.indexOf('"', hash + 1);
-        return hash < 0 || end < 0 ? "unknown" : s.substring(hash + 1, end);
     }
 
     private static Throwable cause(Throwable err) {

@@ -75,6 +75,13 @@ public final class FirewallHarness implements AutoCloseable {
     public FirewallHarness(String policy, BiFunction<String, String, Map.Entry<Integer, String>> answer,
                            Map<String, Map<String, String>> tags, dev.weir.proxy.enforce.stream.UpstreamNumbers numbers)
             throws IOException {
+        this(policy, answer, tags, numbers, sink -> new AuditPipeline(sink, "test", 1024));
+    }
+
+    /** @param pipeline the audit pipeline, made around the sink that keeps every event in {@link #events} */
+    public FirewallHarness(String policy, BiFunction<String, String, Map.Entry<Integer, String>> answer,
+                           Map<String, Map<String, String>> tags, dev.weir.proxy.enforce.stream.UpstreamNumbers numbers,
+                           java.util.function.Function<AuditSink, AuditPipeline> pipeline) throws IOException {
         stub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         stub.setExecutor(stubThreads);
         stub.createContext("/", exchange -> {
@@ -92,7 +99,7 @@ public final class FirewallHarness implements AutoCloseable {
         upstream = new UpstreamClient(URI.create("http://127.0.0.1:" + stub.getAddress().getPort()),
                 new SigV4Signer(new Credentials("UPSTREAM", "upstream-secret"), "us-east-1", "dynamodb"), Transport.NIO, group,
                 4, Duration.ofSeconds(2), Duration.ofSeconds(5), Clock.systemUTC());
-        audit = new AuditPipeline(new AuditSink() {
+        audit = pipeline.apply(new AuditSink() {
             @Override public void write(AuditEvent event) {
                 events.add(event);
             }
@@ -100,7 +107,7 @@ public final class FirewallHarness implements AutoCloseable {
             @Override public void flush() {}
 
             @Override public void close() {}
-        }, "test", 1024);
+        });
         LoadResult loaded = PolicyLoader.load(List.of(new PolicySource("p.weir", policy)));
         if (!loaded.ok()) throw new IllegalArgumentException(loaded.diagnostics().toString());
         TableTags tableTags = new TableTags((target, body) -> {
@@ -119,6 +126,13 @@ public final class FirewallHarness implements AutoCloseable {
 
     /** A request signed with the principal's key (a wrong secret makes it unauthenticated); the response and its audit event. */
     Exchange call(String accessKey, String secret, String op, String json) {
+        int before = events.size();
+        ProxyResponse r = respond(accessKey, secret, op, json);
+        return new Exchange(r.status(), new String(r.body(), StandardCharsets.UTF_8), eventAfter(before));
+    }
+
+    /** A request signed with the key, and the response, without waiting for its audit events. */
+    ProxyResponse respond(String accessKey, String secret, String op, String json) {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         List<Map.Entry<String, String>> headers = new ArrayList<>(List.of(Map.entry("Host", "weir.test"),
                 Map.entry("Content-Type", "application/x-amz-json-1.0"), Map.entry("X-Amz-Target",
@@ -127,10 +141,8 @@ public final class FirewallHarness implements AutoCloseable {
                                 : "DynamoDB_20120810." + op)));
         headers.addAll(new SigV4Signer(new Credentials(accessKey, secret), "us-east-1", "dynamodb")
                 .sign("POST", "/", headers, body, Instant.now()));
-        int before = events.size();
-        ProxyResponse r = firewall.handle(new HttpRequestView("POST", "/", "", headers, body),
+        return firewall.handle(new HttpRequestView("POST", "/", "", headers, body),
                 new InetSocketAddress("127.0.0.1", 40000), null).join();
-        return new Exchange(r.status(), new String(r.body(), StandardCharsets.UTF_8), eventAfter(before));
     }
 
     Exchange call(String principal, String op, String json) {
