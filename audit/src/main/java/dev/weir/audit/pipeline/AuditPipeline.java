@@ -308,6 +308,14 @@ public final class AuditPipeline implements AutoCloseable {
         if (waiter || writerIdle) LockSupport.unpark(writer);
     }
 
+    /**
+     * About how many events wait in the queue for the writer now (a moment's figure, for a
+     * publisher deciding whether to hand over a {@link PendingEvent} or the event itself).
+     */
+    public int queued() {
+        return queue.size();
+    }
+
     /** {@code SYNC}: {@link #publishDurable} waits for the fsync (the proxy then records a decision before forwarding). */
     public Mode mode() {
         return options.mode();

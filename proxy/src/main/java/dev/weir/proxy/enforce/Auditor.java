@@ -1,6 +1,7 @@
 package dev.weir.proxy.enforce;
 
 import dev.weir.audit.event.AuditEvent;
+import dev.weir.audit.event.PendingEvent;
 import dev.weir.audit.pipeline.AuditPipeline;
 import dev.weir.protocol.error.DynamoError;
 import dev.weir.protocol.model.Operation;
@@ -70,7 +71,7 @@ final class Auditor {
         if (!beforeAccess || !scope.audits("ALLOWED", request.operation(), request.tables(), 200)) {
             return CompletableFuture.completedFuture(Before.NOT_WRITTEN);
         }
-        return audit.publishDurable(RequestRecord.decision(planned)).handle((seq, err) -> {
+        return audit.publishDurable(held(RequestRecord.decision(planned))).handle((seq, err) -> {
             if (err == null) return seq < 0 ? Before.NOT_WRITTEN : Before.DURABLE;
             log.error("the decision record of a {} request could not be recorded ({}); it is not forwarded",
                     request.operation().name(), cause(err).getClass().getSimpleName());
@@ -89,8 +90,8 @@ final class Auditor {
                 "weir could not record the audit event for this request, so it was not sent to the store"));
         Answered answered = new Answered(planned, new Verdict.Permitted(planned.decided().ruleIds()), response, 0, 0, 0,
                 planned.nanos());
-        audit.publish(RequestRecord.of(answered, AuditEvent.OUTCOME)
-                .noted("not forwarded: its decision record could not be made durable"));
+        audit.publish(held(RequestRecord.of(answered, AuditEvent.OUTCOME)
+                .noted("not forwarded: its decision record could not be made durable")));
         return response;
     }
 
@@ -118,7 +119,7 @@ final class Auditor {
             }
         }
         RequestRecord record = RequestRecord.of(answered, linked ? AuditEvent.OUTCOME : AuditEvent.COMPLETE);
-        CompletableFuture<Long> published = audit.publishDurable(record);
+        CompletableFuture<Long> published = audit.publishDurable(held(record));
         if (published.isDone() && !published.isCompletedExceptionally()) {
             return CompletableFuture.completedFuture(response);  // async mode, queued: no stage to chain
         }
@@ -129,7 +130,7 @@ final class Auditor {
             ProxyResponse withheld = ProxyResponse.error(DynamoError.internalServerError(linked
                     ? "weir could not record the outcome of this request; it reached the store and its decision is recorded"
                     : "weir could not record the audit event for this request; its outcome is unknown"));
-            audit.publish(withheld(answered, withheld));
+            audit.publish(held(withheld(answered, withheld)));
             return withheld;
         });
     }
@@ -144,6 +145,22 @@ final class Auditor {
     private static RequestRecord withheld(Answered answered, ProxyResponse sent) {
         return RequestRecord.of(answered, AuditEvent.OUTCOME).sent(sent.status(), "InternalServerError")
                 .noted("answered 500: the record before this one could not be made durable in time");
+    }
+
+    /** Records weir hands over as references only while they are small and few wait: at most about 64 MB held. */
+    static final long HELD_BYTES_PER_RECORD = 64 * 1024;
+    static final int HELD_RECORDS = 1024;
+
+    /**
+     * The record as the writer should get it: as references (its event made on the writer) when
+     * what it keeps alive is small ({@link RequestRecord#heldBytes}) and the writer is keeping
+     * up; else its event, made here. A record holds the request's and the answer's bodies until
+     * the writer takes it, so without this bound a writer that falls behind (a slow disk, block
+     * mode) would keep up to the queue's capacity of large bodies in memory.
+     */
+    private PendingEvent held(RequestRecord record) {
+        if (record.heldBytes() <= HELD_BYTES_PER_RECORD && audit.queued() < HELD_RECORDS) return record;
+        return record.event();
     }
 
     private static ParsedRequest request(Stage reached) {

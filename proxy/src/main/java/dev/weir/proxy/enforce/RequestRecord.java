@@ -66,6 +66,16 @@ record RequestRecord(Stage reached, Verdict verdict, Operation operation, long d
         return new RequestRecord(reached, verdict, operation, decidedNanos, phase, answered, answeredNanos, sentStatus, sentError, note);
     }
 
+    /**
+     * Roughly the bytes this record keeps alive while it waits for the writer: the request's
+     * body (with the tree parsed from it and a rewritten copy, counted as twice more) and the
+     * answer's body.
+     */
+    long heldBytes() {
+        long request = reached.received().http().body().length;
+        return 3 * request + (answered == null ? 0 : answered.response().body().length);
+    }
+
     /** The operation's name as the record gives it (null when the request names none). */
     String operationName() {
         ParsedRequest request = request();

@@ -166,6 +166,31 @@ class AuditRecordsGoldenTest {
         compare("async-records.jsonl", records);
     }
 
+    /**
+     * A record that would keep a large body alive while it waits for the writer is made on the
+     * loop instead ({@link Auditor#held}): the same record either way. The large answer is an
+     * item with a 200 KB attribute, over the 64 KB bound; its record must equal that of the same
+     * read answered with a small item.
+     */
+    @Test
+    void aRecordHoldingALargeBodyIsTheSameRecord() throws Exception {
+        String big = ITEM.replace("\"name\":{\"S\":\"Ada\"}", "\"name\":{\"S\":\"" + "A".repeat(200_000) + "\"}");
+        assertTrue(big.length() > Auditor.HELD_BYTES_PER_RECORD);
+        String get = "{\"TableName\":\"people\",\"Key\":{\"id\":{\"S\":\"p-1\"}}}";
+        List<List<ObjectNode>> records = new ArrayList<>();
+        long from = System.currentTimeMillis() * 1000;
+        for (String item : List.of(ITEM, big)) {
+            try (FirewallHarness weir = new FirewallHarness(POLICY, (target, body) -> target.endsWith("GetItem")
+                    ? Map.entry(200, "{\"Item\":" + item + "}") : store(target, body), Map.of())) {
+                Call c = Call.as("get", "admin", "GetItem", get);
+                ProxyResponse r = weir.respond(c.accessKey(), c.secret(), c.op(), c.body());
+                assertEquals(200, r.status());
+                records.add(normalized("get", r, await(weir, 0, 1), from));
+            }
+        }
+        assertEquals(records.get(0), records.get(1));
+    }
+
     @Test
     void syncRecordsAndTheRecordsOfFailedDurabilityAreAsBefore() throws Exception {
         AtomicReference<Tmpfs> disk = new AtomicReference<>();
