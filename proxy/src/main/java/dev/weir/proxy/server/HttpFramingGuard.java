@@ -72,6 +72,10 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
     /** The body so far: grown as bytes arrive, never beyond what came (a declared length is only a cap). */
     private byte[] body = EMPTY;
     private int bodyLength;
+    /** Requests handed on whose answers are not written yet ({@link InOrder#ANSWERED} counts them down). */
+    private int unanswered;
+    /** A refusal made while {@link #unanswered} requests were still served: written once they are answered. */
+    private ByteBuf heldRefusal;
     /** Requests completed by the read being scanned; they go on once the read is known to be good. */
     private final List<FramedRequest> ready = new ArrayList<>(2);
     private static final byte[] EMPTY = new byte[0];
@@ -124,7 +128,26 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
         if (ready.isEmpty()) return;
         FramedRequest[] good = ready.toArray(new FramedRequest[0]);
         ready.clear();
+        unanswered += good.length;
         for (FramedRequest request : good) ctx.fireChannelRead(request);
+    }
+
+    /**
+     * {@link InOrder} says an answer to one of the requests handed on was written: when none is
+     * left unanswered, a refusal held back meanwhile goes out.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt != InOrder.ANSWERED) {
+            super.userEventTriggered(ctx, evt);
+            return;
+        }
+        if (unanswered > 0) unanswered--;
+        if (unanswered == 0 && heldRefusal != null) {
+            ByteBuf out = heldRefusal;
+            heldRefusal = null;
+            writeRefusal(ctx, out);
+        }
     }
 
     /** Walks the bytes through the framing state machine; returns a problem or null. */
@@ -509,6 +532,8 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
             long left = idleDeadline - ctx.executor().ticker().nanoTime();
             if (left > 0) {
                 idleTimer = scheduleIdleTimer(ctx, left);
+            } else if (unanswered > 0) {
+                armIdle(ctx, settings.idleTimeoutMillis());  // not idle: a request is being served
             } else if (state == State.IDLE) {
                 ctx.close();
             }
@@ -543,9 +568,20 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
                 + body.length + "\r\nConnection: close\r\n\r\n";
         ByteBuf out = Unpooled.buffer(response.length() + body.length);
         out.writeBytes(response.getBytes(StandardCharsets.US_ASCII)).writeBytes(body);
+        if (unanswered > 0) {
+            // A request handed on earlier is still being served: its answer goes first (HTTP's
+            // order; behind a gateway another principal's), this refusal once it is written.
+            heldRefusal = out;
+            return;
+        }
+        writeRefusal(ctx, out);
+    }
+
+    private void writeRefusal(ChannelHandlerContext ctx, ByteBuf out) {
         ctx.channel().config().setAutoRead(true);
         ctx.writeAndFlush(out).addListener(f -> lingeringClose(ctx));
     }
+
 
     /**
      * Half-closes our side and discards what the client still sends for a moment before
@@ -565,11 +601,20 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         cancelTimers();
+        releaseHeldRefusal();
         super.channelInactive(ctx);
     }
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         cancelTimers();
+        releaseHeldRefusal();
+    }
+
+    private void releaseHeldRefusal() {
+        if (heldRefusal != null) {
+            heldRefusal.release();
+            heldRefusal = null;
+        }
     }
 }

@@ -29,6 +29,17 @@ import java.util.ArrayDeque;
  * release when one is dropped.
  */
 final class InOrder extends ChannelDuplexHandler {
+    /**
+     * Fired through the pipeline from its head each time an answer is written, for
+     * {@link HttpFramingGuard}, which holds back its own refusals while a request it handed on
+     * is unanswered.
+     */
+    static final Object ANSWERED = new Object() {
+        @Override public String toString() {
+            return "an answer was written";
+        }
+    };
+
     private final ArrayDeque<FramedRequest> waiting = new ArrayDeque<>();
     /** A request has gone on and its answer is not written yet (or the next one is about to go on). */
     private boolean busy;
@@ -69,6 +80,7 @@ final class InOrder extends ChannelDuplexHandler {
 
     /** The answer is written: the next waiting request goes on, or reading resumes. */
     private void answered(ChannelHandlerContext ctx, boolean keepAlive) {
+        ctx.pipeline().fireUserEventTriggered(ANSWERED);
         if (!keepAlive || closed) {
             busy = false;
             drop();

@@ -29,8 +29,31 @@ class HttpFramingGuardTest {
                     protected void channelRead0(ChannelHandlerContext ctx, FramedRequest msg) {
                         received.add(msg.rawPath() + (msg.rawQuery().isEmpty() ? "" : "?" + msg.rawQuery()) + " "
                                 + new String(msg.body(), StandardCharsets.UTF_8));
+                        if (answerAtOnce) ctx.pipeline().fireUserEventTriggered(InOrder.ANSWERED);  // as InOrder says of a written answer
                     }
                 });
+    }
+
+    /** Whether the handler's answer to each request counts as written at once (else the test says when). */
+    private boolean answerAtOnce = true;
+
+    /**
+     * While a request the guard handed on is unanswered, the guard's own refusal of what came
+     * after it (here a 408 for a head cut short in the same read) waits, and so does the idle
+     * close: they go out once the answer is written.
+     */
+    @Test
+    void aRefusalWaitsWhileAnEarlierRequestIsUnanswered() {
+        answerAtOnce = false;
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(bytes("GET /served HTTP/1.1\r\nHost: h\r\n\r\nGET /cut HTTP/1.1\r\nHo"));
+        assertEquals(List.of("/served "), received);
+        ch.advanceTimeBy(120, TimeUnit.SECONDS);
+        ch.runScheduledPendingTasks();
+        assertNull(ch.readOutbound(), "nothing is written ahead of the served request's answer");
+        assertTrue(ch.isOpen(), "nor is the connection closed under it");
+        ch.pipeline().fireUserEventTriggered(InOrder.ANSWERED);
+        assertTrue(response(ch).startsWith("HTTP/1.1 408 Request Timeout"));
     }
 
     @Test

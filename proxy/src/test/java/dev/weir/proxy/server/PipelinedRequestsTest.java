@@ -55,7 +55,7 @@ class PipelinedRequestsTest {
                 JsonNode req = JSON.readTree(body);
                 String id = target.endsWith("Query") ? req.at("/ExpressionAttributeValues/:id/S").asText()
                         : req.has("Item") ? req.at("/Item/id/S").asText() : req.at("/Key/id/S").asText();
-                Thread.sleep(id.startsWith("slow") ? 60 : id.startsWith("mid") ? 20 : 0);
+                Thread.sleep(id.startsWith("glacial") ? 1_200 : id.startsWith("slow") ? 60 : id.startsWith("mid") ? 20 : 0);
                 String pad = id.startsWith("big") ? ",\"pad\":{\"S\":\"" + "x".repeat(300_000) + "\"}" : "";
                 String item = "{\"id\":{\"S\":\"" + id + "\"}" + pad + "}";
                 String answer = target.endsWith("Query") ? "{\"Items\":[" + item + "],\"Count\":1,\"ScannedCount\":1}"
@@ -106,6 +106,36 @@ class PipelinedRequestsTest {
                             + body.substring(0, Math.min(200, body.length())));
                 }
             }
+        }
+    }
+
+    /**
+     * The framing guard's own refusal of a request read behind one being served waits for that
+     * one's answer: here a head cut short reaches the request timeout (300 ms) while the first
+     * request is served for 1.2 s; its 408 is written after the first answer, never before it
+     * (on a connection a gateway shares, the answer a client reads first must be its own).
+     */
+    @Test
+    void theGuardsOwnRefusalWaitsForTheAnswerBeingServed() throws Exception {
+        ProxyServer quick = ProxyServer.start("127.0.0.1", 0, Transport.NIO, boss, workers, weir.firewall,
+                ProxyServer.Limits.builder().requestTimeoutMillis(300).build(), null);
+        try (Socket s = new Socket("127.0.0.1", quick.address().getPort())) {
+            s.setSoTimeout(20_000);
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            all.writeBytes(get("admin", "glacial-1").bytes());
+            all.writeBytes("GET / HTTP/1.1\r\nHost: weir\r\n".getBytes(StandardCharsets.US_ASCII));
+            long start = System.nanoTime();
+            s.getOutputStream().write(all.toByteArray());
+            s.getOutputStream().flush();
+            InputStream in = s.getInputStream();
+            String first = readResponse(in);
+            assertTrue(first.contains("glacial-1"), "the served request's answer comes first, got: " + first);
+            assertTrue(System.nanoTime() - start > 1_000_000_000L, "it was served for over a second, past the request timeout");
+            String second = readResponse(in);
+            assertTrue(second.contains("did not arrive in time"), "then the cut-short request's 408: " + second);
+            assertEquals(-1, in.read(), "and the connection closes");
+        } finally {
+            quick.close();
         }
     }
 
