@@ -15,13 +15,14 @@ import java.util.ArrayDeque;
  * an answer out of order is another principal's answer. Turning auto-read off while a
  * request is served is not enough: the framing guard frames every request in the bytes of one
  * read and hands them all on at once. So a request that arrives while another is served waits
- * here, in order, and goes on only once the previous answer is written. Reading stays off
- * while a request is served or waits, so the queue holds at most what the reads so far had
- * brought in, and a slow upstream pushes back on the client. It stays off even for a client
- * that waits for each answer (two system calls per request): the framing guard in front
- * answers a malformed or timed-out request itself, at once, and a request read while
- * another is served would have that answer written before the other's, on a connection a
- * gateway may share between principals.
+ * here, in order, and goes on only once the previous answer is written. Reading stops as soon
+ * as a request has to wait, and stays off until the queue is empty again, so the queue holds at
+ * most what the reads so far had brought in (one read's requests), and a slow upstream pushes
+ * back on a client that pipelines. A client that waits for each answer (every SDK) never has a
+ * request wait, so its connection is never switched off and on (each switch is a system call).
+ * Reading on while a request is served is safe because the framing guard, which may read and
+ * refuse what comes next meanwhile, holds its own refusals until every request it handed on is
+ * answered ({@link #ANSWERED}).
  *
  * <p>Sits between the framing guard and the handler that answers; it sees each request go in
  * and each answer go out. After an answer that closes the connection, waiting requests are
@@ -43,6 +44,8 @@ final class InOrder extends ChannelDuplexHandler {
     private final ArrayDeque<FramedRequest> waiting = new ArrayDeque<>();
     /** A request has gone on and its answer is not written yet (or the next one is about to go on). */
     private boolean busy;
+    /** Reading is off because a request waits. */
+    private boolean paused;
     private boolean closed;
 
     @Override
@@ -51,11 +54,14 @@ final class InOrder extends ChannelDuplexHandler {
             ctx.fireChannelRead(msg);
             return;
         }
-        ctx.channel().config().setAutoRead(false);
         if (closed) {
             return;
         } else if (busy) {
             waiting.add(req);
+            if (!paused) {
+                paused = true;
+                ctx.channel().config().setAutoRead(false);
+            }
         } else {
             busy = true;
             ctx.fireChannelRead(req);
@@ -89,7 +95,10 @@ final class InOrder extends ChannelDuplexHandler {
         FramedRequest next = waiting.poll();
         if (next == null) {
             busy = false;
-            ctx.channel().config().setAutoRead(true);
+            if (paused) {
+                paused = false;
+                ctx.channel().config().setAutoRead(true);
+            }
             return;
         }
         // Still busy: a request read meanwhile queues behind this one. Not from inside the
