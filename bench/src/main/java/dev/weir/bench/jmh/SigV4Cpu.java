@@ -12,7 +12,8 @@ import java.util.function.LongSupplier;
  * machine other work keeps busy, JMH's wall-clock scores move by 2x between iterations while
  * these ratios stay within a few percent. Prints per kind the median CPU per call with the
  * quartiles, and the median of the rounds' ratios. Run with the bench class path:
- * {@code java -cp "bench/target/weir-bench-*.jar:$(cat bench/target/classpath.txt)" dev.weir.bench.jmh.SigV4Cpu [kind...]}.
+ * {@code java [-Dpool=N] -cp "bench/target/weir-bench-*.jar:$(cat bench/target/classpath.txt)" dev.weir.bench.jmh.SigV4Cpu [kind...]}
+ * ({@code pool}: how many distinct requests each cycles through, 256 by default).
  */
 public final class SigV4Cpu {
     private static final int ROUNDS = 21;
@@ -24,12 +25,15 @@ public final class SigV4Cpu {
 
     public static void main(String[] args) throws Exception {
         String[] kinds = args.length > 0 ? args : new String[] {"GetItem", "PutItem", "mix"};
+        int pool = Integer.getInteger("pool", 256);
         for (String kind : kinds) {
             SigV4VerifyBenchmark verify = new SigV4VerifyBenchmark();
             verify.kind = kind;
+            verify.pool = pool;
             verify.setup();
             UpstreamSignBenchmark sign = new UpstreamSignBenchmark();
             sign.kind = kind;
+            sign.pool = pool;
             sign.setup();
             LongSupplier[] methods = {
                     () -> verify.verify().hashCode(), () -> verify.hashes()[0],
@@ -48,7 +52,8 @@ public final class SigV4Cpu {
                 verifyRatio[r] = ns[0][r] / ns[1][r];
                 signRatio[r] = ns[2][r] / ns[3][r];
             }
-            System.out.printf("%s (%d rounds of %,d calls, CPU ns per call: median [quartiles])%n", kind, ROUNDS, CALLS);
+            System.out.printf("%s, %d distinct requests (%d rounds of %,d calls, CPU ns per call: median [quartiles])%n", kind, pool,
+                    ROUNDS, CALLS);
             for (int m = 0; m < methods.length; m++) {
                 double[] s = ns[m].clone();
                 Arrays.sort(s);

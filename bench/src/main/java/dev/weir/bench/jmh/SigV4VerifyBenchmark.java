@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * as in the proxy), against the bare cryptographic work any verification must do, in the same
  * run: the SHA-256 of the body, a SHA-256 of as many bytes as the request's canonical request
  * and one HMAC-SHA256 (a Mac initialised once) of as many bytes as its string to sign. Each
- * invocation takes the next of {@value #POOL} distinct requests of its kind.
+ * invocation takes the next of {@link #pool} distinct requests of its kind.
  *
  * <p>{@code main} runs both and prints verify / hashes per kind ({@code ./weir bench jmh
  * SigV4Verify} prints the two series).
@@ -40,7 +40,13 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 6, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
 public class SigV4VerifyBenchmark {
-    static final int POOL = 256;
+    /**
+     * How many distinct requests are cycled through (a power of two): 256 by default, whose
+     * headers and bodies do not all stay in the core's nearest caches, as under load; 1 for the
+     * cost with everything in cache, as right after the request was decoded.
+     */
+    @Param({"256"})
+    public int pool;
 
     @Param({"GetItem", "PutItem", "mix"})
     public String kind;
@@ -56,10 +62,10 @@ public class SigV4VerifyBenchmark {
     public void setup() throws Exception {
         Map<String, String> secrets = Map.of(SdkRequests.KEY_ID, SdkRequests.SECRET);
         verifier = new SigV4Verifier(secrets::get, "dynamodb", Clock.fixed(SdkRequests.T, ZoneOffset.UTC));
-        requests = SdkRequests.of(kind, POOL);
-        canonicalSized = new byte[POOL][];
-        stringToSignSized = new byte[POOL][];
-        for (int i = 0; i < POOL; i++) {
+        requests = SdkRequests.of(kind, pool);
+        canonicalSized = new byte[pool][];
+        stringToSignSized = new byte[pool][];
+        for (int i = 0; i < pool; i++) {
             SdkRequests.Request r = requests.get(i);
             // Fail before measuring if a request is refused (a benchmark of the error path would mislead).
             if (!(verifier.verify(r.view()) instanceof SigV4Verifier.Verified)) throw new IllegalStateException("refused: " + i);
@@ -73,7 +79,7 @@ public class SigV4VerifyBenchmark {
 
     private int nextIndex() {
         int i = next;
-        next = (i + 1) & (POOL - 1);
+        next = (i + 1) & (pool - 1);
         return i;
     }
 

@@ -1,5 +1,6 @@
 package dev.weir.protocol.sigv4;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -12,8 +13,8 @@ import java.util.Arrays;
  * this on random requests). One per thread ({@link Engines}), reused: not thread-safe.
  */
 final class ByteText {
-    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final byte[] HEX_UPPER = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HEX_UPPER = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
     private byte[] bytes;
     private int length;
@@ -54,8 +55,34 @@ final class ByteText {
         return this;
     }
 
+    /** The UTF-8 of {@code s}: a long one through the JDK's encoder (vectorised), a short one here. */
     ByteText utf8(String s) {
-        return utf8(s, 0, s.length());
+        if (s.length() < 16) return utf8(s, 0, s.length());
+        return raw(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The UTF-8 of {@code s[from, to)}, a lone surrogate as {@code ?}. With {@code sUtf8}, the
+     * UTF-8 of all of {@code s} when it has one byte per character (ASCII and lone surrogates
+     * only; see {@link #oneBytePerChar}), the range is copied from it; null: encoded here.
+     */
+    ByteText utf8(String s, int from, int to, byte[] sUtf8) {
+        return sUtf8 != null ? raw(sUtf8, from, to) : utf8(s, from, to);
+    }
+
+    /**
+     * The UTF-8 of {@code s} if it has one byte per character, else null. Then every range of
+     * {@code s} encodes to the same range of these bytes: each character is ASCII or a lone
+     * surrogate ({@code ?} wherever it stands), as no pair and nothing else encodes to one byte.
+     */
+    static byte[] oneBytePerChar(String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        return b.length == s.length() ? b : null;
+    }
+
+    /** {@code b} as they are. */
+    ByteText raw(byte[] b) {
+        return raw(b, 0, b.length);
     }
 
     /** The UTF-8 of {@code s[from, to)}, a lone surrogate as {@code ?}. */
@@ -106,7 +133,10 @@ final class ByteText {
      * up to {@code ' '} at either end), each run of spaces inside as one space.
      */
     ByteText canonicalValue(String v) {
-        int from = 0, to = v.length();
+        int n = v.length();
+        // The common value has nothing to trim or collapse: its bytes as they are.
+        if (n > 0 && v.charAt(0) > ' ' && v.charAt(n - 1) > ' ' && v.indexOf("  ") < 0) return utf8(v);
+        int from = 0, to = n;
         while (from < to && v.charAt(from) <= ' ') from++;
         while (to > from && v.charAt(to - 1) <= ' ') to--;
         room(to - from);
@@ -187,7 +217,22 @@ final class ByteText {
     static String hexString(byte[] b, int n) {
         byte[] out = new byte[2 * n];
         hex(b, n, out, 0);
-        return new String(out, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return new String(out, StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * As {@link #isHexOf(String, int, int, byte[], int)} for a String whose UTF-8 {@code sUtf8}
+     * has one byte per character (null: compared as characters).
+     */
+    static boolean isHexOf(String s, byte[] sUtf8, int from, int to, byte[] b, int n) {
+        if (sUtf8 == null) return isHexOf(s, from, to, b, n);
+        if (to - from != 2 * n) return false;
+        int diff = 0;
+        for (int i = 0; i < n; i++) {
+            diff |= sUtf8[from + 2 * i] ^ HEX[(b[i] >> 4) & 0xf];
+            diff |= sUtf8[from + 2 * i + 1] ^ HEX[b[i] & 0xf];
+        }
+        return diff == 0;
     }
 
     /** Whether {@code s[from, to)} is exactly the lower-case hex of {@code b[0, n)}, in time independent of where they differ. */

@@ -27,9 +27,11 @@ final class Engines {
     final byte[] digest = new byte[32];
     /** For deriving signing keys: re-keyed on every step. */
     private final Mac derive;
-    private final byte[][] keys = new byte[KEYED][];
+    private final byte[][] macKeys = new byte[KEYED][];
     private final Mac[] macs = new Mac[KEYED];
     private int replace;
+    /** The hex SHA-256 of the body being verified. */
+    final byte[] payloadHex = new byte[64];
     /** The access key id of the last credential read here, so that the same one is not copied out again. */
     String accessKeyId = "";
     /**
@@ -59,16 +61,16 @@ final class Engines {
      */
     Mac keyed(byte[] key) {
         for (int i = 0; i < KEYED; i++) {
-            if (keys[i] == key) return macs[i];
+            if (macKeys[i] == key) return macs[i];
         }
         int i = replace;
         replace = (i + 1) % KEYED;
-        keys[i] = null;
+        macKeys[i] = null;
         try {
             Mac mac = macs[i] != null ? macs[i] : Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
             macs[i] = mac;
-            keys[i] = key;
+            macKeys[i] = key;
             return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);

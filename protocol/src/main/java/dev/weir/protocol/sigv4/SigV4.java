@@ -98,9 +98,10 @@ public final class SigV4 {
     static void writeCanonicalRequest(ByteText out, HttpRequestView req, List<String> signedHeaders, String payloadHash,
                                       boolean dropSignatureParam) {
         writeRequestLines(out, req, dropSignatureParam);
+        HeaderArrays headers = new HeaderArrays(req.headers());
         for (String name : signedHeaders) {
             out.utf8(name).ascii(':');
-            writeHeaderValues(out, req, name, 0, name.length());
+            headers.writeValues(out, name, 0, name.length());
             out.ascii('\n');
         }
         out.ascii('\n');
@@ -118,25 +119,6 @@ public final class SigV4 {
         String rawQuery = req.rawQuery();
         if (rawQuery != null && !rawQuery.isEmpty()) out.utf8(canonicalQuery(rawQuery, dropSignatureParam));
         out.ascii('\n');
-    }
-
-    /**
-     * The canonical value of the request's headers named {@code name[from, to)}, compared as
-     * {@link String#equalsIgnoreCase} compares: every value of that name in arrival order, each
-     * canonicalised ({@link ByteText#canonicalValue}), joined by ','.
-     */
-    static void writeHeaderValues(ByteText out, HttpRequestView req, String name, int from, int to) {
-        int n = to - from;
-        boolean first = true;
-        List<Map.Entry<String, String>> headers = req.headers();
-        for (int i = 0, size = headers.size(); i < size; i++) {
-            Map.Entry<String, String> e = headers.get(i);
-            String key = e.getKey();
-            if (key.length() != n || !key.regionMatches(true, 0, name, from, n)) continue;
-            if (!first) out.ascii(',');
-            first = false;
-            out.canonicalValue(e.getValue());
-        }
     }
 
     public static String stringToSign(String amzDate, String scope, String canonicalRequest) {

@@ -17,6 +17,10 @@ import java.util.Objects;
  */
 public final class SigV4Signer {
     private static final String POST_SIGNED_HEADERS = "content-type;host;x-amz-date;x-amz-target";
+    private static final byte[] TARGET_LINE = "\nx-amz-target:".getBytes(StandardCharsets.US_ASCII);
+    /** The canonical POST after the target's value: the end of the headers, the signed headers' names, the newline before the body's hash. */
+    private static final byte[] POST_END = ("\n\n" + POST_SIGNED_HEADERS + "\n").getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ALGORITHM_LINE = (SigV4.ALGORITHM + "\n").getBytes(StandardCharsets.US_ASCII);
 
     private final Credentials credentials;
     private final String region;
@@ -34,7 +38,7 @@ public final class SigV4Signer {
     /** The X-Amz-Date of the last second signed in: requests in the same second share it. */
     private volatile Stamp stamp;
 
-    private record Stamp(long epochSecond, String amzDate, Map.Entry<String, String> header) {}
+    private record Stamp(long epochSecond, String amzDate, byte[] amzDateUtf8, String date, Map.Entry<String, String> header) {}
 
     /** The canonical request of {@link #signPost} up to the date, for the last path, host and content type signed. */
     private volatile PostStart postStart;
@@ -67,7 +71,7 @@ public final class SigV4Signer {
         String payloadHash = SigV4.sha256Hex(body);
         Engines engines = Engines.get();
         SigV4.writeCanonicalRequest(engines.canonical.clear(), view, names, payloadHash, false);
-        DatedKey k = signingKey(st.amzDate().substring(0, 8));
+        DatedKey k = signingKey(st.date());
         byte[] signature = sign(engines, st, k);
         String auth = SigV4.ALGORITHM + " Credential=" + credentials.accessKeyId() + '/' + k.scope()
                 + ", SignedHeaders=" + String.join(";", names) + ", Signature=" + ByteText.hexString(signature, 32);
@@ -94,11 +98,10 @@ public final class SigV4Signer {
                                                     String payloadHash, Instant now) {
         Stamp st = stamp(now);
         PostStart start = postStart(rawPath, host, contentType);
-        DatedKey k = signingKey(st.amzDate().substring(0, 8));
+        DatedKey k = signingKey(st.date());
         Engines engines = Engines.get();
         ByteText canonical = engines.canonical.clear();
-        canonical.raw(start.bytes(), 0, start.bytes().length).utf8(st.amzDate()).utf8("\nx-amz-target:").canonicalValue(target)
-                .utf8("\n\n" + POST_SIGNED_HEADERS + "\n");
+        canonical.raw(start.bytes()).raw(st.amzDateUtf8()).raw(TARGET_LINE).canonicalValue(target).raw(POST_END);
         if (payloadHash != null) canonical.utf8(payloadHash);
         else canonical.hex(engines.sha256(body), 32);
         byte[] signature = sign(engines, st, k);
@@ -118,8 +121,8 @@ public final class SigV4Signer {
     /** The signature (in {@code engines.digest}) of the canonical request written in {@code engines.canonical}. */
     private static byte[] sign(Engines engines, Stamp st, DatedKey k) {
         byte[] canonicalHash = engines.sha256(engines.canonical);
-        ByteText toSign = engines.toSign.clear().utf8(SigV4.ALGORITHM).ascii('\n').utf8(st.amzDate()).ascii('\n')
-                .raw(k.scopeUtf8(), 0, k.scopeUtf8().length).ascii('\n').hex(canonicalHash, 32);
+        ByteText toSign = engines.toSign.clear().raw(ALGORITHM_LINE).raw(st.amzDateUtf8()).ascii('\n')
+                .raw(k.scopeUtf8()).ascii('\n').hex(canonicalHash, 32);
         return engines.hmac(k.key(), toSign);
     }
 
@@ -128,7 +131,8 @@ public final class SigV4Signer {
         Stamp st = stamp;
         if (st == null || st.epochSecond() != now.getEpochSecond()) {
             String amzDate = SigV4.formatAmzDate(now);
-            st = new Stamp(now.getEpochSecond(), amzDate, Map.entry("X-Amz-Date", amzDate));
+            st = new Stamp(now.getEpochSecond(), amzDate, amzDate.getBytes(StandardCharsets.UTF_8), amzDate.substring(0, 8),
+                    Map.entry("X-Amz-Date", amzDate));
             stamp = st;
         }
         return st;

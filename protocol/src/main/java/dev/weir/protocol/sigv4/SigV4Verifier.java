@@ -2,6 +2,7 @@ package dev.weir.protocol.sigv4;
 
 import dev.weir.protocol.error.DynamoError;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,6 +40,9 @@ public final class SigV4Verifier {
 
     private record CachedKey(String secret, byte[] key) {}
 
+    /** The string to sign's first line, {@code AWS4-HMAC-SHA256} and a newline. */
+    private static final byte[] ALGORITHM_LINE = (SigV4.ALGORITHM + "\n").getBytes(StandardCharsets.US_ASCII);
+
     private final Function<String, String> secrets;
     private final String service;
     private final Clock clock;
@@ -55,7 +59,8 @@ public final class SigV4Verifier {
     }
 
     public Result verify(HttpRequestView req) {
-        String authorization = req.header("Authorization");
+        HeaderArrays headers = new HeaderArrays(req.headers());
+        String authorization = headers.first("Authorization");
         String rawQuery = req.rawQuery();
         Map<String, String> query = rawQuery == null || rawQuery.isEmpty() ? Map.of() : SigV4.queryParams(rawQuery);
         Parsed p;
@@ -72,7 +77,7 @@ public final class SigV4Verifier {
         }
         if (p.error != null) return new Failed(p.error, p.accessKeyId);
 
-        String amzDate = p.fromQuery ? query.get("X-Amz-Date") : req.header("X-Amz-Date");
+        String amzDate = p.fromQuery ? query.get("X-Amz-Date") : headers.first("X-Amz-Date");
         if (amzDate == null) {
             return new Failed(DynamoError.incompleteSignature(
                     "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."), p.accessKeyId);
@@ -136,14 +141,16 @@ public final class SigV4Verifier {
 
         // From here on nothing calls out of this package: the thread's engines are ours alone.
         Engines engines = Engines.get();
-        String payloadHash = ByteText.hexString(engines.sha256(req.body()), 32);
+        byte[] payloadHex = engines.payloadHex;
+        ByteText.hex(engines.sha256(req.body()), 32, payloadHex, 0);
+        String payloadHash = new String(payloadHex, StandardCharsets.ISO_8859_1);
         ByteText canonical = engines.canonical.clear();
         SigV4.writeRequestLines(canonical, req, p.fromQuery);
-        writeSignedHeaders(canonical, req, p);
-        canonical.utf8(payloadHash);
-        ByteText toSign = engines.toSign.clear().utf8(SigV4.ALGORITHM).ascii('\n').utf8(amzDate).ascii('\n')
-                .utf8(cred, s1 + 1, end).ascii('\n').hex(engines.sha256(canonical), 32);
-        if (!ByteText.isHexOf(p.signature, p.signatureStart, p.signatureEnd, engines.hmac(key, toSign), 32)) {
+        writeSignedHeaders(canonical, headers, p);
+        canonical.raw(payloadHex);
+        ByteText toSign = engines.toSign.clear().raw(ALGORITHM_LINE).utf8(amzDate).ascii('\n')
+                .utf8(cred, s1 + 1, end, p.credentialUtf8).ascii('\n').hex(engines.sha256(canonical), 32);
+        if (!ByteText.isHexOf(p.signature, p.signatureUtf8, p.signatureStart, p.signatureEnd, engines.hmac(key, toSign), 32)) {
             return new Failed(DynamoError.invalidSignature(), p.accessKeyId);
         }
         return new Verified(p.accessKeyId, payloadHash);
@@ -151,10 +158,7 @@ public final class SigV4Verifier {
 
     /** The index of the first '/' in {@code s[from, to)}, or -1. */
     private static int slash(String s, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (s.charAt(i) == '/') return i;
-        }
-        return -1;
+        return s.indexOf('/', from, to);
     }
 
     /** Whether {@code s[from, to)} is {@code text}. */
@@ -167,21 +171,22 @@ public final class SigV4Verifier {
      * and the list of names, each part as {@code String.split(";")} of the list gives it (empty
      * names kept but trailing ones dropped; an empty list is one empty name).
      */
-    private static void writeSignedHeaders(ByteText out, HttpRequestView req, Parsed p) {
+    private static void writeSignedHeaders(ByteText out, HeaderArrays headers, Parsed p) {
         String list = p.signedHeaders;
+        byte[] listUtf8 = p.signedHeadersUtf8;
         int from = p.signedHeadersStart, to = p.signedHeadersEnd, end = stripTrailing(list, from, to);
         if (end > from || to == from) {
             for (int at = from; ; ) {
                 int semi = list.indexOf(';', at);
                 int stop = semi < 0 || semi > end ? end : semi;
-                out.utf8(list, at, stop).ascii(':');
-                SigV4.writeHeaderValues(out, req, list, at, stop);
+                out.utf8(list, at, stop, listUtf8).ascii(':');
+                headers.writeValues(out, list, at, stop);
                 out.ascii('\n');
                 if (stop == end) break;
                 at = stop + 1;
             }
         }
-        out.ascii('\n').utf8(list, from, end).ascii('\n');
+        out.ascii('\n').utf8(list, from, end, listUtf8).ascii('\n');
     }
 
     /** {@code to}, less any ';' that end {@code s[from, to)}. */
@@ -193,12 +198,10 @@ public final class SigV4Verifier {
     /** Whether {@code name} is one of the signed headers (as {@code split(";")} gives them). */
     private static boolean signs(Parsed p, String name) {
         String list = p.signedHeaders;
-        int from = p.signedHeadersStart, end = stripTrailing(list, from, p.signedHeadersEnd);
-        for (int at = from; at <= end; ) {
-            int semi = list.indexOf(';', at);
-            int stop = semi < 0 || semi > end ? end : semi;
-            if (same(list, at, stop, name)) return true;
-            at = stop + 1;
+        int from = p.signedHeadersStart, end = p.signedHeadersEnd, n = name.length();
+        // An occurrence of the name (which has no ';') between separators or the list's ends is one of its parts.
+        for (int at = list.indexOf(name, from); at >= 0 && at + n <= end; at = list.indexOf(name, at + 1)) {
+            if ((at == from || list.charAt(at - 1) == ';') && (at + n == end || list.charAt(at + n) == ';')) return true;
         }
         return false;
     }
@@ -264,6 +267,8 @@ public final class SigV4Verifier {
      */
     private static final class Parsed {
         String credential, signedHeaders, signature, accessKeyId;
+        /** The UTF-8 of all of {@link #credential}, {@link #signedHeaders} and {@link #signature}, when one byte per character; else null. */
+        byte[] credentialUtf8, signedHeadersUtf8, signatureUtf8;
         int credentialStart, credentialEnd, signedHeadersStart, signedHeadersEnd, signatureStart, signatureEnd;
         boolean fromQuery;
         DynamoError error;
@@ -334,6 +339,10 @@ public final class SigV4Verifier {
             p.error = DynamoError.incompleteSignature(missing.toString().trim());
             return p;
         }
+        byte[] utf8 = ByteText.oneBytePerChar(authorization);
+        p.credentialUtf8 = utf8;
+        p.signedHeadersUtf8 = utf8;
+        p.signatureUtf8 = utf8;
         p.readAccessKeyId();
         return p;
     }
@@ -357,6 +366,8 @@ public final class SigV4Verifier {
             p.error = DynamoError.incompleteSignature(missing.toString().trim() + " Re-examine the query-string parameters.");
             return p;
         }
+        p.credentialUtf8 = ByteText.oneBytePerChar(credential);
+        p.signedHeadersUtf8 = ByteText.oneBytePerChar(sh);
         p.readAccessKeyId();
         return p;
     }
