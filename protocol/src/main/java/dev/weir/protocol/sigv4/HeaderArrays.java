@@ -12,23 +12,46 @@ import java.util.Map;
 final class HeaderArrays {
     final String[] names;
     final String[] values;
+    /** The names' lengths: most names are told apart by length alone, without touching their text. */
+    private final int[] lengths;
 
     HeaderArrays(List<Map.Entry<String, String>> headers) {
         int n = headers.size();
         names = new String[n];
         values = new String[n];
+        lengths = new int[n];
         int i = 0;
         for (Map.Entry<String, String> e : headers) {
-            names[i] = e.getKey();
+            String name = e.getKey();
+            names[i] = name;
+            lengths[i] = name.length();
             values[i++] = e.getValue();
         }
+    }
+
+    /**
+     * Whether {@code key} is {@code name[from, from + n)} ignoring case, exactly as
+     * {@link String#regionMatches(boolean, int, String, int, int)} decides (key has length n):
+     * ASCII letters are folded here, any other difference goes to the JDK (which also matches,
+     * say, the Kelvin sign with a k).
+     */
+    static boolean sameIgnoringCase(String key, String name, int from, int n) {
+        for (int i = 0; i < n; i++) {
+            char a = key.charAt(i), b = name.charAt(from + i);
+            if (a == b) continue;
+            int fa = a | 0x20;
+            if (a >= 0x80 || b >= 0x80 || fa != (b | 0x20) || fa < 'a' || fa > 'z') {
+                return key.regionMatches(true, 0, name, from, n);
+            }
+        }
+        return true;
     }
 
     /** The first value of the header {@code name} (compared as {@link String#equalsIgnoreCase} does), or null. */
     String first(String name) {
         int n = name.length();
         for (int i = 0; i < names.length; i++) {
-            if (names[i].length() == n && names[i].regionMatches(true, 0, name, 0, n)) return values[i];
+            if (lengths[i] == n && sameIgnoringCase(names[i], name, 0, n)) return values[i];
         }
         return null;
     }
@@ -41,9 +64,8 @@ final class HeaderArrays {
     void writeValues(ByteText out, String name, int from, int to) {
         int n = to - from;
         boolean first = true;
-        for (int i = 0; i < names.length; i++) {
-            String key = names[i];
-            if (key.length() != n || !key.regionMatches(true, 0, name, from, n)) continue;
+        for (int i = 0; i < lengths.length; i++) {
+            if (lengths[i] != n || !sameIgnoringCase(names[i], name, from, n)) continue;
             if (!first) out.ascii(',');
             first = false;
             out.canonicalValue(values[i]);
