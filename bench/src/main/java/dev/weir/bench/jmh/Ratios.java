@@ -14,7 +14,10 @@ final class Ratios {
     private Ratios() {}
 
     static void print(String[] args, Class<?> benchmark, String measured, String baseline) throws Exception {
-        CommandLineOptions options = new CommandLineOptions(args.length == 0 ? new String[] {benchmark.getSimpleName()} : args);
+        // The benchmark's own name always selects it (JMH runs every benchmark when no name is given).
+        String[] all = java.util.Arrays.copyOf(args, args.length + 1);
+        all[args.length] = benchmark.getSimpleName();
+        CommandLineOptions options = new CommandLineOptions(all);
         Collection<RunResult> results = new Runner(options).run();
         Map<String, Statistics> work = new TreeMap<>();
         Map<String, Statistics> base = new TreeMap<>();
