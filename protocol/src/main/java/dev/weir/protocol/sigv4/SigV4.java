@@ -1,12 +1,7 @@
 package dev.weir.protocol.sigv4;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -15,7 +10,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,7 +24,6 @@ public final class SigV4 {
     public static final String TERMINATOR = "aws4_request";
     public static final DateTimeFormatter AMZ_DATE =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
-    static final HexFormat HEX = HexFormat.of();
 
     private SigV4() {}
 
@@ -89,101 +82,70 @@ public final class SigV4 {
         }
     }
 
-    /** The canonical request for the given signed headers (lower-case names, in order). */
+    /**
+     * The canonical request for the given signed headers (lower-case names, in order), as text;
+     * the verifier and the signer write the same bytes straight into their hash
+     * ({@link #writeCanonicalRequest}).
+     */
     public static String canonicalRequest(HttpRequestView req, List<String> signedHeaders,
                                           String payloadHash, boolean dropSignatureParam) {
-        StringBuilder sb = new StringBuilder(256);
-        sb.append(req.method()).append('\n');
-        sb.append(canonicalUri(req.rawPath())).append('\n');
-        sb.append(canonicalQuery(req.rawQuery(), dropSignatureParam)).append('\n');
+        ByteText out = new ByteText(512);
+        writeCanonicalRequest(out, req, signedHeaders, payloadHash, dropSignatureParam);
+        return new String(out.bytes(), 0, out.length(), StandardCharsets.UTF_8);
+    }
+
+    /** Writes {@link #canonicalRequest}'s UTF-8 bytes to {@code out}. */
+    static void writeCanonicalRequest(ByteText out, HttpRequestView req, List<String> signedHeaders, String payloadHash,
+                                      boolean dropSignatureParam) {
+        writeRequestLines(out, req, dropSignatureParam);
+        HeaderArrays headers = new HeaderArrays(req.headers());
         for (String name : signedHeaders) {
-            sb.append(name).append(':');
-            appendCanonicalHeaderValue(sb, req, name);
-            sb.append('\n');
+            out.utf8(name).ascii(':');
+            headers.writeValues(out, name, 0, name.length());
+            out.ascii('\n');
         }
-        sb.append('\n');
+        out.ascii('\n');
         for (int i = 0; i < signedHeaders.size(); i++) {
-            if (i > 0) sb.append(';');
-            sb.append(signedHeaders.get(i));
+            if (i > 0) out.ascii(';');
+            out.utf8(signedHeaders.get(i));
         }
-        sb.append('\n');
-        sb.append(payloadHash);
-        return sb.toString();
+        out.ascii('\n').utf8(payloadHash);
+    }
+
+    /** The method, canonical URI and canonical query lines of a canonical request, each ended by a newline. */
+    static void writeRequestLines(ByteText out, HttpRequestView req, boolean dropSignatureParam) {
+        out.utf8(String.valueOf(req.method())).ascii('\n');
+        out.canonicalUri(req.rawPath()).ascii('\n');
+        String rawQuery = req.rawQuery();
+        if (rawQuery != null && !rawQuery.isEmpty()) out.utf8(canonicalQuery(rawQuery, dropSignatureParam));
+        out.ascii('\n');
     }
 
     public static String stringToSign(String amzDate, String scope, String canonicalRequest) {
-        return ALGORITHM + '\n' + amzDate + '\n' + scope + '\n' + sha256Hex(canonicalRequest.getBytes(StandardCharsets.UTF_8));
+        Engines engines = Engines.get();
+        byte[] hash = engines.sha256(engines.canonical.clear().utf8(canonicalRequest));
+        return ALGORITHM + '\n' + amzDate + '\n' + scope + '\n' + ByteText.hexString(hash, 32);
     }
 
     public static byte[] signingKey(String secret, String date, String region, String service) {
-        byte[] k = hmac(("AWS4" + secret).getBytes(StandardCharsets.UTF_8), date);
-        k = hmac(k, region);
-        k = hmac(k, service);
-        return hmac(k, TERMINATOR);
+        Engines engines = Engines.get();
+        byte[] k = engines.hmac(("AWS4" + secret).getBytes(StandardCharsets.UTF_8), date);
+        k = engines.hmac(k, region);
+        k = engines.hmac(k, service);
+        return engines.hmac(k, TERMINATOR);
     }
 
-    public static String signature(byte[] signingKey, String stringToSign) {
-        return HEX.formatHex(hmac(signingKey, stringToSign));
-    }
-
-    /** Per-thread engines: looking them up per call costs more than the hashing itself. */
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    });
     /**
-     * A per-thread HMAC engine and the key it was last initialised with. Signing keys are
-     * cached arrays that nobody modifies, so the same array means the same key and the
-     * initialisation (two hash blocks of key padding) can be skipped: doFinal leaves the engine
-     * ready for the same key. Derivation steps use fresh arrays and always re-initialise.
+     * The hex HMAC-SHA256 of {@code stringToSign} under {@code signingKey}, which must not be
+     * modified afterwards (each thread keeps an engine keyed with it, found by identity).
      */
-    private static final class KeyedMac {
-        final Mac mac;
-        byte[] key;
-
-        KeyedMac(Mac mac) {
-            this.mac = mac;
-        }
+    public static String signature(byte[] signingKey, String stringToSign) {
+        Engines engines = Engines.get();
+        return ByteText.hexString(engines.hmac(signingKey, engines.toSign.clear().utf8(stringToSign)), 32);
     }
-
-    private static final ThreadLocal<KeyedMac> HMAC = ThreadLocal.withInitial(() -> {
-        try {
-            return new KeyedMac(Mac.getInstance("HmacSHA256"));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    });
 
     public static String sha256Hex(byte[] data) {
-        return HEX.formatHex(SHA256.get().digest(data));
-    }
-
-    static byte[] hmac(byte[] key, String data) {
-        try {
-            KeyedMac keyed = HMAC.get();
-            if (keyed.key != key) {
-                keyed.mac.init(new SecretKeySpec(key, "HmacSHA256"));
-                keyed.key = key;
-            }
-            return keyed.mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Non-S3 services encode each path segment once more, and an empty path is "/". */
-    static String canonicalUri(String rawPath) {
-        if (rawPath == null || rawPath.isEmpty() || rawPath.equals("/")) return "/";
-        StringBuilder sb = new StringBuilder(rawPath.length() + 8);
-        String[] segments = rawPath.split("/", -1);
-        for (int i = 0; i < segments.length; i++) {
-            if (i > 0) sb.append('/');
-            sb.append(uriEncode(segments[i]));
-        }
-        return sb.toString();
+        return ByteText.hexString(Engines.get().sha256(data), 32);
     }
 
     static String canonicalQuery(String rawQuery, boolean dropSignature) {
@@ -231,49 +193,12 @@ public final class SigV4 {
         }
     }
 
-    /** Values joined by ',', each trimmed, with runs of spaces collapsed to one. */
-    static String canonicalHeaderValue(List<String> values) {
-        StringBuilder sb = new StringBuilder(32);
-        for (int n = 0; n < values.size(); n++) {
-            if (n > 0) sb.append(',');
-            appendCanonicalValue(sb, values.get(n));
-        }
-        return sb.toString();
-    }
-
-    /** {@link #canonicalHeaderValue} of the request's values of {@code name}, appended to {@code sb}. */
-    private static void appendCanonicalHeaderValue(StringBuilder sb, HttpRequestView req, String name) {
-        boolean first = true;
-        for (Map.Entry<String, String> e : req.headers()) {
-            if (!e.getKey().equalsIgnoreCase(name)) continue;
-            if (!first) sb.append(',');
-            first = false;
-            appendCanonicalValue(sb, e.getValue());
-        }
-    }
-
-    static void appendCanonicalValue(StringBuilder sb, String value) {
-        String v = value.trim();
-        boolean space = false;
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
-            if (c == ' ') {
-                if (!space) sb.append(' ');
-                space = true;
-            } else {
-                sb.append(c);
-                space = false;
-            }
-        }
-    }
-
     /** RFC 3986 unreserved characters stay, everything else is %XX of its UTF-8 bytes. */
     static String uriEncode(String s) {
         StringBuilder sb = new StringBuilder(s.length() + 8);
         for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xff;
-            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '_' || c == '.' || c == '~') {
+            if (ByteText.unreserved(c)) {
                 sb.append((char) c);
             } else {
                 sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))

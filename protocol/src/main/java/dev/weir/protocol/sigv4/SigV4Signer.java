@@ -1,25 +1,49 @@
 package dev.weir.protocol.sigv4;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
-/** Signs outgoing requests (the proxy's own upstream credentials) with SigV4 in header form. */
+/**
+ * Signs outgoing requests (the proxy's own upstream credentials) with SigV4 in header form.
+ * The canonical request and the string to sign are written as bytes straight into the
+ * thread's hash engines ({@link Engines}); what is the same from one request to the next (the
+ * signing key and scope of the day, the date of the second, the fixed start of weir's upstream
+ * POST) is kept in immutable values behind volatile fields, so several event loops sign at once.
+ */
 public final class SigV4Signer {
+    private static final String POST_SIGNED_HEADERS = "content-type;host;x-amz-date;x-amz-target";
+    private static final byte[] TARGET_LINE = "\nx-amz-target:".getBytes(StandardCharsets.US_ASCII);
+    /** The canonical POST after the target's value: the end of the headers, the signed headers' names, the newline before the body's hash. */
+    private static final byte[] POST_END = ("\n\n" + POST_SIGNED_HEADERS + "\n").getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ALGORITHM_LINE = (SigV4.ALGORITHM + "\n").getBytes(StandardCharsets.US_ASCII);
+
     private final Credentials credentials;
     private final String region;
     private final String service;
     /** The signing key of the last date signed for: it changes once a day, deriving it costs four HMACs. */
     private volatile DatedKey key;
 
-    private record DatedKey(String date, byte[] key) {}
+    /**
+     * A day's signing key, its credential scope ({@code date/region/service/aws4_request}) as
+     * UTF-8, and the Authorization of {@link #signPost} up to its signature, as Latin-1 bytes
+     * when every character is one (else null: the header is concatenated as a String).
+     */
+    private record DatedKey(String date, byte[] key, String scope, byte[] scopeUtf8, String postPrefix, byte[] postPrefixLatin1) {}
 
     /** The X-Amz-Date of the last second signed in: requests in the same second share it. */
     private volatile Stamp stamp;
 
-    private record Stamp(long epochSecond, String amzDate) {}
+    private record Stamp(long epochSecond, String amzDate, byte[] amzDateUtf8, String date, Map.Entry<String, String> header) {}
+
+    /** The canonical request of {@link #signPost} up to the date, for the last path, host and content type signed. */
+    private volatile PostStart postStart;
+
+    private record PostStart(String rawPath, String host, String contentType, byte[] bytes) {}
 
     public SigV4Signer(Credentials credentials, String region, String service) {
         this.credentials = credentials;
@@ -34,9 +58,9 @@ public final class SigV4Signer {
      */
     public List<Map.Entry<String, String>> sign(String method, String rawPath, List<Map.Entry<String, String>> headers,
                                                 byte[] body, Instant now) {
-        String amzDate = amzDate(now);
+        Stamp st = stamp(now);
         List<Map.Entry<String, String>> all = new ArrayList<>(headers);
-        all.add(Map.entry("X-Amz-Date", amzDate));
+        all.add(st.header());
         List<String> names = new ArrayList<>();
         for (Map.Entry<String, String> h : all) {
             String n = h.getKey().toLowerCase(Locale.ROOT);
@@ -44,7 +68,14 @@ public final class SigV4Signer {
         }
         names.sort(null);
         HttpRequestView view = new HttpRequestView(method, rawPath, "", all, body);
-        return headers(amzDate, String.join(";", names), SigV4.canonicalRequest(view, names, SigV4.sha256Hex(body), false));
+        String payloadHash = SigV4.sha256Hex(body);
+        Engines engines = Engines.get();
+        SigV4.writeCanonicalRequest(engines.canonical.clear(), view, names, payloadHash, false);
+        DatedKey k = signingKey(st.date());
+        byte[] signature = sign(engines, st, k);
+        String auth = SigV4.ALGORITHM + " Credential=" + credentials.accessKeyId() + '/' + k.scope()
+                + ", SignedHeaders=" + String.join(";", names) + ", Signature=" + ByteText.hexString(signature, 32);
+        return List.of(st.header(), Map.entry("Authorization", auth));
     }
 
     /**
@@ -65,47 +96,70 @@ public final class SigV4Signer {
      */
     public List<Map.Entry<String, String>> signPost(String rawPath, String host, String contentType, String target, byte[] body,
                                                     String payloadHash, Instant now) {
-        String amzDate = amzDate(now);
-        StringBuilder canonical = new StringBuilder(256);
-        canonical.append("POST\n").append(SigV4.canonicalUri(rawPath)).append("\n\ncontent-type:");
-        SigV4.appendCanonicalValue(canonical, contentType);
-        canonical.append("\nhost:");
-        SigV4.appendCanonicalValue(canonical, host);
-        canonical.append("\nx-amz-date:").append(amzDate).append("\nx-amz-target:");
-        SigV4.appendCanonicalValue(canonical, target);
-        canonical.append("\n\n").append(POST_SIGNED_HEADERS).append('\n')
-                .append(payloadHash != null ? payloadHash : SigV4.sha256Hex(body));
-        return headers(amzDate, POST_SIGNED_HEADERS, canonical.toString());
+        Stamp st = stamp(now);
+        PostStart start = postStart(rawPath, host, contentType);
+        DatedKey k = signingKey(st.date());
+        Engines engines = Engines.get();
+        ByteText canonical = engines.canonical.clear();
+        canonical.raw(start.bytes()).raw(st.amzDateUtf8()).raw(TARGET_LINE).canonicalValue(target).raw(POST_END);
+        if (payloadHash != null) canonical.utf8(payloadHash);
+        else canonical.hex(engines.sha256(body), 32);
+        byte[] signature = sign(engines, st, k);
+        String auth;
+        if (k.postPrefixLatin1() != null) {
+            byte[] prefix = k.postPrefixLatin1();
+            byte[] text = new byte[prefix.length + 64];
+            System.arraycopy(prefix, 0, text, 0, prefix.length);
+            ByteText.hex(signature, 32, text, prefix.length);
+            auth = new String(text, StandardCharsets.ISO_8859_1);
+        } else {
+            auth = k.postPrefix() + ByteText.hexString(signature, 32);
+        }
+        return List.of(st.header(), Map.entry("Authorization", auth));
+    }
+
+    /** The signature (in {@code engines.digest}) of the canonical request written in {@code engines.canonical}. */
+    private static byte[] sign(Engines engines, Stamp st, DatedKey k) {
+        byte[] canonicalHash = engines.sha256(engines.canonical);
+        ByteText toSign = engines.toSign.clear().raw(ALGORITHM_LINE).raw(st.amzDateUtf8()).ascii('\n')
+                .raw(k.scopeUtf8()).ascii('\n').hex(canonicalHash, 32);
+        return engines.hmac(k.key(), toSign);
     }
 
     /** The X-Amz-Date of {@code now}, made once per second. */
-    private String amzDate(Instant now) {
+    private Stamp stamp(Instant now) {
         Stamp st = stamp;
         if (st == null || st.epochSecond() != now.getEpochSecond()) {
-            st = new Stamp(now.getEpochSecond(), SigV4.formatAmzDate(now));
+            String amzDate = SigV4.formatAmzDate(now);
+            st = new Stamp(now.getEpochSecond(), amzDate, amzDate.getBytes(StandardCharsets.UTF_8), amzDate.substring(0, 8),
+                    Map.entry("X-Amz-Date", amzDate));
             stamp = st;
         }
-        return st.amzDate();
+        return st;
     }
 
-    /** X-Amz-Date and the Authorization that signs {@code canonical} (whose signed headers are {@code signedHeaders}). */
-    private List<Map.Entry<String, String>> headers(String amzDate, String signedHeaders, String canonical) {
-        String date = amzDate.substring(0, 8);
-        String scope = date + '/' + region + '/' + service + '/' + SigV4.TERMINATOR;
-        String sig = SigV4.signature(signingKey(date), SigV4.stringToSign(amzDate, scope, canonical));
-        String auth = SigV4.ALGORITHM + " Credential=" + credentials.accessKeyId() + '/' + scope
-                + ", SignedHeaders=" + signedHeaders + ", Signature=" + sig;
-        return List.of(Map.entry("X-Amz-Date", amzDate), Map.entry("Authorization", auth));
+    private PostStart postStart(String rawPath, String host, String contentType) {
+        PostStart s = postStart;
+        if (s == null || !Objects.equals(s.rawPath(), rawPath) || !s.host().equals(host) || !s.contentType().equals(contentType)) {
+            ByteText text = new ByteText(128).utf8("POST\n").canonicalUri(rawPath).utf8("\n\ncontent-type:")
+                    .canonicalValue(contentType).utf8("\nhost:").canonicalValue(host).utf8("\nx-amz-date:");
+            s = new PostStart(rawPath, host, contentType, java.util.Arrays.copyOf(text.bytes(), text.length()));
+            postStart = s;
+        }
+        return s;
     }
 
-    private static final String POST_SIGNED_HEADERS = "content-type;host;x-amz-date;x-amz-target";
-
-    private byte[] signingKey(String date) {
+    private DatedKey signingKey(String date) {
         DatedKey k = key;
         if (k == null || !k.date().equals(date)) {
-            k = new DatedKey(date, SigV4.signingKey(credentials.secretAccessKey(), date, region, service));
+            String scope = date + '/' + region + '/' + service + '/' + SigV4.TERMINATOR;
+            String prefix = SigV4.ALGORITHM + " Credential=" + credentials.accessKeyId() + '/' + scope
+                    + ", SignedHeaders=" + POST_SIGNED_HEADERS + ", Signature=";
+            boolean latin1 = prefix.chars().allMatch(c -> c <= 0xff);
+            k = new DatedKey(date, SigV4.signingKey(credentials.secretAccessKey(), date, region, service), scope,
+                    scope.getBytes(StandardCharsets.UTF_8), prefix, latin1 ? prefix.getBytes(StandardCharsets.ISO_8859_1) : null);
             key = k;
         }
-        return k.key();
+        return k;
     }
 }

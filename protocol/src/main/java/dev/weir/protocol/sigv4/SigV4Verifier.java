@@ -2,13 +2,11 @@ package dev.weir.protocol.sigv4;
 
 import dev.weir.protocol.error.DynamoError;
 
-import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,6 +40,9 @@ public final class SigV4Verifier {
 
     private record CachedKey(String secret, byte[] key) {}
 
+    /** The string to sign's first line, {@code AWS4-HMAC-SHA256} and a newline. */
+    private static final byte[] ALGORITHM_LINE = (SigV4.ALGORITHM + "\n").getBytes(StandardCharsets.US_ASCII);
+
     private final Function<String, String> secrets;
     private final String service;
     private final Clock clock;
@@ -58,8 +59,10 @@ public final class SigV4Verifier {
     }
 
     public Result verify(HttpRequestView req) {
-        String authorization = req.header("Authorization");
-        Map<String, String> query = SigV4.queryParams(req.rawQuery());
+        HeaderArrays headers = new HeaderArrays(req.headers());
+        String authorization = headers.first("Authorization");
+        String rawQuery = req.rawQuery();
+        Map<String, String> query = rawQuery == null || rawQuery.isEmpty() ? Map.of() : SigV4.queryParams(rawQuery);
         Parsed p;
         if (authorization != null && query.containsKey("X-Amz-Algorithm")) {
             return new Failed(DynamoError.invalidSignature(
@@ -74,7 +77,7 @@ public final class SigV4Verifier {
         }
         if (p.error != null) return new Failed(p.error, p.accessKeyId);
 
-        String amzDate = p.fromQuery ? query.get("X-Amz-Date") : req.header("X-Amz-Date");
+        String amzDate = p.fromQuery ? query.get("X-Amz-Date") : headers.first("X-Amz-Date");
         if (amzDate == null) {
             return new Failed(DynamoError.incompleteSignature(
                     "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."), p.accessKeyId);
@@ -86,15 +89,20 @@ public final class SigV4Verifier {
             return new Failed(DynamoError.incompleteSignature("Date must be in ISO-8601 'basic format'. Got '"
                     + amzDate + "'. See http://en.wikipedia.org/wiki/ISO_8601"), p.accessKeyId);
         }
-        String[] scope = splitScope(p.credential);
-        if (scope == null || !scope[4].equals(SigV4.TERMINATOR)) {
+        // The credential's five '/'-separated parts: key/date/region/service/terminator.
+        String cred = p.credential;
+        int end = p.credentialEnd;
+        int s1 = slash(cred, p.credentialStart, end);
+        int s2 = s1 < 0 ? -1 : slash(cred, s1 + 1, end);
+        int s3 = s2 < 0 ? -1 : slash(cred, s2 + 1, end);
+        int s4 = s3 < 0 ? -1 : slash(cred, s3 + 1, end);
+        if (s4 < 0 || slash(cred, s4 + 1, end) >= 0 || !same(cred, s4 + 1, end, SigV4.TERMINATOR)) {
             return new Failed(DynamoError.incompleteSignature("Credential should be scoped to a valid region. "), p.accessKeyId);
         }
-        String date = scope[1], region = scope[2], svc = scope[3];
-        if (!amzDate.startsWith(date)) {
+        if (!amzDate.regionMatches(0, cred, s1 + 1, s2 - s1 - 1)) {
             return new Failed(DynamoError.invalidSignature("Credential should be scoped to a valid date. "), p.accessKeyId);
         }
-        if (!svc.equals(service)) {
+        if (!same(cred, s3 + 1, s4, service)) {
             return new Failed(DynamoError.invalidSignature("Credential should be scoped to correct service: '" + service + "'. "),
                     p.accessKeyId);
         }
@@ -129,15 +137,73 @@ public final class SigV4Verifier {
         }
         String secret = secrets.apply(p.accessKeyId);
         if (secret == null) return new Failed(DynamoError.unrecognizedClient(), p.accessKeyId);
+        byte[] key = signingKey(cred, p.credentialStart, s4, secret);
 
-        String payloadHash = SigV4.sha256Hex(req.body());
-        String canonical = SigV4.canonicalRequest(req, p.signedHeaders, payloadHash, p.fromQuery);
-        String sts = SigV4.stringToSign(amzDate, date + '/' + region + '/' + svc + '/' + SigV4.TERMINATOR, canonical);
-        String expected = SigV4.signature(signingKey(p.accessKeyId, secret, date, region, svc), sts);
-        if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), p.signature.getBytes(StandardCharsets.US_ASCII))) {
+        // From here on nothing calls out of this package: the thread's engines are ours alone.
+        Engines engines = Engines.get();
+        byte[] payloadHex = engines.payloadHex;
+        ByteText.hex(engines.sha256(req.body()), 32, payloadHex, 0);
+        String payloadHash = new String(payloadHex, StandardCharsets.ISO_8859_1);
+        ByteText canonical = engines.canonical.clear();
+        SigV4.writeRequestLines(canonical, req, p.fromQuery);
+        writeSignedHeaders(canonical, headers, p);
+        canonical.raw(payloadHex);
+        ByteText toSign = engines.toSign.clear().raw(ALGORITHM_LINE).utf8(amzDate).ascii('\n')
+                .utf8(cred, s1 + 1, end, p.credentialUtf8).ascii('\n').hex(engines.sha256(canonical), 32);
+        if (!ByteText.isHexOf(p.signature, p.signatureUtf8, p.signatureStart, p.signatureEnd, engines.hmac(key, toSign), 32)) {
             return new Failed(DynamoError.invalidSignature(), p.accessKeyId);
         }
         return new Verified(p.accessKeyId, payloadHash);
+    }
+
+    /** The index of the first '/' in {@code s[from, to)}, or -1. */
+    private static int slash(String s, int from, int to) {
+        return s.indexOf('/', from, to);
+    }
+
+    /** Whether {@code s[from, to)} is {@code text}. */
+    private static boolean same(String s, int from, int to, String text) {
+        return to - from == text.length() && s.startsWith(text, from);
+    }
+
+    /**
+     * The signed headers' lines of the canonical request ({@code name:values}), the blank line
+     * and the list of names, each part as {@code String.split(";")} of the list gives it (empty
+     * names kept but trailing ones dropped; an empty list is one empty name).
+     */
+    private static void writeSignedHeaders(ByteText out, HeaderArrays headers, Parsed p) {
+        String list = p.signedHeaders;
+        byte[] listUtf8 = p.signedHeadersUtf8;
+        int from = p.signedHeadersStart, to = p.signedHeadersEnd, end = stripTrailing(list, from, to);
+        if (end > from || to == from) {
+            for (int at = from; ; ) {
+                int semi = list.indexOf(';', at);
+                int stop = semi < 0 || semi > end ? end : semi;
+                out.utf8(list, at, stop, listUtf8).ascii(':');
+                headers.writeValues(out, list, at, stop);
+                out.ascii('\n');
+                if (stop == end) break;
+                at = stop + 1;
+            }
+        }
+        out.ascii('\n').utf8(list, from, end, listUtf8).ascii('\n');
+    }
+
+    /** {@code to}, less any ';' that end {@code s[from, to)}. */
+    private static int stripTrailing(String s, int from, int to) {
+        while (to > from && s.charAt(to - 1) == ';') to--;
+        return to;
+    }
+
+    /** Whether {@code name} is one of the signed headers (as {@code split(";")} gives them). */
+    private static boolean signs(Parsed p, String name) {
+        String list = p.signedHeaders;
+        int from = p.signedHeadersStart, end = p.signedHeadersEnd, n = name.length();
+        // An occurrence of the name (which has no ';') between separators or the list's ends is one of its parts.
+        for (int at = list.indexOf(name, from); at >= 0 && at + n <= end; at = list.indexOf(name, at + 1)) {
+            if ((at == from || list.charAt(at - 1) == ';') && (at + n == end || list.charAt(at + n) == ';')) return true;
+        }
+        return false;
     }
 
     /**
@@ -160,7 +226,7 @@ public final class SigV4Verifier {
         StringBuilder out = null;
         for (Map.Entry<String, String> h : REQUIRED_SIGNED) {
             if (p.fromQuery && h.getKey().equals("x-amz-date")) continue;
-            if (p.signedHeaders.contains(h.getKey())) continue;
+            if (signs(p, h.getKey())) continue;
             if (out == null) out = new StringBuilder();
             else out.append(' ');
             out.append('\'').append(h.getValue()).append("' must be a 'SignedHeader' in the AWS Authorization.");
@@ -168,36 +234,75 @@ public final class SigV4Verifier {
         return out == null ? null : out.toString();
     }
 
-    /** The credential's five {@code /}-separated parts (key/date/region/service/terminator), or null if not five. */
-    private static String[] splitScope(String credential) {
-        String[] parts = new String[5];
-        int from = 0;
-        for (int i = 0; i < 4; i++) {
-            int slash = credential.indexOf('/', from);
-            if (slash < 0) return null;
-            parts[i] = credential.substring(from, slash);
-            from = slash + 1;
-        }
-        if (credential.indexOf('/', from) >= 0) return null;
-        parts[4] = credential.substring(from);
-        return parts;
-    }
-
-    private byte[] signingKey(String accessKeyId, String secret, String date, String region, String svc) {
-        String cacheKey = accessKeyId + '/' + date + '/' + region + '/' + svc;
+    /**
+     * The signing key of {@code secret} for the scope {@code credential[from, to)}
+     * ({@code key/date/region/service}); derived keys are cached per scope, and each thread
+     * remembers the last one it used, so the common request finds it without a lookup.
+     */
+    private byte[] signingKey(String credential, int from, int to, String secret) {
+        Engines engines = Engines.get();
+        if (same(credential, from, to, engines.scope) && secret.equals(engines.scopeSecret)) return engines.scopeKey;
+        String cacheKey = credential.substring(from, to);
         CachedKey cached = keyCache.get(cacheKey);
-        if (cached != null && cached.secret.equals(secret)) return cached.key;
-        byte[] key = SigV4.signingKey(secret, date, region, svc);
-        if (keyCache.size() >= MAX_CACHED_KEYS) keyCache.clear();
-        keyCache.put(cacheKey, new CachedKey(secret, key));
+        byte[] key;
+        if (cached != null && cached.secret.equals(secret)) {
+            key = cached.key;
+        } else {
+            int s1 = cacheKey.indexOf('/'), s2 = cacheKey.indexOf('/', s1 + 1), s3 = cacheKey.indexOf('/', s2 + 1);
+            key = SigV4.signingKey(secret, cacheKey.substring(s1 + 1, s2), cacheKey.substring(s2 + 1, s3),
+                    cacheKey.substring(s3 + 1));
+            if (keyCache.size() >= MAX_CACHED_KEYS) keyCache.clear();
+            keyCache.put(cacheKey, new CachedKey(secret, key));
+        }
+        engines.scope = cacheKey;
+        engines.scopeSecret = secret;
+        engines.scopeKey = key;
         return key;
     }
 
+    /**
+     * What the Authorization header or the query string says: the credential, the signed
+     * headers and the signature, each a range of the string it was read from (no copies), or
+     * the error to send; and the access key id (the credential up to its first '/').
+     */
     private static final class Parsed {
-        String credential, accessKeyId, signature;
-        List<String> signedHeaders;
+        String credential, signedHeaders, signature, accessKeyId;
+        /** The UTF-8 of all of {@link #credential}, {@link #signedHeaders} and {@link #signature}, when one byte per character; else null. */
+        byte[] credentialUtf8, signedHeadersUtf8, signatureUtf8;
+        int credentialStart, credentialEnd, signedHeadersStart, signedHeadersEnd, signatureStart, signatureEnd;
         boolean fromQuery;
         DynamoError error;
+
+        void credential(String s, int from, int to) {
+            credential = s;
+            credentialStart = from;
+            credentialEnd = to;
+        }
+
+        void signedHeaders(String s, int from, int to) {
+            signedHeaders = s;
+            signedHeadersStart = from;
+            signedHeadersEnd = to;
+        }
+
+        void signature(String s, int from, int to) {
+            signature = s;
+            signatureStart = from;
+            signatureEnd = to;
+        }
+
+        /** The credential up to its first '/' (all of it without one), the same String as the last time when it is the same. */
+        void readAccessKeyId() {
+            int slash = credential.indexOf('/', credentialStart);
+            int end = slash < 0 || slash >= credentialEnd ? credentialEnd : slash;
+            Engines engines = Engines.get();
+            if (same(credential, credentialStart, end, engines.accessKeyId)) {
+                accessKeyId = engines.accessKeyId;
+            } else {
+                accessKeyId = credential.substring(credentialStart, end);
+                engines.accessKeyId = accessKeyId;
+            }
+        }
     }
 
     private static Parsed parseHeader(String authorization) {
@@ -207,7 +312,6 @@ public final class SigV4Verifier {
                     + "Authorization=" + authorization.split(" ", 2)[0]);
             return p;
         }
-        StringBuilder missing = new StringBuilder();
         int from = SigV4.ALGORITHM.length() + 1, length = authorization.length();
         while (from <= length) {
             int comma = authorization.indexOf(',', from);
@@ -219,24 +323,27 @@ public final class SigV4Verifier {
             from = comma + 1;
             int eq = authorization.indexOf('=', start);
             if (eq < 0 || eq >= end) continue;
-            String v = authorization.substring(eq + 1, end);
             if (authorization.startsWith("Credential", start) && eq - start == 10) {
-                p.credential = v;
+                p.credential(authorization, eq + 1, end);
             } else if (authorization.startsWith("SignedHeaders", start) && eq - start == 13) {
-                p.signedHeaders = Arrays.asList(v.split(";"));
+                p.signedHeaders(authorization, eq + 1, end);
             } else if (authorization.startsWith("Signature", start) && eq - start == 9) {
-                p.signature = v;
+                p.signature(authorization, eq + 1, end);
             }
         }
-        if (p.credential == null) missing.append("Authorization header requires 'Credential' parameter. ");
-        if (p.signedHeaders == null) missing.append("Authorization header requires 'SignedHeaders' parameter. ");
-        if (p.signature == null) missing.append("Authorization header requires 'Signature' parameter. ");
-        if (!missing.isEmpty()) {
+        if (p.credential == null || p.signedHeaders == null || p.signature == null) {
+            StringBuilder missing = new StringBuilder();
+            if (p.credential == null) missing.append("Authorization header requires 'Credential' parameter. ");
+            if (p.signedHeaders == null) missing.append("Authorization header requires 'SignedHeaders' parameter. ");
+            if (p.signature == null) missing.append("Authorization header requires 'Signature' parameter. ");
             p.error = DynamoError.incompleteSignature(missing.toString().trim());
             return p;
         }
-        int slash = p.credential.indexOf('/');
-        p.accessKeyId = slash < 0 ? p.credential : p.credential.substring(0, slash);
+        byte[] utf8 = ByteText.oneBytePerChar(authorization);
+        p.credentialUtf8 = utf8;
+        p.signedHeadersUtf8 = utf8;
+        p.signatureUtf8 = utf8;
+        p.readAccessKeyId();
         return p;
     }
 
@@ -245,19 +352,23 @@ public final class SigV4Verifier {
         p.fromQuery = true;
         StringBuilder missing = new StringBuilder();
         if (!SigV4.ALGORITHM.equals(q.get("X-Amz-Algorithm"))) missing.append("AWS query-string parameters must include 'X-Amz-Algorithm'. ");
-        p.credential = q.get("X-Amz-Credential");
-        if (p.credential == null) missing.append("AWS query-string parameters must include 'X-Amz-Credential'. ");
+        String credential = q.get("X-Amz-Credential");
+        if (credential == null) missing.append("AWS query-string parameters must include 'X-Amz-Credential'. ");
+        else p.credential(credential, 0, credential.length());
         String sh = q.get("X-Amz-SignedHeaders");
         if (sh == null) missing.append("AWS query-string parameters must include 'X-Amz-SignedHeaders'. ");
-        else p.signedHeaders = Arrays.asList(sh.split(";"));
-        p.signature = q.get("X-Amz-Signature");
-        if (p.signature == null) missing.append("AWS query-string parameters must include 'X-Amz-Signature'. ");
+        else p.signedHeaders(sh, 0, sh.length());
+        String signature = q.get("X-Amz-Signature");
+        if (signature == null) missing.append("AWS query-string parameters must include 'X-Amz-Signature'. ");
+        else p.signature(signature, 0, signature.length());
         if (q.get("X-Amz-Date") == null) missing.append("AWS query-string parameters must include 'X-Amz-Date'. ");
         if (!missing.isEmpty()) {
             p.error = DynamoError.incompleteSignature(missing.toString().trim() + " Re-examine the query-string parameters.");
             return p;
         }
-        p.accessKeyId = p.credential.split("/", 2)[0];
+        p.credentialUtf8 = ByteText.oneBytePerChar(credential);
+        p.signedHeadersUtf8 = ByteText.oneBytePerChar(sh);
+        p.readAccessKeyId();
         return p;
     }
 }

@@ -16,7 +16,7 @@ class SigV4SignerTest {
         Random r = new Random(2026_12_06);
         String[] hosts = {"127.0.0.1:8000", "dynamodb.us-east-1.amazonaws.com", "store.internal:443", "[::1]:9000"};
         String[] paths = {"/", "/dynamodb/", "/a b/", "/%7Euser/x"};
-        for (int i = 0; i < 300; i++) {
+        for (int i = 0; i < 3_000; i++) {
             SigV4Signer signer = new SigV4Signer(new Credentials("AKID" + r.nextInt(1000), "secret-" + r.nextInt()),
                     r.nextBoolean() ? "us-east-1" : "eu-west-3", "dynamodb");
             String host = hosts[r.nextInt(hosts.length)];
