@@ -1,5 +1,6 @@
 package dev.weir.proxy.server;
 
+import dev.weir.proxy.http.BodyBytes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -10,7 +11,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -70,18 +70,14 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
     private List<Map.Entry<String, String>> headers;
     private boolean keepAlive, lengthGiven;
     /** The body so far: grown as bytes arrive, never beyond what came (a declared length is only a cap). */
-    private byte[] body = EMPTY;
-    private int bodyLength;
+    private final BodyBytes body = new BodyBytes();
     /** Requests handed on whose answers are not written yet ({@link InOrder#ANSWERED} counts them down). */
     private int unanswered;
     /** A refusal made while {@link #unanswered} requests were still served: written once they are answered. */
     private ByteBuf heldRefusal;
     /** Requests completed by the read being scanned; they go on once the read is known to be good. */
     private final List<FramedRequest> ready = new ArrayList<>(2);
-    private static final byte[] EMPTY = new byte[0];
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-    /** The first allocation for a body of declared length; larger bodies grow as they arrive. */
-    private static final int FIRST_BODY_BYTES = 64 * 1024;
     /*
      * Timers are re-armed on every request, so rather than scheduling and cancelling a task
      * each time (a priority-queue insert and removal per request), each timer is one task that
@@ -191,7 +187,7 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
                 }
                 case FIXED_BODY -> {
                     int n = (int) Math.min(remaining, end - i);
-                    appendBody(buf, i, n, bodyLength + remaining);
+                    body.append(buf, i, n, body.length() + remaining);
                     i += n;
                     remaining -= n;
                     if (remaining == 0) requestDone(ctx);
@@ -203,7 +199,7 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
                 }
                 case CHUNK_DATA -> {
                     int n = (int) Math.min(remaining, end - i);
-                    appendBody(buf, i, n, Long.MAX_VALUE);
+                    body.append(buf, i, n, Long.MAX_VALUE);
                     i += n;
                     remaining -= n;
                     if (remaining == 0) {
@@ -312,7 +308,6 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
         if (contentLengths > 1) return "more than one Content-Length header";
         if (contentLength != null && transferEncoding != null) return "both Content-Length and Transfer-Encoding";
         keepAlive = !close && (!http10 || keepAliveAsked);
-        bodyLength = 0;
         if (transferEncoding != null) {
             // RFC 9112 section 6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing.
             if (http10) return "Transfer-Encoding in an HTTP/1.0 request";
@@ -320,7 +315,7 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
             if (otherExpectation != null) return "417 unsupported expectation";
             if (continueExpected) ctx.writeAndFlush(Unpooled.wrappedBuffer(CONTINUE));
             lengthGiven = false;
-            body = EMPTY;
+            body.start(0);
             state = State.CHUNK_SIZE;
             bodyBytes = 0;
             head.setLength(0);
@@ -339,28 +334,13 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
         }
         if (otherExpectation != null) return "417 unsupported expectation";
         if (continueExpected) ctx.writeAndFlush(Unpooled.wrappedBuffer(CONTINUE));
-        body = remaining == 0 ? EMPTY : new byte[(int) Math.min(remaining, FIRST_BODY_BYTES)];
+        body.start(remaining);
         if (remaining == 0) {
             requestDone(ctx);
         } else {
             state = State.FIXED_BODY;
         }
         return null;
-    }
-
-    /**
-     * Appends bytes [at, at + n) of {@code buf} to the body, growing it (doubling, but never past
-     * {@code total}, the declared length when there is one, so that a body of declared length
-     * ends in an array of exactly its size) as needed.
-     */
-    private void appendBody(ByteBuf buf, int at, int n, long total) {
-        if (n == 0) return;
-        if (bodyLength + n > body.length) {
-            long grown = Math.min(total, Math.max(256L, body.length * 2L));
-            body = Arrays.copyOf(body, (int) Math.max(bodyLength + n, grown));
-        }
-        buf.getBytes(at, body, bodyLength, n);
-        bodyLength += n;
     }
 
     /** True if the comma-separated list {@code value} has {@code token} (any case) as one of its elements. */
@@ -472,12 +452,9 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
     }
 
     private void requestDone(ChannelHandlerContext ctx) {
-        byte[] bytes = bodyLength == body.length ? body : Arrays.copyOf(body, bodyLength);
-        if (!lengthGiven) headers.add(Map.entry("content-length", Integer.toString(bodyLength)));
-        ready.add(new FramedRequest(method, rawPath, rawQuery, headers, bytes, keepAlive));
+        if (!lengthGiven) headers.add(Map.entry("content-length", Integer.toString(body.length())));
+        ready.add(new FramedRequest(method, rawPath, rawQuery, headers, body.take(), keepAlive));
         headers = null;
-        body = EMPTY;
-        bodyLength = 0;
         framed(ctx);
     }
 

@@ -1,6 +1,7 @@
 package dev.weir.proxy.upstream;
 
 import dev.weir.protocol.wire.Crc32;
+import dev.weir.proxy.http.BodyBytes;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -29,8 +30,6 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
     /** The largest answer head (status line and headers) read. */
     static final int MAX_HEAD_BYTES = 64 * 1024;
     private static final int MAX_LINE = 1024;
-    private static final int FIRST_BODY_BYTES = 64 * 1024;
-    private static final byte[] EMPTY = new byte[0];
     private static final byte[] CONTENT_LENGTH = bytes("content-length");
     private static final byte[] TRANSFER_ENCODING = bytes("transfer-encoding");
     private static final byte[] CONNECTION = bytes("connection");
@@ -46,8 +45,7 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
     private final StringBuilder line = new StringBuilder(32);
     private boolean lastWasCr;
     private long remaining;
-    private byte[] body = EMPTY;
-    private int bodyLength;
+    private final BodyBytes body = new BodyBytes();
     private int status;
     private String crc32;
     private boolean keepAlive;
@@ -112,7 +110,7 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
                 }
                 case FIXED_BODY, CHUNK_DATA -> {
                     int n = (int) Math.min(remaining, end - i);
-                    appendBody(buf, i, n, state == State.FIXED_BODY ? bodyLength + remaining : Long.MAX_VALUE);
+                    body.append(buf, i, n, state == State.FIXED_BODY ? body.length() + remaining : Long.MAX_VALUE);
                     i += n;
                     remaining -= n;
                     if (remaining == 0) {
@@ -126,7 +124,7 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
                 }
                 case UNTIL_CLOSE -> {
                     int n = end - i;
-                    if ((long) bodyLength + n > maxBodyBytes) return "body over " + maxBodyBytes + " bytes";
+                    if ((long) body.length() + n > maxBodyBytes) return "body over " + maxBodyBytes + " bytes";
                     appendBody(buf, i, n, Long.MAX_VALUE);
                     i += n;
                 }
@@ -207,8 +205,7 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
             return null;
         }
         keepAlive = !close && (!http10 || keepAliveAsked);
-        bodyLength = 0;
-        body = EMPTY;
+        body.start(0);
         if (contentLength != null && transferEncoding != null) return "both Content-Length and Transfer-Encoding";
         if (status == 204 || status == 304) {
             if (transferEncoding != null || (contentLength != null && !contentLength.equals("0"))) return "a body on a " + status;
@@ -235,7 +232,7 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
         if (remaining == 0) {
             done(ctx);
         } else {
-            body = new byte[(int) Math.min(remaining, FIRST_BODY_BYTES)];
+            body.start(remaining);
             state = State.FIXED_BODY;
         }
         return null;
@@ -262,7 +259,7 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
                 return "malformed chunk size";
             }
             remaining = Long.parseLong(hex, 16);
-            if (bodyLength + remaining > maxBodyBytes) return "body over " + maxBodyBytes + " bytes";
+            if (body.length() + remaining > maxBodyBytes) return "body over " + maxBodyBytes + " bytes";
             line.setLength(0);
             state = remaining == 0 ? State.TRAILERS : State.CHUNK_DATA;
             return null;
@@ -275,24 +272,10 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
 
     /** The answer is complete: it goes on, and the next one's head is read. */
     private void done(ChannelHandlerContext ctx) {
-        byte[] bytes = bodyLength == body.length ? body : Arrays.copyOf(body, bodyLength);
-        FramedResponse response = new FramedResponse(new UpstreamResponse(status, crc32, bytes), keepAlive);
-        body = EMPTY;
-        bodyLength = 0;
+        FramedResponse response = new FramedResponse(new UpstreamResponse(status, crc32, body.take()), keepAlive);
         state = State.HEAD;
         headLength = 0;
         ctx.fireChannelRead(response);
-    }
-
-    /** Appends to the body, doubling it as needed but never past {@code total} (the declared length, when there is one). */
-    private void appendBody(ByteBuf buf, int at, int n, long total) {
-        if (n == 0) return;
-        if (bodyLength + n > body.length) {
-            long grown = Math.min(total, Math.max(256L, body.length * 2L));
-            body = Arrays.copyOf(body, (int) Math.max(bodyLength + n, grown));
-        }
-        buf.getBytes(at, body, bodyLength, n);
-        bodyLength += n;
     }
 
     private static int lineEnd(byte[] h, int from, int last) {

@@ -1,0 +1,53 @@
+package dev.weir.proxy.http;
+
+import io.netty.buffer.ByteBuf;
+
+import java.util.Arrays;
+
+/**
+ * A message body collected from reads, for weir's two HTTP framers (the client requests' and the
+ * store answers'): it starts at most at a first size, doubles as bytes arrive, never past the
+ * declared length when there is one, so a body of declared length ends in an array of exactly
+ * its size and {@link #take} copies nothing; a body that arrives chunked is trimmed once.
+ */
+public final class BodyBytes {
+    private static final byte[] EMPTY = new byte[0];
+    /** The first allocation for a body of declared length; larger bodies grow as they arrive. */
+    private static final int FIRST_BYTES = 64 * 1024;
+
+    private byte[] bytes = EMPTY;
+    private int length;
+
+    /** Starts a body; {@code declared} is its length when the head gave one (0 for none yet, as chunked). */
+    public void start(long declared) {
+        bytes = declared <= 0 ? EMPTY : new byte[(int) Math.min(declared, FIRST_BYTES)];
+        length = 0;
+    }
+
+    /** The bytes collected so far. */
+    public int length() {
+        return length;
+    }
+
+    /**
+     * Appends bytes [at, at + n) of {@code buf}, growing the array as needed but never past
+     * {@code total} (the declared length, when there is one; else {@link Long#MAX_VALUE}).
+     */
+    public void append(ByteBuf buf, int at, int n, long total) {
+        if (n == 0) return;
+        if (length + n > bytes.length) {
+            long grown = Math.min(total, Math.max(256L, bytes.length * 2L));
+            bytes = Arrays.copyOf(bytes, (int) Math.max(length + n, grown));
+        }
+        buf.getBytes(at, bytes, length, n);
+        length += n;
+    }
+
+    /** The body, exactly its bytes; this collector is empty again. */
+    public byte[] take() {
+        byte[] out = length == bytes.length ? bytes : Arrays.copyOf(bytes, length);
+        bytes = EMPTY;
+        length = 0;
+        return out;
+    }
+}
