@@ -44,6 +44,16 @@ final class ItemsWriter {
         return out.size() - before;
     }
 
+    /** Writes item {@code i} of a scanned store page as {@code plan} shows it; returns its size written alone, in bytes. */
+    long write(ShowPlan plan, ScannedPage page, int i) {
+        if (!keeps) out.truncate(0);
+        else if (items > 0) out.writeByte(',');
+        items++;
+        int before = out.size();
+        plan.write(out, page, i);
+        return out.size() - before;
+    }
+
     /** The array of the items written, {@code [...]}; the writer is done. */
     byte[] array() {
         if (!keeps) throw new IllegalStateException("a counting writer keeps no items");
