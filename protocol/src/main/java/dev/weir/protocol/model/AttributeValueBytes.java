@@ -73,6 +73,11 @@ public final class AttributeValueBytes {
         return Arrays.copyOf(buf, len);
     }
 
+    /** Makes room for {@code more} bytes at once (a page whose size is about known), instead of growing by doubling. */
+    public void reserve(int more) {
+        ensure(Math.max(0, more));
+    }
+
     /** One byte, such as a bracket or a comma between items. */
     public void writeByte(char c) {
         ensure(1);

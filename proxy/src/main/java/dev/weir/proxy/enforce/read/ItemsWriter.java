@@ -44,6 +44,11 @@ final class ItemsWriter {
         return out.size() - before;
     }
 
+    /** Makes room for about {@code bytes} more at once (what a store page may show), when this writer keeps its items. */
+    void reserve(int bytes) {
+        if (keeps) out.reserve(bytes);
+    }
+
     /** Writes item {@code i} of a scanned store page as {@code plan} shows it; returns its size written alone, in bytes. */
     long write(ShowPlan plan, ScannedPage page, int i) {
         if (!keeps) out.truncate(0);

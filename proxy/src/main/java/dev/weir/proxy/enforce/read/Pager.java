@@ -189,6 +189,8 @@ public final class Pager {
                 if (page == null) throw new IllegalStateException("fetch gave no page");
                 ScannedPage scanned = page.scanned();
                 if (scanned != null) {
+                    // room made once for what a restricted view shows of a page, often about half
+                    if (written != null && bytes == 0) written.reserve((int) Math.min(scanned.length() / 2, pageBytes));
                     for (int i = 0; i < scanned.size(); i++) if (take(scanned, i)) return false;
                 } else {
                     for (Map<String, AttributeValue> item : page.items()) if (take(item)) return false;

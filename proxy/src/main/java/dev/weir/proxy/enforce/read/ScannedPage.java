@@ -70,6 +70,7 @@ public final class ScannedPage {
     private int pos;
     private boolean wide;
     private long[] keys = new long[32];
+    private final long[] seen = new long[4];
     private int keysTop;
     private JsonFactory factory;
 
@@ -107,6 +108,11 @@ public final class ScannedPage {
     /** How many items the page has. */
     public int size() {
         return items;
+    }
+
+    /** The page's length in bytes. */
+    public int length() {
+        return body.length;
     }
 
     /** The store's LastEvaluatedKey, or null. */
@@ -264,6 +270,7 @@ public final class ScannedPage {
         if (!eat('{')) return false;
         int first = members;
         boolean plain = true;
+        seen[0] = seen[1] = seen[2] = seen[3] = 0;
         ws();
         if (!eat('}')) {
             while (true) {
@@ -291,6 +298,7 @@ public final class ScannedPage {
                     if (skipValue() < 0) return false;
                 }
                 addMember(at, end - at, v, pos - v, canonical ? null : Jackson.PENDING);
+                if (plain && twice(first)) plain = false;
                 ws();
                 if (eat(',')) continue;
                 if (eat('}')) break;
@@ -298,7 +306,6 @@ public final class ScannedPage {
             }
         }
         if (items == itemFirst.length) growItems();
-        if (plain && duplicates(nameHash, first, members)) plain = false;
         if (!plain) {
             members = first;
             itemFirst[items] = first;
@@ -313,6 +320,23 @@ public final class ScannedPage {
         }
         items++;
         return true;
+    }
+
+    /**
+     * Whether the member just added has the hash of an earlier member of its item (from
+     * {@code first}): a 256-bit filter of the item's hashes, and the earlier hashes compared
+     * only when its bit was already set.
+     */
+    private boolean twice(int first) {
+        int m = members - 1;
+        long h = nameHash[m];
+        int bit = (int) h & 255;
+        long mask = 1L << bit;
+        if ((seen[bit >>> 6] & mask) != 0) {
+            for (int j = first; j < m; j++) if (nameHash[j] == h) return true;
+        }
+        seen[bit >>> 6] |= mask;
+        return false;
     }
 
     private void addMember(int at, int length, int v, int vLength, AttributeValue pending) {

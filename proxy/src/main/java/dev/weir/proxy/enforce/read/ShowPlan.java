@@ -21,7 +21,8 @@ import java.util.Set;
  * every member name what the view does to it ({@link FieldPlan#treatment}): copied as bytes
  * when shown as stored (and canonical), skipped when removed, decoded, redacted and written
  * when the view changes it. Names are matched by their UTF-8 bytes, which are the decoded
- * name: {@link ScannedPage} keeps no member whose name has an escape.
+ * name: {@link ScannedPage} keeps no member whose name has an escape. One read's: not shared
+ * between threads (the {@link Pager}'s steps run one after another).
  */
 final class ShowPlan {
     private final FieldPlan fields;
@@ -31,6 +32,10 @@ final class ShowPlan {
     private final boolean decodeAll;
     private final Entry[] table;
     private final int mask;
+    /** {@link #resolve}'s entries of one item's members, and which item they are of. */
+    private Entry[] resolved = new Entry[16];
+    private ScannedPage resolvedPage;
+    private int resolvedItem = -1;
 
     /** A name the plan knows: what the view does to it, and whether a test or the key reads it. */
     private record Entry(byte[] utf8, long hash, String name, FieldPlan.Treatment treatment, boolean needed) {}
@@ -79,13 +84,29 @@ final class ShowPlan {
      * both filters and to take the key, as on the whole item.
      */
     Map<String, AttributeValue> known(ScannedPage page, int i) {
+        resolve(page, i);
         if (decodeAll) return page.item(i);
-        Map<String, AttributeValue> out = new HashMap<>(8);
-        for (int m = page.firstMember(i), end = page.endMember(i); m < end; m++) {
-            Entry e = lookup(page, m);
-            if (e != null && e.needed) out.put(e.name, page.value(m));
+        int first = page.firstMember(i);
+        Map<String, AttributeValue> out = null;
+        for (int m = first, end = page.endMember(i); m < end; m++) {
+            Entry e = resolved[m - first];
+            if (e != null && e.needed) {
+                if (out == null) out = new HashMap<>(8);
+                out.put(e.name, page.value(m));
+            }
         }
-        return out;
+        return out == null ? Map.of() : out;
+    }
+
+    /** The entries of item {@code i}'s members, looked up once for {@link #known} and {@link #write} (the plan is one read's). */
+    private void resolve(ScannedPage page, int i) {
+        if (page == resolvedPage && i == resolvedItem) return;
+        int first = page.firstMember(i);
+        int n = page.endMember(i) - first;
+        if (resolved.length < n) resolved = new Entry[Math.max(n, 2 * resolved.length)];
+        for (int k = 0; k < n; k++) resolved[k] = lookup(page, first + k);
+        resolvedPage = page;
+        resolvedItem = i;
     }
 
     /**
@@ -93,9 +114,11 @@ final class ShowPlan {
      * writes, with every member shown as stored copied from the page's bytes.
      */
     void write(AttributeValueBytes out, ScannedPage page, int i) {
+        resolve(page, i);
         out.writeByte('{');
-        for (int m = page.firstMember(i), end = page.endMember(i); m < end; m++) {
-            Entry e = lookup(page, m);
+        int first = page.firstMember(i);
+        for (int m = first, end = page.endMember(i); m < end; m++) {
+            Entry e = resolved[m - first];
             switch (e == null ? others : e.treatment) {
                 case SHOWN -> {
                     if (page.canonical(m)) {
@@ -122,8 +145,16 @@ final class ShowPlan {
         for (int i = slot(h); ; i = (i + 1) & mask) {
             Entry e = table[i];
             if (e == null) return null;
-            if (e.hash == h && Arrays.equals(e.utf8, 0, e.utf8.length, page.body, at, to)) return e;
+            if (e.hash == h && same(e.utf8, page.body, at, to)) return e;
         }
+    }
+
+    private static boolean same(byte[] name, byte[] b, int from, int to) {
+        int n = name.length;
+        if (to - from != n) return false;
+        if (n > 16) return Arrays.equals(name, 0, n, b, from, to);
+        for (int k = 0; k < n; k++) if (name[k] != b[from + k]) return false;
+        return true;
     }
 
     private int slot(long h) {

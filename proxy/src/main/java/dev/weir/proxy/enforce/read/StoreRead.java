@@ -183,6 +183,22 @@ public final class StoreRead {
     }
 
     /**
+     * The store's answer read into the item model, in one pass and by the tree when that
+     * declines: {@link #parse} as it was before the byte-level scan, which {@link #parse} agrees
+     * with. For tests and the benchmark's baseline.
+     */
+    public static StorePage parseDecoded(UpstreamResponse response) {
+        if (response.status() != 200) throw new StoreError(response);
+        try {
+            StorePage page = stream(response.body());
+            if (page != null) return page;
+        } catch (IOException | RuntimeException amiss) {
+            // the tree path below reports it
+        }
+        return parseTree(response);
+    }
+
+    /**
      * The page read in one pass; null when it is not a plain page (the tree path then decides).
      * Bytes that are not strict UTF-8 go to the tree path: its reader-based parser puts U+FFFD
      * for some malformed bytes that the byte parser would decode ({@link Utf8}).

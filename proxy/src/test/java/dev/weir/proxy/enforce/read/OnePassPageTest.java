@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The one-pass page filter ({@link ScannedPage}, {@link ShowPlan}) against the decoding path it
- * replaces ({@link StoreRead#stream}, then {@link StoreRead#parseTree}, into the item model), on
+ * replaces ({@link StoreRead#parseDecoded}: into the item model), on
  * seeded random reads: store pages written as the store writes them (Jackson's bytes) and
  * written otherwise (escapes in names and values, {@code "\u0073sn"} for {@code ssn},
  * whitespace, a member twice at the top and in maps, unpadded base64, four-byte characters),
@@ -106,7 +106,7 @@ class OnePassPageTest {
         for (int i = 0; i < 700; i++) {
             Read read = randomRead(r);
             Outcome fast = read.run(StoreRead::parse);
-            Outcome before = read.run(OnePassPageTest::decodingPath);
+            Outcome before = read.run(StoreRead::parseDecoded);
             assertEquals(before.text(), fast.text(), "read " + i + " " + read);
             for (int p = 0; p < before.pages.size(); p++) {
                 assertArrayEquals(before.pages.get(p), fast.pages.get(p), "read " + i + " page " + p);
@@ -159,18 +159,6 @@ class OnePassPageTest {
             assertFalse(text.contains("TOPSECRET"), text);
             assertTrue(text.contains("\"city\""), text);
         }
-    }
-
-    /** The store's page as weir read it before the one pass: in one pass into the item model, by the tree when that declines. */
-    private static StorePage decodingPath(UpstreamResponse response) {
-        if (response.status() != 200) throw new StoreRead.StoreError(response);
-        try {
-            StorePage page = StoreRead.stream(response.body());
-            if (page != null) return page;
-        } catch (Exception amiss) {
-            // the tree decides
-        }
-        return StoreRead.parseTree(response);
     }
 
     private record Outcome(List<byte[]> pages, List<String> items, String text) {}
