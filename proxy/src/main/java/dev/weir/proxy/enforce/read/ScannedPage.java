@@ -456,28 +456,23 @@ public final class ScannedPage {
         byte[] b = body;
         int n = b.length;
         int i = from;
-        while (i + 8 <= n) {
-            long x = (long) LONGS.get(b, i);
-            long flags = ((x - 0x2020202020202020L) & ~x) | zero(x ^ 0x2222222222222222L) | zero(x ^ 0x5C5C5C5C5C5C5C5CL);
-            if (((flags | x) & HIGH) == 0) {
+        while (true) {
+            // eight bytes at a time while they hold no quote, backslash, control or non-ASCII byte
+            while (i + 8 <= n) {
+                long x = (long) LONGS.get(b, i);
+                long stops = ((x - 0x2020202020202020L) & ~x) | zero(x ^ 0x2222222222222222L) | zero(x ^ 0x5C5C5C5C5C5C5C5CL) | x;
+                if ((stops & HIGH) != 0) break;
                 i += 8;
-                continue;
             }
-            int stop = i + 8;
+            int stop = Math.min(n, i + 8);
             for (; i < stop; i++) {
                 int c = b[i];
                 if (c == '"') return i;
                 if (c == '\\' || (c >= 0 && c < 0x20)) return -1;
                 if ((c & 0xF8) == 0xF0) wide = true;
             }
+            if (i >= n) return -1;
         }
-        for (; i < n; i++) {
-            int c = b[i];
-            if (c == '"') return i;
-            if (c == '\\' || (c >= 0 && c < 0x20)) return -1;
-            if ((c & 0xF8) == 0xF0) wide = true;
-        }
-        return -1;
     }
 
     private static long zero(long v) {

@@ -87,15 +87,27 @@ final class ShowPlan {
         resolve(page, i);
         if (decodeAll) return page.item(i);
         int first = page.firstMember(i);
-        Map<String, AttributeValue> out = null;
-        for (int m = first, end = page.endMember(i); m < end; m++) {
+        int end = page.endMember(i);
+        int found = 0;
+        int a = -1;
+        int b = -1;
+        for (int m = first; m < end; m++) {
             Entry e = resolved[m - first];
-            if (e != null && e.needed) {
-                if (out == null) out = new HashMap<>(8);
-                out.put(e.name, page.value(m));
+            if (e != null && e.needed && found++ < 2) {
+                if (a < 0) a = m;
+                else b = m;
             }
         }
-        return out == null ? Map.of() : out;
+        // names are not there twice in such an item: Map.of's small maps serve the common cases
+        if (found == 0) return Map.of();
+        if (found == 1) return Map.of(resolved[a - first].name, page.value(a));
+        if (found == 2) return Map.of(resolved[a - first].name, page.value(a), resolved[b - first].name, page.value(b));
+        Map<String, AttributeValue> out = new HashMap<>(2 * found);
+        for (int m = first; m < end; m++) {
+            Entry e = resolved[m - first];
+            if (e != null && e.needed) out.put(e.name, page.value(m));
+        }
+        return out;
     }
 
     /** The entries of item {@code i}'s members, looked up once for {@link #known} and {@link #write} (the plan is one read's). */
