@@ -18,7 +18,7 @@ public final class PagedReadCpu {
 
     public static void main(String[] args) throws Exception {
         String[] names = args.length > 0 ? args
-                : new String[] {"weirPagedRead", "weirPagedReadTreeParse", "baselineJacksonParseAndCopy", "baselineJacksonStreamingCopy"};
+                : new String[] {"weirPagedRead", "weirPagedReadDecoded", "weirPagedReadTreeParse", "baselineJacksonParseAndCopy", "baselineJacksonStreamingCopy"};
         PagedReadBenchmark bench = new PagedReadBenchmark();
         bench.setup();
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();

@@ -86,6 +86,53 @@ public final class FieldPlan {
         return Collections.unmodifiableMap(redactMap(root, item, root.visible(), root.action(), null, keys));
     }
 
+    /** What a plan does to one top-level attribute, whatever its value: see {@link #treatment}. */
+    public enum Treatment {
+        /** The attribute is shown exactly as stored (its value, and everything under it). */
+        SHOWN,
+        /** The attribute is never shown. */
+        REMOVED,
+        /** What is shown depends on the value: {@link #redact} decides (masked, cut, or removed). */
+        REDACTED
+    }
+
+    /**
+     * What {@link #redact} does to the top-level attribute {@code name} of any item, judged on
+     * the plan alone, so that a reader of raw bytes can copy a {@link Treatment#SHOWN} member
+     * without decoding it and skip a {@link Treatment#REMOVED} one. Each top-level attribute is
+     * redacted on its own: {@code redact} of an item is the union of {@code redact} of its
+     * members one by one. Conservative: {@link Treatment#REDACTED} whenever unsure.
+     */
+    public Treatment treatment(String name) {
+        return identity ? Treatment.SHOWN : treatment(root.child(name));
+    }
+
+    /** {@link #treatment} of every top-level attribute not in {@link #namedAttributes}. */
+    public Treatment otherAttributes() {
+        return identity ? Treatment.SHOWN : treatment(root.wildcard());
+    }
+
+    /** The top-level attributes the plan names on their own (others are treated alike: {@link #otherAttributes}). */
+    public java.util.Set<String> namedAttributes() {
+        return identity ? java.util.Set.of() : root.children().keySet();
+    }
+
+    /** Mirrors {@link #redactMap} and {@link #redactValue} for one top-level entry whose node is {@code child}. */
+    private Treatment treatment(PathNode child) {
+        boolean visible = root.visible();
+        FieldAction action = root.action();
+        if (child == null) {
+            if (!visible) return Treatment.REMOVED;
+            return masks(action, null) ? Treatment.REDACTED : Treatment.SHOWN;
+        }
+        boolean shown = visible || child.visible();
+        FieldAction own = Strictness.stricter(action, child.action());
+        if (own instanceof FieldAction.Remove) return Treatment.REMOVED;
+        if (!shown && !child.anyVisible()) return Treatment.REMOVED;
+        if (shown && !child.restricted() && Strictness.isShow(own)) return Treatment.SHOWN;
+        return Treatment.REDACTED;
+    }
+
     /**
      * Whether the value at a path is visible and unmasked in full, including everything
      * under it; a filter or condition may only test such paths. The path is dotted

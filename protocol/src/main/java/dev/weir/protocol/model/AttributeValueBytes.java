@@ -73,6 +73,11 @@ public final class AttributeValueBytes {
         return Arrays.copyOf(buf, len);
     }
 
+    /** Makes room for {@code more} bytes at once (a page whose size is about known), instead of growing by doubling. */
+    public void reserve(int more) {
+        ensure(Math.max(0, more));
+    }
+
     /** One byte, such as a bracket or a comma between items. */
     public void writeByte(char c) {
         ensure(1);
@@ -87,12 +92,34 @@ public final class AttributeValueBytes {
         writeByte('}');
     }
 
-    /** One member of an item; every value ends with '}', so a '{' last means it is the first. */
-    private void member(String name, AttributeValue value) {
+    /**
+     * One member of an item, after a {@code '{'} written with {@link #writeByte}: every value
+     * ends with '}', so a '{' last means it is the first (no comma).
+     */
+    public void member(String name, AttributeValue value) {
         if (buf[len - 1] != '{') writeByte(',');
         string(name);
         writeByte(':');
         value(value);
+    }
+
+    /**
+     * One member copied from bytes that are already exactly what {@link #member} would write:
+     * {@code "name":value}, the name's UTF-8 at {@code nameAt} (a name that needs no escape)
+     * and the value's DynamoDB JSON at {@code valueAt}. The caller vouches for the bytes.
+     */
+    public void member(byte[] src, int nameAt, int nameLength, int valueAt, int valueLength) {
+        ensure(nameLength + valueLength + 4L);
+        byte[] b = buf;
+        int at = len;
+        if (b[at - 1] != '{') b[at++] = ',';
+        b[at++] = '"';
+        System.arraycopy(src, nameAt, b, at, nameLength);
+        at += nameLength;
+        b[at++] = '"';
+        b[at++] = ':';
+        System.arraycopy(src, valueAt, b, at, valueLength);
+        len = at + valueLength;
     }
 
     /** A value, as {@link AttributeValueJson#write(com.fasterxml.jackson.core.JsonGenerator, AttributeValue)} writes it. */

@@ -43,11 +43,18 @@ public final class JsonBodies {
      * (Jackson's guard), where {@link #factory()}'s parsers read on.
      */
     public static JsonParser byteParser(byte[] body) throws IOException {
-        JsonFactory own = JsonFactory.builder()
+        return byteFactory().createParser(body);
+    }
+
+    /**
+     * A factory of {@link #byteParser}s with one name table of its own: for several parses of
+     * parts of one body (a store page's values), made for that body and dropped with it.
+     */
+    public static JsonFactory byteFactory() {
+        return JsonFactory.builder()
                 .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
                 .streamReadConstraints(StreamReadConstraints.builder().maxNameLength(MAX_NAME_CHARS).build())
                 .build();
-        return own.createParser(body);
     }
 
     /** A mapper over {@link #factory()}. */

@@ -44,6 +44,21 @@ final class ItemsWriter {
         return out.size() - before;
     }
 
+    /** Makes room for about {@code bytes} more at once (what a store page may show), when this writer keeps its items. */
+    void reserve(int bytes) {
+        if (keeps) out.reserve(bytes);
+    }
+
+    /** Writes item {@code i} of a scanned store page as {@code plan} shows it; returns its size written alone, in bytes. */
+    long write(ShowPlan plan, ScannedPage page, int i) {
+        if (!keeps) out.truncate(0);
+        else if (items > 0) out.writeByte(',');
+        items++;
+        int before = out.size();
+        plan.write(out, page, i);
+        return out.size() - before;
+    }
+
     /** The array of the items written, {@code [...]}; the writer is done. */
     byte[] array() {
         if (!keeps) throw new IllegalStateException("a counting writer keeps no items");

@@ -69,15 +69,19 @@ public record Page(List<Map<String, AttributeValue>> items, int count, int scann
      * pager {@link #written wrote} them when it did.
      */
     public byte[] toBytes() {
-        ByteArrayBuilder out = new ByteArrayBuilder(written == null ? 500 : written.length + 200);
+        if (written != null) {
+            // {"Items": + the items as written + the rest, copied once into the answer
+            byte[] rest = rest();
+            byte[] answer = new byte[ITEMS.length + written.length + rest.length];
+            System.arraycopy(ITEMS, 0, answer, 0, ITEMS.length);
+            System.arraycopy(written, 0, answer, ITEMS.length, written.length);
+            System.arraycopy(rest, 0, answer, ITEMS.length + written.length, rest.length);
+            return answer;
+        }
+        ByteArrayBuilder out = new ByteArrayBuilder(500);
         try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
             g.writeStartObject();
-            if (written != null) {
-                g.writeFieldName("Items");
-                g.writeRawValue(""); // the value is the array written below, past the generator
-                g.flush();
-                out.write(written);
-            } else if (items != null) {
+            if (items != null) {
                 g.writeArrayFieldStart("Items");
                 for (Map<String, AttributeValue> item : items) AttributeValueJson.write(g, item);
                 g.writeEndArray();
@@ -93,5 +97,27 @@ public record Page(List<Map<String, AttributeValue>> items, int count, int scann
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    private static final byte[] ITEMS = "{\"Items\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** What follows the items in {@link #toBytes}: {@code ,"Count":n,"ScannedCount":m[,"LastEvaluatedKey":{...}]}}. */
+    private byte[] rest() {
+        ByteArrayBuilder out = new ByteArrayBuilder(200);
+        try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeNumberField("Count", count);
+            g.writeNumberField("ScannedCount", scannedCount);
+            if (lastEvaluatedKey != null) {
+                g.writeFieldName("LastEvaluatedKey");
+                AttributeValueJson.write(g, lastEvaluatedKey);
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        byte[] object = out.toByteArray();
+        object[0] = ','; // the object's '{' becomes the comma after the items
+        return object;
     }
 }

@@ -131,6 +131,8 @@ public final class Pager {
         final ItemsWriter written = items == null ? null : ItemsWriter.keeping();
         /** Measures the shown items that are not written as shown. */
         ItemsWriter measured;
+        /** What the items of scanned store pages need, made on the first. */
+        ShowPlan plan;
         int count;
         int evaluated;
         int hidden;
@@ -185,33 +187,13 @@ public final class Pager {
         boolean consume(StorePage page) {
             try {
                 if (page == null) throw new IllegalStateException("fetch gave no page");
-                for (Map<String, AttributeValue> item : page.items()) {
-                    if (!view.admits(item)) {
-                        hidden++;
-                        continue;
-                    }
-                    probe = false; // not what admitsNone promised: page as for any read
-                    Map<String, AttributeValue> shown = view.show(item);
-                    evaluated++;
-                    boolean returned = filter == null || filter.test(item);
-                    if (returned) count++;
-                    if (returned && items != null && projection == null) {
-                        // the common case: the shown item is returned, and written once
-                        bytes += written.write(shown);
-                        items.add(shown);
-                    } else {
-                        if (measured == null) measured = ItemsWriter.counting();
-                        bytes += measured.write(shown);
-                        if (returned && items != null) {
-                            Map<String, AttributeValue> projected = projection.apply(shown);
-                            written.write(projected);
-                            items.add(projected);
-                        }
-                    }
-                    if ((limit != null && evaluated >= limit) || bytes >= pageBytes) {
-                        complete(keyOf(item));
-                        return false;
-                    }
+                ScannedPage scanned = page.scanned();
+                if (scanned != null) {
+                    // room made once for what a restricted view shows of a page, often about half
+                    if (written != null && bytes == 0) written.reserve((int) Math.min(scanned.length() / 2, pageBytes));
+                    for (int i = 0; i < scanned.size(); i++) if (take(scanned, i)) return false;
+                } else {
+                    for (Map<String, AttributeValue> item : page.items()) if (take(item)) return false;
                 }
                 if (probe) {
                     // Every row was judged hidden (above), as the read's key condition says every row is.
@@ -228,6 +210,74 @@ public final class Pager {
                 fail(e);
                 return false;
             }
+        }
+
+        /** Takes one stored item; true when it completed the page. */
+        boolean take(Map<String, AttributeValue> item) {
+            if (!view.admits(item)) {
+                hidden++;
+                return false;
+            }
+            probe = false; // not what admitsNone promised: page as for any read
+            Map<String, AttributeValue> shown = view.show(item);
+            evaluated++;
+            boolean returned = filter == null || filter.test(item);
+            if (returned) count++;
+            if (returned && items != null && projection == null) {
+                // the common case: the shown item is returned, and written once
+                bytes += written.write(shown);
+                items.add(shown);
+            } else {
+                if (measured == null) measured = ItemsWriter.counting();
+                bytes += measured.write(shown);
+                if (returned && items != null) {
+                    Map<String, AttributeValue> projected = projection.apply(shown);
+                    written.write(projected);
+                    items.add(projected);
+                }
+            }
+            return cut(item);
+        }
+
+        /**
+         * Takes item {@code i} of a scanned store page, as {@link #take(Map)} takes the item it
+         * decodes to: the filters and the key read only the members they name
+         * ({@link ShowPlan#known}), and the shown item is written from the page's bytes.
+         */
+        boolean take(ScannedPage page, int i) {
+            if (page.isWhole(i)) return take(page.item(i));
+            if (plan == null) plan = ShowPlan.of(view, filter, keyAttributes);
+            Map<String, AttributeValue> known = plan.known(page, i);
+            if (!view.admits(known)) {
+                hidden++;
+                return false;
+            }
+            probe = false;
+            evaluated++;
+            boolean returned = filter == null || filter.test(known);
+            if (returned) count++;
+            if (returned && items != null && projection == null) {
+                bytes += written.write(plan, page, i);
+                items.add(new ShownLater(view, page, i));
+            } else {
+                if (measured == null) measured = ItemsWriter.counting();
+                bytes += measured.write(plan, page, i);
+                if (returned && items != null) {
+                    Map<String, AttributeValue> projected = projection.apply(view.show(page.item(i)));
+                    written.write(projected);
+                    items.add(projected);
+                }
+            }
+            return cut(known);
+        }
+
+        /** Completes the page after this evaluated item when it reached the Limit or the page size. */
+        boolean cut(Map<String, AttributeValue> item) {
+            if ((limit != null && evaluated >= limit) || bytes >= pageBytes) {
+                complete(keyOf(item));
+                return true;
+            }
+            return false;
         }
 
         void complete(Map<String, AttributeValue> lastEvaluatedKey) {

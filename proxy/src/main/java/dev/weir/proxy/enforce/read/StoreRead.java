@@ -152,7 +152,9 @@ public final class StoreRead {
     }
 
     /**
-     * The store's answer to one read as a {@link StorePage}: read in one pass over the bytes,
+     * The store's answer to one read as a {@link StorePage}: scanned at the byte level
+     * ({@link ScannedPage}), so that the {@link Pager} decodes only what the caller's view
+     * needs; a page the scan declines or cannot read is read in one pass over the bytes,
      * straight into attribute values ({@link AttributeValueJson#item(JsonParser, String)}),
      * without a tree. Only {@code Items} and {@code LastEvaluatedKey} are read; the other
      * members are checked to be JSON and passed over. The result is always that of
@@ -166,10 +168,32 @@ public final class StoreRead {
     public static StorePage parse(UpstreamResponse response) {
         if (response.status() != 200) throw new StoreError(response);
         try {
+            ScannedPage scanned = ScannedPage.scan(response.body());
+            if (scanned != null) return StorePage.of(scanned);
+        } catch (IOException | RuntimeException amiss) {
+            // read again below, item by item, and by the tree if need be
+        }
+        try {
             StorePage page = stream(response.body());
             if (page != null) return page;
         } catch (IOException | RuntimeException amiss) {
             // the tree path below reports it, exactly as it always has
+        }
+        return parseTree(response);
+    }
+
+    /**
+     * The store's answer read into the item model, in one pass and by the tree when that
+     * declines: {@link #parse} as it was before the byte-level scan, which {@link #parse} agrees
+     * with. For tests and the benchmark's baseline.
+     */
+    public static StorePage parseDecoded(UpstreamResponse response) {
+        if (response.status() != 200) throw new StoreError(response);
+        try {
+            StorePage page = stream(response.body());
+            if (page != null) return page;
+        } catch (IOException | RuntimeException amiss) {
+            // the tree path below reports it
         }
         return parseTree(response);
     }

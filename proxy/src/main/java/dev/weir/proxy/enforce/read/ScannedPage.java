@@ -1,0 +1,749 @@
+package dev.weir.proxy.enforce.read;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import dev.weir.protocol.model.AttributeValue;
+import dev.weir.protocol.model.AttributeValueJson;
+import dev.weir.protocol.wire.JsonBodies;
+import dev.weir.protocol.wire.Utf8;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.AbstractList;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A store page of a Query or Scan read at the byte level, without an item model: where each
+ * item's top-level members lie in the page's bytes, so that the {@link Pager} decodes only the
+ * members its caller's view needs ({@link ShowPlan}) and copies the members it shows unchanged
+ * as bytes.
+ *
+ * <p>A member is <em>canonical</em> when its value's bytes are exactly those
+ * {@link dev.weir.protocol.model.AttributeValueBytes} writes for the value they decode to: no
+ * whitespace, no escape, no four-byte UTF-8 form (Jackson writes those as escapes), no binary
+ * (base64 may be written more than one way), no map with a key twice or a key that needs an
+ * escape, at most {@value #MAX_DEPTH} levels. Only a canonical member is ever copied; every
+ * other one is decoded by Jackson ({@link AttributeValueJson#value(JsonParser)}) while the page
+ * is scanned, so a value the decoding path refuses is refused here too. An item with a member
+ * name that holds an escape or a four-byte form, or a name twice (by hash: equal hashes count
+ * as twice), is decoded whole by Jackson as the decoding path decodes it ({@link #isWhole}),
+ * and taken through the item model: names are matched decoded, never by their bytes alone
+ * ({@code "\u0073sn"} is {@code ssn}).
+ *
+ * <p>{@link #scan} gives null for a page that is anything but plain (not strict UTF-8, an
+ * envelope member name with an escape or twice, {@code Items} not an array or an item not an
+ * object, anything after the answer) and throws for one it cannot read: the decoding path
+ * ({@link StoreRead#parse}) then decides, exactly as it always has. Immutable once scanned.
+ */
+public final class ScannedPage {
+    /** Values nested deeper are left to Jackson (DynamoDB allows 32 levels). */
+    static final int MAX_DEPTH = 32;
+    /** Longer member names are left to Jackson (DynamoDB's limit is 65,535 UTF-8 bytes). */
+    static final int MAX_NAME_BYTES = 65_536;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long HIGH = 0x8080808080808080L;
+    private static final byte[] ITEMS = ascii("Items");
+    private static final byte[] LAST = ascii("LastEvaluatedKey");
+
+    final byte[] body;
+    private int items;
+    private int[] itemFirst;
+    private int[] itemEnd;
+    private Map<String, AttributeValue>[] whole;
+    private int members;
+    private int[] nameAt;
+    private int[] nameLength;
+    private int[] valueAt;
+    private int[] valueLength;
+    private long[] nameHash;
+    private AttributeValue[] decoded;
+    private Map<String, AttributeValue> lastEvaluatedKey;
+
+    // scanning state
+    private int pos;
+    private boolean wide;
+    private long[] keys = new long[32];
+    private final long[] seen = new long[4];
+    private int keysTop;
+    private JsonFactory factory;
+
+    @SuppressWarnings("unchecked")
+    private ScannedPage(byte[] body) {
+        this.body = body;
+        int guess = Math.max(16, body.length / 1024);
+        itemFirst = new int[guess];
+        itemEnd = new int[guess];
+        whole = new Map[guess];
+        int memberGuess = guess * 8;
+        nameAt = new int[memberGuess];
+        nameLength = new int[memberGuess];
+        valueAt = new int[memberGuess];
+        valueLength = new int[memberGuess];
+        nameHash = new long[memberGuess];
+        decoded = new AttributeValue[memberGuess];
+    }
+
+    /**
+     * The page scanned; null when it is not a plain page (see the class comment).
+     *
+     * @throws IOException when a value is not JSON
+     * @throws dev.weir.protocol.error.DynamoException when a value is refused
+     */
+    public static ScannedPage scan(byte[] body) throws IOException {
+        if (!Utf8.isStrict(body)) return null;
+        ScannedPage page = new ScannedPage(body);
+        if (!page.envelope()) return null;
+        page.keys = null;
+        page.factory = null;
+        return page;
+    }
+
+    /** How many items the page has. */
+    public int size() {
+        return items;
+    }
+
+    /** The page's length in bytes. */
+    public int length() {
+        return body.length;
+    }
+
+    /** The store's LastEvaluatedKey, or null. */
+    public Map<String, AttributeValue> lastEvaluatedKey() {
+        return lastEvaluatedKey;
+    }
+
+    /** Whether item {@code i} was decoded whole ({@link #item}) and has no members of its own here. */
+    boolean isWhole(int i) {
+        return whole[i] != null;
+    }
+
+    int firstMember(int i) {
+        return itemFirst[i];
+    }
+
+    int endMember(int i) {
+        return itemEnd[i];
+    }
+
+    int nameAt(int m) {
+        return nameAt[m];
+    }
+
+    int nameLength(int m) {
+        return nameLength[m];
+    }
+
+    long nameHash(int m) {
+        return nameHash[m];
+    }
+
+    int valueAt(int m) {
+        return valueAt[m];
+    }
+
+    int valueLength(int m) {
+        return valueLength[m];
+    }
+
+    /** Whether member {@code m}'s bytes are exactly what writing its decoded value gives. */
+    boolean canonical(int m) {
+        return decoded[m] == null;
+    }
+
+    /** Member {@code m}'s name. */
+    String name(int m) {
+        return new String(body, nameAt[m], nameLength[m], StandardCharsets.UTF_8);
+    }
+
+    /** Member {@code m}'s value, decoded. */
+    AttributeValue value(int m) {
+        AttributeValue v = decoded[m];
+        return v != null ? v : new Decoder(body, valueAt[m]).value();
+    }
+
+    /** Item {@code i} decoded whole: the same map the decoding path gives. */
+    Map<String, AttributeValue> item(int i) {
+        Map<String, AttributeValue> w = whole[i];
+        if (w != null) return w;
+        Map<String, AttributeValue> out = new LinkedHashMap<>();
+        for (int m = itemFirst[i]; m < itemEnd[i]; m++) out.put(name(m), value(m));
+        return out;
+    }
+
+    /** The items decoded one by one when asked for (an immutable list). */
+    List<Map<String, AttributeValue>> items() {
+        return new AbstractList<>() {
+            @Override public Map<String, AttributeValue> get(int i) {
+                java.util.Objects.checkIndex(i, items);
+                return java.util.Collections.unmodifiableMap(item(i));
+            }
+
+            @Override public int size() {
+                return items;
+            }
+        };
+    }
+
+    /** The hash of a name's UTF-8 bytes that {@link ShowPlan} looks names up by (FNV-1a). */
+    static long hash(byte[] b, int from, int to) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = from; i < to; i++) {
+            h ^= b[i] & 0xFF;
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+
+    // ---- the scan ----
+
+    private boolean envelope() throws IOException {
+        ws();
+        if (!eat('{')) return false;
+        boolean sawItems = false;
+        boolean sawLast = false;
+        ws();
+        if (!eat('}')) {
+            while (true) {
+                ws();
+                if (!eat('"')) return false;
+                int at = pos;
+                int end = stringEnd(at);
+                if (end < 0) return false;
+                pos = end + 1;
+                ws();
+                if (!eat(':')) return false;
+                ws();
+                if (is(at, end, ITEMS)) {
+                    if (sawItems) return false;
+                    sawItems = true;
+                    if (!itemArray()) return false;
+                } else if (is(at, end, LAST)) {
+                    if (sawLast) return false;
+                    sawLast = true;
+                    if (literal("null")) {
+                        lastEvaluatedKey = null;
+                    } else {
+                        int v = pos;
+                        int e = skipValue();
+                        if (e < 0) return false;
+                        lastEvaluatedKey = decodeItem(v, e, "LastEvaluatedKey");
+                    }
+                } else {
+                    int v = pos;
+                    int e = skipValue();
+                    if (e < 0) return false;
+                    check(v, e);
+                }
+                ws();
+                if (eat(',')) continue;
+                if (eat('}')) break;
+                return false;
+            }
+        }
+        ws();
+        return pos == body.length && sawItems;
+    }
+
+    private boolean itemArray() throws IOException {
+        if (!eat('[')) return false;
+        ws();
+        if (eat(']')) return true;
+        while (true) {
+            ws();
+            if (!item()) return false;
+            ws();
+            if (eat(',')) continue;
+            return eat(']');
+        }
+    }
+
+    private boolean item() throws IOException {
+        int start = pos;
+        if (!eat('{')) return false;
+        int first = members;
+        boolean plain = true;
+        seen[0] = seen[1] = seen[2] = seen[3] = 0;
+        ws();
+        if (!eat('}')) {
+            while (true) {
+                ws();
+                if (!eat('"')) return false;
+                int at = pos;
+                wide = false;
+                int end = stringEnd(at);
+                if (end < 0) {
+                    plain = false;
+                    end = skipString(at);
+                    if (end < 0) return false;
+                } else if (wide || end - at > MAX_NAME_BYTES) {
+                    plain = false;
+                }
+                pos = end + 1;
+                ws();
+                if (!eat(':')) return false;
+                ws();
+                int v = pos;
+                keysTop = 0;
+                boolean canonical = attributeValue(0);
+                if (!canonical) {
+                    pos = v;
+                    if (skipValue() < 0) return false;
+                }
+                addMember(at, end - at, v, pos - v, canonical ? null : Jackson.PENDING);
+                if (plain && twice(first)) plain = false;
+                ws();
+                if (eat(',')) continue;
+                if (eat('}')) break;
+                return false;
+            }
+        }
+        if (items == itemFirst.length) growItems();
+        if (!plain) {
+            members = first;
+            itemFirst[items] = first;
+            itemEnd[items] = first;
+            whole[items] = decodeItem(start, pos, "Items");
+        } else {
+            for (int m = first; m < members; m++) {
+                if (decoded[m] == Jackson.PENDING) decoded[m] = decodeValue(valueAt[m], valueAt[m] + valueLength[m]);
+            }
+            itemFirst[items] = first;
+            itemEnd[items] = members;
+        }
+        items++;
+        return true;
+    }
+
+    /**
+     * Whether the member just added has the hash of an earlier member of its item (from
+     * {@code first}): a 256-bit filter of the item's hashes, and the earlier hashes compared
+     * only when its bit was already set.
+     */
+    private boolean twice(int first) {
+        int m = members - 1;
+        long h = nameHash[m];
+        int bit = (int) h & 255;
+        long mask = 1L << bit;
+        if ((seen[bit >>> 6] & mask) != 0) {
+            for (int j = first; j < m; j++) if (nameHash[j] == h) return true;
+        }
+        seen[bit >>> 6] |= mask;
+        return false;
+    }
+
+    private void addMember(int at, int length, int v, int vLength, AttributeValue pending) {
+        if (members == nameAt.length) growMembers();
+        nameAt[members] = at;
+        nameLength[members] = length;
+        valueAt[members] = v;
+        valueLength[members] = vLength;
+        nameHash[members] = hash(body, at, at + length);
+        decoded[members] = pending;
+        members++;
+    }
+
+    /**
+     * Whether the value at {@link #pos} is a canonical attribute value (then {@link #pos} is
+     * past it); false leaves {@link #pos} anywhere.
+     */
+    private boolean attributeValue(int depth) {
+        if (depth > MAX_DEPTH) return false;
+        byte[] b = body;
+        int n = b.length;
+        int p = pos;
+        if (p + 4 >= n || b[p] != '{' || b[p + 1] != '"') return false;
+        switch (b[p + 2]) {
+            case 'S' -> {
+                if (b[p + 3] == '"') {
+                    pos = p + 3;
+                    return literal("\":") && string() && eat('}');
+                }
+                pos = p + 3;
+                return literal("S\":") && strings() && eat('}');
+            }
+            case 'N' -> {
+                pos = p + 3;
+                if (b[p + 3] == '"') return literal("\":") && string() && eat('}');
+                if (b[p + 3] == 'S') return literal("S\":") && strings() && eat('}');
+                return literal("ULL\":true}");
+            }
+            case 'B' -> {
+                pos = p + 3;
+                return literal("OOL\":true}") || literal("OOL\":false}");
+            }
+            case 'M' -> {
+                pos = p + 3;
+                return literal("\":") && map(depth) && eat('}');
+            }
+            case 'L' -> {
+                pos = p + 3;
+                return literal("\":") && list(depth) && eat('}');
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    /** A canonical map's body, {@code {"k":v,...}}: keys need no escape and none is there twice. */
+    private boolean map(int depth) {
+        if (!eat('{')) return false;
+        if (eat('}')) return true;
+        int mark = keysTop;
+        try {
+            while (true) {
+                if (!eat('"')) return false;
+                int at = pos;
+                wide = false;
+                int end = stringEnd(at);
+                if (end < 0 || wide || end - at > MAX_NAME_BYTES) return false;
+                pushKey(hash(body, at, end));
+                pos = end + 1;
+                if (!eat(':') || !attributeValue(depth + 1)) return false;
+                if (eat(',')) continue;
+                if (!eat('}')) return false;
+                return !duplicates(keys, mark, keysTop);
+            }
+        } finally {
+            keysTop = mark;
+        }
+    }
+
+    private boolean list(int depth) {
+        if (!eat('[')) return false;
+        if (eat(']')) return true;
+        while (true) {
+            if (!attributeValue(depth + 1)) return false;
+            if (eat(',')) continue;
+            return eat(']');
+        }
+    }
+
+    private boolean strings() {
+        if (!eat('[')) return false;
+        if (eat(']')) return true;
+        while (true) {
+            if (!string()) return false;
+            if (eat(',')) continue;
+            return eat(']');
+        }
+    }
+
+    /** A canonical string at {@link #pos}: no escape, no control character, no four-byte form. */
+    private boolean string() {
+        if (!eat('"')) return false;
+        wide = false;
+        int end = stringEnd(pos);
+        if (end < 0 || wide) return false;
+        pos = end + 1;
+        return true;
+    }
+
+    /**
+     * The index of the quote that ends the string whose text starts at {@code from}, or -1 when
+     * the text has an escape or a control character (or no end); sets {@link #wide} when it has
+     * a four-byte form. Eight ASCII bytes at a time.
+     */
+    private int stringEnd(int from) {
+        byte[] b = body;
+        int n = b.length;
+        int i = from;
+        while (true) {
+            // eight bytes at a time while they hold no quote, backslash, control or non-ASCII byte
+            while (i + 8 <= n) {
+                long x = (long) LONGS.get(b, i);
+                long stops = ((x - 0x2020202020202020L) & ~x) | zero(x ^ 0x2222222222222222L) | zero(x ^ 0x5C5C5C5C5C5C5C5CL) | x;
+                if ((stops & HIGH) != 0) break;
+                i += 8;
+            }
+            int stop = Math.min(n, i + 8);
+            for (; i < stop; i++) {
+                int c = b[i];
+                if (c == '"') return i;
+                if (c == '\\' || (c >= 0 && c < 0x20)) return -1;
+                if ((c & 0xF8) == 0xF0) wide = true;
+            }
+            if (i >= n) return -1;
+        }
+    }
+
+    private static long zero(long v) {
+        return (v - 0x0101010101010101L) & ~v;
+    }
+
+    /** The index of the quote ending a string that may have escapes, or -1; Jackson judges the escapes. */
+    private int skipString(int from) {
+        byte[] b = body;
+        for (int i = from; i < b.length; i++) {
+            if (b[i] == '\\') i++;
+            else if (b[i] == '"') return i;
+        }
+        return -1;
+    }
+
+    /**
+     * Skips one JSON value of any form at {@link #pos}, returning where it ends (or -1): only to
+     * find its end; Jackson reads what lies between ({@link #decodeValue}, {@link #check}).
+     */
+    private int skipValue() {
+        byte[] b = body;
+        int n = b.length;
+        int depth = 0;
+        while (pos < n) {
+            byte c = b[pos];
+            switch (c) {
+                case ' ', '\t', '\n', '\r', ':', ',' -> {
+                    if (depth == 0) return -1;
+                    pos++;
+                }
+                case '{', '[' -> {
+                    depth++;
+                    pos++;
+                }
+                case '}', ']' -> {
+                    if (depth == 0) return -1;
+                    depth--;
+                    pos++;
+                    if (depth == 0) return pos;
+                }
+                case '"' -> {
+                    int e = skipString(pos + 1);
+                    if (e < 0) return -1;
+                    pos = e + 1;
+                    if (depth == 0) return pos;
+                }
+                default -> {
+                    int s = pos;
+                    while (pos < n && scalar(b[pos])) pos++;
+                    if (pos == s) return -1;
+                    if (depth == 0) return pos;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private static boolean scalar(byte c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.';
+    }
+
+    private void ws() {
+        byte[] b = body;
+        while (pos < b.length) {
+            byte c = b[pos];
+            if (c != ' ' && c != '\n' && c != '\r' && c != '\t') return;
+            pos++;
+        }
+    }
+
+    private boolean eat(char c) {
+        if (pos < body.length && body[pos] == c) {
+            pos++;
+            return true;
+        }
+        return false;
+    }
+
+    /** Matches ASCII text at {@link #pos}, moving past it when it is there. */
+    private boolean literal(String text) {
+        int n = text.length();
+        if (pos + n > body.length) return false;
+        for (int i = 0; i < n; i++) if (body[pos + i] != text.charAt(i)) return false;
+        pos += n;
+        return true;
+    }
+
+    private boolean is(int from, int to, byte[] name) {
+        return Arrays.equals(body, from, to, name, 0, name.length);
+    }
+
+    private void pushKey(long h) {
+        if (keysTop == keys.length) keys = Arrays.copyOf(keys, keysTop * 2);
+        keys[keysTop++] = h;
+    }
+
+    /** Whether two of {@code h[from..to)} are equal. */
+    static boolean duplicates(long[] h, int from, int to) {
+        int n = to - from;
+        if (n < 2) return false;
+        if (n <= 16) {
+            for (int i = from + 1; i < to; i++) {
+                for (int j = from; j < i; j++) if (h[i] == h[j]) return true;
+            }
+            return false;
+        }
+        long[] sorted = Arrays.copyOfRange(h, from, to);
+        Arrays.sort(sorted);
+        for (int i = 1; i < n; i++) if (sorted[i] == sorted[i - 1]) return true;
+        return false;
+    }
+
+    // ---- what Jackson reads ----
+
+    private JsonParser parser(int from, int to) throws IOException {
+        if (factory == null) factory = JsonBodies.byteFactory();
+        JsonParser p = factory.createParser(body, from, to - from);
+        p.nextToken();
+        return p;
+    }
+
+    private AttributeValue decodeValue(int from, int to) throws IOException {
+        try (JsonParser p = parser(from, to)) {
+            AttributeValue v = AttributeValueJson.value(p);
+            if (p.nextToken() != null) throw new IOException("more than one value");
+            return v;
+        }
+    }
+
+    private Map<String, AttributeValue> decodeItem(int from, int to, String what) throws IOException {
+        try (JsonParser p = parser(from, to)) {
+            Map<String, AttributeValue> item = AttributeValueJson.item(p, what);
+            if (p.nextToken() != null) throw new IOException("more than one value");
+            return item;
+        }
+    }
+
+    /** Checks that the bytes are one JSON value (a member of the answer weir does not read). */
+    private void check(int from, int to) throws IOException {
+        try (JsonParser p = parser(from, to)) {
+            p.skipChildren();
+            if (p.nextToken() != null) throw new IOException("more than one value");
+        }
+    }
+
+    private void growItems() {
+        int n = itemFirst.length * 2;
+        itemFirst = Arrays.copyOf(itemFirst, n);
+        itemEnd = Arrays.copyOf(itemEnd, n);
+        whole = Arrays.copyOf(whole, n);
+    }
+
+    private void growMembers() {
+        int n = nameAt.length * 2;
+        nameAt = Arrays.copyOf(nameAt, n);
+        nameLength = Arrays.copyOf(nameLength, n);
+        valueAt = Arrays.copyOf(valueAt, n);
+        valueLength = Arrays.copyOf(valueLength, n);
+        nameHash = Arrays.copyOf(nameHash, n);
+        decoded = Arrays.copyOf(decoded, n);
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Marks, while an item is scanned, a member Jackson is to decode once the item is known to be plain. */
+    private static final class Jackson {
+        static final AttributeValue PENDING = new AttributeValue.Null();
+    }
+
+    /** Decodes a canonical value (known to be well-formed: no checks, no escapes). */
+    private static final class Decoder {
+        private final byte[] b;
+        private int at;
+
+        Decoder(byte[] b, int at) {
+            this.b = b;
+            this.at = at;
+        }
+
+        AttributeValue value() {
+            at += 2; // {"
+            AttributeValue v = switch (b[at]) {
+                case 'S' -> {
+                    if (b[at + 1] == '"') {
+                        at += 3;
+                        yield new AttributeValue.S(string());
+                    }
+                    at += 4;
+                    yield new AttributeValue.SS(strings());
+                }
+                case 'N' -> {
+                    if (b[at + 1] == '"') {
+                        at += 3;
+                        yield new AttributeValue.N(string());
+                    }
+                    if (b[at + 1] == 'S') {
+                        at += 4;
+                        yield new AttributeValue.NS(strings());
+                    }
+                    at += 10; // NULL":true
+                    yield new AttributeValue.Null();
+                }
+                case 'B' -> {
+                    boolean t = b[at + 6] == 't';
+                    at += t ? 10 : 11; // BOOL":true or BOOL":false
+                    yield new AttributeValue.Bool(t);
+                }
+                case 'M' -> {
+                    at += 3;
+                    yield new AttributeValue.M(map());
+                }
+                case 'L' -> {
+                    at += 3;
+                    yield new AttributeValue.L(list());
+                }
+                default -> throw new IllegalStateException("not a canonical value at " + at);
+            };
+            at++; // }
+            return v;
+        }
+
+        private String string() {
+            int from = at + 1;
+            int end = from;
+            while (b[end] != '"') end++;
+            at = end + 1;
+            return new String(b, from, end - from, StandardCharsets.UTF_8);
+        }
+
+        private List<String> strings() {
+            List<String> out = new ArrayList<>();
+            at++; // [
+            if (b[at] == ']') {
+                at++;
+                return out;
+            }
+            while (true) {
+                out.add(string());
+                if (b[at++] == ']') return out;
+            }
+        }
+
+        private Map<String, AttributeValue> map() {
+            Map<String, AttributeValue> out = new LinkedHashMap<>();
+            at++; // {
+            if (b[at] == '}') {
+                at++;
+                return out;
+            }
+            while (true) {
+                String key = string();
+                at++; // :
+                out.put(key, value());
+                if (b[at++] == '}') return out;
+            }
+        }
+
+        private List<AttributeValue> list() {
+            List<AttributeValue> out = new ArrayList<>();
+            at++; // [
+            if (b[at] == ']') {
+                at++;
+                return out;
+            }
+            while (true) {
+                out.add(value());
+                if (b[at++] == ']') return out;
+            }
+        }
+    }
+}

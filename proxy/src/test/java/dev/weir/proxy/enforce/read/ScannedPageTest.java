@@ -1,0 +1,86 @@
+package dev.weir.proxy.enforce.read;
+
+import dev.weir.protocol.error.DynamoException;
+import dev.weir.protocol.model.AttributeValue;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What {@link ScannedPage} copies as bytes and what it leaves to Jackson: a member is copied
+ * only when its bytes are those weir writes for its value; an item whose names need decoding is
+ * decoded whole; a page that is not plain is declined, and a value the decoding path refuses is
+ * refused.
+ */
+class ScannedPageTest {
+    private static ScannedPage scan(String body) throws IOException {
+        return ScannedPage.scan(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Whether the one member of the one item of a page holding {@code value} is copied as bytes. */
+    private static boolean copied(String value) throws IOException {
+        ScannedPage page = scan("{\"Items\":[{\"a\":" + value + "}]}");
+        assertNotNull(page, value);
+        assertFalse(page.isWhole(0), value);
+        assertEquals(1, page.endMember(0) - page.firstMember(0));
+        return page.canonical(page.firstMember(0));
+    }
+
+    @Test
+    void onlyValuesWrittenAsWeirWritesThemAreCopied() throws IOException {
+        for (String v : new String[] {"{\"S\":\"x\"}", "{\"N\":\"-1.5\"}", "{\"BOOL\":true}", "{\"BOOL\":false}",
+                "{\"NULL\":true}", "{\"M\":{}}", "{\"M\":{\"k\":{\"S\":\"é\"},\"l\":{\"L\":[{\"N\":\"1\"},{\"SS\":[]}]}}}",
+                "{\"SS\":[\"a\",\"b\"]}", "{\"NS\":[\"1\"]}", "{\"L\":[]}", "{\"S\":\"a/b \u2028\u007f\"}"}) {
+            assertTrue(copied(v), v);
+        }
+        for (String v : new String[] {"{\"S\":\"a\\/b\"}", "{\"S\":\"\\u0078\"}", "{\"S\":\"\\\"\"}", "{\"S\":\"😀\"}",
+                "{\"B\":\"QQ==\"}", "{\"BS\":[\"QQ==\"]}", "{ \"S\":\"x\"}", "{\"S\" :\"x\"}", "{\"M\":{\"k\":{\"S\":\"1\"},\"k\":{\"S\":\"2\"}}}",
+                "{\"M\":{\"\\u006b\":{\"S\":\"1\"}}}", "{\"L\":[{\"S\":\"x\"} ]}", "{\"N\":\"1\",\"N\":\"2\"}"}) {
+            assertFalse(copied(v), v);
+        }
+    }
+
+    @Test
+    void valuesLeftToJacksonDecodeAsTheDecodingPathDecodesThem() throws IOException {
+        ScannedPage page = scan("{\"Items\":[{\"a\":{\"S\":\"\\u0078\\/\"},\"b\":{\"B\":\"QQ\"},\"c\":{\"M\":{\"k\":{\"N\":\"1\"},\"k\":{\"N\":\"2\"}}}}]}");
+        assertNotNull(page);
+        assertEquals(Map.of("a", new AttributeValue.S("x/"), "b", new AttributeValue.B(new AttributeValue.Bytes(new byte[] {'A'})),
+                "c", new AttributeValue.M(Map.of("k", new AttributeValue.N("2")))), page.item(0));
+    }
+
+    @Test
+    void itemsWhoseNamesNeedDecodingAreDecodedWhole() throws IOException {
+        ScannedPage page = scan("{\"Items\":[{\"\\u0073sn\":{\"S\":\"1\"}},{\"ssn\":{\"S\":\"1\"},\"ssn\":{\"S\":\"2\"}},"
+                + "{\"😀\":{\"S\":\"1\"}},{\"ssn\":{\"S\":\"3\"}}]}");
+        assertNotNull(page);
+        assertEquals(4, page.size());
+        assertTrue(page.isWhole(0));
+        assertEquals(Map.of("ssn", new AttributeValue.S("1")), page.item(0));
+        assertTrue(page.isWhole(1));
+        assertEquals(Map.of("ssn", new AttributeValue.S("2")), page.item(1), "the last of a name written twice, as the decoder keeps it");
+        assertTrue(page.isWhole(2));
+        assertFalse(page.isWhole(3));
+    }
+
+    @Test
+    void pagesThatAreNotPlainAreDeclinedAndRefusedValuesRefused() throws IOException {
+        for (String body : new String[] {"{\"Items\":[]} x", "{\"\\u0049tems\":[]}", "{\"Items\":[],\"Items\":[]}", "{\"Items\":{}}",
+                "{\"Items\":[1]}", "{\"Count\":1}", "[]", "", "{\"Items\":[]"}) {
+            assertNull(scan(body), body);
+        }
+        assertThrows(DynamoException.class, () -> scan("{\"Items\":[{\"a\":{\"S\":1}}]}"));
+        assertThrows(DynamoException.class, () -> scan("{\"Items\":[{\"a\":{\"NULL\":false}}]}"));
+        assertThrows(IOException.class, () -> scan("{\"Items\":[{\"a\":{\"S\":\"x\",}}]}"));
+        assertThrows(IOException.class, () -> scan("{\"Count\":01,\"Items\":[]}"));
+        assertNull(ScannedPage.scan(new byte[] {'{', '"', 'I', (byte) 0xC0, (byte) 0x80, '"', ':', '1', '}'}), "not strict UTF-8");
+    }
+}
