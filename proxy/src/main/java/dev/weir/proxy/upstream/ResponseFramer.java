@@ -125,7 +125,7 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
                 case UNTIL_CLOSE -> {
                     int n = end - i;
                     if ((long) body.length() + n > maxBodyBytes) return "body over " + maxBodyBytes + " bytes";
-                    appendBody(buf, i, n, Long.MAX_VALUE);
+                    body.append(buf, i, n, Long.MAX_VALUE);
                     i += n;
                 }
                 case CHUNK_DATA_END -> {
