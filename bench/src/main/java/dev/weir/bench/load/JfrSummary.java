@@ -41,7 +41,11 @@ public record JfrSummary(long javaSamples, long nativeSamples, Map<String, Long>
             Map.entry("answer filtering and paging", List.of("ResponseFilter.", "Pager", "PagedRead.", "StoreRead.", "StreamAnswer.")),
             Map.entry("audit writer and shipper threads", List.of("AuditPipeline.", "Shipper.", "Spool.", "FileSink.")),
             Map.entry("HTTP encode (client answers, upstream requests)", List.of("HttpObjectEncoder.", "AnswerEncoder.", "Answer.encode")),
-            Map.entry("HTTP decode (client requests, upstream answers)", List.of("HttpObjectDecoder.", "MessageAggregator.")),
+            // The framers' own reading only (their channelRead and scan hand each message on, so
+            // everything weir does with it runs under them).
+            Map.entry("HTTP decode (client requests, upstream answers)", List.of("HttpFramingGuard.scan", "HttpFramingGuard.checkHead",
+                    "HttpFramingGuard.chunkSizeByte", "HttpFramingGuard.trailerByte", "HttpFramingGuard.latin1",
+                    "ResponseFramer.readHead", "ResponseFramer.lineByte", "BodyBytes.", "HttpObjectDecoder.", "MessageAggregator.")),
             Map.entry("upstream connection pool", List.of("ChannelPool.", "LoopPool.", "UpstreamClient.send", "UpstreamPool")),
             Map.entry("future glue (completion stages)", List.of("CompletableFuture.")),
             // A socket read is the root of everything a loop does inline, so this is what is left
