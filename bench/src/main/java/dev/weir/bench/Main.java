@@ -43,6 +43,7 @@ public final class Main {
                 }
             }
             case "proxy-vs-direct" -> System.exit(dev.weir.bench.load.ProxyVsDirect.run(rest));
+            case "limits" -> System.exit(dev.weir.bench.load.PhysicalLimits.run(rest));
             case "jmh" -> org.openjdk.jmh.Main.main(rest.toArray(String[]::new));
             case "-h", "--help", "help" -> usage();
             default -> {
@@ -66,6 +67,7 @@ public final class Main {
                                          [--mix GetItem=60,PutItem=30,Query=10]
                                          [--only store|dynalite] [--store-data DIR]
                        ./weir bench proxy-vs-direct [--quick] [--no-pin]
+                       ./weir bench limits [--quick]   memcpy and a loopback TCP exchange: the floor under a proxy
                        ./weir bench jmh [JMH ARGS]     (e.g. -l to list, or a benchmark regex)
                 results go to bench/results/<timestamp>/ (results.json, table.txt, report.html, server logs)""");
     }
