@@ -15,6 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static dev.weir.proxy.http.HeadBytes.lineEnd;
+import static dev.weir.proxy.http.HeadBytes.nameIs;
+import static dev.weir.proxy.http.HeadBytes.latin1;
+import static dev.weir.proxy.http.HeadBytes.tchar;
+
 /**
  * The one HTTP/1.1 request parser: strict framing on the raw bytes, so that a request two
  * parsers could read differently (request smuggling) never reaches the firewall, let alone
@@ -276,7 +281,7 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
             if (colon <= line) return "header line without a name and colon";
             byte beforeColon = h[colon - 1];
             if (beforeColon == ' ' || beforeColon == '\t') return "whitespace between header name and colon";
-            for (int k = line; k < colon; k++) if (!RequestLine.tchar(h[k])) return "invalid character in a header name";
+            for (int k = line; k < colon; k++) if (!tchar(h[k])) return "invalid character in a header name";
             int from = colon + 1, to = eol;
             while (from < to && (h[from] == ' ' || h[from] == '\t')) from++;
             while (to > from && (h[to - 1] == ' ' || h[to - 1] == '\t')) to--;
@@ -359,10 +364,6 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
         return -1;
     }
 
-    private static String latin1(byte[] h, int from, int to) {
-        return new String(h, from, to - from, StandardCharsets.ISO_8859_1);
-    }
-
     /** True if every character is 0-9 (for Latin-1 text the same as Character.isDigit). */
     private static boolean asciiDigits(String s) {
         for (int k = 0; k < s.length(); k++) {
@@ -381,25 +382,6 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
     private static int nextLine(byte[] h, int from, int last) {
         int eol = lineEnd(h, from, last);
         return eol + 2;
-    }
-
-    /** The index of the CRLF ending the line that starts at {@code from}, or {@code last} (the head's final CRLFCRLF). */
-    private static int lineEnd(byte[] h, int from, int last) {
-        for (int k = from; k < last; k++) {
-            if (h[k] == '\r' && h[k + 1] == '\n') return k;
-        }
-        return last;
-    }
-
-    /** True if bytes [from, to) are {@code lowerName} in any case (ASCII letters only fold, like toLowerCase of Latin-1). */
-    private static boolean nameIs(byte[] h, int from, int to, byte[] lowerName) {
-        if (to - from != lowerName.length) return false;
-        for (int k = 0; k < lowerName.length; k++) {
-            int c = h[from + k];
-            if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
-            if (c != lowerName[k]) return false;
-        }
-        return true;
     }
 
     private String chunkSizeByte(byte b) {

@@ -2,6 +2,8 @@ package dev.weir.proxy.server;
 
 import java.nio.charset.StandardCharsets;
 
+import static dev.weir.proxy.http.HeadBytes.tchar;
+
 /**
  * The request line as RFC 9112 (section 3) writes it, and nothing looser: a method (a token),
  * one space, a request target of visible ASCII, one space, and {@code HTTP/1.1} or
@@ -42,11 +44,6 @@ final class RequestLine {
         }
         if (h[v + 5] != '1' || (h[v + 7] != '1' && h[v + 7] != '0')) return new Bad(505, "HTTP version not supported");
         return h[v + 7] == '1' ? HTTP_11 : HTTP_10;
-    }
-
-    /** A token character (RFC 9110 section 5.6.2). */
-    static boolean tchar(byte b) {
-        return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || digit(b) || "!#$%&'*+-.^_`|~".indexOf(b) >= 0;
     }
 
     private static boolean digit(byte b) {

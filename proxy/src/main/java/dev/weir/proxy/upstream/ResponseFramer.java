@@ -10,6 +10,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
+import static dev.weir.proxy.http.HeadBytes.lineEnd;
+import static dev.weir.proxy.http.HeadBytes.nameIs;
+import static dev.weir.proxy.http.HeadBytes.tchar;
+import static dev.weir.proxy.http.HeadBytes.latin1;
+
 /**
  * Reads the store's answers on one upstream connection, in place, strictly: the status line
  * ({@code HTTP/1.1} or {@code HTTP/1.0}, three digits), header lines ({@code name: value},
@@ -278,21 +283,6 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(response);
     }
 
-    private static int lineEnd(byte[] h, int from, int last) {
-        for (int k = from; k < last; k++) if (h[k] == '\r' && h[k + 1] == '\n') return k;
-        return last;
-    }
-
-    private static boolean nameIs(byte[] h, int from, int to, byte[] lowerName) {
-        if (to - from != lowerName.length) return false;
-        for (int k = 0; k < lowerName.length; k++) {
-            int c = h[from + k];
-            if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
-            if (c != lowerName[k]) return false;
-        }
-        return true;
-    }
-
     private static boolean hasToken(String value, String token) {
         for (String part : value.split(",")) if (part.strip().equalsIgnoreCase(token)) return true;
         return false;
@@ -309,14 +299,6 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
 
     private static boolean control(byte b) {
         return (b >= 0 && b < 0x20) || b == 0x7f;
-    }
-
-    private static boolean tchar(byte b) {
-        return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || digit(b) || (b > 0 && "!#$%&'*+-.^_`|~".indexOf(b) >= 0);
-    }
-
-    private static String latin1(byte[] h, int from, int to) {
-        return new String(h, from, to - from, StandardCharsets.ISO_8859_1);
     }
 
     private static byte[] bytes(String s) {
