@@ -86,9 +86,9 @@ public final class ReadAnswer {
      * A GetItem answer shown through its one shape, read and written in one pass without a
      * tree: the bytes Jackson writes for {@link #show}'s answer to the same text, which has at
      * most the shown {@code Item} (capacity figures are not reported to a restricted caller,
-     * and every other member is withheld). Null when the answer is not a plain one (not strict
-     * UTF-8, a member twice or of an unexpected kind, an {@code Item} that is not an object,
-     * anything after the answer): the tree path then gives the answer or the refusal, exactly
+     * and every other member is withheld, whatever it holds or how often). Null when the answer is
+     * not a plain one (not strict UTF-8, an {@code Item} twice or not an object, a member of an
+     * unexpected kind, anything after the answer): the tree path then gives the answer or the refusal, exactly
      * as it always has. A malformed item throws as the tree path would.
      */
     public static ShownBytes showGetItem(byte[] answer, Shape shape) throws IOException {
@@ -97,14 +97,13 @@ public final class ReadAnswer {
         boolean sawItem = false;
         try (JsonParser p = JsonBodies.byteParser(answer)) {
             if (p.nextToken() != JsonToken.START_OBJECT) return null;
-            java.util.Set<String> seen = new java.util.HashSet<>(4);
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 JsonToken value = p.nextToken();
-                if (!seen.add(name)) return null;
                 switch (GET_ITEM.role(name)) {
                     case ITEM -> {
-                        if (value != JsonToken.START_OBJECT) return null;
+                        // Only the Item's last copy counts in a tree: a second one is left to the tree path.
+                        if (sawItem || value != JsonToken.START_OBJECT) return null;
                         sawItem = true;
                         stored = AttributeValueJson.item(p, "Item");
                     }
