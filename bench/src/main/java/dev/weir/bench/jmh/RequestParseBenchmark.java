@@ -1,10 +1,13 @@
 package dev.weir.bench.jmh;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.weir.bench.load.PeopleWorkload;
 import dev.weir.protocol.model.Operation;
+import dev.weir.protocol.wire.JsonBodies;
 import dev.weir.protocol.wire.Target;
+import dev.weir.proxy.enforce.request.BodyTree;
 import dev.weir.proxy.enforce.request.ParsedRequest;
 import dev.weir.proxy.enforce.request.RequestParser;
 import dev.weir.proxy.upstream.UpstreamAccount;
@@ -38,9 +41,11 @@ import java.util.concurrent.TimeUnit;
  * {@value #POOL} distinct bodies of its kind (other keys, names and values; the same expression
  * texts, as a client sends them), so a cache keyed by a body's values would show as a miss.
  *
- * <p>{@code main} runs both and prints the ratio per kind ({@code parse / readTree}); through
- * {@code ./weir bench jmh RequestParse} JMH prints the two series and the ratio is left to the
- * reader.
+ * <p>It also times {@link BodyTree} (the request's tree straight from its bytes) against Jackson
+ * doing the same work as weir had it do ({@code jacksonAsWeir}). {@code main} runs all four and
+ * prints the ratios per kind ({@code parse / readTree}, {@code bodyTree / jacksonAsWeir});
+ * through {@code ./weir bench jmh RequestParse} JMH prints the series and the ratios are left
+ * to the reader.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -55,6 +60,9 @@ public class RequestParseBenchmark {
     public String kind;
 
     private final ObjectMapper mapper = new ObjectMapper();
+    private final ObjectMapper weirJackson = JsonBodies.mapper()
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private final RequestParser parser = new RequestParser(UpstreamAccount.DEFAULT);
     private String target;
     private byte[][] bodies;
@@ -69,6 +77,7 @@ public class RequestParseBenchmark {
             bodies[k] = workload.sampleBody(kind, k);
             // Fail before measuring if a body is refused (a benchmark of the error path would mislead).
             parser.parse("bench", target, bodies[k]);
+            if (BodyTree.read(bodies[k]) == null) throw new IllegalStateException("BodyTree declines a " + kind + " body");
         }
     }
 
@@ -90,25 +99,49 @@ public class RequestParseBenchmark {
         return mapper.readTree(nextBody());
     }
 
-    /** Runs the benchmark (JMH's command-line options apply) and prints parse / readTree per kind. */
+    /** The body's tree as weir reads it first: {@link BodyTree}, straight from the bytes. */
+    @Benchmark
+    public JsonNode bodyTree() {
+        return BodyTree.read(nextBody());
+    }
+
+    /**
+     * Baseline for {@link #bodyTree}: Jackson doing the same work as weir had it do (names not kept between
+     * parses, so the reader-based parser; duplicates and trailing content refused).
+     */
+    @Benchmark
+    public JsonNode jacksonAsWeir() throws Exception {
+        return weirJackson.readTree(nextBody());
+    }
+
+    /**
+     * Runs the benchmark (JMH's command-line options apply) and prints, per kind, parse / readTree and
+     * bodyTree / jacksonAsWeir.
+     */
     public static void main(String[] args) throws Exception {
         CommandLineOptions options = new CommandLineOptions(args.length == 0
                 ? new String[] {RequestParseBenchmark.class.getSimpleName()} : args);
         Collection<RunResult> results = new Runner(options).run();
-        Map<String, Statistics> parse = new TreeMap<>();
-        Map<String, Statistics> tree = new TreeMap<>();
+        Map<String, Map<String, Statistics>> byMethod = new TreeMap<>();
         for (RunResult r : results) {
-            String kind = r.getParams().getParam("kind");
             String method = r.getParams().getBenchmark();
-            Statistics s = r.getPrimaryResult().getStatistics();
-            (method.endsWith(".parse") ? parse : tree).put(kind, s);
+            method = method.substring(method.lastIndexOf('.') + 1);
+            byMethod.computeIfAbsent(method, m -> new TreeMap<>()).put(r.getParams().getParam("kind"),
+                    r.getPrimaryResult().getStatistics());
         }
-        System.out.printf("%n%-11s %22s %22s %7s%n", "kind", "parse ns/op (±99.9%)", "readTree ns/op", "ratio");
-        for (String kind : parse.keySet()) {
-            Statistics p = parse.get(kind);
-            Statistics t = tree.get(kind);
+        ratios(byMethod, "parse", "jacksonReadTree");
+        ratios(byMethod, "bodyTree", "jacksonAsWeir");
+    }
+
+    private static void ratios(Map<String, Map<String, Statistics>> byMethod, String measured, String baseline) {
+        Map<String, Statistics> m = byMethod.getOrDefault(measured, Map.of());
+        Map<String, Statistics> b = byMethod.getOrDefault(baseline, Map.of());
+        System.out.printf("%n%-11s %22s %22s %7s%n", "kind", measured + " ns/op (±99.9%)", baseline + " ns/op", "ratio");
+        for (String kind : m.keySet()) {
+            Statistics p = m.get(kind);
+            Statistics t = b.get(kind);
             if (t == null) continue;
-            System.out.printf("%-11s %12.0f ± %7.0f %12.0f ± %7.0f %6.1fx%n", kind, p.getMean(), p.getMeanErrorAt(0.999),
+            System.out.printf("%-11s %12.0f ± %7.0f %12.0f ± %7.0f %6.2fx%n", kind, p.getMean(), p.getMeanErrorAt(0.999),
                     t.getMean(), t.getMeanErrorAt(0.999), p.getMean() / t.getMean());
         }
     }

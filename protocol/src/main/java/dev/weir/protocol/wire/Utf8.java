@@ -18,8 +18,13 @@ public final class Utf8 {
 
     /** Whether {@code bytes} are strict UTF-8; ASCII runs are checked eight bytes at a time. */
     public static boolean isStrict(byte[] bytes) {
-        int n = bytes.length;
-        int i = 0;
+        return isStrict(bytes, 0, bytes.length);
+    }
+
+    /** Whether {@code bytes[from..to)} are strict UTF-8 (a sequence must end by {@code to}). */
+    public static boolean isStrict(byte[] bytes, int from, int to) {
+        int n = to;
+        int i = from;
         while (i < n) {
             while (i + 8 <= n && ((long) LONGS.get(bytes, i) & HIGH_BITS) == 0) i += 8;
             if (i >= n) break;

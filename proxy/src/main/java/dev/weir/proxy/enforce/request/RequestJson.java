@@ -28,6 +28,9 @@ import java.io.IOException;
  * order (the tree sees a duplicate only once its value is read, so a syntax error inside that
  * value comes first), so a body the tree reader refuses is read again by the streaming one,
  * whose first problem names the refusal as it always did. Only refused bodies are read twice.
+ *
+ * <p>Before any of that, {@link BodyTree} reads the bytes straight into the same tree; it takes
+ * the plain bodies clients send and declines the rest, which Jackson reads as above.
  */
 final class RequestJson {
     private static final ObjectMapper TREE_CHECKED = JsonBodies.mapper()
@@ -42,6 +45,8 @@ final class RequestJson {
     /** The body's object; a refusal (DynamoDB's SerializationException) for anything else. */
     static ObjectNode read(byte[] body) {
         if (body.length == 0) return JsonNodeFactory.instance.objectNode();
+        ObjectNode scanned = BodyTree.read(body);
+        if (scanned != null) return scanned;
         JsonNode tree;
         try {
             tree = TREE_CHECKED.readTree(body);
