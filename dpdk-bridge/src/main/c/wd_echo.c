@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 int main(int argc, char **argv) {
     if (argc < 4) { fprintf(stderr, "usage: wd_echo IP PORT EAL-ARGS...\n"); return 2; }
@@ -19,7 +20,15 @@ int main(int argc, char **argv) {
     fflush(stdout);
     static uint8_t buf[65536];
     wd_event ev[256];
+    time_t last = time(NULL);
     for (;;) {
+        if (time(NULL) != last) {
+            last = time(NULL);
+            wd_stats st;
+            wd_get_stats(&st);
+            fprintf(stderr, "rx %lu tx %lu dropped %lu accepted %lu open %lu\n", (unsigned long) st.rx_packets,
+                    (unsigned long) st.tx_packets, (unsigned long) st.tx_dropped, (unsigned long) st.accepted, (unsigned long) st.open);
+        }
         int k = wd_poll(ev, 256);
         for (int i = 0; i < k; i++) {
             if (ev[i].kind == WD_EVENT_ERROR) { wd_close(ev[i].conn); continue; }
