@@ -29,7 +29,8 @@ class DpdkTransportEndToEndTest {
     void theAwsCliInAClientNamespaceGetsMaskedAnswersOverTheBridge(@TempDir Path home) throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")),
                 "the dpdk transport test needs root (network namespaces, hugepages, installing DPDK): skipped");
-        try (LabNetwork lab = LabNetwork.open(ROOT, "d17-a", 2, 128)) {
+        LabNetwork lab = LabNetwork.open(ROOT, "d17-a", 2, 128);
+        try (lab) {
             int storePort = ApplianceProcess.freePort();
             Path config = home.resolve("weir-dpdk.yaml");
             Files.createDirectories(home);
@@ -85,6 +86,8 @@ class DpdkTransportEndToEndTest {
                 assertNotEquals(0, forged.exit());
                 assertTrue(forged.err().contains("InvalidSignatureException"), forged.err());
             }
+        } finally {
+            lab.releaseHugepages();
         }
     }
 
