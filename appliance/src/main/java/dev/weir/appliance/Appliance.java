@@ -1,6 +1,8 @@
 package dev.weir.appliance;
 
 import dev.weir.appliance.config.ConfigException;
+import dev.weir.dpdk.Bridge;
+import dev.weir.dpdk.DpdkException;
 import dev.weir.appliance.config.ConfigLoader;
 import dev.weir.appliance.config.WeirConfig;
 import dev.weir.appliance.lifecycle.RunningTriggers;
@@ -200,18 +202,32 @@ public final class Appliance implements AutoCloseable {
                 .requestListener(triggers == null ? dev.weir.proxy.enforce.succeeded.RequestListener.NONE : triggers.requestListener())
                 .build();
         SslContext tls = tlsContext(config.proxy().tls());
-        ProxyServer server = ProxyServer.start(config.proxy().host(), config.proxy().port(), transport, boss, workers, firewall,
-                ProxyServer.Limits.builder().maxHeaderBytes(config.proxy().maxHeaderBytes())
+        ProxyServer.Limits limits = ProxyServer.Limits.builder().maxHeaderBytes(config.proxy().maxHeaderBytes())
                         .maxBodyBytes(config.proxy().maxBodyBytes()).firstByteTimeoutMillis(config.proxy().firstByteTimeoutMs())
                         .requestTimeoutMillis(config.proxy().requestTimeoutMs()).idleTimeoutMillis(config.proxy().idleTimeoutMs())
                         .maxConnections(config.proxy().maxConnections())
-                        .maxConnectionsPerSource(config.proxy().maxConnectionsPerSource()).build(),
-                tls);
+                        .maxConnectionsPerSource(config.proxy().maxConnectionsPerSource()).build();
+        ProxyServer server;
+        String listenerKind = transport.configName();
+        if (config.proxy().dpdk() != null) {
+            // proxy.transport: dpdk (issue 17): the listener is the dpdk-bridge's, the loops and the upstream stay on epoll.
+            Bridge bridge;
+            try {
+                bridge = Bridge.start(config.proxy().dpdk());
+            } catch (DpdkException e) {
+                throw new ConfigException(configFile + ": error: proxy.transport dpdk: " + e.getMessage());
+            }
+            server = ProxyServer.start(bridge.address().getHostAddress(), config.proxy().port(), bridge.serverChannelFactory(),
+                    boss, workers, firewall, limits, tls);
+            listenerKind = "dpdk (" + bridge.mac() + "; loops and upstream on " + transport.configName() + ")";
+        } else {
+            server = ProxyServer.start(config.proxy().host(), config.proxy().port(), transport, boss, workers, firewall, limits, tls);
+        }
         scheme = tls == null ? "http" : "https";
         toClose.add(server);
         proxyAddress = server.address();
         log.info("firewall listening on {}://{}:{} ({} transport{}), forwarding to {}", scheme, proxyAddress.getHostString(),
-                proxyAddress.getPort(), transport.configName(), tls == null ? "" : ", TLS by " + TlsOptions.providerName(),
+                proxyAddress.getPort(), listenerKind, tls == null ? "" : ", TLS by " + TlsOptions.providerName(),
                 endpoint);
     }
 

@@ -25,16 +25,28 @@ final class AwsCli {
     private final String accessKeyId;
     private final String secret;
     private final List<String> extra;
+    private final List<String> prefix;
 
     AwsCli(String endpoint, String accessKeyId, String secret, String... extra) {
+        this(List.of(), endpoint, accessKeyId, secret, extra);
+    }
+
+    private AwsCli(List<String> prefix, String endpoint, String accessKeyId, String secret, String... extra) {
+        this.prefix = List.copyOf(prefix);
         this.endpoint = endpoint;
         this.accessKeyId = accessKeyId;
         this.secret = secret;
         this.extra = List.of(extra);
     }
 
+    /** The same CLI run through {@code prefix} (e.g. {@code ip netns exec NS}: from a client network namespace). */
+    AwsCli through(List<String> prefix) {
+        return new AwsCli(prefix, endpoint, accessKeyId, secret, extra.toArray(String[]::new));
+    }
+
     Result dynamodb(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(aws(), "dynamodb"));
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(aws(), "dynamodb"));
         cmd.addAll(List.of(args));
         cmd.addAll(List.of("--endpoint-url", endpoint, "--region", "us-east-1", "--output", "json"));
         cmd.addAll(extra);

@@ -1,6 +1,7 @@
 package dev.weir.appliance.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.weir.dpdk.DpdkSettings;
 import dev.weir.proxy.identity.CertificateName;
 import dev.weir.proxy.transport.Transport;
 
@@ -25,7 +26,11 @@ public final class ConfigLoader {
                      @JsonProperty("max_connections_per_source") Integer maxConnectionsPerSource,
                      @JsonProperty("first_byte_timeout_ms") Integer firstByteTimeoutMs,
                      @JsonProperty("request_timeout_ms") Integer requestTimeoutMs,
-                     @JsonProperty("idle_timeout_ms") Integer idleTimeoutMs, TlsYaml tls) {}
+                     @JsonProperty("idle_timeout_ms") Integer idleTimeoutMs, TlsYaml tls, DpdkYaml dpdk) {}
+
+    /** {@code proxy.dpdk}: the dpdk-bridge's settings (docs/dpdk.md). */
+    record DpdkYaml(@JsonProperty("eal_args") List<String> ealArgs, String ip, String netmask, String gateway, String mac,
+                    String library, @JsonProperty("idle_park_us") Integer idleParkUs) {}
 
     record TlsYaml(String certificate, String key, @JsonProperty("client_ca") String clientCa,
                    @JsonProperty("client_auth") String clientAuth) {}
@@ -79,14 +84,45 @@ public final class ConfigLoader {
      * configuration that asks for a native transport never runs silently on another.
      */
     private static Transport transport(Path file, String name) throws ConfigException {
+        if (DPDK.equals(name)) return loopTransport(file);
         return name == null ? Transport.preferred() : named(file, name, Transport::unavailabilityCause);
+    }
+
+    // ---- proxy.transport: dpdk (issue 17, docs/dpdk.md) ----
+
+    static final String DPDK = "dpdk";
+
+    /** Under the dpdk-bridge the event loops and the upstream client run on epoll, which must load. */
+    private static Transport loopTransport(Path file) throws ConfigException {
+        return named(file, "epoll", Transport::unavailabilityCause);
+    }
+
+    /** The bridge's settings for {@code proxy.transport: dpdk}, else null; a {@code proxy.dpdk} block without it is an error. */
+    static DpdkSettings dpdk(Path file, Path dir, String transport, DpdkYaml d) throws ConfigException {
+        if (!DPDK.equals(transport)) {
+            if (d != null) throw YamlFiles.at(file, "proxy.dpdk is set but proxy.transport is not dpdk", "proxy", "dpdk");
+            return null;
+        }
+        if (d == null || d.ealArgs() == null || d.ealArgs().isEmpty()) {
+            throw YamlFiles.at(file, "proxy.transport dpdk needs proxy.dpdk.eal_args (they name the device DPDK drives,"
+                    + " e.g. [--vdev, 'net_af_packet0,iface=eth1'])", "proxy", "transport");
+        }
+        if (d.ip() == null || !d.ip().matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) {
+            throw YamlFiles.at(file, "proxy.dpdk.ip must be the IPv4 address weir answers on over DPDK, got '" + d.ip() + "'",
+                    "proxy", "dpdk");
+        }
+        if (d.idleParkUs() != null && d.idleParkUs() < 0) {
+            throw YamlFiles.at(file, "proxy.dpdk.idle_park_us must be 0 (spin) or more", "proxy", "dpdk");
+        }
+        return new DpdkSettings(d.ealArgs(), d.ip(), d.netmask(), d.gateway(), d.mac(),
+                d.library() == null ? null : dir.resolve(d.library()), 1_000L * or(d.idleParkUs(), 50));
     }
 
     /** The transport {@code name} names, if it can run ({@code unavailability}: why one cannot, or null). */
     static Transport named(Path file, String name, Function<Transport, Throwable> unavailability) throws ConfigException {
         Transport transport = Transport.named(name);
         if (transport == null) {
-            throw new ConfigException(file + ": error: proxy.transport must be nio, epoll or io_uring, got '" + name + "'");
+            throw new ConfigException(file + ": error: proxy.transport must be nio, epoll, io_uring or dpdk, got '" + name + "'");
         }
         Throwable cause = unavailability.apply(transport);
         if (cause != null) {
@@ -100,7 +136,7 @@ public final class ConfigLoader {
         ConfigYaml y = YamlFiles.read(file, ConfigYaml.class);
         Path dir = file.toAbsolutePath().getParent();
         StoreYaml s = y.store() == null ? new StoreYaml(null, null, null) : y.store();
-        ProxyYaml p = y.proxy() == null ? new ProxyYaml(null, null, null, null, null, null, null, null, null, null, null) : y.proxy();
+        ProxyYaml p = y.proxy() == null ? new ProxyYaml(null, null, null, null, null, null, null, null, null, null, null, null) : y.proxy();
         UpstreamYaml u = y.upstream() == null ? new UpstreamYaml(null, null, null, null, null, null, null, null, null) : y.upstream();
         AuditYaml a = y.audit() == null ? new AuditYaml(null, null, null, null, null, null, null, null, null) : y.audit();
         WeirConfig.Store store = new WeirConfig.Store(or(s.enabled(), true), or(s.host(), "127.0.0.1"), or(s.port(), 8001));
@@ -111,7 +147,7 @@ public final class ConfigLoader {
                 or(p.maxBodyBytes(), 16 * 1024 * 1024), or(p.maxHeaderBytes(), 16 * 1024), maxConnections,
                 or(p.maxConnectionsPerSource(), Math.min(256, maxConnections)),
                 or(p.firstByteTimeoutMs(), idle > 0 ? Math.min(5_000, idle) : 5_000),
-                or(p.requestTimeoutMs(), 30_000), idle, tls(file, dir, p.tls()));
+                or(p.requestTimeoutMs(), 30_000), idle, tls(file, dir, p.tls()), dpdk(file, dir, p.transport(), p.dpdk()));
         checkConnections(file, proxy);
         String endpoint = u.endpoint();
         if (endpoint != null) {

@@ -1,5 +1,6 @@
 package dev.weir.appliance.config;
 
+import dev.weir.dpdk.DpdkSettings;
 import dev.weir.proxy.transport.Transport;
 
 import java.nio.file.Path;
@@ -42,13 +43,24 @@ public record WeirConfig(Store store, Proxy proxy, Upstream upstream, Path polic
     /** The Prometheus metrics listener ({@code GET /metrics}); null in the config: none. */
     public record Metrics(String host, int port) {}
 
-    /** The firewall listener and its limits on clients. */
+    /**
+     * The firewall listener and its limits on clients. {@code dpdk} non-null: the listener is the
+     * dpdk-bridge's ({@code proxy.transport: dpdk}) and {@code transport} is what the event loops
+     * and the upstream client run on.
+     */
     public record Proxy(String host, int port, Transport transport, int maxBodyBytes, int maxHeaderBytes,
                         int maxConnections, int maxConnectionsPerSource, int firstByteTimeoutMs, int requestTimeoutMs,
-                        int idleTimeoutMs, Tls tls) {
+                        int idleTimeoutMs, Tls tls, DpdkSettings dpdk) {
+        /** A listener on a kernel socket ({@code transport}), no dpdk-bridge. */
+        public Proxy(String host, int port, Transport transport, int maxBodyBytes, int maxHeaderBytes, int maxConnections,
+                     int maxConnectionsPerSource, int firstByteTimeoutMs, int requestTimeoutMs, int idleTimeoutMs, Tls tls) {
+            this(host, port, transport, maxBodyBytes, maxHeaderBytes, maxConnections, maxConnectionsPerSource,
+                    firstByteTimeoutMs, requestTimeoutMs, idleTimeoutMs, tls, null);
+        }
+
         public Proxy withTls(Tls next) {
             return new Proxy(host, port, transport, maxBodyBytes, maxHeaderBytes, maxConnections, maxConnectionsPerSource,
-                    firstByteTimeoutMs, requestTimeoutMs, idleTimeoutMs, next);
+                    firstByteTimeoutMs, requestTimeoutMs, idleTimeoutMs, next, dpdk);
         }
     }
 

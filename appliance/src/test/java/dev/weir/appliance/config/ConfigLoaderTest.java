@@ -121,9 +121,9 @@ class ConfigLoaderTest {
     @Test
     void anUnknownTransportIsRefused(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("weir.yaml");
-        Files.writeString(f, "proxy: {transport: dpdk}\nupstream: {access_key_id: a, secret_access_key: b}\n");
+        Files.writeString(f, "proxy: {transport: netmap}\nupstream: {access_key_id: a, secret_access_key: b}\n");
         assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(f)).getMessage()
-                .contains("proxy.transport must be nio, epoll or io_uring, got 'dpdk'"));
+                .contains("proxy.transport must be nio, epoll, io_uring or dpdk, got 'netmap'"));
     }
 
     @Test

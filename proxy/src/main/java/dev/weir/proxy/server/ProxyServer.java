@@ -4,10 +4,12 @@ import dev.weir.proxy.enforce.Firewall;
 import dev.weir.proxy.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.ReflectiveChannelFactory;
+import io.netty.channel.ServerChannel;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.ssl.SslContext;
 
@@ -78,16 +80,27 @@ public final class ProxyServer implements AutoCloseable {
     public static ProxyServer start(String host, int port, Transport transport, EventLoopGroup boss,
                                     EventLoopGroup workers, Firewall firewall, Limits limits, SslContext tls)
             throws InterruptedException {
+        return start(host, port, new ReflectiveChannelFactory<>(transport.serverChannelClass()), boss, workers, firewall, limits, tls);
+    }
+
+    /**
+     * Binds a listener of another kind ({@code listener}: the dpdk-bridge's, issue 17) with the
+     * same child pipeline: its accepted channels register on {@code workers} and get exactly the
+     * handlers an epoll connection gets, so enforcement does not depend on the transport.
+     */
+    public static ProxyServer start(String host, int port, ChannelFactory<? extends ServerChannel> listener,
+                                    EventLoopGroup boss, EventLoopGroup workers, Firewall firewall, Limits limits,
+                                    SslContext tls) throws InterruptedException {
         LongAdder answersOffLoop = new LongAdder();
         ConnectionLimiter limiter = new ConnectionLimiter(limits.maxConnections(), limits.maxConnectionsPerSource());
         HttpFramingGuard.Settings framing = new HttpFramingGuard.Settings(limits.maxInitialLine() + limits.maxHeaderBytes(),
                 limits.maxBodyBytes(), limits.requestTimeoutMillis(), limits.idleTimeoutMillis(), limits.firstByteTimeoutMillis());
-        ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(transport.serverChannelClass())
+        ServerBootstrap b = new ServerBootstrap().group(boss, workers).channelFactory(listener)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
+                .childHandler(new ChannelInitializer<Channel>() {
                     @Override
-                    protected void initChannel(SocketChannel ch) {
+                    protected void initChannel(Channel ch) {
                         ConnectionLimiter.Admission admission = limiter.admit(ch.remoteAddress());
                         ch.closeFuture().addListener(f -> limiter.release(admission));
                         if (admission instanceof ConnectionLimiter.Refused refused && !refused.answer()) {

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Builds the shim (libweirdpdk.so) into $1 for the module's build. Without DPDK or lwIP on this
+# machine it says so and exits 0: the Java side still builds, and the transport then refuses
+# to start with that reason (scripts/dpdk installs what is missing; the module's tests call it).
+set -uo pipefail
+out="${1:?usage: build-shim.sh OUT-DIR}"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+if ! "$here/../scripts/dpdk" --check 2>/dev/null; then
+  echo "[dpdk-bridge] DPDK or lwIP is not installed here (scripts/dpdk installs them): the shim is not built" >&2
+  exit 0
+fi
+make -s -C "$here/src/main/c" OUT="$out" OBJ="$here/target/native-obj" || { echo "[dpdk-bridge] building the shim failed" >&2; exit 1; }

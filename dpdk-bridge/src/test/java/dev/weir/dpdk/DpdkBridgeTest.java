@@ -1,0 +1,145 @@
+package dev.weir.dpdk;
+
+import dev.weir.dpdk.lab.LabNetwork;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The bridge end to end on DPDK's af_packet driver: a Linux client in its own namespace talks
+ * TCP to lwIP over a veth pair, and Netty channels on ordinary event loops see the bytes. The
+ * load test checks every byte both ways: the client compares each echo with what it sent, and
+ * the server's CRC-32 and length of each connection's bytes must equal the client's.
+ */
+class DpdkBridgeTest {
+    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    static LabNetwork lab;
+    static Bridge bridge;
+    static EventLoopGroup loops;
+    static Channel server;
+    /** Per client port: bytes and CRC-32 the server read on that connection, once it closed. */
+    static final Map<Integer, long[]> received = new ConcurrentHashMap<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")),
+                "the dpdk-bridge tests need root (network namespaces, hugepages, installing DPDK): skipped");
+        lab = LabNetwork.open(ROOT, "d17-b", 1, 128);
+        bridge = Bridge.start(new DpdkSettings(lab.ealArgs(), lab.bridgeAddress(), null, null, null, null, 50_000));
+        loops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        server = new ServerBootstrap().group(loops, loops).channelFactory(bridge.serverChannelFactory())
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new Echo());
+                    }
+                }).bind(lab.bridgeAddress(), 7007).sync().channel();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) server.close().sync();
+        if (loops != null) loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        if (lab != null) {
+            lab.close();
+            lab.releaseHugepages();
+        }
+    }
+
+    /** Echoes, and remembers the length and CRC-32 of what it read. */
+    static final class Echo extends ChannelInboundHandlerAdapter {
+        final CRC32 crc = new CRC32();
+        long bytes;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf b = (ByteBuf) msg;
+            crc.update(b.nioBuffer());
+            bytes += b.readableBytes();
+            ctx.write(b);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            received.put(((java.net.InetSocketAddress) ctx.channel().remoteAddress()).getPort(), new long[]{bytes, crc.getValue()});
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void everyByteArrivesBothWaysOverManyConnections() throws Exception {
+        List<String> lines = client(48, 512 * 1024, 17);
+        List<String> failures = lines.stream().filter(l -> l.startsWith("FAIL")).toList();
+        assertTrue(failures.isEmpty(), "echo differed: " + failures);
+        assertEquals(48, lines.size(), "one line per connection: " + lines);
+        long total = 0;
+        for (String line : lines) {
+            String[] f = line.split(" ");
+            int port = Integer.parseInt(f[0]);
+            long length = Long.parseLong(f[1]), crc = Long.parseLong(f[2]);
+            long[] seen = awaitClosed(port);
+            assertEquals(length, seen[0], "bytes the server read on connection " + port);
+            assertEquals(crc, seen[1], "CRC-32 of the bytes the server read on connection " + port);
+            total += length;
+        }
+        assertTrue(total > 48L * 100_000, "the load moved " + total + " bytes each way");
+        long[] stats = bridge.stats();
+        assertTrue(stats[5] >= 48, "accepted " + stats[5]);
+    }
+
+    @Test
+    void aSecondBridgeWithOtherSettingsIsRefusedNotStarted() {
+        DpdkSettings other = new DpdkSettings(lab.ealArgs(), "10.217.9.2", null, null, null, null, 50_000);
+        DpdkException e = org.junit.jupiter.api.Assertions.assertThrows(DpdkException.class, () -> Bridge.start(other));
+        assertTrue(e.getMessage().contains("cannot start twice"), e.getMessage());
+    }
+
+    static long[] awaitClosed(int port) throws InterruptedException {
+        for (int i = 0; i < 200 && !received.containsKey(port); i++) Thread.sleep(25);
+        long[] seen = received.get(port);
+        assertFalse(seen == null, "the server never saw connection " + port + " close");
+        return seen;
+    }
+
+    static List<String> client(int conns, int biggest, int seed) throws Exception {
+        Path script = Path.of(DpdkBridgeTest.class.getResource("/load_client.py").toURI());
+        Process p = new ProcessBuilder(lab.inClient(List.of("python3", script.toString(), lab.bridgeAddress(), "7007",
+                Integer.toString(conns), Integer.toString(biggest), Integer.toString(seed))))
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(90, TimeUnit.SECONDS), "the client did not finish");
+        assertEquals(0, p.exitValue(), "client failed: " + out);
+        List<String> lines = new ArrayList<>();
+        for (String l : out.split("\n")) if (!l.isBlank()) lines.add(l.strip());
+        return lines;
+    }
+}
