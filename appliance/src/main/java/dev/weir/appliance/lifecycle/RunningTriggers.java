@@ -4,7 +4,9 @@ import dev.weir.lifecycle.request.RequestEvent;
 import dev.weir.lifecycle.request.RequestTriggerQueue;
 import dev.weir.lifecycle.schedule.ScheduleRunner;
 import dev.weir.lifecycle.worker.LifecycleWorker;
+import dev.weir.protocol.model.Operation;
 import dev.weir.proxy.enforce.succeeded.RequestListener;
+import dev.weir.proxy.enforce.succeeded.SucceededRequest;
 
 /**
  * The running trigger machinery of one weir instance: the stream worker, the schedule runner and
@@ -18,9 +20,18 @@ public record RunningTriggers(LifecycleWorker streams, ScheduleRunner schedules,
      * queues the API-call triggers it fires, one event per table the request names, never blocking.
      */
     public RequestListener requestListener() {
-        return r -> {
-            for (var t : r.tables()) {
-                requests.offer(new RequestEvent(r.requestId(), r.operation(), t.table(), r.principal(), t.keys(), t.unnamed()));
+        return new RequestListener() {
+            @Override
+            public void succeeded(SucceededRequest r) {
+                for (var t : r.tables()) {
+                    requests.offer(new RequestEvent(r.requestId(), r.operation(), t.table(), r.principal(), t.keys(), t.unnamed()));
+                }
+            }
+
+            /** Only requests a trigger of the policy in force fires on: the others' keys are never worked out. */
+            @Override
+            public boolean hears(Operation operation, String table) {
+                return requests.fires(table, operation);
             }
         };
     }

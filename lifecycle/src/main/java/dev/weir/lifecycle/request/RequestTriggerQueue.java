@@ -10,6 +10,7 @@ import dev.weir.lifecycle.worker.Backoff;
 import dev.weir.policy.decision.DecisionTable;
 import dev.weir.policy.trigger.RequestKeys;
 import dev.weir.policy.trigger.RequestTriggerSpec;
+import dev.weir.protocol.model.Operation;
 import dev.weir.protocol.wire.JsonBodies;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,6 +76,16 @@ public final class RequestTriggerQueue implements AutoCloseable {
     /** Events dropped because the queue was full, since start. */
     public long dropped() {
         return dropped.get();
+    }
+
+    /** Whether a trigger of the policy in force fires on a request of {@code operation} naming {@code table}. */
+    public boolean fires(String table, Operation operation) {
+        DecisionTable in = policy.get();
+        if (in == null || closed) return false;
+        for (RequestTriggerSpec t : in.requestTriggers()) {
+            if (t.matches(table, operation)) return true;
+        }
+        return false;
     }
 
     /** Queues a call for every trigger this request fires; returns at once. */

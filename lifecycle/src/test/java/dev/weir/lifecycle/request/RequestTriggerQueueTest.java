@@ -24,6 +24,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** API-call triggers in lifecycle: matching, the key cut through the role's view, the payload, retries, dead letters, drops. */
@@ -106,6 +107,19 @@ class RequestTriggerQueueTest {
         assertEquals(JSON.readTree("""
                 {"trigger":"deletes","eventId":"req-1","table":"images","operation":"DeleteItem","principal":"alice",
                  "keys":[{"id":{"S":"p-1"}}]}"""), calls.getFirst());
+    }
+
+    @Test
+    void firesOnlyOnATableAndOperationOfATriggerInForce() throws Exception {
+        queue = queue(policy(), 16, 1);
+        assertTrue(queue.fires("images", Operation.DeleteItem));
+        assertFalse(queue.fires("images", Operation.GetItem));
+        assertFalse(queue.fires("videos", Operation.DeleteItem));
+        RequestTriggerQueue none = new RequestTriggerQueue(() -> null, new FunctionClient(Duration.ofSeconds(2), Clock.systemUTC(),
+                id -> new Signature("secret-secret-secret")), new RequestTriggerListener() { }, (t, e, p, err, a) -> { },
+                new Random(7), 1, 0);
+        assertFalse(none.fires("images", Operation.DeleteItem), "no policy in force, no trigger");
+        none.close();
     }
 
     @Test

@@ -7,6 +7,8 @@ import dev.weir.protocol.model.Operation;
 import dev.weir.protocol.sigv4.HttpRequestView;
 import dev.weir.protocol.wire.Target;
 import dev.weir.proxy.audit.AuditScope;
+import dev.weir.proxy.enforce.request.ParsedRequest;
+import dev.weir.proxy.enforce.request.Part;
 import dev.weir.proxy.enforce.request.RequestParser;
 import dev.weir.proxy.enforce.stream.IteratorSeal;
 import dev.weir.proxy.enforce.stream.UpstreamNumbers;
@@ -325,6 +327,7 @@ public final class Firewall {
                 || !(a.verdict() instanceof Verdict.Permitted) || a.reached().decided() == null) return;
         try {
             var request = a.reached().parsed().request();
+            if (!heard(request)) return;
             var tables = RequestKeys.of(request, a.reached().decided().itemKeys());
             if (tables.isEmpty()) return;
             var principal = a.reached().identified().principal();
@@ -333,6 +336,14 @@ public final class Firewall {
         } catch (RuntimeException e) {
             log.warn("the request listener failed: {}", e.toString());
         }
+    }
+
+    /** Whether the listener hears of a request naming any of these tables (working out the keys costs more than asking). */
+    private boolean heard(ParsedRequest request) {
+        for (Part part : request.parts()) {
+            if (part.table() != null && requestListener.hears(request.operation(), part.table())) return true;
+        }
+        return false;
     }
 
     /** Sends the planned request upstream and filters the answer. */

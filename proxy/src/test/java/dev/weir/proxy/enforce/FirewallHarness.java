@@ -54,6 +54,8 @@ public final class FirewallHarness implements AutoCloseable {
     final List<AuditEvent> events = new CopyOnWriteArrayList<>();
     /** What the firewall's request listener heard (permitted single-table requests answered 200). */
     final List<dev.weir.proxy.enforce.succeeded.SucceededRequest> succeeded = new CopyOnWriteArrayList<>();
+    /** Which (operation, table) the request listener says it hears of; all by default. */
+    volatile java.util.function.BiPredicate<dev.weir.protocol.model.Operation, String> hears = (op, table) -> true;
     private final HttpServer stub;
     private final EventLoopGroup group = Transport.NIO.newEventLoopGroup(2);
     /** The stub answers concurrently, so a slow answer does not hold back a quick one. */
@@ -121,7 +123,17 @@ public final class FirewallHarness implements AutoCloseable {
         firewall = Firewall.builder().identifier(new Identifier(new PrincipalDirectory(PRINCIPALS), Clock.systemUTC()))
                 .policy(new PolicyHolder(new PolicySnapshot(loaded.table().orElseThrow(), loaded.contentHash())))
                 .upstream(upstream).audit(audit).auditScope(dev.weir.proxy.audit.AuditScope.ALL).tableTags(tableTags)
-                .upstreamNumbers(numbers).requestListener(succeeded::add).build();
+                .upstreamNumbers(numbers).requestListener(new dev.weir.proxy.enforce.succeeded.RequestListener() {
+                    @Override
+                    public void succeeded(dev.weir.proxy.enforce.succeeded.SucceededRequest request) {
+                        succeeded.add(request);
+                    }
+
+                    @Override
+                    public boolean hears(dev.weir.protocol.model.Operation operation, String table) {
+                        return hears.test(operation, table);
+                    }
+                }).build();
     }
 
     /** A request signed with the principal's key (a wrong secret makes it unauthenticated); the response and its audit event. */

@@ -52,6 +52,23 @@ class RequestListenerTest {
         assertEquals("[images [{\"id\":{\"S\":\"p-2\"}}] 0]", show(weir.succeeded.get(1)));
     }
 
+    @Test
+    void aRequestNamingNoTableTheListenerHearsOfIsNotWorkedOut() throws IOException {
+        weir = new FirewallHarness(POLICY, RequestListenerTest::store, Map.of());
+        weir.hears = (op, table) -> op == Operation.BatchWriteItem && table.equals("videos");
+        assertEquals(200, weir.call("admin", "DeleteItem", "{\"TableName\":\"videos\",\"Key\":{\"vid\":{\"S\":\"v\"},"
+                + "\"ts\":{\"N\":\"1\"}}}").status());
+        assertEquals(200, weir.call("admin", "BatchWriteItem", """
+                {"RequestItems":{"images":[{"DeleteRequest":{"Key":{"id":{"S":"p-1"}}}}]}}""").status());
+        assertEquals(0, weir.succeeded.size(), "neither request names a table and operation the listener hears of");
+        assertEquals(200, weir.call("admin", "BatchWriteItem", """
+                {"RequestItems":{"images":[{"DeleteRequest":{"Key":{"id":{"S":"p-1"}}}}],
+                 "videos":[{"DeleteRequest":{"Key":{"vid":{"S":"v"},"ts":{"N":"1"}}}}]}}""").status());
+        assertEquals(1, weir.succeeded.size(), "one table it hears of is enough: the request is told whole");
+        assertEquals("[images [{\"id\":{\"S\":\"p-1\"}}] 0, videos [{\"vid\":{\"S\":\"v\"},\"ts\":{\"N\":\"1\"}}] 0]",
+                show(weir.succeeded.getFirst()));
+    }
+
     /** Each table heard, with its keys and how many put items went unnamed. */
     private static String show(SucceededRequest r) {
         return r.tables().stream().map(t -> t.table() + " " + t.keys() + " " + t.unnamed()).toList().toString();

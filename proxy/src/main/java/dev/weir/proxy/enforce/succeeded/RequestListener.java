@@ -10,7 +10,24 @@ package dev.weir.proxy.enforce.succeeded;
  */
 @FunctionalInterface
 public interface RequestListener {
-    RequestListener NONE = r -> { };
+    RequestListener NONE = new RequestListener() {
+        @Override
+        public void succeeded(SucceededRequest request) { }
+
+        @Override
+        public boolean hears(dev.weir.protocol.model.Operation operation, String table) {
+            return false;
+        }
+    };
 
     void succeeded(SucceededRequest request);
+
+    /**
+     * Whether a request of {@code operation} that names {@code table} may be of interest: when
+     * no table of a request is, the firewall does not work out its keys at all. True unless the
+     * listener knows better (API-call triggers: only a trigger on that table and operation).
+     */
+    default boolean hears(dev.weir.protocol.model.Operation operation, String table) {
+        return true;
+    }
 }
