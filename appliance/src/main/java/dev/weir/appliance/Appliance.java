@@ -2,6 +2,7 @@ package dev.weir.appliance;
 
 import dev.weir.appliance.config.ConfigException;
 import dev.weir.appliance.config.ConfigLoader;
+import dev.weir.appliance.config.TransparentConfig;
 import dev.weir.appliance.config.WeirConfig;
 import dev.weir.appliance.lifecycle.RunningTriggers;
 import dev.weir.appliance.lifecycle.TriggerRunner;
@@ -34,6 +35,7 @@ import dev.weir.proxy.policy.TableTags;
 import dev.weir.proxy.schema.TableSchemas;
 import dev.weir.proxy.server.ProxyServer;
 import dev.weir.proxy.server.TlsOptions;
+import dev.weir.proxy.server.TransparentServer;
 import dev.weir.proxy.transport.Transport;
 import dev.weir.proxy.upstream.UpstreamAccount;
 import dev.weir.proxy.upstream.UpstreamClient;
@@ -74,6 +76,9 @@ public final class Appliance implements AutoCloseable {
     private InetSocketAddress storeAddress;
     private Path auditFile;
     private InetSocketAddress metricsAddress;
+    private boolean transparentRequested;
+    private TransparentConfig transparentConfig;
+    private TransparentServer transparentServer;
 
     private Appliance() {}
 
@@ -87,7 +92,18 @@ public final class Appliance implements AutoCloseable {
      */
     public static Appliance start(Path configFile, Path home, boolean devTls)
             throws ConfigException, IOException, InterruptedException {
+        return start(configFile, home, devTls, false);
+    }
+
+    /**
+     * As {@link #start(Path, Path, boolean)}; with {@code transparent} also the transparent
+     * listener of the configuration's {@code transparent} block (docs/transparent.md), which
+     * must be there.
+     */
+    public static Appliance start(Path configFile, Path home, boolean devTls, boolean transparent)
+            throws ConfigException, IOException, InterruptedException {
         Appliance a = new Appliance();
+        a.transparentRequested = transparent;
         try {
             a.startAll(configFile, home, devTls);
         } catch (ConfigException | IOException | InterruptedException | RuntimeException e) {
@@ -100,6 +116,13 @@ public final class Appliance implements AutoCloseable {
     private void startAll(Path configFile, Path home, boolean devTls)
             throws ConfigException, IOException, InterruptedException {
         WeirConfig config = ConfigLoader.load(configFile);
+        if (transparentRequested) {
+            transparentConfig = TransparentConfig.load(configFile, config.proxy().transport());
+            if (transparentConfig == null) {
+                throw new ConfigException(configFile + ": error: --transparent needs a 'transparent:' block with its routes "
+                        + "(docs/transparent.md)");
+            }
+        }
         List<ConfigLoader.PrincipalEntry> principals = ConfigLoader.loadPrincipals(config.principals());
         if (devTls) {
             DevCertificates.Issued dev;
@@ -201,18 +224,35 @@ public final class Appliance implements AutoCloseable {
                 .build();
         SslContext tls = tlsContext(config.proxy().tls());
         ProxyServer server = ProxyServer.start(config.proxy().host(), config.proxy().port(), transport, boss, workers, firewall,
-                ProxyServer.Limits.builder().maxHeaderBytes(config.proxy().maxHeaderBytes())
-                        .maxBodyBytes(config.proxy().maxBodyBytes()).firstByteTimeoutMillis(config.proxy().firstByteTimeoutMs())
-                        .requestTimeoutMillis(config.proxy().requestTimeoutMs()).idleTimeoutMillis(config.proxy().idleTimeoutMs())
-                        .maxConnections(config.proxy().maxConnections())
-                        .maxConnectionsPerSource(config.proxy().maxConnectionsPerSource()).build(),
-                tls);
+                limits(config.proxy()), tls);
         scheme = tls == null ? "http" : "https";
         toClose.add(server);
         proxyAddress = server.address();
         log.info("firewall listening on {}://{}:{} ({} transport{}), forwarding to {}", scheme, proxyAddress.getHostString(),
                 proxyAddress.getPort(), transport.configName(), tls == null ? "" : ", TLS by " + TlsOptions.providerName(),
                 endpoint);
+        if (transparentConfig != null) {
+            transparentServer = TransparentRoutes.start(transparentConfig, new TransparentRoutes.Shared(identifier, audit,
+                    AuditScope.ALL, keys, transport, boss, workers, iteratorSeal(), limits(config.proxy())), toClose::add);
+        }
+    }
+
+    /** The listener's limits on clients, from the proxy block (the transparent listener has the same). */
+    private static ProxyServer.Limits limits(WeirConfig.Proxy p) {
+        return ProxyServer.Limits.builder().maxHeaderBytes(p.maxHeaderBytes()).maxBodyBytes(p.maxBodyBytes())
+                .firstByteTimeoutMillis(p.firstByteTimeoutMs()).requestTimeoutMillis(p.requestTimeoutMs())
+                .idleTimeoutMillis(p.idleTimeoutMs()).maxConnections(p.maxConnections())
+                .maxConnectionsPerSource(p.maxConnectionsPerSource()).build();
+    }
+
+    /** The transparent block in force (null unless started with transparent mode). */
+    public TransparentConfig transparentConfig() {
+        return transparentConfig;
+    }
+
+    /** The transparent listener's address (null unless started with transparent mode). */
+    public InetSocketAddress transparentAddress() {
+        return transparentServer == null ? null : transparentServer.address();
     }
 
     /**
@@ -273,7 +313,7 @@ public final class Appliance implements AutoCloseable {
         return skips.isEmpty() ? AuditScope.ALL : new AuditScope(skips);
     }
 
-    private static SslContext tlsContext(WeirConfig.Tls t) throws IOException {
+    static SslContext tlsContext(WeirConfig.Tls t) throws IOException {
         if (t == null) return null;
         ClientAuth auth = switch (t.clientAuth()) {
             case "optional" -> ClientAuth.OPTIONAL;
@@ -310,7 +350,7 @@ public final class Appliance implements AutoCloseable {
         }
     }
 
-    private static PolicySnapshot loadPolicy(Path dir, HmacKeys keys) {
+    static PolicySnapshot loadPolicy(Path dir, HmacKeys keys) {
         LoadResult result = PolicyLoader.load(dir, keys);
         PolicySnapshot snapshot = snapshot(dir, result);
         if (!snapshot.loaded()) {
@@ -324,7 +364,7 @@ public final class Appliance implements AutoCloseable {
     }
 
     /** The snapshot a load result gives, or NONE (deny everything) with its errors logged. */
-    private static PolicySnapshot snapshot(Path dir, LoadResult result) {
+    static PolicySnapshot snapshot(Path dir, LoadResult result) {
         if (!result.ok() || result.table().isEmpty()) {
             result.diagnostics().forEach(d -> log.error("{}", d.render(sourceLine(dir, d))));
             return PolicySnapshot.NONE;

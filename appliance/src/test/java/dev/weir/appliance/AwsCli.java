@@ -25,6 +25,7 @@ final class AwsCli {
     private final String accessKeyId;
     private final String secret;
     private final List<String> extra;
+    private List<String> prefix = List.of();
 
     AwsCli(String endpoint, String accessKeyId, String secret, String... extra) {
         this.endpoint = endpoint;
@@ -33,8 +34,16 @@ final class AwsCli {
         this.extra = List.of(extra);
     }
 
+    /** The same CLI, run under {@code command} (say {@code ip netns exec NAME}: a client in a network namespace). */
+    AwsCli under(String... command) {
+        AwsCli c = new AwsCli(endpoint, accessKeyId, secret, extra.toArray(String[]::new));
+        c.prefix = List.of(command);
+        return c;
+    }
+
     Result dynamodb(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(aws(), "dynamodb"));
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(aws(), "dynamodb"));
         cmd.addAll(List.of(args));
         cmd.addAll(List.of("--endpoint-url", endpoint, "--region", "us-east-1", "--output", "json"));
         cmd.addAll(extra);
