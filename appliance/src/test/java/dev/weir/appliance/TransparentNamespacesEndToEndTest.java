@@ -55,6 +55,7 @@ class TransparentNamespacesEndToEndTest {
     @TempDir
     static Path dir;
     private static final List<NsProcess> stores = new ArrayList<>();
+    private static Path caBundle;
 
     @BeforeAll
     static void network() throws Exception {
@@ -86,6 +87,10 @@ class TransparentNamespacesEndToEndTest {
         stores.add(b.join());
         List<String> setup = sdk("t17-s", "setup,http://10.17.2.2:8000," + UPSTREAM + ",Ada", "setup,http://10.17.2.3:8001," + UPSTREAM + ",Bea");
         assertEquals(List.of("OK", "OK"), setup, "the stores' data");
+        // weir's certificate for store A's addresses, from a development CA the TLS client trusts (docs/transparent.md, TLS)
+        Path tls = dir.resolve("tls");
+        caBundle = dev.weir.appliance.tls.DevCertificates.ensure(tls, List.of()).caCertificate();
+        DevCaIssuer.issueServer(tls, "store-a", "CN=store-a", DevCaIssuer.ip("10.17.2.2"), DevCaIssuer.ip("fd17:2::2"));
         Files.createDirectories(dir.resolve("policies-b"));
         Files.writeString(dir.resolve("policies-b/b.weir"), """
                 role admin
@@ -133,13 +138,20 @@ class TransparentNamespacesEndToEndTest {
                       hosts: ['10.17.2.2:8000', '[fd17:2::2]:8000']
                       policies: %3$s
                       upstream: {endpoint: 'http://10.17.2.2:8000', access_key_id: %1$s, secret_access_key: %2$s}
+                    - name: store-a-tls
+                      destinations: ['10.17.2.2:8443']
+                      hosts: ['10.17.2.2:8443']
+                      policies: %3$s
+                      upstream: {endpoint: 'http://10.17.2.2:8000', access_key_id: %1$s, secret_access_key: %2$s}
+                      tls: {certificate: %8$s, key: %9$s}
                     - name: store-b
                       destinations: ['10.17.2.3:8001', '[fd17:2::3]:8001']
                       hosts: ['10.17.2.3:8001', '[fd17:2::3]:8001']
                       policies: %7$s
                       upstream: {endpoint: 'http://10.17.2.3:8001', access_key_id: %1$s, secret_access_key: %2$s}
                 """.formatted(ApplianceProcess.UPSTREAM_KEY, ApplianceProcess.UPSTREAM_SECRET, ApplianceProcess.CONF.resolve("policies"),
-                ApplianceProcess.CONF.resolve("principals.yaml"), mode, port, dir.resolve("policies-b")));
+                ApplianceProcess.CONF.resolve("principals.yaml"), mode, port, dir.resolve("policies-b"),
+                dir.resolve("tls/servers/store-a.pem"), dir.resolve("tls/servers/store-a.key")));
         try (NsProcess weir = NsProcess.start("t17-r", List.of(java(), "--enable-native-access=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "up",
                 "--transparent", "--rules-file", rules.toString(), "--home", home.toString(), "--config", config.toString()),
@@ -162,7 +174,9 @@ class TransparentNamespacesEndToEndTest {
                     "get,http://[fd17:2::3]:8001," + ANALYST + "," + ANALYST_SECRET,
                     "get,http://10.17.2.9:8000," + ADMIN + "," + ADMIN_SECRET,
                     "get,http://[fd17:2::9]:8000," + ADMIN + "," + ADMIN_SECRET));
-            for (AwsCli cli : List.of(analystV4, analystV6)) {
+            AwsCli analystTls = new AwsCli("https://10.17.2.2:8443", ANALYST, ANALYST_SECRET, "--ca-bundle", caBundle.toString())
+                    .under("ip", "netns", "exec", "t17-c");
+            for (AwsCli cli : List.of(analystV4, analystV6, analystTls)) {
                 AwsCli.Result r = cli.dynamodb("get-item", "--table-name", "people", "--key", key);
                 assertEquals(0, r.exit(), mode + ": " + r.err());
                 JsonNode item = r.json().get("Item");

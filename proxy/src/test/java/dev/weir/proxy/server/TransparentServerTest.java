@@ -77,6 +77,7 @@ class TransparentServerTest {
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private final List<AuditEvent> events = new CopyOnWriteArrayList<>();
     private EventLoopGroup boss, workers;
+    private Transport transport = Transport.EPOLL;
     private AuditPipeline audit;
     private int port;
 
@@ -112,7 +113,7 @@ class TransparentServerTest {
         StubStore store = new StubStore(body -> new StubStore.Answer(0, item));
         toClose.add(store);
         UpstreamClient upstream = new UpstreamClient(URI.create("http://127.0.0.1:" + store.port()),
-                new SigV4Signer(new Credentials("UPSTREAM-" + name, "upstream-secret"), "us-east-1", "dynamodb"), Transport.EPOLL,
+                new SigV4Signer(new Credentials("UPSTREAM-" + name, "upstream-secret"), "us-east-1", "dynamodb"), transport,
                 workers, 2, Duration.ofSeconds(2), Duration.ofSeconds(5), Clock.systemUTC());
         toClose.add(upstream);
         LoadResult loaded = PolicyLoader.load(List.of(new PolicySource("p.weir", POLICY)));
@@ -126,7 +127,7 @@ class TransparentServerTest {
     private TransparentServer start(Route... routes) throws Exception {
         TransparentServer server;
         try {
-            server = TransparentServer.start("0.0.0.0", port, Interception.TPROXY, Transport.EPOLL, boss, workers,
+            server = TransparentServer.start("0.0.0.0", port, Interception.TPROXY, transport, boss, workers,
                     new RouteTable(List.of(routes)), ProxyServer.Limits.DEFAULT, audit);
         } catch (Exception e) {
             assumeTrue(false, "IP_TRANSPARENT needs root or CAP_NET_ADMIN: " + e);
@@ -156,6 +157,34 @@ class TransparentServerTest {
         assertTrue(unrouted.note().contains("127.0.0.3 port " + port), unrouted.note());
         assertTrue(events.stream().anyMatch(e -> "store-a/people".equals(e.table())), "audit records name the store: " + events);
         assertTrue(events.stream().anyMatch(e -> "store-b/people".equals(e.table())), "audit records name the store: " + events);
+    }
+
+    @Test
+    void theIoUringListenerSetsIpTransparentAndRoutesTheSame() throws Exception {
+        assumeTrue(Transport.IO_URING.unavailabilityCause() == null, "io_uring is not available here");
+        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        transport = Transport.IO_URING;
+        boss = transport.newEventLoopGroup(1);
+        workers = transport.newEventLoopGroup(2);
+        TransparentServer server = start(route("store-a", "127.0.0.1:" + port, Set.of("127.0.0.1:" + port), "Ada", null),
+                route("store-b", "127.0.0.2", Set.of("127.0.0.2:" + port), "Bob", null));
+        assertTrue(exchange("127.0.0.2", "127.0.0.2:" + port).contains("\"Bob\""));
+        assertTrue(exchange("127.0.0.1", "127.0.0.1:" + port).contains("\"Ada\""));
+        try (Socket s = new Socket("127.0.0.3", port)) {
+            s.setSoTimeout(5_000);
+            assertEquals(-1, s.getInputStream().read());
+        } catch (IOException reset) {
+            // refused all the same
+        }
+        assertEquals(1, server.unrouted());
+    }
+
+    @Test
+    void theNioTransportIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TransparentServer.start("127.0.0.1", 0,
+                Interception.REDIRECT, Transport.NIO, boss, workers, new RouteTable(List.of()), ProxyServer.Limits.DEFAULT, null));
+        assertTrue(e.getMessage().contains("epoll or io_uring"), e.getMessage());
     }
 
     @Test
