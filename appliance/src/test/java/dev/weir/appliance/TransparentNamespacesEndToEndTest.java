@@ -56,6 +56,8 @@ class TransparentNamespacesEndToEndTest {
     static Path dir;
     private static final List<NsProcess> stores = new ArrayList<>();
     private static Path caBundle;
+    /** Threads for what runs at once (the common pool has one thread on a two-core machine). */
+    private static final java.util.concurrent.ExecutorService parallel = java.util.concurrent.Executors.newCachedThreadPool();
 
     @BeforeAll
     static void network() throws Exception {
@@ -81,8 +83,8 @@ class TransparentNamespacesEndToEndTest {
                 """));
         assertEquals(0, topology.exit(), "the test network could not be made: " + topology.err());
         // Both stores at once (a JVM start each), then their data straight from the store namespace, as weir's upstream.
-        CompletableFuture<NsProcess> a = CompletableFuture.supplyAsync(() -> store("a", 8000));
-        CompletableFuture<NsProcess> b = CompletableFuture.supplyAsync(() -> store("b", 8001));
+        CompletableFuture<NsProcess> a = CompletableFuture.supplyAsync(() -> store("a", 8000), parallel);
+        CompletableFuture<NsProcess> b = CompletableFuture.supplyAsync(() -> store("b", 8001), parallel);
         stores.add(a.join());
         stores.add(b.join());
         List<String> setup = sdk("t17-s", "setup,http://10.17.2.2:8000," + UPSTREAM + ",Ada", "setup,http://10.17.2.3:8001," + UPSTREAM + ",Bea");
@@ -102,6 +104,7 @@ class TransparentNamespacesEndToEndTest {
 
     @AfterAll
     static void teardown() throws Exception {
+        parallel.shutdownNow();
         for (NsProcess p : stores) p.close();
         deleteNamespaces();
     }
@@ -173,11 +176,22 @@ class TransparentNamespacesEndToEndTest {
                     "get,http://10.17.2.3:8001," + ADMIN + "," + ADMIN_SECRET,
                     "get,http://[fd17:2::3]:8001," + ANALYST + "," + ANALYST_SECRET,
                     "get,http://10.17.2.9:8000," + ADMIN + "," + ADMIN_SECRET,
-                    "get,http://[fd17:2::9]:8000," + ADMIN + "," + ADMIN_SECRET));
+                    "get,http://[fd17:2::9]:8000," + ADMIN + "," + ADMIN_SECRET), parallel);
             AwsCli analystTls = new AwsCli("https://10.17.2.2:8443", ANALYST, ANALYST_SECRET, "--ca-bundle", caBundle.toString())
                     .under("ip", "netns", "exec", "t17-c");
+            // the three CLI runs at once too: the machine's time goes to starting processes
+            List<CompletableFuture<AwsCli.Result>> runs = new ArrayList<>();
             for (AwsCli cli : List.of(analystV4, analystV6, analystTls)) {
-                AwsCli.Result r = cli.dynamodb("get-item", "--table-name", "people", "--key", key);
+                runs.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return cli.dynamodb("get-item", "--table-name", "people", "--key", key);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, parallel));
+            }
+            for (CompletableFuture<AwsCli.Result> run : runs) {
+                AwsCli.Result r = run.join();
                 assertEquals(0, r.exit(), mode + ": " + r.err());
                 JsonNode item = r.json().get("Item");
                 assertEquals("****6789", item.get("ssn").get("S").asText(), item.toString());
@@ -260,11 +274,12 @@ class TransparentNamespacesEndToEndTest {
 
     static Result run(List<String> cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).start();
-        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<byte[]> err = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().start(() -> {
             try {
-                return p.getErrorStream().readAllBytes();
+                err.complete(p.getErrorStream().readAllBytes());
             } catch (IOException e) {
-                return new byte[0];
+                err.complete(new byte[0]);
             }
         });
         byte[] out = p.getInputStream().readAllBytes();
