@@ -122,6 +122,15 @@ public final class Appliance implements AutoCloseable {
                 throw new ConfigException(configFile + ": error: --transparent needs a 'transparent:' block with its routes "
                         + "(docs/transparent.md)");
             }
+        } else {
+            try {
+                if (TransparentConfig.load(configFile, config.proxy().transport()) != null) {
+                    log.info("the configuration has a transparent block; it runs only with weir up --transparent");
+                }
+            } catch (ConfigException e) {
+                log.warn("the configuration's transparent block (not used without --transparent) would not load: {}",
+                        e.getMessage().lines().findFirst().orElse(""));
+            }
         }
         List<ConfigLoader.PrincipalEntry> principals = ConfigLoader.loadPrincipals(config.principals());
         if (devTls) {

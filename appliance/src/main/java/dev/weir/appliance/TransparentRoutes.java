@@ -101,7 +101,12 @@ final class TransparentRoutes {
     /** The route's policy, reloaded when its folder changes (a policy that does not load leaves the route denying everything). */
     private static PolicyHolder watchedPolicy(TransparentConfig.Route r, Shared shared, UpstreamNumbers numbers,
                                               Consumer<AutoCloseable> toClose) throws IOException {
-        PolicyHolder holder = new PolicyHolder(Appliance.loadPolicy(r.policies(), shared.keys()));
+        PolicySnapshot initial = Appliance.loadPolicy(r.policies(), shared.keys());
+        if (initial.loaded() && !initial.table().triggers().isEmpty()) {
+            log.warn("route {}: its policy has {} trigger(s); triggers run only for the top-level upstream and policies, "
+                    + "not for transparent routes", r.name(), initial.table().triggers().size());
+        }
+        PolicyHolder holder = new PolicyHolder(initial);
         Duration debounce = Duration.ofMillis(300);
         AuditPipeline audit = shared.audit();
         toClose.accept(new PolicyWatcher(r.policies(), shared.keys(), debounce,
