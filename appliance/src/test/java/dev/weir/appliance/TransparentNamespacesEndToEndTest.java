@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * SDK for Java v2, address the stores' own addresses and know nothing of weir; the rules weir
  * prints ({@code weir up --transparent --rules-file}) are what sends their connections to it.
  *
- * <p>Proved, for TPROXY and for REDIRECT, over IPv4 and IPv6: the analyst's answer from store A
+ * <p>Proved, for TPROXY (on epoll) and for REDIRECT (on io_uring where it runs), over IPv4, IPv6 and TLS: the analyst's answer from store A
  * is masked by store A's policy (the repository's sample); store B has its own policy (admin
  * only), so the same analyst is refused there while the admin reads B's own item; a connection
  * to 10.17.2.9:8000 or [fd17:2::9]:8000, which a hand-written rule also intercepts but no route
@@ -111,22 +111,25 @@ class TransparentNamespacesEndToEndTest {
 
     @Test
     void tproxy() throws Exception {
-        throughWeir("tproxy", 15001, "tproxy ip to :15001 meta mark set 1 accept", "tproxy ip6 to :15001 meta mark set 1 accept");
+        throughWeir("tproxy", "epoll", 15001, "tproxy ip to :15001 meta mark set 1 accept",
+                "tproxy ip6 to :15001 meta mark set 1 accept");
     }
 
     @Test
     void redirect() throws Exception {
-        throughWeir("redirect", 15002, "redirect to :15002", "redirect to :15002");
+        // on io_uring where it runs: SO_ORIGINAL_DST is read on that transport's descriptor as on epoll's
+        String transport = dev.weir.proxy.transport.Transport.IO_URING.unavailabilityCause() == null ? "io_uring" : "epoll";
+        throughWeir("redirect", transport, 15002, "redirect to :15002", "redirect to :15002");
     }
 
-    private void throughWeir(String mode, int port, String v4Action, String v6Action) throws Exception {
+    private void throughWeir(String mode, String transport, int port, String v4Action, String v6Action) throws Exception {
         Path home = dir.resolve("weir-" + mode);
         Files.createDirectories(home);
         Path config = home.resolve("weir.yaml");
         Path rules = home.resolve("rules.sh");
         Files.writeString(config, """
                 store: {enabled: false}
-                proxy: {host: 127.0.0.1, port: 8000, transport: epoll}
+                proxy: {host: 127.0.0.1, port: 8000, transport: %10$s}
                 upstream: {endpoint: 'http://10.17.2.2:8000', access_key_id: %1$s, secret_access_key: %2$s}
                 policies: %3$s
                 principals: %4$s
@@ -154,12 +157,13 @@ class TransparentNamespacesEndToEndTest {
                       upstream: {endpoint: 'http://10.17.2.3:8001', access_key_id: %1$s, secret_access_key: %2$s}
                 """.formatted(ApplianceProcess.UPSTREAM_KEY, ApplianceProcess.UPSTREAM_SECRET, ApplianceProcess.CONF.resolve("policies"),
                 ApplianceProcess.CONF.resolve("principals.yaml"), mode, port, dir.resolve("policies-b"),
-                dir.resolve("tls/servers/store-a.pem"), dir.resolve("tls/servers/store-a.key")));
+                dir.resolve("tls/servers/store-a.pem"), dir.resolve("tls/servers/store-a.key"), transport));
         try (NsProcess weir = NsProcess.start("t17-r", List.of(java(), "--enable-native-access=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "up",
                 "--transparent", "--rules-file", rules.toString(), "--home", home.toString(), "--config", config.toString()),
                 line -> line.startsWith("weir ready: "))) {
             assertTrue(weir.output().stream().anyMatch(l -> l.contains("install these rules")), String.join("\n", weir.output()));
+            assertTrue(weir.output().stream().anyMatch(l -> l.contains("(" + transport + " transport")), String.join("\n", weir.output()));
             // The rules weir printed, and one by hand that also sends a destination no route has to weir.
             Result installed = run(List.of("ip", "netns", "exec", "t17-r", "sh", "-ec", "sh " + rules
                     + "; nft add rule inet weir prerouting ip daddr 10.17.2.9 tcp dport 8000 " + v4Action
