@@ -14,6 +14,7 @@ import dev.weir.proxy.enforce.verdict.Refusal;
 import dev.weir.proxy.enforce.verdict.Refusals;
 import dev.weir.proxy.enforce.verdict.Verdict;
 import dev.weir.proxy.identity.Identifier;
+import dev.weir.proxy.identity.StoreHosts;
 import dev.weir.proxy.identity.TlsPeer;
 import dev.weir.proxy.policy.PolicyHolder;
 import dev.weir.proxy.policy.PolicySnapshot;
@@ -88,7 +89,7 @@ public final class Firewall {
     /** The route's name in transparent mode (audit records name the store), else null. */
     private final String store;
     /** The Host values this store answers to (transparent mode), else null: any. */
-    private final Set<String> acceptedHosts;
+    private final StoreHosts acceptedHosts;
 
     public Firewall(Identifier identifier, PolicyHolder policy, UpstreamClient upstream, AuditPipeline audit) {
         this(identifier, policy, upstream, audit, AuditScope.ALL);
@@ -152,7 +153,7 @@ public final class Firewall {
     private Unidentified foreignHost(Received received) {
         if (acceptedHosts == null) return null;
         String host = received.http().header("Host");
-        if (dev.weir.proxy.transparent.Route.accepts(acceptedHosts, host)) return null;
+        if (acceptedHosts.accepts(host)) return null;
         return new Unidentified(received, DynamoError.invalidSignature("The request's Host header does not name the store "
                 + "at the address it was sent to"), null);
     }
@@ -441,18 +442,18 @@ public final class Firewall {
         private UpstreamNumbers upstreamNumbers = UpstreamNumbers.REFUSED;
         private RequestListener requestListener = RequestListener.NONE;
         private String store;
-        private Set<String> acceptedHosts;
+        private StoreHosts acceptedHosts;
 
         private Builder() {}
 
         /**
          * Transparent mode: the store's route name, which audit records put before each table
          * ({@code store/table}), and the Host values a request may carry (see
-         * {@link dev.weir.proxy.transparent.Route#accepts}); any other Host is refused.
+         * {@link StoreHosts#accepts}); any other Host is refused.
          */
         public Builder store(String name, Set<String> hosts) {
             store = Objects.requireNonNull(name);
-            acceptedHosts = Set.copyOf(hosts.stream().map(h -> h.toLowerCase(java.util.Locale.ROOT)).toList());
+            acceptedHosts = new StoreHosts(hosts);
             return this;
         }
 

@@ -3,6 +3,8 @@ package dev.weir.proxy.transparent;
 import dev.weir.proxy.enforce.Firewall;
 import io.netty.handler.ssl.SslContext;
 
+import dev.weir.proxy.identity.StoreHosts;
+
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -31,26 +33,13 @@ public record Route(String name, List<Destination> destinations, Set<String> hos
         if (hosts.isEmpty()) throw new IllegalArgumentException("route " + name + " has no host name");
     }
 
-    /**
-     * True when a Host header value names this store: one of {@link #hosts}, compared without
-     * case, and a default port ({@code :80}, {@code :443}) may be left out or written.
-     */
+    /** True when a Host header value names this store (see {@link StoreHosts#accepts}). */
     public static boolean accepts(Set<String> hosts, String host) {
-        if (host == null || host.isEmpty()) return false;
-        String h = host.toLowerCase(Locale.ROOT);
-        if (hosts.contains(h)) return true;
-        if (h.endsWith(":80") || h.endsWith(":443")) return hosts.contains(h.substring(0, h.lastIndexOf(':')));
-        return hosts.contains(h + ":80") || hosts.contains(h + ":443");
+        return new StoreHosts(hosts).accepts(host);
     }
 
     /** The TLS server names (SNI) of this store: its host names without port. */
     public Set<String> serverNames() {
-        return Set.copyOf(hosts.stream().map(Route::withoutPort).toList());
-    }
-
-    static String withoutPort(String host) {
-        if (host.startsWith("[")) return host.substring(1, host.indexOf(']') < 0 ? host.length() : host.indexOf(']'));
-        int colon = host.lastIndexOf(':');
-        return colon < 0 || host.indexOf(':') != colon ? host : host.substring(0, colon);
+        return new StoreHosts(hosts).serverNames();
     }
 }
