@@ -4,6 +4,7 @@ import dev.weir.appliance.config.ConfigException;
 import dev.weir.dpdk.Bridge;
 import dev.weir.dpdk.DpdkException;
 import dev.weir.appliance.config.ConfigLoader;
+import dev.weir.appliance.config.TransparentConfig;
 import dev.weir.appliance.config.WeirConfig;
 import dev.weir.appliance.lifecycle.RunningTriggers;
 import dev.weir.appliance.lifecycle.TriggerRunner;
@@ -36,6 +37,7 @@ import dev.weir.proxy.policy.TableTags;
 import dev.weir.proxy.schema.TableSchemas;
 import dev.weir.proxy.server.ProxyServer;
 import dev.weir.proxy.server.TlsOptions;
+import dev.weir.proxy.server.TransparentServer;
 import dev.weir.proxy.transport.Transport;
 import dev.weir.proxy.upstream.UpstreamAccount;
 import dev.weir.proxy.upstream.UpstreamClient;
@@ -76,6 +78,9 @@ public final class Appliance implements AutoCloseable {
     private InetSocketAddress storeAddress;
     private Path auditFile;
     private InetSocketAddress metricsAddress;
+    private boolean transparentRequested;
+    private TransparentConfig transparentConfig;
+    private TransparentServer transparentServer;
 
     private Appliance() {}
 
@@ -89,7 +94,18 @@ public final class Appliance implements AutoCloseable {
      */
     public static Appliance start(Path configFile, Path home, boolean devTls)
             throws ConfigException, IOException, InterruptedException {
+        return start(configFile, home, devTls, false);
+    }
+
+    /**
+     * As {@link #start(Path, Path, boolean)}; with {@code transparent} also the transparent
+     * listener of the configuration's {@code transparent} block (docs/transparent.md), which
+     * must be there.
+     */
+    public static Appliance start(Path configFile, Path home, boolean devTls, boolean transparent)
+            throws ConfigException, IOException, InterruptedException {
         Appliance a = new Appliance();
+        a.transparentRequested = transparent;
         try {
             a.startAll(configFile, home, devTls);
         } catch (ConfigException | IOException | InterruptedException | RuntimeException e) {
@@ -102,6 +118,22 @@ public final class Appliance implements AutoCloseable {
     private void startAll(Path configFile, Path home, boolean devTls)
             throws ConfigException, IOException, InterruptedException {
         WeirConfig config = ConfigLoader.load(configFile);
+        if (transparentRequested) {
+            transparentConfig = TransparentConfig.load(configFile, config.proxy().transport());
+            if (transparentConfig == null) {
+                throw new ConfigException(configFile + ": error: --transparent needs a 'transparent:' block with its routes "
+                        + "(docs/transparent.md)");
+            }
+        } else {
+            try {
+                if (TransparentConfig.load(configFile, config.proxy().transport()) != null) {
+                    log.info("the configuration has a transparent block; it runs only with weir up --transparent");
+                }
+            } catch (ConfigException e) {
+                log.warn("the configuration's transparent block (not used without --transparent) would not load: {}",
+                        e.getMessage().lines().findFirst().orElse(""));
+            }
+        }
         List<ConfigLoader.PrincipalEntry> principals = ConfigLoader.loadPrincipals(config.principals());
         if (devTls) {
             DevCertificates.Issued dev;
@@ -202,11 +234,7 @@ public final class Appliance implements AutoCloseable {
                 .requestListener(triggers == null ? dev.weir.proxy.enforce.succeeded.RequestListener.NONE : triggers.requestListener())
                 .build();
         SslContext tls = tlsContext(config.proxy().tls());
-        ProxyServer.Limits limits = ProxyServer.Limits.builder().maxHeaderBytes(config.proxy().maxHeaderBytes())
-                        .maxBodyBytes(config.proxy().maxBodyBytes()).firstByteTimeoutMillis(config.proxy().firstByteTimeoutMs())
-                        .requestTimeoutMillis(config.proxy().requestTimeoutMs()).idleTimeoutMillis(config.proxy().idleTimeoutMs())
-                        .maxConnections(config.proxy().maxConnections())
-                        .maxConnectionsPerSource(config.proxy().maxConnectionsPerSource()).build();
+        ProxyServer.Limits limits = limits(config.proxy());
         ProxyServer server;
         String listenerKind = transport.configName();
         if (config.proxy().dpdk() != null) {
@@ -229,6 +257,28 @@ public final class Appliance implements AutoCloseable {
         log.info("firewall listening on {}://{}:{} ({} transport{}), forwarding to {}", scheme, proxyAddress.getHostString(),
                 proxyAddress.getPort(), listenerKind, tls == null ? "" : ", TLS by " + TlsOptions.providerName(),
                 endpoint);
+        if (transparentConfig != null) {
+            transparentServer = TransparentRoutes.start(transparentConfig, new TransparentRoutes.Shared(identifier, audit,
+                    AuditScope.ALL, keys, transport, boss, workers, iteratorSeal(), limits(config.proxy())), toClose::add);
+        }
+    }
+
+    /** The listener's limits on clients, from the proxy block (the transparent listener has the same). */
+    private static ProxyServer.Limits limits(WeirConfig.Proxy p) {
+        return ProxyServer.Limits.builder().maxHeaderBytes(p.maxHeaderBytes()).maxBodyBytes(p.maxBodyBytes())
+                .firstByteTimeoutMillis(p.firstByteTimeoutMs()).requestTimeoutMillis(p.requestTimeoutMs())
+                .idleTimeoutMillis(p.idleTimeoutMs()).maxConnections(p.maxConnections())
+                .maxConnectionsPerSource(p.maxConnectionsPerSource()).build();
+    }
+
+    /** The transparent block in force (null unless started with transparent mode). */
+    public TransparentConfig transparentConfig() {
+        return transparentConfig;
+    }
+
+    /** The transparent listener's address (null unless started with transparent mode). */
+    public InetSocketAddress transparentAddress() {
+        return transparentServer == null ? null : transparentServer.address();
     }
 
     /**
@@ -289,7 +339,7 @@ public final class Appliance implements AutoCloseable {
         return skips.isEmpty() ? AuditScope.ALL : new AuditScope(skips);
     }
 
-    private static SslContext tlsContext(WeirConfig.Tls t) throws IOException {
+    static SslContext tlsContext(WeirConfig.Tls t) throws IOException {
         if (t == null) return null;
         ClientAuth auth = switch (t.clientAuth()) {
             case "optional" -> ClientAuth.OPTIONAL;
@@ -326,7 +376,7 @@ public final class Appliance implements AutoCloseable {
         }
     }
 
-    private static PolicySnapshot loadPolicy(Path dir, HmacKeys keys) {
+    static PolicySnapshot loadPolicy(Path dir, HmacKeys keys) {
         LoadResult result = PolicyLoader.load(dir, keys);
         PolicySnapshot snapshot = snapshot(dir, result);
         if (!snapshot.loaded()) {
@@ -340,7 +390,7 @@ public final class Appliance implements AutoCloseable {
     }
 
     /** The snapshot a load result gives, or NONE (deny everything) with its errors logged. */
-    private static PolicySnapshot snapshot(Path dir, LoadResult result) {
+    static PolicySnapshot snapshot(Path dir, LoadResult result) {
         if (!result.ok() || result.table().isEmpty()) {
             result.diagnostics().forEach(d -> log.error("{}", d.render(sourceLine(dir, d))));
             return PolicySnapshot.NONE;

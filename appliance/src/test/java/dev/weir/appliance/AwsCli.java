@@ -44,6 +44,11 @@ final class AwsCli {
         return new AwsCli(prefix, endpoint, accessKeyId, secret, extra.toArray(String[]::new));
     }
 
+    /** The same CLI, run under {@code command} (say {@code ip netns exec NAME}). */
+    AwsCli under(String... command) {
+        return through(List.of(command));
+    }
+
     Result dynamodb(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.addAll(List.of(aws(), "dynamodb"));

@@ -39,6 +39,20 @@ final class DevCaIssuer {
     private DevCaIssuer() {}
 
     static void issue(Path tlsDir, String label, String subject, GeneralName... sans) throws Exception {
+        issue(tlsDir, "clients/" + label, KeyPurposeId.id_kp_clientAuth, subject, sans);
+    }
+
+    /** A server certificate (for a store's names, in transparent mode) as {@code servers/<label>.pem} and {@code .key}. */
+    static void issueServer(Path tlsDir, String label, String subject, GeneralName... sans) throws Exception {
+        Files.createDirectories(tlsDir.resolve("servers"));
+        issue(tlsDir, "servers/" + label, KeyPurposeId.id_kp_serverAuth, subject, sans);
+    }
+
+    static GeneralName ip(String address) {
+        return new GeneralName(GeneralName.iPAddress, address);
+    }
+
+    private static void issue(Path tlsDir, String file, KeyPurposeId purpose, String subject, GeneralName... sans) throws Exception {
         X509Certificate ca;
         try (var in = Files.newInputStream(tlsDir.resolve("ca.pem"))) {
             ca = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
@@ -53,12 +67,12 @@ final class DevCaIssuer {
                 X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()), BigInteger.valueOf(now.toEpochMilli()),
                 Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))),
                 X500Name.getInstance(new X500Principal(subject).getEncoded()), keys.getPublic());
-        b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+        b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
         if (sans.length > 0) b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans));
         X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
                 b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKey)));
-        Files.writeString(tlsDir.resolve("clients/" + label + ".pem"), pem(cert));
-        Files.writeString(tlsDir.resolve("clients/" + label + ".key"), pem(new JcaPKCS8Generator(keys.getPrivate(), null)));
+        Files.writeString(tlsDir.resolve(file + ".pem"), pem(cert));
+        Files.writeString(tlsDir.resolve(file + ".key"), pem(new JcaPKCS8Generator(keys.getPrivate(), null)));
     }
 
     static GeneralName dirName(String rfc2253) {

@@ -2,6 +2,7 @@ package dev.weir.appliance.cli;
 
 import dev.weir.appliance.Appliance;
 import dev.weir.appliance.config.ConfigException;
+import dev.weir.appliance.transparent.InterceptionRules;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,6 +27,15 @@ public final class UpCommand implements Callable<Integer> {
             + "folder on first use (tls/ca.pem to trust, tls/clients/<principal>.pem client certificates).")
     boolean tls;
 
+    @Option(names = "--transparent", description = "Also run the transparent listener of the configuration's 'transparent' "
+            + "block (TPROXY or REDIRECT, docs/transparent.md) and print the nftables rules and policy routing that send the "
+            + "routes' destinations to it. weir does not install them: review and run them as root.")
+    boolean transparent;
+
+    @Option(names = "--rules-file", paramLabel = "FILE", description = "With --transparent: also write those rules to FILE "
+            + "as a shell script.")
+    Path rulesFile;
+
     @Override
     public Integer call() throws Exception {
         if (!Files.isRegularFile(config)) {
@@ -36,7 +46,7 @@ public final class UpCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Appliance appliance;
         try {
-            appliance = Appliance.start(config, home.toAbsolutePath(), tls);
+            appliance = Appliance.start(config, home.toAbsolutePath(), tls, transparent);
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             return 2;
@@ -48,6 +58,14 @@ public final class UpCommand implements Callable<Integer> {
             System.out.println("weir: stopped");
             stopped.countDown();
         }));
+        if (transparent) {
+            String rules = InterceptionRules.script(appliance.transparentConfig());
+            if (rulesFile != null) Files.writeString(rulesFile, rules);
+            System.out.println("weir transparent: " + appliance.transparentConfig().mode().configName() + " listener on port "
+                    + appliance.transparentAddress().getPort() + "; install these rules (as root; weir does not install them)"
+                    + (rulesFile == null ? "" : ", also written to " + rulesFile) + ":");
+            rules.lines().forEach(l -> System.out.println("  " + l));
+        }
         String url = appliance.proxyUrl();
         System.out.println("weir ready: " + url);
         System.out.printf("  started in %d ms; store: %s; audit: %s%n", (System.nanoTime() - t0) / 1_000_000,

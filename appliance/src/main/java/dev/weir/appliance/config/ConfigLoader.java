@@ -61,7 +61,8 @@ public final class ConfigLoader {
                          @JsonProperty("signing_secret") String signingSecret) {}
 
     record ConfigYaml(StoreYaml store, ProxyYaml proxy, UpstreamYaml upstream, String policies, String principals,
-                      AuditYaml audit, MetricsYaml metrics, MaskingYaml masking, LifecycleYaml lifecycle) {}
+                      AuditYaml audit, MetricsYaml metrics, MaskingYaml masking, LifecycleYaml lifecycle,
+                      TransparentConfig.TransparentYaml transparent) {}
 
     record PrincipalYaml(String name, @JsonProperty("access_key_id") String accessKeyId,
                          @JsonProperty("secret_access_key") String secretAccessKey,

@@ -16,6 +16,7 @@ import dev.weir.proxy.enforce.verdict.Refusal;
 import dev.weir.proxy.enforce.verdict.Refusals;
 import dev.weir.proxy.enforce.verdict.Verdict;
 import dev.weir.proxy.identity.Identifier;
+import dev.weir.proxy.identity.StoreHosts;
 import dev.weir.proxy.identity.TlsPeer;
 import dev.weir.proxy.policy.PolicyHolder;
 import dev.weir.proxy.policy.PolicySnapshot;
@@ -87,6 +88,10 @@ public final class Firewall {
     private final Auditor auditor;
     private final RequestListener requestListener;
     private final StreamAnswer streams;
+    /** The route's name in transparent mode (audit records name the store), else null. */
+    private final String store;
+    /** The Host values this store answers to (transparent mode), else null: any. */
+    private final StoreHosts acceptedHosts;
 
     public Firewall(Identifier identifier, PolicyHolder policy, UpstreamClient upstream, AuditPipeline audit) {
         this(identifier, policy, upstream, audit, AuditScope.ALL);
@@ -126,6 +131,8 @@ public final class Firewall {
         this.streams = new StreamAnswer(seal, b.upstreamNumbers, b.tableTags);
         this.auditor = new Auditor(b.audit, b.auditScope);
         this.requestListener = b.requestListener;
+        this.store = b.store;
+        this.acceptedHosts = b.acceptedHosts;
     }
 
     public static Builder builder() {
@@ -134,13 +141,32 @@ public final class Firewall {
 
     /** Handles one request; {@code tlsPeer} is the connection's verified client certificate, or null. */
     public CompletableFuture<ProxyResponse> handle(HttpRequestView http, InetSocketAddress source, TlsPeer tlsPeer) {
-        Received received = Received.now(http, source, tlsPeer);
+        Received received = Received.now(http, source, tlsPeer, store);
         return identifyAndGoOn(received).thenApply(r -> r.withRequestId(received.requestId()));
+    }
+
+    /**
+     * In transparent mode, a request whose Host is not a name of this firewall's store is
+     * refused before its signature is looked at: the client believes it talks to another store
+     * (or replays a request signed for one), and a signature over that Host verifies with the
+     * caller's secret all the same, so without this check store A would answer a request meant
+     * for store B. Null when the Host is accepted.
+     */
+    private Unidentified foreignHost(Received received) {
+        if (acceptedHosts == null) return null;
+        String host = received.http().header("Host");
+        if (acceptedHosts.accepts(host)) return null;
+        return new Unidentified(received, DynamoError.invalidSignature("The request's Host header does not name the store "
+                + "at the address it was sent to"), null);
     }
 
     private CompletableFuture<ProxyResponse> identifyAndGoOn(Received received) {
         HttpRequestView http = received.http();
         TlsPeer tlsPeer = received.tlsPeer();
+        Unidentified foreign = foreignHost(received);
+        if (foreign != null) {
+            return auditor.audit(Answered.refused(foreign, Refusals.unauthenticated(foreign.error()).verdict(List.of())));
+        }
         try {
             return switch (identifier.identify(http, tlsPeer)) {
                 case Identifier.Unknown u -> {
@@ -426,8 +452,21 @@ public final class Firewall {
         private IteratorSeal iteratorSeal;
         private UpstreamNumbers upstreamNumbers = UpstreamNumbers.REFUSED;
         private RequestListener requestListener = RequestListener.NONE;
+        private String store;
+        private StoreHosts acceptedHosts;
 
         private Builder() {}
+
+        /**
+         * Transparent mode: the store's route name, which audit records put before each table
+         * ({@code store/table}), and the Host values a request may carry (see
+         * {@link StoreHosts#accepts}); any other Host is refused.
+         */
+        public Builder store(String name, Set<String> hosts) {
+            store = Objects.requireNonNull(name);
+            acceptedHosts = new StoreHosts(hosts);
+            return this;
+        }
 
         /** Who hears of permitted requests that reached the store, whatever it answered (default: nobody); it must not block. */
         public Builder requestListener(RequestListener v) {

@@ -12,11 +12,17 @@ import java.time.Instant;
  *
  * @param nanos     {@link System#nanoTime()} at arrival, for latencies
  * @param requestId the request's id ({@link RequestIds}): the client's {@code x-amzn-RequestId} and its audit records'
+ * @param store     the store's route name in transparent mode (audit records name the table as {@code store/table}), else null
  */
-record Received(HttpRequestView http, InetSocketAddress source, TlsPeer tlsPeer, Instant at, long nanos, String requestId)
-        implements Stage {
+record Received(HttpRequestView http, InetSocketAddress source, TlsPeer tlsPeer, Instant at, long nanos, String requestId,
+                String store) implements Stage {
     static Received now(HttpRequestView http, InetSocketAddress source, TlsPeer tlsPeer) {
-        return new Received(http, source, tlsPeer, Instant.now(), System.nanoTime(), RequestIds.next());
+        return now(http, source, tlsPeer, null);
+    }
+
+    /** @param store the route's name when weir guards several stores (transparent mode), else null */
+    static Received now(HttpRequestView http, InetSocketAddress source, TlsPeer tlsPeer, String store) {
+        return new Received(http, source, tlsPeer, Instant.now(), System.nanoTime(), RequestIds.next(), store);
     }
 
     @Override public Received received() {

@@ -103,7 +103,7 @@ record RequestRecord(Stage reached, Verdict verdict, Operation operation, long d
                 .source(received.source().getAddress().getHostAddress(), received.source().getPort())
                 .tlsSubject(received.tlsPeer() == null ? null : received.tlsPeer().subject())
                 .operation(operationName())
-                .table(tables.isEmpty() ? null : tables.size() == 1 ? tables.getFirst() : String.join(",", tables))
+                .table(tableField(received.store(), tables))
                 .index(request == null ? null : request.indexName())
                 .decision(decision).ruleIds(ruleIds)
                 .policyHash(reached.parsed() == null ? null : reached.parsed().policy().contentHash())
@@ -125,6 +125,21 @@ record RequestRecord(Stage reached, Verdict verdict, Operation operation, long d
                 .upstreamStatus(answered.upstreamStatus())
                 .latencyMicros((answeredNanos - received.nanos()) / 1000)
                 .build();
+    }
+
+    /**
+     * The audit's table field: the table, or the tables joined by commas; each as {@code store/table}
+     * when weir guards several stores (a DynamoDB table name has no '/', so the two cannot be confused).
+     */
+    static String tableField(String store, List<String> tables) {
+        if (tables.isEmpty()) return null;
+        if (store == null) return tables.size() == 1 ? tables.getFirst() : String.join(",", tables);
+        StringBuilder b = new StringBuilder();
+        for (String t : tables) {
+            if (!b.isEmpty()) b.append(',');
+            b.append(store).append('/').append(t);
+        }
+        return b.toString();
     }
 
     private ParsedRequest request() {

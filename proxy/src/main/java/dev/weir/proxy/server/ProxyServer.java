@@ -93,8 +93,7 @@ public final class ProxyServer implements AutoCloseable {
                                     SslContext tls) throws InterruptedException {
         LongAdder answersOffLoop = new LongAdder();
         ConnectionLimiter limiter = new ConnectionLimiter(limits.maxConnections(), limits.maxConnectionsPerSource());
-        HttpFramingGuard.Settings framing = new HttpFramingGuard.Settings(limits.maxInitialLine() + limits.maxHeaderBytes(),
-                limits.maxBodyBytes(), limits.requestTimeoutMillis(), limits.idleTimeoutMillis(), limits.firstByteTimeoutMillis());
+        HttpFramingGuard.Settings framing = framing(limits);
         ServerBootstrap b = new ServerBootstrap().group(boss, workers).channelFactory(listener)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -112,17 +111,28 @@ public final class ProxyServer implements AutoCloseable {
                             ch.pipeline().addLast(new OverLimit(refused.why(), tls != null));
                             return;
                         }
-                        ch.pipeline().addLast(
-                                // The guard is the only request parser: it hands on FramedRequests.
-                                new HttpFramingGuard(framing),
-                                AnswerEncoder.INSTANCE,
-                                // Writes the plain answers (health, preflight); Answers pass it untouched.
-                                new HttpResponseEncoder(),
-                                new InOrder(),
-                                new FirewallHandler(firewall, answersOffLoop));
+                        addFirewall(ch, framing, firewall, answersOffLoop);
                     }
                 });
         return new ProxyServer(b.bind(host, port).sync().channel(), answersOffLoop);
+    }
+
+    /** The framing settings the limits give. */
+    static HttpFramingGuard.Settings framing(Limits limits) {
+        return new HttpFramingGuard.Settings(limits.maxInitialLine() + limits.maxHeaderBytes(),
+                limits.maxBodyBytes(), limits.requestTimeoutMillis(), limits.idleTimeoutMillis(), limits.firstByteTimeoutMillis());
+    }
+
+    /** The pipeline every admitted connection gets after TLS (if any): framing, answers in order, the firewall. */
+    static void addFirewall(Channel ch, HttpFramingGuard.Settings framing, Firewall firewall, LongAdder answersOffLoop) {
+        ch.pipeline().addLast(
+                // The guard is the only request parser: it hands on FramedRequests.
+                new HttpFramingGuard(framing),
+                AnswerEncoder.INSTANCE,
+                // Writes the plain answers (health, preflight); Answers pass it untouched.
+                new HttpResponseEncoder(),
+                new InOrder(),
+                new FirewallHandler(firewall, answersOffLoop));
     }
 
     /**
