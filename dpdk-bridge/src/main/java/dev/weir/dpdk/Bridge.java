@@ -111,9 +111,9 @@ public final class Bridge {
         return () -> new DpdkServerChannel(this);
     }
 
-    /** The shim's counters: rx and tx packets, tx drops, rx and tx bytes, accepted, open (read on the poller). */
-    public long[] stats() {
-        return call(() -> shim.stats());
+    /** The shim's counters (read on the poller). */
+    public BridgeStats stats() {
+        return BridgeStats.of(call(() -> shim.stats()));
     }
 
     // ---- called from other threads: everything goes through the command queue ----

@@ -85,6 +85,37 @@ public final class LabNetwork implements AutoCloseable {
         return all;
     }
 
+    /**
+     * The client namespace's TCP counters ({@code /proc/net/snmp} and {@code /proc/net/netstat}
+     * as {@code nstat} names them: {@code TcpRetransSegs}, {@code TcpExtTCPTimeouts}, ...): what
+     * the client's kernel saw of losses and timeouts.
+     */
+    public java.util.Map<String, Long> clientTcpCounters() throws IOException {
+        java.util.Map<String, Long> counters = new java.util.TreeMap<>();
+        for (String file : List.of("/proc/net/snmp", "/proc/net/netstat")) {
+            Process p = new ProcessBuilder(inClient(List.of("cat", file))).redirectErrorStream(true).start();
+            String[] lines = new String(p.getInputStream().readAllBytes()).split("\n");
+            try {
+                p.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted reading " + file, e);
+            }
+            for (int i = 0; i + 1 < lines.length; i += 2) {
+                String[] names = lines[i].trim().split("\\s+"), values = lines[i + 1].trim().split("\\s+");
+                String group = names[0].replace(":", "");
+                for (int k = 1; k < Math.min(names.length, values.length); k++) {
+                    try {
+                        counters.put(group + names[k], Long.parseLong(values[k]));
+                    } catch (NumberFormatException notACounter) {
+                        // a header line out of step: skip it
+                    }
+                }
+            }
+        }
+        return counters;
+    }
+
     private void remove() throws IOException {
         quietly(List.of("ip", "netns", "del", namespace()));
         quietly(List.of("ip", "link", "del", nearInterface()));
