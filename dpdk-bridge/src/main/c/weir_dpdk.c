@@ -1,6 +1,8 @@
 /* The dpdk-bridge shim: see weir_dpdk.h. */
+#define _GNU_SOURCE /* pthread_setname_np */
 #include "weir_dpdk.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,6 +171,12 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err) {
     return ERR_OK;
 }
 
+/* Runs on lwIP's timer thread as it starts: its own name, apart from the poller's it inherited. */
+static void name_timer_thread(void *arg) {
+    (void) arg;
+    pthread_setname_np(pthread_self(), "weir-lwip");
+}
+
 /* ---- the API ---- */
 
 int wd_init(int argc, char **argv, const char *ip, const char *netmask, const char *gateway, const char *mac) {
@@ -182,7 +190,7 @@ int wd_init(int argc, char **argv, const char *ip, const char *netmask, const ch
 
     conns = calloc(WD_MAX_CONNS, sizeof *conns);
     if (!conns) return fail(WD_ENOMEM, "out of memory for the connection table");
-    tcpip_init(NULL, NULL); /* lwIP's timer thread */
+    tcpip_init(name_timer_thread, NULL); /* lwIP's timer thread */
     LOCK_TCPIP_CORE();
     struct netif *added = netif_add(&nif, &a, &m, &g, NULL, netif_setup, ethernet_input);
     if (added) {
