@@ -93,6 +93,7 @@ public final class Bridge {
             throw new DpdkException("the dpdk transport cannot start: " + e, e);
         }
         running = bridge;
+        Runtime.getRuntime().addShutdownHook(new Thread(bridge::logCounters, "weir-dpdk-counters"));
         return bridge;
     }
 
@@ -114,6 +115,22 @@ public final class Bridge {
     /** The shim's counters (read on the poller). */
     public BridgeStats stats() {
         return BridgeStats.of(call(() -> shim.stats()));
+    }
+
+    /**
+     * Logs the shim's counters (at exit: what was dropped where, for whoever wonders about
+     * throughput or retransmissions afterwards); gives up after two seconds if the poller is gone.
+     */
+    private void logCounters() {
+        CompletableFuture<long[]> result = new CompletableFuture<>();
+        execute(() -> result.complete(shim.stats()));
+        try {
+            log.info("dpdk-bridge: counters at exit: {}", BridgeStats.of(result.get(2, TimeUnit.SECONDS)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.info("dpdk-bridge: no counters at exit (the poller did not answer)");
+        }
     }
 
     // ---- called from other threads: everything goes through the command queue ----

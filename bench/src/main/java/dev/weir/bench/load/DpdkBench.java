@@ -132,7 +132,7 @@ public final class DpdkBench {
             for (ServerProcess s : started.reversed()) s.close();
             lab.releaseHugepages();
         }
-        String table = table(o, outcomes);
+        String table = table(o, outcomes) + bridgeCounters(out);
         System.out.print(table);
         Files.writeString(out.resolve("table.txt"), table);
         Map<String, Object> report = new LinkedHashMap<>();
@@ -208,6 +208,7 @@ public final class DpdkBench {
                 """.formatted(proxy, storePort, StoreMain.UPSTREAM.accessKeyId(), StoreMain.UPSTREAM.secretAccessKey(), policies,
                 work.resolve("principals.yaml")));
         List<String> cmd = java();
+        cmd.add("-Dorg.slf4j.simpleLogger.log.dev.weir.dpdk.Bridge=info"); // its counters at exit
         cmd.addAll(List.of("-jar", jar.toString(), "up", "--home", home.toString(), "--config", config.toString()));
         return ServerProcess.startUntilLogged(name, cmd, out.resolve(name + ".log"), "weir ready: ", Duration.ofSeconds(90));
     }
@@ -219,6 +220,20 @@ public final class DpdkBench {
     }
 
     // ---- the report ----
+
+    /** The dpdk weirs' shim counters, as each logged them at exit (drops on the way in or out, if any). */
+    static String bridgeCounters(Path out) throws java.io.IOException {
+        StringBuilder sb = new StringBuilder();
+        for (String name : List.of(DPDK, DPDK_SPIN)) {
+            Path log = out.resolve(name + ".log");
+            if (!Files.exists(log)) continue;
+            for (String line : Files.readAllLines(log)) {
+                int at = line.indexOf("counters at exit: ");
+                if (at >= 0) sb.append(name).append(" bridge: ").append(line.substring(at + "counters at exit: ".length())).append('\n');
+            }
+        }
+        return sb.toString();
+    }
 
     /** "median (min–max)" of {@code f} over {@code rows}. */
     static String spread(List<Outcome> rows, ToDoubleFunction<Outcome> f, String format) {

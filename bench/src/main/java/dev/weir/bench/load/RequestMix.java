@@ -69,9 +69,10 @@ public final class RequestMix {
     public void free() {
         for (PreparedRequest[] pool : pools) {
             for (PreparedRequest r : pool) {
-                io.netty.buffer.ByteBuf b = r.bytes();
-                while (b.unwrap() != null) b = b.unwrap();
-                if (b.refCnt() > 0) b.release();
+                // Under the unreleasable wrapper: releasing there goes through any leak-tracking
+                // wrapper Netty put around the direct buffer, which then knows it was freed.
+                io.netty.buffer.ByteBuf b = r.bytes().unwrap();
+                if (b != null && b.refCnt() > 0) b.release();
             }
         }
     }
