@@ -48,6 +48,9 @@ public final class Bridge {
     private final Map<Integer, DpdkServerChannel> listeners = new HashMap<>();
     private final ArrayDeque<DpdkChannel> wantRead = new ArrayDeque<>();
     private volatile boolean parked;
+    /** The longest time between two polls so far, and how many were over {@link #LONG_GAP_NANOS}: the poller's own stalls. */
+    private volatile long longestGapNanos, longGaps;
+    private static final long LONG_GAP_NANOS = 100_000_000L;
     private Thread thread;
     private Shim shim;
     private String mac;
@@ -125,7 +128,9 @@ public final class Bridge {
         CompletableFuture<long[]> result = new CompletableFuture<>();
         execute(() -> result.complete(shim.stats()));
         try {
-            log.info("dpdk-bridge: counters at exit: {}", BridgeStats.of(result.get(2, TimeUnit.SECONDS)));
+            log.info("dpdk-bridge: counters at exit: {}; the poller's longest gap between polls {} ms, {} gaps over {} ms",
+                    BridgeStats.of(result.get(2, TimeUnit.SECONDS)), longestGapNanos / 1_000_000, longGaps,
+                    LONG_GAP_NANOS / 1_000_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
@@ -198,9 +203,14 @@ public final class Bridge {
         try (Arena arena = Arena.ofConfined()) {
             Events events = new Events(arena, 256);
             int idle = 0;
+            long lastPoll = System.nanoTime();
             while (true) {
                 boolean worked = runCommands();
                 int n = shim.poll(events);
+                long now = System.nanoTime(), gap = now - lastPoll;
+                lastPoll = now;
+                if (gap > longestGapNanos) longestGapNanos = gap;
+                if (gap > LONG_GAP_NANOS) longGaps++;
                 for (int i = 0; i < n; i++) handle(events, i);
                 worked |= n > 0;
                 worked |= readWanted();
