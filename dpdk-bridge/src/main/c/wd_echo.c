@@ -26,8 +26,10 @@ int main(int argc, char **argv) {
             last = time(NULL);
             wd_stats st;
             wd_get_stats(&st);
-            fprintf(stderr, "rx %lu tx %lu dropped %lu accepted %lu open %lu\n", (unsigned long) st.rx_packets,
-                    (unsigned long) st.tx_packets, (unsigned long) st.tx_dropped, (unsigned long) st.accepted, (unsigned long) st.open);
+            fprintf(stderr, "rx %lu tx %lu tx-dropped %lu rx-dropped %lu dev-rx-missed %lu dev-tx-errors %lu accepted %lu open %lu\n",
+                    (unsigned long) st.rx_packets, (unsigned long) st.tx_packets, (unsigned long) st.tx_dropped,
+                    (unsigned long) st.rx_dropped, (unsigned long) st.dev_rx_missed, (unsigned long) st.dev_tx_errors,
+                    (unsigned long) st.accepted, (unsigned long) st.open);
         }
         int k = wd_poll(ev, 256);
         for (int i = 0; i < k; i++) {

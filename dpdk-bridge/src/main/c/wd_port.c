@@ -88,3 +88,10 @@ int wd_port_tx_commit(void *frame) {
     rte_pktmbuf_free(m);
     return 0;
 }
+
+void wd_port_stats(uint64_t *rx_missed, uint64_t *tx_errors) {
+    struct rte_eth_stats st;
+    if (rte_eth_stats_get(port_id, &st) != 0) return;
+    *rx_missed = st.imissed + st.ierrors + st.rx_nombuf;
+    *tx_errors = st.oerrors;
+}

@@ -18,4 +18,6 @@ void wd_port_free(void *frame);
 void *wd_port_tx_begin(uint32_t len, uint8_t **data);
 /* Sends (and then owns) a frame from wd_port_tx_begin; 1 when sent, 0 when the queue was full. */
 int wd_port_tx_commit(void *frame);
+/* The device's counts of frames lost on receive (missed, errors, no buffer) and failed sends. */
+void wd_port_stats(uint64_t *rx_missed, uint64_t *tx_errors);
 #endif

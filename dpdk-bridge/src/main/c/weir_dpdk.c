@@ -1,10 +1,13 @@
 /* The dpdk-bridge shim: see weir_dpdk.h. */
+#define _GNU_SOURCE /* pthread_setname_np */
 #include "weir_dpdk.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "wd_port.h"
 
@@ -17,10 +20,22 @@
 #include <lwip/pbuf.h>
 #include <netif/ethernet.h>
 
+/* lwIP's TCP fast timer (delayed ACKs, refused data), from lwip/priv/tcp_priv.h. */
+void tcp_fasttmr(void);
+
 #define WD_MAX_CONNS 65536
 #define WD_MAX_LISTENERS 16
 #define RX_BURST 32
 #define RING_SIZE 1024
+/*
+ * How long an ACK lwIP delays may wait. Debian's lwIP sends delayed ACKs only from its fast
+ * timer, every TCP_TMR_INTERVAL (250 ms): longer than Linux's minimum retransmission timeout
+ * (200 ms), so a Linux peer waiting on the ACK of a lone segment (the last of a burst, or a
+ * Nagle-held write) times out and sends it again although nothing was lost. The poller runs the
+ * fast timer itself this often, which bounds the delay well under any peer's timeout (Linux
+ * itself delays at most 40 ms in quick mode).
+ */
+#define ACK_DELAY_NS (20 * 1000 * 1000L)
 
 typedef struct conn {
     int used;
@@ -44,6 +59,13 @@ static uint8_t hwaddr[6];
 static int started;
 static wd_stats stats;
 static char last_error[512];
+static int64_t last_fast_timer;
+
+static int64_t now_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t) t.tv_sec * 1000000000L + t.tv_nsec;
+}
 
 static int fail(int code, const char *fmt, ...) {
     va_list ap;
@@ -149,6 +171,12 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err) {
     return ERR_OK;
 }
 
+/* Runs on lwIP's timer thread as it starts: its own name, apart from the poller's it inherited. */
+static void name_timer_thread(void *arg) {
+    (void) arg;
+    pthread_setname_np(pthread_self(), "weir-lwip");
+}
+
 /* ---- the API ---- */
 
 int wd_init(int argc, char **argv, const char *ip, const char *netmask, const char *gateway, const char *mac) {
@@ -162,7 +190,7 @@ int wd_init(int argc, char **argv, const char *ip, const char *netmask, const ch
 
     conns = calloc(WD_MAX_CONNS, sizeof *conns);
     if (!conns) return fail(WD_ENOMEM, "out of memory for the connection table");
-    tcpip_init(NULL, NULL); /* lwIP's timer thread */
+    tcpip_init(name_timer_thread, NULL); /* lwIP's timer thread */
     LOCK_TCPIP_CORE();
     struct netif *added = netif_add(&nif, &a, &m, &g, NULL, netif_setup, ethernet_input);
     if (added) {
@@ -237,10 +265,17 @@ int wd_poll(wd_event *events, int max) {
                 stats.rx_packets++;
                 stats.rx_bytes += len;
                 if (nif.input(p, &nif) != ERR_OK) pbuf_free(p);
+            } else {
+                stats.rx_dropped++;
             }
             wd_port_free(burst[i]);
         }
         if (n < RX_BURST) break;
+    }
+    int64_t now = now_ns();
+    if (now - last_fast_timer >= ACK_DELAY_NS) {
+        last_fast_timer = now;
+        tcp_fasttmr();
     }
     int out = evq_len < max ? evq_len : max;
     memcpy(events, evq, (size_t) out * sizeof *evq);
@@ -348,5 +383,6 @@ int wd_get_stats(wd_stats *out) {
     LOCK_TCPIP_CORE();
     *out = stats;
     UNLOCK_TCPIP_CORE();
+    if (conns) wd_port_stats(&out->dev_rx_missed, &out->dev_tx_errors);
     return 0;
 }

@@ -30,8 +30,12 @@ typedef struct wd_event {
     uint16_t local_port; /* listener port, host order (ACCEPT) */
 } wd_event;
 
+/* rx_dropped: frames the shim could not take (no memory, too long); dev_rx_missed and
+ * dev_tx_errors: the device's own counts (rte_eth_stats imissed + ierrors + rx_nombuf, and
+ * oerrors) of frames it lost before the shim saw them or could not send. */
 typedef struct wd_stats {
     uint64_t rx_packets, tx_packets, tx_dropped, rx_bytes, tx_bytes, accepted, open;
+    uint64_t rx_dropped, dev_rx_missed, dev_tx_errors;
 } wd_stats;
 
 /* Starts DPDK's EAL with argv (argv[0] is a program name), opens the first ethernet port,

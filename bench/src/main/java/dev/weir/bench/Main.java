@@ -13,6 +13,7 @@ import java.util.List;
  *   [--quick] [options]                      every scenario in one run, with the HTML report (issue 7)
  *   store-vs-dynalite [--quick] [options]   the bundled store against dynalite (issue 3)
  *   proxy-vs-direct [--quick] [--no-pin]     the store direct, and through weir (allow-all, masking)
+ *   dpdk [--quick] [--spin] [--rounds N]     proxy.transport dpdk against epoll, alternating (issue 17; root)
  *   jmh [JMH ARGS]                           the JMH micro-benchmarks (org.openjdk.jmh.Main)
  * </pre>
  */
@@ -44,6 +45,15 @@ public final class Main {
             }
             case "proxy-vs-direct" -> System.exit(dev.weir.bench.load.ProxyVsDirect.run(rest));
             case "limits" -> System.exit(dev.weir.bench.load.PhysicalLimits.run(rest));
+            case "dpdk" -> {
+                try {
+                    System.exit(dev.weir.bench.load.DpdkBench.run(rest));
+                } catch (IllegalArgumentException e) {
+                    System.err.println("weir bench: " + e.getMessage());
+                    usage();
+                    System.exit(2);
+                }
+            }
             case "jmh" -> org.openjdk.jmh.Main.main(rest.toArray(String[]::new));
             case "-h", "--help", "help" -> usage();
             default -> {
@@ -68,6 +78,10 @@ public final class Main {
                                          [--only store|dynalite] [--store-data DIR]
                        ./weir bench proxy-vs-direct [--quick] [--no-pin]
                        ./weir bench limits [--quick]   memcpy and a loopback TCP exchange: the floor under a proxy
+                       ./weir bench dpdk [--quick] [--spin] [--rounds N] [--items N] [--connections N] [--rate OPS]
+                                         [--measure SECONDS]
+                                         proxy.transport dpdk against epoll in one run, the client in a network
+                                         namespace (root; docs/benchmarks.md "The dpdk transport")
                        ./weir bench jmh [JMH ARGS]     (e.g. -l to list, or a benchmark regex)
                 results go to bench/results/<timestamp>/ (results.json, table.txt, report.html, server logs)""");
     }

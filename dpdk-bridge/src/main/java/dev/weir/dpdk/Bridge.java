@@ -48,6 +48,9 @@ public final class Bridge {
     private final Map<Integer, DpdkServerChannel> listeners = new HashMap<>();
     private final ArrayDeque<DpdkChannel> wantRead = new ArrayDeque<>();
     private volatile boolean parked;
+    /** The longest time between two polls so far, and how many were over {@link #LONG_GAP_NANOS}: the poller's own stalls. */
+    private volatile long longestGapNanos, longGaps;
+    private static final long LONG_GAP_NANOS = 100_000_000L;
     private Thread thread;
     private Shim shim;
     private String mac;
@@ -93,6 +96,7 @@ public final class Bridge {
             throw new DpdkException("the dpdk transport cannot start: " + e, e);
         }
         running = bridge;
+        Runtime.getRuntime().addShutdownHook(new Thread(bridge::logCounters, "weir-dpdk-counters"));
         return bridge;
     }
 
@@ -111,9 +115,27 @@ public final class Bridge {
         return () -> new DpdkServerChannel(this);
     }
 
-    /** The shim's counters: rx and tx packets, tx drops, rx and tx bytes, accepted, open (read on the poller). */
-    public long[] stats() {
-        return call(() -> shim.stats());
+    /** The shim's counters (read on the poller). */
+    public BridgeStats stats() {
+        return BridgeStats.of(call(() -> shim.stats()));
+    }
+
+    /**
+     * Logs the shim's counters (at exit: what was dropped where, for whoever wonders about
+     * throughput or retransmissions afterwards); gives up after two seconds if the poller is gone.
+     */
+    private void logCounters() {
+        CompletableFuture<long[]> result = new CompletableFuture<>();
+        execute(() -> result.complete(shim.stats()));
+        try {
+            log.info("dpdk-bridge: counters at exit: {}; the poller's longest gap between polls {} ms, {} gaps over {} ms",
+                    BridgeStats.of(result.get(2, TimeUnit.SECONDS)), longestGapNanos / 1_000_000, longGaps,
+                    LONG_GAP_NANOS / 1_000_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.info("dpdk-bridge: no counters at exit (the poller did not answer)");
+        }
     }
 
     // ---- called from other threads: everything goes through the command queue ----
@@ -181,9 +203,14 @@ public final class Bridge {
         try (Arena arena = Arena.ofConfined()) {
             Events events = new Events(arena, 256);
             int idle = 0;
+            long lastPoll = System.nanoTime();
             while (true) {
                 boolean worked = runCommands();
                 int n = shim.poll(events);
+                long now = System.nanoTime(), gap = now - lastPoll;
+                lastPoll = now;
+                if (gap > longestGapNanos) longestGapNanos = gap;
+                if (gap > LONG_GAP_NANOS) longGaps++;
                 for (int i = 0; i < n; i++) handle(events, i);
                 worked |= n > 0;
                 worked |= readWanted();

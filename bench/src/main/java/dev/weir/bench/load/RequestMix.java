@@ -62,6 +62,21 @@ public final class RequestMix {
         return pool[random.nextInt(pool.length)];
     }
 
+    /**
+     * Frees the prepared requests' direct buffers (they are unreleasable while the mix is in
+     * use), for a caller that makes a fresh mix per phase; the mix must not be used again.
+     */
+    public void free() {
+        for (PreparedRequest[] pool : pools) {
+            for (PreparedRequest r : pool) {
+                // Under the unreleasable wrapper: releasing there goes through any leak-tracking
+                // wrapper Netty put around the direct buffer, which then knows it was freed.
+                io.netty.buffer.ByteBuf b = r.bytes().unwrap();
+                if (b != null && b.refCnt() > 0) b.release();
+            }
+        }
+    }
+
     /** "GetItem 60% / PutItem 30% / Query 10%". */
     public String describe() {
         double total = entries.stream().mapToDouble(Entry::weight).sum();

@@ -65,6 +65,38 @@ public final class ServerProcess implements CpuSource, AutoCloseable {
         }
     }
 
+    /**
+     * Starts {@code command} and waits until its log has a line starting with {@code ready}: for a
+     * server that listens where this process cannot connect (another namespace, a DPDK port).
+     */
+    public static ServerProcess startUntilLogged(String name, List<String> command, Path log, String ready, Duration timeout) {
+        Process process;
+        try {
+            Files.createDirectories(log.getParent());
+            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name + ": " + String.join(" ", command), e);
+        }
+        ServerProcess server = new ServerProcess(name, process, log, -1);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                if (Files.readAllLines(log).stream().anyMatch(l -> l.startsWith(ready))) return server;
+            } catch (IOException | UncheckedIOException notYet) {
+                // not written yet
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + " before it was ready; log "
+                        + log + ":\n" + server.logTail());
+            }
+            if (System.nanoTime() > deadline) {
+                server.close();
+                throw new IllegalStateException(name + " was not ready within " + timeout + "; log " + log + ":\n" + server.logTail());
+            }
+            sleep(100);
+        }
+    }
+
     /** A port that was free a moment ago. */
     public static int freePort() {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

@@ -13,13 +13,15 @@ import java.util.concurrent.TimeUnit;
  * DPDK's {@code net_af_packet} driver takes the near end ({@code <prefix>-v0}, no kernel address,
  * no forwarding: its frames belong to lwIP) and the client has {@code 10.217.<subnet>.1/24};
  * the bridge answers on {@code .2}. Checksum and segmentation offloads are off on both ends (the
- * kernel would hand af_packet unchecksummed or 64 KB frames). Needs root; {@link #close} (and
- * {@link #open}, for stale ones) removes both.
+ * kernel would hand af_packet unchecksummed or 64 KB frames). {@link #addKernelPair} adds a
+ * second, ordinary veth pair from the same client namespace, for comparing with kernel TCP.
+ * Needs root; {@link #close} (and {@link #open}, for stale ones) removes them all.
  */
 public final class LabNetwork implements AutoCloseable {
     private final String prefix;
     private final int subnet;
     private final long previousHugepages;
+    private int kernelSubnet = -1;
 
     private LabNetwork(String prefix, int subnet, long previousHugepages) {
         this.prefix = prefix;
@@ -72,6 +74,32 @@ public final class LabNetwork implements AutoCloseable {
         return "10.217." + subnet + ".2";
     }
 
+    /**
+     * A plain veth pair from the client namespace ({@code 10.217.<subnet>.1}) to this namespace
+     * ({@code <prefix>-k0}, {@code 10.217.<subnet>.2}, {@link #kernelAddress}): the kernel's TCP
+     * on both ends, with the same offloads off as on the DPDK pair, so a client reaches a
+     * kernel-socket listener over the same kind of link and frames.
+     */
+    public void addKernelPair(int subnet) throws IOException {
+        if (subnet == this.subnet) throw new IllegalArgumentException("the kernel pair needs a subnet of its own, not " + subnet);
+        String k0 = prefix + "-k0", k1 = prefix + "-k1", ns = namespace();
+        quietly(List.of("ip", "link", "del", k0));
+        run(List.of("ip", "link", "add", k0, "type", "veth", "peer", "name", k1, "netns", ns));
+        kernelSubnet = subnet;
+        run(List.of("ethtool", "-K", k0, "tx", "off", "tso", "off", "gso", "off", "gro", "off"));
+        run(List.of("ip", "addr", "add", kernelAddress() + "/24", "dev", k0));
+        run(List.of("ip", "link", "set", k0, "up"));
+        run(List.of("ip", "-n", ns, "addr", "add", "10.217." + subnet + ".1/24", "dev", k1));
+        run(List.of("ip", "-n", ns, "link", "set", k1, "up"));
+        run(List.of("ip", "netns", "exec", ns, "ethtool", "-K", k1, "tx", "off", "tso", "off", "gso", "off", "gro", "off"));
+    }
+
+    /** This namespace's end of the kernel pair, where a kernel-socket listener answers the client. */
+    public String kernelAddress() {
+        if (kernelSubnet < 0) throw new IllegalStateException("no kernel pair: call addKernelPair first");
+        return "10.217." + kernelSubnet + ".2";
+    }
+
     /** EAL arguments for a bridge on this network (one core, no PCI, no files under /var/run). */
     public List<String> ealArgs() {
         return List.of("-l", "0", "--no-pci", "--in-memory", "--no-telemetry", "--log-level=warning",
@@ -85,9 +113,41 @@ public final class LabNetwork implements AutoCloseable {
         return all;
     }
 
+    /**
+     * The client namespace's TCP counters ({@code /proc/net/snmp} and {@code /proc/net/netstat}
+     * as {@code nstat} names them: {@code TcpRetransSegs}, {@code TcpExtTCPTimeouts}, ...): what
+     * the client's kernel saw of losses and timeouts.
+     */
+    public java.util.Map<String, Long> clientTcpCounters() throws IOException {
+        java.util.Map<String, Long> counters = new java.util.TreeMap<>();
+        for (String file : List.of("/proc/net/snmp", "/proc/net/netstat")) {
+            Process p = new ProcessBuilder(inClient(List.of("cat", file))).redirectErrorStream(true).start();
+            String[] lines = new String(p.getInputStream().readAllBytes()).split("\n");
+            try {
+                p.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted reading " + file, e);
+            }
+            for (int i = 0; i + 1 < lines.length; i += 2) {
+                String[] names = lines[i].trim().split("\\s+"), values = lines[i + 1].trim().split("\\s+");
+                String group = names[0].replace(":", "");
+                for (int k = 1; k < Math.min(names.length, values.length); k++) {
+                    try {
+                        counters.put(group + names[k], Long.parseLong(values[k]));
+                    } catch (NumberFormatException notACounter) {
+                        // a header line out of step: skip it
+                    }
+                }
+            }
+        }
+        return counters;
+    }
+
     private void remove() throws IOException {
         quietly(List.of("ip", "netns", "del", namespace()));
         quietly(List.of("ip", "link", "del", nearInterface()));
+        quietly(List.of("ip", "link", "del", prefix + "-k0"));
     }
 
     @Override

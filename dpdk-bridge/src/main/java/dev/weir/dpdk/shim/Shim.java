@@ -24,6 +24,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 public final class Shim {
     private static final Linker LINKER = Linker.nativeLinker();
 
+    /** The number of counters in {@code wd_stats}. */
+    public static final int STATS = 10;
     private final MethodHandle init, mac, listen, unlisten, poll, recv, send, close, abort, stats, lastError;
 
     private Shim(SymbolLookup lib) {
@@ -134,12 +136,15 @@ public final class Shim {
         }
     }
 
-    /** The shim's counters: rx and tx packets, tx drops, rx and tx bytes, accepted, open. */
+    /**
+     * The shim's counters in {@code wd_stats}' order: rx and tx packets, tx drops, rx and tx
+     * bytes, accepted, open, rx drops, the device's rx missed and tx errors.
+     */
     public long[] stats() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ValueLayout.JAVA_LONG, 7);
+            MemorySegment out = arena.allocate(ValueLayout.JAVA_LONG, STATS);
             int rc = (int) stats.invokeExact(out);
-            return rc < 0 ? new long[7] : out.toArray(ValueLayout.JAVA_LONG);
+            return rc < 0 ? new long[STATS] : out.toArray(ValueLayout.JAVA_LONG);
         } catch (Throwable t) {
             throw rethrow(t);
         }
