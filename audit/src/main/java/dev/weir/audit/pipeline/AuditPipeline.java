@@ -151,6 +151,7 @@ public final class AuditPipeline implements AutoCloseable {
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong gaps = new AtomicLong();
     private final AtomicLong damaged = new AtomicLong();
+    private final AtomicLong forces = new AtomicLong();
     private volatile String writeError;
     /** Every loss not yet in a written gap event (publishers, shippers and the writer add to it). */
     private final Losses losses = new Losses();
@@ -338,7 +339,7 @@ public final class AuditPipeline implements AutoCloseable {
                     s.committed, s.lastError));
         }
         return new AuditCounters(published.get(), written.get(), dropped.get(), gaps.get(), damaged.get(),
-                spool == null ? 0 : spool.bytes(), end, writeError, List.copyOf(sinks));
+                spool == null ? 0 : spool.bytes(), end, forces.get(), writeError, List.copyOf(sinks));
     }
 
     // ---------------------------------------------------------------- the writer thread
@@ -617,6 +618,7 @@ public final class AuditPipeline implements AutoCloseable {
         if (!doForce) return;
         try {
             spool.flush(true);
+            forces.incrementAndGet();
             lastForceNanos = System.nanoTime();
             for (Entry e : waiting) e.done.complete(e.seq);
         } catch (IOException ex) {
