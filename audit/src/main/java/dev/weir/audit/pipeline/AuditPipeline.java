@@ -157,6 +157,8 @@ public final class AuditPipeline implements AutoCloseable {
     private final Losses losses = new Losses();
     private final Set<Long> damageReported = ConcurrentHashMap.newKeySet();
     private final Thread writer;
+    /** Fails waiting futures after blockTimeout (one thread, not a timer task per event). */
+    private final Deadlines deadlines;
     private volatile boolean running = true;
     /** True while the writer sleeps on an empty queue: only then does a publisher wake it (async mode). */
     private volatile boolean writerIdle;
@@ -189,6 +191,7 @@ public final class AuditPipeline implements AutoCloseable {
             throw new java.io.UncheckedIOException(e);
         }
         this.shippers = List.copyOf(ships);
+        this.deadlines = new Deadlines(options.blockTimeout().toNanos());
         for (Shipper s : shippers) s.start();
         this.writer = Thread.ofPlatform().name("weir-audit-writer").daemon(false).unstarted(this::drainLoop);
         this.writer.start();
@@ -252,7 +255,7 @@ public final class AuditPipeline implements AutoCloseable {
         } else {
             retryOffer(entry, done, sync, seq);
         }
-        return sync || !done.isDone() ? done.orTimeout(options.blockTimeout().toNanos(), TimeUnit.NANOSECONDS) : done;
+        return sync || !done.isDone() ? deadlines.bound(done) : done;
     }
 
     private void retryOffer(Entry entry, CompletableFuture<Long> done, boolean sync, long seq) {
@@ -645,6 +648,7 @@ public final class AuditPipeline implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        deadlines.close();
         if (direct != null) {
             try {
                 direct.close();

@@ -50,6 +50,7 @@ public final class AuditSyncLoad {
         final AuditPipeline pipeline;
         final Path dir;
         final List<double[]> windows = new ArrayList<>();
+        final AtomicLong requests = new AtomicLong();
 
         Mode(String name, AuditPipeline pipeline, Path dir) {
             this.name = name;
@@ -103,7 +104,7 @@ public final class AuditSyncLoad {
             for (Mode m : modes) run(m, connections, workNanos, storeNanos, windowNanos, decision, outcome, threads, os);
         }
         for (Mode m : modes) {
-            System.out.printf("%n%s (median of %d windows, min-max):%n", m.name, m.windows.size());
+            System.out.printf("%n%s (median of %d windows, min-max; %d requests in all):%n", m.name, m.windows.size(), m.requests.get());
             for (int f = 0; f < FIGURES.length; f++) {
                 double[] v = new double[m.windows.size()];
                 for (int w = 0; w < v.length; w++) v[w] = m.windows.get(w)[f];
@@ -143,6 +144,7 @@ public final class AuditSyncLoad {
                             outcomeWait.recordValue((System.nanoTime() - t) / 1000);
                         }
                         requests.incrementAndGet();
+                        m.requests.incrementAndGet();
                     }
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
