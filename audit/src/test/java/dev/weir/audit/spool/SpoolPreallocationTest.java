@@ -164,7 +164,7 @@ class SpoolPreallocationTest {
     /** A disk with room for the records but not for the zeros: the records are appended as before, nothing fails. */
     @Test
     void aDiskThatCannotTakeTheZerosStillTakesTheRecords(@TempDir Path dir) throws Exception {
-        FullDisk disk = new FullDisk();
+        FullDisk disk = new FullDisk(true);
         disk.free(20_000);
         try (Spool s = new Spool(dir, 1 << 20, 1 << 24, disk)) {
             for (int i = 0; i < 100; i++) s.append(rec(i));
