@@ -2,6 +2,7 @@ package dev.weir.audit.pipeline;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 
@@ -35,7 +36,11 @@ final class Deadlines implements AutoCloseable {
 
     /** Fails {@code done} with a TimeoutException if it has not completed within the timeout; returns it. */
     CompletableFuture<Long> bound(CompletableFuture<Long> done) {
-        if (!done.isDone()) waiters.add(new Waiter(done, System.nanoTime() + timeoutNanos));
+        if (done.isDone()) return done;
+        if (!running) return done.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
+        waiters.add(new Waiter(done, System.nanoTime() + timeoutNanos));
+        // closed meanwhile: the thread may already have ended, so the JDK's timer keeps this deadline
+        if (!running) done.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
         return done;
     }
 
@@ -61,7 +66,11 @@ final class Deadlines implements AutoCloseable {
         }
     }
 
-    /** Lets the thread end once no waiter is left (one still waiting after the pipeline closed times out as promised). */
+    /**
+     * Lets the thread end once no waiter is left. A future published after the pipeline closed
+     * (nothing can make it durable) still fails after the timeout: the JDK's timer keeps its
+     * deadline, as before this class.
+     */
     @Override
     public void close() {
         running = false;

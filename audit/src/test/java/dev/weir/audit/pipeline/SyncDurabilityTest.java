@@ -162,4 +162,18 @@ class SyncDurabilityTest {
         assertTrue(p.publishDurable(event(99)).get(5, TimeUnit.SECONDS) > 0, "once the disk answers, it goes on");
         p.close();
     }
+
+    /** After close nothing can become durable: a sync publish still fails after the block timeout, never hangs. */
+    @Test
+    void aPublishAfterCloseTimesOut(@TempDir Path dir) throws Exception {
+        GatedDisk disk = new GatedDisk();
+        AuditPipeline p = gated(dir, disk, Duration.ofMillis(300));
+        disk.gated = false;
+        p.close();
+        long t0 = System.nanoTime();
+        ExecutionException e = assertThrows(ExecutionException.class, () -> p.publishDurable(event(5)).get(10, TimeUnit.SECONDS));
+        assertInstanceOf(TimeoutException.class, e.getCause());
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms >= 290 && ms < 5_000, "failed after " + ms + " ms, the timeout is 300");
+    }
 }
