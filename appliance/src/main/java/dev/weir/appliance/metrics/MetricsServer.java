@@ -62,6 +62,7 @@ public final class MetricsServer implements AutoCloseable {
         gauge(sb, "weir_audit_spool_writable", "1 while the spool is written, 0 after a failed write (a full disk)",
                 c.writeError() == null ? 1 : 0);
         gauge(sb, "weir_audit_spool_bytes", "bytes the audit spool holds on disk", c.spoolBytes());
+        counter(sb, "weir_audit_spool_forces_total", "times the audit spool was forced to disk (fsyncs)", c.forces());
         header(sb, "weir_audit_sink_shipped_total", "counter", "records the sink accepted and flushed");
         for (AuditCounters.Sink s : c.sinks()) sample(sb, "weir_audit_sink_shipped_total", s.name(), s.shipped());
         header(sb, "weir_audit_sink_retried_total", "counter", "failed delivery attempts, each retried from the committed offset");

@@ -13,11 +13,12 @@ import java.util.List;
  * @param damaged     spool records found damaged on disk and skipped (their events count in {@code dropped})
  * @param spoolBytes  bytes the spool holds on disk
  * @param spoolEnd    offset after the last spooled record
+ * @param forces      times the spool was forced to disk (fsyncs; in {@code sync} mode each serves every record written before it)
  * @param writeError  the error of the last failed spool write, or null while the spool is written
  * @param sinks       one entry per sink
  */
 public record AuditCounters(long published, long written, long dropped, long gaps, long damaged, long spoolBytes,
-                            long spoolEnd, String writeError, List<Sink> sinks) {
+                            long spoolEnd, long forces, String writeError, List<Sink> sinks) {
     /**
      * @param shipped   records the sink accepted and flushed
      * @param retried   failed attempts (each is retried from the committed offset)

@@ -151,11 +151,14 @@ public final class AuditPipeline implements AutoCloseable {
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong gaps = new AtomicLong();
     private final AtomicLong damaged = new AtomicLong();
+    private final AtomicLong forces = new AtomicLong();
     private volatile String writeError;
     /** Every loss not yet in a written gap event (publishers, shippers and the writer add to it). */
     private final Losses losses = new Losses();
     private final Set<Long> damageReported = ConcurrentHashMap.newKeySet();
     private final Thread writer;
+    /** Fails waiting futures after blockTimeout (one thread, not a timer task per event). */
+    private final Deadlines deadlines;
     private volatile boolean running = true;
     /** True while the writer sleeps on an empty queue: only then does a publisher wake it (async mode). */
     private volatile boolean writerIdle;
@@ -188,6 +191,7 @@ public final class AuditPipeline implements AutoCloseable {
             throw new java.io.UncheckedIOException(e);
         }
         this.shippers = List.copyOf(ships);
+        this.deadlines = new Deadlines(options.blockTimeout().toNanos());
         for (Shipper s : shippers) s.start();
         this.writer = Thread.ofPlatform().name("weir-audit-writer").daemon(false).unstarted(this::drainLoop);
         this.writer.start();
@@ -251,7 +255,7 @@ public final class AuditPipeline implements AutoCloseable {
         } else {
             retryOffer(entry, done, sync, seq);
         }
-        return sync || !done.isDone() ? done.orTimeout(options.blockTimeout().toNanos(), TimeUnit.NANOSECONDS) : done;
+        return sync || !done.isDone() ? deadlines.bound(done) : done;
     }
 
     private void retryOffer(Entry entry, CompletableFuture<Long> done, boolean sync, long seq) {
@@ -338,7 +342,7 @@ public final class AuditPipeline implements AutoCloseable {
                     s.committed, s.lastError));
         }
         return new AuditCounters(published.get(), written.get(), dropped.get(), gaps.get(), damaged.get(),
-                spool == null ? 0 : spool.bytes(), end, writeError, List.copyOf(sinks));
+                spool == null ? 0 : spool.bytes(), end, forces.get(), writeError, List.copyOf(sinks));
     }
 
     // ---------------------------------------------------------------- the writer thread
@@ -617,6 +621,7 @@ public final class AuditPipeline implements AutoCloseable {
         if (!doForce) return;
         try {
             spool.flush(true);
+            forces.incrementAndGet();
             lastForceNanos = System.nanoTime();
             for (Entry e : waiting) e.done.complete(e.seq);
         } catch (IOException ex) {
@@ -643,6 +648,7 @@ public final class AuditPipeline implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        deadlines.close();
         if (direct != null) {
             try {
                 direct.close();

@@ -22,6 +22,22 @@ public final class FullDisk implements SegmentChannels {
     public volatile boolean failForce;
     public volatile boolean failTruncate;
     public volatile boolean failOpen;
+    private final boolean preallocates;
+
+    /** A disk the spool does not preallocate on: every write is charged, so a test meets ENOSPC at the byte it aims at. */
+    public FullDisk() {
+        this(false);
+    }
+
+    /** @param preallocates whether the spool preallocates on it (its zeros are charged like any write) */
+    public FullDisk(boolean preallocates) {
+        this.preallocates = preallocates;
+    }
+
+    @Override
+    public boolean preallocates() {
+        return preallocates;
+    }
 
     /** Bytes that can still be written (Long.MAX_VALUE: unlimited). */
     public void free(long bytes) {

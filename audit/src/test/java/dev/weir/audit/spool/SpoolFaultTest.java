@@ -269,9 +269,13 @@ class SpoolFaultTest {
         }
     }
 
-    /** A crash can leave zeros (an extended size whose data never arrived) or half a record: both are a torn tail. */
+    /**
+     * A crash leaves the active segment's preallocated zeros after its last record (or an
+     * extended size whose data never arrived): that is the end of the records, cut without a
+     * report. Half a record before the zeros is a torn write: cut and reported, by its own bytes.
+     */
     @Test
-    void zerosOrHalfARecordAtTheEndAreATornTailAndCut(@TempDir Path dir) throws Exception {
+    void zerosAtTheEndAreTheEndAndHalfARecordBeforeThemIsATornTail(@TempDir Path dir) throws Exception {
         try (Spool s = new Spool(dir, 1 << 20, 1 << 24)) {
             for (int i = 0; i < 10; i++) s.append(rec("a", i));
             s.flush(true);
@@ -283,9 +287,31 @@ class SpoolFaultTest {
         }
         try (Spool s = new Spool(dir, 1 << 20, 1 << 24)) {
             assertEquals(10, s.end());
+            assertEquals(List.of(), s.recovered(), "zeros are the preallocated end, not damage");
             assertEquals(size, Files.size(seg));
-            assertTrue(s.recovered().getFirst().contains("cut a torn tail of 4096 bytes"), s.recovered().toString());
+            assertEquals(10, s.append(rec("a", 10)));
+            s.flush(true);
+            assertEquals(expected("a", 0, 11, 0), readAll(s, 0));
         }
+        long whole = Files.size(seg);
+        try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.WRITE)) {
+            byte[] half = java.util.Arrays.copyOf(frame(rec("a", 11)), 20);
+            ch.write(ByteBuffer.wrap(half), whole);
+            ch.write(ByteBuffer.allocate(100_000), whole + half.length);
+        }
+        try (Spool s = new Spool(dir, 1 << 20, 1 << 24)) {
+            assertEquals(11, s.end());
+            assertEquals(whole, Files.size(seg));
+            assertEquals(1, s.recovered().size(), s.recovered().toString());
+            assertTrue(s.recovered().getFirst().contains("cut a torn tail of 20 bytes"), s.recovered().toString());
+        }
+    }
+
+    /** A record as the spool frames it: {@code [length][crc32c][payload]}. */
+    static byte[] frame(byte[] payload) {
+        CRC32C crc = new CRC32C();
+        crc.update(payload);
+        return ByteBuffer.allocate(8 + payload.length).putInt(payload.length).putInt((int) crc.getValue()).put(payload).array();
     }
 
     /** A closed segment that lost its end (power loss before its fsync) is read as damaged up to the next segment. */

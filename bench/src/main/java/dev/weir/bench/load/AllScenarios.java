@@ -515,7 +515,9 @@ public final class AllScenarios {
                 streamTargets.put(Ratios.STORE, new StreamScenario.Target(Ratios.STORE, e, List.of(store), StreamScenario.View.ALL));
             }
         }
-        Path jar = root.resolve("appliance/target/weir.jar");
+        // WEIR_BENCH_JAR: another build of weir (e.g. a baseline kept aside) for the weir scenarios
+        Path jar = System.getenv("WEIR_BENCH_JAR") != null ? Path.of(System.getenv("WEIR_BENCH_JAR")).toAbsolutePath()
+                : root.resolve("appliance/target/weir.jar");
         Path principals = work.resolve("principals.yaml");
         Files.writeString(principals, """
                 principals:
