@@ -169,6 +169,31 @@ public final class ScannedPage {
         return v != null ? v : new Decoder(body, valueAt[m]).value();
     }
 
+    /** The canonical value at {@code at} of {@code b}, decoded. */
+    static AttributeValue decode(byte[] b, int at) {
+        return new Decoder(b, at).value();
+    }
+
+    /**
+     * Where the canonical value at {@code at} ends (the index after its last '}'): its strings
+     * hold no quote or backslash, so only brackets outside them are counted.
+     */
+    static int canonicalEnd(byte[] b, int at) {
+        int depth = 0;
+        int i = at;
+        while (true) {
+            byte c = b[i++];
+            if (c == '"') {
+                while (b[i] != '"') i++;
+                i++;
+            } else if (c == '{' || c == '[') {
+                depth++;
+            } else if (c == '}' || c == ']') {
+                if (--depth == 0) return i;
+            }
+        }
+    }
+
     /** Item {@code i} decoded whole: the same map the decoding path gives. */
     Map<String, AttributeValue> item(int i) {
         Map<String, AttributeValue> w = whole[i];
