@@ -9,8 +9,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * A {@link ValueRule.Masked} applied to the bytes of an S or N value, for a reader that has
  * them and should not decode them: the digests ({@code hash}, {@code hmac},
- * {@code unkeyed_sha256}) over the text's UTF-8 as it lies in the page, written as hex
- * straight into the answer; {@code show_first} / {@code show_last} of an S as the bytes of
+ * {@code unkeyed_sha256}) over the text's UTF-8 as it lies in the page (the HMACs with their
+ * key's pads worked out once, {@link HmacSha256}), written as hex straight into the answer; {@code show_first} / {@code show_last} of an S as the bytes of
  * the characters it keeps; the constants. What it writes is byte for byte what
  * {@link AttributeValueBytes#value} writes for {@link Masking#apply}'s result (ByteMaskTest
  * and the proxy's OnePassPageTest compare them). Other masks and kinds are left to the caller
@@ -19,7 +19,7 @@ import java.nio.charset.StandardCharsets;
  * <p>The text must be one JSON writes as it is: strict UTF-8 with no character JSON escapes
  * and no four-byte form (the proxy's canonical values). Keys are looked up on first use, as
  * {@link Masking} looks them up, so a missing key fails the same way and only when a value is
- * masked. One read's (not shared between threads); the HMAC engine is the thread's.
+ * masked. One read's (not shared between threads).
  */
 public final class ByteMask {
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
@@ -29,8 +29,8 @@ public final class ByteMask {
     private final FieldAction action;
     private final HmacKeys keys;
     private final AttributeValue constant;
-    /** The key a digest is made under (null: unkeyed or not looked up yet), and the hash key's {@code id:}. */
-    private byte[] key;
+    /** The HMAC a digest is made with (null: unkeyed or its key not looked up yet), and the hash key's {@code id:}. */
+    private HmacSha256 hmac;
     private byte[] prefix;
     private final byte[] digest = new byte[32];
     private final byte[] hex = new byte[64];
@@ -66,17 +66,17 @@ public final class ByteMask {
             case FieldAction.Constant c -> out.value(constant);
             case FieldAction.ConstantNumber c -> out.value(constant);
             case FieldAction.Hash h -> {
-                if (key == null) {
+                if (hmac == null) {
                     HashKey k = Masking.hashKey(keys);
                     prefix = (k.id() + ":").getBytes(StandardCharsets.US_ASCII);
-                    key = k.secret();
+                    hmac = new HmacSha256(k.secret());
                 }
-                Masking.hmacInto(key, src, from, to - from, digest);
+                hmac.mac(src, from, to - from, digest);
                 hex(out, prefix);
             }
             case FieldAction.Hmac h -> {
-                if (key == null) key = Masking.hmacKey(h.key(), keys).clone();
-                Masking.hmacInto(key, src, from, to - from, digest);
+                if (hmac == null) hmac = new HmacSha256(Masking.hmacKey(h.key(), keys));
+                hmac.mac(src, from, to - from, digest);
                 hex(out, null);
             }
             case FieldAction.UnkeyedSha256 u -> {

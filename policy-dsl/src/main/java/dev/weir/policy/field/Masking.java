@@ -257,25 +257,13 @@ public final class Masking {
             }
         }
 
-        /** The key array last passed in, when it is one its owner never changes ({@link #underFixed}). */
-        byte[] fixed;
-
         Mac under(byte[] key) throws GeneralSecurityException {
             if (this.key == null || !MessageDigest.isEqual(this.key, key)) {
                 this.key = null;
-                this.fixed = null;
                 mac.init(new SecretKeySpec(key.length == 0 ? new byte[1] : key, "HmacSHA256"));
                 this.key = key.clone();
             }
             return mac;
-        }
-
-        /** {@link #under} for a key array its owner never changes: the same array again is the same key, without comparing. */
-        Mac underFixed(byte[] key) throws GeneralSecurityException {
-            if (key == fixed && this.key != null) return mac;
-            Mac m = under(key);
-            fixed = key;
-            return m;
         }
     }
 
@@ -296,21 +284,6 @@ public final class Masking {
     private static String hmacHex(byte[] key, byte[] bytes) {
         try {
             return HEX.formatHex(HMAC.get().under(key).doFinal(bytes));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is required of every Java platform", e);
-        }
-    }
-
-    /**
-     * HMAC-SHA256 of {@code length} bytes at {@code from} under {@code key}, into
-     * {@code out[0..32)}, on the thread's engine; {@code key} is an array its owner never
-     * changes (the same array is taken for the same key without comparing it).
-     */
-    static void hmacInto(byte[] key, byte[] src, int from, int length, byte[] out) {
-        try {
-            Mac mac = HMAC.get().underFixed(key);
-            mac.update(src, from, length);
-            mac.doFinal(out, 0);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is required of every Java platform", e);
         }

@@ -91,7 +91,7 @@ class ByteMaskTest {
     }
 
     @Test
-    void oneThreadsEngineServesMasksUnderDifferentKeysInTurn() {
+    void masksUnderDifferentKeysEachKeepTheirOwn() {
         HmacKeys keys = HmacKeys.of(Map.of("a", new byte[] {1, 2, 3}, "b", new byte[] {4, 5, 6}));
         ByteMask a = ByteMask.of(new ValueRule.Masked(new FieldAction.Hmac("a"), keys));
         ByteMask b = ByteMask.of(new ValueRule.Masked(new FieldAction.Hmac("b"), keys));
