@@ -8,7 +8,6 @@ import dev.weir.protocol.model.AttributeValueBytes;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -98,25 +97,23 @@ final class ShowPlan {
         int first = page.firstMember(i);
         int end = page.endMember(i);
         int found = 0;
-        int a = -1;
-        int b = -1;
         for (int m = first; m < end; m++) {
             Entry e = resolved[m - first];
-            if (e != null && e.needed && found++ < 2) {
-                if (a < 0) a = m;
-                else b = m;
+            if (e != null && e.needed) found++;
+        }
+        if (found == 0) return Map.of();
+        // names are not there twice in such an item: looked up one after another, not hashed
+        String[] names = new String[found];
+        AttributeValue[] values = new AttributeValue[found];
+        int n = 0;
+        for (int m = first; m < end; m++) {
+            Entry e = resolved[m - first];
+            if (e != null && e.needed) {
+                names[n] = e.name;
+                values[n++] = page.value(m);
             }
         }
-        // names are not there twice in such an item: Map.of's small maps serve the common cases
-        if (found == 0) return Map.of();
-        if (found == 1) return Map.of(resolved[a - first].name, page.value(a));
-        if (found == 2) return Map.of(resolved[a - first].name, page.value(a), resolved[b - first].name, page.value(b));
-        Map<String, AttributeValue> out = new HashMap<>(2 * found);
-        for (int m = first; m < end; m++) {
-            Entry e = resolved[m - first];
-            if (e != null && e.needed) out.put(e.name, page.value(m));
-        }
-        return out;
+        return new FewMembers(names, values, n);
     }
 
     /** The entries of item {@code i}'s members, looked up once for {@link #known} and {@link #write} (the plan is one read's). */
