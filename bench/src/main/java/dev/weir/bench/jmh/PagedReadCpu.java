@@ -18,7 +18,8 @@ public final class PagedReadCpu {
 
     public static void main(String[] args) throws Exception {
         String[] names = args.length > 0 ? args
-                : new String[] {"weirPagedRead", "weirPagedReadDecoded", "weirPagedReadTreeParse", "baselineJacksonParseAndCopy", "baselineJacksonStreamingCopy"};
+                : new String[] {"weirPagedRead", "weirPagedReadDecoded", "weirPagedReadDemo", "weirPagedReadDemoDecoded",
+                        "weirPagedReadTreeParse", "baselineJacksonParseAndCopy", "baselineJacksonStreamingCopy"};
         PagedReadBenchmark bench = new PagedReadBenchmark();
         bench.setup();
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -37,8 +38,9 @@ public final class PagedReadCpu {
                 msPerPage[w] = (threads.getCurrentThreadCpuTime() - start) / 1e6 / pages;
             }
             Arrays.sort(msPerPage);
-            System.out.printf("%-30s CPU per page %.2f ms (min %.2f, max %.2f): %.0f pages per CPU-second%n",
-                    name, msPerPage[3], msPerPage[0], msPerPage[6], 1000 / msPerPage[3]);
+            int bytes = name.contains("Demo") ? bench.demoPage.length : bench.page.length;
+            System.out.printf("%-30s CPU per page %.2f ms (min %.2f, max %.2f): %.0f pages per CPU-second, %.2f GB/s of store page%n",
+                    name, msPerPage[3], msPerPage[0], msPerPage[6], 1000 / msPerPage[3], bytes / msPerPage[3] / 1e6);
         }
     }
 }

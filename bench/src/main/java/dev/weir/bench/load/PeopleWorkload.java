@@ -371,6 +371,11 @@ public final class PeopleWorkload {
         return r;
     }
 
+    /** Person {@code i} as preloaded (for benchmarks that make pages of the load's items). */
+    public ObjectNode person(int i) {
+        return item(i, 0);
+    }
+
     /** Person {@code i}; {@code version} 0 is the preloaded one, later versions change every non-key value but the region. */
     ObjectNode item(int i, int version) {
         SplittableRandom r = new SplittableRandom(i * 1_000_003L + version);

@@ -117,6 +117,81 @@ public final class FieldPlan {
         return identity ? java.util.Set.of() : root.children().keySet();
     }
 
+    /**
+     * What {@link #redact} does to the value of the top-level attribute {@code name}, as a rule
+     * a reader of raw bytes can follow without decoding the value ({@link ValueRule}): exact,
+     * and {@link ValueRule.Redacted} wherever only {@code redact} can say. Agrees with
+     * {@link #treatment}: {@link ValueRule.Shown} exactly when SHOWN, {@link ValueRule.Removed}
+     * exactly when REMOVED.
+     */
+    public ValueRule rule(String name) {
+        if (identity) return ValueRule.SHOWN;
+        PathNode child = root.child(name);
+        return child == null ? unnamed(root.visible(), root.action(), keys) : rule(child, root.visible(), root.action(), keys);
+    }
+
+    /** {@link #rule} of every top-level attribute not in {@link #namedAttributes}. */
+    public ValueRule otherRule() {
+        if (identity) return ValueRule.SHOWN;
+        PathNode wildcard = root.wildcard();
+        return wildcard == null ? unnamed(root.visible(), root.action(), keys) : rule(wildcard, root.visible(), root.action(), keys);
+    }
+
+    /** Mirrors {@link #redactMap} for a key with no node: {@code visible ? mask(action, null, value) : null}. */
+    private static ValueRule unnamed(boolean visible, FieldAction action, HmacKeys keys) {
+        if (!visible) return ValueRule.REMOVED;
+        return Strictness.isShow(action) ? ValueRule.SHOWN : new ValueRule.Masked(action, keys);
+    }
+
+    /**
+     * Mirrors {@link #redactValue} with no enclosing mask ({@code cover} null), step by step,
+     * for each kind of value the node may meet.
+     */
+    private static ValueRule rule(PathNode node, boolean inheritedVisible, FieldAction inheritedAction, HmacKeys keys) {
+        boolean visible = inheritedVisible || node.visible();
+        FieldAction action = Strictness.stricter(inheritedAction, node.action());
+        if (action instanceof FieldAction.Remove) return ValueRule.REMOVED;
+        if (!visible && !node.anyVisible()) return ValueRule.REMOVED;
+        if (action instanceof FieldAction.Null) return new ValueRule.Masked(action, keys);
+        if (visible && !node.restricted() && Strictness.isShow(action)) return ValueRule.SHOWN;
+        boolean show = Strictness.isShow(action);
+        // S, N, B, BOOL, NULL: redactValue's element branch when the node has elements, else its last line
+        ValueRule scalars = node.elements() != null ? elementRule(node, visible, action, keys)
+                : !visible ? ValueRule.REMOVED : show ? ValueRule.SHOWN : new ValueRule.Masked(action, keys);
+        // a container under a mask is masked whole after what lies below is redacted: the mask of
+        // the value as stored only when nothing lies below (a leaf), else only redact knows the rest
+        ValueRule wholeMask = node.isLeaf() ? new ValueRule.Masked(action, keys) : ValueRule.REDACTED;
+        // M: masked whole, or entry by entry when the node names keys, or the element branch, or the last line
+        ValueRule maps;
+        if (!show) {
+            maps = wholeMask;
+        } else if (!node.children().isEmpty() || node.wildcard() != null) {
+            FieldAction entries = node.elements() == null ? action : Strictness.stricter(action, node.elements().action());
+            Map<String, ValueRule> named = new LinkedHashMap<>();
+            node.children().forEach((k, c) -> named.put(k, rule(c, visible, entries, keys)));
+            ValueRule others = node.wildcard() == null ? unnamed(visible, entries, keys) : rule(node.wildcard(), visible, entries, keys);
+            maps = new ValueRule.Entries(named, others);
+        } else if (node.elements() != null) {
+            maps = elementRule(node, visible, action, keys);
+        } else {
+            maps = visible ? ValueRule.SHOWN : ValueRule.REMOVED;
+        }
+        // L, SS, NS, BS: masked whole; walked element by element (only redact does that); or the last line
+        ValueRule others = !show ? wholeMask
+                : node.elements() != null ? ValueRule.REDACTED
+                : visible ? ValueRule.SHOWN : ValueRule.REMOVED;
+        return new ValueRule.ByKind(scalars, maps, others);
+    }
+
+    /** Mirrors {@link #redactValue}'s branch for a node with elements and a value that is not a list or set. */
+    private static ValueRule elementRule(PathNode node, boolean visible, FieldAction action, HmacKeys keys) {
+        FieldAction element = Strictness.stricter(action, node.elements().action());
+        if (element instanceof FieldAction.Remove) return ValueRule.REMOVED;
+        if (element instanceof FieldAction.Null) return new ValueRule.Masked(element, keys);
+        if (!(visible || node.elements().visible())) return ValueRule.REMOVED;
+        return Strictness.isShow(element) ? ValueRule.SHOWN : new ValueRule.Masked(element, keys);
+    }
+
     /** Mirrors {@link #redactMap} and {@link #redactValue} for one top-level entry whose node is {@code child}. */
     private Treatment treatment(PathNode child) {
         boolean visible = root.visible();

@@ -273,14 +273,12 @@ public final class Masking {
 
     /** {@code <key id>:<hex HMAC-SHA256>} under the deployment's hash key. */
     static String keyedHash(byte[] bytes, HmacKeys keys) {
-        HashKey key = keys.hashKey().orElseThrow(() -> new IllegalStateException(
-                "hash needs the deployment's hash key, and none is configured (masking.hash_key_id)"));
+        HashKey key = hashKey(keys);
         return key.id() + ":" + hmacHex(key.secret(), bytes);
     }
 
     static String hmacHex(String keyName, byte[] bytes, HmacKeys keys) {
-        return hmacHex(keys.key(keyName).orElseThrow(() -> new IllegalStateException("hmac key '" + keyName + "' is not configured")),
-                bytes);
+        return hmacHex(hmacKey(keyName, keys), bytes);
     }
 
     private static String hmacHex(byte[] key, byte[] bytes) {
@@ -289,6 +287,28 @@ public final class Masking {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is required of every Java platform", e);
         }
+    }
+
+    /** SHA-256 of {@code length} bytes at {@code from}, into {@code out[0..32)}, on the thread's engine. */
+    static void sha256Into(byte[] src, int from, int length, byte[] out) {
+        MessageDigest sha = SHA256.get();
+        sha.update(src, from, length);
+        try {
+            sha.digest(out, 0, 32);
+        } catch (java.security.DigestException e) {
+            throw new IllegalStateException("SHA-256 gives 32 bytes", e);
+        }
+    }
+
+    /** The deployment's hash key, or the failure {@code hash} reports without one. */
+    static HashKey hashKey(HmacKeys keys) {
+        return keys.hashKey().orElseThrow(() -> new IllegalStateException(
+                "hash needs the deployment's hash key, and none is configured (masking.hash_key_id)"));
+    }
+
+    /** The named hmac key, or the failure {@code hmac} reports without it. */
+    static byte[] hmacKey(String keyName, HmacKeys keys) {
+        return keys.key(keyName).orElseThrow(() -> new IllegalStateException("hmac key '" + keyName + "' is not configured"));
     }
 
     private static List<String> distinct(List<String> values) {

@@ -14,6 +14,7 @@ import java.util.Random;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,7 +28,9 @@ class FieldPlanTreatmentTest {
     private static final List<String> CLAUSES = List.of(
             "fields [a, m.x, l]", "fields [*]", "fields [m.*]", "fields [b, c, \"d.e\"]", "fields [l[*].x]",
             "mask a show_last(2)", "mask m.x hash", "remove m.y", "mask l[*] show_first(1)", "null c", "remove b",
-            "mask * constant(\"*\")", "mask m hash", "mask s unkeyed_sha256", "remove \"d.e\"", "null m.x", "");
+            "mask * constant(\"*\")", "mask m hash", "mask s unkeyed_sha256", "remove \"d.e\"", "null m.x",
+            "fields [m.x, m.y]", "mask m.y show_last(1)", "mask m.* show_first(1)", "remove m.x.y", "mask l hash",
+            "mask a hmac(key: \"k\")", "fields [m.x.*]", "mask m.x.z round(10)", "");
     private static final List<String> NAMES = List.of("a", "b", "c", "d.e", "m", "l", "s", "zz", "x");
 
     private static FieldPlan plan(List<String> rules) {
@@ -37,23 +40,104 @@ class FieldPlanTreatmentTest {
                 Policies.decide(Policies.table(text.toString()), Set.of("a"), "t", Operation.GetItem)).fields();
     }
 
+    /** One to two random rules, each a fields list alone or actions alone (an action must name a listed field). */
+    private static List<String> randomRules(Random r) {
+        List<String> rules = new ArrayList<>();
+        for (int n = 1 + r.nextInt(2); n > 0; n--) {
+            StringBuilder rule = new StringBuilder();
+            boolean listing = r.nextInt(3) == 0;
+            for (int c = listing ? 1 : r.nextInt(3); c > 0; c--) {
+                String clause = CLAUSES.get(r.nextInt(CLAUSES.size()));
+                if (clause.startsWith("fields") != listing) continue;
+                rule.append(clause).append(' ');
+            }
+            rules.add(rule.toString().trim());
+        }
+        return rules;
+    }
+
+    /**
+     * {@link FieldPlan#rule}: followed as its cases say (an interpreter below), a member's rule
+     * gives exactly what {@link FieldPlan#redact} gives for that member, for every kind of
+     * value, nested maps included; it agrees with {@link FieldPlan#treatment}; and it leaves to
+     * {@code redact} (Redacted) only what the byte reader cannot follow.
+     */
+    @Test
+    void rulesAgreeWithRedact() {
+        Random r = new Random(1616);
+        int followed = 0, entries = 0, masked = 0, left = 0;
+        for (int round = 0; round < 600; round++) {
+            List<String> rules = randomRules(r);
+            FieldPlan plan = plan(rules);
+            for (String name : NAMES) {
+                ValueRule rule = plan.rule(name);
+                if (!plan.namedAttributes().contains(name)) assertEquals(plan.otherRule(), rule, name);
+                FieldPlan.Treatment t = plan.treatment(name);
+                assertEquals(t == FieldPlan.Treatment.SHOWN, rule instanceof ValueRule.Shown, rules + " " + name + " " + rule);
+                assertEquals(t == FieldPlan.Treatment.REMOVED, rule instanceof ValueRule.Removed, rules + " " + name + " " + rule);
+                for (int i = 0; i < 8; i++) {
+                    AttributeValue v = name.equals("m") && r.nextBoolean() ? map(r, 0) : value(r, 0);
+                    AttributeValue expected = plan.redact(Map.of(name, v)).get(name);
+                    Follow f = new Follow();
+                    AttributeValue got;
+                    try {
+                        got = f.apply(rule, v);
+                    } catch (LeftToRedact e) {
+                        left++;
+                        continue;
+                    }
+                    assertEquals(expected, got, rules + " " + name + " " + rule + " " + v);
+                    followed++;
+                    entries += f.entries;
+                    masked += f.masked;
+                }
+            }
+        }
+        assertTrue(followed > 5_000 && entries > 1_000 && masked > 1_000 && left > 100,
+                followed + " followed, " + entries + " entries, " + masked + " masked, " + left + " left to redact");
+    }
+
+    private static final class LeftToRedact extends RuntimeException {}
+
+    /** Follows a rule on a value as a byte reader does: null when removed. */
+    private static final class Follow {
+        int entries;
+        int masked;
+
+        AttributeValue apply(ValueRule rule, AttributeValue v) {
+            return switch (rule) {
+                case ValueRule.Shown s -> v;
+                case ValueRule.Removed x -> null;
+                case ValueRule.Masked m -> {
+                    masked++;
+                    yield m.apply(v);
+                }
+                case ValueRule.ByKind k -> {
+                    ValueRule of = k.of(v);
+                    assertFalse(of instanceof ValueRule.ByKind, "a kind's rule is never by kind again");
+                    yield apply(of, v);
+                }
+                case ValueRule.Entries e -> {
+                    if (!(v instanceof AttributeValue.M m)) throw new AssertionError("entries of a " + v.typeTag());
+                    Map<String, AttributeValue> out = new LinkedHashMap<>();
+                    m.value().forEach((k, x) -> {
+                        entries++;
+                        AttributeValue shown = apply(e.entry(k), x);
+                        if (shown != null) out.put(k, shown);
+                    });
+                    yield new AttributeValue.M(out);
+                }
+                case ValueRule.Redacted x -> throw new LeftToRedact();
+            };
+        }
+    }
+
     @Test
     void treatmentsAgreeWithRedact() {
         Random r = new Random(16);
         int shown = 0, removed = 0, redacted = 0;
         for (int round = 0; round < 400; round++) {
-            List<String> rules = new ArrayList<>();
-            for (int n = 1 + r.nextInt(2); n > 0; n--) {
-                // a rule is a fields list alone or actions alone (an action must name a listed field)
-                StringBuilder rule = new StringBuilder();
-                boolean listing = r.nextInt(3) == 0;
-                for (int c = listing ? 1 : r.nextInt(3); c > 0; c--) {
-                    String clause = CLAUSES.get(r.nextInt(CLAUSES.size()));
-                    if (clause.startsWith("fields") != listing) continue;
-                    rule.append(clause).append(' ');
-                }
-                rules.add(rule.toString().trim());
-            }
+            List<String> rules = randomRules(r);
             FieldPlan plan = plan(rules);
             for (int i = 0; i < 10; i++) {
                 Map<String, AttributeValue> item = new LinkedHashMap<>();
@@ -78,6 +162,12 @@ class FieldPlanTreatmentTest {
         assertTrue(shown > 500 && removed > 500 && redacted > 500, shown + " " + removed + " " + redacted);
     }
 
+    private static AttributeValue map(Random r, int depth) {
+        Map<String, AttributeValue> m = new LinkedHashMap<>();
+        for (String k : List.of("x", "y", "z")) if (r.nextBoolean()) m.put(k, value(r, depth + 1));
+        return new AttributeValue.M(m);
+    }
+
     private static AttributeValue value(Random r, int depth) {
         int kind = r.nextInt(depth > 2 ? 5 : 8);
         return switch (kind) {
@@ -86,11 +176,7 @@ class FieldPlanTreatmentTest {
             case 2 -> new AttributeValue.Bool(r.nextBoolean());
             case 3 -> new AttributeValue.Null();
             case 4 -> new AttributeValue.SS(List.of("p" + r.nextInt(9), "q" + r.nextInt(9) + "x"));
-            case 5, 6 -> {
-                Map<String, AttributeValue> m = new LinkedHashMap<>();
-                for (String k : List.of("x", "y", "z")) if (r.nextBoolean()) m.put(k, value(r, depth + 1));
-                yield new AttributeValue.M(m);
-            }
+            case 5, 6 -> map(r, depth);
             default -> {
                 List<AttributeValue> l = new ArrayList<>();
                 for (int n = r.nextInt(3); n > 0; n--) l.add(value(r, depth + 1));

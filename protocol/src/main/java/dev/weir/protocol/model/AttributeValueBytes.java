@@ -122,6 +122,32 @@ public final class AttributeValueBytes {
         len = at + valueLength;
     }
 
+    /**
+     * A member's name and colon copied from bytes, {@code "name":}, after a {@code '{'} written
+     * with {@link #writeByte} (a comma first unless it is the first member): the name's UTF-8
+     * at {@code nameAt}, a name that needs no escape; the caller vouches for the bytes and
+     * writes the value next.
+     */
+    public void name(byte[] src, int nameAt, int nameLength) {
+        ensure(nameLength + 4L);
+        byte[] b = buf;
+        int at = len;
+        if (b[at - 1] != '{') b[at++] = ',';
+        b[at++] = '"';
+        System.arraycopy(src, nameAt, b, at, nameLength);
+        at += nameLength;
+        b[at++] = '"';
+        b[at++] = ':';
+        len = at;
+    }
+
+    /** Bytes copied as they are: JSON the caller vouches is exactly what this writer would write there. */
+    public void raw(byte[] src, int from, int length) {
+        ensure(length);
+        System.arraycopy(src, from, buf, len, length);
+        len += length;
+    }
+
     /** A value, as {@link AttributeValueJson#write(com.fasterxml.jackson.core.JsonGenerator, AttributeValue)} writes it. */
     public void value(AttributeValue value) {
         switch (value) {

@@ -81,7 +81,7 @@ public final class ScannedPage {
         itemFirst = new int[guess];
         itemEnd = new int[guess];
         whole = new Map[guess];
-        int memberGuess = guess * 8;
+        int memberGuess = Math.max(64, body.length / 64); // members of 40-60 bytes are common: grown at most once or twice
         nameAt = new int[memberGuess];
         nameLength = new int[memberGuess];
         valueAt = new int[memberGuess];
@@ -169,6 +169,31 @@ public final class ScannedPage {
         return v != null ? v : new Decoder(body, valueAt[m]).value();
     }
 
+    /** The canonical value at {@code at} of {@code b}, decoded. */
+    static AttributeValue decode(byte[] b, int at) {
+        return new Decoder(b, at).value();
+    }
+
+    /**
+     * Where the canonical value at {@code at} ends (the index after its last '}'): its strings
+     * hold no quote or backslash, so only brackets outside them are counted.
+     */
+    static int canonicalEnd(byte[] b, int at) {
+        int depth = 0;
+        int i = at;
+        while (true) {
+            byte c = b[i++];
+            if (c == '"') {
+                while (b[i] != '"') i++;
+                i++;
+            } else if (c == '{' || c == '[') {
+                depth++;
+            } else if (c == '}' || c == ']') {
+                if (--depth == 0) return i;
+            }
+        }
+    }
+
     /** Item {@code i} decoded whole: the same map the decoding path gives. */
     Map<String, AttributeValue> item(int i) {
         Map<String, AttributeValue> w = whole[i];
@@ -192,14 +217,32 @@ public final class ScannedPage {
         };
     }
 
-    /** The hash of a name's UTF-8 bytes that {@link ShowPlan} looks names up by (FNV-1a). */
+    /**
+     * The hash of a name's UTF-8 bytes that {@link ShowPlan} looks names up by and duplicates
+     * are found by: eight bytes at a time, the length mixed in. Equal hashes only ever make the
+     * slower, exact path run (names are compared as bytes, equal hashes count as a name twice).
+     */
     static long hash(byte[] b, int from, int to) {
-        long h = 0xcbf29ce484222325L;
-        for (int i = from; i < to; i++) {
-            h ^= b[i] & 0xFF;
-            h *= 0x100000001b3L;
+        long h = 0x9E3779B97F4A7C15L ^ (to - from);
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            h = (h ^ (long) LONGS.get(b, i)) * 0xFF51AFD7ED558CCDL;
+            h ^= h >>> 32;
         }
-        return h;
+        int left = to - i;
+        if (left > 0) {
+            long tail;
+            if (i + 8 <= b.length) {
+                tail = (long) LONGS.get(b, i) & (-1L >>> (64 - 8 * left)); // the bytes after the name masked off
+            } else {
+                tail = 0;
+                for (int k = to - 1; k >= i; k--) tail = (tail << 8) | (b[k] & 0xFF);
+            }
+            h = (h ^ tail) * 0xFF51AFD7ED558CCDL;
+        }
+        h ^= h >>> 29;
+        h *= 0xC4CEB9FE1A85EC53L;
+        return h ^ (h >>> 32);
     }
 
     // ---- the scan ----

@@ -8,7 +8,6 @@ import dev.weir.protocol.model.AttributeValueBytes;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +18,10 @@ import java.util.Set;
  * the caller's view, the client's filter and the read's key attributes: which top-level
  * members to decode (those the row filter, the filter and a LastEvaluatedKey read), and for
  * every member name what the view does to it ({@link FieldPlan#treatment}): copied as bytes
- * when shown as stored (and canonical), skipped when removed, decoded, redacted and written
- * when the view changes it. Names are matched by their UTF-8 bytes, which are the decoded
+ * when shown as stored (and canonical), skipped when removed, and when the view changes it
+ * shown from its bytes by the view's rule for it ({@link BytesRule}: map entries copied or
+ * skipped, masks on the bytes), or, where the rule leaves it to {@code redact} or the member
+ * is not canonical, decoded, redacted and written. Names are matched by their UTF-8 bytes, which are the decoded
  * name: {@link ScannedPage} keeps no member whose name has an escape. One read's: not shared
  * between threads (the {@link Pager}'s steps run one after another).
  */
@@ -28,6 +29,8 @@ final class ShowPlan {
     private final FieldPlan fields;
     private final boolean empty;
     private final FieldPlan.Treatment others;
+    /** How a member of another name is shown from its bytes when its treatment is REDACTED. */
+    private final BytesRule otherBytes;
     /** The row filter's attributes are unknown (a condition without its source): decode whole items. */
     private final boolean decodeAll;
     private final Entry[] table;
@@ -37,13 +40,17 @@ final class ShowPlan {
     private ScannedPage resolvedPage;
     private int resolvedItem = -1;
 
-    /** A name the plan knows: what the view does to it, and whether a test or the key reads it. */
-    private record Entry(byte[] utf8, long hash, String name, FieldPlan.Treatment treatment, boolean needed) {}
+    /**
+     * A name the plan knows: what the view does to it (and, when that depends on the value, how
+     * its bytes are shown: {@link FieldPlan#rule}), and whether a test or the key reads it.
+     */
+    private record Entry(byte[] utf8, long hash, String name, FieldPlan.Treatment treatment, BytesRule bytes, boolean needed) {}
 
     private ShowPlan(ReadView view, Set<String> needed, boolean decodeAll) {
         this.fields = view.fields();
         this.empty = view.isEmpty();
         this.others = empty ? FieldPlan.Treatment.REMOVED : fields.otherAttributes();
+        this.otherBytes = others == FieldPlan.Treatment.REDACTED ? BytesRule.of(fields.otherRule()) : null;
         this.decodeAll = decodeAll;
         Set<String> names = new LinkedHashSet<>(needed);
         if (!empty) names.addAll(fields.namedAttributes());
@@ -56,7 +63,8 @@ final class ShowPlan {
             FieldPlan.Treatment t = empty ? FieldPlan.Treatment.REMOVED : fields.treatment(name);
             int i = slot(h);
             while (table[i] != null) i = (i + 1) & mask;
-            table[i] = new Entry(utf8, h, name, t, needed.contains(name));
+            BytesRule bytes = t == FieldPlan.Treatment.REDACTED ? BytesRule.of(fields.rule(name)) : null;
+            table[i] = new Entry(utf8, h, name, t, bytes, needed.contains(name));
         }
     }
 
@@ -89,25 +97,23 @@ final class ShowPlan {
         int first = page.firstMember(i);
         int end = page.endMember(i);
         int found = 0;
-        int a = -1;
-        int b = -1;
         for (int m = first; m < end; m++) {
             Entry e = resolved[m - first];
-            if (e != null && e.needed && found++ < 2) {
-                if (a < 0) a = m;
-                else b = m;
+            if (e != null && e.needed) found++;
+        }
+        if (found == 0) return Map.of();
+        // names are not there twice in such an item: looked up one after another, not hashed
+        String[] names = new String[found];
+        AttributeValue[] values = new AttributeValue[found];
+        int n = 0;
+        for (int m = first; m < end; m++) {
+            Entry e = resolved[m - first];
+            if (e != null && e.needed) {
+                names[n] = e.name;
+                values[n++] = page.value(m);
             }
         }
-        // names are not there twice in such an item: Map.of's small maps serve the common cases
-        if (found == 0) return Map.of();
-        if (found == 1) return Map.of(resolved[a - first].name, page.value(a));
-        if (found == 2) return Map.of(resolved[a - first].name, page.value(a), resolved[b - first].name, page.value(b));
-        Map<String, AttributeValue> out = new HashMap<>(2 * found);
-        for (int m = first; m < end; m++) {
-            Entry e = resolved[m - first];
-            if (e != null && e.needed) out.put(e.name, page.value(m));
-        }
-        return out;
+        return new FewMembers(names, values, n);
     }
 
     /** The entries of item {@code i}'s members, looked up once for {@link #known} and {@link #write} (the plan is one read's). */
@@ -141,6 +147,15 @@ final class ShowPlan {
                 }
                 case REMOVED -> { }
                 case REDACTED -> {
+                    if (page.canonical(m)) {
+                        // the view's rule followed on the bytes; where it leaves the value to redact, forget and redact
+                        int mark = out.size();
+                        BytesRule rule = e == null ? otherBytes : e.bytes;
+                        if (rule.member(out, page.body, page.nameAt(m), page.nameLength(m), page.valueAt(m), page.valueLength(m))) {
+                            continue;
+                        }
+                        out.truncate(mark);
+                    }
                     String name = e == null ? page.name(m) : e.name;
                     AttributeValue shown = fields.redact(Map.of(name, page.value(m))).get(name);
                     if (shown != null) out.member(name, shown);

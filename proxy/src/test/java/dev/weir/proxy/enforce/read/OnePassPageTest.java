@@ -95,6 +95,34 @@ class OnePassPageTest {
             """, """
             allow analyst on table people op [Scan]
               rows where item.region == principal.region
+            """, """
+            allow analyst on table people op [Scan]
+              rows where item.region == principal.region
+              fields [id, name, region, email, ssn, address.*, tags]
+              mask ssn show_last(4)
+              mask email hash
+              remove address.street
+              mask address.zip show_first(2)
+            """, """
+            allow analyst on table people op [Scan]
+              fields [id, address.city, address.geo, salary, name, email, ssn]
+              mask address.geo hash
+              mask salary hash
+              mask name show_first(2)
+              mask ssn unkeyed_sha256
+              mask email hmac(key: "k")
+            """, """
+            allow analyst on table people op [Scan]
+              mask address.* show_last(1)
+              remove address.geo.lat
+              mask salary constant(0)
+              mask region constant("r\\"q")
+              mask notes show_first(3)
+            """, """
+            allow analyst on table people op [Scan]
+              fields [id, address]
+              remove address.geo.tags
+              null address.zip
             """);
     private static final String[] TEXT = {"a", "é", "\"", "\\", "\n", "😀", "x", " ", "0", "-", "\u0001", "\u2028", "/", "ü", "s"};
     private static final String[] EXTRA_NAMES = {"we\"ird", "ü😀", "a b", "/", "notes2", "ssn "};

@@ -83,4 +83,32 @@ class ScannedPageTest {
         assertThrows(IOException.class, () -> scan("{\"Count\":01,\"Items\":[]}"));
         assertNull(ScannedPage.scan(new byte[] {'{', '"', 'I', (byte) 0xC0, (byte) 0x80, '"', ':', '1', '}'}), "not strict UTF-8");
     }
+
+    /**
+     * A name hashes alike wherever its bytes lie: inside a page (read eight bytes at a time,
+     * the bytes after it masked off), at the very end of an array, or alone as {@link ShowPlan}
+     * hashes the names it knows; were it not so, a known name would be taken for another.
+     */
+    @Test
+    void aNameHashesAlikeWhereverItsBytesLie() {
+        java.util.Random r = new java.util.Random(29);
+        java.util.Set<Long> distinct = new java.util.HashSet<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < 5_000; i++) {
+            byte[] name = new byte[r.nextInt(40)];
+            for (int k = 0; k < name.length; k++) name[k] = (byte) (' ' + r.nextInt(90));
+            long alone = ScannedPage.hash(name, 0, name.length);
+            int before = r.nextInt(9), after = r.nextInt(12);
+            byte[] page = new byte[before + name.length + after];
+            r.nextBytes(page);
+            System.arraycopy(name, 0, page, before, name.length);
+            assertEquals(alone, ScannedPage.hash(page, before, before + name.length), "inside a page");
+            byte[] atEnd = java.util.Arrays.copyOfRange(page, 0, before + name.length);
+            assertEquals(alone, ScannedPage.hash(atEnd, before, atEnd.length), "at the end of an array");
+            distinct.add(alone);
+            names.add(new String(name, StandardCharsets.ISO_8859_1));
+        }
+        assertEquals(names.size(), distinct.size(), "names of different bytes hash apart");
+        assertFalse(ScannedPage.hash(new byte[] {0}, 0, 1) == ScannedPage.hash(new byte[0], 0, 0), "a zero byte is not nothing");
+    }
 }
