@@ -7,6 +7,7 @@ import dev.weir.bench.load.DpdkBenchPlan.Outcomes;
 import dev.weir.bench.load.DpdkBenchPlan.Plan;
 import dev.weir.bench.load.DpdkBenchPlan.Step;
 import dev.weir.bench.load.DpdkBenchPlan.Target;
+import dev.weir.dpdk.lab.LabNetwork;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -88,18 +89,7 @@ public final class DpdkBenchClient {
     static Map<String, Long> tcpCounters() throws IOException {
         Map<String, Long> counters = new TreeMap<>();
         for (String file : List.of("/proc/net/snmp", "/proc/net/netstat")) {
-            List<String> lines = Files.readAllLines(Path.of(file));
-            for (int i = 0; i + 1 < lines.size(); i += 2) {
-                String[] names = lines.get(i).trim().split("\\s+"), values = lines.get(i + 1).trim().split("\\s+");
-                String group = names[0].replace(":", "");
-                for (int k = 1; k < Math.min(names.length, values.length); k++) {
-                    try {
-                        counters.put(group + names[k], Long.parseLong(values[k]));
-                    } catch (NumberFormatException notACounter) {
-                        // out of step: skip
-                    }
-                }
-            }
+            LabNetwork.addCounters(Files.readAllLines(Path.of(file)), counters);
         }
         return counters;
     }

@@ -129,19 +129,27 @@ public final class LabNetwork implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted reading " + file, e);
             }
-            for (int i = 0; i + 1 < lines.length; i += 2) {
-                String[] names = lines[i].trim().split("\\s+"), values = lines[i + 1].trim().split("\\s+");
-                String group = names[0].replace(":", "");
-                for (int k = 1; k < Math.min(names.length, values.length); k++) {
-                    try {
-                        counters.put(group + names[k], Long.parseLong(values[k]));
-                    } catch (NumberFormatException notACounter) {
-                        // a header line out of step: skip it
-                    }
+            addCounters(List.of(lines), counters);
+        }
+        return counters;
+    }
+
+    /**
+     * Adds the counters of one {@code /proc/net/snmp} or {@code /proc/net/netstat} text (pairs of
+     * a names line and a values line) to {@code counters}, named as {@code nstat} names them.
+     */
+    public static void addCounters(List<String> lines, java.util.Map<String, Long> counters) {
+        for (int i = 0; i + 1 < lines.size(); i += 2) {
+            String[] names = lines.get(i).trim().split("\\s+"), values = lines.get(i + 1).trim().split("\\s+");
+            String group = names[0].replace(":", "");
+            for (int k = 1; k < Math.min(names.length, values.length); k++) {
+                try {
+                    counters.put(group + names[k], Long.parseLong(values[k]));
+                } catch (NumberFormatException notACounter) {
+                    // a header line out of step: skip it
                 }
             }
         }
-        return counters;
     }
 
     private void remove() throws IOException {
