@@ -110,16 +110,9 @@ public final class AttributeValueBytes {
      */
     public void member(byte[] src, int nameAt, int nameLength, int valueAt, int valueLength) {
         ensure(nameLength + valueLength + 4L);
-        byte[] b = buf;
-        int at = len;
-        if (b[at - 1] != '{') b[at++] = ',';
-        b[at++] = '"';
-        System.arraycopy(src, nameAt, b, at, nameLength);
-        at += nameLength;
-        b[at++] = '"';
-        b[at++] = ':';
-        System.arraycopy(src, valueAt, b, at, valueLength);
-        len = at + valueLength;
+        name(src, nameAt, nameLength);
+        System.arraycopy(src, valueAt, buf, len, valueLength);
+        len += valueLength;
     }
 
     /**
