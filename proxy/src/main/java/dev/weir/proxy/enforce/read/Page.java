@@ -86,17 +86,22 @@ public record Page(List<Map<String, AttributeValue>> items, int count, int scann
                 for (Map<String, AttributeValue> item : items) AttributeValueJson.write(g, item);
                 g.writeEndArray();
             }
-            g.writeNumberField("Count", count);
-            g.writeNumberField("ScannedCount", scannedCount);
-            if (lastEvaluatedKey != null) {
-                g.writeFieldName("LastEvaluatedKey");
-                AttributeValueJson.write(g, lastEvaluatedKey);
-            }
+            writeCounts(g);
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    /** {@code "Count":n,"ScannedCount":m[,"LastEvaluatedKey":{...}]}, the members after the items. */
+    private void writeCounts(JsonGenerator g) throws IOException {
+        g.writeNumberField("Count", count);
+        g.writeNumberField("ScannedCount", scannedCount);
+        if (lastEvaluatedKey != null) {
+            g.writeFieldName("LastEvaluatedKey");
+            AttributeValueJson.write(g, lastEvaluatedKey);
+        }
     }
 
     private static final byte[] ITEMS = "{\"Items\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -106,12 +111,7 @@ public record Page(List<Map<String, AttributeValue>> items, int count, int scann
         ByteArrayBuilder out = new ByteArrayBuilder(200);
         try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
             g.writeStartObject();
-            g.writeNumberField("Count", count);
-            g.writeNumberField("ScannedCount", scannedCount);
-            if (lastEvaluatedKey != null) {
-                g.writeFieldName("LastEvaluatedKey");
-                AttributeValueJson.write(g, lastEvaluatedKey);
-            }
+            writeCounts(g);
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
