@@ -28,33 +28,44 @@ public final class Utf8 {
         while (i < n) {
             while (i + 8 <= n && ((long) LONGS.get(bytes, i) & HIGH_BITS) == 0) i += 8;
             if (i >= n) break;
-            int c = bytes[i] & 0xFF;
-            if (c < 0x80) {
+            if (bytes[i] >= 0) {
                 i++;
-            } else if (c < 0xC2) {
-                return false; // a continuation byte first, or an overlong two-byte form
-            } else if (c < 0xE0) {
-                if (i + 1 >= n || !continuation(bytes[i + 1])) return false;
-                i += 2;
-            } else if (c < 0xF0) {
-                if (i + 2 >= n) return false;
-                int c1 = bytes[i + 1] & 0xFF;
-                if (!continuation(c1) || !continuation(bytes[i + 2])) return false;
-                if (c == 0xE0 && c1 < 0xA0) return false; // overlong
-                if (c == 0xED && c1 >= 0xA0) return false; // a surrogate
-                i += 3;
-            } else if (c < 0xF5) {
-                if (i + 3 >= n) return false;
-                int c1 = bytes[i + 1] & 0xFF;
-                if (!continuation(c1) || !continuation(bytes[i + 2]) || !continuation(bytes[i + 3])) return false;
-                if (c == 0xF0 && c1 < 0x90) return false; // overlong
-                if (c == 0xF4 && c1 >= 0x90) return false; // above U+10FFFF
-                i += 4;
             } else {
-                return false;
+                int length = sequence(bytes, i, n);
+                if (length == 0) return false;
+                i += length;
             }
         }
         return true;
+    }
+
+    /**
+     * The length (2, 3 or 4) of the strict UTF-8 sequence whose lead byte, not ASCII, is at
+     * {@code bytes[i]} and which ends by {@code to}; 0 when there is none (a continuation byte
+     * first, an overlong form, an encoded surrogate, above U+10FFFF, cut short). For scanners
+     * that check the bytes as they pass them instead of in a pass of their own.
+     */
+    public static int sequence(byte[] bytes, int i, int to) {
+        int c = bytes[i] & 0xFF;
+        if (c < 0xC2) return 0; // a continuation byte first, or an overlong two-byte form (or ASCII: not a sequence)
+        if (c < 0xE0) return i + 1 < to && continuation(bytes[i + 1]) ? 2 : 0;
+        if (c < 0xF0) {
+            if (i + 2 >= to) return 0;
+            int c1 = bytes[i + 1] & 0xFF;
+            if (!continuation(c1) || !continuation(bytes[i + 2])) return 0;
+            if (c == 0xE0 && c1 < 0xA0) return 0; // overlong
+            if (c == 0xED && c1 >= 0xA0) return 0; // a surrogate
+            return 3;
+        }
+        if (c < 0xF5) {
+            if (i + 3 >= to) return 0;
+            int c1 = bytes[i + 1] & 0xFF;
+            if (!continuation(c1) || !continuation(bytes[i + 2]) || !continuation(bytes[i + 3])) return 0;
+            if (c == 0xF0 && c1 < 0x90) return 0; // overlong
+            if (c == 0xF4 && c1 >= 0x90) return 0; // above U+10FFFF
+            return 4;
+        }
+        return 0;
     }
 
     private static boolean continuation(int b) {

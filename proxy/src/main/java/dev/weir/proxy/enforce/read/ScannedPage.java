@@ -51,6 +51,15 @@ public final class ScannedPage {
     private static final long HIGH = 0x8080808080808080L;
     private static final byte[] ITEMS = ascii("Items");
     private static final byte[] LAST = ascii("LastEvaluatedKey");
+    private static final byte[] NULL = ascii("null");
+    private static final byte[] QUOTE_COLON = ascii("\":");
+    private static final byte[] S_SET = ascii("S\":");
+    private static final byte[] ULL_TRUE = ascii("ULL\":true}");
+    private static final byte[] OOL_TRUE = ascii("OOL\":true}");
+    private static final byte[] OOL_FALSE = ascii("OOL\":false}");
+    private static final long SIX_BYTES = 0xFFFF_FFFF_FFFFL;
+    private static final long S_HEAD = head("{\"S\":\"");
+    private static final long N_HEAD = head("{\"N\":\"");
 
     final byte[] body;
     private int items;
@@ -69,6 +78,13 @@ public final class ScannedPage {
     // scanning state
     private int pos;
     private boolean wide;
+    /**
+     * Set when a string holds bytes that are not strict UTF-8 ({@link Utf8#sequence}): the page
+     * is then not scanned (see {@link #scan}). Every byte of a page the scan takes passes
+     * through {@link #stringEnd} or {@link #skipString} (which check each non-ASCII byte) or
+     * an ASCII-only match, so the page is checked as it is scanned, not in a pass of its own.
+     */
+    private boolean malformed;
     private long[] keys = new long[32];
     private final long[] seen = new long[4];
     private int keysTop;
@@ -97,9 +113,8 @@ public final class ScannedPage {
      * @throws dev.weir.protocol.error.DynamoException when a value is refused
      */
     public static ScannedPage scan(byte[] body) throws IOException {
-        if (!Utf8.isStrict(body)) return null;
         ScannedPage page = new ScannedPage(body);
-        if (!page.envelope()) return null;
+        if (!page.envelope() || page.malformed) return null;
         page.keys = null;
         page.factory = null;
         return page;
@@ -271,7 +286,7 @@ public final class ScannedPage {
                 } else if (is(at, end, LAST)) {
                     if (sawLast) return false;
                     sawLast = true;
-                    if (literal("null")) {
+                    if (literal(NULL)) {
                         lastEvaluatedKey = null;
                     } else {
                         int v = pos;
@@ -400,35 +415,35 @@ public final class ScannedPage {
     private boolean attributeValue(int depth) {
         if (depth > MAX_DEPTH) return false;
         byte[] b = body;
-        int n = b.length;
         int p = pos;
-        if (p + 4 >= n || b[p] != '{' || b[p + 1] != '"') return false;
+        if (p + 8 > b.length) return false; // shorter than {"S":""}, the shortest canonical value
+        long head = (long) LONGS.get(b, p) & SIX_BYTES;
+        if (head == S_HEAD || head == N_HEAD) { // most values: {"S":" or {"N":", six bytes in one compare
+            pos = p + 6;
+            return stringBody() && eat('}');
+        }
+        if (b[p] != '{' || b[p + 1] != '"') return false;
         switch (b[p + 2]) {
             case 'S' -> {
-                if (b[p + 3] == '"') {
-                    pos = p + 3;
-                    return literal("\":") && string() && eat('}');
-                }
                 pos = p + 3;
-                return literal("S\":") && strings() && eat('}');
+                return literal(S_SET) && strings() && eat('}');
             }
             case 'N' -> {
                 pos = p + 3;
-                if (b[p + 3] == '"') return literal("\":") && string() && eat('}');
-                if (b[p + 3] == 'S') return literal("S\":") && strings() && eat('}');
-                return literal("ULL\":true}");
+                if (b[p + 3] == 'S') return literal(S_SET) && strings() && eat('}');
+                return literal(ULL_TRUE);
             }
             case 'B' -> {
                 pos = p + 3;
-                return literal("OOL\":true}") || literal("OOL\":false}");
+                return literal(OOL_TRUE) || literal(OOL_FALSE);
             }
             case 'M' -> {
                 pos = p + 3;
-                return literal("\":") && map(depth) && eat('}');
+                return literal(QUOTE_COLON) && map(depth) && eat('}');
             }
             case 'L' -> {
                 pos = p + 3;
-                return literal("\":") && list(depth) && eat('}');
+                return literal(QUOTE_COLON) && list(depth) && eat('}');
             }
             default -> {
                 return false;
@@ -482,7 +497,11 @@ public final class ScannedPage {
 
     /** A canonical string at {@link #pos}: no escape, no control character, no four-byte form. */
     private boolean string() {
-        if (!eat('"')) return false;
+        return eat('"') && stringBody();
+    }
+
+    /** {@link #string} after its opening quote. */
+    private boolean stringBody() {
         wide = false;
         int end = stringEnd(pos);
         if (end < 0 || wide) return false;
@@ -508,11 +527,21 @@ public final class ScannedPage {
                 i += 8;
             }
             int stop = Math.min(n, i + 8);
-            for (; i < stop; i++) {
+            while (i < stop) {
                 int c = b[i];
                 if (c == '"') return i;
                 if (c == '\\' || (c >= 0 && c < 0x20)) return -1;
-                if ((c & 0xF8) == 0xF0) wide = true;
+                if (c >= 0) {
+                    i++;
+                } else {
+                    int length = Utf8.sequence(b, i, n);
+                    if (length == 0) {
+                        malformed = true;
+                        return -1;
+                    }
+                    if (length == 4) wide = true;
+                    i += length;
+                }
             }
             if (i >= n) return -1;
         }
@@ -525,9 +554,24 @@ public final class ScannedPage {
     /** The index of the quote ending a string that may have escapes, or -1; Jackson judges the escapes. */
     private int skipString(int from) {
         byte[] b = body;
-        for (int i = from; i < b.length; i++) {
-            if (b[i] == '\\') i++;
-            else if (b[i] == '"') return i;
+        int n = b.length;
+        int i = from;
+        while (i < n) {
+            byte c = b[i];
+            if (c == '"') return i;
+            if (c == '\\') {
+                if (i + 1 < n && b[i + 1] < 0) return -1; // no escape of a non-ASCII byte is JSON
+                i += 2;
+            } else if (c >= 0) {
+                i++;
+            } else {
+                int length = Utf8.sequence(b, i, n);
+                if (length == 0) {
+                    malformed = true;
+                    return -1;
+                }
+                i += length;
+            }
         }
         return -1;
     }
@@ -596,12 +640,18 @@ public final class ScannedPage {
     }
 
     /** Matches ASCII text at {@link #pos}, moving past it when it is there. */
-    private boolean literal(String text) {
-        int n = text.length();
+    private boolean literal(byte[] text) {
+        int n = text.length;
         if (pos + n > body.length) return false;
-        for (int i = 0; i < n; i++) if (body[pos + i] != text.charAt(i)) return false;
+        for (int i = 0; i < n; i++) if (body[pos + i] != text[i]) return false;
         pos += n;
         return true;
+    }
+
+    /** The first eight bytes of {@code text} read as {@link #LONGS} reads them, masked to six. */
+    private static long head(String text) {
+        byte[] t = Arrays.copyOf(ascii(text), 8);
+        return (long) LONGS.get(t, 0) & SIX_BYTES;
     }
 
     private boolean is(int from, int to, byte[] name) {

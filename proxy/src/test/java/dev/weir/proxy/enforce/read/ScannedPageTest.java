@@ -85,6 +85,65 @@ class ScannedPageTest {
     }
 
     /**
+     * The scan checks UTF-8 as it passes the bytes (no pass of its own): a page with bytes that
+     * are not strict UTF-8 anywhere (a member name, a value, a set's member, a map key, an
+     * escaped string, a member weir does not read, the LastEvaluatedKey) is never taken (null or
+     * thrown: the decoding path then decides), while the same page with strict multi-byte text
+     * in the same place is.
+     */
+    @Test
+    void bytesThatAreNotStrictUtf8AnywhereDeclineThePage() throws IOException {
+        String[] templates = {
+                "{\"Items\":[{\"a@\":{\"S\":\"x\"}}]}",
+                "{\"Items\":[{\"a\":{\"S\":\"x@y\"}}]}",
+                "{\"Items\":[{\"a\":{\"S\":\"0123456789abcdef@\"}}]}",
+                "{\"Items\":[{\"a\":{\"SS\":[\"x\",\"@\"]}}]}",
+                "{\"Items\":[{\"a\":{\"M\":{\"k@\":{\"S\":\"x\"}}}}]}",
+                "{\"Items\":[{\"a\":{\"M\":{\"k\":{\"L\":[{\"S\":\"@\"}]}}}}]}",
+                "{\"Items\":[{\"a\":{\"S\":\"\\/@\"}}]}",
+                "{\"Items\":[{\"\\u0061@\":{\"S\":\"x\"}}]}",
+                "{\"Items\":[{\"a\":{\"S\":\"x\"},\"a\":{\"S\":\"@\"}}]}",
+                "{\"Items\":[],\"Note\":\"@\"}",
+                "{\"Items\":[],\"N@\":1}",
+                "{\"Items\":[],\"LastEvaluatedKey\":{\"id\":{\"S\":\"@\"}}}",
+                "{\"Items\":[{\"a\":{\"S\":\"x\",\"S\":\"@\"}}]}",
+        };
+        int[][] malformed = {{0xC0, 0x80}, {0xC1, 0xBF}, {0x80}, {0xBF}, {0xFF}, {0xE0, 0x9F, 0xBF}, {0xED, 0xA0, 0x80},
+                {0xF0, 0x8F, 0xBF, 0xBF}, {0xF4, 0x90, 0x80, 0x80}, {0xF5, 0x80, 0x80, 0x80}, {0xE2, 0x82}, {0xC3}, {0xF0, 0x9F, 0x98}};
+        int[][] strict = {{0xC3, 0xA9}, {0xE2, 0x82, 0xAC}, {0xED, 0x9F, 0xBF}, {0xF0, 0x9F, 0x98, 0x80}, {0xF4, 0x8F, 0xBF, 0xBF}};
+        for (String template : templates) {
+            for (int[] bad : malformed) {
+                byte[] body = inject(template, bad);
+                assertFalse(dev.weir.protocol.wire.Utf8.isStrict(body));
+                ScannedPage page;
+                try {
+                    page = ScannedPage.scan(body);
+                } catch (IOException | RuntimeException refused) {
+                    page = null;
+                }
+                assertNull(page, () -> template + " with " + java.util.Arrays.toString(bad));
+            }
+            for (int[] good : strict) {
+                byte[] body = inject(template, good);
+                assertTrue(dev.weir.protocol.wire.Utf8.isStrict(body));
+                if (template.contains("\"S\":\"x\",\"S\"")) continue; // a value with a member twice: refused whatever its text
+                assertNotNull(ScannedPage.scan(body), () -> template + " with " + java.util.Arrays.toString(good));
+            }
+        }
+    }
+
+    /** The template's UTF-8 bytes with its {@code @} replaced by the given bytes. */
+    private static byte[] inject(String template, int[] bytes) {
+        byte[] t = template.getBytes(StandardCharsets.UTF_8);
+        int at = template.indexOf('@');
+        byte[] out = new byte[t.length - 1 + bytes.length];
+        System.arraycopy(t, 0, out, 0, at);
+        for (int k = 0; k < bytes.length; k++) out[at + k] = (byte) bytes[k];
+        System.arraycopy(t, at + 1, out, at + bytes.length, t.length - at - 1);
+        return out;
+    }
+
+    /**
      * A name hashes alike wherever its bytes lie: inside a page (read eight bytes at a time,
      * the bytes after it masked off), at the very end of an array, or alone as {@link ShowPlan}
      * hashes the names it knows; were it not so, a known name would be taken for another.
