@@ -228,6 +228,7 @@ public final class Appliance implements AutoCloseable {
                 .auditScope(auditScope(auditConfig)).tableTags(tableTags)
                 .tableSchemas(new TableSchemas(upstream::send, TableSchemas.TTL, System::nanoTime))
                 .requestDeadline(Duration.ofMillis(up.timeoutMs()))
+                .maxBodyBytes(config.proxy().maxBodyBytes())
                 .upstreamAccount(new UpstreamAccount(up.region(), up.accountId()))
                 .iteratorSeal(iteratorSeal())
                 .upstreamNumbers(numbers)
@@ -268,7 +269,7 @@ public final class Appliance implements AutoCloseable {
         return ProxyServer.Limits.builder().maxHeaderBytes(p.maxHeaderBytes()).maxBodyBytes(p.maxBodyBytes())
                 .firstByteTimeoutMillis(p.firstByteTimeoutMs()).requestTimeoutMillis(p.requestTimeoutMs())
                 .idleTimeoutMillis(p.idleTimeoutMs()).maxConnections(p.maxConnections())
-                .maxConnectionsPerSource(p.maxConnectionsPerSource()).build();
+                .maxConnectionsPerSource(p.maxConnectionsPerSource()).compressAnswers(p.compressAnswers()).build();
     }
 
     /** The transparent block in force (null unless started with transparent mode). */

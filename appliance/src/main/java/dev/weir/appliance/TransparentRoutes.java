@@ -90,6 +90,7 @@ final class TransparentRoutes {
                 .requestDeadline(Duration.ofMillis(up.timeoutMs()))
                 .upstreamAccount(new UpstreamAccount(up.region(), up.accountId()))
                 .iteratorSeal(shared.seal().forStore(r.name()))
+                .maxBodyBytes(shared.limits().maxBodyBytes())
                 .upstreamNumbers(numbers)
                 .store(r.name(), new HashSet<>(r.hosts()))
                 .build();

@@ -26,7 +26,8 @@ public final class ConfigLoader {
                      @JsonProperty("max_connections_per_source") Integer maxConnectionsPerSource,
                      @JsonProperty("first_byte_timeout_ms") Integer firstByteTimeoutMs,
                      @JsonProperty("request_timeout_ms") Integer requestTimeoutMs,
-                     @JsonProperty("idle_timeout_ms") Integer idleTimeoutMs, TlsYaml tls, DpdkYaml dpdk) {}
+                     @JsonProperty("idle_timeout_ms") Integer idleTimeoutMs, TlsYaml tls, DpdkYaml dpdk,
+                     @JsonProperty("compress_answers") Boolean compressAnswers) {}
 
     /** {@code proxy.dpdk}: the dpdk-bridge's settings (docs/dpdk.md). */
     record DpdkYaml(@JsonProperty("eal_args") List<String> ealArgs, String ip, String netmask, String gateway, String mac,
@@ -137,7 +138,7 @@ public final class ConfigLoader {
         ConfigYaml y = YamlFiles.read(file, ConfigYaml.class);
         Path dir = file.toAbsolutePath().getParent();
         StoreYaml s = y.store() == null ? new StoreYaml(null, null, null) : y.store();
-        ProxyYaml p = y.proxy() == null ? new ProxyYaml(null, null, null, null, null, null, null, null, null, null, null, null) : y.proxy();
+        ProxyYaml p = y.proxy() == null ? new ProxyYaml(null, null, null, null, null, null, null, null, null, null, null, null, null) : y.proxy();
         UpstreamYaml u = y.upstream() == null ? new UpstreamYaml(null, null, null, null, null, null, null, null, null) : y.upstream();
         AuditYaml a = y.audit() == null ? new AuditYaml(null, null, null, null, null, null, null, null, null) : y.audit();
         WeirConfig.Store store = new WeirConfig.Store(or(s.enabled(), true), or(s.host(), "127.0.0.1"), or(s.port(), 8001));
@@ -148,7 +149,8 @@ public final class ConfigLoader {
                 or(p.maxBodyBytes(), 16 * 1024 * 1024), or(p.maxHeaderBytes(), 16 * 1024), maxConnections,
                 or(p.maxConnectionsPerSource(), Math.min(256, maxConnections)),
                 or(p.firstByteTimeoutMs(), idle > 0 ? Math.min(5_000, idle) : 5_000),
-                or(p.requestTimeoutMs(), 30_000), idle, tls(file, dir, p.tls()), dpdk(file, dir, p.transport(), p.dpdk()));
+                or(p.requestTimeoutMs(), 30_000), idle, tls(file, dir, p.tls()), dpdk(file, dir, p.transport(), p.dpdk()),
+                or(p.compressAnswers(), false));
         checkConnections(file, proxy);
         String endpoint = u.endpoint();
         if (endpoint != null) {

@@ -50,7 +50,15 @@ public record WeirConfig(Store store, Proxy proxy, Upstream upstream, Path polic
      */
     public record Proxy(String host, int port, Transport transport, int maxBodyBytes, int maxHeaderBytes,
                         int maxConnections, int maxConnectionsPerSource, int firstByteTimeoutMs, int requestTimeoutMs,
-                        int idleTimeoutMs, Tls tls, DpdkSettings dpdk) {
+                        int idleTimeoutMs, Tls tls, DpdkSettings dpdk, boolean compressAnswers) {
+        /** Answers not compressed ({@code proxy.compress_answers} left out). */
+        public Proxy(String host, int port, Transport transport, int maxBodyBytes, int maxHeaderBytes, int maxConnections,
+                     int maxConnectionsPerSource, int firstByteTimeoutMs, int requestTimeoutMs, int idleTimeoutMs, Tls tls,
+                     DpdkSettings dpdk) {
+            this(host, port, transport, maxBodyBytes, maxHeaderBytes, maxConnections, maxConnectionsPerSource,
+                    firstByteTimeoutMs, requestTimeoutMs, idleTimeoutMs, tls, dpdk, false);
+        }
+
         /** A listener on a kernel socket ({@code transport}), no dpdk-bridge. */
         public Proxy(String host, int port, Transport transport, int maxBodyBytes, int maxHeaderBytes, int maxConnections,
                      int maxConnectionsPerSource, int firstByteTimeoutMs, int requestTimeoutMs, int idleTimeoutMs, Tls tls) {
@@ -60,7 +68,7 @@ public record WeirConfig(Store store, Proxy proxy, Upstream upstream, Path polic
 
         public Proxy withTls(Tls next) {
             return new Proxy(host, port, transport, maxBodyBytes, maxHeaderBytes, maxConnections, maxConnectionsPerSource,
-                    firstByteTimeoutMs, requestTimeoutMs, idleTimeoutMs, next, dpdk);
+                    firstByteTimeoutMs, requestTimeoutMs, idleTimeoutMs, next, dpdk, compressAnswers);
         }
     }
 

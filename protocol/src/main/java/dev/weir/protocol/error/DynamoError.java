@@ -90,7 +90,16 @@ public record DynamoError(String type, String message, int status) {
         return new DynamoError(DYNAMO + "InternalServerError", message, 500);
     }
 
-    public static DynamoError serviceUnavailable(String message) {
+    /**
+     * A request body over the size limit once decoded from its Content-Encoding: 413. DynamoDB
+     * has no such limit for compressed bodies (it inflates whatever comes); weir and the bundled
+     * store keep one (docs/threat-model.md).
+     */
+    public static DynamoError requestEntityTooLarge(String message) {
+        return new DynamoError(CORAL + "RequestEntityTooLargeException", message, 413);
+    }
+
+        public static DynamoError serviceUnavailable(String message) {
         return new DynamoError(CORAL + "ServiceUnavailableException", message, 503);
     }
 

@@ -15,6 +15,7 @@ import dev.weir.proxy.enforce.stream.UpstreamNumbers;
 import dev.weir.proxy.enforce.verdict.Refusal;
 import dev.weir.proxy.enforce.verdict.Refusals;
 import dev.weir.proxy.enforce.verdict.Verdict;
+import dev.weir.proxy.http.ContentCoding;
 import dev.weir.proxy.identity.Identifier;
 import dev.weir.proxy.identity.StoreHosts;
 import dev.weir.proxy.identity.TlsPeer;
@@ -83,6 +84,7 @@ public final class Firewall {
     private final TableTags tableTags;
     private final TableSchemas tableSchemas;
     private final Duration requestDeadline;
+    private final int maxBodyBytes;
     private final RequestParser parser;
     private final ResponseFilter responses = new ResponseFilter();
     private final Auditor auditor;
@@ -126,6 +128,7 @@ public final class Firewall {
         this.tableSchemas = b.tableSchemas != null ? b.tableSchemas
                 : new TableSchemas(upstream::send, TableSchemas.TTL, System::nanoTime);
         this.requestDeadline = b.requestDeadline != null ? b.requestDeadline : upstream.timeout();
+        this.maxBodyBytes = b.maxBodyBytes;
         IteratorSeal seal = b.iteratorSeal != null ? b.iteratorSeal : IteratorSeal.random();
         this.parser = new RequestParser(b.account, seal);
         this.streams = new StreamAnswer(seal, b.upstreamNumbers, b.tableTags);
@@ -173,11 +176,48 @@ public final class Firewall {
                     Unidentified unidentified = new Unidentified(received, u.error(), u.accessKeyId());
                     yield auditor.audit(Answered.refused(unidentified, Refusals.unauthenticated(u.error()).verdict(List.of())));
                 }
-                case Identifier.Known k -> parseAndDecide(new Identified(received, k.principal(), k.payloadHash()));
+                case Identifier.Known k -> {
+                    Identified identified = new Identified(received, k.principal(), k.payloadHash());
+                    Identified decoded;
+                    try {
+                        decoded = decoded(identified);
+                    } catch (DynamoException refused) {
+                        yield auditor.audit(refused(identified, refused, List.of()));
+                    }
+                    yield parseAndDecide(decoded);
+                }
             };
         } catch (RuntimeException bug) {
             // Not a refusal: a fault in weir. The caller gets a 500 from the handler, never the request forwarded.
             return CompletableFuture.failedFuture(bug);
+        }
+    }
+
+    /**
+     * The request with its body decoded when it came compressed ({@code Content-Encoding: gzip}
+     * or {@code deflate}, as DynamoDB takes them): after the signature, which covers the bytes as
+     * sent, so only a known principal makes weir inflate anything, and never past the body limit.
+     * Everything after this (parse, decide, forward, audit) sees the decoded bytes; they go
+     * upstream as they are, signed anew. A coding weir does not know, or bytes that are not what
+     * it names, get DynamoDB's answer to them, a 500 (InternalServerError); a body larger than the
+     * limit once decoded, a 413 (DynamoDB has no such limit: a small body must not make weir hold
+     * a large one).
+     */
+    private Identified decoded(Identified identified) {
+        HttpRequestView http = identified.received().http();
+        try {
+            ContentCoding coding = ContentCoding.ofRequest(http.header("Content-Encoding"));
+            if (coding == ContentCoding.IDENTITY) return identified;
+            byte[] body = coding.decode(http.body(), maxBodyBytes);
+            HttpRequestView plain = new HttpRequestView(http.method(), http.rawPath(), http.rawQuery(), http.headers(), body);
+            return new Identified(identified.received().with(plain), identified.principal(), null);
+        } catch (ContentCoding.Refused refused) {
+            throw new DynamoException(switch (refused.kind()) {
+                case TOO_LARGE -> DynamoError.requestEntityTooLarge("The request body is larger than " + maxBodyBytes
+                        + " bytes once decoded");
+                case UNSUPPORTED -> DynamoError.internalServerError("The request's Content-Encoding is not gzip or deflate");
+                case MALFORMED -> DynamoError.internalServerError("The request body could not be decoded: " + refused.getMessage());
+            });
         }
     }
 
@@ -448,6 +488,7 @@ public final class Firewall {
         private TableTags tableTags;
         private TableSchemas tableSchemas;
         private Duration requestDeadline;
+        private int maxBodyBytes = 16 * 1024 * 1024;
         private UpstreamAccount account = UpstreamAccount.DEFAULT;
         private IteratorSeal iteratorSeal;
         private UpstreamNumbers upstreamNumbers = UpstreamNumbers.REFUSED;
@@ -516,6 +557,13 @@ public final class Firewall {
          */
         public Builder tableSchemas(TableSchemas v) {
             tableSchemas = v;
+            return this;
+        }
+
+        /** The largest request body weir takes, also once decoded from gzip or deflate (default 16 MiB). */
+        public Builder maxBodyBytes(int v) {
+            if (v <= 0) throw new IllegalArgumentException("maxBodyBytes must be positive");
+            maxBodyBytes = v;
             return this;
         }
 

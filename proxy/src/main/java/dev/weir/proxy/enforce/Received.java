@@ -25,7 +25,12 @@ record Received(HttpRequestView http, InetSocketAddress source, TlsPeer tlsPeer,
         return new Received(http, source, tlsPeer, Instant.now(), System.nanoTime(), RequestIds.next(), store);
     }
 
-    @Override public Received received() {
+    /** The same request with another view of it (its body decoded, see {@link Firewall}). */
+    Received with(HttpRequestView other) {
+        return new Received(other, source, tlsPeer, at, nanos, requestId, store);
+    }
+
+        @Override public Received received() {
         return this;
     }
 

@@ -3,6 +3,8 @@ package dev.weir.proxy.server;
 import dev.weir.protocol.error.DynamoError;
 import dev.weir.protocol.sigv4.HttpRequestView;
 import dev.weir.protocol.wire.Cors;
+import dev.weir.proxy.http.AcceptEncoding;
+import dev.weir.proxy.http.ContentCoding;
 import dev.weir.proxy.enforce.Firewall;
 import dev.weir.proxy.enforce.ProxyResponse;
 import dev.weir.proxy.enforce.RequestIds;
@@ -38,13 +40,18 @@ final class FirewallHandler extends SimpleChannelInboundHandler<FramedRequest> {
     private static final byte[] HEALTHY = "healthy: weir\n".getBytes(StandardCharsets.UTF_8);
     private final Firewall firewall;
     private final LongAdder answersOffLoop;
+    private final boolean compressAnswers;
     private boolean peerRead;
     private TlsPeer peer;
 
-    /** @param answersOffLoop counts answers that came on another thread than the connection's loop (the write hops) */
-    FirewallHandler(Firewall firewall, LongAdder answersOffLoop) {
+    /**
+     * @param answersOffLoop  counts answers that came on another thread than the connection's loop (the write hops)
+     * @param compressAnswers whether answers go in the coding the request accepts (see {@link Answer})
+     */
+    FirewallHandler(Firewall firewall, LongAdder answersOffLoop, boolean compressAnswers) {
         this.firewall = firewall;
         this.answersOffLoop = answersOffLoop;
+        this.compressAnswers = compressAnswers;
     }
 
     @Override
@@ -65,6 +72,7 @@ final class FirewallHandler extends SimpleChannelInboundHandler<FramedRequest> {
             return;
         }
         boolean headOnly = req.headOnly();
+        ContentCoding coding = compressAnswers ? AcceptEncoding.choose(req.headerValues("Accept-Encoding")) : ContentCoding.IDENTITY;
         HttpRequestView view = new HttpRequestView(req.method(), req.rawPath(), req.rawQuery(), req.headers(), req.body());
         firewall.handle(view, (InetSocketAddress) ctx.channel().remoteAddress(), tlsPeer(ctx)).whenComplete((resp, err) -> {
             // The answer normally completes on this connection's loop (the upstream client's pool
@@ -74,9 +82,9 @@ final class FirewallHandler extends SimpleChannelInboundHandler<FramedRequest> {
                 // A fault in weir, never a refusal: DynamoDB's own 500 shape, so the SDK reports it as one.
                 log.error("request failed inside the proxy", err);
                 answer(ctx, ProxyResponse.error(DynamoError.internalServerError("weir could not answer the request")),
-                        fromOrigin, false, headOnly);
+                        fromOrigin, false, headOnly, coding);
             } else {
-                answer(ctx, resp, fromOrigin, keepAlive, headOnly);
+                answer(ctx, resp, fromOrigin, keepAlive, headOnly, coding);
             }
         });
     }
@@ -98,10 +106,14 @@ final class FirewallHandler extends SimpleChannelInboundHandler<FramedRequest> {
         return peer;
     }
 
-    /** Writes the firewall's answer ({@link Answer}, encoded by {@link AnswerEncoder}); closes the connection when it ends. */
-    private static void answer(ChannelHandlerContext ctx, ProxyResponse r, boolean fromOrigin, boolean keepAlive, boolean headOnly) {
+    /**
+     * Writes the firewall's answer ({@link Answer}, encoded by {@link AnswerEncoder}), in the coding
+     * the request accepts when it is large enough; closes the connection when it ends.
+     */
+    private static void answer(ChannelHandlerContext ctx, ProxyResponse r, boolean fromOrigin, boolean keepAlive, boolean headOnly,
+                               ContentCoding coding) {
         var f = ctx.writeAndFlush(new Answer(r.status(), r.body(), r.crc32(), r.requestId() != null ? r.requestId() : requestId(),
-                fromOrigin, keepAlive, headOnly));
+                fromOrigin, keepAlive, headOnly, coding));
         if (!keepAlive) f.addListener(ChannelFutureListener.CLOSE);
     }
 

@@ -33,7 +33,14 @@ record FramedRequest(String method, String rawPath, String rawQuery, List<Map.En
         return method.equals("HEAD");
     }
 
-    /** The first value of a header (any case), or null. */
+    /** Every value of a header (any case), in arrival order. */
+    List<String> headerValues(String name) {
+        List<String> out = new java.util.ArrayList<>(1);
+        for (Map.Entry<String, String> h : headers) if (h.getKey().equalsIgnoreCase(name)) out.add(h.getValue());
+        return out;
+    }
+
+        /** The first value of a header (any case), or null. */
     String header(String name) {
         for (Map.Entry<String, String> h : headers) if (h.getKey().equalsIgnoreCase(name)) return h.getValue();
         return null;

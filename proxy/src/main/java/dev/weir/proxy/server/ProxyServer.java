@@ -27,13 +27,15 @@ public final class ProxyServer implements AutoCloseable {
      * {@code maxInitialLine + maxHeaderBytes} together: the framing guard reads the head as a
      * whole); how long a new connection may stay
      * silent, how long a request may take to arrive, how long a connection may sit idle; how
-     * many connections may be open, in all and from one source (0: no limit per source).
+     * many connections may be open, in all and from one source (0: no limit per source); and
+     * whether answers go compressed to clients that accept it ({@code Accept-Encoding}; off by
+     * default: docs/threat-model.md, "Compressed requests and answers").
      */
     public record Limits(int maxInitialLine, int maxHeaderBytes, int maxBodyBytes, long firstByteTimeoutMillis,
                          long requestTimeoutMillis, long idleTimeoutMillis, int maxConnections,
-                         int maxConnectionsPerSource) {
+                         int maxConnectionsPerSource, boolean compressAnswers) {
         public static final Limits DEFAULT = new Limits(8 * 1024, 16 * 1024, 16 * 1024 * 1024, 5_000, 30_000, 60_000,
-                10_000, 256);
+                10_000, 256, false);
 
         /** A builder starting from {@link #DEFAULT}. */
         public static Builder builder() {
@@ -47,6 +49,7 @@ public final class ProxyServer implements AutoCloseable {
                     maxConnectionsPerSource = DEFAULT.maxConnectionsPerSource;
             private long firstByteTimeoutMillis = DEFAULT.firstByteTimeoutMillis,
                     requestTimeoutMillis = DEFAULT.requestTimeoutMillis, idleTimeoutMillis = DEFAULT.idleTimeoutMillis;
+            private boolean compressAnswers = DEFAULT.compressAnswers;
 
             private Builder() {}
 
@@ -60,10 +63,12 @@ public final class ProxyServer implements AutoCloseable {
             public Builder maxConnections(int v) { maxConnections = v; return this; }
             /** 0: no limit per source. */
             public Builder maxConnectionsPerSource(int v) { maxConnectionsPerSource = v; return this; }
+            /** Answers of 4 KB or more go in the coding the request accepts (gzip or deflate). */
+            public Builder compressAnswers(boolean v) { compressAnswers = v; return this; }
 
             public Limits build() {
                 return new Limits(maxInitialLine, maxHeaderBytes, maxBodyBytes, firstByteTimeoutMillis, requestTimeoutMillis,
-                        idleTimeoutMillis, maxConnections, maxConnectionsPerSource);
+                        idleTimeoutMillis, maxConnections, maxConnectionsPerSource, compressAnswers);
             }
         }
     }
@@ -111,7 +116,7 @@ public final class ProxyServer implements AutoCloseable {
                             ch.pipeline().addLast(new OverLimit(refused.why(), tls != null));
                             return;
                         }
-                        addFirewall(ch, framing, firewall, answersOffLoop);
+                        addFirewall(ch, framing, firewall, answersOffLoop, limits.compressAnswers());
                     }
                 });
         return new ProxyServer(b.bind(host, port).sync().channel(), answersOffLoop);
@@ -124,7 +129,8 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     /** The pipeline every admitted connection gets after TLS (if any): framing, answers in order, the firewall. */
-    static void addFirewall(Channel ch, HttpFramingGuard.Settings framing, Firewall firewall, LongAdder answersOffLoop) {
+    static void addFirewall(Channel ch, HttpFramingGuard.Settings framing, Firewall firewall, LongAdder answersOffLoop,
+                            boolean compressAnswers) {
         ch.pipeline().addLast(
                 // The guard is the only request parser: it hands on FramedRequests.
                 new HttpFramingGuard(framing),
@@ -132,7 +138,7 @@ public final class ProxyServer implements AutoCloseable {
                 // Writes the plain answers (health, preflight); Answers pass it untouched.
                 new HttpResponseEncoder(),
                 new InOrder(),
-                new FirewallHandler(firewall, answersOffLoop));
+                new FirewallHandler(firewall, answersOffLoop, compressAnswers));
     }
 
     /**

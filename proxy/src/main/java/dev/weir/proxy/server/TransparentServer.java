@@ -103,7 +103,7 @@ public final class TransparentServer implements AutoCloseable {
                             ch.pipeline().addLast(new OverLimit(refused.why(), route.tls() != null));
                             return;
                         }
-                        ProxyServer.addFirewall(ch, framing, route.firewall(), answersOffLoop);
+                        ProxyServer.addFirewall(ch, framing, route.firewall(), answersOffLoop, limits.compressAnswers());
                     }
                 });
         if (mode == Interception.TPROXY) {
