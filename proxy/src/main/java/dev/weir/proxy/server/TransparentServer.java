@@ -8,6 +8,7 @@ import dev.weir.proxy.transparent.Route;
 import dev.weir.proxy.transparent.RouteSni;
 import dev.weir.proxy.transparent.RouteTable;
 import dev.weir.proxy.transparent.UnroutedConnection;
+import dev.weir.proxy.transparent.UnroutedRecords;
 import dev.weir.proxy.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -34,7 +35,9 @@ import java.util.concurrent.atomic.LongAdder;
  * destination picks its {@link Route} once, at accept, and the route's own firewall (its store,
  * its credentials, its policy) answers every request on it. A destination in no route is
  * refused: the connection is closed before a byte is read or a certificate shown, and an
- * audit record says who tried to reach what ({@link UnroutedConnection}). Nothing is ever
+ * audit record says who tried to reach what ({@link UnroutedConnection}; at most
+ * {@value UnroutedRecords#PER_SECOND} such records a second, the rest counted in a summary record:
+ * {@link UnroutedRecords}). Nothing is ever
  * forwarded to the original destination itself: only the route's configured upstream is
  * reached, with weir's credentials for it.
  *
@@ -68,6 +71,7 @@ public final class TransparentServer implements AutoCloseable {
                     + "set IP_TRANSPARENT (TPROXY) nor read SO_ORIGINAL_DST (REDIRECT)");
         }
         LongAdder answersOffLoop = new LongAdder(), unrouted = new LongAdder();
+        UnroutedRecords records = audit == null ? null : new UnroutedRecords(audit::publish, System::nanoTime);
         ConnectionLimiter limiter = new ConnectionLimiter(limits.maxConnections(), limits.maxConnectionsPerSource());
         HttpFramingGuard.Settings framing = ProxyServer.framing(limits);
         ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(transport.serverChannelClass())
@@ -88,7 +92,9 @@ public final class TransparentServer implements AutoCloseable {
                         if (route == null) {
                             unrouted.increment();
                             log.debug("refused a connection from {} to {}: no route", ch.remoteAddress(), dst);
-                            if (audit != null) audit.publish(UnroutedConnection.event(ch.remoteAddress(), dst, why));
+                            if (records != null && records.refused(ch.remoteAddress(), dst, why)) {
+                                ch.eventLoop().schedule(records::flush, 1, java.util.concurrent.TimeUnit.SECONDS);
+                            }
                             ch.close();
                             return;
                         }

@@ -15,7 +15,21 @@ public final class UnroutedConnection {
 
     private UnroutedConnection() {}
 
-    /** @param dst the original destination, or null when it could not be read ({@code why} says why) */
+    /**
+     * The record of {@code count} unrouted connections refused since {@code sinceMicros} without
+     * a record each ({@link UnroutedRecords}: over {@code perSecond} records a second). Who made
+     * them is not named: they may come from many sources.
+     */
+    public static AuditEvent summary(long count, long sinceMicros, int perSecond) {
+        return AuditEvent.builder().timeMicros(System.currentTimeMillis() * 1000)
+                .source("unknown", 0)
+                .operation(OPERATION).decision("DENIED").errorType("UnroutedDestination")
+                .note(count + " more unrouted connection" + (count == 1 ? " was" : "s were") + " refused since "
+                        + java.time.Instant.ofEpochSecond(0, sinceMicros * 1000) + " without a record each (over "
+                        + perSecond + " records a second)").build();
+    }
+
+        /** @param dst the original destination, or null when it could not be read ({@code why} says why) */
     public static AuditEvent event(InetSocketAddress source, InetSocketAddress dst, String why) {
         String to = dst == null ? "unknown" : dst.getAddress().getHostAddress() + " port " + dst.getPort();
         return AuditEvent.builder().timeMicros(System.currentTimeMillis() * 1000)
