@@ -21,10 +21,15 @@ final class ItemsWriter {
     private ItemsWriter(int capacity, boolean keeps) {
         this.out = new AttributeValueBytes(capacity);
         this.keeps = keeps;
-        if (keeps) out.writeByte('[');
+        if (keeps) out.raw(ITEMS_OPEN, 0, ITEMS_OPEN.length);
     }
 
-    /** A writer that keeps the array's bytes ({@link #array}); starts small, most pages are. */
+    private static final byte[] ITEMS_OPEN = "{\"Items\":[".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /**
+     * A writer that keeps the answer's bytes, {@code {"Items":[} and the items ({@link #answer});
+     * starts small, most pages are.
+     */
     static ItemsWriter keeping() {
         return new ItemsWriter(8 * 1024, true);
     }
@@ -59,10 +64,14 @@ final class ItemsWriter {
         return out.size() - before;
     }
 
-    /** The array of the items written, {@code [...]}; the writer is done. */
-    byte[] array() {
+    /**
+     * The answer: {@code {"Items":[} with the items written, {@code ]}, then {@code rest} (what
+     * follows the items, from its comma to the closing brace), in one array; the writer is done.
+     */
+    byte[] answer(byte[] rest) {
         if (!keeps) throw new IllegalStateException("a counting writer keeps no items");
         out.writeByte(']');
+        out.raw(rest, 0, rest.length);
         return out.toByteArray();
     }
 }

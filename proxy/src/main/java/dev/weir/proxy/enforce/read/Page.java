@@ -23,9 +23,10 @@ import java.util.Map;
  * @param items   null for {@link Select#COUNT}, which returns the counts only
  * @param hidden  how many stored items the view did not admit while the page was built: for
  *                weir's audit only, never part of the answer
- * @param written the items as the {@link Pager} wrote them while it took them (a JSON array,
- *                exactly {@code items} written by {@link AttributeValueJson#write}), so that
- *                {@link #toBytes} does not write them again; null: written from {@code items}
+ * @param written the whole answer, {@link #toBytes}, as the {@link Pager} wrote it while it took
+ *                the items (each exactly as {@link AttributeValueJson#write} writes it) and then
+ *                the counts ({@link #finished}), so that nothing is written or copied again;
+ *                null: written from {@code items}. Not to be changed: {@link #toBytes} returns it.
  */
 public record Page(List<Map<String, AttributeValue>> items, int count, int scannedCount,
                    Map<String, AttributeValue> lastEvaluatedKey, int hidden, byte[] written) {
@@ -65,19 +66,23 @@ public record Page(List<Map<String, AttributeValue>> items, int count, int scann
     }
 
     /**
-     * {@link #toJson()} as UTF-8 bytes, written item by item without the tree; the items as the
-     * pager {@link #written wrote} them when it did.
+     * The page whose items {@code written} holds as the pager wrote them (after
+     * {@link ItemsWriter#keeping}'s {@code {"Items":[}): the counts and key are written after
+     * them into the same buffer, and the answer taken from it once.
+     */
+    static Page finished(List<Map<String, AttributeValue>> items, int count, int scannedCount,
+                         Map<String, AttributeValue> lastEvaluatedKey, int hidden, ItemsWriter written) {
+        Page page = new Page(items, count, scannedCount, lastEvaluatedKey, hidden, null);
+        if (written == null || page.items == null) return page;
+        return new Page(page.items, count, scannedCount, page.lastEvaluatedKey, hidden, written.answer(page.rest()));
+    }
+
+    /**
+     * {@link #toJson()} as UTF-8 bytes, written item by item without the tree; the answer as the
+     * pager {@link #written wrote} it when it did (the same array each time: not to be changed).
      */
     public byte[] toBytes() {
-        if (written != null) {
-            // {"Items": + the items as written + the rest, copied once into the answer
-            byte[] rest = rest();
-            byte[] answer = new byte[ITEMS.length + written.length + rest.length];
-            System.arraycopy(ITEMS, 0, answer, 0, ITEMS.length);
-            System.arraycopy(written, 0, answer, ITEMS.length, written.length);
-            System.arraycopy(rest, 0, answer, ITEMS.length + written.length, rest.length);
-            return answer;
-        }
+        if (written != null) return written;
         ByteArrayBuilder out = new ByteArrayBuilder(500);
         try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
             g.writeStartObject();
@@ -103,8 +108,6 @@ public record Page(List<Map<String, AttributeValue>> items, int count, int scann
             AttributeValueJson.write(g, lastEvaluatedKey);
         }
     }
-
-    private static final byte[] ITEMS = "{\"Items\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     /** What follows the items in {@link #toBytes}: {@code ,"Count":n,"ScannedCount":m[,"LastEvaluatedKey":{...}]}}. */
     private byte[] rest() {

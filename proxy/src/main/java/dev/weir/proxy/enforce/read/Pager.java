@@ -281,7 +281,7 @@ public final class Pager {
         }
 
         void complete(Map<String, AttributeValue> lastEvaluatedKey) {
-            result.complete(new Page(items, count, evaluated, lastEvaluatedKey, hidden, written == null ? null : written.array()));
+            result.complete(Page.finished(items, count, evaluated, lastEvaluatedKey, hidden, written));
         }
 
         void fail(Throwable t) {
