@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * HAProxy (Debian's 2.6, as the bench uses it) in HTTP mode on a free loopback port, balancing
  * round robin over weir replicas that it health-checks with {@code GET /} (weir's unsigned
- * health answer, "healthy: weir") every 100 ms, taking one out after two failed checks and
- * back after two good ones. A request whose connection to a replica cannot be made is sent
+ * health answer, "healthy: weir") every 100 ms, taking one out after two failed checks (a
+ * refused connection, or no answer within 2 s) and back after two good ones. A request whose connection to a replica cannot be made is sent
  * to another ({@code option redispatch}); one already sent is never sent again (HAProxy's
  * default {@code retry-on conn-failure}), since weir's writes need not be idempotent. Its
  * statistics (CSV) are served on a second free port.
@@ -112,7 +112,10 @@ final class HaproxyProcess implements AutoCloseable {
                     balance roundrobin
                     option httpchk GET /
                     http-check expect string healthy
+                    # a check every 100 ms; refused or unanswered within 2 s is a failure (without
+                    # timeout check, inter is the limit too, and a replica busy for 100 ms would go down)
                     default-server inter 100 fall 2 rise 2
+                    timeout check 2s
                 %sfrontend stats
                     bind 127.0.0.1:%d
                     stats enable
