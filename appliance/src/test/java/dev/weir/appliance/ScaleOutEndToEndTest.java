@@ -95,8 +95,8 @@ class ScaleOutEndToEndTest {
     /** A request a client sent and what it got: when (ms since the phase began), weir's request id, allowed or not. */
     private record Answer(long atMillis, String requestId, boolean allowed) {}
 
-    /** A replica's fixed parts: its name, port, home and configuration, and the environment it starts with. */
-    private record Replica(String name, int port, Path home, Path config, Map<String, String> env) {
+    /** A replica's fixed parts: its port, home and configuration, and the environment it starts with. */
+    private record Replica(int port, Path home, Path config, Map<String, String> env) {
         ApplianceProcess start() throws Exception {
             return ApplianceProcess.start(home, config, port, -1, env);
         }
@@ -246,30 +246,7 @@ class ScaleOutEndToEndTest {
                 runs.computeIfAbsent(run, k -> new ArrayList<>()).add(e);
             }
             assertEquals(Set.of("weir-a", "weir-b#1", "weir-b#2"), runs.keySet());
-            int redelivered = 0;
-            StringBuilder runSummary = new StringBuilder();
-            for (var run : runs.entrySet()) {
-                Map<Long, String> bySeq = new HashMap<>();
-                for (AuditTopic.Entry e : run.getValue()) {
-                    String first = bySeq.putIfAbsent(e.sequence(), e.text());
-                    if (first != null) {
-                        assertEquals(first, e.text(), run.getKey() + " sequence " + e.sequence() + " twice, different records");
-                        redelivered++;
-                    }
-                }
-                long max = bySeq.keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
-                List<Long> missing = new ArrayList<>();
-                for (long s = 1; s <= max; s++) if (!bySeq.containsKey(s)) missing.add(s);
-                if (run.getKey().equals("weir-b#1")) {
-                    // Killed: numbers given to events still in its queue at the kill are lost. Queue order may
-                    // differ from number order by a few places, so a lost one may lie just below the last written.
-                    // Sync mode: none of them belongs to an answered request (checked above and below).
-                    assertTrue(missing.stream().allMatch(s -> s > max - 4L * CLIENTS), run.getKey() + " misses " + missing);
-                } else {
-                    assertEquals(List.of(), missing, run.getKey() + " has gaps");
-                }
-                runSummary.append(run.getKey()).append(" 1..").append(max).append(missing.isEmpty() ? "" : " less " + missing).append("; ");
-            }
+            Sequences sequences = checkSequences(runs);
             Set<String> shippedOnRestart = new HashSet<>();
             for (AuditTopic.Entry e : runs.get("weir-b#1")) shippedOnRestart.add(e.event().path("event.id").asText());
             shippedOnRestart.removeAll(beforeRestart);
@@ -280,15 +257,50 @@ class ScaleOutEndToEndTest {
             long totalMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             System.out.printf("scale-out: setup %d ms; policy in force through HAProxy on %s ms after the change (direct: %s); "
                             + "%d writes acknowledged (%s), %d failed, %d connections weir-b held at the kill; HAProxy took weir-b out "
-                            + "%d ms after SIGKILL (HAProxy retries %d, redispatches %d), back %d ms after its restart; weir-b answered "
+                            + "%d ms after SIGKILL (HAProxy retries %d, redispatches %d), back %d ms after it was ready again; weir-b answered "
                             + "%d writes before the kill, %d of its records shipped only after its restart; topic: %d records, %s"
                             + "%d redelivered; total %d ms; failures: %s%n",
                     setupMillis, inForce, policy.directMillis, load.written.size(), writesBy, load.failures.size(), load.heldAtKill,
                     load.outMillis, load.haproxyB.retries(), load.haproxyB.redispatches(), backInMillis, killedAnswered,
-                    shippedOnRestart.size(), topic.size(), runSummary, redelivered, totalMillis, load.failures);
+                    shippedOnRestart.size(), topic.size(), sequences.summary(), sequences.redelivered(), totalMillis, load.failures);
         } finally {
             for (AutoCloseable c : running.reversed()) c.close();
         }
+    }
+
+    /** What the runs' sequence numbers came to: each run's range (and what it lacks), and how many records came twice. */
+    private record Sequences(String summary, int redelivered) {}
+
+    /**
+     * Each run holds 1..n, a number twice only as the same record again (the Kafka sink is at
+     * least once); the killed run may lack numbers at its very end only.
+     */
+    private static Sequences checkSequences(Map<String, List<AuditTopic.Entry>> runs) {
+        int redelivered = 0;
+        StringBuilder summary = new StringBuilder();
+        for (var run : runs.entrySet()) {
+            Map<Long, String> bySeq = new HashMap<>();
+            for (AuditTopic.Entry e : run.getValue()) {
+                String first = bySeq.putIfAbsent(e.sequence(), e.text());
+                if (first != null) {
+                    assertEquals(first, e.text(), run.getKey() + " sequence " + e.sequence() + " twice, different records");
+                    redelivered++;
+                }
+            }
+            long max = bySeq.keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
+            List<Long> missing = new ArrayList<>();
+            for (long s = 1; s <= max; s++) if (!bySeq.containsKey(s)) missing.add(s);
+            if (run.getKey().equals("weir-b#1")) {
+                // Killed: numbers given to events still in its queue at the kill are lost. Queue order may
+                // differ from number order by a few places, so a lost one may lie just below the last written.
+                // Sync mode: none of them belongs to an answered request (every answer's record is checked).
+                assertTrue(missing.stream().allMatch(s -> s > max - 4L * CLIENTS), run.getKey() + " misses " + missing);
+            } else {
+                assertEquals(List.of(), missing, run.getKey() + " has gaps");
+            }
+            summary.append(run.getKey()).append(" 1..").append(max).append(missing.isEmpty() ? "" : " less " + missing).append("; ");
+        }
+        return new Sequences(summary.toString(), redelivered);
     }
 
     private static void phase(String name, long started) {
@@ -512,6 +524,6 @@ class ScaleOutEndToEndTest {
                 ApplianceProcess.CONF.resolve("principals.yaml"), instanceLine, bootstrap, TOPIC, producerLine));
         Map<String, String> all = new HashMap<>(SHARED_ENV);
         all.putAll(env);
-        return new Replica("weir-" + name, port, home, config, Map.copyOf(all));
+        return new Replica(port, home, config, Map.copyOf(all));
     }
 }
