@@ -339,9 +339,9 @@ class ScaleOutEndToEndTest {
                 deniedInARow = x.allowed() ? 0 : deniedInARow + 1;
                 for (var r : Map.of("weir-a", supportA, "weir-b", supportB).entrySet()) {
                     if (direct.containsKey(r.getKey())) continue;
-                    Answer d = read(r.getValue(), at);
+                    Answer d = read(r.getValue(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - changed));
                     answered.add(d.requestId());
-                    if (!d.allowed()) direct.put(r.getKey(), at);
+                    if (!d.allowed()) direct.put(r.getKey(), d.atMillis());
                 }
                 Thread.sleep(20);
             }
