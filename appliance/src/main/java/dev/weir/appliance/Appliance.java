@@ -4,6 +4,7 @@ import dev.weir.appliance.config.ConfigException;
 import dev.weir.dpdk.Bridge;
 import dev.weir.dpdk.DpdkException;
 import dev.weir.appliance.config.ConfigLoader;
+import dev.weir.appliance.config.InstanceId;
 import dev.weir.appliance.config.TransparentConfig;
 import dev.weir.appliance.config.WeirConfig;
 import dev.weir.appliance.lifecycle.RunningTriggers;
@@ -304,14 +305,15 @@ public final class Appliance implements AutoCloseable {
                     throw ConfigLoader.errorAt(configFile, "audit.sinks: " + e.getMessage(), "audit", "sinks", "name=" + spec.get("name"));
                 }
             }
-            AuditPipeline.Options options = new AuditPipeline.Options(instanceId(), ac.queueCapacity(),
+            String instance = InstanceId.resolve(ac.instanceId(), System.getenv(), ManagementFactory.getRuntimeMXBean().getPid());
+            AuditPipeline.Options options = new AuditPipeline.Options(instance, ac.queueCapacity(),
                     home.resolve(ac.spool()), 0, ac.spoolMaxBytes(),
                     ac.mode().equals("sync") ? AuditPipeline.Mode.SYNC : AuditPipeline.Mode.ASYNC,
                     ac.whenFull().equals("drop") ? AuditPipeline.WhenFull.DROP : AuditPipeline.WhenFull.BLOCK,
                     Duration.ofMillis(ac.blockTimeoutMs()), null, null);
             AuditPipeline pipeline = AuditPipeline.spooled(options, sinks);
-            log.info("audit {} ({} when full) to {}", ac.mode(), ac.whenFull(),
-                    sinks.stream().map(AuditPipeline.NamedSink::name).toList());
+            log.info("audit {} ({} when full) to {}, instance {}", ac.mode(), ac.whenFull(),
+                    sinks.stream().map(AuditPipeline.NamedSink::name).toList(), instance);
             return pipeline;
         } catch (IOException | ConfigException | RuntimeException e) {
             for (AuditPipeline.NamedSink s : sinks) {
@@ -416,10 +418,6 @@ public final class Appliance implements AutoCloseable {
                     e.attributes()));
         }
         return new PrincipalDirectory(principals);
-    }
-
-    private static String instanceId() {
-        return "weir-" + ManagementFactory.getRuntimeMXBean().getPid();
     }
 
     public InetSocketAddress proxyAddress() {

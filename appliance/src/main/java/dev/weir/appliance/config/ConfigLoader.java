@@ -48,7 +48,7 @@ public final class ConfigLoader {
     record AuditYaml(String file, @JsonProperty("queue_capacity") Integer queueCapacity, String mode,
                      @JsonProperty("when_full") String whenFull, @JsonProperty("block_timeout_ms") Integer blockTimeoutMs,
                      String spool, @JsonProperty("spool_max_bytes") Long spoolMaxBytes, List<Map<String, Object>> sinks,
-                     List<SkipYaml> skip) {}
+                     List<SkipYaml> skip, @JsonProperty("instance_id") String instanceId) {}
 
     record SkipYaml(List<String> tables, List<String> operations) {}
 
@@ -140,7 +140,7 @@ public final class ConfigLoader {
         StoreYaml s = y.store() == null ? new StoreYaml(null, null, null) : y.store();
         ProxyYaml p = y.proxy() == null ? new ProxyYaml(null, null, null, null, null, null, null, null, null, null, null, null, null) : y.proxy();
         UpstreamYaml u = y.upstream() == null ? new UpstreamYaml(null, null, null, null, null, null, null, null, null) : y.upstream();
-        AuditYaml a = y.audit() == null ? new AuditYaml(null, null, null, null, null, null, null, null, null) : y.audit();
+        AuditYaml a = y.audit() == null ? new AuditYaml(null, null, null, null, null, null, null, null, null, null) : y.audit();
         WeirConfig.Store store = new WeirConfig.Store(or(s.enabled(), true), or(s.host(), "127.0.0.1"), or(s.port(), 8001));
         Transport transport = transport(file, p.transport());
         int idle = or(p.idleTimeoutMs(), 60_000);
@@ -362,6 +362,9 @@ public final class ConfigLoader {
             throw YamlFiles.at(file, "audit.spool_max_bytes must be at least 1048576 (1 MiB), got " + spoolMax,
                     "audit", "spool_max_bytes");
         }
+        if (a.instanceId() != null && !InstanceId.valid(a.instanceId())) {
+            throw YamlFiles.at(file, "audit.instance_id " + InstanceId.RULE + ", got '" + a.instanceId() + "'", "audit", "instance_id");
+        }
         String plainFile = a.file() == null ? "audit/audit.jsonl" : a.file();
         List<Map<String, Object>> sinks = new java.util.ArrayList<>();
         java.util.Set<String> names = new java.util.HashSet<>(List.of("file"));
@@ -410,7 +413,7 @@ public final class ConfigLoader {
             skips.add(new WeirConfig.AuditSkip(List.copyOf(k.tables()), List.copyOf(ops)));
         }
         return new WeirConfig.Audit(mode, whenFull, queue, blockTimeout, Path.of(or(a.spool(), "audit/spool")), spoolMax,
-                plainFile.isEmpty() ? null : Path.of(plainFile), List.copyOf(sinks), List.copyOf(skips));
+                plainFile.isEmpty() ? null : Path.of(plainFile), List.copyOf(sinks), List.copyOf(skips), a.instanceId());
     }
 
     private static WeirConfig.Tls tls(Path file, Path dir, TlsYaml t) throws ConfigException {

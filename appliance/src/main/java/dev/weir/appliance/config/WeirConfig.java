@@ -118,9 +118,11 @@ public record WeirConfig(Store store, Proxy proxy, Upstream upstream, Path polic
      * drop; {@code file} the plain JSON-lines sink named "file" (null: none); {@code sinks} the
      * other sinks as written in the file (see dev.weir.audit.sink.SinkConfig), checked for
      * name, type and known settings. The spool and relative paths live under the home folder.
+     * {@code instanceId} is the name this replica's records carry (null: see {@link InstanceId}).
      */
     public record Audit(String mode, String whenFull, int queueCapacity, int blockTimeoutMs, Path spool,
-                        long spoolMaxBytes, Path file, List<Map<String, Object>> sinks, List<AuditSkip> skip) {}
+                        long spoolMaxBytes, Path file, List<Map<String, Object>> sinks, List<AuditSkip> skip,
+                        String instanceId) {}
 
     /**
      * The key {@code hash} masks use ({@code masking} block; null: none, and a policy using

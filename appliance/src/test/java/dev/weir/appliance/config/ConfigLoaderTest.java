@@ -241,4 +241,18 @@ class ConfigLoaderTest {
         assertNull(a.file());
         assertEquals(List.of("read", "PutItem"), a.skip().getFirst().operations());
     }
+
+    /** A replica's audit name (scale-out: docs/scale-out.md) is checked where it stands; without one it is left to InstanceId. */
+    @Test
+    void auditInstanceIdIsReadOrRefusedWhereItStands(@TempDir Path dir) throws Exception {
+        String upstream = "upstream: {access_key_id: a, secret_access_key: b}\n";
+        Path f = dir.resolve("weir.yaml");
+        Files.writeString(f, upstream + "audit:\n  instance_id: weir-eu-1.b\n");
+        assertEquals("weir-eu-1.b", ConfigLoader.load(f).audit().instanceId());
+        assertNull(ConfigLoader.load(CONF.resolve("weir.yaml")).audit().instanceId());
+        Files.writeString(f, upstream + "audit:\n  mode: sync\n  instance_id: 'weir a'\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
+        assertTrue(e.getMessage().startsWith(f + ":4:3: error: audit.instance_id must be 1 to 64 letters, digits, '.', '_' or '-', "
+                + "got 'weir a'"), e.getMessage());
+    }
 }

@@ -18,21 +18,32 @@ import java.util.concurrent.TimeUnit;
  * A real single-node Kafka broker in KRaft mode (broker and controller in one process) on
  * loopback, run as a separate JVM from the test classpath (org.apache.kafka:kafka_2.13, test
  * scope): {@code kafka.tools.StorageTool format}, then {@code kafka.Kafka server.properties}.
+ * Public in the test jar: the appliance's scale-out test sends two replicas' audit to one.
  */
-final class KafkaBroker implements AutoCloseable {
-    final int port;
-    final int controllerPort;
-    final Path dir;
-    final Path log;
+public final class KafkaBroker implements AutoCloseable {
+    public final int port;
+    public final int controllerPort;
+    public final Path dir;
+    public final Path log;
     /** From launching the broker JVM to a topic created through it. */
-    Duration startTime;
+    public Duration startTime;
     private final Path props;
     private Process process;
 
-    KafkaBroker(Path dir) throws Exception {
+    public KafkaBroker(Path dir) throws Exception {
+        this(dir, Rsyslog.freePort());
+    }
+
+    /**
+     * A broker whose client port is {@code port} (free, chosen by the caller), so that clients
+     * can be configured with its address while it starts; the constructor returns once it serves.
+     */
+    public KafkaBroker(Path dir, int port) throws Exception {
         this.dir = dir;
-        this.port = Rsyslog.freePort();
-        this.controllerPort = Rsyslog.freePort();
+        this.port = port;
+        int controller;
+        do controller = Rsyslog.freePort(); while (controller == port);
+        this.controllerPort = controller;
         this.log = dir.resolve("broker.log");
         Files.createDirectories(dir);
         this.props = dir.resolve("server.properties");
@@ -64,17 +75,17 @@ final class KafkaBroker implements AutoCloseable {
     }
 
     /** Starts the broker on its ports and data (again, after {@link #stop}) and waits until it serves. */
-    void start() throws Exception {
+    public void start() throws Exception {
         process = new ProcessBuilder(java("kafka.Kafka", props.toString())).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         waitUntilReady();
     }
 
-    String bootstrap() {
+    public String bootstrap() {
         return "127.0.0.1:" + port;
     }
 
-    void createTopic(String name, int partitions) throws Exception {
+    public void createTopic(String name, int partitions) throws Exception {
         try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
@@ -118,7 +129,7 @@ final class KafkaBroker implements AutoCloseable {
         if (p.exitValue() != 0) throw new IllegalStateException(mainAndArgs.getFirst() + " failed:\n" + tail());
     }
 
-    String tail() throws IOException {
+    public String tail() throws IOException {
         List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
@@ -129,7 +140,7 @@ final class KafkaBroker implements AutoCloseable {
     }
 
     /** SIGTERM (a controlled shutdown), and waits for the process to end. */
-    void stop() throws Exception {
+    public void stop() throws Exception {
         if (process == null) return;
         process.destroy();  // SIGTERM: a controlled shutdown
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
