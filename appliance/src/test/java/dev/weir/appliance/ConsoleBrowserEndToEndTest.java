@@ -53,6 +53,11 @@ class ConsoleBrowserEndToEndTest {
     void start() throws Exception {
         home = Files.createTempDirectory("weir-console-");
         int proxyPort = ApplianceProcess.freePort(), storePort = ApplianceProcess.freePort(), consolePort = ApplianceProcess.freePort();
+        // a copy of the sample policy, so that a test can make a reload fail
+        Path policies = Files.createDirectories(home.resolve("policies"));
+        try (var files = Files.list(ApplianceProcess.CONF.resolve("policies"))) {
+            for (Path f : files.toList()) Files.copy(f, policies.resolve(f.getFileName()));
+        }
         Path config = home.resolve("weir-test.yaml");
         Files.writeString(config, """
                 store: {enabled: true, host: 127.0.0.1, port: %d}
@@ -65,7 +70,7 @@ class ConsoleBrowserEndToEndTest {
                   file: audit/audit.jsonl
                   sinks: [{name: chain, type: file, dir: audit/chain}]
                 console: {host: 127.0.0.1, port: %d, admin_roles: [admin]}
-                """.formatted(storePort, proxyPort, ApplianceProcess.CONF.resolve("policies"),
+                """.formatted(storePort, proxyPort, policies,
                 ApplianceProcess.CONF.resolve("principals.yaml"), consolePort));
         weir = ApplianceProcess.start(home, config, proxyPort, storePort);
         console = "http://127.0.0.1:" + consolePort;
@@ -329,6 +334,40 @@ class ConsoleBrowserEndToEndTest {
                     java.nio.charset.StandardCharsets.US_ASCII)).readLine();
             assertTrue(status.startsWith("HTTP/1.1 421"), status);
         }
+    }
+
+    @Test
+    @Order(9)
+    void theLivePageFollowsNewRequestsWithoutAReload() throws Exception {
+        signIn();
+        chrome.open(console + "/live");
+        long before = Long.parseLong(chrome.text("#total-requests"));
+        chrome.script("document.body.setAttribute('data-marker', 'same-document'); return 1;");
+        try (DynamoDbClient admin = DynamoClients.as(weir.endpoint(), ADMIN_KEY, ADMIN_SECRET)) {
+            admin.describeTable(b -> b.tableName("people"));
+        }
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (Long.parseLong(chrome.text("#total-requests")) < before + 1) {
+            if (System.nanoTime() > deadline) throw new AssertionError("the live page did not follow the new request");
+            Thread.sleep(250);
+        }
+        assertEquals("same-document", chrome.script("return document.body.getAttribute('data-marker');").asText(),
+                "the script refreshed the data in place; the page was not reloaded");
+        assertEquals("DescribeTable", chrome.text("#decisions tbody tr td:nth-child(4)"));
+    }
+
+    @Test
+    @Order(10)
+    void aRefusedReloadIsInTheHistoryWithItsPlace() throws Exception {
+        signIn();
+        Files.writeString(home.resolve("policies/broken.weir"), "role admin\n@id(\"bad\")\nallow nobody on table people op [GetItem]\n");
+        awaitPage("/policy", () -> chrome.count("#reloads tr.denied") >= 1);
+        String messages = chrome.text("#reloads tr.denied td.messages");
+        assertTrue(messages.matches("(?s).*broken\\.weir:\\d+:\\d+.*"), messages);
+        assertEquals("refused", chrome.text("#reloads tr.denied td:nth-child(3)"));
+        assertTrue(chrome.text("#disk-state").contains("not the version in force"), chrome.text("#disk-state"));
+        shot("policy-reload-refused");
+        Files.delete(home.resolve("policies/broken.weir"));
     }
 
     // ---- helpers ----
