@@ -39,6 +39,13 @@ class ConsoleConfigTest {
     }
 
     @Test
+    void theSampleConfigurationHasAConsoleOnLoopback() throws Exception {
+        ConsoleConfig c = ConsoleConfig.load(Path.of("..", "conf", "weir.yaml").toAbsolutePath().normalize());
+        assertEquals("127.0.0.1", c.host());
+        assertEquals(List.of("admin"), c.adminRoles());
+    }
+
+    @Test
     void aConsoleWithoutAdminRolesDoesNotLoad(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("weir.yaml");
         Files.writeString(f, BASE + "console: {port: 9000}\n");
