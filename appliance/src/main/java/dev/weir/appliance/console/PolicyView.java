@@ -48,6 +48,8 @@ final class PolicyView {
 
     final PolicyLoader.PolicySet set;
     final String runningHash;
+    private List<RuleText> rules;
+    private Map<String, RuleText> byId;
 
     private PolicyView(PolicyLoader.PolicySet set, String runningHash) {
         this.set = set;
@@ -75,7 +77,17 @@ final class PolicyView {
         return set.files().stream().flatMap(f -> f.roles().stream()).toList();
     }
 
+    /** The rules of the files, by id (made once per view). */
     List<RuleText> rules() {
+        if (rules == null) {
+            rules = readRules();
+            byId = new java.util.HashMap<>();
+            for (RuleText r : rules) byId.putIfAbsent(r.id(), r);
+        }
+        return rules;
+    }
+
+    private List<RuleText> readRules() {
         Map<String, String> texts = new LinkedHashMap<>();
         for (PolicySource s : set.sources()) texts.put(s.name(), s.text());
         List<RuleText> out = new ArrayList<>();
@@ -86,12 +98,13 @@ final class PolicyView {
             }
         }
         out.sort(java.util.Comparator.comparing(RuleText::id));
-        return out;
+        return List.copyOf(out);
     }
 
     /** The rule with this id, if the files have it. */
     Optional<RuleText> rule(String id) {
-        return rules().stream().filter(r -> r.id().equals(id)).findFirst();
+        rules();
+        return Optional.ofNullable(byId.get(id));
     }
 
     /**
