@@ -74,6 +74,10 @@ class ConsoleBrowserEndToEndTest {
                 ApplianceProcess.CONF.resolve("principals.yaml"), consolePort));
         weir = ApplianceProcess.start(home, config, proxyPort, storePort);
         console = "http://127.0.0.1:" + consolePort;
+        // the banner's lines follow the ready line, which start() waits for
+        String banner = "  console: " + console + "/ (sign in with an admin principal's key pair; docs/console.md)";
+        for (int i = 0; i < 100 && !weir.output().contains(banner); i++) Thread.sleep(100);
+        assertTrue(weir.output().contains(banner), "the ready banner names the console");
         chrome = Chrome.start(home.resolve("chrome-profile"));
         try (DynamoDbClient admin = DynamoClients.as(weir.endpoint(), ADMIN_KEY, ADMIN_SECRET)) {
             admin.createTable(b -> b.tableName("people")
