@@ -4,7 +4,10 @@ import dev.weir.appliance.config.ConfigException;
 import dev.weir.dpdk.Bridge;
 import dev.weir.dpdk.DpdkException;
 import dev.weir.appliance.config.ConfigLoader;
+import dev.weir.appliance.config.ConsoleConfig;
 import dev.weir.appliance.config.InstanceId;
+import dev.weir.appliance.console.Console;
+import dev.weir.appliance.console.LiveFeed;
 import dev.weir.appliance.config.TransparentConfig;
 import dev.weir.appliance.config.WeirConfig;
 import dev.weir.appliance.lifecycle.RunningTriggers;
@@ -79,6 +82,7 @@ public final class Appliance implements AutoCloseable {
     private InetSocketAddress storeAddress;
     private Path auditFile;
     private InetSocketAddress metricsAddress;
+    private InetSocketAddress consoleAddress;
     private boolean transparentRequested;
     private TransparentConfig transparentConfig;
     private TransparentServer transparentServer;
@@ -136,6 +140,14 @@ public final class Appliance implements AutoCloseable {
             }
         }
         List<ConfigLoader.PrincipalEntry> principals = ConfigLoader.loadPrincipals(config.principals());
+        // the web console (docs/console.md): its live page is an audit sink, so it needs the audit on
+        ConsoleConfig consoleConfig = ConsoleConfig.load(configFile);
+        if (consoleConfig != null && config.audit().mode().equals("off")) {
+            throw new ConfigException(configFile + ": error: the console needs the audit (audit.mode async or sync): "
+                    + "every console action is audited");
+        }
+        LiveFeed liveFeed = consoleConfig == null ? null : new LiveFeed(2000);
+        var principalsNow = new java.util.concurrent.atomic.AtomicReference<>(principals);
         if (devTls) {
             DevCertificates.Issued dev;
             try {
@@ -161,7 +173,7 @@ public final class Appliance implements AutoCloseable {
 
         WeirConfig.Audit auditConfig = config.audit();
         auditFile = auditConfig.file() == null ? null : home.resolve(auditConfig.file());
-        AuditPipeline audit = openAudit(configFile, home, auditConfig);
+        AuditPipeline audit = openAudit(configFile, home, auditConfig, liveFeed);
         if (audit != null) toClose.add(audit);
 
         int cores = Runtime.getRuntime().availableProcessors();
@@ -201,13 +213,16 @@ public final class Appliance implements AutoCloseable {
         Identifier identifier = new Identifier(directory(principals), Clock.systemUTC());
         toClose.add(new FileReloader(config.principals(), file -> {
             PrincipalDirectory next;
+            List<ConfigLoader.PrincipalEntry> entries;
             try {
-                next = directory(ConfigLoader.loadPrincipals(file));
+                entries = ConfigLoader.loadPrincipals(file);
+                next = directory(entries);
             } catch (ConfigException | RuntimeException e) {
                 if (audit != null) audit.publish(ReloadEvents.principalsRefused(e.getMessage()));
                 throw e;
             }
             identifier.publish(next);
+            principalsNow.set(entries);
             log.info("principals reloaded from {}: {} principals", file, next.size());
             if (audit != null) audit.publish(ReloadEvents.principalsReloaded(file.toString(), next.size()));
         }, RELOAD_INTERVAL_MILLIS));
@@ -263,6 +278,14 @@ public final class Appliance implements AutoCloseable {
             transparentServer = TransparentRoutes.start(transparentConfig, new TransparentRoutes.Shared(identifier, audit,
                     AuditScope.ALL, keys, transport, boss, workers, iteratorSeal(), limits(config.proxy())), toClose::add);
         }
+        if (consoleConfig != null) {
+            Console console = Console.start(consoleConfig, new Console.Sources(policyHolder::current, policyDir, principalsNow::get,
+                    audit, liveFeed, auditFile, auditConfig.sinks(), home, triggers));
+            toClose.add(console);
+            consoleAddress = console.address();
+            log.info("console on http://{}:{}/ (admin roles {})", consoleAddress.getHostString(), consoleAddress.getPort(),
+                    consoleConfig.adminRoles());
+        }
     }
 
     /** The listener's limits on clients, from the proxy block (the transparent listener has the same). */
@@ -289,7 +312,7 @@ public final class Appliance implements AutoCloseable {
      * that was behind at the last stop resumes where it was. A sink whose settings are wrong
      * stops start-up with the place in the configuration file.
      */
-    private static AuditPipeline openAudit(Path configFile, Path home, WeirConfig.Audit ac)
+    private static AuditPipeline openAudit(Path configFile, Path home, WeirConfig.Audit ac, LiveFeed liveFeed)
             throws IOException, ConfigException {
         if (ac.mode().equals("off")) {
             log.warn("audit.mode is off: no request is audited (meant for benchmarks, never for production)");
@@ -298,6 +321,13 @@ public final class Appliance implements AutoCloseable {
         List<AuditPipeline.NamedSink> sinks = new ArrayList<>();
         try {
             if (ac.file() != null) sinks.add(new AuditPipeline.NamedSink("file", new FileSink(home.resolve(ac.file()), new EcsJsonLines())));
+            if (liveFeed != null) {
+                if (ac.sinks().stream().anyMatch(spec -> LiveFeed.SINK_NAME.equals(spec.get("name")))) {
+                    throw ConfigLoader.errorAt(configFile, "audit.sinks: the name '" + LiveFeed.SINK_NAME
+                            + "' is the console's own sink; name yours otherwise", "audit", "sinks");
+                }
+                sinks.add(new AuditPipeline.NamedSink(LiveFeed.SINK_NAME, liveFeed));
+            }
             for (java.util.Map<String, Object> spec : ac.sinks()) {
                 try {
                     sinks.add(SinkConfig.create(spec, home));
@@ -441,6 +471,11 @@ public final class Appliance implements AutoCloseable {
     /** The metrics listener, or null when none is configured. */
     public InetSocketAddress metricsAddress() {
         return metricsAddress;
+    }
+
+    /** The console listener, or null when the configuration has no console block. */
+    public InetSocketAddress consoleAddress() {
+        return consoleAddress;
     }
 
     public Path auditFile() {

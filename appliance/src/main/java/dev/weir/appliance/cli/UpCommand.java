@@ -75,6 +75,10 @@ public final class UpCommand implements Callable<Integer> {
         System.out.println("    AWS_ACCESS_KEY_ID=<access key id> AWS_SECRET_ACCESS_KEY=<its secret> \\");
         System.out.println("    aws dynamodb list-tables --region us-east-1 --endpoint-url " + url
                 + (appliance.devCaCertificate() == null ? "" : " --ca-bundle " + appliance.devCaCertificate()));
+        if (appliance.consoleAddress() != null) {
+            System.out.println("  console: http://" + appliance.consoleAddress().getHostString() + ":"
+                    + appliance.consoleAddress().getPort() + "/ (sign in with an admin principal's key pair; docs/console.md)");
+        }
         System.out.println("  stop with Ctrl-C");
         System.out.flush();
         stopped.await();

@@ -63,7 +63,7 @@ public final class ConfigLoader {
 
     record ConfigYaml(StoreYaml store, ProxyYaml proxy, UpstreamYaml upstream, String policies, String principals,
                       AuditYaml audit, MetricsYaml metrics, MaskingYaml masking, LifecycleYaml lifecycle,
-                      TransparentConfig.TransparentYaml transparent) {}
+                      TransparentConfig.TransparentYaml transparent, ConsoleConfig.ConsoleYaml console) {}
 
     record PrincipalYaml(String name, @JsonProperty("access_key_id") String accessKeyId,
                          @JsonProperty("secret_access_key") String secretAccessKey,
