@@ -7,9 +7,17 @@ import io.netty.handler.ssl.SslProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 
 /**
  * TLS to an {@code https://} upstream store: the client side of the proxy's TLS. The store's
@@ -56,6 +64,29 @@ public final class UpstreamTls {
             }
         }
         return b.build();
+    }
+
+    /**
+     * The same trust for the JDK's HTTP client (the trigger worker's line to the store): the CAs in
+     * {@code caFile}, or null for the JDK's default context (the system's CAs). The JDK client checks
+     * the host name itself.
+     */
+    public static SSLContext jdkContext(Path caFile) throws GeneralSecurityException, IOException {
+        if (caFile == null) return null;
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        int n = 0;
+        try (InputStream in = Files.newInputStream(caFile)) {
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                trust.setCertificateEntry("ca-" + n++, c);
+            }
+        }
+        if (n == 0) throw new GeneralSecurityException("upstream.ca_file " + caFile + " holds no PEM certificate");
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        return context;
     }
 
     /** The provider name in use, for the start-up log line. */
