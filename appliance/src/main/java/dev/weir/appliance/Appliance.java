@@ -430,9 +430,18 @@ public final class Appliance implements AutoCloseable {
         return new PrincipalDirectory(principals);
     }
 
+    /**
+     * The name this process gives its audit records (with their sequence numbers): {@code
+     * WEIR_INSTANCE_ID} when set (replicas in containers all run as pid 1, so the Helm chart sets it
+     * to the pod's name), else {@code weir-<pid>}.
+     */
     private static String instanceId() {
-        return "weir-" + ManagementFactory.getRuntimeMXBean().getPid();
+        String named = System.getenv(INSTANCE_ID_VARIABLE);
+        return named != null && !named.isBlank() ? named.strip() : "weir-" + ManagementFactory.getRuntimeMXBean().getPid();
     }
+
+    /** The environment variable naming this instance (audit records, and the trigger worker's leases). */
+    public static final String INSTANCE_ID_VARIABLE = "WEIR_INSTANCE_ID";
 
     public InetSocketAddress proxyAddress() {
         return proxyAddress;

@@ -127,7 +127,10 @@ public final class TriggerRunner {
         return "WEIR_TRIGGER_SECRET_" + triggerId.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
     }
 
+    /** {@code WEIR_INSTANCE_ID} when set (the Helm chart's pod name), else the host name and process id. */
     private static String defaultInstanceId() {
+        String named = System.getenv(dev.weir.appliance.Appliance.INSTANCE_ID_VARIABLE);
+        if (named != null && !named.isBlank()) return named.strip().replace('|', '-');
         String host;
         try {
             host = InetAddress.getLocalHost().getHostName();
