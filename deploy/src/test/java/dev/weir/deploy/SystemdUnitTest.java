@@ -55,7 +55,7 @@ class SystemdUnitTest {
         assertEquals(List.of("/var/lib/weir"), s.get("ReadWritePaths"));
         assertEquals(List.of("weir"), s.get("StateDirectory"));
         assertEquals(List.of("yes"), s.get("PrivateTmp"), "Netty and RocksDB unpack native code into /tmp");
-        assertEquals(List.of("SIGTERM"), s.get("KillSignal"), "weir drains and flushes its audit spool on SIGTERM");
+        assertEquals(List.of("SIGTERM"), s.get("KillSignal"), "weir shuts down in order (listener, then audit) on SIGTERM");
         assertFalse(s.containsKey("MemoryDenyWriteExecute"), "the JIT writes code: MemoryDenyWriteExecute would stop the JVM");
     }
 
