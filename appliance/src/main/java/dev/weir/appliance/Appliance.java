@@ -45,6 +45,7 @@ import dev.weir.proxy.server.TransparentServer;
 import dev.weir.proxy.transport.Transport;
 import dev.weir.proxy.upstream.UpstreamAccount;
 import dev.weir.proxy.upstream.UpstreamClient;
+import dev.weir.proxy.upstream.UpstreamTls;
 import dev.weir.store.BundledStore;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.ClientAuth;
@@ -197,7 +198,7 @@ public final class Appliance implements AutoCloseable {
         UpstreamClient upstream = new UpstreamClient(endpoint,
                 new SigV4Signer(new Credentials(up.accessKeyId(), up.secretAccessKey()), up.region(), "dynamodb"),
                 transport, workers, up.maxConnections(), Duration.ofMillis(up.connectTimeoutMs()), Duration.ofMillis(up.timeoutMs()),
-                Clock.systemUTC());
+                Clock.systemUTC(), upstreamTls(endpoint, up));
         toClose.add(upstream);
 
         PolicyHolder policyHolder = new PolicyHolder(policy);
@@ -370,6 +371,18 @@ public final class Appliance implements AutoCloseable {
             skips.add(new AuditScope.Skip(java.util.Set.copyOf(k.tables()), ops, groups));
         }
         return skips.isEmpty() ? AuditScope.ALL : new AuditScope(skips);
+    }
+
+    /**
+     * TLS to an {@code https://} upstream (docs/operations.md): the CAs of {@code upstream.ca_file}, else
+     * the system's; null for {@code http://}.
+     */
+    static SslContext upstreamTls(URI endpoint, WeirConfig.Upstream up) throws IOException {
+        if (!"https".equals(endpoint.getScheme())) return null;
+        SslContext tls = UpstreamTls.clientContext(up.caFile());
+        log.info("upstream {} over TLS by {}, trusting {}", endpoint, UpstreamTls.providerName(),
+                up.caFile() == null ? "the system's CAs" : "the CAs in " + up.caFile());
+        return tls;
     }
 
     static SslContext tlsContext(WeirConfig.Tls t) throws IOException {

@@ -76,10 +76,11 @@ final class TransparentRoutes {
     private static Route route(TransparentConfig.Route r, Shared shared, Consumer<AutoCloseable> toClose)
             throws IOException, InterruptedException {
         var up = r.upstream();
-        UpstreamClient upstream = new UpstreamClient(URI.create(up.endpoint()),
+        URI endpoint = URI.create(up.endpoint());
+        UpstreamClient upstream = new UpstreamClient(endpoint,
                 new SigV4Signer(new Credentials(up.accessKeyId(), up.secretAccessKey()), up.region(), "dynamodb"),
                 shared.transport(), shared.workers(), up.maxConnections(), Duration.ofMillis(up.connectTimeoutMs()),
-                Duration.ofMillis(up.timeoutMs()), Clock.systemUTC());
+                Duration.ofMillis(up.timeoutMs()), Clock.systemUTC(), Appliance.upstreamTls(endpoint, up));
         toClose.accept(upstream);
         UpstreamNumbers numbers = up.streamsRevealCountsAccepted() ? UpstreamNumbers.ACCEPTED : UpstreamNumbers.REFUSED;
         PolicyHolder policy = watchedPolicy(r, shared, numbers, toClose);

@@ -65,7 +65,7 @@ public final class PolicyLoader {
         }
         List<Path> paths;
         try (Stream<Path> walk = Files.walk(dir)) {
-            paths = walk.filter(p -> p.getFileName().toString().endsWith(EXTENSION) && Files.isRegularFile(p)).toList();
+            paths = walk.filter(p -> isPolicyFile(dir, p, EXTENSION)).toList();
         } catch (IOException | RuntimeException e) {
             return failed(dir.toString(), "cannot list policy files: " + e.getMessage(), hash(files));
         }
@@ -139,13 +139,28 @@ public final class PolicyLoader {
      */
     public record PolicySet(LoadResult result, List<PolicySource> sources, List<PolicyFile> files) {}
 
+    /**
+     * Whether {@code p}, found walking {@code dir}, is a file of the policy set: a regular file (or a
+     * link to one) ending in {@code extension}, with no hidden name (starting with '.') between
+     * {@code dir} and it. A Kubernetes ConfigMap volume holds each file twice, as a link at the top
+     * and as the real file inside a hidden timestamped folder ({@code ..2026_12_07_...}); editors and
+     * git keep their own hidden copies too. Reading those would load every rule twice.
+     */
+    public static boolean isPolicyFile(Path dir, Path p, String extension) {
+        if (!p.getFileName().toString().endsWith(extension) || !Files.isRegularFile(p)) return false;
+        for (Path part : dir.relativize(p)) {
+            if (part.toString().startsWith(".")) return false;
+        }
+        return true;
+    }
+
     /** Like {@link #load(Path, HmacKeys)}, keeping the sources and ASTs (explain, test, fmt). */
     public static PolicySet loadSet(Path dir, HmacKeys keys) {
         LoadResult result = load(dir, keys);
         List<PolicySource> sources = new ArrayList<>();
         List<PolicyFile> files = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.filter(x -> x.getFileName().toString().endsWith(EXTENSION) && Files.isRegularFile(x)).sorted().toList()) {
+            for (Path p : walk.filter(x -> isPolicyFile(dir, x, EXTENSION)).sorted().toList()) {
                 String text = Files.readString(p, StandardCharsets.UTF_8);
                 String name = relativeName(dir, p);
                 sources.add(new PolicySource(name, text));

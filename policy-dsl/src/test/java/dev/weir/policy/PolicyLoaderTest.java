@@ -39,6 +39,29 @@ class PolicyLoaderTest {
         assertEquals(64, r.contentHash().length());
     }
 
+    /**
+     * A Kubernetes ConfigMap volume: each key a link at the top, to {@code ..data/KEY}, with
+     * {@code ..data} a link to the hidden timestamped folder that holds the real files. The policy
+     * set is the files at the top, once (the hidden copies would load every rule twice).
+     */
+    @Test
+    void aConfigMapVolumeLoadsEachFileOnceAndHiddenFoldersAreSkipped(@TempDir Path dir) throws IOException {
+        Path real = dir.resolve("..2026_12_07_01_02_03.123456789");
+        write(real.resolve("people.weir"), "role analyst\nallow analyst on table people op read fields [id]\n");
+        write(real.resolve("people.test.yaml"), "tests: []\n");
+        Files.createSymbolicLink(dir.resolve("..data"), real.getFileName());
+        Files.createSymbolicLink(dir.resolve("people.weir"), Path.of("..data/people.weir"));
+        Files.createSymbolicLink(dir.resolve("people.test.yaml"), Path.of("..data/people.test.yaml"));
+        write(dir.resolve(".git/old.weir"), "this is not weir at all");
+        LoadResult r = PolicyLoader.load(dir);
+        assertTrue(r.ok(), r.diagnostics()::toString);
+        Allowed a = assertInstanceOf(Allowed.class,
+                r.table().orElseThrow().decide(new DecisionRequest(Set.of("analyst"), "people", Operation.GetItem)));
+        assertEquals(List.of("people.weir:2"), a.ruleIds());
+        assertEquals(List.of("people.weir"), PolicyLoader.loadSet(dir, dev.weir.policy.field.HmacKeys.fromEnvironment()).sources().stream().map(PolicySource::name).toList());
+        assertEquals(List.of(dir.resolve("people.test.yaml")), dev.weir.policy.testing.PolicyTestRunner.testFiles(dir));
+    }
+
     @Test
     void contentHashDependsOnPathsAndBytesOnly(@TempDir Path dir) throws IOException {
         write(dir.resolve("a.weir"), "role a\n");

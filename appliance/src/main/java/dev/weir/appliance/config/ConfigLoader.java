@@ -6,6 +6,7 @@ import dev.weir.proxy.identity.CertificateName;
 import dev.weir.proxy.transport.Transport;
 
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,8 @@ public final class ConfigLoader {
                         @JsonProperty("connect_timeout_ms") Integer connectTimeoutMs,
                         @JsonProperty("max_connections") Integer maxConnections,
                         @JsonProperty("account_id") String accountId,
-                        @JsonProperty("streams_reveal_counts") String streamsRevealCounts) {}
+                        @JsonProperty("streams_reveal_counts") String streamsRevealCounts,
+                        @JsonProperty("ca_file") String caFile) {}
 
     record AuditYaml(String file, @JsonProperty("queue_capacity") Integer queueCapacity, String mode,
                      @JsonProperty("when_full") String whenFull, @JsonProperty("block_timeout_ms") Integer blockTimeoutMs,
@@ -134,12 +136,55 @@ public final class ConfigLoader {
         return transport;
     }
 
+    /**
+     * Where the upstream credentials come from when the file leaves them out: the environment (a
+     * container's secret, so the configuration file can sit in a ConfigMap without them).
+     */
+    public static final String UPSTREAM_ACCESS_KEY_ID = "WEIR_UPSTREAM_ACCESS_KEY_ID";
+    public static final String UPSTREAM_SECRET_ACCESS_KEY = "WEIR_UPSTREAM_SECRET_ACCESS_KEY";
+
+    /**
+     * An upstream endpoint checked ({@code http://} or {@code https://} with a host) and its
+     * {@code ca_file} resolved against the configuration's folder: only for an https endpoint (on
+     * plain http it would promise a protection the connection does not have), and it must be readable.
+     * {@code where} names the block in errors ({@code upstream}, {@code route orders: upstream}); a
+     * problem is an IllegalArgumentException with the message the caller places in the file.
+     */
+    static Path upstreamCaFile(Path dir, String where, String endpoint, String caFile) {
+        String scheme = null;
+        if (endpoint != null) {
+            URI uri;
+            try {
+                uri = URI.create(endpoint);
+            } catch (IllegalArgumentException e) {
+                uri = null;
+            }
+            scheme = uri == null ? null : uri.getScheme();
+            if (uri == null || !("http".equals(scheme) || "https".equals(scheme)) || uri.getHost() == null) {
+                throw new IllegalArgumentException(where + ".endpoint must be an http:// or https:// URL, got '" + endpoint + "'");
+            }
+        }
+        if (caFile == null) return null;
+        if (!"https".equals(scheme)) {
+            throw new IllegalArgumentException(where + ".ca_file is set but " + where
+                    + ".endpoint is not an https:// URL (the CA file checks the store's TLS certificate)");
+        }
+        Path ca = dir.resolve(caFile);
+        if (!Files.isReadable(ca)) throw new IllegalArgumentException(where + ".ca_file " + ca + " cannot be read");
+        return ca;
+    }
+
     public static WeirConfig load(Path file) throws ConfigException {
+        return load(file, System.getenv());
+    }
+
+    /** As {@link #load(Path)}, with the environment that may hold the upstream credentials. */
+    public static WeirConfig load(Path file, Map<String, String> env) throws ConfigException {
         ConfigYaml y = YamlFiles.read(file, ConfigYaml.class);
         Path dir = file.toAbsolutePath().getParent();
         StoreYaml s = y.store() == null ? new StoreYaml(null, null, null) : y.store();
         ProxyYaml p = y.proxy() == null ? new ProxyYaml(null, null, null, null, null, null, null, null, null, null, null, null, null) : y.proxy();
-        UpstreamYaml u = y.upstream() == null ? new UpstreamYaml(null, null, null, null, null, null, null, null, null) : y.upstream();
+        UpstreamYaml u = y.upstream() == null ? new UpstreamYaml(null, null, null, null, null, null, null, null, null, null) : y.upstream();
         AuditYaml a = y.audit() == null ? new AuditYaml(null, null, null, null, null, null, null, null, null, null) : y.audit();
         WeirConfig.Store store = new WeirConfig.Store(or(s.enabled(), true), or(s.host(), "127.0.0.1"), or(s.port(), 8001));
         Transport transport = transport(file, p.transport());
@@ -153,17 +198,18 @@ public final class ConfigLoader {
                 or(p.compressAnswers(), false));
         checkConnections(file, proxy);
         String endpoint = u.endpoint();
-        if (endpoint != null) {
-            try {
-                URI uri = URI.create(endpoint);
-                if (!"http".equals(uri.getScheme()) || uri.getHost() == null) throw new IllegalArgumentException();
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(file + ": error: upstream.endpoint must be an http:// URL, got '" + endpoint + "'");
-            }
+        Path caFile;
+        try {
+            caFile = upstreamCaFile(dir, "upstream", endpoint, u.caFile());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(file + ": error: " + e.getMessage());
         }
-        if (u.accessKeyId() == null || u.secretAccessKey() == null) {
+        String accessKeyId = u.accessKeyId() != null ? u.accessKeyId() : env.get(UPSTREAM_ACCESS_KEY_ID);
+        String secretAccessKey = u.secretAccessKey() != null ? u.secretAccessKey() : env.get(UPSTREAM_SECRET_ACCESS_KEY);
+        if (accessKeyId == null || accessKeyId.isEmpty() || secretAccessKey == null || secretAccessKey.isEmpty()) {
             throw new ConfigException(file + ": error: upstream.access_key_id and upstream.secret_access_key are required "
-                    + "(the credentials weir signs upstream requests with)");
+                    + "(the credentials weir signs upstream requests with), in the file or in " + UPSTREAM_ACCESS_KEY_ID
+                    + " and " + UPSTREAM_SECRET_ACCESS_KEY);
         }
         if (or(u.timeoutMs(), 10_000) < 1) {
             throw YamlFiles.at(file, "upstream.timeout_ms (each request's deadline) must be at least 1", "upstream", "timeout_ms");
@@ -180,9 +226,9 @@ public final class ConfigLoader {
             throw YamlFiles.at(file, "upstream.streams_reveal_counts must be refuse or accept, got '" + revealCounts + "'",
                     "upstream", "streams_reveal_counts");
         }
-        WeirConfig.Upstream upstream = new WeirConfig.Upstream(endpoint, or(u.region(), "us-east-1"), u.accessKeyId(),
-                u.secretAccessKey(), or(u.timeoutMs(), 10_000), or(u.connectTimeoutMs(), 2_000), or(u.maxConnections(), 64),
-                accountId, revealCounts.equals("accept"));
+        WeirConfig.Upstream upstream = new WeirConfig.Upstream(endpoint, or(u.region(), "us-east-1"), accessKeyId,
+                secretAccessKey, or(u.timeoutMs(), 10_000), or(u.connectTimeoutMs(), 2_000), or(u.maxConnections(), 64),
+                accountId, revealCounts.equals("accept"), caFile);
         WeirConfig.Audit audit = audit(file, dir, a);
         WeirConfig.Metrics metrics = y.metrics() == null ? null
                 : new WeirConfig.Metrics(or(y.metrics().host(), "127.0.0.1"), or(y.metrics().port(), 8002));

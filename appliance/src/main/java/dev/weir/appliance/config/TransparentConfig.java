@@ -5,7 +5,6 @@ import dev.weir.proxy.transparent.Destination;
 import dev.weir.proxy.transparent.Interception;
 import dev.weir.proxy.transport.Transport;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -104,21 +103,21 @@ public record TransparentConfig(Interception mode, String host, int port, int ma
             throw YamlFiles.at(file, "route " + r.name() + ": policies is required (the policy folder for this store's tables)", at);
         }
         return new Route(r.name(), List.copyOf(destinations), List.copyOf(r.hosts()), dir.resolve(r.policies()),
-                upstream(file, r.name(), r.upstream(), at), tls(file, dir, r.name(), r.tls(), at));
+                upstream(file, dir, r.name(), r.upstream(), at), tls(file, dir, r.name(), r.tls(), at));
     }
 
-    private static WeirConfig.Upstream upstream(Path file, String route, ConfigLoader.UpstreamYaml u, String[] at)
+    private static WeirConfig.Upstream upstream(Path file, Path dir, String route, ConfigLoader.UpstreamYaml u, String[] at)
             throws ConfigException {
         String where = "route " + route + ": upstream";
         if (u == null || u.endpoint() == null) {
             throw YamlFiles.at(file, where + ".endpoint is required (the store this route forwards to; never the "
                     + "destination a client happened to address)", at);
         }
+        Path caFile;
         try {
-            URI uri = URI.create(u.endpoint());
-            if (!"http".equals(uri.getScheme()) || uri.getHost() == null) throw new IllegalArgumentException();
+            caFile = ConfigLoader.upstreamCaFile(dir, where, u.endpoint(), u.caFile());
         } catch (IllegalArgumentException e) {
-            throw YamlFiles.at(file, where + ".endpoint must be an http:// URL, got '" + u.endpoint() + "'", at);
+            throw YamlFiles.at(file, e.getMessage(), at);
         }
         if (u.accessKeyId() == null || u.secretAccessKey() == null) {
             // no YamlFiles.at on the upstream block: its lines may hold the secret
@@ -134,7 +133,7 @@ public record TransparentConfig(Interception mode, String host, int port, int ma
         if (timeout < 1) throw YamlFiles.at(file, where + ".timeout_ms must be at least 1", at);
         return new WeirConfig.Upstream(u.endpoint(), u.region() == null ? "us-east-1" : u.region(), u.accessKeyId(),
                 u.secretAccessKey(), timeout, u.connectTimeoutMs() == null ? 2_000 : u.connectTimeoutMs(),
-                u.maxConnections() == null ? 64 : u.maxConnections(), account, reveal.equals("accept"));
+                u.maxConnections() == null ? 64 : u.maxConnections(), account, reveal.equals("accept"), caFile);
     }
 
     private static WeirConfig.Tls tls(Path file, Path dir, String route, ConfigLoader.TlsYaml t, String[] at) throws ConfigException {

@@ -89,18 +89,26 @@ public record WeirConfig(Store store, Proxy proxy, Upstream upstream, Path polic
      */
     public record Upstream(String endpoint, String region, String accessKeyId, String secretAccessKey,
                            int timeoutMs, int connectTimeoutMs, int maxConnections, String accountId,
-                           boolean streamsRevealCountsAccepted) {
+                           boolean streamsRevealCountsAccepted, Path caFile) {
         /** The bundled store's account, which is also the default. */
         public static final String DEFAULT_ACCOUNT_ID = "000000000000";
 
         /**
          * {@code streamsRevealCountsAccepted}: {@code upstream.streams_reveal_counts: accept}, the operator accepts
          * that a foreign upstream's stream numbers may tell a restricted reader how many changes it did not see
-         * (docs/threat-model.md, "Stream records").
+         * (docs/threat-model.md, "Stream records"). {@code caFile}: {@code upstream.ca_file}, the PEM CAs an
+         * https endpoint's certificate must chain to (null: the system's trusted CAs).
          */
         public Upstream(String endpoint, String region, String accessKeyId, String secretAccessKey,
                         int timeoutMs, int connectTimeoutMs, int maxConnections, String accountId) {
-            this(endpoint, region, accessKeyId, secretAccessKey, timeoutMs, connectTimeoutMs, maxConnections, accountId, false);
+            this(endpoint, region, accessKeyId, secretAccessKey, timeoutMs, connectTimeoutMs, maxConnections, accountId, false, null);
+        }
+
+        public Upstream(String endpoint, String region, String accessKeyId, String secretAccessKey,
+                        int timeoutMs, int connectTimeoutMs, int maxConnections, String accountId,
+                        boolean streamsRevealCountsAccepted) {
+            this(endpoint, region, accessKeyId, secretAccessKey, timeoutMs, connectTimeoutMs, maxConnections, accountId,
+                    streamsRevealCountsAccepted, null);
         }
 
         public Upstream(String endpoint, String region, String accessKeyId, String secretAccessKey,

@@ -56,9 +56,15 @@ public final class TriggerRunner {
                                         UpstreamNumbers numbers, AuditPipeline audit, Map<String, String> env) {
         if (Boolean.FALSE.equals(config.enabled())) return null;
         Clock clock = Clock.systemUTC();
+        javax.net.ssl.SSLContext tls;
+        try {
+            tls = dev.weir.proxy.upstream.UpstreamTls.jdkContext(up.caFile());
+        } catch (java.security.GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("upstream.ca_file: " + e.getMessage(), e);
+        }
         StoreClient store = new StoreClient(endpoint,
                 new SigV4Signer(new Credentials(up.accessKeyId(), up.secretAccessKey()), up.region(), "dynamodb"),
-                Duration.ofMillis(up.timeoutMs()), clock);
+                Duration.ofMillis(up.timeoutMs()), clock, tls);
         String global = config.signingSecret() != null ? config.signingSecret() : env.get("WEIR_TRIGGER_SECRET");
         Signature globalSignature = global == null || global.isEmpty() ? null : new Signature(global);
         FunctionClient functions = new FunctionClient(Duration.ofMillis(config.callTimeoutMs()), clock, id -> {
@@ -121,7 +127,10 @@ public final class TriggerRunner {
         return "WEIR_TRIGGER_SECRET_" + triggerId.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
     }
 
+    /** {@code WEIR_INSTANCE_ID} when set (the Helm chart's pod name), else the host name and process id. */
     private static String defaultInstanceId() {
+        String named = System.getenv(dev.weir.appliance.config.InstanceId.VARIABLE);
+        if (named != null && !named.isBlank()) return named.strip().replace('|', '-');
         String host;
         try {
             host = InetAddress.getLocalHost().getHostName();

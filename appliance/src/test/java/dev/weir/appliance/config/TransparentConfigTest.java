@@ -93,4 +93,17 @@ class TransparentConfigTest {
         assertFalse(redirect.contains("ip rule"), "REDIRECT needs no policy routing");
         assertEquals(3, redirect.lines().filter(l -> l.contains("redirect to")).count());
     }
+
+    @Test
+    void aRouteUpstreamMayBeHttpsWithItsOwnCaFile(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("orders-ca.pem"), "x");
+        String https = ROUTE.replace("endpoint: 'http://10.0.2.2:8000'", "endpoint: 'https://10.0.2.2:8443', ca_file: orders-ca.pem");
+        TransparentConfig c = TransparentConfig.load(file(dir, "transparent:\n  routes:\n" + https), Transport.EPOLL);
+        assertEquals("https://10.0.2.2:8443", c.routes().getFirst().upstream().endpoint());
+        assertEquals(dir.resolve("orders-ca.pem"), c.routes().getFirst().upstream().caFile());
+        String plain = ROUTE.replace("endpoint: 'http://10.0.2.2:8000'", "endpoint: 'http://10.0.2.2:8000', ca_file: orders-ca.pem");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> TransparentConfig.load(file(dir, "transparent:\n  routes:\n" + plain), Transport.EPOLL));
+        assertTrue(e.getMessage().contains("route store-a: upstream.ca_file is set but"), e.getMessage());
+    }
 }

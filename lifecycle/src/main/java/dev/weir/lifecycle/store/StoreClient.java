@@ -36,12 +36,23 @@ public final class StoreClient {
     private final HttpClient http;
 
     public StoreClient(URI endpoint, SigV4Signer signer, Duration timeout, Clock clock) {
+        this(endpoint, signer, timeout, clock, null);
+    }
+
+    /**
+     * A client of {@code endpoint}; for an {@code https://} one, {@code tls} holds the CAs its
+     * certificate must chain to (null: the JDK's default, the system's CAs). The JDK's client checks
+     * the host name and sends SNI; it never retries in plain text.
+     */
+    public StoreClient(URI endpoint, SigV4Signer signer, Duration timeout, Clock clock, javax.net.ssl.SSLContext tls) {
         this.endpoint = endpoint.getPath() == null || endpoint.getPath().isEmpty() ? endpoint.resolve("/") : endpoint;
         this.host = endpoint.getHost() + (endpoint.getPort() == -1 ? "" : ":" + endpoint.getPort());
         this.signer = signer;
         this.timeout = timeout;
         this.clock = clock;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1);
+        if (tls != null) http.sslContext(tls);
+        this.http = http.build();
     }
 
     /** A table API operation ({@code PutItem}). */

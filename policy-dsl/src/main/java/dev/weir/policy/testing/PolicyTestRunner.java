@@ -111,7 +111,7 @@ public final class PolicyTestRunner {
     /** The test files under a directory, sorted. */
     public static List<Path> testFiles(Path dir) {
         try (Stream<Path> walk = Files.walk(dir)) {
-            return walk.filter(p -> p.getFileName().toString().endsWith(SUFFIX) && Files.isRegularFile(p)).sorted().toList();
+            return walk.filter(p -> dev.weir.policy.PolicyLoader.isPolicyFile(dir, p, SUFFIX)).sorted().toList();
         } catch (IOException | RuntimeException e) {
             return List.of();
         }

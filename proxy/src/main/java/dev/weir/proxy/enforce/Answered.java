@@ -14,16 +14,23 @@ import dev.weir.proxy.enforce.verdict.Verdict;
  * @param decidedNanos   {@link System#nanoTime()} when the request was decided (planned, or refused)
  * @param returnedKeys   the keys of the items (stream records) the answer carries, as the audit names them
  *                       ({@code id=p-1}), when weir built the answer itself; else empty
+ * @param note           what the audit record should say about the answer (why the store could not be
+ *                       reached over TLS), else null
  */
 record Answered(Stage reached, Verdict verdict, ProxyResponse response, int upstreamStatus, int rowsDropped,
-                int itemsReturned, long decidedNanos, List<String> returnedKeys) {
+                int itemsReturned, long decidedNanos, List<String> returnedKeys, String note) {
     Answered {
         returnedKeys = List.copyOf(returnedKeys);
     }
 
     Answered(Stage reached, Verdict verdict, ProxyResponse response, int upstreamStatus, int rowsDropped, int itemsReturned,
+             long decidedNanos, List<String> returnedKeys) {
+        this(reached, verdict, response, upstreamStatus, rowsDropped, itemsReturned, decidedNanos, returnedKeys, null);
+    }
+
+    Answered(Stage reached, Verdict verdict, ProxyResponse response, int upstreamStatus, int rowsDropped, int itemsReturned,
              long decidedNanos) {
-        this(reached, verdict, response, upstreamStatus, rowsDropped, itemsReturned, decidedNanos, List.of());
+        this(reached, verdict, response, upstreamStatus, rowsDropped, itemsReturned, decidedNanos, List.of(), null);
     }
 
     /** A refused request: its error is the response. */

@@ -423,10 +423,11 @@ public final class Firewall {
         return send(planned, body, payloadHash).handle((resp, err) -> {
             if (err != null) {
                 log.warn("upstream store unavailable: {}", cause(err).toString());
-                return new Answered(planned, permitted, ProxyResponse.error(DynamoError.serviceUnavailable(
-                        cause(err) instanceof TimeoutException ? "the upstream store did not answer before the request's deadline"
-                                : "weir could not reach the upstream store")),
-                        0, 0, 0, planned.nanos());
+                // whatever failed the exchange, the store was not reached: a 503, as ever
+                Throwable why = cause(err);
+                return UpstreamFailures.answered(planned, permitted,
+                        why instanceof TimeoutException || why instanceof java.io.IOException ? why : new java.io.IOException(why),
+                        "the upstream store did not answer before the request's deadline", "");
             }
             if (resp.status() == 200 && tableTags != null && (op == Operation.TagResource || op == Operation.UntagResource)) {
                 tableTags.invalidate();

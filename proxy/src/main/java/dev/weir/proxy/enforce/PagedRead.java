@@ -1,6 +1,5 @@
 package dev.weir.proxy.enforce;
 
-import dev.weir.protocol.error.DynamoError;
 import dev.weir.protocol.wire.Target;
 import dev.weir.proxy.enforce.read.ClientRead;
 import dev.weir.proxy.enforce.read.Pager;
@@ -56,16 +55,13 @@ record PagedRead(ClientRead read, StoreRead store, ReadView view, List<String> k
                 return new Answered(planned, permitted, new ProxyResponse(r.status(), r.body(), r.crc32()), r.status(), 0, 0,
                         planned.nanos());
             }
-            DynamoError error;
             if (cause instanceof TimeoutException || cause instanceof java.io.IOException) {
                 log.warn("a paged {} could not be completed: {}", store.operation(), cause.toString());
-                error = DynamoError.serviceUnavailable(cause instanceof TimeoutException
-                        ? "weir could not complete the page before its deadline" : "weir could not reach the upstream store");
             } else {
                 log.warn("a paged {} failed: {}", store.operation(), cause.getClass().getSimpleName());
-                error = DynamoError.internalServerError("weir could not page the store's answer");
             }
-            return new Answered(planned, permitted, ProxyResponse.error(error), 0, 0, 0, planned.nanos());
+            return UpstreamFailures.answered(planned, permitted, cause, "weir could not complete the page before its deadline",
+                    "weir could not page the store's answer");
         });
     }
 }

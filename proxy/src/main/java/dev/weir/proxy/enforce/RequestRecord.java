@@ -53,7 +53,7 @@ record RequestRecord(Stage reached, Verdict verdict, Operation operation, long d
         Stage reached = answered.reached();
         Operation named = reached.parsed() == null ? Target.named(reached.received().http().header(Target.HEADER)) : null;
         return new RequestRecord(reached, answered.verdict(), named, answered.decidedNanos(), phase, answered, System.nanoTime(),
-                0, null, null);
+                0, null, answered.note());
     }
 
     /** The same record with its note. */

@@ -309,16 +309,13 @@ final class StreamAnswer implements SelfAnswered {
         if (cause instanceof dev.weir.proxy.enforce.verdict.Refusal r) {
             return Answered.refused(planned, r.verdict(planned.decided().ruleIds()));
         }
-        DynamoError error;
         if (cause instanceof TimeoutException || cause instanceof IOException) {
             log.warn("a {} could not be completed: {}", planned.parsed().request().operation(), cause.toString());
-            error = DynamoError.serviceUnavailable(cause instanceof TimeoutException
-                    ? "weir could not complete the answer before its deadline" : "weir could not reach the upstream store");
         } else {
             log.warn("a {} failed: {}", planned.parsed().request().operation(), cause.getClass().getSimpleName());
-            error = DynamoError.internalServerError("weir could not read the store's answer");
         }
-        return new Answered(planned, permitted(planned), ProxyResponse.error(error), 0, 0, 0, planned.nanos());
+        return UpstreamFailures.answered(planned, permitted(planned), cause,
+                "weir could not complete the answer before its deadline", "weir could not read the store's answer");
     }
 
     private static JsonNode json(UpstreamResponse resp) {

@@ -12,6 +12,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.Timeout;
 import io.netty.util.concurrent.EventExecutor;
@@ -50,6 +52,11 @@ import java.util.concurrent.atomic.LongAdder;
  * gets {@code maxConnections / loops}, the first {@code maxConnections % loops} one more. With
  * fewer connections than loops, a loop whose share is 0 sends through the others
  * (round-robin, one hop). The bound on requests waiting for a connection is split the same way.
+ *
+ * <p><b>https.</b> An {@code https://} endpoint is reached over TLS ({@link UpstreamTls}: the
+ * system's or a configured CA, host name verified, SNI sent); each pooled connection does its
+ * handshake once, when it is made, and then carries requests like a plain one. A handshake that
+ * fails fails the exchange with an {@link UpstreamTlsException}; there is no retry in plain text.
  */
 public final class UpstreamClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UpstreamClient.class);
@@ -74,15 +81,47 @@ public final class UpstreamClient implements AutoCloseable {
     /** Each loop's pool, made on that loop on first use; slot i is written by loop i (and by {@link #close}). */
     private final AtomicReferenceArray<LoopPool> pools;
     private final LongAdder releaseFailures = new LongAdder();
+    /** TLS to the store (https), else null. */
+    private final SslContext tls;
+    /** The endpoint's host as TLS checks it and sends it as SNI (an IPv6 literal without brackets), and its port. */
+    private final String tlsHost;
+    private final int port;
+    private final int handshakeTimeoutMillis;
     private volatile boolean closed;
 
+    /** A client of an {@code http://} endpoint, or of an {@code https://} one trusting the system's CAs. */
     public UpstreamClient(URI endpoint, SigV4Signer signer, Transport transport, EventLoopGroup group, int maxConnections,
                           Duration connectTimeout, Duration timeout, Clock clock) {
-        if (!"http".equals(endpoint.getScheme())) {
-            throw new IllegalArgumentException("upstream must be an http:// URL for now, got " + endpoint);
+        this(endpoint, signer, transport, group, maxConnections, connectTimeout, timeout, clock, null);
+    }
+
+    /**
+     * A client of {@code endpoint}: {@code http://}, or {@code https://} with {@code tls} (a client
+     * context from {@link UpstreamTls}; null: one trusting the system's CAs). A TLS context for an
+     * {@code http://} endpoint is refused: it would suggest a protection the connection does not have.
+     */
+    public UpstreamClient(URI endpoint, SigV4Signer signer, Transport transport, EventLoopGroup group, int maxConnections,
+                          Duration connectTimeout, Duration timeout, Clock clock, SslContext tls) {
+        boolean https = "https".equals(endpoint.getScheme());
+        if (!https && !"http".equals(endpoint.getScheme())) {
+            throw new IllegalArgumentException("upstream must be an http:// or https:// URL, got " + endpoint);
         }
+        if (!https && tls != null) throw new IllegalArgumentException("a TLS context for an http:// upstream: " + endpoint);
+        if (endpoint.getHost() == null) throw new IllegalArgumentException("upstream URL has no host: " + endpoint);
         if (maxConnections < 1) throw new IllegalArgumentException("maxConnections must be at least 1, got " + maxConnections);
-        int port = endpoint.getPort() < 0 ? 80 : endpoint.getPort();
+        if (https && tls == null) {
+            try {
+                tls = UpstreamTls.clientContext(null);
+            } catch (javax.net.ssl.SSLException e) {
+                throw new IllegalStateException("cannot set up TLS with the system's trusted CAs: " + e.getMessage(), e);
+            }
+        }
+        this.tls = tls;
+        String host = endpoint.getHost();
+        this.tlsHost = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        this.handshakeTimeoutMillis = (int) Math.max(1, connectTimeout.toMillis());
+        int port = endpoint.getPort() < 0 ? (https ? 443 : 80) : endpoint.getPort();
+        this.port = port;
         this.requests = new SignedRequests(signer, endpoint.getHost() + (endpoint.getPort() < 0 ? "" : ":" + port),
                 endpoint.getRawPath() == null || endpoint.getRawPath().isEmpty() ? "/" : endpoint.getRawPath(), clock);
         this.timeout = timeout;
@@ -174,6 +213,13 @@ public final class UpstreamClient implements AutoCloseable {
         pool = new LoopPool(bootstrap.clone(loops[i]).handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
+                // TLS first (its handshake starts when the connection is up; requests written before it
+                // ends wait inside the SslHandler, so none leaves in plain text), bounded like connecting.
+                if (tls != null) {
+                    SslHandler ssl = tls.newHandler(ch.alloc(), tlsHost, port);
+                    ssl.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
+                    ch.pipeline().addLast(ssl);
+                }
                 // Requests are written as bytes (SignedRequests): only answers are read, in place.
                 ch.pipeline().addLast(new ResponseFramer(MAX_RESPONSE_BYTES), new ResponseHandler());
             }
@@ -258,7 +304,7 @@ public final class UpstreamClient implements AutoCloseable {
             }
             ch.writeAndFlush(request).addListener(w -> {
                 if (!w.isSuccess()) {
-                    result.completeExceptionally(new IOException("cannot send to the upstream store", w.cause()));
+                    result.completeExceptionally(failure(ch, "cannot send to the upstream store", w.cause()));
                     ch.close();
                 }
             });
@@ -306,6 +352,16 @@ public final class UpstreamClient implements AutoCloseable {
     /** The client timeout: the deadline of a {@link #send(String, byte[])} without one, and the pools' bound on waiting. */
     public Duration timeout() {
         return timeout;
+    }
+
+    /**
+     * Tests only, before the first request: connects to {@code address} instead of the endpoint's
+     * host, which still goes out as the Host header and as TLS's SNI and checked name (a test needs
+     * a dotted host name, which SNI requires, that reaches loopback).
+     */
+    UpstreamClient connectingTo(java.net.InetSocketAddress address) {
+        bootstrap.remoteAddress(address);
+        return this;
     }
 
     /** Connections handed out and not given back, over all pools (0 when the client is idle). */
@@ -363,7 +419,7 @@ public final class UpstreamClient implements AutoCloseable {
             if (pending != null) {
                 // Also the end of a timed-out or failed exchange: the channel goes back to the
                 // pool (which drops it as inactive) so the pool never leaks a slot.
-                pending.completeExceptionally(new IOException("upstream closed the connection"));
+                pending.completeExceptionally(failure(ctx.channel(), "upstream closed the connection", null));
                 release(ctx.channel());
             }
             ctx.fireChannelInactive();
@@ -378,10 +434,25 @@ public final class UpstreamClient implements AutoCloseable {
                 ch.close();
                 return;
             }
-            log.warn("upstream exchange failed: {}", cause.getMessage());
-            pending.completeExceptionally(cause instanceof IOException io ? io : new IOException(cause));
+            IOException failure = failure(ch, null, cause);
+            log.warn("upstream exchange failed: {}", failure.getMessage());
+            pending.completeExceptionally(failure);
             ch.close().addListener(c -> release(ch));
         }
+    }
+
+    /**
+     * Why an exchange on {@code ch} failed: an {@link UpstreamTlsException} when the connection's TLS
+     * handshake failed (whichever of the write, the close or the fault reports it first), else an
+     * IOException with {@code message} (null: {@code cause}'s own) and {@code cause}.
+     */
+    private IOException failure(Channel ch, String message, Throwable cause) {
+        SslHandler ssl = ch.pipeline().get(SslHandler.class);
+        if (ssl != null && ssl.handshakeFuture().isDone() && !ssl.handshakeFuture().isSuccess()) {
+            return new UpstreamTlsException(tlsHost + ":" + port, ssl.handshakeFuture().cause());
+        }
+        if (message == null) return cause instanceof IOException io ? io : new IOException(cause);
+        return cause == null ? new IOException(message) : new IOException(message, cause);
     }
 
     /** Closes every pool made so far (their idle connections, on their loops); a call after this fails at once. */
