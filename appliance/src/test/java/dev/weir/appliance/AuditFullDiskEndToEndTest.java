@@ -187,6 +187,14 @@ class AuditFullDiskEndToEndTest {
             }
             Thread.sleep(700);
             Path filler = disk.fill();
+            // The disk stays full until weir has met it (the spool's preallocated room ahead takes some
+            // records first: on a busy machine the clients need longer than a fixed wait to use it up),
+            // then for 1.5 s more, longer than block_timeout_ms, so that blocked requests time out.
+            long fullSince = System.nanoTime();
+            while (System.nanoTime() - fullSince < 30_000_000_000L
+                    && weir.output().stream().noneMatch(l -> l.contains("the spool cannot be written"))) {
+                Thread.sleep(50);
+            }
             Thread.sleep(1500);
             Files.delete(filler);  // space returns: weir carries on without a restart
             Thread.sleep(1000);
