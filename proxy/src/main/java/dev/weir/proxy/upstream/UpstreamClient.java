@@ -74,6 +74,9 @@ public final class UpstreamClient implements AutoCloseable {
     /** Each loop's pool, made on that loop on first use; slot i is written by loop i (and by {@link #close}). */
     private final AtomicReferenceArray<LoopPool> pools;
     private final LongAdder releaseFailures = new LongAdder();
+    private final LongAdder timeouts = new LongAdder();
+    private final LongAdder failures = new LongAdder();
+    private final LongAdder serverErrors = new LongAdder();
     private volatile boolean closed;
 
     public UpstreamClient(URI endpoint, SigV4Signer signer, Transport transport, EventLoopGroup group, int maxConnections,
@@ -140,7 +143,10 @@ public final class UpstreamClient implements AutoCloseable {
         CompletableFuture<UpstreamResponse> result = new CompletableFuture<>();
         Exchange exchange = new Exchange(result, target, body, payloadHash);
         Timeout timer = DeadlineTimer.at(deadlineNanos, loop, exchange::expire);
-        result.whenComplete((r, e) -> timer.cancel());
+        result.whenComplete((r, e) -> {
+            timer.cancel();
+            count(r, e);
+        });
         if (loop.inEventLoop()) {
             exchange.begin(i);
         } else {
@@ -151,6 +157,27 @@ public final class UpstreamClient implements AutoCloseable {
             }
         }
         return result;
+    }
+
+    /** Counts a failed exchange (for the metrics); striped adders, touched only when an exchange fails. */
+    private void count(UpstreamResponse r, Throwable e) {
+        if (e != null) (e instanceof TimeoutException ? timeouts : failures).increment();
+        else if (r.status() >= 500) serverErrors.increment();
+    }
+
+    /** Exchanges (weir's own lookups included) that failed at their deadline. */
+    public long timeouts() {
+        return timeouts.sum();
+    }
+
+    /** Exchanges that failed without an answer before their deadline: no connection, a cut connection, an unreadable answer. */
+    public long failures() {
+        return failures.sum();
+    }
+
+    /** Exchanges the store answered with a 5xx status. */
+    public long serverErrors() {
+        return serverErrors.sum();
     }
 
     /** The index of the loop a call from this thread is sent on: its own, or (from elsewhere, or a loop without a share) the next one round-robin. */
