@@ -38,7 +38,9 @@ final class AnswerMeter {
                 : Target.named(received.http().header(Target.HEADER));
         List<String> tables = request == null ? List.of() : request.tables();
         Verdict verdict = answered.verdict();
-        long decide = reached.decided() == null ? -1 : answered.decidedNanos() - received.nanos();
+        // decided: permitted, or refused by the decision or a check after it (a request refused before,
+        // unauthenticated or unreadable, was never decided)
+        long decide = parsed == null ? -1 : answered.decidedNanos() - received.nanos();
         Planned planned = reached.planned();
         long upstream = forwarded && planned != null && verdict instanceof Verdict.Permitted ? now - planned.nanos() : -1;
         metrics.record(MetricLabels.operation(op), MetricLabels.table(parsed == null ? null : parsed.policy(), tables),
