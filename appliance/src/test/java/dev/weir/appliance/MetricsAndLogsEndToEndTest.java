@@ -179,6 +179,34 @@ class MetricsAndLogsEndToEndTest {
         }
     }
 
+    /**
+     * Every expression of the Grafana dashboard (deploy/grafana/weir.json), its variable queries
+     * included, names at least one metric, and every metric it names is one this weir exports.
+     */
+    @Test
+    @Order(4)
+    void theGrafanaDashboardNamesOnlyMetricsWeirExports() throws Exception {
+        Exposition exported = scrape();
+        JsonNode dashboard = JSON.readTree(Path.of("..", "deploy", "grafana", "weir.json").toFile());
+        List<String> expressions = new ArrayList<>();
+        dashboard.findValues("expr").forEach(e -> expressions.add(e.asText()));
+        for (JsonNode variable : dashboard.path("templating").path("list")) {
+            if (variable.path("type").asText().equals("query")) expressions.add(variable.path("query").asText());
+        }
+        assertTrue(expressions.size() >= 20, "the dashboard has its panels: " + expressions.size());
+        java.util.regex.Pattern metric = java.util.regex.Pattern.compile("\\b(?:weir|jvm|process)_[a-zA-Z0-9_]+");
+        for (String expr : expressions) {
+            java.util.regex.Matcher m = metric.matcher(expr);
+            int named = 0;
+            while (m.find()) {
+                named++;
+                assertTrue(exported.names().contains(m.group()), "the dashboard names " + m.group() + ", which weir does not export: "
+                        + expr + "\nexported: " + exported.names());
+            }
+            assertTrue(named > 0, "an expression that names no weir metric: " + expr);
+        }
+    }
+
     private HttpResponse<String> send(String op, String body, boolean signed) throws Exception {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         List<Map.Entry<String, String>> headers = new ArrayList<>(List.of(Map.entry("Host", "127.0.0.1:" + weir.proxyPort),
