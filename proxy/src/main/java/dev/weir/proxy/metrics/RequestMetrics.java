@@ -72,9 +72,4 @@ public final class RequestMetrics {
         if (decideNanos >= 0) decide.observeNanos(decideNanos);
         if (upstreamNanos >= 0) upstream.observeNanos(upstreamNanos);
     }
-
-    /** The histogram of whole requests (for tests and the benchmark). */
-    public StripedHistogram total() {
-        return total;
-    }
 }

@@ -81,17 +81,6 @@ public final class StripedHistogram implements Collector {
         return lo;
     }
 
-    public String name() {
-        return name;
-    }
-
-    /** Observations so far, over all threads. */
-    public long count() {
-        long c = 0;
-        for (long[] s : stripes) for (int i = 0; i < s.length - 1; i++) c += (long) COUNTS.getOpaque(s, i);
-        return c;
-    }
-
     @Override
     public MetricSnapshot collect() {
         long[] counts = new long[boundsSeconds.length];
