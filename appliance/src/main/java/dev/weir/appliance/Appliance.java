@@ -13,6 +13,7 @@ import dev.weir.appliance.config.WeirConfig;
 import dev.weir.appliance.lifecycle.RunningTriggers;
 import dev.weir.appliance.lifecycle.TriggerRunner;
 import dev.weir.appliance.metrics.MetricsServer;
+import dev.weir.appliance.metrics.WeirMetrics;
 import dev.weir.appliance.reload.FileReloader;
 import dev.weir.appliance.reload.ReloadEvents;
 import dev.weir.appliance.tls.DevCertificates;
@@ -162,6 +163,11 @@ public final class Appliance implements AutoCloseable {
         }
         HmacKeys keys = maskKeys(configFile, home, config.masking());
         PolicySnapshot policy = loadPolicy(config.policies(), keys);
+        WeirMetrics metrics = config.metrics() == null ? null : new WeirMetrics();
+        if (metrics != null) {
+            metrics.policy().inForce(policy);
+            metrics.policy().principalsInForce(principals.size());
+        }
 
         if (config.store().enabled()) {
             // The store answers only requests signed with the key pair weir signs forwarded requests with.
@@ -209,7 +215,13 @@ public final class Appliance implements AutoCloseable {
                     PolicySnapshot next = snapshot(policyDir, result);
                     if (next.loaded()) policyHolder.publish(next);
                 },
-                outcome -> { if (audit != null) audit.publish(ReloadEvents.policy(outcome)); },
+                outcome -> {
+                    if (audit != null) audit.publish(ReloadEvents.policy(outcome));
+                    if (metrics != null) {
+                        metrics.policy().policyReload(outcome.published());
+                        if (outcome.published()) metrics.policy().inForce(policyHolder.current());
+                    }
+                },
                 TriggerRunner.views(UpstreamNumbers.COUNT_FREE)).start());
         Identifier identifier = new Identifier(directory(principals), Clock.systemUTC());
         toClose.add(new FileReloader(config.principals(), file -> {
@@ -220,18 +232,24 @@ public final class Appliance implements AutoCloseable {
                 next = directory(entries);
             } catch (ConfigException | RuntimeException e) {
                 if (audit != null) audit.publish(ReloadEvents.principalsRefused(e.getMessage()));
+                if (metrics != null) metrics.policy().principalsReload(false);
                 throw e;
             }
             identifier.publish(next);
             principalsNow.set(entries);
+            if (metrics != null) {
+                metrics.policy().principalsReload(true);
+                metrics.policy().principalsInForce(next.size());
+            }
             log.info("principals reloaded from {}: {} principals", file, next.size());
             if (audit != null) audit.publish(ReloadEvents.principalsReloaded(file.toString(), next.size()));
         }, RELOAD_INTERVAL_MILLIS));
-        if (config.metrics() != null) {
-            MetricsServer metrics = new MetricsServer(config.metrics().host(), config.metrics().port(),
-                    audit == null ? null : audit::counters);
-            toClose.add(metrics);
-            metricsAddress = metrics.address();
+        if (metrics != null) {
+            metrics.audit(audit == null ? null : audit::counters);
+            metrics.upstream(upstream);
+            MetricsServer metricsServer = new MetricsServer(config.metrics().host(), config.metrics().port(), metrics.registry());
+            toClose.add(metricsServer);
+            metricsAddress = metricsServer.address();
             log.info("metrics on http://{}:{}/metrics", metricsAddress.getHostString(), metricsAddress.getPort());
         }
         TableTags tableTags = new TableTags(upstream::send, Duration.ofSeconds(TABLE_TAGS_TTL_SECONDS), System::nanoTime);
@@ -241,6 +259,7 @@ public final class Appliance implements AutoCloseable {
         // firewall, which tells the API-call triggers of the requests it answered 200
         RunningTriggers triggers = TriggerRunner.start(config.lifecycle(), up, endpoint, policyHolder, numbers, audit, System.getenv());
         if (triggers != null) toClose.add(triggers);
+        if (triggers != null && metrics != null) metrics.triggers(triggers);
         Firewall firewall = Firewall.builder().identifier(identifier).policy(policyHolder).upstream(upstream).audit(audit)
                 .auditScope(auditScope(auditConfig)).tableTags(tableTags)
                 .tableSchemas(new TableSchemas(upstream::send, TableSchemas.TTL, System::nanoTime))
@@ -250,6 +269,7 @@ public final class Appliance implements AutoCloseable {
                 .iteratorSeal(iteratorSeal())
                 .upstreamNumbers(numbers)
                 .requestListener(triggers == null ? dev.weir.proxy.enforce.succeeded.RequestListener.NONE : triggers.requestListener())
+                .metrics(metrics == null ? null : metrics.requests())
                 .build();
         SslContext tls = tlsContext(config.proxy().tls());
         ProxyServer.Limits limits = limits(config.proxy());
@@ -271,6 +291,7 @@ public final class Appliance implements AutoCloseable {
         }
         scheme = tls == null ? "http" : "https";
         toClose.add(server);
+        if (metrics != null) metrics.connections(server);
         proxyAddress = server.address();
         log.info("firewall listening on {}://{}:{} ({} transport{}), forwarding to {}", scheme, proxyAddress.getHostString(),
                 proxyAddress.getPort(), listenerKind, tls == null ? "" : ", TLS by " + TlsOptions.providerName(),

@@ -278,9 +278,13 @@ class AuditDeliveryEndToEndTest {
         }
     }
 
+    /** A sample's value; the exposition writes counts as doubles ({@code 4.0}), each of them whole. */
     private static long metric(String text, String name) {
-        return text.lines().filter(l -> l.startsWith(name + " ")).mapToLong(l -> Long.parseLong(l.substring(name.length() + 1)))
-                .findFirst().orElseThrow(() -> new AssertionError(name + " missing in\n" + text));
+        return text.lines().filter(l -> l.startsWith(name + " ")).mapToLong(l -> {
+            double v = Double.parseDouble(l.substring(name.length() + 1));
+            if (v != Math.rint(v)) throw new AssertionError(name + " is not a whole number: " + l);
+            return (long) v;
+        }).findFirst().orElseThrow(() -> new AssertionError(name + " missing in\n" + text));
     }
 
     private static List<String> lines(Path file) throws IOException {

@@ -2,6 +2,8 @@ package dev.weir.appliance.cli;
 
 import dev.weir.appliance.Appliance;
 import dev.weir.appliance.config.ConfigException;
+import dev.weir.appliance.logging.LogFormat;
+import dev.weir.appliance.logging.LogSetup;
 import dev.weir.appliance.transparent.InterceptionRules;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,6 +40,12 @@ public final class UpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try {
+            LogSetup.apply(LogFormat.configured(LogFormat.JSON));
+        } catch (IllegalArgumentException e) {
+            System.err.println("weir: " + e.getMessage());
+            return 2;
+        }
         if (!Files.isRegularFile(config)) {
             System.err.println("weir: no configuration file at " + config.toAbsolutePath());
             return 2;

@@ -15,6 +15,7 @@ import dev.weir.proxy.audit.AuditScope;
 import dev.weir.proxy.enforce.request.RequestParser;
 import dev.weir.proxy.enforce.verdict.Verdict;
 import dev.weir.proxy.identity.Principal;
+import dev.weir.proxy.metrics.RequestMetrics;
 import dev.weir.proxy.policy.PolicySnapshot;
 import dev.weir.proxy.schema.TableSchema;
 import dev.weir.proxy.upstream.UpstreamAccount;
@@ -49,6 +50,16 @@ public final class AuditSamples {
     private final int itemsReturned;
     private final int rowsDropped;
     private Auditor auditor;
+    private AnswerMeter meter;
+    /** What {@link #decideAnew} reads, decides and plans again. */
+    private final byte[][] bodies;
+    private final HttpRequestView[] requests;
+    private final RequestParser parser;
+    private final PolicySnapshot snapshot;
+    private final Principal principal;
+    private final TableSchema schema;
+    private final String target;
+    private final boolean put;
     private int next;
 
     /**
@@ -69,10 +80,20 @@ public final class AuditSamples {
         TableSchema schema = TableSchema.fromDescription(new ObjectMapper().readTree(TABLE));
         decided = new Decided[pool];
         plans = new Plan[pool];
+        bodies = new byte[pool][];
+        requests = new HttpRequestView[pool];
+        this.parser = parser;
+        this.snapshot = snapshot;
+        this.principal = bench;
+        this.schema = schema;
+        this.target = target;
+        this.put = op == Operation.PutItem;
         for (int k = 0; k < pool; k++) {
             byte[] body = workload.sampleBody(kind, k);
             HttpRequestView http = new HttpRequestView("POST", "/", "", List.of(Map.entry("Host", "weir.bench"),
                     Map.entry("Content-Type", "application/x-amz-json-1.0"), Map.entry("X-Amz-Target", target)), body);
+            bodies[k] = body;
+            requests[k] = http;
             Received received = Received.now(http, new InetSocketAddress("127.0.0.1", 40_000 + k), null);
             Parsed parsed = new Parsed(new Identified(received, bench, null), parser.parse(bench.name(), target, body), snapshot);
             Decided d = Decider.decide(parsed, Map.of());
@@ -88,8 +109,40 @@ public final class AuditSamples {
 
     /** The auditor every {@link #audit} goes through, publishing into {@code pipeline}. */
     public AuditSamples auditingInto(AuditPipeline pipeline) {
-        auditor = new Auditor(pipeline, AuditScope.ALL);
+        return auditingInto(pipeline, null);
+    }
+
+    /**
+     * The auditor every {@link #audit} goes through, publishing into {@code pipeline} and
+     * counting each request into {@code metrics} (null: no metrics, as without a metrics block).
+     */
+    public AuditSamples auditingInto(AuditPipeline pipeline, RequestMetrics metrics) {
+        auditor = new Auditor(pipeline, AuditScope.ALL, new AnswerMeter(metrics));
+        meter = new AnswerMeter(metrics);
         return this;
+    }
+
+    /**
+     * The firewall's own work on the loop for the next request, up to its answer: its body read
+     * (every expression parsed), decided under the policy and planned, answered 200; without
+     * SigV4, the exchange and the response filter. The baseline the metrics' cost is set against.
+     */
+    public Object decideAnew() {
+        int k = next;
+        next = (next + 1) % decided.length;
+        Received received = Received.now(requests[k], new InetSocketAddress("127.0.0.1", 40_000 + k), null);
+        Parsed parsed = new Parsed(new Identified(received, principal, null), parser.parse(principal.name(), target, bodies[k]),
+                snapshot);
+        Decided d = Decider.decide(parsed, Map.of());
+        if (put) d = d.withItemKeys(new ItemKeys(Map.of("people", List.of("id")), List.of()));
+        Planner.check(d);
+        Planned planned = new Planned(d, Planner.plan(d, schema), null, System.nanoTime());
+        return new Answered(planned, new Verdict.Permitted(d.ruleIds()), response, 200, rowsDropped, itemsReturned, planned.nanos());
+    }
+
+    /** Only the metrics' share of {@link #audit}: the answered request counted and timed once. */
+    public void meter(Object answered) {
+        meter.record((Answered) answered, true);
     }
 
     /** {@code n} answered requests (typed {@code Object}: the stage records are package-private), each with fresh stages. */

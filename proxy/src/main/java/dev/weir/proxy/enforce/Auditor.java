@@ -47,11 +47,16 @@ final class Auditor {
     private final AuditPipeline audit;
     private final AuditScope scope;
     private final boolean beforeAccess;
+    private final AnswerMeter meter;
 
-    /** @param audit where events go; null turns auditing off (benchmarks only) */
-    Auditor(AuditPipeline audit, AuditScope scope) {
+    /**
+     * @param audit where events go; null turns auditing off (benchmarks only)
+     * @param meter where every answered request is counted, once, as it is recorded
+     */
+    Auditor(AuditPipeline audit, AuditScope scope, AnswerMeter meter) {
         this.audit = audit;
         this.scope = scope;
+        this.meter = meter;
         this.beforeAccess = audit != null && audit.mode() == AuditPipeline.Mode.SYNC;
     }
 
@@ -90,6 +95,7 @@ final class Auditor {
                 "weir could not record the audit event for this request, so it was not sent to the store"));
         Answered answered = new Answered(planned, new Verdict.Permitted(planned.decided().ruleIds()), response, 0, 0, 0,
                 planned.nanos());
+        meter.record(answered, false);
         audit.publish(held(RequestRecord.of(answered, AuditEvent.OUTCOME)
                 .noted("not forwarded: its decision record could not be made durable")));
         return response;
@@ -107,6 +113,7 @@ final class Auditor {
      * ({@link RequestRecord}); its event is made on the audit writer's thread.
      */
     CompletableFuture<ProxyResponse> audit(Answered answered, Before before) {
+        meter.record(answered, true);
         ProxyResponse response = answered.response();
         if (audit == null) return CompletableFuture.completedFuture(response);
         boolean linked = before == Before.DURABLE;

@@ -19,6 +19,7 @@ import dev.weir.proxy.http.ContentCoding;
 import dev.weir.proxy.identity.Identifier;
 import dev.weir.proxy.identity.StoreHosts;
 import dev.weir.proxy.identity.TlsPeer;
+import dev.weir.proxy.metrics.RequestMetrics;
 import dev.weir.proxy.policy.PolicyHolder;
 import dev.weir.proxy.policy.PolicySnapshot;
 import dev.weir.proxy.policy.TableTags;
@@ -132,7 +133,7 @@ public final class Firewall {
         IteratorSeal seal = b.iteratorSeal != null ? b.iteratorSeal : IteratorSeal.random();
         this.parser = new RequestParser(b.account, seal);
         this.streams = new StreamAnswer(seal, b.upstreamNumbers, b.tableTags);
-        this.auditor = new Auditor(b.audit, b.auditScope);
+        this.auditor = new Auditor(b.audit, b.auditScope, new AnswerMeter(b.metrics));
         this.requestListener = b.requestListener;
         this.store = b.store;
         this.acceptedHosts = b.acceptedHosts;
@@ -496,8 +497,15 @@ public final class Firewall {
         private RequestListener requestListener = RequestListener.NONE;
         private String store;
         private StoreHosts acceptedHosts;
+        private RequestMetrics metrics;
 
         private Builder() {}
+
+        /** Where every answered request is counted, once (default: nowhere). */
+        public Builder metrics(RequestMetrics v) {
+            metrics = v;
+            return this;
+        }
 
         /**
          * Transparent mode: the store's route name, which audit records put before each table

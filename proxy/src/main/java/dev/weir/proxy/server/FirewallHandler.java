@@ -80,7 +80,8 @@ final class FirewallHandler extends SimpleChannelInboundHandler<FramedRequest> {
             if (!ctx.executor().inEventLoop()) answersOffLoop.increment();
             if (err != null) {
                 // A fault in weir, never a refusal: DynamoDB's own 500 shape, so the SDK reports it as one.
-                log.error("request failed inside the proxy", err);
+                // Logged without the exception's messages, which could quote the request (Faults).
+                log.error("request failed inside the proxy: {}", Faults.describe(err));
                 answer(ctx, ProxyResponse.error(DynamoError.internalServerError("weir could not answer the request")),
                         fromOrigin, false, headOnly, coding);
             } else {

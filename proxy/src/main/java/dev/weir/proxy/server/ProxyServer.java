@@ -76,9 +76,17 @@ public final class ProxyServer implements AutoCloseable {
     private final Channel channel;
     private final LongAdder answersOffLoop;
 
-    private ProxyServer(Channel channel, LongAdder answersOffLoop) {
+    private final ConnectionLimiter limiter;
+
+    private ProxyServer(Channel channel, LongAdder answersOffLoop, ConnectionLimiter limiter) {
         this.channel = channel;
         this.answersOffLoop = answersOffLoop;
+        this.limiter = limiter;
+    }
+
+    /** Client connections open now (admitted ones; refused ones being answered 503 are not counted). */
+    public int openConnections() {
+        return limiter.open();
     }
 
     /** Binds the listener; with {@code tls} non-null every connection must speak TLS first. */
@@ -119,7 +127,7 @@ public final class ProxyServer implements AutoCloseable {
                         addFirewall(ch, framing, firewall, answersOffLoop, limits.compressAnswers());
                     }
                 });
-        return new ProxyServer(b.bind(host, port).sync().channel(), answersOffLoop);
+        return new ProxyServer(b.bind(host, port).sync().channel(), answersOffLoop, limiter);
     }
 
     /** The framing settings the limits give. */

@@ -87,6 +87,9 @@ public final class UpstreamClient implements AutoCloseable {
     private final String tlsHost;
     private final int port;
     private final int handshakeTimeoutMillis;
+    private final LongAdder timeouts = new LongAdder();
+    private final LongAdder failures = new LongAdder();
+    private final LongAdder serverErrors = new LongAdder();
     private volatile boolean closed;
 
     /** A client of an {@code http://} endpoint, or of an {@code https://} one trusting the system's CAs. */
@@ -179,7 +182,10 @@ public final class UpstreamClient implements AutoCloseable {
         CompletableFuture<UpstreamResponse> result = new CompletableFuture<>();
         Exchange exchange = new Exchange(result, target, body, payloadHash);
         Timeout timer = DeadlineTimer.at(deadlineNanos, loop, exchange::expire);
-        result.whenComplete((r, e) -> timer.cancel());
+        result.whenComplete((r, e) -> {
+            timer.cancel();
+            count(r, e);
+        });
         if (loop.inEventLoop()) {
             exchange.begin(i);
         } else {
@@ -190,6 +196,27 @@ public final class UpstreamClient implements AutoCloseable {
             }
         }
         return result;
+    }
+
+    /** Counts a failed exchange (for the metrics); striped adders, touched only when an exchange fails. */
+    private void count(UpstreamResponse r, Throwable e) {
+        if (e != null) (e instanceof TimeoutException ? timeouts : failures).increment();
+        else if (r.status() >= 500) serverErrors.increment();
+    }
+
+    /** Exchanges (weir's own lookups included) that failed at their deadline. */
+    public long timeouts() {
+        return timeouts.sum();
+    }
+
+    /** Exchanges that failed without an answer before their deadline: no connection, a cut connection, an unreadable answer. */
+    public long failures() {
+        return failures.sum();
+    }
+
+    /** Exchanges the store answered with a 5xx status. */
+    public long serverErrors() {
+        return serverErrors.sum();
     }
 
     /** The index of the loop a call from this thread is sent on: its own, or (from elsewhere, or a loop without a share) the next one round-robin. */

@@ -63,6 +63,9 @@ public final class FirewallHarness implements AutoCloseable {
     private final UpstreamClient upstream;
     private final AuditPipeline audit;
     public final Firewall firewall;
+    /** The request metrics the firewall records into ({@link dev.weir.proxy.metrics.RequestMetrics}). */
+    public final io.prometheus.metrics.model.registry.PrometheusRegistry metrics =
+            new io.prometheus.metrics.model.registry.PrometheusRegistry();
 
     /**
      * @param answer the stub upstream's answer (status, body) to a target and body
@@ -123,7 +126,7 @@ public final class FirewallHarness implements AutoCloseable {
         firewall = Firewall.builder().identifier(new Identifier(new PrincipalDirectory(PRINCIPALS), Clock.systemUTC()))
                 .policy(new PolicyHolder(new PolicySnapshot(loaded.table().orElseThrow(), loaded.contentHash())))
                 .upstream(upstream).audit(audit).auditScope(dev.weir.proxy.audit.AuditScope.ALL).tableTags(tableTags)
-                .upstreamNumbers(numbers).requestListener(new dev.weir.proxy.enforce.succeeded.RequestListener() {
+                .upstreamNumbers(numbers).metrics(new dev.weir.proxy.metrics.RequestMetrics(metrics)).requestListener(new dev.weir.proxy.enforce.succeeded.RequestListener() {
                     @Override
                     public void succeeded(dev.weir.proxy.enforce.succeeded.SucceededRequest request) {
                         succeeded.add(request);
