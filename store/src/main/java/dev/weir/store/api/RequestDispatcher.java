@@ -9,6 +9,7 @@ import dev.weir.protocol.error.DynamoError;
 import dev.weir.protocol.error.DynamoException;
 import dev.weir.protocol.model.Operation;
 import dev.weir.protocol.wire.Target;
+import dev.weir.store.api.validate.RequestValidator;
 import dev.weir.store.engine.RocksEngine;
 import dev.weir.store.engine.WouldBlock;
 import org.slf4j.Logger;
@@ -79,6 +80,7 @@ public final class RequestDispatcher {
             checkContentType(contentType);
             if (handler == null) throw new DynamoException(DynamoError.unknownOperation(""));
             JsonNode request = parse(body);
+            if (op instanceof Operation o) RequestValidator.validate(o, (ObjectNode) request);
             ObjectNode response = handler.handle(request);
             return new ApiResponse(200, mapper.writeValueAsBytes(response));
         } catch (DynamoException e) {
@@ -127,6 +129,7 @@ public final class RequestDispatcher {
             if (op != Operation.GetItem && op != Operation.Query) return null;
             checkContentType(contentType);
             request = parse(body);
+            RequestValidator.validate(op, (ObjectNode) request);
         } catch (DynamoException e) {
             return ApiResponse.of(e.error());
         }
