@@ -39,6 +39,7 @@ public final class AttributeValueJson {
 
     /** One attribute value from its DynamoDB JSON form, such as {@code {"S":"x"}}. */
     public static AttributeValue value(JsonNode node) {
+        if (node != null && node.isObject() && node.isEmpty()) throw noType(); // {}: empty, as DynamoDB words it
         if (node == null || !node.isObject() || node.size() != 1) throw notOneType();
         Map.Entry<String, JsonNode> e = node.fields().next();
         JsonNode v = e.getValue();

@@ -84,7 +84,8 @@ final class AttributeValueReader {
                 error = e;
             }
         }
-        if (several || type == null) throw AttributeValueJson.notOneType();
+        if (type == null) throw AttributeValueJson.noType(); // {}: empty, as DynamoDB words it
+        if (several) throw AttributeValueJson.notOneType();
         if (error != null) throw error;
         return result;
     }
