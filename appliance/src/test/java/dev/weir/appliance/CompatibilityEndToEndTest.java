@@ -25,6 +25,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -35,8 +37,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The store's DynamoDB-compatibility suite ({@code store/src/test/resources/compat/cases.json},
  * the facts the bundled store is held to) run through weir, as the sample admin, in front of
  * the bundled store, with a raw HTTP client: for every request weir forwards, weir's answer is
- * the store's (status, {@code __type}, message and the member it is in); where weir answers
- * itself ({@link #WEIRS_OWN}) its answer has the same status and {@code __type} as DynamoDB's.
+ * the store's (status, {@code __type}, message and the member it is in); where weir refuses
+ * a request itself in its own words ({@link #SAME_TYPE}) its answer has the same status and
+ * {@code __type}; where it answers otherwise ({@link #DIFFERENT}) the reason is written down.
  * Each case is sent once to weir and once straight to the store (signed with weir's upstream
  * key), in the file's order, each against its own tables so the operation cases hold for both.
  */
@@ -48,10 +51,52 @@ class CompatibilityEndToEndTest {
     private static final Credentials UPSTREAM = new Credentials(ApplianceProcess.UPSTREAM_KEY, ApplianceProcess.UPSTREAM_SECRET);
 
     /**
-     * Cases weir answers itself, before the store sees them, and why; the answer must still be
-     * DynamoDB's status and type (a client's SDK reports it the same way).
+     * Cases weir refuses itself, before the store sees them, in its own words but with
+     * DynamoDB's status and {@code __type} (an SDK reports them as it reports DynamoDB's):
+     * weir's request parser checks these members before it decides.
      */
-    private static final Map<String, String> WEIRS_OWN = Map.of();
+    private static final Set<String> SAME_TYPE = Set.of(
+            "serialization: GetItem AttributesToGet \"23\"", "serialization: GetItem AttributesToGet true",
+            "serialization: GetItem AttributesToGet 23", "serialization: GetItem AttributesToGet 34.56",
+            "serialization: GetItem AttributesToGet {}", "serialization: GetItem ExpressionAttributeNames []",
+            "serialization: PutItem Item.a.BS.0 true", "serialization: PutItem Item.a.BS.0 23",
+            "serialization: PutItem Item.a.BS.0 34.56", "serialization: PutItem Item.a.BS.0 []",
+            "serialization: PutItem Item.a.BS.0 {}", "serialization: PutItem Item.a.BS.0 \"23456\"",
+            "serialization: PutItem Item.a.BS.0 \"=+/=\"",
+            "validation: GetItem members in DynamoDB's order", "validation: PutItem with nothing", "validation: PutItem enums",
+            "validation: BatchGetItem with nothing", "validation: BatchGetItem empty RequestItems",
+            "validation: BatchWriteItem with nothing", "validation: BatchWriteItem empty list",
+            "validation: TransactGetItems with nothing", "validation: TransactWriteItems with nothing",
+            "validation: TransactWriteItems at most ten errors", "validation: ExpressionAttributeValues without a condition",
+            "validation: ExpressionAttributeValues without an update or condition",
+            "validation: ExpressionAttributeValues with only a projection");
+
+    /**
+     * Cases weir answers otherwise than DynamoDB, and why; each must still differ (a case fixed
+     * in weir leaves this list, so the list stays true). docs/store.md lists them.
+     */
+    private static final Map<String, String> DIFFERENT = differences();
+
+    private static Map<String, String> differences() {
+        Map<String, String> m = new TreeMap<>();
+        String auth = "weir reads nothing of a request before its signature: MissingAuthenticationTokenException first";
+        for (String c : List.of("PUT is a 404", "DELETE is a 404", "PATCH is a 404", "a body without a content type is a 404",
+                "a body of another content type is a 404", "application/json that is not JSON", "x-amz-json-1.0 that is not JSON",
+                "no target", "another API's target", "a misspelt operation")) {
+            m.put("http: " + c, auth);
+        }
+        m.put("http: OPTIONS without an Origin is a 404", "weir answers every OPTIONS as a CORS preflight");
+        m.put("http: a gzip request body", "weir does not decode Content-Encoding: gzip request bodies");
+        m.put("serialization: null and unknown members are left alone",
+                "weir refuses members it does not know (fail closed) instead of forwarding them unchecked");
+        for (String v : List.of("\"23\"", "true", "23", "[]")) {
+            m.put("serialization: PutItem Item.a.L.0 " + v, "weir's attribute-value reader refuses a value that is no object as a ValidationException");
+            m.put("serialization: PutItem Item.a.M.b " + v, "weir's attribute-value reader refuses a value that is no object as a ValidationException");
+        }
+        m.put("serialization: TransactWriteItems TransactItems.0.Put 'x'", "weir's request parser: a ValidationException");
+        m.put("serialization: BatchWriteItem RequestItems.t.0 'x'", "weir's request parser: a ValidationException");
+        return m;
+    }
 
     private Path home;
     private ApplianceProcess weir;
@@ -103,14 +148,20 @@ class CompatibilityEndToEndTest {
             // so they are compared with what the case says, which the store's own suite holds it to
             Answer viaWeir = send(c, weirUri(), ADMIN);
             Answer direct = c.path("group").asText().equals("operations") ? null : send(c, storeUri(), UPSTREAM);
-            String why = WEIRS_OWN.get(name);
-            String difference = direct == null ? againstCase(c, viaWeir) : compare(viaWeir, direct, why != null);
-            if (difference != null) differences.add(name + ": " + difference);
+            String difference = direct == null ? againstCase(c, viaWeir) : compare(viaWeir, direct, SAME_TYPE.contains(name));
+            if (DIFFERENT.containsKey(name)) {
+                if (difference == null) differences.add(name + ": now answered as the store does; take it off DIFFERENT");
+            } else if (difference != null) {
+                differences.add(name + ": " + difference);
+            }
+        }
+        if (!differences.isEmpty()) {
+            weir.output().stream().filter(l -> l.contains("Exception") || l.contains("ERROR")).limit(40).forEach(System.out::println);
         }
         assertEquals(List.of(), differences);
     }
 
-    /** Null when weir's answer is the store's; {@code typeOnly}: weir's own answer, same status and type. */
+    /** Null when weir's answer is the store's; {@code typeOnly}: weir's own refusal, same status and type. */
     private static String compare(Answer weir, Answer store, boolean typeOnly) {
         if (weir.status != store.status) return "status " + weir.status + " (weir) vs " + store.status + " (store): " + weir.text() + " | " + store.text();
         String crc = weir.header("x-amz-crc32");
