@@ -130,7 +130,7 @@ final class ConditionTranslator {
     }
 
     static JsonNode requireObject(JsonNode v) {
-        if (!v.isObject()) throw Members.wrongType(v, "Structure");
+        if (!v.isObject()) throw Members.wrongValue(v);
         return v;
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.weir.protocol.error.DynamoError;
 import dev.weir.protocol.error.DynamoException;
+import dev.weir.protocol.error.WrongType;
 
 import java.util.Iterator;
 import java.util.Locale;
@@ -14,7 +15,8 @@ import java.util.Map;
 
 /**
  * The first pass over a request: every member has the JSON type its shape wants, else a
- * SerializationException worded as DynamoDB's deserializer words it. Members are read in the
+ * SerializationException worded as DynamoDB's deserializer words it ({@link WrongType}, shared
+ * with weir's own request parser). Members are read in the
  * order they appear in the body (DynamoDB reads a stream: the first bad member in the body is
  * the one reported); members the operation does not know, and JSON nulls, are left alone.
  * Values DynamoDB converts are converted in place: a decimal where a whole number is wanted is
@@ -45,13 +47,13 @@ final class SerializationCheck {
     private static JsonNode value(JsonNode v, Shape shape, boolean field) {
         return switch (shape) {
             case Shape.Text t -> {
-                if (!v.isTextual()) throw wrong(scalarOrContainer(v, t));
+                if (!v.isTextual()) throw WrongType.scalar(v, "String");
                 yield v;
             }
             case Shape.Whole w -> {
                 if (v.isIntegralNumber()) yield v;
                 if (v.isNumber()) yield LongNode.valueOf(v.longValue());
-                throw wrong(scalarOrContainer(v, w));
+                throw WrongType.scalar(v, w.javaName());
             }
             case Shape.Flag f -> {
                 if (v.isBoolean()) yield v;
@@ -59,9 +61,8 @@ final class SerializationCheck {
                     String s = v.textValue().toLowerCase(Locale.ROOT);
                     if (s.equals("true")) yield BooleanNode.TRUE;
                     if (s.equals("false")) yield BooleanNode.FALSE;
-                    throw wrong("Unexpected token received from parser");
                 }
-                throw wrong(scalarOrContainer(v, f));
+                throw WrongType.scalar(v, "Boolean");
             }
             case Shape.Bytes b -> {
                 if (v.isTextual()) {
@@ -73,8 +74,7 @@ final class SerializationCheck {
                 throw wrong("only base-64-encoded strings are convertible to bytes");
             }
             case Shape.ListOf l -> {
-                if (v.isObject()) throw wrong("Start of structure or map found where not expected");
-                if (!v.isArray()) throw wrong("Unexpected field type");
+                if (!v.isArray()) throw WrongType.list(v);
                 ArrayNode a = (ArrayNode) v;
                 for (int i = 0; i < a.size(); i++) {
                     JsonNode element = a.get(i);
@@ -85,8 +85,7 @@ final class SerializationCheck {
                 yield v;
             }
             case Shape.MapOf m -> {
-                if (v.isArray()) throw wrong("Unrecognized collection type " + m.javaClass());
-                if (!v.isObject()) throw wrong(field ? "Unexpected field type" : "Unexpected value type in payload");
+                if (!v.isObject()) throw WrongType.structure(v, m.javaClass(), field);
                 for (Map.Entry<String, JsonNode> e : v.properties()) {
                     if (e.getValue().isNull()) continue;
                     JsonNode replaced = value(e.getValue(), m.value(), false);
@@ -95,33 +94,11 @@ final class SerializationCheck {
                 yield v;
             }
             case Shape.Struct s -> {
-                if (v.isArray()) throw wrong("Unrecognized collection type class " + s.javaClass());
-                if (!v.isObject()) throw wrong(field ? "Unexpected field type" : "Unexpected value type in payload");
+                if (!v.isObject()) throw WrongType.structure(v, "class " + s.javaClass(), field);
                 members((ObjectNode) v, s);
                 yield v;
             }
         };
-    }
-
-    /** DynamoDB's words for a scalar or a container found where a scalar of {@code want} was expected. */
-    private static String scalarOrContainer(JsonNode v, Shape want) {
-        if (v.isObject()) return "Start of structure or map found where not expected";
-        if (v.isArray()) return "Unrecognized collection type class " + want.javaClass();
-        String name = switch (want) {
-            case Shape.Text t -> "String";
-            case Shape.Flag f -> "Boolean";
-            case Shape.Whole w -> w.javaName();
-            default -> want.javaClass();
-        };
-        return token(v) + " cannot be converted to " + name;
-    }
-
-    /** The name DynamoDB's JSON reader gives a scalar token. */
-    private static String token(JsonNode v) {
-        if (v.isBoolean()) return v.booleanValue() ? "TRUE_VALUE" : "FALSE_VALUE";
-        if (v.isIntegralNumber()) return "NUMBER_VALUE";
-        if (v.isNumber()) return "DECIMAL_VALUE";
-        return "STRING_VALUE";
     }
 
     /** The base64 checks DynamoDB makes while reading a blob, in its words. */
