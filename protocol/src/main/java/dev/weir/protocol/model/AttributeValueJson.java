@@ -274,9 +274,6 @@ public final class AttributeValueJson {
 
     /** A binary value's base64 text decoded; text that is no base64 is refused as DynamoDB refuses it, never thrown as a fault. */
     static AttributeValue.Bytes bytes(String base64) {
-        if (base64.length() % 4 != 0) {
-            throw serialization("Base64 encoded length is expected a multiple of 4 bytes but found: " + base64.length());
-        }
         try {
             return AttributeValue.Bytes.ofBase64(base64);
         } catch (IllegalArgumentException notBase64) {
