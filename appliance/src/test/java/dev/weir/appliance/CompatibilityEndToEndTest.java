@@ -56,13 +56,7 @@ class CompatibilityEndToEndTest {
      * weir's request parser checks these members before it decides.
      */
     private static final Set<String> SAME_TYPE = Set.of(
-            "serialization: GetItem AttributesToGet \"23\"", "serialization: GetItem AttributesToGet true",
-            "serialization: GetItem AttributesToGet 23", "serialization: GetItem AttributesToGet 34.56",
-            "serialization: GetItem AttributesToGet {}", "serialization: GetItem ExpressionAttributeNames []",
-            "serialization: PutItem Item.a.BS.0 true", "serialization: PutItem Item.a.BS.0 23",
-            "serialization: PutItem Item.a.BS.0 34.56", "serialization: PutItem Item.a.BS.0 []",
-            "serialization: PutItem Item.a.BS.0 {}", "serialization: PutItem Item.a.BS.0 \"23456\"",
-            "serialization: PutItem Item.a.BS.0 \"=+/=\"",
+            "serialization: PutItem Item.a.BS.0 \"23456\"", "serialization: PutItem Item.a.BS.0 \"=+/=\"",
             "validation: GetItem members in DynamoDB's order", "validation: PutItem with nothing", "validation: PutItem enums",
             "validation: BatchGetItem with nothing", "validation: BatchGetItem empty RequestItems",
             "validation: BatchWriteItem with nothing", "validation: BatchWriteItem empty list",
@@ -89,10 +83,6 @@ class CompatibilityEndToEndTest {
         m.put("http: a gzip request body", "weir does not decode Content-Encoding: gzip request bodies");
         m.put("serialization: null and unknown members are left alone",
                 "weir refuses members it does not know (fail closed) instead of forwarding them unchecked");
-        for (String v : List.of("\"23\"", "true", "23", "[]")) {
-            m.put("serialization: PutItem Item.a.L.0 " + v, "weir's attribute-value reader refuses a value that is no object as a ValidationException");
-            m.put("serialization: PutItem Item.a.M.b " + v, "weir's attribute-value reader refuses a value that is no object as a ValidationException");
-        }
         m.put("serialization: TransactWriteItems TransactItems.0.Put 'x'", "weir's request parser: a ValidationException");
         m.put("serialization: BatchWriteItem RequestItems.t.0 'x'", "weir's request parser: a ValidationException");
         return m;
@@ -151,6 +141,8 @@ class CompatibilityEndToEndTest {
             String difference = direct == null ? againstCase(c, viaWeir) : compare(viaWeir, direct, SAME_TYPE.contains(name));
             if (DIFFERENT.containsKey(name)) {
                 if (difference == null) differences.add(name + ": now answered as the store does; take it off DIFFERENT");
+            } else if (SAME_TYPE.contains(name) && direct != null && compare(viaWeir, direct, false) == null) {
+                differences.add(name + ": now answered word for word as the store does; take it off SAME_TYPE");
             } else if (difference != null) {
                 differences.add(name + ": " + difference);
             }
