@@ -103,13 +103,22 @@ public record DynamoError(String type, String message, int status) {
         return new DynamoError(CORAL + "ServiceUnavailableException", message, 503);
     }
 
+    /**
+     * The member that carries the message: {@code Message} for a SerializationException (the
+     * deserializer's errors are written by another layer of DynamoDB than the service's own, and
+     * capitalize it), {@code message} for every other error.
+     */
+    public String messageMember() {
+        return type.endsWith("#SerializationException") ? "Message" : "message";
+    }
+
     /** The JSON body DynamoDB sends for this error. */
     public byte[] toJsonBytes() {
         StringBuilder sb = new StringBuilder(64 + message.length());
         sb.append("{\"__type\":");
         JsonText.appendString(sb, type);
         if (!message.isEmpty()) {
-            sb.append(",\"message\":");
+            sb.append(",\"").append(messageMember()).append("\":");
             JsonText.appendString(sb, message);
         }
         sb.append('}');

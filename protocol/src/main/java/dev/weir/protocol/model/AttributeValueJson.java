@@ -39,13 +39,15 @@ public final class AttributeValueJson {
 
     /** One attribute value from its DynamoDB JSON form, such as {@code {"S":"x"}}. */
     public static AttributeValue value(JsonNode node) {
+        if (node != null && !node.isNull() && !node.isObject()) throw notAValue(kind(node));
+        if (node != null && node.isObject() && node.isEmpty()) throw noType(); // {}: empty, as DynamoDB words it
         if (node == null || !node.isObject() || node.size() != 1) throw notOneType();
         Map.Entry<String, JsonNode> e = node.fields().next();
         JsonNode v = e.getValue();
         return switch (e.getKey()) {
             case "S" -> new AttributeValue.S(text(v));
             case "N" -> new AttributeValue.N(text(v));
-            case "B" -> new AttributeValue.B(bytes(text(v)));
+            case "B" -> new AttributeValue.B(bytes(blobText(v)));
             case "BOOL" -> {
                 if (v == null || !v.isBoolean()) throw notBool();
                 yield new AttributeValue.Bool(v.booleanValue());
@@ -65,7 +67,9 @@ public final class AttributeValueJson {
             case "NS" -> new AttributeValue.NS(texts(v));
             case "BS" -> {
                 List<AttributeValue.Bytes> list = new ArrayList<>();
-                for (String s : texts(v)) list.add(bytes(s));
+                List<String> texts = new ArrayList<>();
+                for (JsonNode el : array(v)) texts.add(blobText(el)); // every element a text before any is decoded
+                for (String t : texts) list.add(bytes(t));
                 yield new AttributeValue.BS(list);
             }
             default -> throw noType();
@@ -172,8 +176,38 @@ public final class AttributeValueJson {
     }
 
     private static String text(JsonNode v) {
-        if (v == null || !v.isTextual()) throw notText();
+        if (v == null || !v.isTextual()) throw notText(kind(v));
         return v.textValue();
+    }
+
+    private static String blobText(JsonNode v) {
+        if (v == null || !v.isTextual()) throw notBlob(kind(v));
+        return v.textValue();
+    }
+
+    /** The name DynamoDB's JSON reader gives a value's token, as its messages quote it ({@code TRUE_VALUE}); ARRAY, OBJECT or NULL otherwise. */
+    static String kind(JsonNode v) {
+        if (v == null || v.isNull()) return "NULL";
+        if (v.isBoolean()) return v.booleanValue() ? "TRUE_VALUE" : "FALSE_VALUE";
+        if (v.isIntegralNumber()) return "NUMBER_VALUE";
+        if (v.isNumber()) return "DECIMAL_VALUE";
+        if (v.isTextual()) return "STRING_VALUE";
+        return v.isArray() ? "ARRAY" : "OBJECT";
+    }
+
+    /** As {@link #kind(JsonNode)}, for the token a streaming reader is on. */
+    static String kind(com.fasterxml.jackson.core.JsonToken t) {
+        if (t == null) return "NULL";
+        return switch (t) {
+            case VALUE_TRUE -> "TRUE_VALUE";
+            case VALUE_FALSE -> "FALSE_VALUE";
+            case VALUE_NUMBER_INT -> "NUMBER_VALUE";
+            case VALUE_NUMBER_FLOAT -> "DECIMAL_VALUE";
+            case VALUE_STRING -> "STRING_VALUE";
+            case START_ARRAY -> "ARRAY";
+            case START_OBJECT -> "OBJECT";
+            default -> "NULL";
+        };
     }
 
     // The refusals, one place for the tree path and the streaming reader (AttributeValueReader).
@@ -193,8 +227,32 @@ public final class AttributeValueJson {
                 "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
     }
 
-    static DynamoException notText() {
-        return serialization("NUMBER_VALUE cannot be converted to String");
+    /** A string member (S, N, an element of SS or NS) that is a value of {@code kind}, in DynamoDB's deserializer's words. */
+    static DynamoException notText(String kind) {
+        return switch (kind) {
+            case "ARRAY" -> serialization("Unrecognized collection type class java.lang.String");
+            case "OBJECT" -> serialization("Start of structure or map found where not expected");
+            case "NULL" -> serialization("NUMBER_VALUE cannot be converted to String");
+            default -> serialization(kind + " cannot be converted to String");
+        };
+    }
+
+    /** A binary member (B, an element of BS) that is no string. */
+    static DynamoException notBlob(String kind) {
+        return switch (kind) {
+            case "ARRAY" -> serialization("Unrecognized collection type class java.nio.ByteBuffer");
+            case "OBJECT" -> serialization("Start of structure or map found where not expected");
+            default -> serialization("only base-64-encoded strings are convertible to bytes");
+        };
+    }
+
+    /** An attribute value (an item's attribute, a list element, a map value) that is no JSON object. */
+    static DynamoException notAValue(String kind) {
+        return switch (kind) {
+            case "ARRAY" -> serialization("Unrecognized collection type class com.amazonaws.dynamodb.v20120810.AttributeValue");
+            case "NULL" -> notOneType();
+            default -> serialization("Unexpected value type in payload");
+        };
     }
 
     static DynamoException notBool() {

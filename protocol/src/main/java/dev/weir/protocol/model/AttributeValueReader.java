@@ -60,8 +60,9 @@ final class AttributeValueReader {
 
     static AttributeValue value(JsonParser p) throws IOException {
         if (p.currentToken() != JsonToken.START_OBJECT) {
+            String kind = AttributeValueJson.kind(p.currentToken());
             p.skipChildren();
-            throw AttributeValueJson.notOneType();
+            throw AttributeValueJson.notAValue(kind);
         }
         String type = null;
         boolean several = false;
@@ -84,7 +85,8 @@ final class AttributeValueReader {
                 error = e;
             }
         }
-        if (several || type == null) throw AttributeValueJson.notOneType();
+        if (type == null) throw AttributeValueJson.noType(); // {}: empty, as DynamoDB words it
+        if (several) throw AttributeValueJson.notOneType();
         if (error != null) throw error;
         return result;
     }
@@ -93,7 +95,7 @@ final class AttributeValueReader {
         return switch (type) {
             case "S" -> new AttributeValue.S(text(p));
             case "N" -> new AttributeValue.N(text(p));
-            case "B" -> new AttributeValue.B(AttributeValueJson.bytes(text(p)));
+            case "B" -> new AttributeValue.B(AttributeValueJson.bytes(blobText(p)));
             case "BOOL" -> switch (p.currentToken()) {
                 case VALUE_TRUE -> new AttributeValue.Bool(true);
                 case VALUE_FALSE -> new AttributeValue.Bool(false);
@@ -126,10 +128,10 @@ final class AttributeValueReader {
                 if (first != null) throw first;
                 yield new AttributeValue.L(list);
             }
-            case "SS" -> new AttributeValue.SS(texts(p));
-            case "NS" -> new AttributeValue.NS(texts(p));
+            case "SS" -> new AttributeValue.SS(texts(p, false));
+            case "NS" -> new AttributeValue.NS(texts(p, false));
             case "BS" -> {
-                List<String> texts = texts(p);
+                List<String> texts = texts(p, true);
                 List<AttributeValue.Bytes> list = new ArrayList<>(texts.size());
                 for (String s : texts) list.add(AttributeValueJson.bytes(s));
                 yield new AttributeValue.BS(list);
@@ -143,8 +145,18 @@ final class AttributeValueReader {
 
     private static String text(JsonParser p) throws IOException {
         if (p.currentToken() != JsonToken.VALUE_STRING) {
+            String kind = AttributeValueJson.kind(p.currentToken());
             p.skipChildren();
-            throw AttributeValueJson.notText();
+            throw AttributeValueJson.notText(kind);
+        }
+        return p.getText();
+    }
+
+    private static String blobText(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.VALUE_STRING) {
+            String kind = AttributeValueJson.kind(p.currentToken());
+            p.skipChildren();
+            throw AttributeValueJson.notBlob(kind);
         }
         return p.getText();
     }
@@ -157,20 +169,23 @@ final class AttributeValueReader {
         }
     }
 
-    /** An array of texts; every element is read before one that is no text is refused. */
-    private static List<String> texts(JsonParser p) throws IOException {
+    /**
+     * An array of texts (of base64 texts: {@code blobs}); every element is read before the first
+     * one that is no text is refused, as the tree path refuses it.
+     */
+    private static List<String> texts(JsonParser p, boolean blobs) throws IOException {
         array(p);
         List<String> out = new ArrayList<>();
-        boolean wrong = false;
+        String wrong = null;
         for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
             if (t == JsonToken.VALUE_STRING) {
                 out.add(p.getText());
             } else {
+                if (wrong == null) wrong = AttributeValueJson.kind(t);
                 p.skipChildren();
-                wrong = true;
             }
         }
-        if (wrong) throw AttributeValueJson.notText();
+        if (wrong != null) throw blobs ? AttributeValueJson.notBlob(wrong) : AttributeValueJson.notText(wrong);
         return out;
     }
 }

@@ -69,7 +69,7 @@ public final class SigV4Verifier {
                     "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header."), null);
         }
         if (authorization != null) {
-            p = parseHeader(authorization);
+            p = parseHeader(authorization, headers);
         } else if (query.containsKey("X-Amz-Algorithm") || query.containsKey("X-Amz-Credential")) {
             p = parseQuery(query);
         } else {
@@ -305,11 +305,10 @@ public final class SigV4Verifier {
         }
     }
 
-    private static Parsed parseHeader(String authorization) {
+    private static Parsed parseHeader(String authorization, HeaderArrays headers) {
         Parsed p = new Parsed();
         if (!authorization.startsWith(SigV4.ALGORITHM + " ")) {
-            p.error = DynamoError.incompleteSignature("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. "
-                    + "Authorization=" + authorization.split(" ", 2)[0]);
+            p.error = SigV4Header.notTheAlgorithm(authorization, headers.first("X-Amz-Date") != null || headers.first("Date") != null);
             return p;
         }
         int from = SigV4.ALGORITHM.length() + 1, length = authorization.length();

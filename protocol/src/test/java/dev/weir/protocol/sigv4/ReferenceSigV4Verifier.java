@@ -62,7 +62,7 @@ final class ReferenceSigV4Verifier {
                     "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header."), null);
         }
         if (authorization != null) {
-            p = parseHeader(authorization);
+            p = parseHeader(authorization, req.header("X-Amz-Date") != null || req.header("Date") != null);
         } else if (query.containsKey("X-Amz-Algorithm") || query.containsKey("X-Amz-Credential")) {
             p = parseQuery(query);
         } else {
@@ -196,11 +196,10 @@ final class ReferenceSigV4Verifier {
         DynamoError error;
     }
 
-    private static Parsed parseHeader(String authorization) {
+    private static Parsed parseHeader(String authorization, boolean hasDate) {
         Parsed p = new Parsed();
         if (!authorization.startsWith(ReferenceSigV4.ALGORITHM + " ")) {
-            p.error = DynamoError.incompleteSignature("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. "
-                    + "Authorization=" + authorization.split(" ", 2)[0]);
+            p.error = otherAlgorithm(authorization, hasDate);
             return p;
         }
         StringBuilder missing = new StringBuilder();
@@ -234,6 +233,27 @@ final class ReferenceSigV4Verifier {
         int slash = p.credential.indexOf('/');
         p.accessKeyId = slash < 0 ? p.credential : p.credential.substring(0, slash);
         return p;
+    }
+
+    /** DynamoDB's answer to a header that is not AWS4-HMAC-SHA256, written independently of SigV4Header. */
+    private static DynamoError otherAlgorithm(String authorization, boolean hasDate) {
+        String t = authorization.trim();
+        if (t.length() < 5 || !t.substring(0, 5).equals("AWS4-")) return DynamoError.missingAuthenticationToken();
+        String[] words = t.split("\\s", 2);
+        java.util.Set<String> given = new java.util.HashSet<>();
+        if (words.length > 1) {
+            for (String part : words[1].split(",| ")) {
+                String[] kv = part.split("=", 2);
+                if (kv.length == 2 && !kv[0].isEmpty() && !kv[1].isEmpty()) given.add(kv[0]);
+            }
+        }
+        String msg = "";
+        for (String name : List.of("Credential", "Signature", "SignedHeaders")) {
+            if (!given.contains(name)) msg += "Authorization header requires '" + name + "' parameter. ";
+        }
+        if (!hasDate) msg += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
+        if (!msg.isEmpty()) return DynamoError.incompleteSignature(msg + "Authorization=" + authorization);
+        return DynamoError.incompleteSignature("Unsupported AWS 'algorithm': '" + words[0] + "' (only AWS4-HMAC-SHA256 for now). ");
     }
 
     private static Parsed parseQuery(Map<String, String> q) {

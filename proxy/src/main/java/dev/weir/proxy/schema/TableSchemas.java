@@ -56,8 +56,12 @@ public final class TableSchemas {
         return cache.get(table);
     }
 
-    /** Forgets the table's schema (weir forwarded a CreateTable, UpdateTable or DeleteTable of it). */
+    /**
+     * Forgets the table's schema (weir forwarded a CreateTable, UpdateTable or DeleteTable of it).
+     * A request without a table name (the store refuses it) names no schema to forget.
+     */
     public void invalidate(String table) {
+        if (table == null) return;
         cache.invalidate(table);
     }
 

@@ -9,6 +9,7 @@ import dev.weir.protocol.error.DynamoError;
 import dev.weir.protocol.error.DynamoException;
 import dev.weir.protocol.model.Operation;
 import dev.weir.protocol.wire.Target;
+import dev.weir.store.api.validate.RequestValidator;
 import dev.weir.store.engine.RocksEngine;
 import dev.weir.store.engine.WouldBlock;
 import org.slf4j.Logger;
@@ -21,12 +22,12 @@ import java.util.Map;
 
 /**
  * The DynamoDB JSON 1.0 protocol without the transport: a target, a content type and a body
- * in, a status and a body out. A request the transport could not authenticate is answered
- * with the error it found before anything else is looked at (an unauthenticated caller learns
- * nothing of the store, not even which operations it knows). Targets of the DynamoDB Streams
- * API ({@link #STREAMS_PREFIX}) go to their own handlers. Then unknown or not yet
- * implemented operations are answered with UnknownOperationException and a body that is not
- * a JSON object with SerializationException.
+ * in, a status and a body out, checked in DynamoDB's order ({@link #dispatch(String, String,
+ * byte[], DynamoError)}): the body's JSON, the target, the signature the transport checked,
+ * the members of the request ({@link RequestValidator}), then the operation. Targets of the
+ * DynamoDB Streams API ({@link #STREAMS_PREFIX}) go to their own handlers; operations the
+ * store does not implement are answered, once the caller is authenticated, with
+ * UnknownOperationException.
  */
 public final class RequestDispatcher {
     private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
@@ -62,23 +63,20 @@ public final class RequestDispatcher {
 
     /**
      * A request whose authorization was checked by the transport: {@code authFailure} is the
-     * error to answer instead of anything else, or null when the request is authenticated.
+     * error to answer instead of the operation's, or null when the request is authenticated.
+     * The checks come in DynamoDB's order: a body that is not JSON (SerializationException),
+     * a target that names no DynamoDB operation (UnknownOperationException), then the
+     * signature, then an empty body, then the request's members ({@link RequestValidator}),
+     * then the operation. What an unauthenticated caller learns before the signature is
+     * checked is what DynamoDB tells anyone: whether its body is JSON and whether its target
+     * is one of DynamoDB's operation names, never which the store serves or anything it holds.
      */
     public ApiResponse dispatch(String target, String contentType, byte[] body, DynamoError authFailure) {
-        if (authFailure != null) return ApiResponse.of(authFailure);
-        Object op = null;
+        Operation op = null;
         try {
-            OperationHandler handler;
-            if (target != null && target.startsWith(STREAMS_PREFIX)) {
-                op = target;
-                handler = streamHandlers.get(target.substring(STREAMS_PREFIX.length()));
-            } else {
-                op = Target.parse(target);
-                handler = handlers.get((Operation) op);
-            }
-            checkContentType(contentType);
-            if (handler == null) throw new DynamoException(DynamoError.unknownOperation(""));
-            JsonNode request = parse(body);
+            op = Target.named(target);
+            OperationHandler handler = op == null ? null : handlerOf(op);
+            JsonNode request = authenticated(op, contentType, body, authFailure, handler);
             ObjectNode response = handler.handle(request);
             return new ApiResponse(200, mapper.writeValueAsBytes(response));
         } catch (DynamoException e) {
@@ -90,6 +88,28 @@ public final class RequestDispatcher {
             log.error("{} failed", op, e);
             return ApiResponse.of(DynamoError.internalServerError("Internal server error"));
         }
+    }
+
+    /**
+     * The checks every request passes before its operation runs, in DynamoDB's order (see
+     * {@link #dispatch(String, String, byte[], DynamoError)}); the request as a JSON object.
+     * The target was parsed already: DynamoDB reads the body first, so a body that is not JSON
+     * wins over an unknown target.
+     */
+    private JsonNode authenticated(Operation op, String contentType, byte[] body, DynamoError authFailure,
+                                   OperationHandler handler) {
+        checkContentType(contentType);
+        JsonNode request = body.length == 0 ? null : parse(body);
+        if (op == null) throw new DynamoException(DynamoError.unknownOperation(""));
+        if (authFailure != null) throw new DynamoException(authFailure);
+        if (handler == null) throw new DynamoException(DynamoError.unknownOperation(""));
+        if (request == null) throw new DynamoException(DynamoError.serialization(""));
+        RequestValidator.validate(op, (ObjectNode) request);
+        return request;
+    }
+
+    private OperationHandler handlerOf(Operation op) {
+        return op.api() == Operation.Api.STREAMS ? streamHandlers.get(op.name()) : handlers.get(op);
     }
 
     /**
@@ -119,14 +139,12 @@ public final class RequestDispatcher {
      * instead (a Query without a small Limit, or data not in memory); nothing was changed then.
      */
     public ApiResponse dispatchInline(String target, String contentType, byte[] body, DynamoError authFailure) {
-        if (authFailure != null) return ApiResponse.of(authFailure);
-        Operation op;
+        Operation op = Target.named(target);
+        if (op != Operation.GetItem && op != Operation.Query) return null;
+        OperationHandler handler = handlers.get(op);
         JsonNode request;
         try {
-            op = Target.parse(target);
-            if (op != Operation.GetItem && op != Operation.Query) return null;
-            checkContentType(contentType);
-            request = parse(body);
+            request = authenticated(op, contentType, body, authFailure, handler);
         } catch (DynamoException e) {
             return ApiResponse.of(e.error());
         }
@@ -134,7 +152,6 @@ public final class RequestDispatcher {
             JsonNode limit = request.get("Limit");
             if (limit == null || !limit.isIntegralNumber() || limit.asLong() > INLINE_MAX_QUERY_LIMIT) return null;
         }
-        OperationHandler handler = handlers.get(op);
         try {
             return RocksEngine.withoutIo(() -> handle(op, handler, request));
         } catch (WouldBlock e) {
@@ -159,7 +176,7 @@ public final class RequestDispatcher {
     }
 
     private static void checkContentType(String contentType) {
-        if (contentType == null) return;
+        if (contentType == null || contentType.isBlank()) return;
         String type = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
         if (!type.equals(Target.CONTENT_TYPE) && !type.equals("application/json")) {
             throw new DynamoException(DynamoError.unknownOperation(""));

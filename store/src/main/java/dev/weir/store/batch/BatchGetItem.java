@@ -11,7 +11,6 @@ import dev.weir.protocol.model.AttributeValueJson;
 import dev.weir.protocol.model.Operation;
 import dev.weir.store.api.OperationHandler;
 import dev.weir.store.api.RequestFields;
-import dev.weir.store.api.ValidationErrors;
 import dev.weir.store.capacity.Consumed;
 import dev.weir.store.expression.LegacyParameters;
 import dev.weir.store.expression.RequestExpressions;
@@ -21,7 +20,6 @@ import dev.weir.store.item.ItemStore;
 import dev.weir.store.item.PrimaryKey;
 import dev.weir.store.table.TableCatalog;
 import dev.weir.store.table.TableDefinition;
-import dev.weir.store.table.TableNames;
 import dev.weir.store.value.ItemSize;
 
 import java.nio.ByteBuffer;
@@ -56,24 +54,6 @@ public final class BatchGetItem implements OperationHandler {
     @Override
     public ObjectNode handle(JsonNode request) {
         JsonNode requestItems = RequestFields.object(request, "RequestItems");
-        ValidationErrors errors = new ValidationErrors();
-        errors.notNull(requestItems, "requestItems");
-        ItemRequests.checkCapacityMembers(request, errors);
-        if (requestItems != null) {
-            if (requestItems.isEmpty()) errors.add("{}", "requestItems", "Member must have length greater than or equal to 1");
-            for (var e : requestItems.properties()) {
-                String path = "requestItems." + e.getKey() + ".member";
-                TableNames.check(errors, e.getKey(), "requestItems");
-                JsonNode t = RequestFields.requireObject(e.getValue());
-                List<JsonNode> keys = RequestFields.list(t, "Keys");
-                errors.notNull(keys, path + ".keys");
-                if (keys != null && keys.isEmpty()) errors.add("[]", path + ".keys", "Member must have length greater than or equal to 1");
-                if (keys != null && keys.size() > MAX_KEYS) {
-                    errors.add(keys.size() + " elements", path + ".keys", "Member must have length less than or equal to " + MAX_KEYS);
-                }
-            }
-        }
-        errors.throwIfAny();
         int total = 0;
         for (var e : requestItems.properties()) total += e.getValue().get("Keys").size();
         if (total > MAX_KEYS) throw DynamoException.validation("Too many items requested for the BatchGetItem call");

@@ -8,7 +8,6 @@ import dev.weir.protocol.error.DynamoException;
 import dev.weir.protocol.model.AttributeValue;
 import dev.weir.store.api.OperationHandler;
 import dev.weir.store.api.RequestFields;
-import dev.weir.store.api.ValidationErrors;
 import dev.weir.store.capacity.Consumed;
 import dev.weir.store.index.IndexEntries;
 import dev.weir.store.item.ItemKeys;
@@ -19,7 +18,6 @@ import dev.weir.store.item.PrimaryKey;
 import dev.weir.store.table.IndexKind;
 import dev.weir.store.table.TableCatalog;
 import dev.weir.store.table.TableDefinition;
-import dev.weir.store.table.TableNames;
 import dev.weir.store.value.ItemValidator;
 
 import java.nio.ByteBuffer;
@@ -51,25 +49,6 @@ public final class BatchWriteItem implements OperationHandler {
     @Override
     public ObjectNode handle(JsonNode request) {
         JsonNode requestItems = RequestFields.object(request, "RequestItems");
-        ValidationErrors errors = new ValidationErrors();
-        errors.notNull(requestItems, "requestItems");
-        ItemRequests.checkCapacityMembers(request, errors);
-        errors.oneOf(RequestFields.text(request, "ReturnItemCollectionMetrics"), "returnItemCollectionMetrics",
-                ItemRequests.RETURN_ITEM_COLLECTION_METRICS);
-        if (requestItems != null) {
-            if (requestItems.isEmpty()) errors.add("{}", "requestItems", "Member must have length greater than or equal to 1");
-            for (var e : requestItems.properties()) {
-                TableNames.check(errors, e.getKey(), "requestItems");
-                List<JsonNode> list = RequestFields.list(requestItems, e.getKey());
-                String path = "requestItems." + e.getKey() + ".member";
-                errors.notNull(list, path);
-                if (list != null && list.isEmpty()) errors.add("[]", path, "Member must have length greater than or equal to 1");
-                if (list != null && list.size() > MAX_REQUESTS) {
-                    errors.add(list.size() + " elements", path, "Member must have length less than or equal to " + MAX_REQUESTS);
-                }
-            }
-        }
-        errors.throwIfAny();
         int total = 0;
         for (var e : requestItems.properties()) total += e.getValue().size();
         if (total > MAX_REQUESTS) throw DynamoException.validation("Too many items requested for the BatchWriteItem call");

@@ -22,6 +22,7 @@ public final class LegacyParameters {
     /** Refuses a request that mixes expression and legacy parameters, before anything else of either is read. */
     public static void checkNotMixed(Operation op, JsonNode request) {
         Legacy.checkNotMixed(op, request);
+        ExpressionParameters.check(op, request);
     }
 
     /** Every legacy parameter {@code op} takes, translated. */

@@ -35,8 +35,10 @@ import java.util.concurrent.RejectedExecutionException;
  * One connection's requests: a cheap read is first tried right here, from memory only
  * ({@link RequestDispatcher#dispatchInline}); any other request, or one whose data is not in
  * memory, is handed to the reader or writer pool ({@link RequestDispatcher#lane}) and its
- * response written back on the event loop. {@code GET} is a health check, {@code OPTIONS} a CORS preflight;
- * any other request is an API call, answered only when it is signed with the store's
+ * response written back on the event loop. {@code GET} is a health check, {@code OPTIONS} from
+ * an origin a CORS preflight, any other method or a body whose content type is not DynamoDB's
+ * JSON DynamoDB's 404 {@code <UnknownOperationException/>}; a {@code POST} is an API call,
+ * answered with its operation's result only when it is signed with the store's
  * credentials ({@link RequestSignatures}; the signature is checked where the request runs, on
  * the event loop for an inline read, else on the worker). Requests of a connection are answered one at a time, in order
  * (HTTP/1.1 pipelining stays correct), and reading pauses while requests wait, so a fast
@@ -46,13 +48,16 @@ final class StoreHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
     private static final Logger log = LoggerFactory.getLogger(StoreHttpHandler.class);
     private static final byte[] HEALTHY = "healthy: dynamodb.us-east-1.amazonaws.com ".getBytes(StandardCharsets.US_ASCII);
     private static final String REQUEST_ID_HEADER = "x-amzn-RequestId";
+    private static final byte[] NOT_FOUND = "<UnknownOperationException/>\n".getBytes(StandardCharsets.US_ASCII);
 
-    private record Pending(String target, String contentType, HttpRequestView request, boolean plainJson,
-                           boolean fromOrigin, boolean keepAlive) {
-        byte[] body() {
-            return request.body();
-        }
-    }
+    /**
+     * A request waiting for its answer: {@code request} holds the bytes as sent (the signature
+     * covers them), {@code body} the same decoded ({@link RequestBodies}), or null when they could
+     * not be; {@code responseType} is the content type to answer with, {@code gzip} whether the
+     * client takes a compressed answer.
+     */
+    private record Pending(String target, String contentType, HttpRequestView request, byte[] body, String responseType,
+                           boolean gzip, boolean fromOrigin, boolean keepAlive) {}
 
     private final RequestDispatcher dispatcher;
     private final RequestSignatures signatures;
@@ -76,7 +81,7 @@ final class StoreHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
             return;
         }
         boolean fromOrigin = request.headers().contains(HttpHeaderNames.ORIGIN);
-        if (request.method().equals(HttpMethod.OPTIONS)) {
+        if (request.method().equals(HttpMethod.OPTIONS) && fromOrigin) {
             FullHttpResponse response = response(HttpResponseStatus.OK, null, new byte[0], false);
             Cors.preflight(request.headers().get(HttpHeaderNames.ORIGIN),
                     request.headers().get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD),
@@ -89,12 +94,28 @@ final class StoreHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
             send(ctx, HttpResponseStatus.OK, "text/plain", HEALTHY, fromOrigin, keepAlive);
             return;
         }
-        String contentType = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
+        String contentType = mediaType(request.headers().get(HttpHeaderNames.CONTENT_TYPE));
+        boolean json = contentType.equals(Target.CONTENT_TYPE) || contentType.equals("application/json");
+        if (!request.method().equals(HttpMethod.POST) || (request.content().isReadable() && !json)) {
+            // DynamoDB's answer to anything that is not a JSON call: not even a JSON body
+            write(ctx, notFound(fromOrigin), keepAlive);
+            return;
+        }
+        HttpRequestView view = view(request);
+        byte[] body;
+        try {
+            body = RequestBodies.decode(request.headers().get(HttpHeaderNames.CONTENT_ENCODING), view.body());
+        } catch (RequestBodies.TooLarge e) {
+            send(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Target.CONTENT_TYPE, TooLargeRequests.BODY, fromOrigin, false);
+            return;
+        }
         queue.add(new Pending(
                 request.headers().get(Target.HEADER),
                 contentType,
-                view(request),
-                contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/json"),
+                view,
+                body,
+                contentType.equals(Target.CONTENT_TYPE) ? Target.CONTENT_TYPE : "application/json",
+                ResponseBodies.acceptsGzip(request.headers().get(HttpHeaderNames.ACCEPT_ENCODING)),
                 fromOrigin,
                 keepAlive));
         ctx.channel().config().setAutoRead(false);
@@ -111,6 +132,11 @@ final class StoreHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
                 return;
             }
             busy = true;
+            if (p.body() == null) {
+                // a Content-Encoding the store cannot read, or a gzip body that is not gzip: not JSON either
+                if (!answer(ctx, p, ApiResponse.of(DynamoError.serialization("")))) return;
+                continue;
+            }
             RequestDispatcher.Lane lane = RequestDispatcher.lane(p.target(), p.body().length);
             boolean inline = lane == RequestDispatcher.Lane.INLINE;
             DynamoError inlineAuth = inline ? signatures.check(p.request()) : null;
@@ -143,10 +169,30 @@ final class StoreHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
     /** Writes the response; true if the connection stays open for the next request. */
     private boolean answer(ChannelHandlerContext ctx, Pending p, ApiResponse response) {
         boolean keepAlive = p.keepAlive() && ctx.channel().isActive();
-        send(ctx, HttpResponseStatus.valueOf(response.status()), p.plainJson() ? "application/json" : Target.CONTENT_TYPE,
-                response.body(), p.fromOrigin(), keepAlive);
+        byte[] body = response.body();
+        FullHttpResponse out;
+        if (p.gzip() && body.length >= ResponseBodies.GZIP_MIN_BYTES) {
+            // DynamoDB's x-amz-crc32 covers the bytes on the wire, the compressed ones
+            out = response(HttpResponseStatus.valueOf(response.status()), p.responseType(), ResponseBodies.gzip(body), p.fromOrigin());
+            out.headers().set(HttpHeaderNames.CONTENT_ENCODING, "gzip");
+        } else {
+            out = response(HttpResponseStatus.valueOf(response.status()), p.responseType(), body, p.fromOrigin());
+        }
+        write(ctx, out, keepAlive);
         if (!keepAlive) queue.clear();
         return keepAlive;
+    }
+
+    /** DynamoDB's 404 for a method other than POST, or a body that is not JSON by its content type. */
+    private static FullHttpResponse notFound(boolean fromOrigin) {
+        return response(HttpResponseStatus.NOT_FOUND, null, NOT_FOUND, fromOrigin);
+    }
+
+    /** The media type of a Content-Type header, lower case, without parameters; empty when there is none. */
+    private static String mediaType(String contentType) {
+        if (contentType == null) return "";
+        int semicolon = contentType.indexOf(';');
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
     }
 
     private static void send(ChannelHandlerContext ctx, HttpResponseStatus status, String contentType, byte[] body,

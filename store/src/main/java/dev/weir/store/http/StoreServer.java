@@ -15,7 +15,6 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -84,7 +83,7 @@ public final class StoreServer implements AutoCloseable {
                         ch.pipeline()
                                 .addLast(new HttpServerCodec())
                                 .addLast(new HttpServerExpectContinueHandler())
-                                .addLast(new HttpObjectAggregator(MAX_BODY_BYTES))
+                                .addLast(new TooLargeRequests())
                                 .addLast(new StoreHttpHandler(dispatcher, signatures, readers, writers));
                     }
                 });

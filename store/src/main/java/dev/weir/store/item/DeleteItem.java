@@ -9,11 +9,9 @@ import dev.weir.protocol.model.AttributeValueJson;
 import dev.weir.protocol.model.Operation;
 import dev.weir.store.api.OperationHandler;
 import dev.weir.store.api.RequestFields;
-import dev.weir.store.api.ValidationErrors;
 import dev.weir.store.capacity.Consumed;
 import dev.weir.store.table.TableCatalog;
 import dev.weir.store.table.TableDefinition;
-import dev.weir.store.table.TableNames;
 
 import java.util.List;
 import java.util.Map;
@@ -33,11 +31,6 @@ public final class DeleteItem implements OperationHandler {
         String tableName = RequestFields.text(request, "TableName");
         JsonNode keyNode = RequestFields.object(request, "Key");
         String returnValues = RequestFields.text(request, "ReturnValues");
-        ValidationErrors errors = new ValidationErrors();
-        TableNames.check(errors, tableName, "tableName");
-        errors.notNull(keyNode, "key");
-        ItemRequests.checkWriteMembers(request, errors);
-        errors.throwIfAny();
         ItemRequests.onlyNoneOrAllOld(returnValues);
         Condition condition = ItemRequests.condition(Operation.DeleteItem, request);
 

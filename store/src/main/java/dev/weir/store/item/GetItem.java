@@ -9,13 +9,11 @@ import dev.weir.protocol.model.AttributeValueJson;
 import dev.weir.protocol.model.Operation;
 import dev.weir.store.api.OperationHandler;
 import dev.weir.store.api.RequestFields;
-import dev.weir.store.api.ValidationErrors;
 import dev.weir.store.capacity.Consumed;
 import dev.weir.store.expression.LegacyParameters;
 import dev.weir.store.expression.RequestExpressions;
 import dev.weir.store.table.TableCatalog;
 import dev.weir.store.table.TableDefinition;
-import dev.weir.store.table.TableNames;
 import dev.weir.store.value.ItemSize;
 
 import java.util.Map;
@@ -38,11 +36,6 @@ public final class GetItem implements OperationHandler {
         String tableName = RequestFields.text(request, "TableName");
         JsonNode keyNode = RequestFields.object(request, "Key");
         Boolean consistent = RequestFields.bool(request, "ConsistentRead");
-        ValidationErrors errors = new ValidationErrors();
-        TableNames.check(errors, tableName, "tableName");
-        errors.notNull(keyNode, "key");
-        ItemRequests.checkCapacityMembers(request, errors);
-        errors.throwIfAny();
         LegacyParameters.checkNotMixed(Operation.GetItem, request);
         RequestExpressions expressions = RequestExpressions.of(request);
         Projection projectionExpression = expressions.projection();

@@ -8,7 +8,6 @@ import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.AttributeValueJson;
 import dev.weir.protocol.model.Operation;
 import dev.weir.store.api.RequestFields;
-import dev.weir.store.api.ValidationErrors;
 import dev.weir.store.expression.LegacyParameters;
 import dev.weir.store.expression.RequestExpressions;
 import dev.weir.store.table.IndexKind;
@@ -20,10 +19,6 @@ import java.util.Map;
 
 /** Checks and response parts that the item operations share. */
 public final class ItemRequests {
-    public static final List<String> RETURN_VALUES = List.of("ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW");
-    public static final List<String> RETURN_CONSUMED_CAPACITY = List.of("INDEXES", "TOTAL", "NONE");
-    public static final List<String> RETURN_ITEM_COLLECTION_METRICS = List.of("SIZE", "NONE");
-    public static final List<String> RETURN_VALUES_ON_CONDITION_CHECK_FAILURE = List.of("ALL_OLD", "NONE");
     /** The legacy (non-expression) parameters and the expression parameter that replaced each. */
     private static final Map<String, String> LEGACY = Map.of("Expected", "ConditionExpression",
             "ConditionalOperator", "ConditionExpression", "AttributesToGet", "ProjectionExpression",
@@ -31,19 +26,6 @@ public final class ItemRequests {
             "QueryFilter", "FilterExpression", "ScanFilter", "FilterExpression");
 
     private ItemRequests() {}
-
-    public static void checkCapacityMembers(JsonNode request, ValidationErrors errors) {
-        errors.oneOf(RequestFields.text(request, "ReturnConsumedCapacity"), "returnConsumedCapacity", RETURN_CONSUMED_CAPACITY);
-    }
-
-    public static void checkWriteMembers(JsonNode request, ValidationErrors errors) {
-        checkCapacityMembers(request, errors);
-        errors.oneOf(RequestFields.text(request, "ReturnValues"), "returnValues", RETURN_VALUES);
-        errors.oneOf(RequestFields.text(request, "ReturnItemCollectionMetrics"), "returnItemCollectionMetrics",
-                RETURN_ITEM_COLLECTION_METRICS);
-        errors.oneOf(RequestFields.text(request, "ReturnValuesOnConditionCheckFailure"),
-                "returnValuesOnConditionCheckFailure", RETURN_VALUES_ON_CONDITION_CHECK_FAILURE);
-    }
 
     /**
      * Refuses legacy parameters in the actions of a transaction, whose API never had them:

@@ -9,12 +9,10 @@ import dev.weir.protocol.model.AttributeValueJson;
 import dev.weir.protocol.model.Operation;
 import dev.weir.store.api.OperationHandler;
 import dev.weir.store.api.RequestFields;
-import dev.weir.store.api.ValidationErrors;
 import dev.weir.store.capacity.Consumed;
 import dev.weir.store.index.IndexEntries;
 import dev.weir.store.table.TableCatalog;
 import dev.weir.store.table.TableDefinition;
-import dev.weir.store.table.TableNames;
 import dev.weir.store.value.ItemValidator;
 
 import java.util.List;
@@ -35,11 +33,6 @@ public final class PutItem implements OperationHandler {
         String tableName = RequestFields.text(request, "TableName");
         JsonNode itemNode = RequestFields.object(request, "Item");
         String returnValues = RequestFields.text(request, "ReturnValues");
-        ValidationErrors errors = new ValidationErrors();
-        TableNames.check(errors, tableName, "tableName");
-        errors.notNull(itemNode, "item");
-        ItemRequests.checkWriteMembers(request, errors);
-        errors.throwIfAny();
         ItemRequests.onlyNoneOrAllOld(returnValues);
         Condition condition = ItemRequests.condition(Operation.PutItem, request);
 

@@ -14,7 +14,6 @@ import dev.weir.protocol.model.AttributeValueJson;
 import dev.weir.protocol.model.Operation;
 import dev.weir.store.api.OperationHandler;
 import dev.weir.store.api.RequestFields;
-import dev.weir.store.api.ValidationErrors;
 import dev.weir.store.capacity.Consumed;
 import dev.weir.store.expression.LegacyParameters;
 import dev.weir.store.expression.RequestExpressions;
@@ -22,7 +21,6 @@ import dev.weir.store.index.IndexEntries;
 import dev.weir.store.table.KeyElement;
 import dev.weir.store.table.TableCatalog;
 import dev.weir.store.table.TableDefinition;
-import dev.weir.store.table.TableNames;
 import dev.weir.store.value.ItemValidator;
 
 import java.util.LinkedHashMap;
@@ -52,11 +50,6 @@ public final class UpdateItem implements OperationHandler {
         String tableName = RequestFields.text(request, "TableName");
         JsonNode keyNode = RequestFields.object(request, "Key");
         String returnValues = RequestFields.text(request, "ReturnValues");
-        ValidationErrors errors = new ValidationErrors();
-        TableNames.check(errors, tableName, "tableName");
-        errors.notNull(keyNode, "key");
-        ItemRequests.checkWriteMembers(request, errors);
-        errors.throwIfAny();
         LegacyParameters.checkNotMixed(Operation.UpdateItem, request);
         RequestExpressions expressions = RequestExpressions.of(request);
         Update updateExpression = expressions.update();

@@ -13,7 +13,6 @@ import dev.weir.protocol.expr.legacy.LegacyRequest;
 import dev.weir.protocol.model.Operation;
 import dev.weir.store.api.OperationHandler;
 import dev.weir.store.api.RequestFields;
-import dev.weir.store.api.ValidationErrors;
 import dev.weir.store.capacity.Consumed;
 import dev.weir.store.expression.LegacyParameters;
 import dev.weir.store.expression.RequestExpressions;
@@ -22,7 +21,6 @@ import dev.weir.store.item.ItemStore;
 import dev.weir.store.table.KeyElement;
 import dev.weir.store.table.TableCatalog;
 import dev.weir.store.table.TableDefinition;
-import dev.weir.store.table.TableNames;
 
 import java.util.Arrays;
 
@@ -51,11 +49,6 @@ public final class Query implements OperationHandler {
         boolean consistent = Boolean.TRUE.equals(RequestFields.bool(request, "ConsistentRead"));
         Boolean forward = RequestFields.bool(request, "ScanIndexForward");
         JsonNode startNode = RequestFields.object(request, "ExclusiveStartKey");
-        ValidationErrors errors = new ValidationErrors();
-        TableNames.check(errors, tableName, "tableName");
-        ReadRequests.checkMembers(request, errors);
-        ItemRequests.checkCapacityMembers(request, errors);
-        errors.throwIfAny();
         LegacyParameters.checkNotMixed(Operation.Query, request);
         ReadRequests.checkSelect(select, ReadRequests.projectionMember(request), indexName, true);
         if (!RequestFields.present(request, "KeyConditionExpression") && !RequestFields.present(request, "KeyConditions")) {

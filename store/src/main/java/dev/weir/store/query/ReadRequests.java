@@ -10,10 +10,8 @@ import dev.weir.protocol.expr.Projection;
 import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.AttributeValueJson;
 import dev.weir.store.api.RequestFields;
-import dev.weir.store.api.ValidationErrors;
 import dev.weir.store.item.ItemStore;
 import dev.weir.store.table.TableDefinition;
-import dev.weir.store.table.TableNames;
 
 import java.util.Collection;
 import java.util.List;
@@ -23,16 +21,8 @@ import java.util.function.UnaryOperator;
 
 /** What Query and Scan share: Select and its rules, how entries become response items, the response. */
 final class ReadRequests {
-    static final List<String> SELECT = List.of("SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES");
 
     private ReadRequests() {}
-
-    static void checkMembers(JsonNode request, ValidationErrors errors) {
-        errors.oneOf(RequestFields.text(request, "Select"), "select", SELECT);
-        errors.range(RequestFields.integer(request, "Limit"), "limit", 1, Integer.MAX_VALUE);
-        String index = RequestFields.text(request, "IndexName");
-        if (index != null) TableNames.checkIndexName(errors, index, "indexName");
-    }
 
     /** The member that projects: ProjectionExpression, or its legacy twin AttributesToGet, or null. */
     static String projectionMember(JsonNode request) {

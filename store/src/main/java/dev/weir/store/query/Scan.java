@@ -10,7 +10,6 @@ import dev.weir.protocol.expr.legacy.LegacyRequest;
 import dev.weir.protocol.model.Operation;
 import dev.weir.store.api.OperationHandler;
 import dev.weir.store.api.RequestFields;
-import dev.weir.store.api.ValidationErrors;
 import dev.weir.store.capacity.Consumed;
 import dev.weir.store.codec.KeyCodec;
 import dev.weir.store.expression.LegacyParameters;
@@ -19,7 +18,6 @@ import dev.weir.store.item.ItemRequests;
 import dev.weir.store.item.ItemStore;
 import dev.weir.store.table.TableCatalog;
 import dev.weir.store.table.TableDefinition;
-import dev.weir.store.table.TableNames;
 
 /**
  * Scan of a table or a secondary index, in key order, optionally one segment of a parallel
@@ -27,7 +25,6 @@ import dev.weir.store.table.TableNames;
  * exactly one segment.
  */
 public final class Scan implements OperationHandler {
-    private static final int MAX_SEGMENTS = 1_000_000;
 
     private final TableCatalog catalog;
     private final ItemStore items;
@@ -49,13 +46,6 @@ public final class Scan implements OperationHandler {
         Long totalSegments = RequestFields.integer(request, "TotalSegments");
         boolean consistent = Boolean.TRUE.equals(RequestFields.bool(request, "ConsistentRead"));
         JsonNode startNode = RequestFields.object(request, "ExclusiveStartKey");
-        ValidationErrors errors = new ValidationErrors();
-        TableNames.check(errors, tableName, "tableName");
-        ReadRequests.checkMembers(request, errors);
-        ItemRequests.checkCapacityMembers(request, errors);
-        errors.range(segment, "segment", 0, MAX_SEGMENTS - 1);
-        errors.range(totalSegments, "totalSegments", 1, MAX_SEGMENTS);
-        errors.throwIfAny();
         if (segment != null && totalSegments == null) {
             throw DynamoException.validation("The TotalSegments parameter is required but was not present in the request "
                     + "when Segment parameter is present");

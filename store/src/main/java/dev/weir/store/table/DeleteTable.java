@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.store.api.OperationHandler;
 import dev.weir.store.stream.StreamCatalog;
 import dev.weir.store.api.RequestFields;
-import dev.weir.store.api.ValidationErrors;
 
 /**
  * DeleteTable: the table and all its items and index entries are gone when the call returns;
@@ -26,9 +25,6 @@ public final class DeleteTable implements OperationHandler {
     @Override
     public ObjectNode handle(JsonNode request) {
         String name = RequestFields.text(request, "TableName");
-        ValidationErrors errors = new ValidationErrors();
-        TableNames.check(errors, name, "tableName");
-        errors.throwIfAny();
         TableDefinition table = catalog.delete(name);
         if (table.streaming()) streams.disable(table.stream().streamNo());
         ObjectNode description = TableDescriptions.describe(table, stats, "DELETING");

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.store.api.OperationHandler;
 import dev.weir.store.api.RequestFields;
-import dev.weir.store.api.ValidationErrors;
 
 /** DescribeTable. */
 public final class DescribeTable implements OperationHandler {
@@ -20,9 +19,6 @@ public final class DescribeTable implements OperationHandler {
     @Override
     public ObjectNode handle(JsonNode request) {
         String name = RequestFields.text(request, "TableName");
-        ValidationErrors errors = new ValidationErrors();
-        TableNames.check(errors, name, "tableName");
-        errors.throwIfAny();
         TableDefinition table = catalog.requireNamed(name);
         ObjectNode response = JsonNodeFactory.instance.objectNode();
         response.set("Table", TableDescriptions.describe(table, stats));

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.store.api.OperationHandler;
 import dev.weir.store.api.RequestFields;
-import dev.weir.store.api.ValidationErrors;
 
 import java.util.List;
 
@@ -23,13 +22,6 @@ public final class ListTables implements OperationHandler {
     public ObjectNode handle(JsonNode request) {
         String start = RequestFields.text(request, "ExclusiveStartTableName");
         Long limit = RequestFields.integer(request, "Limit");
-        ValidationErrors errors = new ValidationErrors();
-        if (start != null) {
-            errors.length(start, "exclusiveStartTableName", 3, 255);
-            errors.pattern(start, "exclusiveStartTableName", TableNames.PATTERN);
-        }
-        errors.range(limit, "limit", 1, MAX_LIMIT);
-        errors.throwIfAny();
 
         int max = limit == null ? MAX_LIMIT : limit.intValue();
         List<String> names = catalog.names(start, max);

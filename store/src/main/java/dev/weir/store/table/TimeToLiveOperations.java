@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.protocol.error.DynamoException;
 import dev.weir.store.api.RequestFields;
-import dev.weir.store.api.ValidationErrors;
 
 /**
  * UpdateTimeToLive and DescribeTimeToLive. Enabling takes effect at once (DynamoDB reports
@@ -24,15 +23,6 @@ public final class TimeToLiveOperations {
         JsonNode spec = RequestFields.object(request, "TimeToLiveSpecification");
         String attribute = RequestFields.text(spec, "AttributeName");
         Boolean enabled = RequestFields.bool(spec, "Enabled");
-        ValidationErrors errors = new ValidationErrors();
-        TableNames.check(errors, name, "tableName");
-        errors.notNull(spec, "timeToLiveSpecification");
-        if (spec != null) {
-            errors.notNull(attribute, "timeToLiveSpecification.attributeName");
-            errors.length(attribute, "timeToLiveSpecification.attributeName", 1, 255);
-            errors.notNull(enabled, "timeToLiveSpecification.enabled");
-        }
-        errors.throwIfAny();
         catalog.requireNamed(name);
         catalog.update(name, t -> {
             TimeToLive current = t.timeToLive();
@@ -54,9 +44,6 @@ public final class TimeToLiveOperations {
 
     public ObjectNode describe(JsonNode request) {
         String name = RequestFields.text(request, "TableName");
-        ValidationErrors errors = new ValidationErrors();
-        TableNames.check(errors, name, "tableName");
-        errors.throwIfAny();
         TimeToLive ttl = catalog.requireNamed(name).timeToLive();
         ObjectNode response = JsonNodeFactory.instance.objectNode();
         ObjectNode d = response.putObject("TimeToLiveDescription");

@@ -10,7 +10,6 @@ import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.AttributeValueJson;
 import dev.weir.store.api.OperationHandler;
 import dev.weir.store.api.RequestFields;
-import dev.weir.store.api.ValidationErrors;
 import dev.weir.store.capacity.Consumed;
 import dev.weir.store.expression.RequestExpressions;
 import dev.weir.store.item.ItemKeys;
@@ -19,7 +18,6 @@ import dev.weir.store.item.ItemRequests;
 import dev.weir.store.item.ItemStore;
 import dev.weir.store.table.TableCatalog;
 import dev.weir.store.table.TableDefinition;
-import dev.weir.store.table.TableNames;
 import dev.weir.store.value.ItemSize;
 
 import java.nio.ByteBuffer;
@@ -47,27 +45,6 @@ public final class TransactGetItems implements OperationHandler {
     @Override
     public ObjectNode handle(JsonNode request) {
         List<JsonNode> actions = RequestFields.list(request, "TransactItems");
-        ValidationErrors errors = new ValidationErrors();
-        errors.notNull(actions, "transactItems");
-        if (actions != null) {
-            if (actions.isEmpty()) errors.add("[]", "transactItems", "Member must have length greater than or equal to 1");
-            if (actions.size() > TransactWriteItems.MAX_ACTIONS) {
-                errors.add(actions.size() + " elements", "transactItems",
-                        "Member must have length less than or equal to " + TransactWriteItems.MAX_ACTIONS);
-            }
-            // a list over the limit is refused already: its first MAX_ACTIONS members are checked
-            for (int i = 0; i < Math.min(actions.size(), TransactWriteItems.MAX_ACTIONS); i++) {
-                JsonNode get = RequestFields.object(RequestFields.requireObject(actions.get(i)), "Get");
-                String p = "transactItems." + (i + 1) + ".member.get";
-                errors.notNull(get, p);
-                if (get != null) {
-                    TableNames.check(errors, RequestFields.text(get, "TableName"), p + ".tableName");
-                    errors.notNull(RequestFields.object(get, "Key"), p + ".key");
-                }
-            }
-        }
-        ItemRequests.checkCapacityMembers(request, errors);
-        errors.throwIfAny();
 
         List<Get> gets = new ArrayList<>();
         Set<ByteBuffer> seen = new HashSet<>();

@@ -13,7 +13,6 @@ import dev.weir.protocol.model.AttributeValueJson;
 import dev.weir.store.api.DetailedDynamoException;
 import dev.weir.store.api.OperationHandler;
 import dev.weir.store.api.RequestFields;
-import dev.weir.store.api.ValidationErrors;
 import dev.weir.store.capacity.Consumed;
 import dev.weir.store.expression.RequestExpressions;
 import dev.weir.store.index.IndexEntries;
@@ -26,7 +25,6 @@ import dev.weir.store.item.UpdateItem;
 import dev.weir.store.item.WriteSession;
 import dev.weir.store.table.TableCatalog;
 import dev.weir.store.table.TableDefinition;
-import dev.weir.store.table.TableNames;
 import dev.weir.store.value.ItemValidator;
 
 import java.nio.ByteBuffer;
@@ -64,24 +62,7 @@ public final class TransactWriteItems implements OperationHandler {
     public ObjectNode handle(JsonNode request) {
         List<JsonNode> actions = RequestFields.list(request, "TransactItems");
         String token = RequestFields.text(request, "ClientRequestToken");
-        ValidationErrors errors = new ValidationErrors();
-        errors.notNull(actions, "transactItems");
-        if (actions != null) {
-            if (actions.isEmpty()) errors.add("[]", "transactItems", "Member must have length greater than or equal to 1");
-            if (actions.size() > MAX_ACTIONS) {
-                errors.add(actions.size() + " elements", "transactItems",
-                        "Member must have length less than or equal to " + MAX_ACTIONS);
-            }
-        }
-        errors.length(token, "clientRequestToken", 1, 36);
-        ItemRequests.checkCapacityMembers(request, errors);
-        errors.oneOf(RequestFields.text(request, "ReturnItemCollectionMetrics"), "returnItemCollectionMetrics",
-                ItemRequests.RETURN_ITEM_COLLECTION_METRICS);
-        // a list over the limit is refused already: its first MAX_ACTIONS members are checked, not twenty thousand
-        for (int i = 0; actions != null && i < Math.min(actions.size(), MAX_ACTIONS); i++) {
-            checkMembers(actions.get(i), i + 1, errors);
-        }
-        errors.throwIfAny();
+        for (JsonNode action : actions) kindOf(action);
 
         List<TransactAction> parsed = new ArrayList<>();
         Set<ByteBuffer> seen = new HashSet<>();
@@ -178,22 +159,11 @@ public final class TransactWriteItems implements OperationHandler {
                 400), "Message", details);
     }
 
-    private static void checkMembers(JsonNode action, int n, ValidationErrors errors) {
-        RequestFields.requireObject(action);
-        String path = "transactItems." + n + ".member";
+    /** Exactly one of the four actions per element (the members' own constraints are the request validator's). */
+    private static void kindOf(JsonNode action) {
         int kinds = 0;
         for (String k : List.of("ConditionCheck", "Put", "Delete", "Update")) {
-            JsonNode body = RequestFields.object(action, k);
-            if (body == null) continue;
-            kinds++;
-            String p = path + "." + Character.toLowerCase(k.charAt(0)) + k.substring(1);
-            TableNames.check(errors, RequestFields.text(body, "TableName"), p + ".tableName");
-            if (k.equals("Put")) errors.notNull(RequestFields.object(body, "Item"), p + ".item");
-            else errors.notNull(RequestFields.object(body, "Key"), p + ".key");
-            if (k.equals("ConditionCheck")) errors.notNull(RequestFields.text(body, "ConditionExpression"), p + ".conditionExpression");
-            if (k.equals("Update")) errors.notNull(RequestFields.text(body, "UpdateExpression"), p + ".updateExpression");
-            errors.oneOf(RequestFields.text(body, "ReturnValuesOnConditionCheckFailure"),
-                    p + ".returnValuesOnConditionCheckFailure", ItemRequests.RETURN_VALUES_ON_CONDITION_CHECK_FAILURE);
+            if (RequestFields.object(action, k) != null) kinds++;
         }
         if (kinds != 1) {
             throw DynamoException.validation("TransactItems can only contain one of Check, Put, Update or Delete");

@@ -21,10 +21,13 @@ class RequestDispatcherTest {
     private final RequestDispatcher reads = RequestDispatcher.builder(mapper)
             .on(Operation.GetItem, request -> {
                 if (request.has("Cold")) throw WouldBlock.INSTANCE;
-                return mapper.createObjectNode().put("got", request.path("Key").asText());
+                return mapper.createObjectNode().put("got", request.path("TableName").asText());
             })
             .on(Operation.Query, request -> mapper.createObjectNode().put("limit", request.path("Limit").asInt()))
             .build();
+
+    /** A GetItem that passes the request validator (the handlers here are stand-ins). */
+    private static final String GET = "{\"TableName\":\"tab\",\"Key\":{}}";
 
     private ApiResponse inline(String op, String body) {
         return reads.dispatchInline("DynamoDB_20120810." + op, "application/x-amz-json-1.0",
@@ -45,11 +48,11 @@ class RequestDispatcherTest {
 
     @Test
     void inlineDispatchAnswersFromMemoryOrHandsTheRequestOn() {
-        assertEquals("{\"got\":\"k\"}", body(inline("GetItem", "{\"Key\":\"k\"}")));
-        assertNull(inline("GetItem", "{\"Key\":\"k\",\"Cold\":true}"), "data not in memory: run on a worker");
-        assertEquals("{\"limit\":10}", body(inline("Query", "{\"Limit\":10}")));
-        assertNull(inline("Query", "{}"), "a Query without Limit may read a whole page");
-        assertNull(inline("Query", "{\"Limit\":1000}"));
+        assertEquals("{\"got\":\"tab\"}", body(inline("GetItem", GET)));
+        assertNull(inline("GetItem", "{\"TableName\":\"tab\",\"Key\":{},\"Cold\":true}"), "data not in memory: run on a worker");
+        assertEquals("{\"limit\":10}", body(inline("Query", "{\"TableName\":\"tab\",\"Limit\":10}")));
+        assertNull(inline("Query", "{\"TableName\":\"tab\"}"), "a Query without Limit may read a whole page");
+        assertNull(inline("Query", "{\"TableName\":\"tab\",\"Limit\":1000}"));
         assertNull(inline("PutItem", "{}"));
         ApiResponse bad = inline("GetItem", "[1]");
         assertEquals(400, bad.status(), "a malformed body is answered right away");
@@ -72,7 +75,10 @@ class RequestDispatcherTest {
 
     @Test
     void acceptsPlainJsonContentTypeAndEmptyBody() {
-        assertEquals(200, dispatch("DynamoDB_20120810.ListTables", "application/json; charset=utf-8", "").status());
+        assertEquals(200, dispatch("DynamoDB_20120810.ListTables", "application/json; charset=utf-8", "{}").status());
+        // DynamoDB refuses an empty body once the caller is authenticated
+        assertEquals("{\"__type\":\"com.amazon.coral.service#SerializationException\"}",
+                body(dispatch("DynamoDB_20120810.ListTables", "application/json", "")));
     }
 
     @Test
@@ -95,7 +101,7 @@ class RequestDispatcherTest {
 
     @Test
     void unexpectedFailuresAreInternalServerErrors() {
-        ApiResponse r = dispatch("DynamoDB_20120810.GetItem", "application/x-amz-json-1.0", "{}");
+        ApiResponse r = dispatch("DynamoDB_20120810.GetItem", "application/x-amz-json-1.0", GET);
         assertEquals(500, r.status());
         assertEquals("{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\",\"message\":\"Internal server error\"}", body(r));
     }

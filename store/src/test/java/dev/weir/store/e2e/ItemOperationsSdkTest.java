@@ -155,7 +155,7 @@ class ItemOperationsSdkTest extends SdkTestBase {
         assertValidation("Value provided in ExpressionAttributeValues unused in expressions: keys: {:unused}",
                 () -> ddb.putItem(b -> b.tableName("items").item(key("k")).conditionExpression("attribute_exists(id)")
                         .expressionAttributeValues(Map.of(":unused", s("x")))));
-        assertValidation("ExpressionAttributeValues can only be specified when using expressions",
+        assertValidation("ExpressionAttributeValues can only be specified when using expressions: ConditionExpression is null",
                 () -> ddb.putItem(b -> b.tableName("items").item(key("k")).expressionAttributeValues(Map.of(":v", s("x")))));
         assertValidation("ReturnValues can only be ALL_OLD or NONE",
                 () -> ddb.deleteItem(b -> b.tableName("items").key(key("k")).returnValues(ReturnValue.ALL_NEW)));

@@ -84,7 +84,7 @@ class StoreHttpTest {
     void manyConcurrentRequestsAreAllAnswered() {
         List<CompletableFuture<HttpResponse<String>>> futures = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            futures.add(http.sendAsync(SignedHttp.post(uri, "DynamoDB_20120810.ListTables", null, "{\"Limit\":5}").build(),
+            futures.add(http.sendAsync(SignedHttp.post(uri, "DynamoDB_20120810.ListTables", "application/x-amz-json-1.0", "{\"Limit\":5}").build(),
                     HttpResponse.BodyHandlers.ofString()));
         }
         for (var f : futures) assertEquals(200, f.join().statusCode());

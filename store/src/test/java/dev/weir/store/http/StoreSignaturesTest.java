@@ -93,11 +93,23 @@ class StoreSignaturesTest {
         }
     }
 
-    /** Authentication comes first: an unauthenticated caller does not even learn which operations exist. */
+    /**
+     * As DynamoDB does, the body's JSON and the target are checked before the signature: an
+     * unauthenticated caller learns whether it sent JSON and a DynamoDB operation name, what
+     * DynamoDB tells anyone, and nothing of the store.
+     */
     @Test
-    void anUnsignedRequestForAnUnknownOperationIsMissingItsToken() throws Exception {
-        assertError(send(HttpRequest.newBuilder(uri).header("Content-Type", JSON).header("X-Amz-Target", "Foo_1.Bar")
-                .POST(HttpRequest.BodyPublishers.ofString("not json"))),
+    void anUnsignedRequestLearnsOnlyWhatDynamoDbTellsAnyone() throws Exception {
+        HttpResponse<String> notJson = send(HttpRequest.newBuilder(uri).header("Content-Type", JSON).header("X-Amz-Target", "Foo_1.Bar")
+                .POST(HttpRequest.BodyPublishers.ofString("not json")));
+        assertEquals(400, notJson.statusCode());
+        assertEquals("{\"__type\":\"com.amazon.coral.service#SerializationException\"}", notJson.body());
+        HttpResponse<String> unknown = send(HttpRequest.newBuilder(uri).header("Content-Type", JSON).header("X-Amz-Target", "Foo_1.Bar")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")));
+        assertEquals(400, unknown.statusCode());
+        assertEquals("{\"__type\":\"com.amazon.coral.service#UnknownOperationException\"}", unknown.body());
+        assertError(send(HttpRequest.newBuilder(uri).header("Content-Type", JSON).header("X-Amz-Target", PREFIX + "DeleteTable")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"TableName\":5}"))),
                 "MissingAuthenticationTokenException", "Request is missing Authentication Token");
     }
 

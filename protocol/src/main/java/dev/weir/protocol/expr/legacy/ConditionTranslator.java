@@ -72,6 +72,10 @@ final class ConditionTranslator {
                 if (exists != null) {
                     throw Members.invalid("Exists and ComparisonOperator cannot be used together for Attribute: " + attribute);
                 }
+                if (!hasValue && !hasList && op != ComparisonOperator.NULL && op != ComparisonOperator.NOT_NULL) {
+                    throw Members.invalid("Value or AttributeValueList must be used with ComparisonOperator: " + op.name()
+                            + " for Attribute: " + attribute);
+                }
                 List<AttributeValue> values = hasValue ? List.of(reader.read(c.get("Value"))) : values(c);
                 out.add(condition(attribute, op, values));
                 continue;
@@ -126,7 +130,7 @@ final class ConditionTranslator {
     }
 
     static JsonNode requireObject(JsonNode v) {
-        if (!v.isObject()) throw Members.wrongType(v, "Structure");
+        if (!v.isObject()) throw Members.wrongValue(v);
         return v;
     }
 }

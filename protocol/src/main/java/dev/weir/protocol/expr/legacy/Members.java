@@ -3,6 +3,7 @@ package dev.weir.protocol.expr.legacy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.weir.protocol.error.DynamoError;
 import dev.weir.protocol.error.DynamoException;
+import dev.weir.protocol.error.WrongType;
 
 import java.util.List;
 
@@ -71,12 +72,24 @@ final class Members {
         return DynamoException.validation(INVALID + message);
     }
 
+    /**
+     * A member of the wrong JSON type, in DynamoDB's deserializer's words ({@link WrongType}):
+     * {@code expected} is {@code String} or {@code Boolean} for a scalar, {@code List}, or
+     * {@code Structure} for a map or structure member of the request.
+     */
     static DynamoException wrongType(JsonNode v, String expected) {
-        String message;
-        if (v.isObject()) message = "Start of structure or map found where not expected.";
-        else if (v.isArray()) message = "Start of list found where not expected";
-        else message = v.asToken() + " cannot be converted to " + expected;
-        return new DynamoException(DynamoError.serialization(message));
+        return switch (expected) {
+            case "List" -> WrongType.list(v);
+            case "Structure" -> v.isArray() ? new DynamoException(DynamoError.serialization("Start of list found where not expected"))
+                    : WrongType.structure(v, "", true);
+            default -> WrongType.scalar(v, expected);
+        };
+    }
+
+    /** A map's value (a Condition, an ExpectedAttributeValue) that is no JSON object. */
+    static DynamoException wrongValue(JsonNode v) {
+        return v.isArray() ? new DynamoException(DynamoError.serialization("Start of list found where not expected"))
+                : WrongType.structure(v, "", false);
     }
 
     /** DynamoDB's member paths start lower-case: {@code ScanFilter} is {@code scanFilter}. */

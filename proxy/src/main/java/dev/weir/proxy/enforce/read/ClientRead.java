@@ -2,8 +2,8 @@ package dev.weir.proxy.enforce.read;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.weir.protocol.error.DynamoError;
 import dev.weir.protocol.error.DynamoException;
+import dev.weir.protocol.error.WrongType;
 import dev.weir.protocol.expr.Condition;
 import dev.weir.protocol.expr.ExpressionContext;
 import dev.weir.protocol.expr.Path;
@@ -87,13 +87,13 @@ public record ClientRead(Operation op, String index, Condition keyCondition, Con
                 exclusiveStartKey == null || exclusiveStartKey.isEmpty() ? null : exclusiveStartKey, passed);
     }
 
-    /** Limit as DynamoDB reads it: an integer from 1 up. */
+    /**
+     * Limit as DynamoDB reads it: an Integer from 1 up, a decimal truncated (as the store reads
+     * it too), anything else refused in DynamoDB's words.
+     */
     private static Integer limit(JsonNode n) {
         if (n == null || n.isNull()) return null;
-        if (!n.isIntegralNumber() || !n.canConvertToLong()) {
-            throw new DynamoException(DynamoError.serialization(n.isObject() ? "Start of structure or map found where not expected."
-                    : n.isArray() ? "Start of list found where not expected" : n.asToken() + " cannot be converted to Long"));
-        }
+        if (!n.isNumber() || (n.isIntegralNumber() && !n.canConvertToLong())) throw WrongType.scalar(n, "Integer");
         long v = n.longValue();
         if (v < 1 || v > Integer.MAX_VALUE) {
             throw DynamoException.validation("1 validation error detected: Value '" + v + "' at 'limit' failed to satisfy constraint: "

@@ -1,8 +1,8 @@
 package dev.weir.proxy.enforce.request;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.weir.protocol.error.DynamoError;
 import dev.weir.protocol.error.DynamoException;
+import dev.weir.protocol.error.WrongType;
 import dev.weir.protocol.expr.Condition;
 import dev.weir.protocol.expr.ExpressionContext;
 import dev.weir.protocol.expr.Path;
@@ -163,7 +163,7 @@ public record Expressions(Map<String, String> names, Map<String, AttributeValue>
         JsonNode n = body.get(member);
         if (n == null || n.isNull()) return null;
         if (n.isObject()) return n;
-        throw new DynamoException(DynamoError.serialization(n.isArray() ? "Start of list found where not expected"
-                : n.asToken() + " cannot be converted to Structure"));
+        throw WrongType.structure(n, "java.util.Map<java.lang.String, " + (member.equals("ExpressionAttributeValues")
+                ? "com.amazonaws.dynamodb.v20120810.AttributeValue" : "java.lang.String") + ">", true);
     }
 }

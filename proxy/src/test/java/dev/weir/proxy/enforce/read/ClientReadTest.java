@@ -85,7 +85,7 @@ class ClientReadTest {
     void whatTheStoreNoLongerSeesIsCheckedAsDynamoDbChecksIt() {
         assertEquals("1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: "
                 + "Member must have value greater than or equal to 1", refused("Scan", "{\"TableName\":\"t\",\"Limit\":0}"));
-        assertEquals("VALUE_STRING cannot be converted to Long", refused("Scan", "{\"TableName\":\"t\",\"Limit\":\"2\"}"));
+        assertEquals("STRING_VALUE cannot be converted to Integer", refused("Scan", "{\"TableName\":\"t\",\"Limit\":\"2\"}"));
         assertEquals("Cannot specify the ProjectionExpression when choosing to get only the Count",
                 refused("Scan", "{\"TableName\":\"t\",\"Select\":\"COUNT\",\"ProjectionExpression\":\"pk\"}"));
         assertEquals("1 validation error detected: Must specify the AttributesToGet or ProjectionExpression when choosing to get "

@@ -1,0 +1,168 @@
+package dev.weir.store.api.validate;
+
+import java.util.List;
+
+import static dev.weir.store.api.validate.Constraint.maxLength;
+import static dev.weir.store.api.validate.Constraint.min;
+import static dev.weir.store.api.validate.Constraint.minLength;
+import static dev.weir.store.api.validate.Constraint.notNull;
+import static dev.weir.store.api.validate.Constraint.oneOf;
+import static dev.weir.store.api.validate.Constraint.pattern;
+
+/**
+ * The structures several operations share (AttributeValue, conditions, key schemas,
+ * throughput) and the constraints DynamoDB's model puts on common members. Orders follow
+ * DynamoDB's answers as dynalite's tests record them.
+ */
+final class Shapes {
+    private Shapes() {}
+
+    static final String NAME_PATTERN = "[a-zA-Z0-9_.-]+";
+    static final String[] COMPARISON_OPERATORS = {"IN", "NULL", "BETWEEN", "LT", "NOT_CONTAINS", "EQ", "GT", "NOT_NULL",
+            "NE", "LE", "BEGINS_WITH", "GE", "CONTAINS"};
+
+    /** An AttributeValue: only its members' JSON types are checked here; its meaning is checked where it is read. */
+    static final Shape.Struct ATTRIBUTE_VALUE = new Shape.Struct("AttributeValue", Shapes::attributeValueMembers);
+    private static volatile List<Member> attributeValueMembers;
+
+    private static List<Member> attributeValueMembers() {
+        List<Member> m = attributeValueMembers;
+        if (m == null) {
+            m = List.of(
+                    Member.of("S", Shape.TEXT),
+                    Member.of("N", Shape.TEXT),
+                    Member.of("B", Shape.BYTES),
+                    Member.of("SS", new Shape.ListOf(Shape.TEXT)),
+                    Member.of("NS", new Shape.ListOf(Shape.TEXT)),
+                    Member.of("BS", new Shape.ListOf(Shape.BYTES)),
+                    Member.of("M", new Shape.MapOf(ATTRIBUTE_VALUE)),
+                    Member.of("L", new Shape.ListOf(ATTRIBUTE_VALUE)),
+                    Member.of("NULL", Shape.FLAG),
+                    Member.of("BOOL", Shape.FLAG));
+            attributeValueMembers = m;
+        }
+        return m;
+    }
+
+    static final Shape.MapOf ITEM = new Shape.MapOf(ATTRIBUTE_VALUE);
+    static final Shape.MapOf NAMES = new Shape.MapOf(Shape.TEXT);
+    static final Shape.ListOf TEXTS = new Shape.ListOf(Shape.TEXT);
+
+    static Shape.Struct struct(String name, Member... members) {
+        List<Member> list = List.of(members);
+        return new Shape.Struct(name, () -> list);
+    }
+
+    // --- members
+
+    static Member tableName() {
+        return Member.of("TableName", Shape.TEXT, notNull(), pattern(NAME_PATTERN), minLength(3), maxLength(255));
+    }
+
+    static Member indexName() {
+        return Member.of("IndexName", Shape.TEXT, pattern(NAME_PATTERN), minLength(3), maxLength(255));
+    }
+
+    static Member requiredIndexName() {
+        return Member.of("IndexName", Shape.TEXT, notNull(), pattern(NAME_PATTERN), minLength(3), maxLength(255));
+    }
+
+    static Member returnConsumedCapacity() {
+        return Member.of("ReturnConsumedCapacity", Shape.TEXT, oneOf("INDEXES", "TOTAL", "NONE"));
+    }
+
+    static Member returnItemCollectionMetrics() {
+        return Member.of("ReturnItemCollectionMetrics", Shape.TEXT, oneOf("SIZE", "NONE"));
+    }
+
+    static Member returnValues() {
+        return Member.of("ReturnValues", Shape.TEXT, oneOf("ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW"));
+    }
+
+    static Member returnValuesOnConditionCheckFailure() {
+        return Member.of("ReturnValuesOnConditionCheckFailure", Shape.TEXT, oneOf("ALL_OLD", "NONE"));
+    }
+
+    static Member attributesToGet() {
+        return Member.of("AttributesToGet", TEXTS, minLength(1), maxLength(255));
+    }
+
+    static Member conditionalOperator() {
+        return Member.of("ConditionalOperator", Shape.TEXT, oneOf("OR", "AND"));
+    }
+
+    static Member expressionAttributeValues() {
+        return Member.of("ExpressionAttributeValues", ITEM);
+    }
+
+    static Member expressionAttributeNames() {
+        return Member.of("ExpressionAttributeNames", NAMES);
+    }
+
+    static Member text(String name) {
+        return Member.of(name, Shape.TEXT);
+    }
+
+    static Member flag(String name) {
+        return Member.of(name, Shape.FLAG);
+    }
+
+    /** Expected: the legacy condition of PutItem, UpdateItem and DeleteItem. */
+    static Member expected() {
+        return Member.of("Expected", new Shape.MapOf(struct("ExpectedAttributeValue",
+                Member.of("AttributeValueList", new Shape.ListOf(ATTRIBUTE_VALUE)),
+                Member.of("ComparisonOperator", Shape.TEXT, oneOf(COMPARISON_OPERATORS)),
+                flag("Exists"),
+                Member.of("Value", ATTRIBUTE_VALUE))));
+    }
+
+    /** KeyConditions, QueryFilter, ScanFilter: maps of Condition. */
+    static Member conditions(String name) {
+        return Member.of(name, new Shape.MapOf(struct("Condition",
+                Member.of("AttributeValueList", new Shape.ListOf(ATTRIBUTE_VALUE)),
+                Member.of("ComparisonOperator", Shape.TEXT, notNull(), oneOf(COMPARISON_OPERATORS)))));
+    }
+
+    static Member throughput(boolean required) {
+        Shape.Struct s = struct("ProvisionedThroughput",
+                Member.of("WriteCapacityUnits", Shape.LONG, notNull(), min(1)),
+                Member.of("ReadCapacityUnits", Shape.LONG, notNull(), min(1)));
+        return required ? Member.of("ProvisionedThroughput", s, notNull()) : Member.of("ProvisionedThroughput", s);
+    }
+
+    static Member keySchema() {
+        return Member.of("KeySchema", new Shape.ListOf(struct("KeySchemaElement",
+                Member.of("AttributeName", Shape.TEXT, notNull(), minLength(1), maxLength(255)),
+                Member.of("KeyType", Shape.TEXT, notNull(), oneOf("HASH", "RANGE")))), notNull(), minLength(1), maxLength(2));
+    }
+
+    static Member projection() {
+        return Member.of("Projection", struct("Projection",
+                Member.of("ProjectionType", Shape.TEXT, oneOf("ALL", "INCLUDE", "KEYS_ONLY")),
+                Member.of("NonKeyAttributes", TEXTS, minLength(1), maxLength(20))), notNull());
+    }
+
+    static Member attributeDefinitions(boolean required) {
+        Shape.ListOf list = new Shape.ListOf(struct("AttributeDefinition",
+                Member.of("AttributeName", Shape.TEXT, notNull(), minLength(1), maxLength(255)),
+                Member.of("AttributeType", Shape.TEXT, notNull(), oneOf("B", "N", "S"))));
+        return required ? Member.of("AttributeDefinitions", list, notNull()) : Member.of("AttributeDefinitions", list);
+    }
+
+    static Member billingMode() {
+        return Member.of("BillingMode", Shape.TEXT, oneOf("PROVISIONED", "PAY_PER_REQUEST"));
+    }
+
+    /** Members whose constraints their operation checks itself (stream, encryption, tags): only their types here. */
+    static Member streamSpecification() {
+        return Member.of("StreamSpecification", struct("StreamSpecification", flag("StreamEnabled"), text("StreamViewType")));
+    }
+
+    static Member sseSpecification() {
+        return Member.of("SSESpecification", struct("SSESpecification", flag("Enabled"), text("SSEType"), text("KMSMasterKeyId")));
+    }
+
+    static Member tags() {
+        return Member.of("Tags", new Shape.ListOf(struct("Tag", text("Key"), text("Value"))));
+    }
+}
