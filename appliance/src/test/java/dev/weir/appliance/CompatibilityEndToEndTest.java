@@ -80,7 +80,6 @@ class CompatibilityEndToEndTest {
             m.put("http: " + c, auth);
         }
         m.put("http: OPTIONS without an Origin is a 404", "weir answers every OPTIONS as a CORS preflight");
-        m.put("http: a gzip request body", "weir does not decode Content-Encoding: gzip request bodies");
         m.put("serialization: null and unknown members are left alone",
                 "weir refuses members it does not know (fail closed) instead of forwarding them unchecked");
         m.put("serialization: TransactWriteItems TransactItems.0.Put 'x'", "weir's request parser: a ValidationException");
