@@ -534,11 +534,8 @@ public final class ScannedPage {
                 if (c >= 0) {
                     i++;
                 } else {
-                    int length = Utf8.sequence(b, i, n);
-                    if (length == 0) {
-                        malformed = true;
-                        return -1;
-                    }
+                    int length = sequence(i);
+                    if (length == 0) return -1;
                     if (length == 4) wide = true;
                     i += length;
                 }
@@ -547,7 +544,14 @@ public final class ScannedPage {
         }
     }
 
-    private static long zero(long v) {
+    /** The length of the strict UTF-8 sequence at {@code i} ({@link Utf8#sequence}); 0, and the page {@link #malformed}, when there is none. */
+    private int sequence(int i) {
+        int length = Utf8.sequence(body, i, body.length);
+        if (length == 0) malformed = true;
+        return length;
+    }
+
+        private static long zero(long v) {
         return (v - 0x0101010101010101L) & ~v;
     }
 
@@ -565,11 +569,8 @@ public final class ScannedPage {
             } else if (c >= 0) {
                 i++;
             } else {
-                int length = Utf8.sequence(b, i, n);
-                if (length == 0) {
-                    malformed = true;
-                    return -1;
-                }
+                int length = sequence(i);
+                if (length == 0) return -1;
                 i += length;
             }
         }
