@@ -265,7 +265,7 @@ class ConsoleBrowserEndToEndTest {
         shot("audit");
         chrome.open(console + "/triggers");
         assertEquals(1, chrome.count("#no-triggers"));
-        assertEquals(1, chrome.count("#no-lag"));
+        assertEquals(1, chrome.count("#lag-note"));
         shot("triggers");
     }
 

@@ -4,7 +4,6 @@ import dev.weir.appliance.lifecycle.RunningTriggers;
 import dev.weir.policy.decision.DecisionTable;
 
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * Triggers and streams: the shards this instance runs, the request triggers' dropped count, and
@@ -36,16 +35,22 @@ final class TriggersPage {
             if (triggers.streams() == null) {
                 b.append("<p class=\"note\">No stream trigger.</p>");
             } else {
-                b.append("<ul id=\"shards\">");
-                for (String s : new TreeSet<>(triggers.streams().running())) b.append("<li>").append(Html.text(s)).append("</li>");
-                b.append("</ul>");
+                b.append("<table id=\"shards\"><thead><tr>").append(Html.th("Trigger | shard")).append(Html.th("Behind"))
+                        .append("</tr></thead><tbody>");
+                for (var e : triggers.streams().behindMillis().entrySet()) {
+                    long ms = e.getValue();
+                    String behind = ms < 0 ? "not read yet" : ms == 0 ? "at the tip" : String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
+                    b.append("<tr>").append(Html.td(e.getKey())).append(Html.td(behind)).append("</tr>");
+                }
+                b.append("</tbody></table>");
             }
             if (triggers.requests() != null) {
                 b.append("<p>Request triggers: <span id=\"request-triggers-dropped\">").append(triggers.requests().dropped())
                         .append("</span> events dropped (queue full).</p>");
             }
         }
-        b.append("<p class=\"warn\" id=\"no-lag\">Lag per shard is not shown: the lifecycle worker does not expose it yet. "
+        b.append("<p class=\"note\" id=\"lag-note\">Behind: at the shard's last read, the age of the newest record read and not "
+                + "yet checkpointed; at the tip when that read found nothing new. "
                 + "Dead letters are counted below from the audit (weir:TriggerDeadLetter) and kept in the dead-letter table.</p>");
         b.append("<h2>Trigger records seen since start</h2>");
         if (feed == null) {

@@ -64,11 +64,25 @@ public final class WeirMetrics {
                 .callback(cb -> cb.call(server.openConnections())).register(registry);
     }
 
-    /** The data-lifecycle triggers' cheap numbers: shards this instance runs, API-call trigger events dropped. */
+    /** The data-lifecycle triggers' cheap numbers: shards this instance runs, their lag, API-call trigger events dropped. */
     public void triggers(RunningTriggers triggers) {
         GaugeWithCallback.builder().name("weir_trigger_shards_running")
                 .help("stream shards this instance holds a lease on and runs triggers for")
                 .callback(cb -> cb.call(triggers.streams() == null ? 0 : triggers.streams().running().size())).register(registry);
+        // one series per trigger (ids of the loaded policy), not per shard: shards come and go with the store
+        GaugeWithCallback.builder().name("weir_trigger_lag_seconds")
+                .help("how far the trigger is behind its stream: the most any of its shards this instance runs is behind "
+                        + "(the age of the newest record read and not yet checkpointed; 0 at the stream's tip)")
+                .labelNames("trigger")
+                .callback(cb -> {
+                    if (triggers.streams() == null) return;
+                    java.util.Map<String, Long> worst = new java.util.TreeMap<>();
+                    triggers.streams().behindMillis().forEach((key, ms) -> {
+                        String trigger = key.substring(0, Math.max(0, key.indexOf('|')));
+                        worst.merge(trigger, Math.max(0, ms), Math::max);
+                    });
+                    worst.forEach((trigger, ms) -> cb.call(ms / 1000.0, trigger));
+                }).register(registry);
         CounterWithCallback.builder().name("weir_trigger_request_events_dropped_total")
                 .help("API-call trigger events dropped because their queue was full")
                 .callback(cb -> cb.call(triggers.requests() == null ? 0 : triggers.requests().dropped())).register(registry);

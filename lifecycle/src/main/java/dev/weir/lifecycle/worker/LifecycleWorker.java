@@ -258,7 +258,17 @@ public final class LifecycleWorker implements AutoCloseable {
         return Set.copyOf(runners.keySet());
     }
 
-    /** Stops the coordinator and every runner, releasing their leases so other instances go on at once. */
+    /**
+     * How far behind each shard this instance runs is, in milliseconds, as {@code trigger|shard}
+     * to {@link ShardRunner#behindMillis} (-1: not read yet). For metrics and the console.
+     */
+    public Map<String, Long> behindMillis() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        runners.forEach((key, runner) -> out.put(key, runner.behindMillis()));
+        return out;
+    }
+
+        /** Stops the coordinator and every runner, releasing their leases so other instances go on at once. */
     @Override public void close() {
         closed = true;
         coordinator.shutdownNow();

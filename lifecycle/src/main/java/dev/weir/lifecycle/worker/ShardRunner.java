@@ -50,6 +50,8 @@ final class ShardRunner implements Runnable {
     private volatile boolean shed;
     private volatile boolean stopped;
     volatile Thread thread;
+    /** {@link #behindMillis}; -1 before the first read. */
+    private volatile long behindMillis = -1;
 
     ShardRunner(LifecycleWorker worker, String triggerId, StreamInfo stream, StreamInfo.Shard shard, LeaseTable.Lease lease) {
         this.worker = worker;
@@ -71,7 +73,18 @@ final class ShardRunner implements Runnable {
         if (t != null) t.interrupt();
     }
 
-    String shardId() {
+    /**
+     * How far this runner is behind its shard, in milliseconds: at its last read, the age of the
+     * newest record it read (the records it is handling now, whose checkpoint is still to come);
+     * 0 when that read found nothing new (it is at the shard's tip) or the shard's end; -1 before
+     * its first read. Record ages come from the store's {@code ApproximateCreationDateTime}
+     * (whole seconds on the bundled store).
+     */
+    long behindMillis() {
+        return behindMillis;
+    }
+
+        String shardId() {
         return shard.id();
     }
 
@@ -92,6 +105,7 @@ final class ShardRunner implements Runnable {
                     List<JsonNode> records = new ArrayList<>();
                     page.path("Records").forEach(records::add);
                     String next = page.hasNonNull("NextShardIterator") ? page.get("NextShardIterator").asText() : null;
+                    behindMillis = records.isEmpty() || next == null ? 0 : ageMillis(records.getLast());
                     handle(spec, records);
                     String last = records.isEmpty() ? null : records.getLast().path("dynamodb").path("SequenceNumber").asText();
                     if (last != null || next == null) checkpoint(last, next == null);
@@ -123,7 +137,13 @@ final class ShardRunner implements Runnable {
         }
     }
 
-    private void release() {
+    private long ageMillis(JsonNode record) {
+        double created = record.path("dynamodb").path("ApproximateCreationDateTime").asDouble(-1);
+        if (created < 0) return 0;
+        return Math.max(0, worker.clock().millis() - (long) (created * 1000));
+    }
+
+        private void release() {
         try {
             worker.leases().release(lease);
         } catch (StoreException | RuntimeException e) {

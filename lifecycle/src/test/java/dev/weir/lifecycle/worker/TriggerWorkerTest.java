@@ -245,6 +245,32 @@ class TriggerWorkerTest {
         }
     }
 
+    /**
+     * Lag per shard: while the runner handles records that were 2.5 s old when it read them, it
+     * says it is that far behind; once it has read to the tip, 0.
+     */
+    @Test
+    void eachShardSaysHowFarBehindItIs() throws Exception {
+        DecisionTable policy = policy(policyText(1));
+        function.delay(400);
+        for (int i = 0; i < 4; i++) store.put("images", item("old" + i, "image", "u" + i, false));
+        Thread.sleep(2_500);
+        Heard heard = new Heard();
+        try (LifecycleWorker w = worker(store, policy, "A", Duration.ofSeconds(3), heard).start()) {
+            long most = -1;
+            long until = System.nanoTime() + 20_000_000_000L;
+            while (function.calls.size() < 4 && System.nanoTime() < until) {
+                for (long ms : w.behindMillis().values()) most = Math.max(most, ms);
+                Thread.sleep(20);
+            }
+            assertEquals(4, function.calls.size());
+            assertTrue(most >= 1_500, "behind while handling records 2.5 s old: " + most + " ms");
+            assertTrue(await(20, () -> !w.behindMillis().isEmpty() && w.behindMillis().values().stream().allMatch(ms -> ms == 0)),
+                    "at the tip once read up: " + w.behindMillis());
+            assertEquals(w.running(), w.behindMillis().keySet(), "one figure per shard it runs");
+        }
+    }
+
     @Test
     void removeEventsAreCalledButLeaveNoStub() throws Exception {
         DecisionTable policy = policy("""
