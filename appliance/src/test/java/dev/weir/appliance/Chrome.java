@@ -116,10 +116,32 @@ final class Chrome implements AutoCloseable {
     }
 
     void click(String css) {
+        // Every click in the console's tests submits a form. WebDriver's click may return before the
+        // answer's page is in (on a busy machine the old page was read after it): the old document is
+        // marked, and the click is done when a document without the mark has loaded.
+        script("document.__weirBeforeClick = true; return true;");
         post("/element/" + find(css) + "/click", JSON.createObjectNode());
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!loadedAfterClick()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("the page a click on " + css + " submits did not load");
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
     }
 
-    /** Picks the option with this value in the select {@code css} selects. */
+    private boolean loadedAfterClick() {
+        try {
+            return script("return document.__weirBeforeClick === undefined && document.readyState === 'complete';").asBoolean(false);
+        } catch (RuntimeException navigating) {
+            return false; // the old page is going away: no document to ask yet
+        }
+    }
+
+        /** Picks the option with this value in the select {@code css} selects. */
     void choose(String css, String value) {
         script("var s = document.querySelector(arguments[0]); s.value = arguments[1]; return s.value;", css, value);
     }
