@@ -98,10 +98,13 @@ public sealed interface Constraint {
     /**
      * Every key of a map member must satisfy {@code keys} (the table names of BatchGetItem and
      * BatchWriteItem); DynamoDB reports one violation per bad key, naming all the key constraints.
+     * So it is applied to each key on its own ({@link ConstraintCheck}), not to the map.
      */
     record Keys(List<Constraint> keys) implements Constraint {
-        public String broken(JsonNode value) {
-            throw new UnsupportedOperationException("checked key by key");
+        /** Whether the map key {@code key} (a text node) breaks a key constraint: then every one is named. */
+        public String broken(JsonNode key) {
+            for (Constraint k : keys) if (k.broken(key) != null) return words();
+            return null;
         }
 
         String words() {

@@ -34,12 +34,8 @@ final class ConstraintCheck {
             if (c instanceof Constraint.Keys keys) {
                 if (v == null) continue;
                 for (Map.Entry<String, JsonNode> e : v.properties()) {
-                    for (Constraint k : keys.keys()) {
-                        if (k.broken(com.fasterxml.jackson.databind.node.TextNode.valueOf(e.getKey())) != null) {
-                            errors.add(Rendering.of(v), path, keys.words());
-                            break;
-                        }
-                    }
+                    String broken = keys.broken(com.fasterxml.jackson.databind.node.TextNode.valueOf(e.getKey()));
+                    if (broken != null) errors.add(Rendering.of(v), path, broken);
                 }
                 continue;
             }
