@@ -78,6 +78,20 @@ public final class ChainVerifier {
         return new ChainVerifier(dir, key).run();
     }
 
+    /**
+     * Verifies DIR while its sink may be writing to it (the console's check): the sink writes a
+     * record before its chain entry and both before any digest that signs it, so in the newest
+     * file the records after the last chain entry (a torn one included), and digests that sign
+     * records or files the snapshot does not have yet, are still being written and are not
+     * judged (a note says how many). Everything the chain already covers is judged as by
+     * {@link #verify}: a record changed, removed, reordered or inserted before the tail is found.
+     */
+    public static Report verifyLive(Path dir, PublicKey key) throws IOException {
+        ChainVerifier v = new ChainVerifier(dir, key);
+        v.live = true;
+        return v.run();
+    }
+
     private final Path dir;
     private final PublicKey key;
     private final MessageDigest sha = ChainFiles.sha256();
@@ -87,6 +101,11 @@ public final class ChainVerifier {
     private final Map<String, List<byte[]>> recomputed = new HashMap<>();
     private long totalRecords;
     private SequenceCheck sequences;
+    /** {@link #verifyLive}: the newest file's tail and digests past the snapshot are in flight. */
+    private boolean live;
+    private String newestFile;
+    private long recordsInFlight;
+    private long digestsInFlight;
 
     private ChainVerifier(Path dir, PublicKey key) {
         this.dir = dir;
@@ -101,6 +120,7 @@ public final class ChainVerifier {
         if (!numbers.isEmpty() && numbers.getFirst() != 1)
             notes.add("the chain starts at " + ChainFiles.logName(numbers.getFirst()) + " (earlier files were removed)");
         sequences = new SequenceCheck();
+        newestFile = numbers.isEmpty() ? null : ChainFiles.logName(numbers.getLast());
         for (long n : numbers) {
             if (n != expected) {
                 problems.add(new Problem(ChainFiles.logName(expected), 0, "file is missing (the numbering jumps to "
@@ -111,6 +131,11 @@ public final class ChainVerifier {
             carried = file(n, carried, n == 1);
         }
         int[] digestCounts = digests();
+        if (live && recordsInFlight + digestsInFlight > 0) {
+            notes.add("verified while written: " + recordsInFlight + " records at the end of " + newestFile
+                    + " (after its last chain entry) and " + digestsInFlight + " digests past this snapshot were still "
+                    + "being written, not judged");
+        }
         SequenceCheck.Result seq = sequences.result();
         if (seq.unchecked() > 0) {
             notes.add(seq.unchecked() + " records are not in a JSON format (ecs, ocsf): their sequence numbers were not checked");
@@ -157,6 +182,13 @@ public final class ChainVerifier {
         while (pos < log.length) {
             int nl = indexOf(log, pos, (byte) '\n');
             record++;
+            if (live && name.equals(newestFile) && (nl < 0 || record >= chain.size())) {
+                // the newest file's tail: records written before their chain entries, or still being written
+                record--;
+                for (int i = pos; i < log.length; i++) if (log[i] == '\n') recordsInFlight++;
+                if (log[log.length - 1] != '\n') recordsInFlight++;
+                break;
+            }
             if (nl < 0) {
                 if (!reported) problems.add(new Problem(name, record, "incomplete record at the end of the file (no line feed)"));
                 reported = true;
@@ -232,11 +264,20 @@ public final class ChainVerifier {
                 checked++;
             }
             List<byte[]> hashes = recomputed.get(d.file());
+            boolean past = live && newestFile != null && d.file().compareTo(newestFile) >= 0;
+            if (hashes == null && past) {
+                digestsInFlight++;
+                continue; // a digest of a file made after the snapshot
+            }
             if (hashes == null) {
                 problems.add(new Problem(d.file(), 0, "signed by digest " + d.n() + " but missing or unreadable"));
                 continue;
             }
             long have = hashes.size() - 1;
+            if (d.records() > have && past) {
+                digestsInFlight++;
+                continue; // it signs records of the newest file the snapshot does not have yet
+            }
             if (d.records() > have) {
                 problems.add(new Problem(d.file(), have + 1, "record is missing: digest " + d.n() + " signed "
                         + d.records() + " records, the file has " + have + " (truncated)"));

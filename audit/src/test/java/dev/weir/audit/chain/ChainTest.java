@@ -79,6 +79,33 @@ class ChainTest {
         assertEquals(file + ":" + record, first.file() + ":" + first.record(), r.problems().toString());
     }
 
+    /**
+     * While the sink writes, the newest file may hold records its chain does not list yet (the
+     * sink writes a record before its chain entry), the last one torn: a live check leaves that
+     * tail alone and still finds a record changed before it; the offline check calls the tail
+     * what it would be in a finished file.
+     */
+    @Test
+    void aLiveCheckLeavesTheNewestFilesTailAloneAndStillFindsTampering(@TempDir Path dir) throws Exception {
+        Path f = write(dir).resolve("audit-000003.log");
+        List<String> l = lines(f);
+        String extra = new String(new EcsJsonLines().encode(event(31)), StandardCharsets.UTF_8);
+        Files.writeString(f, String.join("\n", l) + "\n" + extra + "\n" + extra.substring(0, 40), StandardCharsets.UTF_8);
+        ChainVerifier.Report live = ChainVerifier.verifyLive(dir, keys.getPublic());
+        assertTrue(live.ok(), live.problems().toString());
+        assertEquals(30, live.records());
+        assertTrue(live.notes().stream().anyMatch(n -> n.contains("2 records at the end of audit-000003.log")), live.notes().toString());
+        assertFalse(verify(dir).ok(), "offline, the same tail is a record outside the chain");
+
+        l.set(3, l.get(3).replace("\"p24\"", "\"p99\""));
+        Files.writeString(f, String.join("\n", l) + "\n" + extra + "\n", StandardCharsets.UTF_8);
+        assertFirstBad(ChainVerifier.verifyLive(dir, keys.getPublic()), "audit-000003.log", 4);
+        Path older = dir.resolve("audit-000002.log");
+        List<String> o = lines(older);
+        put(older, o.subList(0, 9));
+        assertFalse(ChainVerifier.verifyLive(dir, keys.getPublic()).ok(), "an older file cut short is tampering, live or not");
+    }
+
     @Test
     void anUntouchedDirectoryVerifies(@TempDir Path dir) throws Exception {
         write(dir);
