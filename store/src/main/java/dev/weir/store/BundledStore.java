@@ -104,9 +104,9 @@ public final class BundledStore implements AutoCloseable {
                 tokens.purge(locks, clock.millis());
                 streams.trim();
             });
-            PageScanner scanner = new PageScanner(engine, items);
+            PageScanner scanner = new PageScanner(engine);
             TagResource tags = new TagResource(catalog);
-            TimeToLiveOperations ttl = new TimeToLiveOperations(catalog);
+            TimeToLiveOperations ttl = new TimeToLiveOperations(catalog, clock, options.ttlChangeInterval());
             RequestDispatcher.Builder api = RequestDispatcher.builder(mapper);
             StreamsApi.handlers(streams, mapper).forEach(api::onStreams);
             RequestDispatcher dispatcher = api

@@ -16,7 +16,6 @@ import dev.weir.store.table.IndexDefinition;
 import dev.weir.store.table.TableCatalog;
 import dev.weir.store.table.TableDefinition;
 import dev.weir.store.table.TableStats;
-import dev.weir.store.ttl.Expiry;
 import dev.weir.store.value.ItemSize;
 
 import java.nio.ByteBuffer;
@@ -67,9 +66,9 @@ public final class ItemStore {
         return collections.size(ItemCollections.key(table, hash));
     }
 
-    /** The item under a key as readers see it: null if absent or expired. */
+    /** The item under a key, or null: an expired item not yet swept is still there, as in DynamoDB. */
     public Map<String, AttributeValue> get(TableDefinition table, PrimaryKey key) {
-        return Expiry.visible(table, stored(key.encode(table)), nowSeconds());
+        return stored(key.encode(table));
     }
 
     /** The item stored under an encoded key, expired or not, or null. */

@@ -45,13 +45,12 @@ public final class WriteSession {
         this.slots.putAll(slots);
     }
 
-    /** The item as a reader sees it now (null if absent or expired). */
+    /** The item as it is now (null if absent; an expired item not yet swept is still there). */
     public Map<String, AttributeValue> current(ItemRef ref) {
-        Slot s = load(ref);
-        return Expiry.visible(s.table, s.stored, nowSeconds);
+        return load(ref).stored;
     }
 
-    /** Whether the stored item exists but has expired (it is then invisible and due for deletion). */
+    /** Whether the stored item exists but has expired (due for deletion by the sweeper). */
     public boolean expired(ItemRef ref) {
         Slot s = load(ref);
         return Expiry.expired(s.table, s.stored, nowSeconds);

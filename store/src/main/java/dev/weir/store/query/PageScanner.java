@@ -6,9 +6,6 @@ import dev.weir.store.codec.ItemCodec;
 import dev.weir.store.codec.OrderedBytes;
 import dev.weir.store.engine.Cursor;
 import dev.weir.store.engine.RocksEngine;
-import dev.weir.store.item.ItemStore;
-import dev.weir.store.table.TableDefinition;
-import dev.weir.store.ttl.Expiry;
 import dev.weir.store.value.ItemSize;
 
 import java.util.ArrayList;
@@ -41,16 +38,12 @@ public final class PageScanner {
                        Map<String, AttributeValue> lastEvaluatedKey, long bytesRead) {}
 
     private final RocksEngine engine;
-    private final ItemStore items;
 
-    public PageScanner(RocksEngine engine, ItemStore items) {
+    public PageScanner(RocksEngine engine) {
         this.engine = engine;
-        this.items = items;
     }
 
     public Page read(Request r) {
-        TableDefinition table = r.target().table();
-        long now = items.nowSeconds();
         List<Map<String, AttributeValue>> out = new ArrayList<>();
         int count = 0;
         int scanned = 0;
@@ -67,7 +60,6 @@ public final class PageScanner {
                 }
                 Map<String, AttributeValue> entry = ItemCodec.decode(c.value());
                 advance(c, r);
-                if (table.timeToLive().enabled() && expired(r.target(), entry, now)) continue;
                 scanned++;
                 bytes += ItemSize.of(entry);
                 Map<String, AttributeValue> item = r.resolve() == null ? entry : r.resolve().apply(entry);
@@ -103,16 +95,6 @@ public final class PageScanner {
     private static void advance(Cursor c, Request r) {
         if (r.forward()) c.next();
         else c.prev();
-    }
-
-    /** Whether an entry's item has expired; index entries without the TTL attribute look at the item itself. */
-    private boolean expired(ReadTarget target, Map<String, AttributeValue> entry, long now) {
-        TableDefinition table = target.table();
-        if (!target.isIndex() || entry.containsKey(table.timeToLive().attributeName())) {
-            return Expiry.expired(table, entry, now);
-        }
-        Map<String, AttributeValue> item = items.stored(target.primaryKey(entry).encode(table));
-        return item == null || Expiry.expired(table, item, now);
     }
 
     /** The parallel-scan segment of a key: a hash of its partition key, so a partition stays in one segment. */

@@ -54,7 +54,8 @@ final class TableCodec {
         ObjectNode tags = o.putObject("tags");
         t.tags().forEach(tags::put);
         if (t.timeToLive().attributeName() != null) {
-            o.putObject("ttl").put("attribute", t.timeToLive().attributeName()).put("enabled", t.timeToLive().enabled());
+            o.putObject("ttl").put("attribute", t.timeToLive().attributeName()).put("enabled", t.timeToLive().enabled())
+                    .put("changedAtMillis", t.timeToLive().changedAtMillis());
         }
         if (t.sse() != null) o.putObject("sse").put("kmsMasterKeyArn", t.sse().kmsMasterKeyArn());
         if (t.stream() != null) {
@@ -92,7 +93,8 @@ final class TableCodec {
         Map<String, String> tags = new LinkedHashMap<>();
         o.path("tags").properties().forEach(e -> tags.put(e.getKey(), e.getValue().asText()));
         TimeToLive ttl = o.has("ttl")
-                ? new TimeToLive(o.path("ttl").path("attribute").asText(), o.path("ttl").path("enabled").asBoolean())
+                ? new TimeToLive(o.path("ttl").path("attribute").asText(), o.path("ttl").path("enabled").asBoolean(),
+                        o.path("ttl").path("changedAtMillis").asLong(0))
                 : TimeToLive.DISABLED;
         return new TableDefinition(
                 o.path("id").asLong(),

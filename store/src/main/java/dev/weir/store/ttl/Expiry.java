@@ -11,9 +11,10 @@ import java.util.Map;
 
 /**
  * Whether an item has expired under its table's time to live: the TTL attribute is a number
- * of epoch seconds at or before now. As in DynamoDB, other types and values more than five
- * years in the past never expire. Expired items are invisible to every read and are removed
- * by the {@link TtlSweeper}.
+ * of epoch seconds at or before now. As in DynamoDB, other types (a string, a set, a list of
+ * numbers) and values more than five years in the past never expire. As in DynamoDB, an expired
+ * item is still an item until the {@link TtlSweeper} deletes it: reads return it, conditions
+ * see it, and a write that moves its TTL attribute into the future keeps it.
  */
 public final class Expiry {
     private static final long FIVE_YEARS_SECONDS = 5L * 365 * 24 * 3600;
@@ -32,10 +33,5 @@ public final class Expiry {
         }
         return at.compareTo(BigDecimal.valueOf(nowSeconds)) <= 0
                 && at.compareTo(BigDecimal.valueOf(nowSeconds - FIVE_YEARS_SECONDS)) >= 0;
-    }
-
-    /** {@code item}, or null if it has expired. */
-    public static Map<String, AttributeValue> visible(TableDefinition table, Map<String, AttributeValue> item, long nowSeconds) {
-        return expired(table, item, nowSeconds) ? null : item;
     }
 }

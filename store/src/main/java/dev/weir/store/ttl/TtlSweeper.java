@@ -24,9 +24,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * Deletes expired items of tables with time to live enabled, on its own thread, every
  * {@code interval}: each deletion re-checks the item under its lock and removes its index
- * entries in the same write. Readers never see expired items anyway, so the sweep only
- * reclaims space; like DynamoDB's, it is eventual. Each pass also runs a second chore (the
- * purge of expired transaction tokens).
+ * entries in the same write, and a table with a stream gets a REMOVE record with the service's
+ * {@code userIdentity}. Until then an expired item is still an item (reads return it, as
+ * DynamoDB's do until its deletion, which DynamoDB makes within days; the store within one
+ * {@code interval}). Each pass also runs other chores (the purge of expired transaction
+ * tokens, the trim of streams).
  */
 public final class TtlSweeper implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TtlSweeper.class);
