@@ -22,6 +22,7 @@ import dev.weir.store.query.Query;
 import dev.weir.store.query.Scan;
 import dev.weir.store.stream.StreamCatalog;
 import dev.weir.store.stream.StreamsApi;
+import dev.weir.store.table.AccountLimits;
 import dev.weir.store.table.CreateTable;
 import dev.weir.store.table.DeleteTable;
 import dev.weir.store.table.DescribeTable;
@@ -120,6 +121,7 @@ public final class BundledStore implements AutoCloseable {
                     .on(Operation.UpdateTimeToLive, ttl::update)
                     .on(Operation.DescribeTimeToLive, ttl::describe)
                     .on(Operation.ListTables, new ListTables(catalog))
+                    .on(Operation.DescribeLimits, AccountLimits::describe)
                     .on(Operation.PutItem, new PutItem(catalog, items))
                     .on(Operation.GetItem, new GetItem(catalog, items))
                     .on(Operation.UpdateItem, new UpdateItem(catalog, items))

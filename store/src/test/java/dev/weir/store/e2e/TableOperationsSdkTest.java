@@ -226,4 +226,13 @@ class TableOperationsSdkTest extends SdkTestBase {
         assertEquals(5L, describe("ttl").globalSecondaryIndexes().getFirst().itemCount());
         skewMillis.set(0);
     }
+
+    @Test
+    void describeLimitsAnswersDynamoDbsDefaultQuotas() {
+        var limits = ddb.describeLimits(b -> {});
+        assertEquals(80_000L, limits.accountMaxReadCapacityUnits());
+        assertEquals(80_000L, limits.accountMaxWriteCapacityUnits());
+        assertEquals(40_000L, limits.tableMaxReadCapacityUnits());
+        assertEquals(40_000L, limits.tableMaxWriteCapacityUnits());
+    }
 }
