@@ -106,10 +106,11 @@ public record DynamoError(String type, String message, int status) {
     /**
      * The member that carries the message: {@code Message} for a SerializationException (the
      * deserializer's errors are written by another layer of DynamoDB than the service's own, and
-     * capitalize it), {@code message} for every other error.
+     * capitalize it) and for an AccessDeniedException (written by the authorization layer, which
+     * capitalizes it too), {@code message} for every other error.
      */
     public String messageMember() {
-        return type.endsWith("#SerializationException") ? "Message" : "message";
+        return type.endsWith("#SerializationException") || type.endsWith("#AccessDeniedException") ? "Message" : "message";
     }
 
     /** The JSON body DynamoDB sends for this error. */

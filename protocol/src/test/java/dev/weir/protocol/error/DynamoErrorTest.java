@@ -20,4 +20,15 @@ class DynamoErrorTest {
         assertEquals("{\"__type\":\"com.amazon.coral.service#UnknownOperationException\"}",
                 new String(DynamoError.unknownOperation("").toJsonBytes(), StandardCharsets.UTF_8));
     }
+
+    @Test
+    void accessDeniedAndSerializationCapitalizeTheirMessageAsDynamoDbDoes() {
+        assertEquals("{\"__type\":\"com.amazon.coral.service#AccessDeniedException\",\"Message\":\"User: alice is not "
+                        + "authorized to perform: dynamodb:GetItem\"}",
+                new String(DynamoError.accessDenied("User: alice is not authorized to perform: dynamodb:GetItem").toJsonBytes(),
+                        StandardCharsets.UTF_8));
+        assertEquals("Message", DynamoError.serialization("x").messageMember());
+        assertEquals("message", DynamoError.resourceNotFound("x").messageMember());
+        assertEquals("message", DynamoError.conditionalCheckFailed("x").messageMember());
+    }
 }
