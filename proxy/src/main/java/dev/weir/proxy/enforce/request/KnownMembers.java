@@ -46,6 +46,10 @@ final class KnownMembers {
         MEMBERS.put(Operation.DescribeTable, Set.of("TableName"));
         MEMBERS.put(Operation.DeleteTable, Set.of("TableName"));
         MEMBERS.put(Operation.ListTables, Set.of("ExclusiveStartTableName", "Limit"));
+        // DescribeLimits: no members; names no table, so decided by rules on table * (the admin group). Its answer is
+        // the account's four throughput quotas, nothing of any table. (DescribeEndpoints stays refused: its answer
+        // would name the upstream's address, which a client would then use instead of weir.)
+        MEMBERS.put(Operation.DescribeLimits, Set.of());
         // Table management: decided like any operation (the admin group), answered with table
         // descriptions or tags, never with items, so nothing in the answer needs filtering.
         MEMBERS.put(Operation.UpdateTable, Set.of("TableName", "AttributeDefinitions", "BillingMode", "ProvisionedThroughput",

@@ -125,11 +125,19 @@ class RequestParserTest {
         assertEquals("ValidationException", bogus.error().shortType());
         assertEquals("weir does not support the parameter 'Bogus' of GetItem, so the request was "
                 + "refused rather than forwarded unchecked", bogus.error().message());
-        Refusal limits = refused("DescribeLimits", "{}");
-        assertEquals(Verdict.Kind.UNENFORCEABLE, limits.kind());
-        assertEquals("ValidationException", limits.error().shortType());
+        Refusal endpoints = refused("DescribeEndpoints", "{}");
+        assertEquals(Verdict.Kind.UNENFORCEABLE, endpoints.kind());
+        assertEquals("ValidationException", endpoints.error().shortType());
+        assertEquals(Verdict.Kind.UNENFORCEABLE, refused("DescribeLimits", "{\"Bogus\":1}").kind());
         assertEquals(Verdict.Kind.UNENFORCEABLE, refused("TransactGetItems",
                 "{\"TransactItems\":[{\"Get\":{\"TableName\":\"t\",\"Key\":{},\"Limit\":1}}]}").kind());
+    }
+
+    @Test
+    void describeLimitsNamesNoTable() {
+        ParsedRequest limits = parse("DescribeLimits", "{}");
+        assertEquals(Operation.DescribeLimits, limits.operation());
+        assertNull(limits.table(), "decided by the rules on table *, like ListTables");
     }
 
     @Test
