@@ -31,8 +31,13 @@ public final class StoreFixture implements AutoCloseable {
     public final StoreClient client;
 
     public StoreFixture() throws IOException {
+        this(StoreOptions.signedBy(CREDENTIALS).ttlSweepInterval());
+    }
+
+    /** With expired items swept every {@code ttlSweep}. */
+    public StoreFixture(Duration ttlSweep) throws IOException {
         dir = Files.createTempDirectory("weir-lifecycle-test");
-        store = BundledStore.open(dir, StoreOptions.signedBy(CREDENTIALS));
+        store = BundledStore.open(dir, StoreOptions.signedBy(CREDENTIALS).withTtlSweepInterval(ttlSweep));
         address = store.listen("127.0.0.1", 0);
         client = new StoreClient(URI.create("http://127.0.0.1:" + address.getPort()),
                 new SigV4Signer(CREDENTIALS, "us-east-1", "dynamodb"), Duration.ofSeconds(10), Clock.systemUTC());

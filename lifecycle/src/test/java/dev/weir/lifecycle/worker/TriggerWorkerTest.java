@@ -289,4 +289,44 @@ class TriggerWorkerTest {
         }
     }
 
+    /** A deletion by time to live reaches a REMOVE trigger with DynamoDB's service identity, so the function can tell it. */
+    @Test
+    void aDeletionByTimeToLiveCarriesTheServiceIdentity() throws Exception {
+        function.close();
+        store.close();
+        store = new StoreFixture(Duration.ofMillis(100));
+        function = new FunctionServer(dev.weir.lifecycle.Fixtures.SECRET);
+        store.table("images", "NEW_AND_OLD_IMAGES");
+        ObjectNode ttl = StoreClient.object();
+        ttl.put("TableName", "images");
+        ttl.putObject("TimeToLiveSpecification").put("AttributeName", "expires").put("Enabled", true);
+        store.client.dynamo("UpdateTimeToLive", ttl);
+        DecisionTable policy = policy("""
+                role w
+                allow w on table images op read
+                  fields [id, kind]
+                @id("gone") trigger on table images when [REMOVE] call "%s" as role w mark gone_done
+                """.formatted(function.url("/gone")));
+        try (LifecycleWorker w = worker(store, policy, "A", Duration.ofSeconds(3), new Heard()).start()) {
+            store.put("images", item("by-hand", "image", "u", false));
+            store.delete("images", "by-hand");
+            ObjectNode expiring = item("by-ttl", "image", "u", false);
+            expiring.putObject("expires").put("N", Long.toString(System.currentTimeMillis() / 1000 - 10));
+            store.put("images", expiring);
+            assertTrue(await(20, () -> function.calls.stream().mapToInt(c -> c.body().path("records").size()).sum() == 2));
+            List<JsonNode> records = new ArrayList<>();
+            function.calls.forEach(c -> c.body().path("records").forEach(records::add));
+            JsonNode byHand = records.stream().filter(r -> r.path("dynamodb").path("Keys").path("id").path("S").asText()
+                    .equals("by-hand")).findFirst().orElseThrow();
+            JsonNode byTtl = records.stream().filter(r -> r.path("dynamodb").path("Keys").path("id").path("S").asText()
+                    .equals("by-ttl")).findFirst().orElseThrow();
+            assertEquals("REMOVE", byHand.path("eventName").asText());
+            assertTrue(byHand.path("userIdentity").isMissingNode(), byHand.toString());
+            assertEquals("REMOVE", byTtl.path("eventName").asText());
+            assertEquals("Service", byTtl.path("userIdentity").path("Type").asText(), byTtl.toString());
+            assertEquals("dynamodb.amazonaws.com", byTtl.path("userIdentity").path("PrincipalId").asText());
+            assertTrue(byTtl.path("dynamodb").path("OldImage").path("expires").isMissingNode(),
+                    "the role's view still governs the image: " + byTtl);
+        }
+    }
 }

@@ -103,7 +103,7 @@ public final class RecordCut {
         copy(record, out, "eventSource");
         copy(record, out, "awsRegion");
         out.set("dynamodb", shownDdb);
-        copy(record, out, "userIdentity");
+        userIdentity(record, out);
         return Optional.of(out);
     }
 
@@ -127,6 +127,23 @@ public final class RecordCut {
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A record's {@code userIdentity}, which DynamoDB writes on a deletion by time to live only
+     * ({@code {"Type":"Service","PrincipalId":"dynamodb.amazonaws.com"}}): its two text members
+     * and nothing else, so whatever else an upstream might put there never reaches a restricted
+     * view. It names the service, never an item's value; a trigger tells a TTL deletion by it.
+     */
+    private static void userIdentity(JsonNode record, ObjectNode out) {
+        JsonNode id = record.get("userIdentity");
+        if (id == null || !id.isObject()) return;
+        String type = text(id, "Type");
+        String principal = text(id, "PrincipalId");
+        if (type == null && principal == null) return;
+        ObjectNode shown = out.putObject("userIdentity");
+        if (principal != null) shown.put("PrincipalId", principal);
+        if (type != null) shown.put("Type", type);
     }
 
     private static void copy(JsonNode from, ObjectNode to, String member) {

@@ -197,6 +197,27 @@ class RecordCutTest {
         ObjectNode rec = (ObjectNode) record("REMOVE", EU, null, ViewType.NEW_AND_OLD_IMAGES);
         rec.set("userIdentity", JSON.readTree("{\"PrincipalId\":\"dynamodb.amazonaws.com\",\"Type\":\"Service\"}"));
         ObjectNode r = RecordCut.cut(rec, READER, ViewType.NEW_AND_OLD_IMAGES).orElseThrow();
-        assertEquals("dynamodb.amazonaws.com", r.get("userIdentity").get("PrincipalId").asText());
+        assertEquals(JSON.readTree("{\"PrincipalId\":\"dynamodb.amazonaws.com\",\"Type\":\"Service\"}"), r.get("userIdentity"));
+    }
+
+    /** Of a userIdentity only its two text members reach a restricted view; the deletion of a hidden row not at all. */
+    @Test
+    void userIdentityCarriesNothingElse() throws Exception {
+        ObjectNode rec = (ObjectNode) record("REMOVE", EU, null, ViewType.NEW_AND_OLD_IMAGES);
+        rec.set("userIdentity", JSON.readTree("{\"PrincipalId\":\"dynamodb.amazonaws.com\",\"Type\":\"Service\","
+                + "\"Item\":" + EU + ",\"Extra\":{\"secret\":\"s3cr3t\"}}"));
+        ObjectNode r = RecordCut.cut(rec, READER, ViewType.NEW_AND_OLD_IMAGES).orElseThrow();
+        assertEquals(JSON.readTree("{\"PrincipalId\":\"dynamodb.amazonaws.com\",\"Type\":\"Service\"}"), r.get("userIdentity"));
+        assertFalse(r.toString().contains("s3cr3t"), r.toString());
+
+        rec.set("userIdentity", JSON.readTree("[\"s3cr3t\"]"));
+        assertFalse(RecordCut.cut(rec, READER, ViewType.NEW_AND_OLD_IMAGES).orElseThrow().has("userIdentity"));
+        rec.set("userIdentity", JSON.readTree("{\"PrincipalId\":{\"S\":\"s3cr3t\"}}"));
+        assertFalse(RecordCut.cut(rec, READER, ViewType.NEW_AND_OLD_IMAGES).orElseThrow().has("userIdentity"));
+
+        ObjectNode hidden = (ObjectNode) record("REMOVE", US, null, ViewType.NEW_AND_OLD_IMAGES);
+        hidden.set("userIdentity", JSON.readTree("{\"PrincipalId\":\"dynamodb.amazonaws.com\",\"Type\":\"Service\"}"));
+        assertTrue(RecordCut.cut(hidden, READER, ViewType.NEW_AND_OLD_IMAGES).isEmpty(),
+                "the deletion by time to live of a row the reader does not see is no record to it");
     }
 }
