@@ -103,7 +103,7 @@ public final class RecordCut {
         copy(record, out, "eventSource");
         copy(record, out, "awsRegion");
         out.set("dynamodb", shownDdb);
-        userIdentity(record, out);
+        if (oldImage != null && oldImage.equals(shownOld)) userIdentity(record, out);
         return Optional.of(out);
     }
 
@@ -133,7 +133,10 @@ public final class RecordCut {
      * A record's {@code userIdentity}, which DynamoDB writes on a deletion by time to live only
      * ({@code {"Type":"Service","PrincipalId":"dynamodb.amazonaws.com"}}): its two text members
      * and nothing else, so whatever else an upstream might put there never reaches a restricted
-     * view. It names the service, never an item's value; a trigger tells a TTL deletion by it.
+     * view; a trigger tells a TTL deletion by it. The caller learns from it that the item's
+     * time-to-live attribute held a time now past, so it is shown only when the caller sees the
+     * whole old image in clear (the attribute among it): a view that hides or masks any of it
+     * gets the REMOVE without the identity, as a deletion by hand reads (docs/threat-model.md).
      */
     private static void userIdentity(JsonNode record, ObjectNode out) {
         JsonNode id = record.get("userIdentity");

@@ -26,6 +26,9 @@ class RecordCutTest {
     private static final String US = "{\"pk\":{\"S\":\"p1\"},\"sk\":{\"N\":\"1\"},\"region\":{\"S\":\"us\"},"
             + "\"name\":{\"S\":\"Alice Smith\"},\"secret\":{\"S\":\"other\"},\"n\":{\"N\":\"9\"}}";
 
+    /** An eu row of fields the reader sees in clear only. */
+    private static final String CLEAR = "{\"pk\":{\"S\":\"p1\"},\"sk\":{\"N\":\"1\"},\"region\":{\"S\":\"eu\"},\"n\":{\"N\":\"7\"}}";
+
     /** A record as the store writes it for a stream of this type: images the type does not carry are left out. */
     private static JsonNode record(String event, String oldImage, String newImage, ViewType type) throws Exception {
         StringBuilder ddb = new StringBuilder("{\"ApproximateCreationDateTime\":1767225600,"
@@ -192,18 +195,23 @@ class RecordCutTest {
         assertEquals(999, r.get("dynamodb").get("SizeBytes").asInt());
     }
 
+    /** The reader sees the whole old image in clear: the deletion's identity is shown (TTL's, to a trigger). */
     @Test
-    void userIdentityIsPassed() throws Exception {
-        ObjectNode rec = (ObjectNode) record("REMOVE", EU, null, ViewType.NEW_AND_OLD_IMAGES);
+    void userIdentityIsPassedWithAnImageSeenWhole() throws Exception {
+        ObjectNode rec = (ObjectNode) record("REMOVE", CLEAR, null, ViewType.NEW_AND_OLD_IMAGES);
         rec.set("userIdentity", JSON.readTree("{\"PrincipalId\":\"dynamodb.amazonaws.com\",\"Type\":\"Service\"}"));
         ObjectNode r = RecordCut.cut(rec, READER, ViewType.NEW_AND_OLD_IMAGES).orElseThrow();
         assertEquals(JSON.readTree("{\"PrincipalId\":\"dynamodb.amazonaws.com\",\"Type\":\"Service\"}"), r.get("userIdentity"));
     }
 
-    /** Of a userIdentity only its two text members reach a restricted view; the deletion of a hidden row not at all. */
+    /**
+     * Of a userIdentity only its two text members reach a restricted view; none of it when the view hides
+     * or masks part of the old image (the identity would tell that a hidden time-to-live attribute held a
+     * time now past); the deletion of a hidden row not at all.
+     */
     @Test
     void userIdentityCarriesNothingElse() throws Exception {
-        ObjectNode rec = (ObjectNode) record("REMOVE", EU, null, ViewType.NEW_AND_OLD_IMAGES);
+        ObjectNode rec = (ObjectNode) record("REMOVE", CLEAR, null, ViewType.NEW_AND_OLD_IMAGES);
         rec.set("userIdentity", JSON.readTree("{\"PrincipalId\":\"dynamodb.amazonaws.com\",\"Type\":\"Service\","
                 + "\"Item\":" + EU + ",\"Extra\":{\"secret\":\"s3cr3t\"}}"));
         ObjectNode r = RecordCut.cut(rec, READER, ViewType.NEW_AND_OLD_IMAGES).orElseThrow();
@@ -214,6 +222,12 @@ class RecordCutTest {
         assertFalse(RecordCut.cut(rec, READER, ViewType.NEW_AND_OLD_IMAGES).orElseThrow().has("userIdentity"));
         rec.set("userIdentity", JSON.readTree("{\"PrincipalId\":{\"S\":\"s3cr3t\"}}"));
         assertFalse(RecordCut.cut(rec, READER, ViewType.NEW_AND_OLD_IMAGES).orElseThrow().has("userIdentity"));
+
+        ObjectNode partly = (ObjectNode) record("REMOVE", EU, null, ViewType.NEW_AND_OLD_IMAGES);
+        partly.set("userIdentity", JSON.readTree("{\"PrincipalId\":\"dynamodb.amazonaws.com\",\"Type\":\"Service\"}"));
+        ObjectNode shown = RecordCut.cut(partly, READER, ViewType.NEW_AND_OLD_IMAGES).orElseThrow();
+        assertEquals("REMOVE", shown.get("eventName").asText());
+        assertFalse(shown.has("userIdentity"), "the old image has a field the reader does not see in clear: " + shown);
 
         ObjectNode hidden = (ObjectNode) record("REMOVE", US, null, ViewType.NEW_AND_OLD_IMAGES);
         hidden.set("userIdentity", JSON.readTree("{\"PrincipalId\":\"dynamodb.amazonaws.com\",\"Type\":\"Service\"}"));
