@@ -1,6 +1,7 @@
 package dev.weir.store.http;
 
 import dev.weir.protocol.error.DynamoError;
+import dev.weir.protocol.http.ContentCoding;
 import dev.weir.protocol.sigv4.HttpRequestView;
 import dev.weir.protocol.wire.Cors;
 import dev.weir.protocol.wire.Crc32;
@@ -53,11 +54,11 @@ final class StoreHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
     /**
      * A request waiting for its answer: {@code request} holds the bytes as sent (the signature
      * covers them), {@code body} the same decoded ({@link RequestBodies}), or null when they could
-     * not be; {@code responseType} is the content type to answer with, {@code gzip} whether the
-     * client takes a compressed answer.
+     * not be ({@code undecodable} then says why); {@code responseType} is the content type to
+     * answer with, {@code coding} the one a large answer goes in.
      */
-    private record Pending(String target, String contentType, HttpRequestView request, byte[] body, String responseType,
-                           boolean gzip, boolean fromOrigin, boolean keepAlive) {}
+    private record Pending(String target, String contentType, HttpRequestView request, byte[] body, String undecodable,
+                           String responseType, ContentCoding coding, boolean fromOrigin, boolean keepAlive) {}
 
     private final RequestDispatcher dispatcher;
     private final RequestSignatures signatures;
@@ -102,20 +103,25 @@ final class StoreHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
             return;
         }
         HttpRequestView view = view(request);
-        byte[] body;
+        byte[] body = null;
+        String undecodable = null;
         try {
             body = RequestBodies.decode(request.headers().get(HttpHeaderNames.CONTENT_ENCODING), view.body());
-        } catch (RequestBodies.TooLarge e) {
-            send(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Target.CONTENT_TYPE, TooLargeRequests.BODY, fromOrigin, false);
-            return;
+        } catch (ContentCoding.Refused refused) {
+            if (refused.kind() == ContentCoding.Refused.Kind.TOO_LARGE) {
+                send(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Target.CONTENT_TYPE, TooLargeRequests.BODY, fromOrigin, false);
+                return;
+            }
+            undecodable = ContentCoding.refusalMessage(refused);
         }
         queue.add(new Pending(
                 request.headers().get(Target.HEADER),
                 contentType,
                 view,
                 body,
+                undecodable,
                 contentType.equals(Target.CONTENT_TYPE) ? Target.CONTENT_TYPE : "application/json",
-                ResponseBodies.acceptsGzip(request.headers().get(HttpHeaderNames.ACCEPT_ENCODING)),
+                ResponseBodies.accepted(request.headers().getAll(HttpHeaderNames.ACCEPT_ENCODING)),
                 fromOrigin,
                 keepAlive));
         ctx.channel().config().setAutoRead(false);
@@ -133,8 +139,10 @@ final class StoreHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
             }
             busy = true;
             if (p.body() == null) {
-                // a Content-Encoding the store cannot read, or a gzip body that is not gzip: not JSON either
-                if (!answer(ctx, p, ApiResponse.of(DynamoError.serialization("")))) return;
+                // a Content-Encoding DynamoDB does not take, or a body that is not the coding it names: DynamoDB's
+                // 500, as weir answers it; only to a signed caller (the signature covers the bytes as sent)
+                DynamoError auth = signatures.check(p.request());
+                if (!answer(ctx, p, ApiResponse.of(auth != null ? auth : DynamoError.internalServerError(p.undecodable())))) return;
                 continue;
             }
             RequestDispatcher.Lane lane = RequestDispatcher.lane(p.target(), p.body().length);
@@ -171,10 +179,11 @@ final class StoreHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         boolean keepAlive = p.keepAlive() && ctx.channel().isActive();
         byte[] body = response.body();
         FullHttpResponse out;
-        if (p.gzip() && body.length >= ResponseBodies.GZIP_MIN_BYTES) {
+        byte[] wire = ResponseBodies.encode(p.coding(), body);
+        if (wire != body) {
             // DynamoDB's x-amz-crc32 covers the bytes on the wire, the compressed ones
-            out = response(HttpResponseStatus.valueOf(response.status()), p.responseType(), ResponseBodies.gzip(body), p.fromOrigin());
-            out.headers().set(HttpHeaderNames.CONTENT_ENCODING, "gzip");
+            out = response(HttpResponseStatus.valueOf(response.status()), p.responseType(), wire, p.fromOrigin());
+            out.headers().set(HttpHeaderNames.CONTENT_ENCODING, p.coding().token());
         } else {
             out = response(HttpResponseStatus.valueOf(response.status()), p.responseType(), body, p.fromOrigin());
         }
