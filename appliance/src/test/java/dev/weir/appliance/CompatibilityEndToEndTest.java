@@ -63,7 +63,13 @@ class CompatibilityEndToEndTest {
             "validation: TransactGetItems with nothing", "validation: TransactWriteItems with nothing",
             "validation: TransactWriteItems at most ten errors", "validation: ExpressionAttributeValues without a condition",
             "validation: ExpressionAttributeValues without an update or condition",
-            "validation: ExpressionAttributeValues with only a projection");
+            "validation: ExpressionAttributeValues with only a projection",
+            // a Streams request's StreamArn or ShardIterator names its table: weir reads it first, in its own words
+            "validation: ListStreams Limit and TableName", "validation: DescribeStream Limit and ExclusiveStartShardId",
+            "validation: a constraint comes before Invalid StreamArn", "validation: GetShardIterator with nothing",
+            "validation: GetShardIterator members", "validation: GetRecords empty iterator and Limit 0",
+            // weir refuses what it does not enforce (SSESpecification on CreateTable) and a ResourceArn that is no table's
+            "validation: CreateTable SSESpecification and Tags", "validation: TagResource tag members");
 
     /**
      * Cases weir answers otherwise than DynamoDB, and why; each must still differ (a case fixed
@@ -84,6 +90,12 @@ class CompatibilityEndToEndTest {
                 "weir refuses members it does not know (fail closed) instead of forwarding them unchecked");
         m.put("serialization: TransactWriteItems TransactItems.0.Put 'x'", "weir's request parser: a ValidationException");
         m.put("serialization: BatchWriteItem RequestItems.t.0 'x'", "weir's request parser: a ValidationException");
+        String streams = "weir's request parser reads a Streams request's StreamArn or ShardIterator (its table) first and answers "
+                + "a missing or invalid one with a ValidationException, before DynamoDB's deserializer finds a member of the wrong "
+                + "JSON type (a SerializationException)";
+        for (String c : List.of("DescribeStream Limit \"x\"", "GetRecords ShardIterator true", "GetShardIterator ShardIteratorType {}")) {
+            m.put("serialization: " + c, streams);
+        }
         m.put("http: bytes after the last gzip member are ignored",
                 "weir decodes strictly (a 500): it forwards only bytes it has read, where DynamoDB and the store ignore the rest");
         return m;
