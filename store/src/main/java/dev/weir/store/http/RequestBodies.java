@@ -10,10 +10,18 @@ import dev.weir.protocol.http.ContentCoding;
  * ({@link ContentCoding#decodeAsDynamoDb}). The signature covers the bytes as sent, so they are
  * kept for it; the operation reads the decoded ones. Inflating stops at
  * {@link StoreServer#MAX_BODY_BYTES} (a small body that inflates without bound is refused as
- * too large, not held in memory).
+ * too large, not held in memory); and only once the request's signature holds, so only the
+ * store's own client makes it inflate anything ({@link StoreHttpHandler}).
  */
 final class RequestBodies {
     private RequestBodies() {}
+
+    /** Whether a request with this {@code Content-Encoding} has a body to decode (anything but none or {@code identity}). */
+    static boolean encoded(String contentEncoding) {
+        if (contentEncoding == null) return false;
+        String coding = contentEncoding.strip();
+        return !coding.isEmpty() && !coding.equalsIgnoreCase("identity");
+    }
 
     /**
      * The decoded body; refused ({@link ContentCoding.Refused}) when the coding is not one

@@ -41,7 +41,8 @@ import java.util.concurrent.RejectedExecutionException;
  * JSON DynamoDB's 404 {@code <UnknownOperationException/>}; a {@code POST} is an API call,
  * answered with its operation's result only when it is signed with the store's
  * credentials ({@link RequestSignatures}; the signature is checked where the request runs, on
- * the event loop for an inline read, else on the worker). Requests of a connection are answered one at a time, in order
+ * the event loop for an inline read, else on the worker; for a compressed body first of all,
+ * here, so nothing is inflated for a caller without the store's key pair). Requests of a connection are answered one at a time, in order
  * (HTTP/1.1 pipelining stays correct), and reading pauses while requests wait, so a fast
  * client cannot queue work without bound. Nothing here blocks the event loop.
  */
@@ -53,11 +54,13 @@ final class StoreHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
 
     /**
      * A request waiting for its answer: {@code request} holds the bytes as sent (the signature
-     * covers them), {@code body} the same decoded ({@link RequestBodies}), or null when they could
-     * not be ({@code undecodable} then says why); {@code responseType} is the content type to
-     * answer with, {@code coding} the one a large answer goes in.
+     * covers them), {@code body} the same decoded ({@link RequestBodies}), or null when the
+     * request is answered without its operation: {@code refusal} is then the answer (the
+     * signature's error, or DynamoDB's 500 for a body that is not its coding);
+     * {@code responseType} is the content type to answer with, {@code coding} the one a large
+     * answer goes in.
      */
-    private record Pending(String target, String contentType, HttpRequestView request, byte[] body, String undecodable,
+    private record Pending(String target, String contentType, HttpRequestView request, byte[] body, DynamoError refusal,
                            String responseType, ContentCoding coding, boolean fromOrigin, boolean keepAlive) {}
 
     private final RequestDispatcher dispatcher;
@@ -103,23 +106,32 @@ final class StoreHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
             return;
         }
         HttpRequestView view = view(request);
-        byte[] body = null;
-        String undecodable = null;
-        try {
-            body = RequestBodies.decode(request.headers().get(HttpHeaderNames.CONTENT_ENCODING), view.body());
-        } catch (ContentCoding.Refused refused) {
-            if (refused.kind() == ContentCoding.Refused.Kind.TOO_LARGE) {
-                send(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Target.CONTENT_TYPE, TooLargeRequests.BODY, fromOrigin, false);
-                return;
+        byte[] body = view.body();
+        DynamoError refusal = null;
+        String contentEncoding = request.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+        if (RequestBodies.encoded(contentEncoding)) {
+            // a compressed body is inflated only for a caller whose signature (over the bytes as sent) holds, and a
+            // body that is not its coding is DynamoDB's 500 only to such a caller: the signature is checked first
+            refusal = signatures.check(view);
+            if (refusal == null) {
+                try {
+                    body = RequestBodies.decode(contentEncoding, view.body());
+                } catch (ContentCoding.Refused refused) {
+                    if (refused.kind() == ContentCoding.Refused.Kind.TOO_LARGE) {
+                        send(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Target.CONTENT_TYPE, TooLargeRequests.BODY, fromOrigin, false);
+                        return;
+                    }
+                    refusal = DynamoError.internalServerError(ContentCoding.refusalMessage(refused));
+                }
             }
-            undecodable = ContentCoding.refusalMessage(refused);
+            if (refusal != null) body = null;
         }
         queue.add(new Pending(
                 request.headers().get(Target.HEADER),
                 contentType,
                 view,
                 body,
-                undecodable,
+                refusal,
                 contentType.equals(Target.CONTENT_TYPE) ? Target.CONTENT_TYPE : "application/json",
                 ResponseBodies.accepted(request.headers().getAll(HttpHeaderNames.ACCEPT_ENCODING)),
                 fromOrigin,
@@ -138,11 +150,8 @@ final class StoreHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
                 return;
             }
             busy = true;
-            if (p.body() == null) {
-                // a Content-Encoding DynamoDB does not take, or a body that is not the coding it names: DynamoDB's
-                // 500, as weir answers it; only to a signed caller (the signature covers the bytes as sent)
-                DynamoError auth = signatures.check(p.request());
-                if (!answer(ctx, p, ApiResponse.of(auth != null ? auth : DynamoError.internalServerError(p.undecodable())))) return;
+            if (p.refusal() != null) {
+                if (!answer(ctx, p, ApiResponse.of(p.refusal()))) return;
                 continue;
             }
             RequestDispatcher.Lane lane = RequestDispatcher.lane(p.target(), p.body().length);

@@ -122,6 +122,11 @@ class StoreHttpEdgesTest {
         }
         assertEquals(413, send(encoded("gzip", gz.toByteArray())).statusCode());
         assertEquals(413, send(encoded("deflate", zl.toByteArray())).statusCode());
+        // nothing is inflated before the signature: without it, the same body is the signature's error, not a 413
+        HttpResponse<String> unsigned = send(HttpRequest.newBuilder(uri).header("Content-Type", "application/x-amz-json-1.0")
+                .header("X-Amz-Target", LIST_TABLES).header("Content-Encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(gz.toByteArray())));
+        assertError(unsigned, "MissingAuthenticationTokenException", "Request is missing Authentication Token");
     }
 
     /** A signed ListTables whose body is {@code body}, sent with {@code Content-Encoding: coding}. */
