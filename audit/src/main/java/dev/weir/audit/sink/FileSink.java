@@ -24,7 +24,7 @@ import java.nio.file.StandardOpenOption;
 public final class FileSink implements AuditSink {
     private final FileChannel channel;
     private final EventFormat format;
-    private final ByteArrayOutputStream batch = new ByteArrayOutputStream(64 * 1024);
+    private final Batch batch = new Batch(64 * 1024);
     private long committed;       // bytes of whole records in the file
     private boolean tornTail;     // a failed write left bytes after them that could not be cut yet
 
@@ -76,10 +76,20 @@ public final class FileSink implements AuditSink {
         }
     }
 
+    /** The records of a batch, written from its own array. */
+    private static final class Batch extends ByteArrayOutputStream {
+        Batch(int size) {
+            super(size);
+        }
+
+        ByteBuffer bytes() {
+            return ByteBuffer.wrap(buf, 0, count);
+        }
+    }
+
     @Override
     public void flush() throws IOException {
-        ByteBuffer bytes = ByteBuffer.wrap(batch.toByteArray());
-        batch.reset();
+        ByteBuffer bytes = batch.bytes();
         long at = committed;
         try {
             if (tornTail) {
@@ -95,6 +105,8 @@ public final class FileSink implements AuditSink {
                 ex.addSuppressed(cut);
             }
             throw ex;
+        } finally {
+            batch.reset();  // written, or forgotten: the shipper sends a failed batch again
         }
         committed = at;
     }

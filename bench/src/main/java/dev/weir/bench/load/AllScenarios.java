@@ -49,11 +49,19 @@ public final class AllScenarios {
     static final String STREAM = "stream-read";
     static final List<String> ALL = List.of(Ratios.STORE, Ratios.ALLOW_ALL, Ratios.DEMO_OFF, Ratios.DEMO_ASYNC,
             Ratios.DEMO_SYNC, Ratios.HAPROXY, Ratios.DYNALITE, STREAM);
+    /**
+     * The allow-all weir on {@code proxy.transport: io_uring} instead of weir's default (epoll): run only when named in
+     * {@code --only}, to compare the two transports in one run (docs/benchmarks.md, "io_uring against epoll").
+     */
+    static final String ALLOW_ALL_IO_URING = "weir-allow-all-io_uring";
+    /** Scenarios that {@code --only} may name besides {@link #ALL}; never run by default. */
+    static final List<String> EXTRA = List.of(ALLOW_ALL_IO_URING);
     /** The weir servers the stream scenario reads through (with the store direct), started for it when not chosen themselves. */
     private static final List<String> STREAM_WEIRS = List.of(Ratios.ALLOW_ALL, Ratios.DEMO_OFF);
     private static final Map<String, String> TITLES = Map.of(
             Ratios.STORE, "bundled store, direct",
             Ratios.ALLOW_ALL, "weir, allow-all policy → store",
+            ALLOW_ALL_IO_URING, "weir on io_uring, allow-all policy → store",
             Ratios.DEMO_OFF, "weir, demo policy, audit off → store",
             Ratios.DEMO_ASYNC, "weir, demo policy, audit async → store",
             Ratios.DEMO_SYNC, "weir, demo policy, audit sync → store",
@@ -64,6 +72,7 @@ public final class AllScenarios {
 
     static {
         AUDIT_MODE.put(Ratios.ALLOW_ALL, null);
+        AUDIT_MODE.put(ALLOW_ALL_IO_URING, null);
         AUDIT_MODE.put(Ratios.DEMO_OFF, "off");
         AUDIT_MODE.put(Ratios.DEMO_ASYNC, "async");
         AUDIT_MODE.put(Ratios.DEMO_SYNC, "sync");
@@ -201,8 +210,9 @@ public final class AllScenarios {
         private static Set<String> names(String list) {
             Set<String> names = new LinkedHashSet<>();
             for (String n : list.split(",")) {
-                if (!ALL.contains(n.trim())) {
-                    throw new IllegalArgumentException("unknown scenario " + n.trim() + " (scenarios: " + String.join(", ", ALL) + ")");
+                if (!ALL.contains(n.trim()) && !EXTRA.contains(n.trim())) {
+                    throw new IllegalArgumentException("unknown scenario " + n.trim() + " (scenarios: " + String.join(", ", ALL)
+                            + "; on request: " + String.join(", ", EXTRA) + ")");
                 }
                 names.add(n.trim());
             }
@@ -536,7 +546,7 @@ public final class AllScenarios {
                 started.add(weir);
                 Endpoint e = new Endpoint(name, "127.0.0.1", weir.port(), StoreVsDynalite.CREDENTIALS);
                 DynamoCalls through = new DynamoCalls(e, new ObjectMapper());
-                if (name.equals(Ratios.ALLOW_ALL)) workload.verifySame(through, direct);
+                if (allowAll(name)) workload.verifySame(through, direct);
                 else workload.verifyMasked(through, direct);
                 if (wanted.contains(name)) running.put(name, running(e, List.of(weir, store), workload, o));
                 if (forStream) {
@@ -704,14 +714,20 @@ public final class AllScenarios {
     /** JFR's profile settings, with Java samples every millisecond (10 ms in the profile): enough samples in a short window. */
     static final String JFR_SETTINGS = ",settings=profile,jdk.ExecutionSample#period=1ms,dumponexit=true";
 
+    /** Whether the scenario's weir runs the allow-all policy (and answers exactly as the store does). */
+    private static boolean allowAll(String name) {
+        return name.equals(Ratios.ALLOW_ALL) || name.equals(ALLOW_ALL_IO_URING);
+    }
+
     private static ServerProcess startWeir(Options o, String name, String auditMode, Path jar, Path work, Path principals,
                                            int storePort, Pinning pinning) throws IOException {
         Path home = Files.createDirectories(work.resolve(name));
         Path policies = Files.createDirectories(home.resolve("policies"));
-        Files.writeString(policies.resolve("bench.weir"), name.equals(Ratios.ALLOW_ALL) ? ALLOW_ALL_POLICY : DEMO_POLICY);
+        Files.writeString(policies.resolve("bench.weir"), allowAll(name) ? ALLOW_ALL_POLICY : DEMO_POLICY);
         int port = ServerProcess.freePort();
         Path config = home.resolve("weir.yaml");
-        Files.writeString(config, weirConfig(port, storePort, policies, principals, auditMode));
+        String transport = name.equals(ALLOW_ALL_IO_URING) ? "io_uring" : null;
+        Files.writeString(config, weirConfig(port, storePort, policies, principals, auditMode, transport));
         List<String> cmd = java();
         if (o.jfr()) cmd.add("-XX:StartFlightRecording=filename=" + o.out().resolve(name + ".jfr") + JFR_SETTINGS);
         cmd.addAll(List.of("-jar", jar.toString(), "up", "--home", home.toString(), "--config", config.toString()));
@@ -724,15 +740,15 @@ public final class AllScenarios {
      * numbers are times that count nothing (docs/streams.md), but weir knows that only of a store it runs itself, and
      * would otherwise refuse the stream scenario's restricted reader.
      */
-    static String weirConfig(int port, int storePort, Path policies, Path principals, String auditMode) {
+    static String weirConfig(int port, int storePort, Path policies, Path principals, String auditMode, String transport) {
         String config = """
                 store: {enabled: false}
-                proxy: {port: %d}
+                proxy: {port: %d%s}
                 upstream: {endpoint: 'http://127.0.0.1:%d', access_key_id: %s, secret_access_key: %s, streams_reveal_counts: accept}
                 policies: %s
                 principals: %s
                 masking: {hash_key_id: bench}   # the key file is made under the home folder
-                """.formatted(port, storePort, StoreMain.UPSTREAM.accessKeyId(), StoreMain.UPSTREAM.secretAccessKey(),
+                """.formatted(port, transport == null ? "" : ", transport: " + transport, storePort, StoreMain.UPSTREAM.accessKeyId(), StoreMain.UPSTREAM.secretAccessKey(),
                 policies, principals);
         return auditMode == null ? config : config + "audit: {mode: " + auditMode + "}\n";
     }

@@ -71,16 +71,24 @@ class AllScenariosTest {
 
     @Test
     void weirConfigNamesTheAuditModeOnlyWhenTheScenarioHasOne() {
-        String withMode = AllScenarios.weirConfig(8000, 8001, Path.of("/p"), Path.of("/pr.yaml"), "sync");
+        String withMode = AllScenarios.weirConfig(8000, 8001, Path.of("/p"), Path.of("/pr.yaml"), "sync", null);
         assertTrue(withMode.contains("audit: {mode: sync}"), withMode);
         assertTrue(withMode.contains("store: {enabled: false}") && withMode.contains("http://127.0.0.1:8001"), withMode);
-        assertFalse(AllScenarios.weirConfig(8000, 8001, Path.of("/p"), Path.of("/pr.yaml"), null).contains("audit"));
+        assertFalse(AllScenarios.weirConfig(8000, 8001, Path.of("/p"), Path.of("/pr.yaml"), null, null).contains("audit"));
+    }
+
+    @Test
+    void weirConfigNamesTheTransportOnlyForTheIoUringScenario() {
+        assertTrue(AllScenarios.weirConfig(8000, 8001, Path.of("/p"), Path.of("/pr.yaml"), null, "io_uring")
+                .contains("proxy: {port: 8000, transport: io_uring}"));
+        assertTrue(AllScenarios.weirConfig(8000, 8001, Path.of("/p"), Path.of("/pr.yaml"), null, null)
+                .contains("proxy: {port: 8000}\n"));
     }
 
     /** The store answers one key pair only: weir's upstream credentials must be the ones StoreMain starts it with. */
     @Test
     void weirSignsUpstreamWithTheKeyPairTheStoreAnswers() {
-        String config = AllScenarios.weirConfig(8000, 8001, Path.of("/p"), Path.of("/pr.yaml"), null);
+        String config = AllScenarios.weirConfig(8000, 8001, Path.of("/p"), Path.of("/pr.yaml"), null, null);
         assertTrue(config.contains("access_key_id: " + StoreMain.UPSTREAM.accessKeyId() + ", secret_access_key: "
                 + StoreMain.UPSTREAM.secretAccessKey() + ", streams_reveal_counts: accept}"), config);
         List<String> args = StoreMain.arguments(Path.of("/data"), "127.0.0.1", 8001);

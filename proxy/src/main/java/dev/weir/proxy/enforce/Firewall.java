@@ -15,7 +15,7 @@ import dev.weir.proxy.enforce.stream.UpstreamNumbers;
 import dev.weir.proxy.enforce.verdict.Refusal;
 import dev.weir.proxy.enforce.verdict.Refusals;
 import dev.weir.proxy.enforce.verdict.Verdict;
-import dev.weir.proxy.http.ContentCoding;
+import dev.weir.protocol.http.ContentCoding;
 import dev.weir.proxy.identity.Identifier;
 import dev.weir.proxy.identity.StoreHosts;
 import dev.weir.proxy.identity.TlsPeer;
@@ -216,8 +216,7 @@ public final class Firewall {
             throw new DynamoException(switch (refused.kind()) {
                 case TOO_LARGE -> DynamoError.requestEntityTooLarge("The request body is larger than " + maxBodyBytes
                         + " bytes once decoded");
-                case UNSUPPORTED -> DynamoError.internalServerError("The request's Content-Encoding is not gzip or deflate");
-                case MALFORMED -> DynamoError.internalServerError("The request body could not be decoded: " + refused.getMessage());
+                case UNSUPPORTED, MALFORMED -> DynamoError.internalServerError(ContentCoding.refusalMessage(refused));
             });
         }
     }

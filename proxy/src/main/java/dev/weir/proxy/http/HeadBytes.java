@@ -23,9 +23,21 @@ public final class HeadBytes {
         return true;
     }
 
+    /** The token characters' punctuation (RFC 9110 section 5.6.2), besides letters and digits. */
+    static final String TCHAR_PUNCTUATION = "!#$%&'*+-.^_`|~";
+    /** Whether each ASCII byte is a token character: every header name's byte is looked up here (issue 16). */
+    private static final boolean[] TCHAR = new boolean[128];
+
+    static {
+        for (int c = 0; c < 128; c++) {
+            TCHAR[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || (c > 0 && TCHAR_PUNCTUATION.indexOf(c) >= 0);
+        }
+    }
+
     /** A token character (RFC 9110 section 5.6.2). */
     public static boolean tchar(byte b) {
-        return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || (b > 0 && "!#$%&'*+-.^_`|~".indexOf(b) >= 0);
+        return b >= 0 && TCHAR[b];
     }
 
     /** Bytes [from, to) as Latin-1 text (one char per byte, as HTTP heads are read). */

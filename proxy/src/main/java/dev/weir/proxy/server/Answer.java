@@ -2,7 +2,7 @@ package dev.weir.proxy.server;
 
 import dev.weir.protocol.wire.Cors;
 import dev.weir.protocol.wire.Crc32;
-import dev.weir.proxy.http.ContentCoding;
+import dev.weir.protocol.http.ContentCoding;
 import dev.weir.protocol.wire.Target;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;

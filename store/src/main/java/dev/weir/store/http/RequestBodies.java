@@ -1,46 +1,33 @@
 package dev.weir.store.http;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Locale;
-import java.util.zip.GZIPInputStream;
+import dev.weir.protocol.http.ContentCoding;
 
 /**
- * A request body as sent, decoded by its {@code Content-Encoding}: none or {@code identity}
- * as is, {@code gzip} inflated. The signature covers the bytes as sent, so they are kept for
- * it; the operation reads the decoded ones. Inflating stops at {@link StoreServer#MAX_BODY_BYTES}
- * (a small body that inflates without bound is refused as too large, not held in memory).
+ * A request body as sent, decoded by its {@code Content-Encoding} with weir's own decoder
+ * ({@link ContentCoding}, shared through the protocol module): none or {@code identity} as is,
+ * {@code gzip} and {@code deflate} (zlib) inflated, as DynamoDB takes them; and as DynamoDB,
+ * bytes after the last gzip member that start no other member are ignored
+ * ({@link ContentCoding#decodeAsDynamoDb}). The signature covers the bytes as sent, so they are
+ * kept for it; the operation reads the decoded ones. Inflating stops at
+ * {@link StoreServer#MAX_BODY_BYTES} (a small body that inflates without bound is refused as
+ * too large, not held in memory); and only once the request's signature holds, so only the
+ * store's own client makes it inflate anything ({@link StoreHttpHandler}).
  */
 final class RequestBodies {
     private RequestBodies() {}
 
-    /** A body that inflates past the limit. */
-    static final class TooLarge extends Exception {
-        TooLarge() {
-            super("request body inflates past " + StoreServer.MAX_BODY_BYTES + " bytes", null, false, false);
-        }
+    /** Whether a request with this {@code Content-Encoding} has a body to decode (anything but none or {@code identity}). */
+    static boolean encoded(String contentEncoding) {
+        if (contentEncoding == null) return false;
+        String coding = contentEncoding.strip();
+        return !coding.isEmpty() && !coding.equalsIgnoreCase("identity");
     }
 
-    /** The decoded body, or null when the encoding is unknown or the bytes are not in it. */
-    static byte[] decode(String contentEncoding, byte[] raw) throws TooLarge {
-        if (contentEncoding == null) return raw;
-        String encoding = contentEncoding.strip().toLowerCase(Locale.ROOT);
-        if (encoding.isEmpty() || encoding.equals("identity")) return raw;
-        if (!encoding.equals("gzip") && !encoding.equals("x-gzip")) return null;
-        if (raw.length == 0) return raw;
-        try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(raw))) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(32, raw.length * 4));
-            byte[] buffer = new byte[8192];
-            long total = 0;
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                total += n;
-                if (total > StoreServer.MAX_BODY_BYTES) throw new TooLarge();
-                out.write(buffer, 0, n);
-            }
-            return out.toByteArray();
-        } catch (IOException e) {
-            return null;
-        }
+    /**
+     * The decoded body; refused ({@link ContentCoding.Refused}) when the coding is not one
+     * DynamoDB takes, the bytes are not in it, or it inflates past the limit.
+     */
+    static byte[] decode(String contentEncoding, byte[] raw) throws ContentCoding.Refused {
+        return ContentCoding.ofRequest(contentEncoding).decodeAsDynamoDb(raw, StoreServer.MAX_BODY_BYTES);
     }
 }

@@ -1,50 +1,34 @@
 package dev.weir.store.http;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.zip.GZIPOutputStream;
+import dev.weir.protocol.http.AcceptEncoding;
+import dev.weir.protocol.http.ContentCoding;
+
+import java.util.List;
 
 /**
- * Compressed answers, for a client that sends {@code Accept-Encoding: gzip}. As DynamoDB does,
- * small answers go uncompressed (gzip would make them larger), and the {@code x-amz-crc32} of a
- * compressed answer is the CRC-32 of the compressed bytes, the bytes on the wire (the AWS SDKs
- * check it before inflating).
+ * Compressed answers, for a client that accepts them ({@code Accept-Encoding}): the coding is
+ * chosen as DynamoDB chooses it, gzip or deflate ({@link AcceptEncoding}, weir's own, shared
+ * through the protocol module). As DynamoDB does, small answers go uncompressed (compressing
+ * would make them larger), and the {@code x-amz-crc32} of a compressed answer is the CRC-32 of
+ * the compressed bytes, the bytes on the wire (the AWS SDKs check it before inflating).
  */
 final class ResponseBodies {
     /**
      * Answers shorter than this are sent as they are: DynamoDB's threshold, 4 KB (not published by
      * AWS; ScyllaDB Alternator's test_compressed_response.py, which passes against DynamoDB,
-     * finds it so; weir's {@code ContentCoding.COMPRESS_FROM_BYTES} is the same).
+     * finds it so): {@link ContentCoding#COMPRESS_FROM_BYTES}, weir's too.
      */
-    static final int GZIP_MIN_BYTES = 4096;
+    static final int COMPRESS_FROM_BYTES = ContentCoding.COMPRESS_FROM_BYTES;
 
     private ResponseBodies() {}
 
-    /** Whether an {@code Accept-Encoding} header admits gzip (a q of 0 refuses it). */
-    static boolean acceptsGzip(String acceptEncoding) {
-        if (acceptEncoding == null) return false;
-        for (String part : acceptEncoding.split(",")) {
-            String[] pieces = part.split(";");
-            String coding = pieces[0].strip();
-            if (!coding.equalsIgnoreCase("gzip") && !coding.equals("*")) continue;
-            boolean refused = false;
-            for (int i = 1; i < pieces.length; i++) {
-                String param = pieces[i].strip().replace(" ", "");
-                if (param.startsWith("q=") && param.substring(2).matches("0(\\.0{0,3})?")) refused = true;
-            }
-            if (!refused) return true;
-        }
-        return false;
+    /** The coding an answer to a request with these {@code Accept-Encoding} headers (in arrival order) may go in. */
+    static ContentCoding accepted(List<String> acceptEncoding) {
+        return AcceptEncoding.choose(acceptEncoding);
     }
 
-    static byte[] gzip(byte[] body) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(body.length / 3 + 64);
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(body);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+    /** The answer's bytes on the wire: compressed in {@code coding} from the threshold on, else as they are. */
+    static byte[] encode(ContentCoding coding, byte[] body) {
+        return body.length >= COMPRESS_FROM_BYTES ? coding.encode(body) : body;
     }
 }

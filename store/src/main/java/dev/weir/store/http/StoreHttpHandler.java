@@ -1,6 +1,7 @@
 package dev.weir.store.http;
 
 import dev.weir.protocol.error.DynamoError;
+import dev.weir.protocol.http.ContentCoding;
 import dev.weir.protocol.sigv4.HttpRequestView;
 import dev.weir.protocol.wire.Cors;
 import dev.weir.protocol.wire.Crc32;
@@ -40,7 +41,8 @@ import java.util.concurrent.RejectedExecutionException;
  * JSON DynamoDB's 404 {@code <UnknownOperationException/>}; a {@code POST} is an API call,
  * answered with its operation's result only when it is signed with the store's
  * credentials ({@link RequestSignatures}; the signature is checked where the request runs, on
- * the event loop for an inline read, else on the worker). Requests of a connection are answered one at a time, in order
+ * the event loop for an inline read, else on the worker; for a compressed body first of all,
+ * here, so nothing is inflated for a caller without the store's key pair). Requests of a connection are answered one at a time, in order
  * (HTTP/1.1 pipelining stays correct), and reading pauses while requests wait, so a fast
  * client cannot queue work without bound. Nothing here blocks the event loop.
  */
@@ -52,12 +54,14 @@ final class StoreHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
 
     /**
      * A request waiting for its answer: {@code request} holds the bytes as sent (the signature
-     * covers them), {@code body} the same decoded ({@link RequestBodies}), or null when they could
-     * not be; {@code responseType} is the content type to answer with, {@code gzip} whether the
-     * client takes a compressed answer.
+     * covers them), {@code body} the same decoded ({@link RequestBodies}), or null when the
+     * request is answered without its operation: {@code refusal} is then the answer (the
+     * signature's error, or DynamoDB's 500 for a body that is not its coding);
+     * {@code responseType} is the content type to answer with, {@code coding} the one a large
+     * answer goes in.
      */
-    private record Pending(String target, String contentType, HttpRequestView request, byte[] body, String responseType,
-                           boolean gzip, boolean fromOrigin, boolean keepAlive) {}
+    private record Pending(String target, String contentType, HttpRequestView request, byte[] body, DynamoError refusal,
+                           String responseType, ContentCoding coding, boolean fromOrigin, boolean keepAlive) {}
 
     private final RequestDispatcher dispatcher;
     private final RequestSignatures signatures;
@@ -102,20 +106,34 @@ final class StoreHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
             return;
         }
         HttpRequestView view = view(request);
-        byte[] body;
-        try {
-            body = RequestBodies.decode(request.headers().get(HttpHeaderNames.CONTENT_ENCODING), view.body());
-        } catch (RequestBodies.TooLarge e) {
-            send(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Target.CONTENT_TYPE, TooLargeRequests.BODY, fromOrigin, false);
-            return;
+        byte[] body = view.body();
+        DynamoError refusal = null;
+        String contentEncoding = request.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+        if (RequestBodies.encoded(contentEncoding)) {
+            // a compressed body is inflated only for a caller whose signature (over the bytes as sent) holds, and a
+            // body that is not its coding is DynamoDB's 500 only to such a caller: the signature is checked first
+            refusal = signatures.check(view);
+            if (refusal == null) {
+                try {
+                    body = RequestBodies.decode(contentEncoding, view.body());
+                } catch (ContentCoding.Refused refused) {
+                    if (refused.kind() == ContentCoding.Refused.Kind.TOO_LARGE) {
+                        send(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Target.CONTENT_TYPE, TooLargeRequests.BODY, fromOrigin, false);
+                        return;
+                    }
+                    refusal = DynamoError.internalServerError(ContentCoding.refusalMessage(refused));
+                }
+            }
+            if (refusal != null) body = null;
         }
         queue.add(new Pending(
                 request.headers().get(Target.HEADER),
                 contentType,
                 view,
                 body,
+                refusal,
                 contentType.equals(Target.CONTENT_TYPE) ? Target.CONTENT_TYPE : "application/json",
-                ResponseBodies.acceptsGzip(request.headers().get(HttpHeaderNames.ACCEPT_ENCODING)),
+                ResponseBodies.accepted(request.headers().getAll(HttpHeaderNames.ACCEPT_ENCODING)),
                 fromOrigin,
                 keepAlive));
         ctx.channel().config().setAutoRead(false);
@@ -132,9 +150,8 @@ final class StoreHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
                 return;
             }
             busy = true;
-            if (p.body() == null) {
-                // a Content-Encoding the store cannot read, or a gzip body that is not gzip: not JSON either
-                if (!answer(ctx, p, ApiResponse.of(DynamoError.serialization("")))) return;
+            if (p.refusal() != null) {
+                if (!answer(ctx, p, ApiResponse.of(p.refusal()))) return;
                 continue;
             }
             RequestDispatcher.Lane lane = RequestDispatcher.lane(p.target(), p.body().length);
@@ -171,10 +188,11 @@ final class StoreHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         boolean keepAlive = p.keepAlive() && ctx.channel().isActive();
         byte[] body = response.body();
         FullHttpResponse out;
-        if (p.gzip() && body.length >= ResponseBodies.GZIP_MIN_BYTES) {
+        byte[] wire = ResponseBodies.encode(p.coding(), body);
+        if (wire != body) {
             // DynamoDB's x-amz-crc32 covers the bytes on the wire, the compressed ones
-            out = response(HttpResponseStatus.valueOf(response.status()), p.responseType(), ResponseBodies.gzip(body), p.fromOrigin());
-            out.headers().set(HttpHeaderNames.CONTENT_ENCODING, "gzip");
+            out = response(HttpResponseStatus.valueOf(response.status()), p.responseType(), wire, p.fromOrigin());
+            out.headers().set(HttpHeaderNames.CONTENT_ENCODING, p.coding().token());
         } else {
             out = response(HttpResponseStatus.valueOf(response.status()), p.responseType(), body, p.fromOrigin());
         }

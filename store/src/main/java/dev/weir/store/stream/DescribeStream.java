@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.store.api.OperationHandler;
 import dev.weir.store.api.RequestFields;
-import dev.weir.store.api.ValidationErrors;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -30,11 +29,6 @@ final class DescribeStream implements OperationHandler {
         String arn = RequestFields.text(request, "StreamArn");
         String start = RequestFields.text(request, "ExclusiveStartShardId");
         Long limit = RequestFields.integer(request, "Limit");
-        ValidationErrors errors = new ValidationErrors();
-        errors.notNull(arn, "streamArn");
-        errors.range(limit, "limit", 1, 100);
-        errors.length(start, "exclusiveStartShardId", 28, 65);
-        errors.throwIfAny();
         StreamErrors.checkArn(arn);
         StreamState s = streams.find(arn);
         if (s == null) throw StreamErrors.streamNotFound(arn);

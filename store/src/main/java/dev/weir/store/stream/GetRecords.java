@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.store.api.OperationHandler;
 import dev.weir.store.api.RequestFields;
-import dev.weir.store.api.ValidationErrors;
 import dev.weir.store.engine.Column;
 import dev.weir.store.engine.Cursor;
 
@@ -37,11 +36,6 @@ final class GetRecords implements OperationHandler {
     public ObjectNode handle(JsonNode request) {
         String iterator = RequestFields.text(request, "ShardIterator");
         Long limit = RequestFields.integer(request, "Limit");
-        ValidationErrors errors = new ValidationErrors();
-        errors.notNull(iterator, "shardIterator");
-        errors.length(iterator, "shardIterator", 1, 2048);
-        errors.range(limit, "limit", 1, Long.MAX_VALUE);
-        errors.throwIfAny();
         if (limit != null && limit > 1000) throw StreamErrors.limitExceeded();
         ShardIterators.Position p = streams.iterators().decode(iterator);
         long now = streams.clock().millis();

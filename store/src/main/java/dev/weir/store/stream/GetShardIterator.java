@@ -6,9 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.protocol.error.DynamoException;
 import dev.weir.store.api.OperationHandler;
 import dev.weir.store.api.RequestFields;
-import dev.weir.store.api.ValidationErrors;
-
-import java.util.List;
 
 /**
  * GetShardIterator: TRIM_HORIZON (the oldest record kept), LATEST (after the newest),
@@ -17,8 +14,6 @@ import java.util.List;
  * is a TrimmedDataAccessException.
  */
 final class GetShardIterator implements OperationHandler {
-    private static final List<String> TYPES = List.of("TRIM_HORIZON", "LATEST", "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER");
-
     private final StreamCatalog streams;
 
     GetShardIterator(StreamCatalog streams) {
@@ -31,14 +26,6 @@ final class GetShardIterator implements OperationHandler {
         String shardId = RequestFields.text(request, "ShardId");
         String type = RequestFields.text(request, "ShardIteratorType");
         String number = RequestFields.text(request, "SequenceNumber");
-        ValidationErrors errors = new ValidationErrors();
-        errors.notNull(arn, "streamArn");
-        errors.notNull(shardId, "shardId");
-        errors.length(shardId, "shardId", 28, 65);
-        errors.notNull(type, "shardIteratorType");
-        errors.oneOf(type, "shardIteratorType", TYPES);
-        errors.length(number, "sequenceNumber", 21, 40);
-        errors.throwIfAny();
         StreamErrors.checkArn(arn);
         boolean bySequence = type.endsWith("_SEQUENCE_NUMBER");
         if (bySequence && number == null) {

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.store.api.OperationHandler;
 import dev.weir.store.api.RequestFields;
-import dev.weir.store.api.ValidationErrors;
-import dev.weir.store.table.TableNames;
 
 import java.util.List;
 
@@ -24,10 +22,6 @@ final class ListStreams implements OperationHandler {
         String table = RequestFields.text(request, "TableName");
         String start = RequestFields.text(request, "ExclusiveStartStreamArn");
         Long limit = RequestFields.integer(request, "Limit");
-        ValidationErrors errors = new ValidationErrors();
-        errors.range(limit, "limit", 1, 100);
-        if (table != null) TableNames.check(errors, table, "tableName");
-        errors.throwIfAny();
         StreamErrors.checkArn(start);
         int max = limit == null ? 100 : limit.intValue();
         List<StreamState> found = streams.list(table, start);

@@ -3,7 +3,6 @@ package dev.weir.store.stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.weir.protocol.error.DynamoException;
 import dev.weir.store.api.RequestFields;
-import dev.weir.store.api.ValidationErrors;
 
 /** The StreamSpecification member of CreateTable and UpdateTable, checked with DynamoDB's messages. */
 public final class StreamRequests {
@@ -12,15 +11,16 @@ public final class StreamRequests {
 
     private StreamRequests() {}
 
-    /** The setting, or null without StreamSpecification; member constraints go to {@code errors}. */
-    public static Requested parse(JsonNode request, ValidationErrors errors) {
+    /**
+     * The setting, or null without StreamSpecification. Its members' constraints (StreamEnabled
+     * required, a view type of DynamoDB's) were checked with the request's others
+     * ({@code RequestValidator}).
+     */
+    public static Requested parse(JsonNode request) {
         JsonNode spec = RequestFields.object(request, "StreamSpecification");
         if (spec == null) return null;
         Boolean enabled = RequestFields.bool(spec, "StreamEnabled");
         String view = RequestFields.text(spec, "StreamViewType");
-        errors.notNull(enabled, "streamSpecification.streamEnabled");
-        errors.oneOf(view, "streamSpecification.streamViewType", StreamViewType.NAMES);
-        if (enabled == null || (view != null && !StreamViewType.NAMES.contains(view))) return null;
         return new Requested(enabled, view == null ? null : StreamViewType.valueOf(view));
     }
 

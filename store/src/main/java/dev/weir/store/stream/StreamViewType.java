@@ -1,13 +1,8 @@
 package dev.weir.store.stream;
 
-import java.util.List;
-
 /** What a change record carries besides the keys, as a stream's StreamViewType says. */
 public enum StreamViewType {
     KEYS_ONLY, NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES;
-
-    /** DynamoDB's enum value set, in the order its validation message lists them. */
-    public static final List<String> NAMES = List.of("NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY");
 
     public boolean hasNewImage() {
         return this == NEW_IMAGE || this == NEW_AND_OLD_IMAGES;

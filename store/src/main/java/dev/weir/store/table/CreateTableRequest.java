@@ -71,9 +71,9 @@ public final class CreateTableRequest {
         }
         List<IndexRequests.Raw> locals = IndexRequests.read(request, "LocalSecondaryIndexes", "localSecondaryIndexes", false, errors);
         List<IndexRequests.Raw> globals = IndexRequests.read(request, "GlobalSecondaryIndexes", "globalSecondaryIndexes", true, errors);
-        Map<String, String> tags = Tags.read(request, "Tags", "tags", errors);
+        Map<String, String> tags = Tags.read(request, "Tags");
         Sse.Requested sse = Sse.parse(request, errors);
-        StreamRequests.Requested stream = StreamRequests.parse(request, errors);
+        StreamRequests.Requested stream = StreamRequests.parse(request);
         errors.throwIfAny();
         StreamRequests.checkConsistent(stream);
 

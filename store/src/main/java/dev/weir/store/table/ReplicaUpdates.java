@@ -23,22 +23,10 @@ final class ReplicaUpdates {
     static void refuse(JsonNode request) {
         if (!RequestFields.present(request, "ReplicaUpdates")) return;
         List<JsonNode> updates = RequestFields.list(request, "ReplicaUpdates");
+        // at least one update, each naming its region: the validator's (RequestValidator); the cap is the store's
         ValidationErrors errors = new ValidationErrors();
-        if (updates != null) {
-            if (updates.isEmpty()) errors.add("[]", "replicaUpdates", "Member must have length greater than or equal to 1");
-            if (updates.size() > MAX_UPDATES) {
-                errors.add(updates.size() + " elements", "replicaUpdates", "Member must have length less than or equal to " + MAX_UPDATES);
-            }
-            for (int i = 0; i < updates.size(); i++) {
-                JsonNode u = RequestFields.requireObject(updates.get(i));
-                for (String action : List.of("Create", "Update", "Delete")) {
-                    JsonNode a = RequestFields.object(u, action);
-                    if (a == null) continue;
-                    String path = "replicaUpdates." + (i + 1) + ".member." + Character.toLowerCase(action.charAt(0))
-                            + action.substring(1) + ".regionName";
-                    errors.notNull(RequestFields.text(a, "RegionName"), path);
-                }
-            }
+        if (updates != null && updates.size() > MAX_UPDATES) {
+            errors.add(updates.size() + " elements", "replicaUpdates", "Member must have length less than or equal to " + MAX_UPDATES);
         }
         errors.throwIfAny();
         throw DynamoException.validation(REFUSED);

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.protocol.error.DynamoError;
 import dev.weir.protocol.error.DynamoException;
 import dev.weir.store.api.RequestFields;
-import dev.weir.store.api.ValidationErrors;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,11 +21,7 @@ public final class TagResource {
 
     public ObjectNode tag(JsonNode request) {
         String arn = RequestFields.text(request, "ResourceArn");
-        ValidationErrors errors = new ValidationErrors();
-        checkArn(errors, arn);
-        errors.notNull(RequestFields.list(request, "Tags"), "tags");
-        Map<String, String> tags = Tags.read(request, "Tags", "tags", errors);
-        errors.throwIfAny();
+        Map<String, String> tags = Tags.read(request, "Tags");
         TableDefinition table = resolve(arn);
         catalog.update(table.name(), t -> {
             Map<String, String> next = new LinkedHashMap<>(t.tags());
@@ -43,10 +38,6 @@ public final class TagResource {
     public ObjectNode untag(JsonNode request) {
         String arn = RequestFields.text(request, "ResourceArn");
         List<JsonNode> keys = RequestFields.list(request, "TagKeys");
-        ValidationErrors errors = new ValidationErrors();
-        checkArn(errors, arn);
-        errors.notNull(keys, "tagKeys");
-        errors.throwIfAny();
         TableDefinition table = resolve(arn);
         catalog.update(table.name(), t -> {
             Map<String, String> next = new LinkedHashMap<>(t.tags());
@@ -59,18 +50,10 @@ public final class TagResource {
     public ObjectNode list(JsonNode request) {
         String arn = RequestFields.text(request, "ResourceArn");
         RequestFields.text(request, "NextToken");
-        ValidationErrors errors = new ValidationErrors();
-        checkArn(errors, arn);
-        errors.throwIfAny();
         TableDefinition table = resolve(arn);
         ObjectNode response = JsonNodeFactory.instance.objectNode();
         Tags.write(table.tags(), response.putArray("Tags"));
         return response;
-    }
-
-    private static void checkArn(ValidationErrors errors, String arn) {
-        errors.notNull(arn, "resourceArn");
-        errors.length(arn, "resourceArn", 1, 1283);
     }
 
     private TableDefinition resolve(String arn) {

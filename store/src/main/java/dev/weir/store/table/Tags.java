@@ -3,7 +3,6 @@ package dev.weir.store.table;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.weir.store.api.RequestFields;
-import dev.weir.store.api.ValidationErrors;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,21 +14,17 @@ public final class Tags {
 
     private Tags() {}
 
-    /** The tags of a list member, with member constraint violations added to {@code errors}; empty if absent. */
-    static Map<String, String> read(JsonNode parent, String field, String path, ValidationErrors errors) {
+    /**
+     * The tags of a list member; empty if absent. Each tag's Key and Value were checked with
+     * the request's other members ({@code RequestValidator}).
+     */
+    static Map<String, String> read(JsonNode parent, String field) {
         Map<String, String> tags = new LinkedHashMap<>();
         List<JsonNode> nodes = RequestFields.list(parent, field);
         if (nodes == null) return tags;
-        for (int i = 0; i < nodes.size(); i++) {
-            JsonNode n = RequestFields.requireObject(nodes.get(i));
-            String p = path + "." + (i + 1) + ".member.";
-            String key = RequestFields.text(n, "Key");
-            String value = RequestFields.text(n, "Value");
-            errors.notNull(key, p + "key");
-            errors.length(key, p + "key", 1, 128);
-            errors.notNull(value, p + "value");
-            errors.length(value, p + "value", 0, 256);
-            if (key != null && value != null) tags.put(key, value);
+        for (JsonNode node : nodes) {
+            JsonNode n = RequestFields.requireObject(node);
+            tags.put(RequestFields.text(n, "Key"), RequestFields.text(n, "Value"));
         }
         return tags;
     }

@@ -69,7 +69,7 @@ public final class UpdateTable implements OperationHandler {
         }
         List<GsiUpdate> updates = gsiUpdates(request, errors);
         Sse.Requested sse = Sse.parse(request, errors);
-        StreamRequests.Requested stream = StreamRequests.parse(request, errors);
+        StreamRequests.Requested stream = StreamRequests.parse(request);
         errors.throwIfAny();
         ReplicaUpdates.refuse(request);
         Unsupported.reject(request, "TableClass",

@@ -15,10 +15,15 @@ import java.util.List;
  * message, and where known the body, CRC-32 and content type). The cases are data
  * ({@code compat/cases.json}), assembled from DynamoDB's public record: its API reference and
  * the answers dynalite's tests record. The appliance runs the same file through weir.
+ * Encodings: {@code requestCoding} (gzip or deflate) compresses the body and names it in
+ * {@code Content-Encoding}; {@code contentEncodingHeader} sends that header as written instead;
+ * {@code trailingBytes} are appended to the body as sent; {@code acceptEncoding} is sent as
+ * {@code Accept-Encoding}; {@code contentEncoding} is the answer's, empty for none.
  */
 record CompatCase(String group, String name, String target, String body, int status, String type, String message,
                   String method, boolean sign, String contentType, String authorization, String rawBody, String crc32,
-                  String responseType, String bodyContains, boolean gzipRequest, boolean acceptGzip, String contentEncoding) {
+                  String responseType, String bodyContains, String requestCoding, String contentEncodingHeader,
+                  String trailingBytes, String acceptEncoding, String contentEncoding) {
 
     static final String FILE = "/compat/cases.json";
 
@@ -38,7 +43,8 @@ record CompatCase(String group, String name, String target, String body, int sta
                 c.path("status").asInt(), text(c, "type"), text(c, "message"), c.path("method").asText("POST"),
                 c.path("sign").asBoolean(true), c.has("contentType") ? c.get("contentType").asText() : "application/x-amz-json-1.0",
                 text(c, "authorization"), text(c, "rawBody"), text(c, "crc32"), text(c, "responseType"), text(c, "bodyContains"),
-                c.path("gzipRequest").asBoolean(false), c.path("acceptGzip").asBoolean(false), text(c, "contentEncoding"));
+                text(c, "requestCoding"), text(c, "contentEncodingHeader"), text(c, "trailingBytes"), text(c, "acceptEncoding"),
+                text(c, "contentEncoding"));
     }
 
     private static String text(JsonNode c, String field) {

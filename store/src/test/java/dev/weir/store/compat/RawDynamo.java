@@ -18,7 +18,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.InflaterInputStream;
+import java.io.InputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -43,10 +46,12 @@ public final class RawDynamo {
             return headers.firstValue(name).orElse(null);
         }
 
-        /** The body, inflated when it came gzip-encoded. */
+        /** The body, inflated when it came gzip- or deflate-encoded. */
         public String text() {
-            if (!"gzip".equals(header("content-encoding"))) return new String(raw, StandardCharsets.UTF_8);
-            try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(raw))) {
+            String coding = header("content-encoding");
+            if (!"gzip".equals(coding) && !"deflate".equals(coding)) return new String(raw, StandardCharsets.UTF_8);
+            try (InputStream in = "gzip".equals(coding) ? new GZIPInputStream(new ByteArrayInputStream(raw))
+                    : new InflaterInputStream(new ByteArrayInputStream(raw))) {
                 return new String(in.readAllBytes(), StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -55,18 +60,38 @@ public final class RawDynamo {
     }
 
     Answer send(CompatCase c) {
-        return send(c.method(), c.target(), c.contentType(), c.body(), c.sign(), c.authorization(), c.gzipRequest(), c.acceptGzip());
+        return send(c.method(), c.target(), c.contentType(), c.body(), c.sign(), c.authorization(), c.requestCoding(),
+                c.contentEncodingHeader(), c.trailingBytes(), c.acceptEncoding());
     }
 
     public Answer send(String method, String target, String contentType, String body, boolean sign, String authorization,
                        boolean gzipRequest, boolean acceptGzip) {
+        return send(method, target, contentType, body, sign, authorization, gzipRequest ? "gzip" : null, null, null,
+                acceptGzip ? "gzip" : null);
+    }
+
+    /**
+     * {@code requestCoding} (gzip, deflate or null) compresses the body and names the coding in
+     * {@code Content-Encoding}, unless {@code contentEncodingHeader} gives that header's value;
+     * {@code trailingBytes} are appended to the body as sent.
+     */
+    public Answer send(String method, String target, String contentType, String body, boolean sign, String authorization,
+                       String requestCoding, String contentEncodingHeader, String trailingBytes, String acceptEncoding) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        if (gzipRequest) bytes = gzip(bytes);
+        if ("gzip".equals(requestCoding)) bytes = gzip(bytes);
+        if ("deflate".equals(requestCoding)) bytes = deflate(bytes);
+        if (trailingBytes != null) {
+            byte[] more = trailingBytes.getBytes(StandardCharsets.UTF_8);
+            byte[] all = java.util.Arrays.copyOf(bytes, bytes.length + more.length);
+            System.arraycopy(more, 0, all, bytes.length, more.length);
+            bytes = all;
+        }
+        String contentEncoding = contentEncodingHeader != null ? contentEncodingHeader : requestCoding;
         List<Map.Entry<String, String>> headers = new ArrayList<>();
         if (contentType != null && !contentType.isEmpty()) headers.add(Map.entry("Content-Type", contentType));
         if (target != null) headers.add(Map.entry("X-Amz-Target", target));
-        if (gzipRequest) headers.add(Map.entry("Content-Encoding", "gzip"));
-        if (acceptGzip) headers.add(Map.entry("Accept-Encoding", "gzip"));
+        if (contentEncoding != null) headers.add(Map.entry("Content-Encoding", contentEncoding));
+        if (acceptEncoding != null) headers.add(Map.entry("Accept-Encoding", acceptEncoding));
         if (authorization != null) headers.add(Map.entry("Authorization", authorization));
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
                 .method(method, bytes.length == 0 && !method.equals("POST") ? HttpRequest.BodyPublishers.noBody()
@@ -89,6 +114,16 @@ public final class RawDynamo {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    private static byte[] deflate(byte[] bytes) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (DeflaterOutputStream z = new DeflaterOutputStream(out)) {
+            z.write(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     private static byte[] gzip(byte[] bytes) {

@@ -17,6 +17,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -86,6 +88,55 @@ class StoreHttpEdgesTest {
         for (String target : new String[] {null, "DynamoDB_20120810.DropEverything", "Kinesis_20131202.ListTables"}) {
             assertError(send(SignedHttp.post(uri, target, "application/x-amz-json-1.0", "{}")), "UnknownOperationException", null);
         }
+    }
+
+    /**
+     * A body the store cannot decode is DynamoDB's 500 only for a signed caller: the signature,
+     * which covers the bytes as sent, is checked first, so an unsigned caller learns nothing more
+     * than that it must sign (as through weir, which checks the signature before decoding).
+     */
+    @Test
+    void anUndecodableBodyIsA500OnlyForASignedCaller() throws Exception {
+        HttpResponse<String> unsigned = send(HttpRequest.newBuilder(uri).header("Content-Type", "application/x-amz-json-1.0")
+                .header("X-Amz-Target", LIST_TABLES).header("Content-Encoding", "garbage").POST(HttpRequest.BodyPublishers.ofString("{}")));
+        assertError(unsigned, "MissingAuthenticationTokenException", "Request is missing Authentication Token");
+        for (String coding : new String[] {"garbage", "gzip", "deflate", "gzip, deflate", "x-gzip"}) {
+            HttpResponse<String> r = send(encoded(coding, "{}".getBytes(StandardCharsets.UTF_8)));
+            assertEquals(500, r.statusCode(), coding);
+            assertTrue(r.body().startsWith("{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\""), r.body());
+        }
+    }
+
+    /** A small gzip or deflate body that inflates past the store's limit is a 413, found while it is inflated. */
+    @Test
+    void aBodyLargerThanTheLimitOnceDecodedIs413() throws Exception {
+        byte[] spaces = new byte[StoreServer.MAX_BODY_BYTES + 1];
+        java.util.Arrays.fill(spaces, (byte) ' ');
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (var z = new java.util.zip.GZIPOutputStream(gz)) {
+            z.write(spaces);
+        }
+        java.io.ByteArrayOutputStream zl = new java.io.ByteArrayOutputStream();
+        try (var z = new java.util.zip.DeflaterOutputStream(zl)) {
+            z.write(spaces);
+        }
+        assertEquals(413, send(encoded("gzip", gz.toByteArray())).statusCode());
+        assertEquals(413, send(encoded("deflate", zl.toByteArray())).statusCode());
+        // nothing is inflated before the signature: without it, the same body is the signature's error, not a 413
+        HttpResponse<String> unsigned = send(HttpRequest.newBuilder(uri).header("Content-Type", "application/x-amz-json-1.0")
+                .header("X-Amz-Target", LIST_TABLES).header("Content-Encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(gz.toByteArray())));
+        assertError(unsigned, "MissingAuthenticationTokenException", "Request is missing Authentication Token");
+    }
+
+    /** A signed ListTables whose body is {@code body}, sent with {@code Content-Encoding: coding}. */
+    private static HttpRequest.Builder encoded(String coding, byte[] body) {
+        List<Map.Entry<String, String>> headers = List.of(Map.entry("Content-Type", "application/x-amz-json-1.0"),
+                Map.entry("X-Amz-Target", LIST_TABLES), Map.entry("Content-Encoding", coding));
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        SignedHttp.sign(SignedHttp.CREDENTIALS, uri.getAuthority(), headers, body, java.time.Instant.now())
+                .forEach(h -> b.header(h.getKey(), h.getValue()));
+        return b;
     }
 
     @Test

@@ -105,7 +105,7 @@ final class OperationShapes {
                         projection(), requiredIndexName(), keySchema()))),
                 Member.of("GlobalSecondaryIndexes", new Shape.ListOf(struct("GlobalSecondaryIndex",
                         projection(), requiredIndexName(), throughput(false), keySchema()))),
-                billingMode(), streamSpecification(), sseSpecification(), tags(),
+                streamSpecification(), billingMode(), sseSpecification(), tags(),
                 Member.of("TableClass", Shape.TEXT, oneOf("STANDARD", "STANDARD_INFREQUENT_ACCESS")),
                 flag("DeletionProtectionEnabled"), text("ResourcePolicy")));
         m.put(Operation.UpdateTable, struct("UpdateTableInput",
@@ -116,10 +116,7 @@ final class OperationShapes {
                                 projection(), requiredIndexName(), throughput(false), keySchema())),
                         Member.of("Delete", struct("DeleteGlobalSecondaryIndexAction", requiredIndexName()))))),
                 attributeDefinitions(false), billingMode(), streamSpecification(), sseSpecification(),
-                Member.of("ReplicaUpdates", new Shape.ListOf(struct("ReplicationGroupUpdate",
-                        Member.of("Create", struct("CreateReplicationGroupMemberAction", text("RegionName"))),
-                        Member.of("Update", struct("UpdateReplicationGroupMemberAction", text("RegionName"))),
-                        Member.of("Delete", struct("DeleteReplicationGroupMemberAction", text("RegionName")))))),
+                replicaUpdates(),
                 Member.of("TableClass", Shape.TEXT, oneOf("STANDARD", "STANDARD_INFREQUENT_ACCESS")),
                 flag("DeletionProtectionEnabled")));
         m.put(Operation.DescribeTable, struct("DescribeTableInput", tableName()));
@@ -133,9 +130,25 @@ final class OperationShapes {
                 Member.of("TimeToLiveSpecification", struct("TimeToLiveSpecification",
                         Member.of("AttributeName", Shape.TEXT, notNull(), minLength(1), maxLength(255)),
                         Member.of("Enabled", Shape.FLAG, notNull())), notNull())));
-        m.put(Operation.TagResource, struct("TagResourceInput", text("ResourceArn"), tags()));
-        m.put(Operation.UntagResource, struct("UntagResourceInput", text("ResourceArn"), Member.of("TagKeys", TEXTS)));
-        m.put(Operation.ListTagsOfResource, struct("ListTagsOfResourceInput", text("ResourceArn"), text("NextToken")));
+        m.put(Operation.TagResource, struct("TagResourceInput", resourceArn(), tags(notNull())));
+        m.put(Operation.UntagResource, struct("UntagResourceInput", resourceArn(), Member.of("TagKeys", TEXTS, notNull())));
+        m.put(Operation.ListTagsOfResource, struct("ListTagsOfResourceInput", resourceArn(), text("NextToken")));
+        // DynamoDB Streams, served on the same endpoint
+        m.put(Operation.ListStreams, struct("ListStreamsInput",
+                Member.of("Limit", Shape.INTEGER, min(1), max(100)),
+                Member.of("TableName", Shape.TEXT, pattern(NAME_PATTERN), minLength(3), maxLength(255)),
+                text("ExclusiveStartStreamArn")));
+        m.put(Operation.DescribeStream, struct("DescribeStreamInput",
+                streamArn(), Member.of("Limit", Shape.INTEGER, min(1), max(100)), shardId(false)));
+        m.put(Operation.GetShardIterator, struct("GetShardIteratorInput",
+                streamArn(), shardId(true),
+                Member.of("ShardIteratorType", Shape.TEXT, notNull(),
+                        oneOf("TRIM_HORIZON", "LATEST", "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER")),
+                Member.of("SequenceNumber", Shape.TEXT, minLength(21), maxLength(40))));
+        // a Limit above 1,000 is no constraint violation: DynamoDB Streams answers LimitExceededException (the operation's)
+        m.put(Operation.GetRecords, struct("GetRecordsInput",
+                Member.of("ShardIterator", Shape.TEXT, notNull(), minLength(1), maxLength(2048)),
+                Member.of("Limit", Shape.INTEGER, min(1))));
         return m;
     }
 }

@@ -153,16 +153,62 @@ final class Shapes {
         return Member.of("BillingMode", Shape.TEXT, oneOf("PROVISIONED", "PAY_PER_REQUEST"));
     }
 
-    /** Members whose constraints their operation checks itself (stream, encryption, tags): only their types here. */
+    /**
+     * StreamSpecification (CreateTable, UpdateTable): StreamEnabled required, the view type one
+     * of DynamoDB's four, in the order its message lists them (the API reference's). Whether a view type goes with
+     * the flag is the operation's check (it relates the two members).
+     */
     static Member streamSpecification() {
-        return Member.of("StreamSpecification", struct("StreamSpecification", flag("StreamEnabled"), text("StreamViewType")));
+        return Member.of("StreamSpecification", struct("StreamSpecification",
+                Member.of("StreamEnabled", Shape.FLAG, notNull()),
+                Member.of("StreamViewType", Shape.TEXT, oneOf("NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"))));
     }
 
+    /**
+     * SSESpecification: SSEType one of the API reference's values. The reference puts no
+     * length on KMSMasterKeyId; the operation keeps its own bound (1 to 2,048).
+     */
     static Member sseSpecification() {
-        return Member.of("SSESpecification", struct("SSESpecification", flag("Enabled"), text("SSEType"), text("KMSMasterKeyId")));
+        return Member.of("SSESpecification", struct("SSESpecification",
+                flag("Enabled"), Member.of("SSEType", Shape.TEXT, oneOf("AES256", "KMS")), text("KMSMasterKeyId")));
     }
 
-    static Member tags() {
-        return Member.of("Tags", new Shape.ListOf(struct("Tag", text("Key"), text("Value"))));
+    /** Tags (CreateTable, TagResource): each Key of 1 to 128 characters, each Value of at most 256, both required. */
+    static Member tags(Constraint... listConstraints) {
+        return Member.of("Tags", new Shape.ListOf(struct("Tag",
+                Member.of("Key", Shape.TEXT, notNull(), minLength(1), maxLength(128)),
+                Member.of("Value", Shape.TEXT, notNull(), maxLength(256)))), listConstraints);
+    }
+
+    /** A table ARN of the tag operations (ResourceArn): required, 1 to 1,283 characters. */
+    static Member resourceArn() {
+        return Member.of("ResourceArn", Shape.TEXT, notNull(), minLength(1), maxLength(1283));
+    }
+
+    /**
+     * ReplicaUpdates (UpdateTable): at least one, each action naming its RegionName. The store
+     * keeps no replicas and refuses a well-formed request afterwards; its cap of 50 updates, on
+     * which the API reference is silent, stays the operation's.
+     */
+    static Member replicaUpdates() {
+        return Member.of("ReplicaUpdates", new Shape.ListOf(struct("ReplicationGroupUpdate",
+                Member.of("Create", struct("CreateReplicationGroupMemberAction", Member.of("RegionName", Shape.TEXT, notNull()),
+                        text("KMSMasterKeyId"), text("TableClassOverride"))),
+                Member.of("Update", struct("UpdateReplicationGroupMemberAction", Member.of("RegionName", Shape.TEXT, notNull()),
+                        text("KMSMasterKeyId"), text("TableClassOverride"))),
+                Member.of("Delete", struct("DeleteReplicationGroupMemberAction", Member.of("RegionName", Shape.TEXT, notNull()))))),
+                minLength(1));
+    }
+
+    // --- DynamoDB Streams: the API reference's constraints, in the order the store has always checked them
+
+    /** A StreamArn: required; DynamoDB Streams answers "Invalid StreamArn" for any text that is no stream's ARN, short or not. */
+    static Member streamArn() {
+        return Member.of("StreamArn", Shape.TEXT, notNull());
+    }
+
+    static Member shardId(boolean required) {
+        return required ? Member.of("ShardId", Shape.TEXT, notNull(), minLength(28), maxLength(65))
+                : Member.of("ExclusiveStartShardId", Shape.TEXT, minLength(28), maxLength(65));
     }
 }

@@ -1,4 +1,4 @@
-package dev.weir.proxy.http;
+package dev.weir.protocol.http;
 
 import java.util.List;
 import java.util.Locale;

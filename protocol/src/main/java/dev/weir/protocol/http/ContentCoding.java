@@ -1,4 +1,4 @@
-package dev.weir.proxy.http;
+package dev.weir.protocol.http;
 
 import java.io.ByteArrayOutputStream;
 import java.util.Locale;
@@ -73,10 +73,35 @@ public enum ContentCoding {
 
     /** The body decoded; at most {@code limit} bytes, else refused. {@link #IDENTITY} gives the body itself. */
     public byte[] decode(byte[] body, int limit) throws Refused {
+        return decode(body, limit, true);
+    }
+
+    /**
+     * The body decoded as DynamoDB decodes it: as {@link #decode}, except that bytes after the
+     * last gzip member that do not start another member are ignored (DynamoDB takes such a
+     * body; weir, which must decide on every byte it forwards, refuses it). The bundled store's.
+     */
+    public byte[] decodeAsDynamoDb(byte[] body, int limit) throws Refused {
+        return decode(body, limit, false);
+    }
+
+    private byte[] decode(byte[] body, int limit, boolean strict) throws Refused {
         return switch (this) {
             case IDENTITY -> body;
-            case GZIP -> GzipMembers.decode(body, limit);
+            case GZIP -> GzipMembers.decode(body, limit, strict);
             case DEFLATE -> inflateZlib(body, limit);
+        };
+    }
+
+    /**
+     * DynamoDB's answer to a body that could not be decoded: a 500 ({@code InternalServerError});
+     * one text for weir and the bundled store, so the two answer alike. A body too large once
+     * decoded is each one's own 413.
+     */
+    public static String refusalMessage(Refused refused) {
+        return switch (refused.kind()) {
+            case UNSUPPORTED -> "The request's Content-Encoding is not gzip or deflate";
+            case MALFORMED, TOO_LARGE -> "The request body could not be decoded: " + refused.getMessage();
         };
     }
 

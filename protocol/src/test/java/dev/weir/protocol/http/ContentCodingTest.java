@@ -1,4 +1,4 @@
-package dev.weir.proxy.http;
+package dev.weir.protocol.http;
 
 import org.junit.jupiter.api.Test;
 
@@ -106,6 +106,25 @@ class ContentCodingTest {
         }
         assertThrows(ContentCoding.Refused.class, () -> ContentCoding.DEFLATE.decode(raw.toByteArray(), 1024), "no zlib wrapper");
         assertThrows(ContentCoding.Refused.class, () -> ContentCoding.DEFLATE.decode(Arrays.copyOf(z, z.length - 1), 1024));
+    }
+
+    /** As DynamoDB decodes: bytes after the last member that start no other member are ignored; everything else as strictly. */
+    @Test
+    void asDynamoDbOnlyBytesAfterTheLastMemberAreIgnored() throws Exception {
+        byte[] data = "{\"TableName\":\"t\",\"Item\":{}}".getBytes(StandardCharsets.UTF_8);
+        byte[] gz = gzip(data);
+        byte[] junk = "junk".getBytes(StandardCharsets.US_ASCII);
+        assertArrayEquals(data, ContentCoding.GZIP.decodeAsDynamoDb(concat(gz, junk), 1024));
+        assertArrayEquals(concat(data, data), ContentCoding.GZIP.decodeAsDynamoDb(concat(concat(gz, gz), junk), 1024));
+        for (byte[] bad : new byte[][] {new byte[0], data, junk, Arrays.copyOf(gz, gz.length - 1), concat(gz, new byte[] {0x1f, (byte) 0x8b})}) {
+            ContentCoding.Refused r = assertThrows(ContentCoding.Refused.class, () -> ContentCoding.GZIP.decodeAsDynamoDb(bad, 1024),
+                    () -> bad.length + " bytes");
+            assertEquals(ContentCoding.Refused.Kind.MALFORMED, r.kind());
+        }
+        byte[] z = zlib(data);
+        assertThrows(ContentCoding.Refused.class, () -> ContentCoding.DEFLATE.decodeAsDynamoDb(concat(z, junk), 1024));
+        assertEquals(ContentCoding.Refused.Kind.TOO_LARGE, assertThrows(ContentCoding.Refused.class,
+                () -> ContentCoding.GZIP.decodeAsDynamoDb(concat(gz, junk), data.length - 1)).kind());
     }
 
     @Test
