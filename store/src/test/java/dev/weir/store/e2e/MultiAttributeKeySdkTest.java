@@ -4,6 +4,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ComparisonOperator;
+import software.amazon.awssdk.services.dynamodb.model.Condition;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
 import software.amazon.awssdk.services.dynamodb.model.IndexStatus;
@@ -112,6 +114,15 @@ class MultiAttributeKeySdkTest extends SdkTestBase {
                 Map.of(":t", s("W24"), ":r", s("eu"), ":a", n(2), ":b", n(10)), b -> {}).items()));
         assertEquals(List.of("m4"), ids(query("tournament = :t AND zoneId = :r AND round > :a",
                 Map.of(":t", s("W24"), ":r", s("eu"), ":a", n(2)), b -> {}).items()));
+        QueryResponse legacy = ddb.query(b -> b.tableName("matches").indexName("byTournament").keyConditions(Map.of(
+                "tournament", Condition.builder().comparisonOperator(ComparisonOperator.EQ).attributeValueList(s("W24")).build(),
+                "zoneId", Condition.builder().comparisonOperator(ComparisonOperator.EQ).attributeValueList(s("eu")).build())));
+        assertEquals(List.of("m2", "m3", "m1", "m4"), ids(legacy.items()), "the legacy KeyConditions follow the same rules");
+        assertValidation("Conditions can be of length 1 or 2 only", () -> ddb.query(b -> b.tableName("matches").indexName("byTournament")
+                .keyConditions(Map.of(
+                        "tournament", Condition.builder().comparisonOperator(ComparisonOperator.EQ).attributeValueList(s("W24")).build(),
+                        "zoneId", Condition.builder().comparisonOperator(ComparisonOperator.EQ).attributeValueList(s("eu")).build(),
+                        "round", Condition.builder().comparisonOperator(ComparisonOperator.EQ).attributeValueList(n(1)).build()))));
     }
 
     @Test
