@@ -170,6 +170,19 @@ class MultiAttributeKeySdkTest extends SdkTestBase {
         } while (start != null);
         assertEquals(java.util.Set.of("m1", "m2", "m3", "m4", "m5", "m6"), new java.util.HashSet<>(scanned));
         assertEquals(6, scanned.size(), "pages of a Scan neither repeat nor skip an entry");
+        List<String> segmented = new ArrayList<>();
+        java.util.Map<String, Integer> segmentOfPartition = new java.util.HashMap<>();
+        for (int seg = 0; seg < 3; seg++) {
+            int segment = seg;
+            for (Map<String, AttributeValue> item : ddb.scan(b -> b.tableName("matches").indexName("byTournament")
+                    .segment(segment).totalSegments(3)).items()) {
+                segmented.add(item.get("id").s());
+                Integer before = segmentOfPartition.putIfAbsent(item.get("tournament").s() + "/" + item.get("zoneId").s(), segment);
+                assertEquals(before == null ? segment : before, segment, "a partition (both attributes) stays in one segment");
+            }
+        }
+        assertEquals(java.util.Set.copyOf(scanned), new java.util.HashSet<>(segmented));
+        assertEquals(6, segmented.size(), "the segments share no entry");
         ddb.putItem(b -> b.tableName("matches").item(Map.of("id", s("m9"), "tournament", s("S25"), "zoneId", s("eu"),
                 "round", n(5), "bracket", s("lower"))));
         ddb.updateItem(b -> b.tableName("matches").key(Map.of("id", s("m6"))).updateExpression("REMOVE zoneId"));
