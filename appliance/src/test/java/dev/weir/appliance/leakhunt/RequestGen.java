@@ -97,12 +97,25 @@ final class RequestGen {
         ObjectNode b = F.objectNode().put("TableName", tableRef(t));
         TableSpec.Index index = !t.indexes().isEmpty() && r.nextInt(5) < 3 ? Attrs.pick(r, t.indexes()) : null;
         if (index != null) b.put("IndexName", index.name());
-        String hash = index == null ? Attrs.HASH : index.hashKey();
-        String range = index == null ? (t.hasRange() ? Attrs.RANGE : null) : index.rangeKey();
+        String hash = index == null ? Attrs.HASH : index.hashKeys().getFirst();
+        String range = index == null ? (t.hasRange() ? Attrs.RANGE : null) : index.rangeKeys().isEmpty() ? null : index.rangeKeys().getFirst();
         AttributeValue hashValue = index == null || hash.equals(Attrs.HASH)
                 ? Attrs.pick(r, DataGen.namedKeys(t)).get(Attrs.HASH) : literal(hash);
         Expr e = new Expr(r);
-        if (r.nextInt(7) == 0) {
+        if (index != null && index.multiAttribute()) {
+            // every partition attribute by equality, then sort attributes left to right, a range on the last one given
+            StringBuilder kce = new StringBuilder(e.name(hash) + " = " + e.value(hashValue));
+            for (String h : index.hashKeys().subList(1, index.hashKeys().size())) {
+                kce.append(" AND ").append(e.name(h)).append(" = ").append(e.value(literal(h)));
+            }
+            int given = index.rangeKeys().isEmpty() || r.nextInt(3) == 0 ? 0 : 1 + r.nextInt(index.rangeKeys().size());
+            for (int i = 0; i < given; i++) {
+                String k = index.rangeKeys().get(i);
+                kce.append(" AND ").append(i + 1 < given ? e.name(k) + " = " + e.value(literal(k, t)) : rangeCondition(e, k, t));
+            }
+            b.put("KeyConditionExpression", kce.toString());
+            if (r.nextInt(3) == 0) b.put("FilterExpression", condition(e, 1, t));
+        } else if (r.nextInt(7) == 0) {
             ObjectNode kc = b.putObject("KeyConditions");
             legacyCondition(kc, hash, "EQ", List.of(hashValue));
             if (range != null && r.nextBoolean()) {

@@ -33,7 +33,9 @@ record Scenario(long seed, List<TableSpec> tables, List<Principal> principals, L
         Random r = new Random(seed);
         List<TableSpec> tables = new ArrayList<>();
         int count = r.nextInt(10) < 7 ? 1 : 2;
-        for (int i = 0; i < count; i++) tables.add(table(r, tablePrefix + (char) ('a' + i)));
+        // multi-attribute index keys are drawn from their own stream, so the seeds of tables without them stay as they were
+        Random multi = new Random(seed ^ 0x19_19_19_19L);
+        for (int i = 0; i < count; i++) tables.add(table(r, multi, tablePrefix + (char) ('a' + i)));
         PolicyGen pg = new PolicyGen(r);
         List<Principal> principals = pg.principals();
         List<String> names = principals.stream().map(Principal::name).toList();
@@ -78,7 +80,7 @@ record Scenario(long seed, List<TableSpec> tables, List<Principal> principals, L
         return new Scenario(seed, tables, principals, actors, policy, text, loaded.table().orElseThrow(), d1, d2, requests);
     }
 
-    private static TableSpec table(Random r, String name) {
+    private static TableSpec table(Random r, Random multi, String name) {
         String rangeType = switch (r.nextInt(4)) {
             case 0, 1 -> null;
             case 2 -> "S";
@@ -92,10 +94,18 @@ record Scenario(long seed, List<TableSpec> tables, List<Principal> principals, L
             String hash = Attrs.pick(r, keyable);
             String range = r.nextInt(10) < 7 ? Attrs.pick(r, keyable) : null;
             if (hash.equals(range)) range = null;
-            indexes.add(index(r, "gsi" + i, true, hash, range));
+            List<String> hashes = new ArrayList<>(List.of(hash));
+            List<String> ranges = new ArrayList<>();
+            if (range != null) ranges.add(range);
+            if (multi.nextInt(3) == 0) {
+                // a multi-attribute key: one or two more partition attributes, and with a sort key one or two more sort attributes
+                for (int k = 1 + multi.nextInt(2); k > 0; k--) more(multi, keyable, hashes, ranges, hashes);
+                if (range != null) for (int k = multi.nextInt(3); k > 0; k--) more(multi, keyable, hashes, ranges, ranges);
+            }
+            indexes.add(index(r, "gsi" + i, true, hashes, ranges));
         }
         if (rangeType != null && r.nextBoolean()) {
-            indexes.add(index(r, "lsi0", false, Attrs.HASH, Attrs.pick(r, keyable)));
+            indexes.add(index(r, "lsi0", false, List.of(Attrs.HASH), List.of(Attrs.pick(r, keyable))));
         }
         // Most streams carry both images (the only kind a restricted view may read); the others are
         // read by unrestricted views and refused to restricted ones, alike in both worlds.
@@ -108,7 +118,15 @@ record Scenario(long seed, List<TableSpec> tables, List<Principal> principals, L
         return new TableSpec(name, rangeType, indexes, stream);
     }
 
-    private static TableSpec.Index index(Random r, String name, boolean global, String hash, String range) {
+    /** Adds to {@code to} a keyable attribute no key list holds yet, if one is left. */
+    private static void more(Random multi, List<String> keyable, List<String> hashes, List<String> ranges, List<String> to) {
+        List<String> left = new ArrayList<>(keyable);
+        left.removeAll(hashes);
+        left.removeAll(ranges);
+        if (!left.isEmpty()) to.add(left.get(multi.nextInt(left.size())));
+    }
+
+    private static TableSpec.Index index(Random r, String name, boolean global, List<String> hashes, List<String> ranges) {
         String projection = switch (r.nextInt(3)) {
             case 0 -> "ALL";
             case 1 -> "KEYS_ONLY";
@@ -117,15 +135,15 @@ record Scenario(long seed, List<TableSpec> tables, List<Principal> principals, L
         List<String> include = new ArrayList<>();
         if (projection.equals("INCLUDE")) {
             List<String> candidates = new ArrayList<>(Attrs.ALL.keySet());
-            candidates.remove(hash);
-            candidates.remove(range);
+            candidates.removeAll(hashes);
+            candidates.removeAll(ranges);
             int n = 1 + r.nextInt(3);
             while (include.size() < n) {
                 String a = Attrs.pick(r, candidates);
                 if (!include.contains(a)) include.add(a);
             }
         }
-        return new TableSpec.Index(name, global, hash, range, projection, include);
+        return new TableSpec.Index(name, global, hashes, ranges, projection, include);
     }
 
     TableSpec table(String nameOrArn) {

@@ -23,16 +23,27 @@ record TableSpec(String name, String rangeType, List<Index> indexes, String stre
 
     /**
      * A secondary index. An LSI's hash key is the table's; its range key, and a GSI's keys, are
-     * ordinary attributes (hidden ones included: that is the ordering test).
+     * ordinary attributes (hidden ones included: that is the ordering test). A GSI may have up to
+     * four partition and four sort attributes (multi-attribute keys, issue 19).
      *
+     * @param hashKeys   the partition attributes, in key schema order
+     * @param rangeKeys  the sort attributes, in key schema order (none, one, or more for a GSI)
      * @param projection ALL, KEYS_ONLY or INCLUDE (then {@code include} lists the attributes)
      */
-    record Index(String name, boolean global, String hashKey, String rangeKey, String projection, List<String> include) {
+    record Index(String name, boolean global, List<String> hashKeys, List<String> rangeKeys, String projection, List<String> include) {
+        Index {
+            hashKeys = List.copyOf(hashKeys);
+            rangeKeys = List.copyOf(rangeKeys);
+        }
+
         Set<String> keyAttributes() {
-            Set<String> s = new LinkedHashSet<>();
-            s.add(hashKey);
-            if (rangeKey != null) s.add(rangeKey);
+            Set<String> s = new LinkedHashSet<>(hashKeys);
+            s.addAll(rangeKeys);
             return s;
+        }
+
+        boolean multiAttribute() {
+            return hashKeys.size() > 1 || rangeKeys.size() > 1;
         }
     }
 
@@ -93,7 +104,9 @@ record TableSpec(String name, String rangeType, List<Index> indexes, String stre
                 if (i.global != global) continue;
                 if (list == null) list = req.putArray(global ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes");
                 ObjectNode n = list.addObject().put("IndexName", i.name);
-                keySchema(n.putArray("KeySchema"), i.hashKey, i.rangeKey);
+                ArrayNode schema = n.putArray("KeySchema");
+                i.hashKeys.forEach(h -> schema.addObject().put("AttributeName", h).put("KeyType", "HASH"));
+                i.rangeKeys.forEach(k -> schema.addObject().put("AttributeName", k).put("KeyType", "RANGE"));
                 ObjectNode p = n.putObject("Projection").put("ProjectionType", i.projection);
                 if (i.projection.equals("INCLUDE")) {
                     ArrayNode inc = p.putArray("NonKeyAttributes");

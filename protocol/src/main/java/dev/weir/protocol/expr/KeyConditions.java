@@ -11,39 +11,73 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Splits a KeyConditionExpression into the hash key's value and the range key's condition. */
+/** Splits a KeyConditionExpression into the partition key's values and the sort key's conditions. */
 public final class KeyConditions {
     private KeyConditions() {}
 
     /** One key attribute's condition, the attribute on the left. */
     private record Part(String attribute, RangeCondition condition) {}
 
-    /** Splits a KeyConditionExpression against the key schema; DynamoDB's errors otherwise. */
+    /** Splits a KeyConditionExpression against a key schema of one partition and at most one (null) sort attribute. */
     public static KeyCondition analyze(Condition keyCondition, String hashKeyName, String rangeKeyName) {
+        return analyze(keyCondition, List.of(hashKeyName), rangeKeyName == null ? List.of() : List.of(rangeKeyName));
+    }
+
+    /**
+     * Splits a KeyConditionExpression against a key schema of one or more partition attributes
+     * and any number of sort attributes (each list in the key schema's order); DynamoDB's errors
+     * otherwise. Every partition attribute needs an equality; sort attributes may be given left
+     * to right without a gap, each an equality but the last given. For one partition and at
+     * most one sort attribute the errors are DynamoDB's recorded ones, in its order; for
+     * multi-attribute keys, where the record gives no words, the same messages are used
+     * (docs/store.md, "Multi-attribute keys").
+     */
+    public static KeyCondition analyze(Condition keyCondition, List<String> hashKeyNames, List<String> rangeKeyNames) {
+        if (hashKeyNames.isEmpty()) throw new IllegalArgumentException("a key schema has a partition key");
         Map<String, RangeCondition> parts = new LinkedHashMap<>();
         for (Part part : parts(keyCondition.expression(), new ArrayList<>())) {
             if (parts.putIfAbsent(part.attribute(), part.condition()) != null) {
                 throw DynamoException.validation("KeyConditionExpressions must only contain one condition per key");
             }
         }
-        if (rangeKeyName == null && parts.size() > 1) {
+        if (rangeKeyNames.isEmpty() && parts.size() > hashKeyNames.size()) {
             throw DynamoException.validation("Query key condition not supported");
         }
-        RangeCondition hash = parts.get(hashKeyName);
-        if (hash == null) {
-            throw DynamoException.validation("Query condition missed key schema element: " + hashKeyName);
+        List<AttributeValue> hashValues = new ArrayList<>();
+        List<RangeCondition> hashConditions = new ArrayList<>();
+        for (String hash : hashKeyNames) {
+            RangeCondition c = parts.get(hash);
+            if (c == null) throw DynamoException.validation("Query condition missed key schema element: " + hash);
+            hashConditions.add(c);
         }
-        RangeCondition range = rangeKeyName == null ? null : parts.get(rangeKeyName);
-        if (parts.size() > (range == null ? 1 : 2)) {
-            if (rangeKeyName != null && range == null) {
-                throw DynamoException.validation("Query condition missed key schema element: " + rangeKeyName);
+        List<RangeCondition> sort = new ArrayList<>();
+        String firstMissingSort = null;
+        boolean gap = false;
+        for (String range : rangeKeyNames) {
+            RangeCondition c = parts.get(range);
+            if (c == null) {
+                if (firstMissingSort == null) firstMissingSort = range;
+            } else if (firstMissingSort != null) {
+                gap = true;
+            } else {
+                sort.add(c);
+            }
+        }
+        int known = hashKeyNames.size() + sort.size() + (gap ? 1 : 0);
+        if (gap || parts.size() > known) {
+            if (firstMissingSort != null) {
+                throw DynamoException.validation("Query condition missed key schema element: " + firstMissingSort);
             }
             throw DynamoException.validation("Query key condition not supported");
         }
-        if (!(hash instanceof RangeCondition.Eq eq)) {
-            throw DynamoException.validation("Query key condition not supported");
+        for (RangeCondition c : hashConditions) {
+            if (!(c instanceof RangeCondition.Eq eq)) throw DynamoException.validation("Query key condition not supported");
+            hashValues.add(eq.value());
         }
-        return new KeyCondition(eq.value(), range);
+        for (int i = 0; i + 1 < sort.size(); i++) {
+            if (!(sort.get(i) instanceof RangeCondition.Eq)) throw DynamoException.validation("Query key condition not supported");
+        }
+        return new KeyCondition(hashValues, sort);
     }
 
     private static List<Part> parts(ConditionExpr expr, List<Part> out) {

@@ -3,6 +3,7 @@ package dev.weir.protocol.expr;
 import dev.weir.protocol.model.AttributeValue;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static dev.weir.protocol.expr.Fixtures.*;
@@ -70,5 +71,33 @@ class KeyConditionsTest {
         assertEquals("Query key condition not supported", fails("begins_with(id, :p)"));
         assertEquals("Query key condition not supported", fails("id = :h AND sk = :a AND oth = :b"));
         assertEquals("Query key condition not supported", error(() -> analyze("id = :h AND sk = :a", "id", null)));
+    }
+
+    private static KeyCondition multi(String text) {
+        Condition c = new ExpressionContext(names("#h", "id"), VALUES).condition("KeyConditionExpression", text);
+        return KeyConditions.analyze(c, List.of("p1", "p2"), List.of("s1", "s2", "s3"));
+    }
+
+    @Test void multiAttributeKeysTakeEveryPartitionAttributeAndASortPrefix() {
+        assertEquals(new KeyCondition(List.of(s("h"), n("1")), List.of()), multi("p2 = :a AND p1 = :h"),
+                "the partition values come in the key schema's order, whatever the expression's");
+        assertEquals(new KeyCondition(List.of(s("h"), n("1")), List.of(new RangeCondition.Eq(n("2")), new RangeCondition.BeginsWith(s("pre")))),
+                multi("p1 = :h AND p2 = :a AND s1 = :b AND begins_with(s2, :p)"));
+        assertEquals(new RangeCondition.Between(n("1"), n("2")),
+                multi("p1 = :h AND p2 = :a AND s1 = :b AND s2 = :a AND s3 BETWEEN :a AND :b").range());
+    }
+
+    @Test void multiAttributeKeysRefuseWhatDynamoDbRefuses() {
+        assertEquals("Query condition missed key schema element: p2", error(() -> multi("p1 = :h")));
+        assertEquals("Query condition missed key schema element: p2", error(() -> multi("p1 = :h AND s1 = :a")));
+        assertEquals("Query condition missed key schema element: s1", error(() -> multi("p1 = :h AND p2 = :a AND s2 = :b")),
+                "sort attributes are given left to right, without a gap");
+        assertEquals("Query condition missed key schema element: s2", error(() -> multi("p1 = :h AND p2 = :a AND s1 = :b AND s3 = :b")));
+        assertEquals("Query key condition not supported", error(() -> multi("p1 = :h AND p2 = :a AND s1 < :b AND s2 = :b")),
+                "only the last sort attribute given may have a range condition");
+        assertEquals("Query key condition not supported", error(() -> multi("p1 = :h AND p2 > :a")),
+                "every partition attribute needs an equality");
+        assertEquals("Query condition missed key schema element: s1", error(() -> multi("p1 = :h AND p2 = :a AND extra = :b")));
+        assertEquals("Query key condition not supported", error(() -> multi("p1 = :h AND p2 = :a AND s1 = :b AND s2 = :b AND s3 = :b AND x = :a")));
     }
 }

@@ -26,6 +26,9 @@ public record TableSchema(String table, String hashKey, String rangeKey, List<In
         indexes = List.copyOf(indexes);
     }
 
+    /** The most partition attributes, and the most sort attributes, of a global index (DynamoDB's multi-attribute keys). */
+    public static final int MAX_MULTI_ATTRIBUTES = 4;
+
     /** Global or local secondary index. */
     public enum Kind { GLOBAL, LOCAL }
 
@@ -35,18 +38,35 @@ public record TableSchema(String table, String hashKey, String rangeKey, List<In
     /**
      * One secondary index.
      *
-     * @param hashKey          its partition key (a local index's is the table's)
-     * @param rangeKey         its sort key, or null
+     * @param hashKeys         its partition attributes, in key schema order (a local index's is the table's; a
+     *                         global index may have up to four: multi-attribute keys)
+     * @param rangeKeys        its sort attributes, in key schema order (none, one, or for a global index up to four)
      * @param nonKeyAttributes the attributes an {@code INCLUDE} index holds besides the keys; empty otherwise
      */
-    public record Index(String name, Kind kind, String hashKey, String rangeKey, ProjectionType projection,
+    public record Index(String name, Kind kind, List<String> hashKeys, List<String> rangeKeys, ProjectionType projection,
                         List<String> nonKeyAttributes) {
         public Index {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(kind, "kind");
-            Objects.requireNonNull(hashKey, "hashKey");
+            hashKeys = List.copyOf(hashKeys);
+            rangeKeys = List.copyOf(rangeKeys);
+            if (hashKeys.isEmpty()) throw new IllegalArgumentException("index " + name + " has no partition key");
             Objects.requireNonNull(projection, "projection");
             nonKeyAttributes = List.copyOf(nonKeyAttributes);
+        }
+
+        /** An index of one partition attribute and an optional (null) sort attribute. */
+        public Index(String name, Kind kind, String hashKey, String rangeKey, ProjectionType projection,
+                     List<String> nonKeyAttributes) {
+            this(name, kind, List.of(Objects.requireNonNull(hashKey, "hashKey")),
+                    rangeKey == null ? List.of() : List.of(rangeKey), projection, nonKeyAttributes);
+        }
+
+        /** Its key attributes: the partition attributes, then the sort attributes, each in key schema order. */
+        public List<String> keys() {
+            List<String> out = new ArrayList<>(hashKeys);
+            out.addAll(rangeKeys);
+            return List.copyOf(out);
         }
     }
 
@@ -57,15 +77,36 @@ public record TableSchema(String table, String hashKey, String rangeKey, List<In
     }
 
     /**
-     * The keys a read of the table (null) or of an index is ordered by: the partition key, then
-     * the sort key when there is one. A Query's order follows the sort key, a Scan's both.
+     * The keys a read of the table (null) or of an index is ordered by: the partition key's
+     * attributes, then the sort key's, each in key schema order (one of each for a table; up to
+     * four of each for a global index with multi-attribute keys). A Query's order follows the
+     * sort attributes, a Scan's all of them.
      *
      * @throws IllegalArgumentException when the table has no such index
      */
     public List<String> orderKeys(String indexOrNull) {
         if (indexOrNull == null) return keys(hashKey, rangeKey);
-        Index i = require(indexOrNull);
-        return keys(i.hashKey, i.rangeKey);
+        return require(indexOrNull).keys();
+    }
+
+    /**
+     * The partition attributes of the table (null) or of an index, in key schema order.
+     *
+     * @throws IllegalArgumentException when the table has no such index
+     */
+    public List<String> partitionKeys(String indexOrNull) {
+        if (indexOrNull == null) return List.of(hashKey);
+        return require(indexOrNull).hashKeys();
+    }
+
+    /**
+     * The sort attributes of the table (null) or of an index, in key schema order; empty when it has none.
+     *
+     * @throws IllegalArgumentException when the table has no such index
+     */
+    public List<String> sortKeys(String indexOrNull) {
+        if (indexOrNull == null) return rangeKey == null ? List.of() : List.of(rangeKey);
+        return require(indexOrNull).rangeKeys();
     }
 
     /**
@@ -78,8 +119,7 @@ public record TableSchema(String table, String hashKey, String rangeKey, List<In
     public List<String> keyAttributes(String indexOrNull) {
         LinkedHashSet<String> out = new LinkedHashSet<>(keys(hashKey, rangeKey));
         if (indexOrNull != null) {
-            Index i = require(indexOrNull);
-            out.addAll(keys(i.hashKey, i.rangeKey));
+            out.addAll(require(indexOrNull).keys());
         }
         return List.copyOf(out);
     }
@@ -110,11 +150,11 @@ public record TableSchema(String table, String hashKey, String rangeKey, List<In
      */
     public static TableSchema fromDescription(JsonNode description) {
         String name = text(description, "TableName");
-        String[] keys = keySchema(description.path("KeySchema"), name);
+        List<List<String>> keys = keySchema(description.path("KeySchema"), name, 1);
         List<Index> indexes = new ArrayList<>();
         for (JsonNode n : description.path("LocalSecondaryIndexes")) indexes.add(index(n, Kind.LOCAL, name));
         for (JsonNode n : description.path("GlobalSecondaryIndexes")) indexes.add(index(n, Kind.GLOBAL, name));
-        return new TableSchema(name, keys[0], keys[1], indexes);
+        return new TableSchema(name, keys.get(0).get(0), keys.get(1).isEmpty() ? null : keys.get(1).get(0), indexes);
     }
 
     private Index require(String name) {
@@ -127,7 +167,8 @@ public record TableSchema(String table, String hashKey, String rangeKey, List<In
 
     private static Index index(JsonNode n, Kind kind, String table) {
         String name = text(n, "IndexName");
-        String[] keys = keySchema(n.path("KeySchema"), table + " index " + name);
+        List<List<String>> keys = keySchema(n.path("KeySchema"), table + " index " + name,
+                kind == Kind.GLOBAL ? MAX_MULTI_ATTRIBUTES : 1);
         JsonNode projection = n.path("Projection");
         ProjectionType type;
         try {
@@ -137,22 +178,30 @@ public record TableSchema(String table, String hashKey, String rangeKey, List<In
         }
         List<String> nonKey = new ArrayList<>();
         if (type == ProjectionType.INCLUDE) for (JsonNode a : projection.path("NonKeyAttributes")) nonKey.add(a.asText());
-        return new Index(name, kind, keys[0], keys[1], type, nonKey);
+        return new Index(name, kind, keys.get(0), keys.get(1), type, nonKey);
     }
 
-    /** {hash, range or null} of a KeySchema. */
-    private static String[] keySchema(JsonNode schema, String what) {
-        String hash = null;
-        String range = null;
+    /**
+     * {partition attributes, sort attributes} of a KeySchema: at least one and at most
+     * {@code most} HASH elements, then at most {@code most} RANGE elements, no attribute twice
+     * (a table's and a local index's: one and one; a global index's: four and four). Anything
+     * else is a schema weir does not know how to enforce, and its reads are refused.
+     */
+    private static List<List<String>> keySchema(JsonNode schema, String what, int most) {
+        List<String> hashes = new ArrayList<>();
+        List<String> ranges = new ArrayList<>();
+        LinkedHashSet<String> seen = new LinkedHashSet<>();
         for (JsonNode k : schema) {
             String type = k.path("KeyType").asText();
             String attribute = text(k, "AttributeName");
-            if (type.equals("HASH") && hash == null) hash = attribute;
-            else if (type.equals("RANGE") && range == null) range = attribute;
-            else throw new IllegalStateException("the KeySchema of " + what + " is not one HASH and at most one RANGE key");
+            if (!seen.add(attribute)) throw new IllegalStateException("the KeySchema of " + what + " names " + attribute + " twice");
+            if (type.equals("HASH") && ranges.isEmpty() && hashes.size() < most) hashes.add(attribute);
+            else if (type.equals("RANGE") && !hashes.isEmpty() && ranges.size() < most) ranges.add(attribute);
+            else throw new IllegalStateException("the KeySchema of " + what + " is not " + (most == 1
+                    ? "one HASH and at most one RANGE key" : "one to " + most + " HASH keys and at most " + most + " RANGE keys, in that order"));
         }
-        if (hash == null) throw new IllegalStateException("the KeySchema of " + what + " has no HASH key");
-        return new String[] {hash, range};
+        if (hashes.isEmpty()) throw new IllegalStateException("the KeySchema of " + what + " has no HASH key");
+        return List.of(hashes, ranges);
     }
 
     private static String text(JsonNode n, String member) {

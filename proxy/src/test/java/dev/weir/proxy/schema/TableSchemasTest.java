@@ -53,6 +53,16 @@ class TableSchemasTest {
                    {"IndexName":"byEmail","KeySchema":[{"AttributeName":"email","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],
                     "Projection":{"ProjectionType":"ALL"}}]}""");
         store.call(Operation.CreateTable, """
+                {"TableName":"matches","BillingMode":"PAY_PER_REQUEST",
+                 "AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"},{"AttributeName":"t","AttributeType":"S"},
+                   {"AttributeName":"z","AttributeType":"S"},{"AttributeName":"round","AttributeType":"N"},
+                   {"AttributeName":"bracket","AttributeType":"S"}],
+                 "KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],
+                 "GlobalSecondaryIndexes":[
+                   {"IndexName":"multi","KeySchema":[{"AttributeName":"t","KeyType":"HASH"},{"AttributeName":"z","KeyType":"HASH"},
+                     {"AttributeName":"round","KeyType":"RANGE"},{"AttributeName":"bracket","KeyType":"RANGE"}],
+                    "Projection":{"ProjectionType":"KEYS_ONLY"}}]}""");
+        store.call(Operation.CreateTable, """
                 {"TableName":"flat","BillingMode":"PAY_PER_REQUEST",
                  "AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],
                  "KeySchema":[{"AttributeName":"id","KeyType":"HASH"}]}""");
@@ -102,6 +112,49 @@ class TableSchemasTest {
         TableSchema flat = schemas.of("flat").get().orElseThrow();
         assertEquals(new TableSchema("flat", "id", null, List.of()), flat);
         assertEquals(List.of("id"), flat.keyAttributes(null));
+    }
+
+    @Test
+    void multiAttributeKeysOfAGlobalIndex() throws Exception {
+        TableSchema matches = schemas.of("matches").get().orElseThrow();
+        assertEquals(List.of(new Index("multi", Kind.GLOBAL, List.of("t", "z"), List.of("round", "bracket"),
+                ProjectionType.KEYS_ONLY, List.of())), matches.indexes());
+        assertEquals(List.of("t", "z", "round", "bracket"), matches.orderKeys("multi"));
+        assertEquals(List.of("t", "z"), matches.partitionKeys("multi"));
+        assertEquals(List.of("round", "bracket"), matches.sortKeys("multi"));
+        assertEquals(List.of("id"), matches.partitionKeys(null));
+        assertEquals(List.of(), matches.sortKeys(null));
+        assertEquals(List.of("id", "t", "z", "round", "bracket"), matches.keyAttributes("multi"),
+                "a LastEvaluatedKey of the index holds every key attribute of the table and the index");
+        assertTrue(matches.projects("multi", "bracket"), "a KEYS_ONLY index holds every one of its key attributes");
+        assertFalse(matches.projects("multi", "score"));
+    }
+
+    /** A key schema weir does not know how to enforce is no schema: reads of the table are refused (fail closed). */
+    @Test
+    void keySchemasBeyondDynamoDbsAreNoSchema() {
+        String gsi = "{\"Table\":{\"TableName\":\"people\",\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"}],"
+                + "\"GlobalSecondaryIndexes\":[{\"IndexName\":\"g\",\"Projection\":{\"ProjectionType\":\"ALL\"},\"KeySchema\":[";
+        assertTrue(failure(scripted(200, gsi + hashes(5) + "]}]}}")).contains("is not one to 4 HASH keys and at most 4 RANGE keys"));
+        assertTrue(failure(scripted(200, gsi + hashes(1) + "," + key("r", "RANGE") + "," + key("h2", "HASH") + "]}]}}"))
+                .contains("is not one to 4 HASH keys"), "every HASH element comes first");
+        assertTrue(failure(scripted(200, gsi + hashes(2) + "," + key("h0", "RANGE") + "]}]}}")).contains("names h0 twice"));
+        assertTrue(failure(scripted(200, "{\"Table\":{\"TableName\":\"people\",\"KeySchema\":[" + hashes(2) + "]}}"))
+                .contains("is not one HASH and at most one RANGE key"), "a table's key is one HASH and at most one RANGE");
+        assertTrue(failure(scripted(200, "{\"Table\":{\"TableName\":\"people\",\"KeySchema\":[" + key("pk", "HASH") + "],"
+                + "\"LocalSecondaryIndexes\":[{\"IndexName\":\"l\",\"Projection\":{\"ProjectionType\":\"ALL\"},\"KeySchema\":["
+                + key("pk", "HASH") + "," + key("a", "RANGE") + "," + key("b", "RANGE") + "]}]}}"))
+                .contains("is not one HASH and at most one RANGE key"), "so is a local index's");
+    }
+
+    private static String key(String name, String type) {
+        return "{\"AttributeName\":\"" + name + "\",\"KeyType\":\"" + type + "\"}";
+    }
+
+    private static String hashes(int n) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) out.add(key("h" + i, "HASH"));
+        return String.join(",", out);
     }
 
     @Test

@@ -10,7 +10,9 @@ import dev.weir.store.table.ProjectionType;
 import dev.weir.store.table.ScalarType;
 import dev.weir.store.table.TableDefinition;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,14 +35,22 @@ public final class IndexEntries {
      * another type or empty).
      */
     public static Entry of(TableDefinition table, IndexDefinition index, PrimaryKey key, Map<String, AttributeValue> item) {
-        AttributeValue hash = keyValue(index.keySchema().hash(), item);
-        if (hash == null) return null;
-        AttributeValue range = null;
-        if (index.keySchema().range().isPresent()) {
-            range = keyValue(index.keySchema().range().get(), item);
-            if (range == null) return null;
+        List<AttributeValue> hashes = keyValues(index.keySchema().hashes(), item);
+        if (hashes == null) return null;
+        List<AttributeValue> ranges = keyValues(index.keySchema().ranges(), item);
+        if (ranges == null) return null;
+        return new Entry(IndexKeys.encode(index, hashes, ranges, key), project(table, index, item));
+    }
+
+    /** The values of the elements, or null when the item lacks one (an item lacking any key attribute is not indexed). */
+    private static List<AttributeValue> keyValues(List<KeyElement> elements, Map<String, AttributeValue> item) {
+        List<AttributeValue> out = new ArrayList<>(elements.size());
+        for (KeyElement e : elements) {
+            AttributeValue v = keyValue(e, item);
+            if (v == null) return null;
+            out.add(v);
         }
-        return new Entry(IndexKeys.encode(index, hash, range, key), project(table, index, item));
+        return out;
     }
 
     private static AttributeValue keyValue(KeyElement element, Map<String, AttributeValue> item) {
@@ -87,7 +97,7 @@ public final class IndexEntries {
                             + "The AttributeValue for a key attribute cannot contain an empty " + empty + " value. IndexName: "
                             + index.name() + ", IndexKey: " + e.name());
                 }
-                boolean isHash = e == index.keySchema().hash();
+                boolean isHash = index.keySchema().hashes().contains(e);
                 int max = isHash ? ItemKeys.MAX_HASH_KEY_BYTES : ItemKeys.MAX_RANGE_KEY_BYTES;
                 if (ItemKeys.size(v) > max) {
                     throw DynamoException.validation(INVALID + (isHash

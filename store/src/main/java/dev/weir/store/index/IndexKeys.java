@@ -6,20 +6,24 @@ import dev.weir.store.codec.KeyCodec;
 import dev.weir.store.item.PrimaryKey;
 import dev.weir.store.table.IndexDefinition;
 
+import java.util.List;
+
 /**
- * The RocksDB key of an index entry: the index id (8 bytes), the index's hash key and range
- * key (if any), then the item's primary key, each component in the order-preserving encoding.
- * Entries of one index partition are therefore contiguous and sorted by the index range key,
- * ties broken by the table key, and every entry is unique.
+ * The RocksDB key of an index entry: the index id (8 bytes), the index's partition attributes
+ * and sort attributes (if any, each list in key schema order), then the item's primary key,
+ * each component in the order-preserving, self-delimiting encoding. Entries of one index
+ * partition are therefore contiguous and sorted by the index's sort attributes, the first
+ * first (a multi-attribute sort key orders as the tuple of its values), ties broken by the
+ * table key, and every entry is unique.
  */
 public final class IndexKeys {
     private IndexKeys() {}
 
-    public static byte[] encode(IndexDefinition index, AttributeValue hash, AttributeValue range, PrimaryKey item) {
+    public static byte[] encode(IndexDefinition index, List<AttributeValue> hashes, List<AttributeValue> ranges, PrimaryKey item) {
         ByteWriter out = new ByteWriter(48);
         out.writeLong(index.id());
-        KeyCodec.writeComponent(out, hash);
-        if (range != null) KeyCodec.writeComponent(out, range);
+        for (AttributeValue hash : hashes) KeyCodec.writeComponent(out, hash);
+        for (AttributeValue range : ranges) KeyCodec.writeComponent(out, range);
         KeyCodec.writeComponent(out, item.hash());
         if (item.range() != null) KeyCodec.writeComponent(out, item.range());
         return out.toByteArray();

@@ -14,11 +14,14 @@ import dev.weir.store.table.ScalarType;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 
 /**
- * The key range a Query reads: the partition's prefix narrowed by the range key condition.
- * Because key components are order-preserving and self-delimiting, every range condition
- * is one contiguous range of stored keys.
+ * The key range a Query reads: the partition's prefix (every partition attribute's value)
+ * narrowed by the sort key conditions: the equalities on the leading sort attributes extend
+ * the prefix, and the condition on the last one given bounds it. Because key components are
+ * order-preserving and self-delimiting, every such condition is one contiguous range of
+ * stored keys.
  */
 record KeyBounds(byte[] start, byte[] end) {
     private static final String TYPE_MISMATCH =
@@ -26,12 +29,17 @@ record KeyBounds(byte[] start, byte[] end) {
 
     static KeyBounds of(ReadTarget target, KeyCondition condition) {
         KeySchema keys = target.keySchema();
-        checkType(keys.hash(), condition.hashValue());
-        byte[] partition = target.partitionPrefix(condition.hashValue());
+        for (int i = 0; i < keys.hashes().size(); i++) checkType(keys.hashes().get(i), condition.hashValues().get(i));
+        byte[] partition = target.partitionPrefix(condition.hashValues());
+        List<RangeCondition> sort = condition.sort();
+        // the equalities on the leading sort attributes narrow the partition to one contiguous run
+        for (int i = 0; i + 1 < sort.size(); i++) {
+            partition = with(partition, keys.ranges().get(i), ((RangeCondition.Eq) sort.get(i)).value());
+        }
         byte[] partitionEnd = KeyCodec.successor(partition);
         RangeCondition range = condition.range();
         if (range == null) return new KeyBounds(partition, partitionEnd);
-        KeyElement rangeKey = keys.range().orElseThrow();
+        KeyElement rangeKey = keys.ranges().get(sort.size() - 1);
         return switch (range) {
             case RangeCondition.Eq eq -> {
                 byte[] at = with(partition, rangeKey, eq.value());

@@ -3,7 +3,6 @@ package dev.weir.store.query;
 import dev.weir.protocol.expr.Condition;
 import dev.weir.protocol.model.AttributeValue;
 import dev.weir.store.codec.ItemCodec;
-import dev.weir.store.codec.OrderedBytes;
 import dev.weir.store.engine.Cursor;
 import dev.weir.store.engine.RocksEngine;
 import dev.weir.store.value.ItemSize;
@@ -100,7 +99,7 @@ public final class PageScanner {
     /** The parallel-scan segment of a key: a hash of its partition key, so a partition stays in one segment. */
     static int segmentOf(ReadTarget target, byte[] key, int totalSegments) {
         int from = target.hashOffset();
-        int length = OrderedBytes.componentLength(key, from, target.hashIsNumber());
+        int length = target.partitionLength(key);
         int h = 1;
         for (int i = from; i < from + length; i++) h = 31 * h + key[i];
         h ^= h >>> 16;

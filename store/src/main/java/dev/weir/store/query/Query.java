@@ -67,8 +67,8 @@ public final class Query implements OperationHandler {
 
         TableDefinition table = catalog.require(tableName);
         ReadTarget target = ReadTarget.of(table, indexName, consistent);
-        KeyCondition key = KeyConditions.analyze(keyExpression, target.keySchema().hash().name(),
-                target.keySchema().range().map(KeyElement::name).orElse(null));
+        KeyCondition key = KeyConditions.analyze(keyExpression, target.keySchema().hashes().stream().map(KeyElement::name).toList(),
+                target.keySchema().ranges().stream().map(KeyElement::name).toList());
         if (filter != null) {
             for (Path p : filter.paths()) {
                 for (KeyElement k : target.keySchema().elements()) {

@@ -4,6 +4,7 @@ import dev.weir.protocol.error.DynamoException;
 import dev.weir.protocol.model.AttributeValue;
 import dev.weir.store.codec.ByteWriter;
 import dev.weir.store.codec.KeyCodec;
+import dev.weir.store.codec.OrderedBytes;
 import dev.weir.store.engine.Column;
 import dev.weir.store.index.IndexKeys;
 import dev.weir.store.item.PrimaryKey;
@@ -16,6 +17,7 @@ import dev.weir.store.table.ScalarType;
 import dev.weir.store.table.TableDefinition;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** What a Query or Scan reads: a table, or one of its secondary indexes. */
@@ -59,21 +61,24 @@ public record ReadTarget(TableDefinition table, IndexDefinition index) {
         return index == null ? KeyCodec.tablePrefix(table.id()) : IndexKeys.prefix(index);
     }
 
-    /** The prefix of one partition (hash key value) of the target. */
-    public byte[] partitionPrefix(AttributeValue hash) {
+    /** The prefix of one partition (the values of the partition attributes, in key schema order) of the target. */
+    public byte[] partitionPrefix(List<AttributeValue> hashes) {
         ByteWriter out = new ByteWriter(32);
         out.write(prefix());
-        KeyCodec.writeComponent(out, hash);
+        for (AttributeValue hash : hashes) KeyCodec.writeComponent(out, hash);
         return out.toByteArray();
     }
 
-    /** The offset after the target's prefix, where the hash key component starts. */
+    /** The offset after the target's prefix, where the partition key's components start. */
     public int hashOffset() {
         return 8;
     }
 
-    public boolean hashIsNumber() {
-        return keySchema().hash().type() == ScalarType.N;
+    /** The length of a stored key's partition components (one per partition attribute), from {@link #hashOffset()}. */
+    public int partitionLength(byte[] key) {
+        int at = hashOffset();
+        for (KeyElement e : keySchema().hashes()) at += OrderedBytes.componentLength(key, at, e.type() == ScalarType.N);
+        return at - hashOffset();
     }
 
     /** The stored key an ExclusiveStartKey names, checked against the table's and the index's key schemas. */
@@ -87,8 +92,8 @@ public record ReadTarget(TableDefinition table, IndexDefinition index) {
         PrimaryKey key = new PrimaryKey(start.get(table.keySchema().hash().name()),
                 table.keySchema().range().map(r -> start.get(r.name())).orElse(null));
         if (index == null) return key.encode(table);
-        return IndexKeys.encode(index, start.get(index.keySchema().hash().name()),
-                index.keySchema().range().map(r -> start.get(r.name())).orElse(null), key);
+        return IndexKeys.encode(index, index.keySchema().hashes().stream().map(e -> start.get(e.name())).toList(),
+                index.keySchema().ranges().stream().map(e -> start.get(e.name())).toList(), key);
     }
 
     /** The LastEvaluatedKey of an item: the table's key attributes and the index's. */

@@ -125,14 +125,29 @@ final class TableCodec {
                 created, List.of(), Map.of(), TimeToLive.DISABLED, null, null);
     }
 
+    /** {@code hash} and {@code range} for one of each (as every version wrote them); lists for multi-attribute keys. */
     private ObjectNode keySchema(KeySchema k) {
         ObjectNode n = mapper.createObjectNode();
+        if (k.isMultiAttribute()) {
+            ArrayNode hashes = n.putArray("hashes");
+            k.hashes().forEach(h -> hashes.add(element(h)));
+            ArrayNode ranges = n.putArray("ranges");
+            k.ranges().forEach(r -> ranges.add(element(r)));
+            return n;
+        }
         n.set("hash", element(k.hash()));
         k.range().ifPresent(r -> n.set("range", element(r)));
         return n;
     }
 
     private static KeySchema keySchema(JsonNode n) {
+        if (n.has("hashes")) {
+            List<KeyElement> hashes = new ArrayList<>();
+            n.path("hashes").forEach(h -> hashes.add(element(h)));
+            List<KeyElement> ranges = new ArrayList<>();
+            n.path("ranges").forEach(r -> ranges.add(element(r)));
+            return new KeySchema(hashes, ranges);
+        }
         return KeySchema.of(element(n.path("hash")), n.has("range") ? element(n.path("range")) : null);
     }
 

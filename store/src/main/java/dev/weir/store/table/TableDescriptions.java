@@ -88,8 +88,8 @@ public final class TableDescriptions {
     }
 
     private static void keySchema(ArrayNode keys, KeySchema k) {
-        keys.addObject().put("AttributeName", k.hash().name()).put("KeyType", "HASH");
-        k.range().ifPresent(r -> keys.addObject().put("AttributeName", r.name()).put("KeyType", "RANGE"));
+        for (KeyElement h : k.hashes()) keys.addObject().put("AttributeName", h.name()).put("KeyType", "HASH");
+        for (KeyElement r : k.ranges()) keys.addObject().put("AttributeName", r.name()).put("KeyType", "RANGE");
     }
 
     private static void throughput(ObjectNode n, Throughput t) {

@@ -252,18 +252,22 @@ public final class StoreRead {
     }
 
     /**
-     * The key attributes every row a Query can return has, with their values: the partition
-     * key's, and the sort key's when the key condition is an equality. Empty for a Scan; null
+     * The key attributes every row a Query can return has, with their values: each partition
+     * attribute's, and each sort attribute's the key condition gives by equality (with a
+     * multi-attribute sort key, the leading ones, and the last given when it is an equality). Empty for a Scan; null
      * for a key condition the store will refuse (nothing is decided on it).
      */
     private static Map<String, Optional<AttributeValue>> fixedByKeyCondition(ClientRead read, TableSchema schema) {
         if (read.op() != Operation.Query || read.keyCondition() == null) return Map.of();
-        List<String> order = schema.orderKeys(read.index());
+        List<String> partition = schema.partitionKeys(read.index());
+        List<String> sort = schema.sortKeys(read.index());
         try {
-            KeyCondition key = KeyConditions.analyze(read.keyCondition(), order.get(0), order.size() > 1 ? order.get(1) : null);
+            KeyCondition key = KeyConditions.analyze(read.keyCondition(), partition, sort);
             Map<String, Optional<AttributeValue>> fixed = new HashMap<>();
-            fixed.put(order.get(0), Optional.of(key.hashValue()));
-            if (key.range() instanceof RangeCondition.Eq eq) fixed.put(order.get(1), Optional.of(eq.value()));
+            for (int i = 0; i < partition.size(); i++) fixed.put(partition.get(i), Optional.of(key.hashValues().get(i)));
+            for (int i = 0; i < key.sort().size(); i++) {
+                if (key.sort().get(i) instanceof RangeCondition.Eq eq) fixed.put(sort.get(i), Optional.of(eq.value()));
+            }
             return fixed;
         } catch (DynamoException refusedByTheStore) {
             return null;

@@ -31,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ClientReadTest {
     static final TableSchema SCHEMA = new TableSchema("t", "pk", "sk", List.of(
             new Index("byN", Kind.LOCAL, "pk", "n", ProjectionType.KEYS_ONLY, List.of()),
-            new Index("byTag", Kind.GLOBAL, "tag", null, ProjectionType.ALL, List.of())));
+            new Index("byTag", Kind.GLOBAL, "tag", null, ProjectionType.ALL, List.of()),
+            new Index("byTagZone", Kind.GLOBAL, List.of("tag", "zoneId"), List.of("n", "rank"), ProjectionType.ALL, List.of())));
     private static final RequestParser PARSER = new RequestParser(UpstreamAccount.DEFAULT);
 
     static ClientRead read(String op, String json) {
@@ -121,5 +122,17 @@ class ClientReadTest {
         ObjectNode body = new ObjectMapper().createObjectNode().put("TableName", "t");
         ParsedRequest get = PARSER.parse("p", "DynamoDB_20120810.GetItem", "{\"TableName\":\"t\",\"Key\":{}}".getBytes(StandardCharsets.UTF_8));
         assertThrows(IllegalArgumentException.class, () -> ClientRead.of(Operation.GetItem, body, get.single().expressions(), SCHEMA));
+    }
+
+    @Test
+    void aQueryOfAMultiAttributeIndexFiltersNoneOfItsKeyAttributes() {
+        String query = """
+                {"TableName":"t","IndexName":"byTagZone","KeyConditionExpression":"tag = :t AND zoneId = :z",
+                 "FilterExpression":"#k = :v","ExpressionAttributeNames":{"#k":"%s"},"ExpressionAttributeValues":{":t":{"S":"a"},":z":{"S":"b"},":v":{"N":"1"}}}""";
+        for (String key : List.of("tag", "zoneId", "n", "rank")) {
+            assertEquals("Filter Expression can only contain non-primary key attributes: Primary key attribute: " + key,
+                    refused("Query", query.formatted(key)));
+        }
+        assertEquals("byTagZone", read("Query", query.formatted("other")).index());
     }
 }

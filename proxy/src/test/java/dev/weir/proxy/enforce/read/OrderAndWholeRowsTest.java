@@ -72,4 +72,28 @@ class OrderAndWholeRowsTest {
         assertEquals(Optional.empty(), WholeRows.refusal(SCHEMA, "tagKeys", ADMIN));
         assertTrue(WholeRows.refusal(SCHEMA, "tagKeys", ReadView.EMPTY).isPresent());
     }
+
+    /** Multi-attribute keys of a global index: every partition and every sort attribute orders the read and is in its pages' keys. */
+    @Test
+    void everyAttributeOfAMultiAttributeKeyMustBeReadInClear() {
+        TableSchema multi = new TableSchema("t", "pk", "sk", List.of(
+                new Index("clear", Kind.GLOBAL, List.of("tag", "region"), List.of("n", "sk"), ProjectionType.ALL, List.of()),
+                new Index("lastSortMasked", Kind.GLOBAL, List.of("tag", "region"), List.of("n", "name"), ProjectionType.ALL, List.of()),
+                new Index("secondHashHidden", Kind.GLOBAL, List.of("tag", "secret"), List.of("n"), ProjectionType.ALL, List.of()),
+                new Index("keysOnly", Kind.GLOBAL, List.of("tag", "region"), List.of("n"), ProjectionType.KEYS_ONLY, List.of()),
+                new Index("keysOnlyBoth", Kind.GLOBAL, List.of("tag"), List.of("region", "classified"), ProjectionType.KEYS_ONLY,
+                        List.of())));
+        assertEquals(Optional.empty(), Order.refusal(Operation.Query, multi, "clear", READER));
+        String masked = Order.refusal(Operation.Query, multi, "lastSortMasked", READER).orElseThrow();
+        assertTrue(masked.contains("index lastSortMasked") && masked.contains("'name'"),
+                "the second sort attribute orders the rows too: " + masked);
+        assertTrue(Order.refusal(Operation.Scan, multi, "secondHashHidden", READER).orElseThrow().contains("'secret'"),
+                "so does the second partition attribute");
+        assertEquals(Optional.empty(), Order.refusal(Operation.Query, multi, "lastSortMasked", ADMIN));
+        assertTrue(WholeRows.refusal(multi, "keysOnly", READER).orElseThrow().contains("'classified'"),
+                "region is a key of the index, classified is not projected");
+        assertEquals(Optional.empty(), WholeRows.refusal(multi, "keysOnlyBoth", READER),
+                "a KEYS_ONLY index holds every one of its key attributes");
+        assertTrue(Order.refusal(Operation.Query, multi, "keysOnlyBoth", READER).orElseThrow().contains("'classified'"));
+    }
 }

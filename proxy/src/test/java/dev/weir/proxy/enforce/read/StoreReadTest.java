@@ -160,6 +160,41 @@ class StoreReadTest {
         assertFalse(sortRange.rowFilterPushed());
     }
 
+    /**
+     * On an index with multi-attribute keys, every partition attribute and every sort attribute
+     * the key condition gives by equality is known on each row the Query returns; a sort
+     * attribute under a range condition, or not given, is not.
+     */
+    @Test
+    void aQueryOfAMultiAttributeIndexDecidesTheRowFilterWithEveryFixedValue() {
+        ReadView byZone = view("""
+                role r
+                allow r on table t op [Query, Scan] rows where item.zoneId == "eu" and item.rank == 1
+                """);
+        String partition = """
+                {"TableName":"t","IndexName":"byTagZone","KeyConditionExpression":"tag = :t AND zoneId = :z%s",
+                 "ExpressionAttributeValues":{":t":{"S":"a"},":z":{"S":"%s"}%s}}""";
+        StoreRead us = StoreRead.of(ClientReadTest.read("Query", partition.formatted("", "us", "")), "t", ClientReadTest.SCHEMA, byZone);
+        assertTrue(us.admitsNone(), "the second partition attribute is known: no row of zone us is the reader's");
+        StoreRead eu = StoreRead.of(ClientReadTest.read("Query", partition.formatted("", "eu", "")), "t", ClientReadTest.SCHEMA, byZone);
+        assertFalse(eu.admitsNone());
+        assertFalse(eu.rowFilterPushed(), "what is left reads rank, a key of the index, which a Query may not filter: " + eu.template());
+        StoreRead rankTwo = StoreRead.of(ClientReadTest.read("Query", partition.formatted(" AND n = :n AND #r = :r", "eu",
+                ",\":n\":{\"N\":\"5\"},\":r\":{\"N\":\"2\"}").replace("\"ExpressionAttributeValues\"",
+                "\"ExpressionAttributeNames\":{\"#r\":\"rank\"},\"ExpressionAttributeValues\"")), "t", ClientReadTest.SCHEMA, byZone);
+        assertTrue(rankTwo.admitsNone(), "the second sort attribute given by equality is known too");
+        StoreRead rankOne = StoreRead.of(ClientReadTest.read("Query", partition.formatted(" AND n = :n AND #r = :r", "eu",
+                ",\":n\":{\"N\":\"5\"},\":r\":{\"N\":\"1\"}").replace("\"ExpressionAttributeValues\"",
+                "\"ExpressionAttributeNames\":{\"#r\":\"rank\"},\"ExpressionAttributeValues\"")), "t", ClientReadTest.SCHEMA, byZone);
+        assertFalse(rankOne.admitsNone());
+        assertFalse(rankOne.rowFilterPushed(), "decided outright: every row of this Query is the reader's");
+        StoreRead rankRange = StoreRead.of(ClientReadTest.read("Query", partition.formatted(" AND n = :n AND #r > :r", "eu",
+                ",\":n\":{\"N\":\"5\"},\":r\":{\"N\":\"1\"}").replace("\"ExpressionAttributeValues\"",
+                "\"ExpressionAttributeNames\":{\"#r\":\"rank\"},\"ExpressionAttributeValues\"")), "t", ClientReadTest.SCHEMA, byZone);
+        assertFalse(rankRange.admitsNone(), "a range on the last sort attribute fixes nothing of it");
+        assertFalse(rankRange.rowFilterPushed());
+    }
+
     /** A row filter within 4 KB but over DynamoDB's 300 operators stays with weir too: the store would refuse the read. */
     @Test
     void aFilterWithMoreOperatorsThanDynamoDbTakesIsNotPushed() {

@@ -104,7 +104,7 @@ final class OperationShapes {
                 Member.of("LocalSecondaryIndexes", new Shape.ListOf(struct("LocalSecondaryIndex",
                         projection(), requiredIndexName(), keySchema()))),
                 Member.of("GlobalSecondaryIndexes", new Shape.ListOf(struct("GlobalSecondaryIndex",
-                        projection(), requiredIndexName(), throughput(false), keySchema()))),
+                        projection(), requiredIndexName(), throughput(false), globalIndexKeySchema()))),
                 streamSpecification(), billingMode(), sseSpecification(), tags(),
                 Member.of("TableClass", Shape.TEXT, oneOf("STANDARD", "STANDARD_INFREQUENT_ACCESS")),
                 flag("DeletionProtectionEnabled"), text("ResourcePolicy")));
@@ -113,7 +113,7 @@ final class OperationShapes {
                 Member.of("GlobalSecondaryIndexUpdates", new Shape.ListOf(struct("GlobalSecondaryIndexUpdate",
                         Member.of("Update", struct("UpdateGlobalSecondaryIndexAction", requiredIndexName(), throughput(false))),
                         Member.of("Create", struct("CreateGlobalSecondaryIndexAction",
-                                projection(), requiredIndexName(), throughput(false), keySchema())),
+                                projection(), requiredIndexName(), throughput(false), globalIndexKeySchema())),
                         Member.of("Delete", struct("DeleteGlobalSecondaryIndexAction", requiredIndexName()))))),
                 attributeDefinitions(false), billingMode(), streamSpecification(), sseSpecification(),
                 replicaUpdates(),

@@ -136,6 +136,18 @@ final class Shapes {
                 Member.of("KeyType", Shape.TEXT, notNull(), oneOf("HASH", "RANGE")))), notNull(), minLength(1), maxLength(2));
     }
 
+    /**
+     * A global index's KeySchema: as {@link #keySchema()} without its most of 2, since a global
+     * index may have up to four partition and four sort attributes (DynamoDB's API reference
+     * gives CreateGlobalSecondaryIndexAction's KeySchema only a least of 1); more than four of
+     * either is refused after the member constraints (store/table/IndexRequests).
+     */
+    static Member globalIndexKeySchema() {
+        return Member.of("KeySchema", new Shape.ListOf(struct("KeySchemaElement",
+                Member.of("AttributeName", Shape.TEXT, notNull(), minLength(1), maxLength(255)),
+                Member.of("KeyType", Shape.TEXT, notNull(), oneOf("HASH", "RANGE")))), notNull(), minLength(1));
+    }
+
     static Member projection() {
         return Member.of("Projection", struct("Projection",
                 Member.of("ProjectionType", Shape.TEXT, oneOf("ALL", "INCLUDE", "KEYS_ONLY")),
