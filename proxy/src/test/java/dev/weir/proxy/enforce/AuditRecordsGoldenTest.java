@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.audit.event.AuditEvent;
 import dev.weir.audit.fault.Tmpfs;
+import dev.weir.audit.pipeline.AuditCounters;
 import dev.weir.audit.pipeline.AuditPipeline;
 import dev.weir.proxy.identity.Principal;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * errors, the store's 400 and 500, a put whose key schema cannot be read) in async mode, and in
  * sync mode the decision and outcome records, the record of a request not forwarded because its
  * decision record could not be made durable, and the record of an answer withheld because its
- * outcome record could not be (on a full tmpfs; needs root).
+ * outcome record could not be (on a full tmpfs; needs root). Before each fill the test waits for
+ * the shipping sink to save its offset file ({@link #settled}): that save, a write and a rename,
+ * is the only other writer on the disk, and one that straddled the fill gave weir a page back.
  *
  * <p>What changes from run to run is checked, then left out of the comparison: the request id
  * (the one the client got), the time received (within the test's run), the time to decision and
@@ -195,14 +198,19 @@ class AuditRecordsGoldenTest {
     void syncRecordsAndTheRecordsOfFailedDurabilityAreAsBefore() throws Exception {
         AtomicReference<Tmpfs> disk = new AtomicReference<>();
         AtomicReference<Path> filler = new AtomicReference<>();
+        AtomicReference<AuditPipeline> pipeline = new AtomicReference<>();
+        AtomicReference<Throwable> inStore = new AtomicReference<>();  // a failure in the store callback, reported by the test
         List<ObjectNode> records = new ArrayList<>();
         long from = System.currentTimeMillis() * 1000;
         try (Tmpfs tiny = Tmpfs.mount(dir.resolve("tiny"), "512k");
              FirewallHarness weir = new FirewallHarness(POLICY, (target, body) -> {
                  if (body.contains("fill-on-answer") && target.endsWith("PutItem")) {
                      try {
-                         filler.set(disk.get().fill());  // the decision record is durable; the outcome record will not be
-                     } catch (IOException e) {
+                         // the decision record is durable (and shipped, its offset saved); the outcome record will not be
+                         settled(pipeline.get(), disk.get().dir.resolve("spool"));
+                         filler.set(disk.get().fill());
+                     } catch (IOException | AssertionError e) {
+                         inStore.set(e);
                          throw new AssertionError(e);
                      }
                  }
@@ -211,10 +219,12 @@ class AuditRecordsGoldenTest {
                  try {
                      // Segments of 4 KiB, the least: a record of a big item starts a new segment file,
                      // which a full tmpfs refuses (a write into the last page of a segment may fit). A
-                     // sink that never takes a record keeps every segment, so none is deleted to make room.
-                     return AuditPipeline.spooled(new AuditPipeline.Options("test", 0, tiny.dir.resolve("spool"), 4096, 0,
+                     // sink that never takes a record keeps every segment, so none is deleted to make room;
+                     // the other sink's offset file is saved before each fill ({@link #settled}).
+                     pipeline.set(AuditPipeline.spooled(new AuditPipeline.Options("test", 0, tiny.dir.resolve("spool"), 4096, 0,
                              AuditPipeline.Mode.SYNC, AuditPipeline.WhenFull.BLOCK, Duration.ofMillis(300), null, Duration.ofSeconds(1)),
-                             List.of(new AuditPipeline.NamedSink("list", sink), new AuditPipeline.NamedSink("stuck", STUCK)));
+                             List.of(new AuditPipeline.NamedSink("list", sink), new AuditPipeline.NamedSink("stuck", STUCK))));
+                     return pipeline.get();
                  } catch (IOException e) {
                      throw new AssertionError(e);
                  }
@@ -239,6 +249,7 @@ class AuditRecordsGoldenTest {
             records.addAll(normalized("sync denied", denied, await(weir, before, 1), from));
 
             before = weir.events.size();
+            settled(pipeline.get(), tiny.dir.resolve("spool"));
             Path full = tiny.fill();
             ProxyResponse notForwarded = weir.respond(ingest.accessKeyId(), ingest.secretAccessKey(), "PutItem",
                     "{\"TableName\":\"people\",\"Item\":" + bigItem("nf-1") + "}");
@@ -249,11 +260,44 @@ class AuditRecordsGoldenTest {
             before = weir.events.size();
             ProxyResponse withheld = weir.respond(ingest.accessKeyId(), ingest.secretAccessKey(), "PutItem",
                     "{\"TableName\":\"people\",\"Item\":" + bigItem("fill-on-answer") + "}");
+            if (inStore.get() != null) throw new AssertionError("the store callback failed", inStore.get());
             assertEquals(500, withheld.status(), new String(withheld.body(), StandardCharsets.UTF_8));
             Files.delete(filler.get());
             records.addAll(normalized("sync answer withheld", withheld, await(weir, before, 3), from));
         }
         compare("sync-records.jsonl", records);
+    }
+
+    /**
+     * Waits until the "list" sink has shipped every spooled record and saved its offset file
+     * ({@code SPOOL/list.offset}) at the spool's end, so that nothing else writes to the small
+     * disk until weir writes its next record. The offset is saved by writing a new file and
+     * renaming it over the old one, which frees the old file's page: a save whose write came
+     * before a {@link Tmpfs#fill} ended and whose rename came after (a shipper thread held up
+     * between the two, which a loaded machine does) gave the next record a free page, so the
+     * record the test means to fail was written and made durable (a 200 where the test expects
+     * its 500). Once the offset is saved at the end, the shipper saves again only after it has
+     * shipped another record, and the stuck sink never commits, so never saves.
+     */
+    private static void settled(AuditPipeline pipeline, Path spool) throws IOException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        Path offset = spool.resolve("list.offset");
+        while (true) {
+            AuditCounters c = pipeline.counters();
+            long committed = c.sinks().stream().filter(s -> s.name().equals("list")).findFirst().orElseThrow().committed();
+            String saved = Files.exists(offset) ? Files.readString(offset).trim() : "";
+            if (committed == c.spoolEnd() && saved.equals(Long.toString(c.spoolEnd()))) return;
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the list sink did not settle: spool end " + c.spoolEnd() + ", committed " + committed
+                        + ", saved '" + saved + "'");
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
     }
 
     /** An item whose record is over 2 KiB (its attribute names are the paths it writes), so each gets a segment of its own. */
