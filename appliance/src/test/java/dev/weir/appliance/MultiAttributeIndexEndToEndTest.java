@@ -7,6 +7,8 @@ import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ComparisonOperator;
+import software.amazon.awssdk.services.dynamodb.model.Condition;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
@@ -14,6 +16,8 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.Select;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +30,7 @@ import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -172,6 +177,66 @@ class MultiAttributeIndexEndToEndTest {
                 Map.of(":t", s("W24"), ":r", n(1)), b -> {}));
         assertTrue(keysOnly.contains("roundKeys") && keysOnly.contains("'zoneId'"),
                 "the row filter reads zoneId, which the index does not hold: " + keysOnly);
+    }
+
+    /**
+     * The push-down decides the analyst's row filter with the partition's fixed values: another
+     * region's partition holds no row of the analyst's, and however it is asked for (either
+     * direction, Limit 1, Select COUNT, a start key at one of that partition's rows, capacity asked
+     * for) the answer is the empty page, the one a partition of no rows gives, with no key and no
+     * capacity: nothing of the rows that are there. The same numbers spelled otherwise fix the same
+     * rows, and the legacy KeyConditions fix what the expression fixes.
+     */
+    @Test
+    void anotherRegionsPartitionIsTheEmptyPageHoweverItIsAskedFor() {
+        Map<String, AttributeValue> us = Map.of(":t", s("W24"), ":z", s("us"));
+        assertEquals(5, query(admin, "byRound", "tournament = :t AND zoneId = :z", us, b -> {}).count(), "the partition has rows");
+        Map<String, AttributeValue> usRow = Map.of("id", s("us0"), "tournament", s("W24"), "zoneId", s("us"), "round", n(2), "seed", n(1));
+        for (boolean forward : new boolean[] {true, false}) {
+            for (Integer limit : new Integer[] {null, 1}) {
+                for (Map<String, AttributeValue> start : List.of(Map.<String, AttributeValue>of(), usRow)) {
+                    for (Select select : new Select[] {null, Select.COUNT}) {
+                        QueryResponse r = query(analyst, "byRound", "tournament = :t AND zoneId = :z", us, b -> {
+                            b.scanIndexForward(forward).limit(limit).select(select).returnConsumedCapacity(ReturnConsumedCapacity.INDEXES);
+                            if (!start.isEmpty()) b.exclusiveStartKey(start);
+                        });
+                        String where = "forward " + forward + ", limit " + limit + ", start " + start + ", select " + select + ": " + r;
+                        assertEquals(0, r.count(), where);
+                        assertEquals(0, r.scannedCount(), where);
+                        assertTrue(r.items().isEmpty(), where);
+                        assertTrue(!r.hasLastEvaluatedKey() || r.lastEvaluatedKey().isEmpty(), where);
+                        assertNull(r.consumedCapacity(), where);
+                    }
+                }
+            }
+        }
+        for (String one : List.of("1", "1.0", "1E0", "10E-1")) {
+            assertEquals(List.of("eu2", "eu1"), ids(query(analyst, "byRound", "tournament = :t AND zoneId = :z AND round = :one",
+                    Map.of(":t", s("W24"), ":z", s("eu"), ":one", AttributeValue.fromN(one)), b -> b.scanIndexForward(true))),
+                    "round " + one + " is round 1");
+        }
+        Map<String, Condition> legacy = Map.of(
+                "tournament", Condition.builder().comparisonOperator(ComparisonOperator.EQ).attributeValueList(s("W24")).build(),
+                "zoneId", Condition.builder().comparisonOperator(ComparisonOperator.EQ).attributeValueList(s("eu")).build());
+        List<String> paged = new ArrayList<>();
+        Map<String, AttributeValue> from = null;
+        int pages = 0;
+        do {
+            Map<String, AttributeValue> at = from;
+            QueryResponse page = analyst.query(b -> {
+                b.tableName("matches").indexName("byRound").keyConditions(legacy).limit(2);
+                if (at != null) b.exclusiveStartKey(at);
+            });
+            paged.addAll(ids(page));
+            from = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (from != null && ++pages < 10);
+        assertEquals(List.of("eu2", "eu1", "eu0", "eu3", "eu4"), paged, "the legacy KeyConditions: the analyst's rows in the index's order");
+        Map<String, Condition> legacyUs = Map.of(
+                "tournament", Condition.builder().comparisonOperator(ComparisonOperator.EQ).attributeValueList(s("W24")).build(),
+                "zoneId", Condition.builder().comparisonOperator(ComparisonOperator.EQ).attributeValueList(s("us")).build());
+        QueryResponse none = analyst.query(b -> b.tableName("matches").indexName("byRound").keyConditions(legacyUs));
+        assertEquals(0, none.count(), none.toString());
+        assertTrue(none.items().isEmpty() && (!none.hasLastEvaluatedKey() || none.lastEvaluatedKey().isEmpty()), none.toString());
     }
 
     private static AttributeValue s(String v) {

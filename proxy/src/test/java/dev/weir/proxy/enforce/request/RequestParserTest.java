@@ -138,6 +138,10 @@ class RequestParserTest {
         ParsedRequest limits = parse("DescribeLimits", "{}");
         assertEquals(Operation.DescribeLimits, limits.operation());
         assertNull(limits.table(), "decided by the rules on table *, like ListTables");
+        for (String named : new String[] {"{\"TableName\":\"t\"}", "{\"TableNames\":[\"t\"]}", "{\"RequestItems\":{\"t\":{}}}"}) {
+            assertEquals(Verdict.Kind.UNENFORCEABLE, refused("DescribeLimits", named).kind(),
+                    "a table named in DescribeLimits never brings it under that table's rules: " + named);
+        }
     }
 
     @Test

@@ -234,4 +234,31 @@ class RecordCutTest {
         assertTrue(RecordCut.cut(hidden, READER, ViewType.NEW_AND_OLD_IMAGES).isEmpty(),
                 "the deletion by time to live of a row the reader does not see is no record to it");
     }
+
+    /**
+     * A deletion by time to live on a stream of each view type, to a view that shows every row but
+     * not every field: the REMOVE is shown (no row filter hides it) but never with the identity, which
+     * would tell that the hidden or absent part of the old image held a time now past. Without an old
+     * image (KEYS_ONLY, NEW_IMAGE) nothing is seen whole, so no view short of the unrestricted one gets it
+     * (and a view with a row filter gets no record of the deletion at all).
+     */
+    @ParameterizedTest
+    @EnumSource(ViewType.class)
+    void aTtlDeletionIsAPlainRemoveToAViewThatDoesNotSeeTheWholeOldImage(ViewType type) throws Exception {
+        String ttl = "{\"PrincipalId\":\"dynamodb.amazonaws.com\",\"Type\":\"Service\"}";
+        for (String role : new String[] {"fieldsonly", "rowsonly", "reader"}) {
+            ObjectNode rec = (ObjectNode) record("REMOVE", role.equals("reader") ? EU : US.replace("\"us\"", "\"eu\""), null, type);
+            rec.set("userIdentity", JSON.readTree(ttl));
+            Optional<ObjectNode> cut = RecordCut.cut(rec, StreamViews.view(role), type);
+            if (!role.equals("fieldsonly") && !type.carriesOld()) {
+                assertTrue(cut.isEmpty(), "a row filter cannot judge a deletion without its old image: " + role + " " + type);
+                continue;
+            }
+            ObjectNode shown = cut.orElseThrow();
+            assertEquals("REMOVE", shown.get("eventName").asText(), role + " " + type);
+            boolean whole = role.equals("rowsonly") && type.carriesOld();
+            assertEquals(whole, shown.has("userIdentity"), role + " on " + type + ": " + shown);
+            assertFalse(shown.toString().contains("s3cr3t") && !role.equals("rowsonly"), shown.toString());
+        }
+    }
 }
