@@ -89,11 +89,8 @@ final class ApplianceProcess implements AutoCloseable {
 
     static ApplianceProcess start(Path home, Path config, int proxyPort, int storePort, java.util.Map<String, String> env,
                                   String... extraArgs) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "up", "--home", home.toString(), "--config", config.toString()));
+        List<String> cmd = java();
+        cmd.addAll(List.of(Main.class.getName(), "up", "--home", home.toString(), "--config", config.toString()));
         cmd.addAll(List.of(extraArgs));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().putAll(env);
@@ -106,6 +103,22 @@ final class ApplianceProcess implements AutoCloseable {
             throw new IllegalStateException("weir did not become ready:\n" + String.join("\n", a.output()), e);
         }
         return a;
+    }
+
+    /**
+     * The command line of a weir JVM up to its main class: this JVM's java and class path, weir's
+     * flags, and {@code weir.test.child.jvm.flags} (set by the module's POM: the classes that run in
+     * two forks start weir with C1 only, {@code -XX:TieredStopAtLevel=1}, which halves the CPU a
+     * start takes on two cores; docs/testing.md).
+     */
+    static List<String> java() {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
+        for (String flag : System.getProperty("weir.test.child.jvm.flags", "").trim().split("\\s+")) {
+            if (!flag.isEmpty()) cmd.add(flag);
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path")));
+        return cmd;
     }
 
     String endpoint() {
@@ -164,10 +177,8 @@ final class ApplianceProcess implements AutoCloseable {
      */
     static ApplianceProcess startStoreAlone(Path home, String... extraArgs) throws Exception {
         int port = freePort();
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "store", "--home", home.toString(), "--port", Integer.toString(port),
+        List<String> cmd = java();
+        cmd.addAll(List.of(Main.class.getName(), "store", "--home", home.toString(), "--port", Integer.toString(port),
                 "--config", CONF.resolve("weir.yaml").toString()));
         cmd.addAll(List.of(extraArgs));
         ApplianceProcess a = new ApplianceProcess(home, port, port, new ProcessBuilder(cmd).redirectErrorStream(true).start());
@@ -194,9 +205,51 @@ final class ApplianceProcess implements AutoCloseable {
         ready.completeExceptionally(new IllegalStateException("weir exited before it was ready"));
     }
 
+    /**
+     * A port nothing listens on, for a process the test is about to start. A port the kernel
+     * picks for a bind to port 0 is free again once the probe closes, so another test JVM (the
+     * suite runs two, docs/testing.md) or an outgoing connection could take it before the new
+     * process binds it. So ports come from below the kernel's ephemeral range (which bind(0) and
+     * connect() draw from), in a block of {@value #BLOCK} per surefire fork ({@code weir.test.fork},
+     * set to surefire's fork number), handed out in turn from a random start: no other fork of the
+     * run and no later call in this JVM gets the same one. Each is probed before it is given out.
+     * Without a fork number, or with no room below the ephemeral range, the kernel picks.
+     */
     static int freePort() throws IOException {
+        int fork = Integer.getInteger("weir.test.fork", 0);
+        int base = ephemeralLow() - BLOCK * fork;
+        if (fork > 0 && base >= 1024) {
+            synchronized (ApplianceProcess.class) {
+                if (nextPort < 0) nextPort = java.util.concurrent.ThreadLocalRandom.current().nextInt(BLOCK);
+                for (int tries = 0; tries < BLOCK; tries++) {
+                    int port = base + nextPort;
+                    nextPort = (nextPort + 1) % BLOCK;
+                    if (free(port)) return port;
+                }
+            }
+        }
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
+        }
+    }
+
+    private static final int BLOCK = 2000;
+    private static int nextPort = -1;
+
+    private static boolean free(int port) {
+        try (ServerSocket s = new ServerSocket(port)) {
+            return true;
+        } catch (IOException taken) {
+            return false;
+        }
+    }
+
+    /** The lowest port of the kernel's ephemeral range (Linux's default 32768 when it cannot be read). */
+    private static int ephemeralLow() {
+        try {
+            return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 32768;
         }
     }
 }

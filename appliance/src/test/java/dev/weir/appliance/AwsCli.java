@@ -75,11 +75,13 @@ final class AwsCli {
 
     private static synchronized String aws() throws Exception {
         if (executable == null) {
-            Process p = new ProcessBuilder("bash", Path.of("..", "scripts", "aws-cli").toAbsolutePath().normalize().toString())
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            String path = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (p.waitFor() != 0 || path.isEmpty()) throw new IllegalStateException("scripts/aws-cli could not provide the aws CLI");
-            executable = path;
+            executable = Installers.exclusively(() -> {
+                Process p = new ProcessBuilder("bash", Path.of("..", "scripts", "aws-cli").toAbsolutePath().normalize().toString())
+                        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                String path = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+                if (p.waitFor() != 0 || path.isEmpty()) throw new IllegalStateException("scripts/aws-cli could not provide the aws CLI");
+                return path;
+            });
         }
         return executable;
     }

@@ -70,10 +70,12 @@ final class Boto3 {
         if (python == null) {
             Path installer = Path.of("..", "scripts", "boto3").toAbsolutePath().normalize();
             if (!Files.isRegularFile(installer)) throw new IllegalStateException("no " + installer);
-            Process p = new ProcessBuilder("bash", installer.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            String path = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (p.waitFor() != 0 || path.isEmpty()) throw new IllegalStateException("scripts/boto3 could not provide boto3");
-            python = path;
+            python = Installers.exclusively(() -> {
+                Process p = new ProcessBuilder("bash", installer.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                String path = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+                if (p.waitFor() != 0 || path.isEmpty()) throw new IllegalStateException("scripts/boto3 could not provide boto3");
+                return path;
+            });
         }
         return python;
     }

@@ -45,12 +45,17 @@ final class Chrome implements AutoCloseable {
     }
 
     /** The browser and driver paths scripts/chromium reports (installing them first when allowed). */
-    static List<String> paths() throws IOException, InterruptedException {
+    static List<String> paths() throws Exception {
         boolean install = "1".equals(System.getenv("WEIR_INSTALL_TEST_DEPS"));
         List<String> cmd = install ? List.of("bash", SCRIPT.toString()) : List.of("bash", SCRIPT.toString(), "--check");
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        List<String> lines = new String(p.getInputStream().readAllBytes()).lines().toList();
-        if (p.waitFor() != 0 || lines.size() < 2) {
+        record Run(int exit, List<String> lines) {}
+        Run run = Installers.exclusively(() -> {
+            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            List<String> printed = new String(p.getInputStream().readAllBytes()).lines().toList();
+            return new Run(p.waitFor(), printed);
+        });
+        List<String> lines = run.lines();
+        if (run.exit() != 0 || lines.size() < 2) {
             throw new IllegalStateException("headless Chromium and chromedriver are needed for the console's browser tests and are "
                     + "not installed: run scripts/chromium (as root), or run the suite with WEIR_INSTALL_TEST_DEPS=1 as ./weir test does");
         }

@@ -20,6 +20,16 @@ final class DynaliteProcess implements AutoCloseable {
     }
 
     static DynaliteProcess start() throws Exception {
+        // installed first, under the installers' lock (two npm installs into one folder can break it)
+        Installers.exclusively(() -> {
+            Process install = new ProcessBuilder("bash", SCRIPT.toString(), "install")
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            install.getInputStream().readAllBytes();
+            if (!install.waitFor(10, TimeUnit.MINUTES) || install.exitValue() != 0) {
+                throw new IllegalStateException("scripts/dynalite could not install dynalite");
+            }
+            return null;
+        });
         int port = ApplianceProcess.freePort();
         // Tables become ACTIVE at once (DynamoDB, like dynalite by default, takes a moment).
         Process p = new ProcessBuilder("bash", SCRIPT.toString(), "run", Integer.toString(port),

@@ -161,11 +161,14 @@ final class HaproxyProcess implements AutoCloseable {
             throw new IllegalStateException("haproxy is not installed: run scripts/haproxy, or set WEIR_INSTALL_TEST_DEPS=1 "
                     + "(./weir test does) for the test to install it");
         }
-        Process p = new ProcessBuilder("bash", SCRIPT.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0 || out.isEmpty()) {
-            throw new IllegalStateException("scripts/haproxy could not install haproxy");
-        }
+        String out = Installers.exclusively(() -> {
+            Process p = new ProcessBuilder("bash", SCRIPT.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0 || printed.isEmpty()) {
+                throw new IllegalStateException("scripts/haproxy could not install haproxy");
+            }
+            return printed;
+        });
         return out.lines().reduce((a, b) -> b).orElseThrow().trim();
     }
 

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,9 +24,9 @@ class SurveillanceExampleTest {
     @Test
     void theSurveillanceScenarioRunsEndToEnd(@TempDir Path work) throws Exception {
         Path script = Path.of("..", "examples", "surveillance", "run.sh").toAbsolutePath().normalize();
-        String weir = String.join(" ", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName());
+        List<String> java = ApplianceProcess.java();
+        java.add(Main.class.getName());
+        String weir = String.join(" ", java);
         ProcessBuilder pb = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true);
         pb.environment().put("WORK", work.toString());
         pb.environment().put("WEIR_COMMAND", weir);

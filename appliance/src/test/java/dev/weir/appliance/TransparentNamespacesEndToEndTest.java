@@ -65,7 +65,7 @@ class TransparentNamespacesEndToEndTest {
         deleteNamespaces();
         Result add = run(List.of("ip", "netns", "add", "t17-c"));
         assumeTrue(add.exit() == 0, "the kernel refuses network namespaces here: " + add.err().trim());
-        Result nft = run(List.of("bash", ApplianceProcess.CONF.resolveSibling("scripts").resolve("nftables").toString()));
+        Result nft = Installers.exclusively(() -> run(List.of("bash", ApplianceProcess.CONF.resolveSibling("scripts").resolve("nftables").toString())));
         assertEquals(0, nft.exit(), "scripts/nftables could not provide nft: " + nft.err());
         Result topology = run(List.of("bash", "-ec", """
                 ip netns add t17-r; ip netns add t17-s
