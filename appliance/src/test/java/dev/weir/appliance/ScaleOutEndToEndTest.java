@@ -442,7 +442,9 @@ class ScaleOutEndToEndTest {
         for (Thread c : clients) c.join(30_000);
         List<String> failed = List.copyOf(failures);
         assertTrue(failed.stream().noneMatch(f -> f.startsWith("BEFORE THE KILL")), "failures before the kill: " + failed);
-        assertTrue(failed.size() <= CLIENTS, "more failures than requests in flight: " + failed);
+        // Each failure is one of weir-b's connections failing once: a request in flight at the kill, or one HAProxy
+        // sent on an idle keep-alive connection to weir-b before it read that connection's close (a request already
+        // sent is never sent again). So a client can fail twice, and the bound is the connections, not the clients.
         assertTrue(failed.size() <= held, failed.size() + " failures, but HAProxy held " + held + " connections to weir-b: " + failed);
         assertTrue(afterKill.get() > ackedAtOut, "no write was acknowledged after HAProxy took weir-b out");
         return new LoadPhase(Map.copyOf(written), failed, held, outMillis, server(haproxy, "b"));
