@@ -436,7 +436,7 @@ public final class AllScenarios {
         }
 
         Map<String, ScenarioFigures> figures = new LinkedHashMap<>();
-        for (String name : ALL) {
+        for (String name : java.util.stream.Stream.concat(ALL.stream(), EXTRA.stream()).toList()) {  // the extras when run
             if (unavailable.containsKey(name)) figures.put(name, unavailable.get(name));
             else if (running.containsKey(name)) figures.put(name, figures(measured, name));
         }
