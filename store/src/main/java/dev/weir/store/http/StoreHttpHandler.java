@@ -56,12 +56,13 @@ final class StoreHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
      * A request waiting for its answer: {@code request} holds the bytes as sent (the signature
      * covers them), {@code body} the same decoded ({@link RequestBodies}), or null when the
      * request is answered without its operation: {@code refusal} is then the answer (the
-     * signature's error, or DynamoDB's 500 for a body that is not its coding);
-     * {@code responseType} is the content type to answer with, {@code coding} the one a large
-     * answer goes in.
+     * signature's error, or DynamoDB's 500 for a body that is not its coding); {@code signed}
+     * whether the signature was already found to hold (a compressed body's, checked before it
+     * was inflated), so it is not verified again; {@code responseType} is the content type to
+     * answer with, {@code coding} the one a large answer goes in.
      */
     private record Pending(String target, String contentType, HttpRequestView request, byte[] body, DynamoError refusal,
-                           String responseType, ContentCoding coding, boolean fromOrigin, boolean keepAlive) {}
+                           boolean signed, String responseType, ContentCoding coding, boolean fromOrigin, boolean keepAlive) {}
 
     private final RequestDispatcher dispatcher;
     private final RequestSignatures signatures;
@@ -108,12 +109,14 @@ final class StoreHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         HttpRequestView view = view(request);
         byte[] body = view.body();
         DynamoError refusal = null;
+        boolean signed = false;
         String contentEncoding = request.headers().get(HttpHeaderNames.CONTENT_ENCODING);
         if (RequestBodies.encoded(contentEncoding)) {
             // a compressed body is inflated only for a caller whose signature (over the bytes as sent) holds, and a
             // body that is not its coding is DynamoDB's 500 only to such a caller: the signature is checked first
             refusal = signatures.check(view);
-            if (refusal == null) {
+            signed = refusal == null;
+            if (signed) {
                 try {
                     body = RequestBodies.decode(contentEncoding, view.body());
                 } catch (ContentCoding.Refused refused) {
@@ -132,6 +135,7 @@ final class StoreHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
                 view,
                 body,
                 refusal,
+                signed,
                 contentType.equals(Target.CONTENT_TYPE) ? Target.CONTENT_TYPE : "application/json",
                 ResponseBodies.accepted(request.headers().getAll(HttpHeaderNames.ACCEPT_ENCODING)),
                 fromOrigin,
@@ -156,7 +160,7 @@ final class StoreHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
             }
             RequestDispatcher.Lane lane = RequestDispatcher.lane(p.target(), p.body().length);
             boolean inline = lane == RequestDispatcher.Lane.INLINE;
-            DynamoError inlineAuth = inline ? signatures.check(p.request()) : null;
+            DynamoError inlineAuth = inline ? auth(p) : null;
             if (inline) {
                 ApiResponse response = dispatcher.dispatchInline(p.target(), p.contentType(), p.body(), inlineAuth);
                 if (response != null) {
@@ -166,7 +170,7 @@ final class StoreHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
             }
             try {
                 (lane == RequestDispatcher.Lane.WRITE ? writers : readers).execute(() -> {
-                    DynamoError auth = inline ? inlineAuth : signatures.check(p.request());
+                    DynamoError auth = inline ? inlineAuth : auth(p);
                     ApiResponse response = dispatcher.dispatch(p.target(), p.contentType(), p.body(), auth);
                     ctx.executor().execute(() -> respond(ctx, p, response));
                 });
@@ -177,6 +181,11 @@ final class StoreHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
                 }
             }
         }
+    }
+
+    /** Null when the request's signature holds (checked here unless it already was), else the error to answer. */
+    private DynamoError auth(Pending p) {
+        return p.signed() ? null : signatures.check(p.request());
     }
 
     private void respond(ChannelHandlerContext ctx, Pending p, ApiResponse response) {
