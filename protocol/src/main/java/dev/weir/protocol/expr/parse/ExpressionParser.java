@@ -160,13 +160,38 @@ public final class ExpressionParser {
     }
 
     private static boolean withinLimits(ExpressionBounds.Kind kind, String text) {
+        boolean remember = text != null && text.length() <= MAX_LIMITS_CACHED_CHARS;
+        Map<String, Boolean> known = remember ? WITHIN_LIMITS.get(kind) : null;
+        Boolean answer = known == null ? null : known.get(text);
+        if (answer != null) return answer;
+        boolean within;
         try {
             tokens("Expression", kind, text);
-            return true;
+            within = true;
         } catch (DynamoException overALimit) {
-            return false;
+            within = false;
         }
+        if (known != null) {
+            if (known.size() >= MAX_CACHED_TREES) known.clear();
+            known.put(text, within);
+        }
+        return within;
     }
+
+    /** Texts up to this long have their {@link #withinLimits} answer kept (weir's own texts: a policy's condition joined with a client's). */
+    static final int MAX_LIMITS_CACHED_CHARS = 2048;
+
+    /**
+     * The answers of {@link #withinLimits} per kind, by text: the answer depends on the kind and
+     * the text alone, and weir writes the same few texts for the same requests (the joins of a
+     * request shape with a policy), so the lexing is done once per text (issue 16: it was 2% of a
+     * loaded weir's samples under the demo policy). Bounded and dropped wholesale when full, as
+     * the trees are.
+     */
+    private static final Map<ExpressionBounds.Kind, Map<String, Boolean>> WITHIN_LIMITS = new java.util.EnumMap<>(Map.of(
+            ExpressionBounds.Kind.CONDITION, new ConcurrentHashMap<>(),
+            ExpressionBounds.Kind.UPDATE, new ConcurrentHashMap<>(),
+            ExpressionBounds.Kind.PROJECTION, new ConcurrentHashMap<>()));
 
     /** The kept tree of {@code text}, or a fresh parse (kept if short); a syntax error throws and keeps nothing. */
     private static <T, R> Parsed<T, R> parsed(Map<String, Parsed<T, R>> cache, String parameterName, ExpressionBounds.Kind kind,

@@ -38,6 +38,31 @@ class ExpressionBoundsTest {
         return assertThrows(DynamoException.class, () -> parse.accept(text)).error().message();
     }
 
+    /**
+     * weir's own texts are checked with {@code *WithinLimits}, whose answers are kept per kind and
+     * text: asked again, in any order and across kinds, each gives the answer a fresh check gives.
+     */
+    @Test
+    void keptLimitAnswersAreTheAnswersOfAFreshCheck() {
+        String within = "a<b" + " or a<b".repeat(149);           // 299 operators, 1,046 chars: kept
+        String over = "a<b" + " or a<b".repeat(150);             // 301
+        assertTrue(within.length() <= ExpressionParser.MAX_LIMITS_CACHED_CHARS && over.length() <= ExpressionParser.MAX_LIMITS_CACHED_CHARS);
+        String longOver = "a<b" + " or a<b".repeat(400);         // 2,803 chars, over the kept length: checked every time
+        for (int round = 0; round < 3; round++) {
+            assertTrue(ExpressionParser.conditionWithinLimits(within));
+            assertEquals(false, ExpressionParser.conditionWithinLimits(over));
+            assertEquals(false, ExpressionParser.conditionWithinLimits(longOver));
+            assertEquals(false, ExpressionParser.conditionWithinLimits(""));
+            assertEquals(false, ExpressionParser.conditionWithinLimits(null));
+            // the same text under another kind is its own question
+            assertEquals(false, ExpressionParser.updateWithinLimits("SET a = " + ":v + ".repeat(301) + ":v"));   // 301 +
+            assertTrue(ExpressionParser.updateWithinLimits("SET a = :v"));
+            assertTrue(ExpressionParser.projectionWithinLimits("a, b.c[1]"));
+            String deep = "(".repeat(301) + "a<b" + ")".repeat(301);
+            assertEquals(false, ExpressionParser.conditionWithinLimits(deep), "nesting over the bound");
+        }
+    }
+
     @Test
     void threeHundredOperatorsPassAndTheThreeHundredAndFirstIsRefused() {
         // n comparisons joined by n - 1 ORs
