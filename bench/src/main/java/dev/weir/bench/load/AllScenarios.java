@@ -331,6 +331,7 @@ public final class AllScenarios {
                             res.throughput(), cpuLine(res), res.clientCpu().cores(), problems(res));
                 }
             }
+            if (o.jfr()) profilePhases(o, generator, running, workload, started, measured, notes, seed++);
             if (o.rate() != null) {
                 rate = o.rate();
                 rateChosenBy = "--rate";
@@ -712,7 +713,70 @@ public final class AllScenarios {
     }
 
     /** JFR's profile settings, with Java samples every millisecond (10 ms in the profile): enough samples in a short window. */
-    static final String JFR_SETTINGS = ",settings=profile,jdk.ExecutionSample#period=1ms,dumponexit=true";
+    /** The recording of a profile phase ({@code jcmd JFR.start}): JFR's profile settings, Java samples every 1 ms. */
+    static final List<String> JFR_SETTINGS = List.of("settings=profile", "jdk.ExecutionSample#period=1ms");
+
+    /**
+     * {@code --jfr}: each weir is recorded only during a phase of its own, after the measured
+     * saturation runs, so the recording's cost (a Java sample every millisecond, allocation and
+     * exception events) weighs on none of the figures. The phase is the mix at saturation, as the
+     * measured runs; what weir spent per request in it, against the measured median, is JFR's own cost.
+     */
+    private static void profilePhases(Options o, LoadGenerator generator, Map<String, Running> running, PeopleWorkload workload,
+                                      List<ServerProcess> started, List<Measured> measured, List<String> notes, long seed)
+            throws InterruptedException {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        for (Running scenario : List.copyOf(running.values())) {
+            if (!AUDIT_MODE.containsKey(scenario.name())) continue;  // weir scenarios only
+            Running s = fresh(running, scenario, workload, o);
+            ServerProcess weir = s.cpu().stream().filter(p -> p.name().equals(s.name())).findFirst().orElse(null);
+            if (weir == null) continue;
+            Path file = o.out().resolve(s.name() + ".jfr");
+            List<String> start = new ArrayList<>(List.of(jcmd.toString(), Long.toString(weir.pid()), "JFR.start", "name=weir-bench"));
+            start.addAll(JFR_SETTINGS);
+            start.add("filename=" + file);
+            String problem = jcmd(start);
+            if (problem != null) {
+                notes.add("the JFR recording of " + s.name() + " could not be started: " + problem);
+                continue;
+            }
+            // Three measured windows long, for enough samples (a quick window gives a few hundred).
+            Measured m = phase(generator, s, s.mix(), PhaseSpec.saturation(o.connections(), o.saturationWarmup(),
+                    o.saturationMeasure().multipliedBy(3), seed++), started, "profile", 1);
+            measured.add(m);
+            problem = jcmd(List.of(jcmd.toString(), Long.toString(weir.pid()), "JFR.stop", "name=weir-bench"));
+            if (problem != null) notes.add("the JFR recording of " + s.name() + " could not be stopped: " + problem);
+            CpuUse recorded = m.result().serverCpu().get(s.name());
+            double unrecorded = StoreVsDynalite.median(phases(measured, s.name(), "saturation"),
+                    r -> r.serverCpu().containsKey(s.name()) ? r.serverCpu().get(s.name()).microsPerRequest() : 0);
+            say("  profile    %-22s %,8.0f ops/s, CPU µs/req %s recorded by JFR (%.1f unrecorded, the saturation median)%s", s.name(),
+                    m.result().throughput(), recorded == null ? "-" : String.format("%.1f", recorded.microsPerRequest()), unrecorded,
+                    problems(m.result()));
+            if (recorded != null && unrecorded > 0) {
+                notes.add(String.format("%s: CPU µs/req while JFR recorded it (its profile phase) %.1f, unrecorded %.1f (the "
+                        + "saturation median): the profile's own cost is outside the figures", s.name(), recorded.microsPerRequest(),
+                        unrecorded));
+            }
+        }
+    }
+
+    /** Runs a jcmd command; null when it worked, else what went wrong. */
+    private static String jcmd(List<String> command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return "jcmd did not finish in 60 s";
+            }
+            return p.exitValue() == 0 && !out.contains("Exception") && !out.contains("Could not") ? null : out.strip();
+        } catch (IOException e) {
+            return e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
 
     /** Whether the scenario's weir runs the allow-all policy (and answers exactly as the store does). */
     private static boolean allowAll(String name) {
@@ -729,7 +793,6 @@ public final class AllScenarios {
         String transport = name.equals(ALLOW_ALL_IO_URING) ? "io_uring" : null;
         Files.writeString(config, weirConfig(port, storePort, policies, principals, auditMode, transport));
         List<String> cmd = java();
-        if (o.jfr()) cmd.add("-XX:StartFlightRecording=filename=" + o.out().resolve(name + ".jfr") + JFR_SETTINGS);
         cmd.addAll(List.of("-jar", jar.toString(), "up", "--home", home.toString(), "--config", config.toString()));
         return ServerProcess.start(name, pinning.server(cmd), o.out().resolve(name + ".log"), port, Duration.ofSeconds(90));
     }
@@ -906,10 +969,9 @@ public final class AllScenarios {
         for (String name : AUDIT_MODE.keySet()) {
             Path jfr = o.out().resolve(name + ".jfr");
             if (!Files.exists(jfr)) continue;
-            // The request mix's phases only: the line-rate phases' Scan pages (up to 1 MB each) would
-            // otherwise outweigh the mix in the profile that explains its CPU per request.
+            // The profile phase: the mix at saturation, recorded apart from the measured phases.
             List<JfrSummary.Window> windows = measured.stream().filter(m -> m.scenario().equals(name))
-                    .filter(m -> !m.kind().startsWith("line-rate"))
+                    .filter(m -> m.kind().equals("profile"))
                     .map(m -> new JfrSummary.Window(Instant.parse(m.result().measureStart()), Instant.parse(m.result().measureEnd())))
                     .toList();
             try {

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The whole benchmark, short, for the store and weir with an allow-all policy: real processes
- * on loopback, real load. Not part of the normal suite (it takes about a minute and needs
+ * on loopback, real load, and weir's JFR profile phase. Not part of the normal suite (it takes about a minute and needs
  * appliance/target/weir.jar): run it with
  * {@code mvn -pl bench -am verify -Dtest=AllScenariosSmokeTest -Dweir.bench.smoke=true -Dsurefire.failIfNoSpecifiedTests=false}.
  */
@@ -28,7 +28,7 @@ class AllScenariosSmokeTest {
     void aShortRunWritesTheReportWithFiguresForEachScenario() throws Exception {
         System.setProperty("weir.root", Path.of(System.getProperty("user.dir")).getParent().toString());
         int exit = AllScenarios.run(List.of("--quick", "--only", "store-direct,weir-allow-all", "--items", "500",
-                "--connections", "4", "--rate", "50", "--out", out.toString()));
+                "--connections", "4", "--rate", "50", "--jfr", "--out", out.toString()));
         assertEquals(0, exit);
         JsonNode report = new ObjectMapper().readTree(out.resolve("results.json").toFile());
         assertEquals(2, report.path("scenarios").size());
@@ -46,6 +46,18 @@ class AllScenariosSmokeTest {
         assertTrue(lineRate.get(1).path("bytesOut").asDouble() / lineRate.get(1).path("requestsPerSecond").asDouble()
                 > 4 * lineRate.get(0).path("bytesOut").asDouble() / lineRate.get(0).path("requestsPerSecond").asDouble(),
                 "a page without Limit is larger than one of 25 items: " + lineRate);
+        // --jfr: weir recorded in a phase of its own, after the measured ones, and profiled from it
+        long profiles = 0;
+        for (JsonNode phase : report.path("phases")) {
+            if (phase.path("kind").asText().equals("profile")) {
+                assertEquals("weir-allow-all", phase.path("scenario").asText(), "only weir is recorded: " + phase);
+                profiles++;
+            }
+        }
+        assertEquals(1, profiles, "one profile phase");
+        String profile = Files.readString(out.resolve("weir-allow-all-jfr.txt"));
+        assertTrue(profile.contains("where the time goes") && !profile.contains("(of 0 Java execution samples)"), profile);
+        assertTrue(report.path("notes").toString().contains("while JFR recorded it"), report.path("notes").toString());
         String html = Files.readString(out.resolve("report.html"));
         assertTrue(html.contains("<svg") && html.contains("weir-allow-all"));
     }
