@@ -195,15 +195,24 @@ public final class SigV4Verifier {
         return to;
     }
 
-    /** Whether {@code name} is one of the signed headers (as {@code split(";")} gives them). */
-    private static boolean signs(Parsed p, String name) {
+    /**
+     * Which of {@link #REQUIRED_SIGNED}'s names are among the signed headers (as
+     * {@code split(";")} gives them), as bits in that list's order: one pass over the list.
+     */
+    private static int signedRequired(Parsed p) {
         String list = p.signedHeaders;
-        int from = p.signedHeadersStart, end = p.signedHeadersEnd, n = name.length();
-        // An occurrence of the name (which has no ';') between separators or the list's ends is one of its parts.
-        for (int at = list.indexOf(name, from); at >= 0 && at + n <= end; at = list.indexOf(name, at + 1)) {
-            if ((at == from || list.charAt(at - 1) == ';') && (at + n == end || list.charAt(at + n) == ';')) return true;
+        int from = p.signedHeadersStart, end = p.signedHeadersEnd;
+        int found = 0;
+        for (int at = from; ; ) {
+            int semi = list.indexOf(';', at);
+            int stop = semi < 0 || semi > end ? end : semi;
+            int n = stop - at;
+            for (int i = 0; i < REQUIRED_NAMES.length; i++) {
+                if (REQUIRED_NAMES[i].length() == n && list.startsWith(REQUIRED_NAMES[i], at)) found |= 1 << i;
+            }
+            if (stop == end) return found;
+            at = stop + 1;
         }
-        return false;
     }
 
     /**
@@ -217,16 +226,21 @@ public final class SigV4Verifier {
     private static final List<Map.Entry<String, String>> REQUIRED_SIGNED = List.of(
             Map.entry("host", "Host"), Map.entry("x-amz-date", "X-Amz-Date"),
             Map.entry("x-amz-target", "X-Amz-Target"), Map.entry("content-type", "Content-Type"));
+    /** {@link #REQUIRED_SIGNED}'s names as they must appear in the list. */
+    private static final String[] REQUIRED_NAMES = REQUIRED_SIGNED.stream().map(Map.Entry::getKey).toArray(String[]::new);
 
     /**
      * AWS's own message for each required header that is not signed ("'Host' must be a
      * 'SignedHeader' in the AWS Authorization."), joined; null when all are signed.
      */
     private static String unsignedRequiredHeaders(Parsed p) {
+        int signed = signedRequired(p);
+        if (signed == (1 << REQUIRED_NAMES.length) - 1) return null;
         StringBuilder out = null;
-        for (Map.Entry<String, String> h : REQUIRED_SIGNED) {
+        for (int i = 0; i < REQUIRED_SIGNED.size(); i++) {
+            Map.Entry<String, String> h = REQUIRED_SIGNED.get(i);
             if (p.fromQuery && h.getKey().equals("x-amz-date")) continue;
-            if (signs(p, h.getKey())) continue;
+            if ((signed & (1 << i)) != 0) continue;
             if (out == null) out = new StringBuilder();
             else out.append(' ');
             out.append('\'').append(h.getValue()).append("' must be a 'SignedHeader' in the AWS Authorization.");
