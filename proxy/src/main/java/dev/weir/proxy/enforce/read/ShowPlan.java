@@ -135,34 +135,60 @@ final class ShowPlan {
         resolve(page, i);
         out.writeByte('{');
         int first = page.firstMember(i);
-        for (int m = first, end = page.endMember(i); m < end; m++) {
-            Entry e = resolved[m - first];
-            switch (e == null ? others : e.treatment) {
-                case SHOWN -> {
-                    if (page.canonical(m)) {
-                        out.member(page.body, page.nameAt(m), page.nameLength(m), page.valueAt(m), page.valueLength(m));
-                    } else {
-                        out.member(e == null ? page.name(m) : e.name, page.value(m));
-                    }
-                }
-                case REMOVED -> { }
-                case REDACTED -> {
-                    if (page.canonical(m)) {
-                        // the view's rule followed on the bytes; where it leaves the value to redact, forget and redact
-                        int mark = out.size();
-                        BytesRule rule = e == null ? otherBytes : e.bytes;
-                        if (rule.member(out, page.body, page.nameAt(m), page.nameLength(m), page.valueAt(m), page.valueLength(m))) {
-                            continue;
-                        }
-                        out.truncate(mark);
-                    }
-                    String name = e == null ? page.name(m) : e.name;
-                    AttributeValue shown = fields.redact(Map.of(name, page.value(m))).get(name);
-                    if (shown != null) out.member(name, shown);
+        for (int m = first, end = page.endMember(i); m < end; m++) member(out, page, m, resolved[m - first]);
+        out.writeByte('}');
+    }
+
+    /**
+     * Writes item {@code i} as the view shows it and then a projection of top-level attributes
+     * keeps it: the bytes {@code out.item(projection.apply(view.show(item)))} writes when the
+     * projection names exactly the attributes {@code names} (UTF-8, distinct, in the
+     * projection's order), each whole. An attribute the item lacks, or the view removes, is
+     * left out.
+     */
+    void writeProjected(AttributeValueBytes out, ScannedPage page, int i, byte[][] names) {
+        resolve(page, i);
+        out.writeByte('{');
+        int first = page.firstMember(i);
+        int end = page.endMember(i);
+        for (byte[] name : names) {
+            for (int m = first; m < end; m++) {
+                int at = page.nameAt(m);
+                if (same(name, page.body, at, at + page.nameLength(m))) {
+                    member(out, page, m, resolved[m - first]); // a plain item has no name twice
+                    break;
                 }
             }
         }
         out.writeByte('}');
+    }
+
+    /** Writes member {@code m} as the view shows it ({@code e}: its name's entry, or null), or nothing when the view removes it. */
+    private void member(AttributeValueBytes out, ScannedPage page, int m, Entry e) {
+        switch (e == null ? others : e.treatment) {
+            case SHOWN -> {
+                if (page.canonical(m)) {
+                    out.member(page.body, page.nameAt(m), page.nameLength(m), page.valueAt(m), page.valueLength(m));
+                } else {
+                    out.member(e == null ? page.name(m) : e.name, page.value(m));
+                }
+            }
+            case REMOVED -> { }
+            case REDACTED -> {
+                if (page.canonical(m)) {
+                    // the view's rule followed on the bytes; where it leaves the value to redact, forget and redact
+                    int mark = out.size();
+                    BytesRule rule = e == null ? otherBytes : e.bytes;
+                    if (rule.member(out, page.body, page.nameAt(m), page.nameLength(m), page.valueAt(m), page.valueLength(m))) {
+                        return;
+                    }
+                    out.truncate(mark);
+                }
+                String name = e == null ? page.name(m) : e.name;
+                AttributeValue shown = fields.redact(Map.of(name, page.value(m))).get(name);
+                if (shown != null) out.member(name, shown);
+            }
+        }
     }
 
     private Entry lookup(ScannedPage page, int m) {
