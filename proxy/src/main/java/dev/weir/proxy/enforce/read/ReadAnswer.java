@@ -111,20 +111,24 @@ public final class ReadAnswer {
         if (page.size() == 0) return new ShownBytes(EMPTY.clone(), 0, 0);
         if (page.isWhole(0)) return written(shape.show(page.item(0)), answer.length);
         ReadView view = shape.view();
-        ShowPlan plan = ShowPlan.of(view, null, List.of());
-        if (!view.admits(plan.known(page, 0))) return new ShownBytes(EMPTY.clone(), 0, 1);
-        AttributeValueBytes out = new AttributeValueBytes(Math.max(64, answer.length + 16));
-        out.raw(ITEM_OPEN, 0, ITEM_OPEN.length);
-        Projection projection = shape.projection();
-        if (projection == null) {
-            plan.write(out, page, 0);
-        } else {
-            byte[][] names = topLevel(projection);
-            if (names != null) plan.writeProjected(out, page, 0, names);
-            else out.item(projection.apply(view.show(page.item(0))));
+        ShowPlan plan = ShowPlan.forItem(view);
+        try {
+            if (!view.admits(plan.known(page, 0))) return new ShownBytes(EMPTY.clone(), 0, 1);
+            AttributeValueBytes out = new AttributeValueBytes(Math.max(64, answer.length + 16));
+            out.raw(ITEM_OPEN, 0, ITEM_OPEN.length);
+            Projection projection = shape.projection();
+            if (projection == null) {
+                plan.write(out, page, 0);
+            } else {
+                byte[][] names = topLevel(projection);
+                if (names != null) plan.writeProjected(out, page, 0, names);
+                else out.item(projection.apply(view.show(page.item(0))));
+            }
+            out.writeByte('}');
+            return new ShownBytes(out.toByteArray(), 1, 0);
+        } finally {
+            plan.done();
         }
-        out.writeByte('}');
-        return new ShownBytes(out.toByteArray(), 1, 0);
     }
 
     /**
@@ -166,7 +170,7 @@ public final class ReadAnswer {
      * unexpected kind, anything after the answer): the tree path then gives the answer or the refusal, exactly
      * as it always has. A malformed item throws as the tree path would.
      */
-    static ShownBytes showGetItemDecoded(byte[] answer, Shape shape) throws IOException {
+    public static ShownBytes showGetItemDecoded(byte[] answer, Shape shape) throws IOException {
         if (!Utf8.isStrict(answer)) return null;
         Map<String, AttributeValue> stored = null;
         boolean sawItem = false;
