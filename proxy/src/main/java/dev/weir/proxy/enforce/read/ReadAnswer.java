@@ -162,7 +162,8 @@ public final class ReadAnswer {
     /**
      * A GetItem answer shown through its one shape, read with Jackson's streaming parser into
      * the item model and written without a tree (the path before {@link #showGetItem} worked
-     * on the bytes, which falls back to it): the bytes Jackson writes for {@link #show}'s
+     * on the bytes, which falls back to it; public for the benchmark that compares the two,
+     * and GetItemBytesTest): the bytes Jackson writes for {@link #show}'s
      * answer to the same text, which has
      * at most the shown {@code Item} (capacity figures are not reported to a restricted caller,
      * and every other member is withheld, whatever it holds or how often). Null when the answer is
