@@ -215,6 +215,25 @@ class GetItemBytesTest {
         assertEquals("{}", new String(ReadAnswer.showGetItem(answer("{}"), reader).body(), StandardCharsets.UTF_8));
     }
 
+    @Test
+    void aViewsPlanIsMadeOncePerThreadForItsDecision() throws Exception {
+        // two requests decided the same way share the decision's fields and rows, and so the plan
+        ReadView first = Views.view("reader", "t");
+        ReadView again = Views.view("reader", "t");
+        assertTrue(first != again);
+        ShowPlan plan = ShowPlan.forItem(first);
+        assertTrue(plan == ShowPlan.forItem(again));
+        assertFalse(plan == ShowPlan.forItem(Views.view("reader", "plain")), "another decision, another plan");
+        assertFalse(plan == ShowPlan.forItem(ReadView.EMPTY));
+        // another thread makes its own (a plan is used by one thread at a time)
+        ShowPlan[] other = new ShowPlan[1];
+        Thread t = new Thread(() -> other[0] = ShowPlan.forItem(first));
+        t.start();
+        t.join();
+        assertNotNull(other[0]);
+        assertFalse(plan == other[0]);
+    }
+
     /** Whether the answer's item is shown from its bytes (a plain answer whose item is not decoded whole). */
     private static boolean takenOnBytes(byte[] answer) {
         try {
