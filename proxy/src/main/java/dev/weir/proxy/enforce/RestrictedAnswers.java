@@ -58,9 +58,10 @@ final class RestrictedAnswers {
 
     /**
      * A GetItem, BatchGetItem or TransactGetItems answer through the views ({@link #isRead}), as
-     * the bytes to send: a plain GetItem answer in one pass ({@link ReadAnswer#showGetItem}), any
-     * other through the tree ({@link #read}), which also decides every answer the one pass
-     * declines or cannot read, so errors and refusals are the tree's.
+     * the bytes to send: a GetItem answer filtered on its bytes as a page's items are
+     * ({@link ReadAnswer#showGetItem}, which reads an answer that is not plain into the item
+     * model as before), any other through the tree ({@link #read}), which also decides every
+     * answer those decline or cannot read, so errors and refusals are the tree's.
      */
     static ReadAnswer.ShownBytes readBytes(Planned planned, byte[] body) throws IOException {
         ParsedRequest request = planned.parsed().request();

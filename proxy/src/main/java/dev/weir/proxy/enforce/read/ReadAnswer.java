@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weir.protocol.expr.Path;
 import dev.weir.protocol.expr.Projection;
+import dev.weir.protocol.expr.eval.Projector;
 import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.AttributeValueBytes;
 import dev.weir.protocol.model.AttributeValueJson;
@@ -15,6 +17,7 @@ import dev.weir.protocol.wire.JsonBodies;
 import dev.weir.protocol.wire.Utf8;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -82,16 +85,93 @@ public final class ReadAnswer {
     private static final ResponsePlan GET_ITEM = ResponsePlan.of(Operation.GetItem);
     private static final byte[] EMPTY = {'{', '}'};
 
+    private static final byte[] ITEM_OPEN = "{\"Item\":".getBytes(StandardCharsets.US_ASCII);
+
     /**
-     * A GetItem answer shown through its one shape, read and written in one pass without a
-     * tree: the bytes Jackson writes for {@link #show}'s answer to the same text, which has at
-     * most the shown {@code Item} (capacity figures are not reported to a restricted caller,
+     * A GetItem answer shown through its one shape, on its bytes: the answer scanned as a page
+     * of one item ({@link ScannedPage#scanGetItem}), the row filter decided on the members it
+     * reads, and the item written from the answer's bytes as the view shows it
+     * ({@link ShowPlan}, as a page's items are: members shown as stored copied, masks and
+     * nested removals done on the bytes), then cut to a projection of top-level attributes;
+     * a projection of nested paths is applied to the item decoded. The same bytes and counts
+     * as {@link #showGetItemDecoded}, which reads every answer this one does not take (not
+     * plain, or a value it cannot read: that path then answers, declines or refuses exactly
+     * as it always has); an item whose member names hold an escape or repeat is decoded whole,
+     * as that path decodes it. Null when the answer is not a plain one (the caller's tree
+     * path then decides); a malformed item throws.
+     */
+    public static ShownBytes showGetItem(byte[] answer, Shape shape) throws IOException {
+        ScannedPage page;
+        try {
+            page = ScannedPage.scanGetItem(answer);
+        } catch (IOException | RuntimeException notPlain) {
+            page = null; // read again below, where it is refused (or declined) as it always was
+        }
+        if (page == null) return showGetItemDecoded(answer, shape);
+        if (page.size() == 0) return new ShownBytes(EMPTY.clone(), 0, 0);
+        if (page.isWhole(0)) return written(shape.show(page.item(0)), answer.length);
+        ReadView view = shape.view();
+        ShowPlan plan = ShowPlan.forItem(view);
+        try {
+            if (!view.admits(plan.known(page, 0))) return new ShownBytes(EMPTY.clone(), 0, 1);
+            AttributeValueBytes out = new AttributeValueBytes(Math.max(64, answer.length + 16));
+            out.raw(ITEM_OPEN, 0, ITEM_OPEN.length);
+            Projection projection = shape.projection();
+            if (projection == null) {
+                plan.write(out, page, 0);
+            } else {
+                byte[][] names = topLevel(projection);
+                if (names != null) plan.writeProjected(out, page, 0, names);
+                else out.item(projection.apply(view.show(page.item(0))));
+            }
+            out.writeByte('}');
+            return new ShownBytes(out.toByteArray(), 1, 0);
+        } finally {
+            plan.done();
+        }
+    }
+
+    /**
+     * The attributes a {@link Projector} keeps when each of its paths is one top-level
+     * attribute (kept whole), as UTF-8, distinct, in the order it writes them; null for any
+     * other projection.
+     */
+    private static byte[][] topLevel(Projection projection) {
+        if (!(projection instanceof Projector)) return null;
+        List<Path> paths = projection.paths();
+        List<String> names = new ArrayList<>(paths.size());
+        for (Path p : paths) {
+            if (!p.isTopLevel()) return null;
+            if (!names.contains(p.attribute())) names.add(p.attribute());
+        }
+        byte[][] out = new byte[names.size()][];
+        for (int i = 0; i < out.length; i++) out[i] = names.get(i).getBytes(StandardCharsets.UTF_8);
+        return out;
+    }
+
+    /** {@code {"Item":shown}}, or {@code {}} when the view did not admit the item (null). */
+    private static ShownBytes written(Map<String, AttributeValue> shown, int capacity) {
+        if (shown == null) return new ShownBytes(EMPTY.clone(), 0, 1);
+        AttributeValueBytes out = new AttributeValueBytes(Math.max(64, capacity + 16));
+        out.raw(ITEM_OPEN, 0, ITEM_OPEN.length);
+        out.item(shown);
+        out.writeByte('}');
+        return new ShownBytes(out.toByteArray(), 1, 0);
+    }
+
+    /**
+     * A GetItem answer shown through its one shape, read with Jackson's streaming parser into
+     * the item model and written without a tree (the path before {@link #showGetItem} worked
+     * on the bytes, which falls back to it; public for the benchmark that compares the two,
+     * and GetItemBytesTest): the bytes Jackson writes for {@link #show}'s
+     * answer to the same text, which has
+     * at most the shown {@code Item} (capacity figures are not reported to a restricted caller,
      * and every other member is withheld, whatever it holds or how often). Null when the answer is
      * not a plain one (not strict UTF-8, an {@code Item} twice or not an object, a member of an
      * unexpected kind, anything after the answer): the tree path then gives the answer or the refusal, exactly
      * as it always has. A malformed item throws as the tree path would.
      */
-    public static ShownBytes showGetItem(byte[] answer, Shape shape) throws IOException {
+    public static ShownBytes showGetItemDecoded(byte[] answer, Shape shape) throws IOException {
         if (!Utf8.isStrict(answer)) return null;
         Map<String, AttributeValue> stored = null;
         boolean sawItem = false;
@@ -116,13 +196,7 @@ public final class ReadAnswer {
             if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) return null;
         }
         if (!sawItem) return new ShownBytes(EMPTY.clone(), 0, 0);
-        Map<String, AttributeValue> shown = shape.show(stored);
-        if (shown == null) return new ShownBytes(EMPTY.clone(), 0, 1);
-        AttributeValueBytes out = new AttributeValueBytes(Math.max(64, answer.length + 16));
-        for (char c : "{\"Item\":".toCharArray()) out.writeByte(c);
-        out.item(shown);
-        out.writeByte('}');
-        return new ShownBytes(out.toByteArray(), 1, 0);
+        return written(shape.show(stored), answer.length);
     }
 
     /**

@@ -51,6 +51,7 @@ public final class ScannedPage {
     private static final long HIGH = 0x8080808080808080L;
     private static final byte[] ITEMS = ascii("Items");
     private static final byte[] LAST = ascii("LastEvaluatedKey");
+    private static final byte[] ITEM = ascii("Item");
     private static final byte[] NULL = ascii("null");
     private static final byte[] QUOTE_COLON = ascii("\":");
     private static final byte[] S_SET = ascii("S\":");
@@ -90,14 +91,17 @@ public final class ScannedPage {
     private int keysTop;
     private JsonFactory factory;
 
-    @SuppressWarnings("unchecked")
     private ScannedPage(byte[] body) {
+        // members of 40-60 bytes are common: grown at most once or twice
+        this(body, Math.max(16, body.length / 1024), Math.max(64, body.length / 64));
+    }
+
+    @SuppressWarnings("unchecked")
+    private ScannedPage(byte[] body, int guess, int memberGuess) {
         this.body = body;
-        int guess = Math.max(16, body.length / 1024);
         itemFirst = new int[guess];
         itemEnd = new int[guess];
         whole = new Map[guess];
-        int memberGuess = Math.max(64, body.length / 64); // members of 40-60 bytes are common: grown at most once or twice
         nameAt = new int[memberGuess];
         nameLength = new int[memberGuess];
         valueAt = new int[memberGuess];
@@ -115,6 +119,27 @@ public final class ScannedPage {
     public static ScannedPage scan(byte[] body) throws IOException {
         ScannedPage page = new ScannedPage(body);
         if (!page.envelope() || page.malformed) return null;
+        page.keys = null;
+        page.factory = null;
+        return page;
+    }
+
+    /**
+     * A GetItem answer scanned as a page of at most one item: its {@code Item}, read as a page's
+     * item is read (so the same {@link ShowPlan} shows it from its bytes), or no item when the
+     * answer has none. Every other member ({@code ConsumedCapacity}, anything a store adds) is
+     * only checked to be JSON, never kept: a restricted caller is shown none of them. Null when
+     * the answer is not plain: not strict UTF-8, an envelope member name with an escape, an
+     * {@code Item} twice or not an object, anything after the answer; the caller then reads it
+     * as before ({@link ReadAnswer#showGetItemDecoded}), which answers or refuses exactly as it
+     * always has.
+     *
+     * @throws IOException when a value is not JSON
+     * @throws dev.weir.protocol.error.DynamoException when a value is refused
+     */
+    public static ScannedPage scanGetItem(byte[] body) throws IOException {
+        ScannedPage page = new ScannedPage(body, 1, Math.max(16, body.length / 48));
+        if (!page.itemEnvelope() || page.malformed) return null;
         page.keys = null;
         page.factory = null;
         return page;
@@ -308,6 +333,44 @@ public final class ScannedPage {
         }
         ws();
         return pos == body.length && sawItems;
+    }
+
+    /** A GetItem answer's envelope: {@code {"Item":{...}}} with any other members, each once or more, in any order. */
+    private boolean itemEnvelope() throws IOException {
+        ws();
+        if (!eat('{')) return false;
+        boolean sawItem = false;
+        ws();
+        if (!eat('}')) {
+            while (true) {
+                ws();
+                if (!eat('"')) return false;
+                int at = pos;
+                int end = stringEnd(at);
+                if (end < 0) return false;
+                pos = end + 1;
+                ws();
+                if (!eat(':')) return false;
+                ws();
+                if (is(at, end, ITEM)) {
+                    // only the last copy of a member counts in a tree: an Item twice is left to the decoding path
+                    if (sawItem) return false;
+                    sawItem = true;
+                    if (!item()) return false;
+                } else {
+                    int v = pos;
+                    int e = skipValue();
+                    if (e < 0) return false;
+                    check(v, e);
+                }
+                ws();
+                if (eat(',')) continue;
+                if (eat('}')) break;
+                return false;
+            }
+        }
+        ws();
+        return pos == body.length;
     }
 
     private boolean itemArray() throws IOException {

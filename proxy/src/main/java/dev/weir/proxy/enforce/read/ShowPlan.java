@@ -1,5 +1,6 @@
 package dev.weir.proxy.enforce.read;
 
+import dev.weir.policy.decision.RowFilter;
 import dev.weir.policy.field.FieldPlan;
 import dev.weir.protocol.expr.Condition;
 import dev.weir.protocol.expr.Path;
@@ -27,6 +28,8 @@ import java.util.Set;
  */
 final class ShowPlan {
     private final FieldPlan fields;
+    /** The row filter the plan was made for (which members it decodes), to find the plan again ({@link #forItem}). */
+    private final RowFilter rows;
     private final boolean empty;
     private final FieldPlan.Treatment others;
     /** How a member of another name is shown from its bytes when its treatment is REDACTED. */
@@ -48,6 +51,7 @@ final class ShowPlan {
 
     private ShowPlan(ReadView view, Set<String> needed, boolean decodeAll) {
         this.fields = view.fields();
+        this.rows = view.rows();
         this.empty = view.isEmpty();
         this.others = empty ? FieldPlan.Treatment.REMOVED : fields.otherAttributes();
         this.otherBytes = others == FieldPlan.Treatment.REDACTED ? BytesRule.of(fields.otherRule()) : null;
@@ -84,6 +88,41 @@ final class ShowPlan {
         }
         if (filter != null) for (Path p : filter.paths()) needed.add(p.attribute());
         return new ShowPlan(view, needed, decodeAll);
+    }
+
+    /** The plans {@link #forItem} made on this thread, the most recently used first. */
+    private static final ThreadLocal<ShowPlan[]> RECENT = ThreadLocal.withInitial(() -> new ShowPlan[4]);
+
+    /**
+     * The plan of a read of single items (a GetItem's answer: no filter, no key to take) through
+     * the view, made once per thread for the view's fields and rows and used again: a view's
+     * fields and rows are its decision's, which the decision table makes once and shares
+     * between every request it decides the same way (a policy loaded again makes new ones), and
+     * the plan depends on nothing else of the view. Made for one answer after another on one
+     * thread, never for two at once; {@link #done} after each.
+     */
+    static ShowPlan forItem(ReadView view) {
+        ShowPlan[] recent = RECENT.get();
+        for (int k = 0; k < recent.length; k++) {
+            ShowPlan p = recent[k];
+            if (p != null && p.fields == view.fields() && p.rows == view.rows() && p.empty == view.isEmpty()) {
+                if (k > 0) {
+                    System.arraycopy(recent, 0, recent, 1, k);
+                    recent[0] = p;
+                }
+                return p;
+            }
+        }
+        ShowPlan p = of(view, null, List.of());
+        System.arraycopy(recent, 0, recent, 1, recent.length - 1);
+        recent[0] = p;
+        return p;
+    }
+
+    /** Forgets the item last shown (the plan keeps no answer's bytes between reads). */
+    void done() {
+        resolvedPage = null;
+        resolvedItem = -1;
     }
 
     /**
@@ -135,34 +174,60 @@ final class ShowPlan {
         resolve(page, i);
         out.writeByte('{');
         int first = page.firstMember(i);
-        for (int m = first, end = page.endMember(i); m < end; m++) {
-            Entry e = resolved[m - first];
-            switch (e == null ? others : e.treatment) {
-                case SHOWN -> {
-                    if (page.canonical(m)) {
-                        out.member(page.body, page.nameAt(m), page.nameLength(m), page.valueAt(m), page.valueLength(m));
-                    } else {
-                        out.member(e == null ? page.name(m) : e.name, page.value(m));
-                    }
-                }
-                case REMOVED -> { }
-                case REDACTED -> {
-                    if (page.canonical(m)) {
-                        // the view's rule followed on the bytes; where it leaves the value to redact, forget and redact
-                        int mark = out.size();
-                        BytesRule rule = e == null ? otherBytes : e.bytes;
-                        if (rule.member(out, page.body, page.nameAt(m), page.nameLength(m), page.valueAt(m), page.valueLength(m))) {
-                            continue;
-                        }
-                        out.truncate(mark);
-                    }
-                    String name = e == null ? page.name(m) : e.name;
-                    AttributeValue shown = fields.redact(Map.of(name, page.value(m))).get(name);
-                    if (shown != null) out.member(name, shown);
+        for (int m = first, end = page.endMember(i); m < end; m++) member(out, page, m, resolved[m - first]);
+        out.writeByte('}');
+    }
+
+    /**
+     * Writes item {@code i} as the view shows it and then a projection of top-level attributes
+     * keeps it: the bytes {@code out.item(projection.apply(view.show(item)))} writes when the
+     * projection names exactly the attributes {@code names} (UTF-8, distinct, in the
+     * projection's order), each whole. An attribute the item lacks, or the view removes, is
+     * left out.
+     */
+    void writeProjected(AttributeValueBytes out, ScannedPage page, int i, byte[][] names) {
+        resolve(page, i);
+        out.writeByte('{');
+        int first = page.firstMember(i);
+        int end = page.endMember(i);
+        for (byte[] name : names) {
+            for (int m = first; m < end; m++) {
+                int at = page.nameAt(m);
+                if (same(name, page.body, at, at + page.nameLength(m))) {
+                    member(out, page, m, resolved[m - first]); // a plain item has no name twice
+                    break;
                 }
             }
         }
         out.writeByte('}');
+    }
+
+    /** Writes member {@code m} as the view shows it ({@code e}: its name's entry, or null), or nothing when the view removes it. */
+    private void member(AttributeValueBytes out, ScannedPage page, int m, Entry e) {
+        switch (e == null ? others : e.treatment) {
+            case SHOWN -> {
+                if (page.canonical(m)) {
+                    out.member(page.body, page.nameAt(m), page.nameLength(m), page.valueAt(m), page.valueLength(m));
+                } else {
+                    out.member(e == null ? page.name(m) : e.name, page.value(m));
+                }
+            }
+            case REMOVED -> { }
+            case REDACTED -> {
+                if (page.canonical(m)) {
+                    // the view's rule followed on the bytes; where it leaves the value to redact, forget and redact
+                    int mark = out.size();
+                    BytesRule rule = e == null ? otherBytes : e.bytes;
+                    if (rule.member(out, page.body, page.nameAt(m), page.nameLength(m), page.valueAt(m), page.valueLength(m))) {
+                        return;
+                    }
+                    out.truncate(mark);
+                }
+                String name = e == null ? page.name(m) : e.name;
+                AttributeValue shown = fields.redact(Map.of(name, page.value(m))).get(name);
+                if (shown != null) out.member(name, shown);
+            }
+        }
     }
 
     private Entry lookup(ScannedPage page, int m) {

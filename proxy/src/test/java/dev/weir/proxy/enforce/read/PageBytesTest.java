@@ -49,7 +49,7 @@ class PageBytesTest {
     static final int RANDOM_READS = 60;
 
     /** The rules the random reads' views come from: one is picked per read, for role analyst in region eu. */
-    private static final List<String> POLICIES = List.of("""
+    static final List<String> POLICIES = List.of("""
             role analyst
             allow analyst on table people op [Scan]
               rows where item.region == principal.region
@@ -147,7 +147,7 @@ class PageBytesTest {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)) + " " + bytes.length;
     }
 
-    private static ReadView view(String policy) {
+    static ReadView view(String policy) {
         var loaded = PolicyLoader.load(List.of(new PolicySource("bytes.weir", policy)));
         var table = loaded.table().orElseThrow(() -> new IllegalArgumentException(loaded.errors() + "\n" + policy));
         DecisionRequest request = new DecisionRequest("ada", Set.of("analyst"), Map.of("region", List.of("eu")), "people",
