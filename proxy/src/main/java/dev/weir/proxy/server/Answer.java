@@ -4,11 +4,11 @@ import dev.weir.protocol.wire.Cors;
 import dev.weir.protocol.wire.Crc32;
 import dev.weir.protocol.http.ContentCoding;
 import dev.weir.protocol.wire.Target;
+import dev.weir.proxy.http.HeadWriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -30,38 +30,75 @@ record Answer(int status, byte[] body, String crc32, String requestId, boolean f
         this(status, body, crc32, requestId, fromOrigin, keepAlive, headOnly, ContentCoding.IDENTITY);
     }
 
-    private static final String FIXED = "Content-Type: " + Target.CONTENT_TYPE + "\r\n";
-    private static final String CORS;
+    private static final byte[] FIXED = HeadWriter.ascii("Content-Type: " + Target.CONTENT_TYPE + "\r\n");
+    private static final byte[] CORS;
+    private static final byte[] CONTENT_ENCODING = HeadWriter.ascii("Content-Encoding: ");
+    private static final byte[] CRC32 = HeadWriter.ascii(Crc32.HEADER + ": ");
+    private static final byte[] REQUEST_ID = HeadWriter.ascii("x-amzn-RequestId: ");
+    private static final byte[] CONTENT_LENGTH = HeadWriter.ascii("Content-Length: ");
+    private static final byte[] CLOSE = HeadWriter.ascii("Connection: close\r\n");
+    /** The status lines of 100 to 599, each ended, made once: {@code HTTP/1.1 code reason}. */
+    private static final byte[][] STATUS_LINES = new byte[500][];
 
     static {
         StringBuilder sb = new StringBuilder();
         for (Map.Entry<String, String> h : Cors.response(true)) sb.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
-        CORS = sb.toString();
+        CORS = HeadWriter.ascii(sb.toString());
+        for (int code = 100; code < 600; code++) STATUS_LINES[code - 100] = HeadWriter.ascii(statusLine(code));
     }
 
-    /** The bytes of the answer; the caller owns the buffer. */
+    private static String statusLine(int status) {
+        return "HTTP/1.1 " + status + ' ' + HttpResponseStatus.valueOf(status).reasonPhrase() + "\r\n";
+    }
+
+    /**
+     * The bytes of the answer; the caller owns the buffer. The head is written into the buffer in
+     * place, sized once (no intermediate text or bytes, issue 16). A request id that is not
+     * visible ASCII (weir makes its ids; it would be a bug) is refused, never written.
+     */
     ByteBuf encode(ByteBufAllocator alloc) {
-        HttpResponseStatus s = HttpResponseStatus.valueOf(status);
-        StringBuilder sb = new StringBuilder(200);
-        sb.append("HTTP/1.1 ").append(status).append(' ').append(s.reasonPhrase()).append("\r\n").append(FIXED);
+        byte[] statusLine = status >= 100 && status < 600 ? STATUS_LINES[status - 100] : HeadWriter.ascii(statusLine(status));
         byte[] body = this.body;
         String crc32 = this.crc32;
+        String codingToken = null;
         if (coding != ContentCoding.IDENTITY && body.length >= ContentCoding.COMPRESS_FROM_BYTES) {
             // As DynamoDB: the checksum is of the bytes sent, the compressed ones.
             body = coding.encode(body);
             crc32 = null;
-            sb.append("Content-Encoding: ").append(coding.token()).append("\r\n");
+            codingToken = coding.token();
         }
-        sb.append(Crc32.HEADER).append(": ").append(isDecimal(crc32) ? crc32 : Crc32.of(body)).append("\r\n");
-        sb.append("x-amzn-RequestId: ").append(requestId).append("\r\n");
-        if (fromOrigin) sb.append(CORS);
-        sb.append("Content-Length: ").append(body.length).append("\r\n");
-        if (!keepAlive) sb.append("Connection: close\r\n");
-        sb.append("\r\n");
-        // One bulk copy of the head (the JDK encodes ASCII in bulk), not one checked write per character.
-        byte[] head = sb.toString().getBytes(StandardCharsets.US_ASCII);
-        ByteBuf out = alloc.buffer(head.length + (headOnly ? 0 : body.length));
-        out.writeBytes(head);
+        String checksum = isDecimal(crc32) ? crc32 : Crc32.of(body);
+        if (!HeadWriter.visibleAscii(requestId) || !HeadWriter.visibleAscii(checksum)
+                || (codingToken != null && !HeadWriter.visibleAscii(codingToken))) {
+            throw new IllegalArgumentException("an answer's header value is not visible ASCII");
+        }
+        int headSize = statusLine.length + FIXED.length
+                + (codingToken == null ? 0 : CONTENT_ENCODING.length + codingToken.length() + 2)
+                + CRC32.length + checksum.length() + 2
+                + REQUEST_ID.length + requestId.length() + 2
+                + (fromOrigin ? CORS.length : 0)
+                + CONTENT_LENGTH.length + HeadWriter.decimalLength(body.length) + 2
+                + (keepAlive ? 0 : CLOSE.length)
+                + 2;
+        ByteBuf out = alloc.buffer(headSize + (headOnly ? 0 : body.length));
+        out.writeBytes(statusLine).writeBytes(FIXED);
+        if (codingToken != null) {
+            out.writeBytes(CONTENT_ENCODING);
+            HeadWriter.writeAscii(out, codingToken);
+            HeadWriter.writeCrlf(out);
+        }
+        out.writeBytes(CRC32);
+        HeadWriter.writeAscii(out, checksum);
+        HeadWriter.writeCrlf(out);
+        out.writeBytes(REQUEST_ID);
+        HeadWriter.writeAscii(out, requestId);
+        HeadWriter.writeCrlf(out);
+        if (fromOrigin) out.writeBytes(CORS);
+        out.writeBytes(CONTENT_LENGTH);
+        HeadWriter.writeDecimal(out, body.length);
+        HeadWriter.writeCrlf(out);
+        if (!keepAlive) out.writeBytes(CLOSE);
+        HeadWriter.writeCrlf(out);
         if (!headOnly) out.writeBytes(body);
         return out;
     }

@@ -2,6 +2,7 @@ package dev.weir.proxy.upstream;
 
 import dev.weir.protocol.sigv4.SigV4Signer;
 import dev.weir.protocol.wire.Target;
+import dev.weir.proxy.http.HeadWriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
@@ -29,6 +30,10 @@ final class SignedRequests {
     private final Clock clock;
     /** {@code POST path HTTP/1.1}, Host and Content-Type, each line ended. */
     private final byte[] head;
+    private static final byte[] TARGET = HeadWriter.ascii(Target.HEADER + ": ");
+    private static final byte[] CONTENT_LENGTH = HeadWriter.ascii("Content-Length: ");
+    /** {@code ": "} as one big-endian short. */
+    private static final int COLON_SPACE = (':' << 8) | ' ';
 
     SignedRequests(SigV4Signer signer, String host, String path, Clock clock) {
         this.signer = signer;
@@ -47,26 +52,42 @@ final class SignedRequests {
     /**
      * One signed request for the operation named by {@code target}, with {@code body} whose
      * SHA-256 (hex) is {@code payloadHash} (null: computed here); the caller owns the buffer.
+     * Every value is checked before anything is allocated; the buffer is sized exactly once and
+     * the head written into it in place (no intermediate text or bytes, issue 16).
      */
     ByteBuf encode(ByteBufAllocator alloc, String target, byte[] body, String payloadHash) {
         requireFieldValue(Target.HEADER, target);
         List<Map.Entry<String, String>> signed = signer.signPost(path, host, Target.CONTENT_TYPE, target, body, payloadHash, clock.instant());
-        StringBuilder sb = new StringBuilder(320);
-        sb.append(Target.HEADER).append(": ").append(target).append("\r\n");
-        for (Map.Entry<String, String> h : signed) {
-            sb.append(h.getKey()).append(": ").append(requireFieldValue(h.getKey(), h.getValue())).append("\r\n");
+        int size = head.length + TARGET.length + target.length() + 2;
+        for (int k = 0, n = signed.size(); k < n; k++) {
+            Map.Entry<String, String> h = signed.get(k);
+            requireFieldValue("header name", h.getKey());
+            requireFieldValue(h.getKey(), h.getValue());
+            size += h.getKey().length() + 2 + h.getValue().length() + 2;
         }
-        sb.append("Content-Length: ").append(body.length).append("\r\n\r\n");
-        // One bulk copy of the header text (the JDK encodes ASCII in bulk) rather than one
-        // checked write into the direct buffer per character.
-        byte[] headers = sb.toString().getBytes(StandardCharsets.US_ASCII);
-        ByteBuf out = alloc.buffer(head.length + headers.length + body.length);
-        return out.writeBytes(head).writeBytes(headers).writeBytes(body);
+        size += CONTENT_LENGTH.length + HeadWriter.decimalLength(body.length) + 4 + body.length;
+        ByteBuf out = alloc.buffer(size);
+        out.writeBytes(head).writeBytes(TARGET);
+        HeadWriter.writeAscii(out, target);
+        HeadWriter.writeCrlf(out);
+        for (int k = 0, n = signed.size(); k < n; k++) {
+            Map.Entry<String, String> h = signed.get(k);
+            HeadWriter.writeAscii(out, h.getKey());
+            out.writeShort(COLON_SPACE);
+            HeadWriter.writeAscii(out, h.getValue());
+            HeadWriter.writeCrlf(out);
+        }
+        out.writeBytes(CONTENT_LENGTH);
+        HeadWriter.writeDecimal(out, body.length);
+        HeadWriter.writeCrlf(out);
+        HeadWriter.writeCrlf(out);
+        return out.writeBytes(body);
     }
 
     /** {@code value}, when every character is visible ASCII or a space (no control character can split the header). */
     static String requireFieldValue(String what, String value) {
         if (value == null || value.isEmpty()) throw new IllegalArgumentException("an empty " + what + " for the upstream request");
+        if (HeadWriter.visibleAscii(value)) return value;
         for (int i = 0, n = value.length(); i < n; i++) {
             char c = value.charAt(i);
             if (c < 0x20 || c > 0x7e) {
