@@ -2,7 +2,12 @@ package dev.weir.proxy.upstream;
 
 import dev.weir.bench.jmh.CpuWindows;
 import dev.weir.protocol.wire.Crc32;
+import dev.weir.protocol.sigv4.Credentials;
+import dev.weir.protocol.sigv4.SigV4Signer;
+import dev.weir.protocol.wire.Target;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -15,8 +20,12 @@ import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpUtil;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * CPU per answer of reading the store's answers, before (Netty's HttpResponseDecoder and
@@ -29,6 +38,10 @@ public final class UpstreamFramingCpu {
     private UpstreamFramingCpu() {}
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("encoding")) {
+            encoding();
+            return;
+        }
         List<ByteBuf> answers = answers();
         long[] sink = new long[1];
         EmbeddedChannel before = new EmbeddedChannel(new HttpResponseDecoder(), new HttpObjectAggregator(UpstreamClient.MAX_RESPONSE_BYTES),
@@ -56,6 +69,54 @@ public final class UpstreamFramingCpu {
         if (sink[0] == 42) System.out.println();
         before.finishAndReleaseAll();
         after.finishAndReleaseAll();
+        encoding();
+    }
+
+    /**
+     * The upstream request's bytes (signing included, as weir sends them), before issue 16's
+     * change (the head built as text, then bytes, then copied: {@link #replacedEncode}) and after
+     * ({@link SignedRequests#encode}: the head put together in the thread's array, one copy out), into pooled direct buffers as on a loop.
+     */
+    static void encoding() {
+        Clock clock = Clock.fixed(Instant.parse("2026-12-07T00:00:00Z"), ZoneOffset.UTC);
+        SigV4Signer signer = new SigV4Signer(new Credentials("AKIDWEIRUPSTREAM", "weir-upstream-secret"), "us-east-1", "dynamodb");
+        SignedRequests requests = new SignedRequests(signer, "127.0.0.1:8000", "/", clock);
+        List<byte[]> bodies = new ArrayList<>();
+        for (int k = 0; k < 70; k++) {
+            bodies.add(("{\"TableName\":\"people\",\"Key\":{\"id\":{\"S\":\"p-" + k + "\"}}}").getBytes(StandardCharsets.UTF_8));
+        }
+        String target = "DynamoDB_20120810.GetItem";
+        PooledByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+        long[] sink = new long[1];
+        int[] next = new int[2];
+        CpuWindows.compare("upstream request encoding (signing included)", "before (StringBuilder, String, byte[], copy)", () -> {
+            ByteBuf b = replacedEncode(signer, "127.0.0.1:8000", "/", clock, alloc, target, bodies.get(next[0]++ % bodies.size()));
+            sink[0] += b.readableBytes();
+            b.release();
+        }, "after (head in the thread's array, one copy out)", () -> {
+            ByteBuf b = requests.encode(alloc, target, bodies.get(next[1]++ % bodies.size()));
+            sink[0] += b.readableBytes();
+            b.release();
+        });
+        if (sink[0] == 42) System.out.println();
+    }
+
+    /** {@link SignedRequests#encode} as it was before issue 16's change, for the comparison. */
+    private static ByteBuf replacedEncode(SigV4Signer signer, String host, String path, Clock clock, ByteBufAllocator alloc,
+                                          String target, byte[] body) {
+        SignedRequests.requireFieldValue(Target.HEADER, target);
+        byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: " + Target.CONTENT_TYPE + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        List<Map.Entry<String, String>> signed = signer.signPost(path, host, Target.CONTENT_TYPE, target, body, null, clock.instant());
+        StringBuilder sb = new StringBuilder(320);
+        sb.append(Target.HEADER).append(": ").append(target).append("\r\n");
+        for (Map.Entry<String, String> h : signed) {
+            sb.append(h.getKey()).append(": ").append(SignedRequests.requireFieldValue(h.getKey(), h.getValue())).append("\r\n");
+        }
+        sb.append("Content-Length: ").append(body.length).append("\r\n\r\n");
+        byte[] headers = sb.toString().getBytes(StandardCharsets.US_ASCII);
+        ByteBuf out = alloc.buffer(head.length + headers.length + body.length);
+        return out.writeBytes(head).writeBytes(headers).writeBytes(body);
     }
 
     /** Nine GetItem answers to one Query page, as the default mix asks (60:10). */

@@ -30,21 +30,21 @@ record Answer(int status, byte[] body, String crc32, String requestId, boolean f
         this(status, body, crc32, requestId, fromOrigin, keepAlive, headOnly, ContentCoding.IDENTITY);
     }
 
-    private static final byte[] FIXED = HeadWriter.ascii("Content-Type: " + Target.CONTENT_TYPE + "\r\n");
+    private static final byte[] FIXED = HeadWriter.bytesOf("Content-Type: " + Target.CONTENT_TYPE + "\r\n");
     private static final byte[] CORS;
-    private static final byte[] CONTENT_ENCODING = HeadWriter.ascii("Content-Encoding: ");
-    private static final byte[] CRC32 = HeadWriter.ascii(Crc32.HEADER + ": ");
-    private static final byte[] REQUEST_ID = HeadWriter.ascii("x-amzn-RequestId: ");
-    private static final byte[] CONTENT_LENGTH = HeadWriter.ascii("Content-Length: ");
-    private static final byte[] CLOSE = HeadWriter.ascii("Connection: close\r\n");
+    private static final byte[] CONTENT_ENCODING = HeadWriter.bytesOf("Content-Encoding: ");
+    private static final byte[] CRC32 = HeadWriter.bytesOf(Crc32.HEADER + ": ");
+    private static final byte[] REQUEST_ID = HeadWriter.bytesOf("x-amzn-RequestId: ");
+    private static final byte[] CONTENT_LENGTH = HeadWriter.bytesOf("Content-Length: ");
+    private static final byte[] CLOSE = HeadWriter.bytesOf("Connection: close\r\n");
     /** The status lines of 100 to 599, each ended, made once: {@code HTTP/1.1 code reason}. */
     private static final byte[][] STATUS_LINES = new byte[500][];
 
     static {
         StringBuilder sb = new StringBuilder();
         for (Map.Entry<String, String> h : Cors.response(true)) sb.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
-        CORS = HeadWriter.ascii(sb.toString());
-        for (int code = 100; code < 600; code++) STATUS_LINES[code - 100] = HeadWriter.ascii(statusLine(code));
+        CORS = HeadWriter.bytesOf(sb.toString());
+        for (int code = 100; code < 600; code++) STATUS_LINES[code - 100] = HeadWriter.bytesOf(statusLine(code));
     }
 
     private static String statusLine(int status) {
@@ -52,12 +52,13 @@ record Answer(int status, byte[] body, String crc32, String requestId, boolean f
     }
 
     /**
-     * The bytes of the answer; the caller owns the buffer. The head is written into the buffer in
-     * place, sized once (no intermediate text or bytes, issue 16). A request id that is not
+     * The bytes of the answer; the caller owns the buffer. The head is put together in the
+     * thread's {@link HeadWriter} and the buffer sized once for head and body (no intermediate
+     * text or fresh bytes, issue 16). A request id that is not
      * visible ASCII (weir makes its ids; it would be a bug) is refused, never written.
      */
     ByteBuf encode(ByteBufAllocator alloc) {
-        byte[] statusLine = status >= 100 && status < 600 ? STATUS_LINES[status - 100] : HeadWriter.ascii(statusLine(status));
+        byte[] statusLine = status >= 100 && status < 600 ? STATUS_LINES[status - 100] : HeadWriter.bytesOf(statusLine(status));
         byte[] body = this.body;
         String crc32 = this.crc32;
         String codingToken = null;
@@ -72,35 +73,15 @@ record Answer(int status, byte[] body, String crc32, String requestId, boolean f
                 || (codingToken != null && !HeadWriter.visibleAscii(codingToken))) {
             throw new IllegalArgumentException("an answer's header value is not visible ASCII");
         }
-        int headSize = statusLine.length + FIXED.length
-                + (codingToken == null ? 0 : CONTENT_ENCODING.length + codingToken.length() + 2)
-                + CRC32.length + checksum.length() + 2
-                + REQUEST_ID.length + requestId.length() + 2
-                + (fromOrigin ? CORS.length : 0)
-                + CONTENT_LENGTH.length + HeadWriter.decimalLength(body.length) + 2
-                + (keepAlive ? 0 : CLOSE.length)
-                + 2;
-        ByteBuf out = alloc.buffer(headSize + (headOnly ? 0 : body.length));
-        out.writeBytes(statusLine).writeBytes(FIXED);
-        if (codingToken != null) {
-            out.writeBytes(CONTENT_ENCODING);
-            HeadWriter.writeAscii(out, codingToken);
-            HeadWriter.writeCrlf(out);
-        }
-        out.writeBytes(CRC32);
-        HeadWriter.writeAscii(out, checksum);
-        HeadWriter.writeCrlf(out);
-        out.writeBytes(REQUEST_ID);
-        HeadWriter.writeAscii(out, requestId);
-        HeadWriter.writeCrlf(out);
-        if (fromOrigin) out.writeBytes(CORS);
-        out.writeBytes(CONTENT_LENGTH);
-        HeadWriter.writeDecimal(out, body.length);
-        HeadWriter.writeCrlf(out);
-        if (!keepAlive) out.writeBytes(CLOSE);
-        HeadWriter.writeCrlf(out);
-        if (!headOnly) out.writeBytes(body);
-        return out;
+        HeadWriter w = HeadWriter.start().bytes(statusLine).bytes(FIXED);
+        if (codingToken != null) w.bytes(CONTENT_ENCODING).ascii(codingToken).crlf();
+        w.bytes(CRC32).ascii(checksum).crlf();
+        w.bytes(REQUEST_ID).ascii(requestId).crlf();
+        if (fromOrigin) w.bytes(CORS);
+        w.bytes(CONTENT_LENGTH).decimal(body.length).crlf();
+        if (!keepAlive) w.bytes(CLOSE);
+        w.crlf();
+        return w.finish(alloc, headOnly ? null : body);
     }
 
     private static boolean isDecimal(String s) {

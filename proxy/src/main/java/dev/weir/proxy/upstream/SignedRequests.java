@@ -30,10 +30,9 @@ final class SignedRequests {
     private final Clock clock;
     /** {@code POST path HTTP/1.1}, Host and Content-Type, each line ended. */
     private final byte[] head;
-    private static final byte[] TARGET = HeadWriter.ascii(Target.HEADER + ": ");
-    private static final byte[] CONTENT_LENGTH = HeadWriter.ascii("Content-Length: ");
-    /** {@code ": "} as one big-endian short. */
-    private static final int COLON_SPACE = (':' << 8) | ' ';
+    private static final byte[] TARGET = HeadWriter.bytesOf(Target.HEADER + ": ");
+    private static final byte[] CONTENT_LENGTH = HeadWriter.bytesOf("Content-Length: ");
+    private static final byte[] COLON_SPACE = HeadWriter.bytesOf(": ");
 
     SignedRequests(SigV4Signer signer, String host, String path, Clock clock) {
         this.signer = signer;
@@ -52,36 +51,20 @@ final class SignedRequests {
     /**
      * One signed request for the operation named by {@code target}, with {@code body} whose
      * SHA-256 (hex) is {@code payloadHash} (null: computed here); the caller owns the buffer.
-     * Every value is checked before anything is allocated; the buffer is sized exactly once and
-     * the head written into it in place (no intermediate text or bytes, issue 16).
+     * Every value is checked before it is written; the head is put together in the thread's
+     * {@link HeadWriter} and the buffer sized once for head and body (no intermediate text or
+     * fresh bytes, issue 16).
      */
     ByteBuf encode(ByteBufAllocator alloc, String target, byte[] body, String payloadHash) {
         requireFieldValue(Target.HEADER, target);
         List<Map.Entry<String, String>> signed = signer.signPost(path, host, Target.CONTENT_TYPE, target, body, payloadHash, clock.instant());
-        int size = head.length + TARGET.length + target.length() + 2;
+        HeadWriter w = HeadWriter.start().bytes(head).bytes(TARGET).ascii(target).crlf();
         for (int k = 0, n = signed.size(); k < n; k++) {
             Map.Entry<String, String> h = signed.get(k);
-            requireFieldValue("header name", h.getKey());
-            requireFieldValue(h.getKey(), h.getValue());
-            size += h.getKey().length() + 2 + h.getValue().length() + 2;
+            w.ascii(requireFieldValue("header name", h.getKey())).bytes(COLON_SPACE).ascii(requireFieldValue(h.getKey(), h.getValue())).crlf();
         }
-        size += CONTENT_LENGTH.length + HeadWriter.decimalLength(body.length) + 4 + body.length;
-        ByteBuf out = alloc.buffer(size);
-        out.writeBytes(head).writeBytes(TARGET);
-        HeadWriter.writeAscii(out, target);
-        HeadWriter.writeCrlf(out);
-        for (int k = 0, n = signed.size(); k < n; k++) {
-            Map.Entry<String, String> h = signed.get(k);
-            HeadWriter.writeAscii(out, h.getKey());
-            out.writeShort(COLON_SPACE);
-            HeadWriter.writeAscii(out, h.getValue());
-            HeadWriter.writeCrlf(out);
-        }
-        out.writeBytes(CONTENT_LENGTH);
-        HeadWriter.writeDecimal(out, body.length);
-        HeadWriter.writeCrlf(out);
-        HeadWriter.writeCrlf(out);
-        return out.writeBytes(body);
+        w.bytes(CONTENT_LENGTH).decimal(body.length).crlf().crlf();
+        return w.finish(alloc, body);
     }
 
     /** {@code value}, when every character is visible ASCII or a space (no control character can split the header). */
