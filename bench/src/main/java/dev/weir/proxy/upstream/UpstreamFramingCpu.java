@@ -32,7 +32,8 @@ import java.util.Map;
  * HttpObjectAggregator, then the UpstreamResponse made from the FullHttpResponse) and after
  * ({@link ResponseFramer}), on answers shaped like the allow-all load's: GetItem items of the
  * people table (about 600 bytes) and Query pages of 10 (about 6 KB), with the store's headers,
- * one answer per read. Run as {@link dev.weir.proxy.server.ClientFramingCpu} is run.
+ * one answer per read. Run as {@link dev.weir.proxy.server.ClientFramingCpu} is run (then the upstream requests'
+ * encodings compared; with the argument {@code encoding}, only that).
  */
 public final class UpstreamFramingCpu {
     private UpstreamFramingCpu() {}

@@ -65,6 +65,8 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
     /** The request head as it arrives (bytes, bulk-copied), grown up to the head limit. */
     private byte[] headBytes = new byte[1024];
     private int headLength;
+    /** Whether the head so far has an LF without a CR before it (noted as its bytes are searched for the blank line). */
+    private boolean bareLf;
     /** The current chunk-size or trailer line. */
     private final StringBuilder head = new StringBuilder(64);
     private long remaining;
@@ -162,6 +164,7 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
                     idleDeadline = 0;
                     armRequestTimer(ctx);
                     headLength = 0;
+                    bareLf = false;
                     lastWasCr = false;
                     state = State.HEAD;
                 }
@@ -174,10 +177,14 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
                                 Math.max(headLength + n, headBytes.length * 2)));
                     }
                     buf.getBytes(i, headBytes, headLength, n);
-                    int from = Math.max(headLength, 3), to = headLength + n;
+                    // One pass finds the blank line and notes an LF without its CR (refused once the head is complete).
+                    int to = headLength + n;
                     int endOfHead = -1;
-                    for (int j = from; j < to; j++) {
-                        if (headBytes[j] == '\n' && headBytes[j - 1] == '\r' && headBytes[j - 2] == '\n' && headBytes[j - 3] == '\r') {
+                    for (int j = headLength; j < to; j++) {
+                        if (headBytes[j] != '\n') continue;
+                        if (j == 0 || headBytes[j - 1] != '\r') {
+                            bareLf = true;
+                        } else if (j >= 3 && headBytes[j - 2] == '\n' && headBytes[j - 3] == '\r') {
                             endOfHead = j + 1;
                             break;
                         }
@@ -238,9 +245,7 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
     private String checkHead(ChannelHandlerContext ctx) {
         byte[] h = headBytes;
         int length = headLength;
-        for (int k = 0; k < length; k++) {
-            if (h[k] == '\n' && (k == 0 || h[k - 1] != '\r')) return "bare LF in the request head";
-        }
+        if (bareLf) return "bare LF in the request head";
         int contentLengths = 0, lengthFrom = 0, lengthTo = 0;
         String contentLength = null, transferEncoding = null;
         // Header lines are separated by CRLF (a lone CR stays inside its line); the head ends

@@ -50,6 +50,8 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
     private State state = State.HEAD;
     private byte[] head = new byte[512];
     private int headLength;
+    /** Whether the head so far has an LF without a CR before it (noted as its bytes are searched for the blank line). */
+    private boolean bareLf;
     /** A chunk-size or trailer line so far. */
     private final StringBuilder line = new StringBuilder(32);
     private boolean lastWasCr;
@@ -101,9 +103,13 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
                         head = Arrays.copyOf(head, Math.min(MAX_HEAD_BYTES, Math.max(headLength + n, head.length * 2)));
                     }
                     buf.getBytes(i, head, headLength, n);
+                    // One pass finds the blank line and notes an LF without its CR (refused once the head is complete).
                     int endOfHead = -1;
-                    for (int j = Math.max(headLength, 3), to = headLength + n; j < to; j++) {
-                        if (head[j] == '\n' && head[j - 1] == '\r' && head[j - 2] == '\n' && head[j - 3] == '\r') {
+                    for (int j = headLength, to = headLength + n; j < to; j++) {
+                        if (head[j] != '\n') continue;
+                        if (j == 0 || head[j - 1] != '\r') {
+                            bareLf = true;
+                        } else if (j >= 3 && head[j - 2] == '\n' && head[j - 3] == '\r') {
                             endOfHead = j + 1;
                             break;
                         }
@@ -164,7 +170,7 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
     private String readHead(ChannelHandlerContext ctx) {
         byte[] h = head;
         int last = headLength - 4;
-        for (int k = 0; k < headLength; k++) if (h[k] == '\n' && (k == 0 || h[k - 1] != '\r')) return "bare LF";
+        if (bareLf) return "bare LF";
         int eol = lineEnd(h, 0, last);
         // HTTP/1.x SP 3DIGIT [SP reason]
         if (eol < 12 || !startsWith(h, "HTTP/1.") || (h[7] != '1' && h[7] != '0') || h[8] != ' '
@@ -214,6 +220,7 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
         long declared = lengthGiven ? HeadBytes.decimal(h, lengthFrom, lengthTo) : -1;
         boolean chunked = chunkedOrOther && nameIs(h, codingFrom, codingTo, CHUNKED);
         headLength = 0;
+        bareLf = false;
         if (status == 101) return "an upgrade weir did not ask for";
         if (status < 200) {
             // An interim answer: the final one follows.
@@ -289,6 +296,7 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
         FramedResponse response = new FramedResponse(new UpstreamResponse(status, crc32, body.take()), keepAlive);
         state = State.HEAD;
         headLength = 0;
+        bareLf = false;
         ctx.fireChannelRead(response);
     }
 
