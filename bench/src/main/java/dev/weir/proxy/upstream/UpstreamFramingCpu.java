@@ -33,7 +33,8 @@ import java.util.Map;
  * ({@link ResponseFramer}), on answers shaped like the allow-all load's: GetItem items of the
  * people table (about 600 bytes) and Query pages of 10 (about 6 KB), with the store's headers,
  * one answer per read. Run as {@link dev.weir.proxy.server.ClientFramingCpu} is run (then the upstream requests'
- * encodings compared; with the argument {@code encoding}, only that).
+ * encodings compared; with the argument {@code encoding}, only that; with
+ * {@code framing}, only the framing; with {@code large}, only 1 MB answers framed).
  */
 public final class UpstreamFramingCpu {
     private UpstreamFramingCpu() {}
@@ -41,6 +42,10 @@ public final class UpstreamFramingCpu {
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("encoding")) {
             encoding();
+            return;
+        }
+        if (args.length > 0 && args[0].equals("large")) {
+            large();
             return;
         }
         List<ByteBuf> answers = answers();
@@ -70,7 +75,46 @@ public final class UpstreamFramingCpu {
         if (sink[0] == 42) System.out.println();
         before.finishAndReleaseAll();
         after.finishAndReleaseAll();
-        encoding();
+        if (args.length == 0 || !args[0].equals("framing")) encoding();
+    }
+
+    /**
+     * A 1 MB answer (a Scan page's size) arriving in reads of 64 KB, as a socket hands it over:
+     * Netty's decoder and aggregator against {@link ResponseFramer}, whose body is sized once to
+     * the declared length (issue 16; before, it started at 64 KB and doubled, copying as it grew).
+     */
+    static void large() {
+        byte[] body = new byte[1 << 20];
+        new java.util.Random(16).nextBytes(body);
+        byte[] head = ("HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.0\r\nx-amzn-RequestId: R1\r\nx-amz-crc32: "
+                + Crc32.of(body) + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        List<ByteBuf> reads = new ArrayList<>();
+        ByteBuf all = Unpooled.directBuffer(head.length + body.length).writeBytes(head).writeBytes(body);
+        for (int at = 0; at < all.writerIndex(); at += 64 * 1024) {
+            reads.add(Unpooled.unreleasableBuffer(all.slice(at, Math.min(64 * 1024, all.writerIndex() - at)).asReadOnly()));
+        }
+        long[] sink = new long[1];
+        EmbeddedChannel before = new EmbeddedChannel(new HttpResponseDecoder(), new HttpObjectAggregator(UpstreamClient.MAX_RESPONSE_BYTES),
+                new SimpleChannelInboundHandler<FullHttpResponse>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse msg) {
+                        sink[0] += ByteBufUtil.getBytes(msg.content()).length;
+                    }
+                });
+        EmbeddedChannel after = new EmbeddedChannel(new ResponseFramer(UpstreamClient.MAX_RESPONSE_BYTES), new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                sink[0] += ((FramedResponse) msg).response().body().length;
+            }
+        });
+        CpuWindows.compare("a 1 MB store answer in 64 KB reads", "Netty decoder + aggregator", () -> {
+            for (ByteBuf r : reads) before.writeInbound(r.duplicate());
+        }, "ResponseFramer", () -> {
+            for (ByteBuf r : reads) after.writeInbound(r.duplicate());
+        });
+        if (sink[0] == 42) System.out.println();
+        before.finishAndReleaseAll();
+        after.finishAndReleaseAll();
     }
 
     /**
