@@ -111,9 +111,12 @@ public final class HeadBytes {
             "application/x-amz-json-1.0", "application/x-amz-json-1.1", "keep-alive", "Keep-Alive", "close",
             "identity", "gzip", "deflate", "gzip, deflate", "*/*", "100-continue", "0",
     };
+    /** A request line's usual method and path (DynamoDB's API is {@code POST /}). */
+    static final String[] COMMON_REQUEST_LINE_PARTS = {"POST", "GET", "HEAD", "OPTIONS", "PUT", "/"};
     /** The common strings by their length, then in the order above, as bytes. */
     private static final Table NAMES = new Table(COMMON_NAMES);
     private static final Table VALUES = new Table(COMMON_VALUES);
+    private static final Table REQUEST_LINE_PARTS = new Table(COMMON_REQUEST_LINE_PARTS);
 
     /** Bytes [from, to) of a header name, as text: a shared constant when they are exactly a common name's bytes. */
     public static String name(byte[] h, int from, int to) {
@@ -124,6 +127,12 @@ public final class HeadBytes {
     /** Bytes [from, to) of a header value, as text: a shared constant when they are exactly a common value's bytes. */
     public static String value(byte[] h, int from, int to) {
         String known = VALUES.find(h, from, to);
+        return known != null ? known : latin1(h, from, to);
+    }
+
+    /** Bytes [from, to) of a request's method or path, as text: a shared constant when they are exactly a common one's bytes. */
+    public static String requestLinePart(byte[] h, int from, int to) {
+        String known = REQUEST_LINE_PARTS.find(h, from, to);
         return known != null ? known : latin1(h, from, to);
     }
 

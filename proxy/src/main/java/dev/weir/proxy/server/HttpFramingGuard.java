@@ -131,6 +131,15 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
             return;
         }
         if (ready.isEmpty()) return;
+        if (ready.size() == 1) {
+            // The usual read: one request, handed on without copying the list (cleared first, as
+            // handing on may bring the next read in before this returns).
+            FramedRequest only = ready.getFirst();
+            ready.clear();
+            unanswered++;
+            ctx.fireChannelRead(only);
+            return;
+        }
         FramedRequest[] good = ready.toArray(new FramedRequest[0]);
         ready.clear();
         unanswered += good.length;
@@ -265,9 +274,9 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
             case RequestLine.Good good -> http10 = good.http10();
         }
         int sp1 = indexOf(h, (byte) ' ', 0, lineEnd), sp2 = indexOf(h, (byte) ' ', sp1 + 1, lineEnd);
-        method = latin1(h, 0, sp1);
+        method = HeadBytes.requestLinePart(h, 0, sp1);
         int q = indexOf(h, (byte) '?', sp1 + 1, sp2);
-        rawPath = latin1(h, sp1 + 1, (q < 0 ? sp2 : q));
+        rawPath = HeadBytes.requestLinePart(h, sp1 + 1, (q < 0 ? sp2 : q));
         rawQuery = q < 0 ? "" : latin1(h, q + 1, sp2);
         headers = new Headers();
         boolean close = false, keepAliveAsked = false, continueExpected = false;

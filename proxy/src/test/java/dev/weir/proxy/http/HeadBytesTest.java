@@ -32,14 +32,19 @@ class HeadBytesTest {
             byte[] h = value.getBytes(StandardCharsets.ISO_8859_1);
             assertSame(value, HeadBytes.value(h, 0, h.length), value);
         }
+        for (String part : HeadBytes.COMMON_REQUEST_LINE_PARTS) {
+            byte[] h = part.getBytes(StandardCharsets.ISO_8859_1);
+            assertSame(part, HeadBytes.requestLinePart(h, 0, h.length), part);
+        }
         Random random = new Random(16);
-        String alphabet = "hostHOSTx-amzdteDATE\u00e9ac";
+        String alphabet = "hostHOSTx-amzdteDATE\u00e9ac/PG";
         for (int n = 0; n < 20_000; n++) {
             StringBuilder sb = new StringBuilder();
             for (int k = random.nextInt(24); k > 0; k--) sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
             byte[] h = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
             assertEquals(sb.toString(), HeadBytes.name(h, 0, h.length));
             assertEquals(sb.toString(), HeadBytes.value(h, 0, h.length));
+            assertEquals(sb.toString(), HeadBytes.requestLinePart(h, 0, h.length));
         }
     }
 
