@@ -53,7 +53,8 @@ final class LoopPool {
     /**
      * @param bootstrap      connects on this pool's loop, with the pipeline of an upstream connection
      * @param releaseFailure told (on the loop) of a connection given back that was not handed out
-     * @param state          a new connection's {@link PooledConnection} (made by its pipeline), asked once per connection
+     * @param state          a new connection's {@link PooledConnection} (made by its pipeline), asked once per
+     *                       connection; null if it has none (the connection is then closed, never handed out)
      */
     LoopPool(Bootstrap bootstrap, int max, int maxWaiting, Consumer<String> releaseFailure,
              Function<Channel, PooledConnection> state) {
@@ -133,6 +134,14 @@ final class LoopPool {
             }
             Channel ch = done.channel();
             PooledConnection c = state.apply(ch);
+            if (c == null) {
+                // Not a connection this pool can keep (its pipeline is gone): never handed out.
+                open--;
+                ch.close();
+                taker.fail(new IOException("cannot connect to the upstream store: the connection closed as it opened"));
+                serveWaiting();
+                return;
+            }
             ch.closeFuture().addListener(closing -> closed(c));
             if (closed) {
                 ch.close();

@@ -3,7 +3,7 @@ package dev.weir.proxy.upstream;
 import dev.weir.proxy.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import org.junit.jupiter.api.AfterEach;
@@ -47,12 +47,18 @@ class LoopPoolTest {
         StubStore store = StubStore.echo();
         toClose.add(store);
         Bootstrap b = new Bootstrap().group(loop).channel(Transport.NIO.socketChannelClass())
-                .remoteAddress("127.0.0.1", store.port()).handler(new ChannelInboundHandlerAdapter());
+                .remoteAddress("127.0.0.1", store.port()).handler(NOTHING);
         return new LoopPool(b, max, maxWaiting, releaseFailures::add, ch -> {
             statesMade.incrementAndGet();
             return new PooledConnection(ch);
         });
     }
+
+    /** An empty pipeline for every connection (a sharable handler that adds nothing). */
+    private static final ChannelInitializer<Channel> NOTHING = new ChannelInitializer<>() {
+        @Override
+        protected void initChannel(Channel ch) {}
+    };
 
     private <T> T onLoop(Callable<T> task) throws Exception {
         return loop.submit(task).get(5, TimeUnit.SECONDS);
@@ -140,6 +146,39 @@ class LoopPoolTest {
             return null;
         });
         assertTrue(releaseFailures.isEmpty());
+    }
+
+    /** A connection without its state (its pipeline gone as it opened) is closed and never handed out; its place is free again. */
+    @Test
+    void aConnectionWithoutItsStateIsNeverHandedOut() throws Exception {
+        StubStore store = StubStore.echo();
+        toClose.add(store);
+        Bootstrap b = new Bootstrap().group(loop).channel(Transport.NIO.socketChannelClass())
+                .remoteAddress("127.0.0.1", store.port()).handler(NOTHING);
+        AtomicBoolean withState = new AtomicBoolean(false);
+        LoopPool pool = new LoopPool(b, 1, 10, releaseFailures::add, ch -> withState.get() ? new PooledConnection(ch) : null);
+        Taker first = new Taker();
+        onLoop(() -> {
+            pool.acquire(first);
+            return null;
+        });
+        var failure = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> first.got.get(5, TimeUnit.SECONDS));
+        assertTrue(failure.getCause() instanceof IOException, String.valueOf(failure.getCause()));
+        assertEquals(0, pool.handedOut());
+        withState.set(true);
+        Taker second = new Taker();
+        onLoop(() -> {
+            pool.acquire(second);
+            return null;
+        });
+        PooledConnection c = second.got.get(5, TimeUnit.SECONDS);
+        assertTrue(c.channel.isActive(), "the bound of one was free again for a new connection");
+        onLoop(() -> {
+            pool.release(c);
+            pool.close();
+            return null;
+        });
     }
 
     @Test
