@@ -9,7 +9,14 @@ import dev.weir.bench.load.RequestSigner;
 import dev.weir.protocol.model.Operation;
 import dev.weir.protocol.sigv4.Credentials;
 import dev.weir.protocol.sigv4.HttpRequestView;
+import dev.weir.protocol.wire.Cors;
+import dev.weir.protocol.wire.Crc32;
+import dev.weir.protocol.wire.Target;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -41,7 +48,8 @@ import java.util.Map;
  *
  * Both in one process, windows alternating, by thread CPU ({@link CpuWindows}). Run with the
  * bench class path: {@code java -cp "bench/target/weir-bench-*.jar:$(cat bench/target/classpath.txt)"
- * dev.weir.proxy.server.ClientFramingCpu}. It sits in the server package to reach the guard,
+ * dev.weir.proxy.server.ClientFramingCpu} (then the answers' encodings compared; with the argument {@code encoding},
+ * only that; with {@code framing}, only the framing). It sits in the server package to reach the guard,
  * which is not public.
  */
 public final class ClientFramingCpu {
@@ -52,6 +60,10 @@ public final class ClientFramingCpu {
             ProxyServer.Limits.DEFAULT.maxBodyBytes(), 30_000, 60_000, 5_000);
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("encoding")) {
+            encoding();
+            return;
+        }
         List<PreparedRequest> requests = requests();
         long[] sink = new long[1];
         EmbeddedChannel before = new EmbeddedChannel(
@@ -88,6 +100,68 @@ public final class ClientFramingCpu {
         if (sink[0] == 42) System.out.println();
         before.finishAndReleaseAll();
         after.finishAndReleaseAll();
+        if (args.length == 0 || !args[0].equals("framing")) encoding();
+    }
+
+    /**
+     * The answer's bytes, before issue 16's change (the head built as text, then bytes, then
+     * copied: {@link #replacedEncode}) and after ({@link Answer#encode}: the head put together in the thread's array, one copy out), for
+     * answers shaped like the allow-all load's (GetItem items, a Query page now and then), into
+     * pooled direct buffers as on a loop.
+     */
+    static void encoding() {
+        List<Answer> answers = new ArrayList<>();
+        for (int k = 0; k < 70; k++) {
+            String item = "{\"id\":{\"S\":\"p-" + k + "\"},\"name\":{\"S\":\"Person " + k + "\"},\"notes\":{\"S\":\"" + "n".repeat(400) + "\"}}";
+            String body = k % 7 == 6 ? "{\"Count\":10,\"Items\":[" + String.join(",", java.util.Collections.nCopies(10, item)) + "]}"
+                    : "{\"Item\":" + item + "}";
+            byte[] b = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            answers.add(new Answer(200, b, Crc32.of(b), "R" + (100_000 + k), false, true, false));
+        }
+        PooledByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+        long[] sink = new long[1];
+        int[] next = new int[2];
+        CpuWindows.compare("client answer encoding", "before (StringBuilder, String, byte[], copy)", () -> {
+            ByteBuf b = replacedEncode(answers.get(next[0]++ % answers.size()), alloc);
+            sink[0] += b.readableBytes();
+            b.release();
+        }, "after (head in the thread's array, one copy out)", () -> {
+            ByteBuf b = answers.get(next[1]++ % answers.size()).encode(alloc);
+            sink[0] += b.readableBytes();
+            b.release();
+        });
+        if (sink[0] == 42) System.out.println();
+    }
+
+    /** {@link Answer#encode} as it was before issue 16's change (identity coding, as the comparison's answers), for the comparison. */
+    private static ByteBuf replacedEncode(Answer a, ByteBufAllocator alloc) {
+        StringBuilder cors = new StringBuilder();
+        if (a.fromOrigin()) {
+            for (Map.Entry<String, String> h : Cors.response(true)) cors.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
+        }
+        HttpResponseStatus s = HttpResponseStatus.valueOf(a.status());
+        StringBuilder sb = new StringBuilder(200);
+        sb.append("HTTP/1.1 ").append(a.status()).append(' ').append(s.reasonPhrase()).append("\r\n")
+                .append("Content-Type: " + Target.CONTENT_TYPE + "\r\n");
+        byte[] body = a.body();
+        String crc32 = a.crc32();
+        sb.append(Crc32.HEADER).append(": ").append(isDecimal(crc32) ? crc32 : Crc32.of(body)).append("\r\n");
+        sb.append("x-amzn-RequestId: ").append(a.requestId()).append("\r\n");
+        sb.append(cors);
+        sb.append("Content-Length: ").append(body.length).append("\r\n");
+        if (!a.keepAlive()) sb.append("Connection: close\r\n");
+        sb.append("\r\n");
+        byte[] head = sb.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        ByteBuf out = alloc.buffer(head.length + (a.headOnly() ? 0 : body.length));
+        out.writeBytes(head);
+        if (!a.headOnly()) out.writeBytes(body);
+        return out;
+    }
+
+    private static boolean isDecimal(String s) {
+        if (s == null || s.isEmpty() || s.length() > 10) return false;
+        for (int i = 0; i < s.length(); i++) if (s.charAt(i) < '0' || s.charAt(i) > '9') return false;
+        return true;
     }
 
     /** 1,000 requests of the allow-all load's default mix, signed as the load generator signs them. */

@@ -9,19 +9,49 @@ import java.util.Arrays;
  * store answers'): it starts at most at a first size, doubles as bytes arrive, never past the
  * declared length when there is one, so a body of declared length ends in an array of exactly
  * its size and {@link #take} copies nothing; a body that arrives chunked is trimmed once.
+ *
+ * <p>The first size depends on whose body it is. A client is untrusted: its body starts at
+ * {@link #FIRST_BYTES} at most, so a head declaring a large length costs weir no more than that
+ * until the bytes arrive ({@link #BodyBytes()}). The store is weir's own upstream: its answer is
+ * sized once to its declared length ({@link #sizedToDeclared()}; the framer refuses a length over
+ * its limit before this), so a large answer (a 1 MB Scan page) is copied once, not grown by
+ * doubling through copies that leave as much garbage again (issue 16).
  */
 public final class BodyBytes {
     private static final byte[] EMPTY = new byte[0];
     /** The first allocation for a body of declared length; larger bodies grow as they arrive. */
     private static final int FIRST_BYTES = 64 * 1024;
 
+    private final int firstBytes;
     private byte[] bytes = EMPTY;
     private int length;
 
+    /** A client's body: the first allocation is at most {@link #FIRST_BYTES}, whatever length is declared. */
+    public BodyBytes() {
+        this(FIRST_BYTES);
+    }
+
+    private BodyBytes(int firstBytes) {
+        this.firstBytes = firstBytes;
+    }
+
+    /**
+     * A trusted sender's body (the store's answers): the first allocation is the whole declared
+     * length, which the caller has checked against its limit.
+     */
+    public static BodyBytes sizedToDeclared() {
+        return new BodyBytes(Integer.MAX_VALUE);
+    }
+
     /** Starts a body; {@code declared} is its length when the head gave one (0 for none yet, as chunked). */
     public void start(long declared) {
-        bytes = declared <= 0 ? EMPTY : new byte[(int) Math.min(declared, FIRST_BYTES)];
+        bytes = declared <= 0 ? EMPTY : new byte[(int) Math.min(declared, firstBytes)];
         length = 0;
+    }
+
+    /** The size of the array collecting the body now (for tests: what was allocated). */
+    int capacity() {
+        return bytes.length;
     }
 
     /** The bytes collected so far. */

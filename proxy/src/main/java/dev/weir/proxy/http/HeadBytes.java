@@ -23,6 +23,39 @@ public final class HeadBytes {
         return true;
     }
 
+    /**
+     * True if the comma-separated list in bytes [from, to) has {@code lowerToken} as one of its
+     * elements, in any case, with the spaces and tabs around it trimmed (what splitting the text
+     * at commas, trimming and {@code equalsIgnoreCase} gives for a header value, without the text).
+     */
+    public static boolean hasToken(byte[] h, int from, int to, byte[] lowerToken) {
+        for (int at = from; at <= to; ) {
+            int comma = at;
+            while (comma < to && h[comma] != ',') comma++;
+            int a = at, b = comma;
+            while (a < b && (h[a] == ' ' || h[a] == '\t')) a++;
+            while (b > a && (h[b - 1] == ' ' || h[b - 1] == '\t')) b--;
+            if (nameIs(h, a, b, lowerToken)) return true;
+            at = comma + 1;
+        }
+        return false;
+    }
+
+    /**
+     * The decimal number in bytes [from, to): 1 to 18 ASCII digits, else -1 (a Content-Length
+     * that is empty, too long or not all digits).
+     */
+    public static long decimal(byte[] h, int from, int to) {
+        if (to <= from || to - from > 18) return -1;
+        long n = 0;
+        for (int k = from; k < to; k++) {
+            int d = h[k] - '0';
+            if (d < 0 || d > 9) return -1;
+            n = n * 10 + d;
+        }
+        return n;
+    }
+
     /** The token characters' punctuation (RFC 9110 section 5.6.2), besides letters and digits. */
     static final String TCHAR_PUNCTUATION = "!#$%&'*+-.^_`|~";
     /** Whether each ASCII byte is a token character: every header name's byte is looked up here (issue 16). */
@@ -43,5 +76,94 @@ public final class HeadBytes {
     /** Bytes [from, to) as Latin-1 text (one char per byte, as HTTP heads are read). */
     public static String latin1(byte[] h, int from, int to) {
         return new String(h, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * The header names the AWS SDKs, the aws CLI and weir's own clients send, in each spelling
+     * seen (lower case, canonical, Go's title case): a name whose bytes are exactly one of these
+     * is given as this constant, not a new String per request (issue 16). Only an exact match is
+     * reused, so a name is always the text that was sent, in its case.
+     */
+    static final String[] COMMON_NAMES = {
+            "host", "Host",
+            "x-amz-date", "X-Amz-Date",
+            "x-amz-target", "X-Amz-Target",
+            "authorization", "Authorization",
+            "content-type", "Content-Type",
+            "content-length", "Content-Length",
+            "x-amz-content-sha256", "X-Amz-Content-Sha256", "X-Amz-Content-SHA256",
+            "x-amz-security-token", "X-Amz-Security-Token",
+            "x-amz-user-agent", "X-Amz-User-Agent",
+            "user-agent", "User-Agent",
+            "accept-encoding", "Accept-Encoding",
+            "accept", "Accept",
+            "amz-sdk-invocation-id", "Amz-Sdk-Invocation-Id",
+            "amz-sdk-request", "Amz-Sdk-Request",
+            "connection", "Connection",
+            "content-encoding", "Content-Encoding",
+            "transfer-encoding", "Transfer-Encoding",
+            "expect", "Expect",
+            "origin", "Origin",
+            "x-amz-crc32", "x-amzn-requestid", "x-amzn-RequestId", "date", "Date", "server", "Server",
+    };
+    /** The values sent on (nearly) every request: DynamoDB's content type, the codings and connection tokens clients name. */
+    static final String[] COMMON_VALUES = {
+            "application/x-amz-json-1.0", "application/x-amz-json-1.1", "keep-alive", "Keep-Alive", "close",
+            "identity", "gzip", "deflate", "gzip, deflate", "*/*", "100-continue", "0",
+    };
+    /** A request line's usual method and path (DynamoDB's API is {@code POST /}). */
+    static final String[] COMMON_REQUEST_LINE_PARTS = {"POST", "GET", "HEAD", "OPTIONS", "PUT", "/"};
+    /** The common strings by their length, then in the order above, as bytes. */
+    private static final Table NAMES = new Table(COMMON_NAMES);
+    private static final Table VALUES = new Table(COMMON_VALUES);
+    private static final Table REQUEST_LINE_PARTS = new Table(COMMON_REQUEST_LINE_PARTS);
+
+    /** Bytes [from, to) of a header name, as text: a shared constant when they are exactly a common name's bytes. */
+    public static String name(byte[] h, int from, int to) {
+        String known = NAMES.find(h, from, to);
+        return known != null ? known : latin1(h, from, to);
+    }
+
+    /** Bytes [from, to) of a header value, as text: a shared constant when they are exactly a common value's bytes. */
+    public static String value(byte[] h, int from, int to) {
+        String known = VALUES.find(h, from, to);
+        return known != null ? known : latin1(h, from, to);
+    }
+
+    /** Bytes [from, to) of a request's method or path, as text: a shared constant when they are exactly a common one's bytes. */
+    public static String requestLinePart(byte[] h, int from, int to) {
+        String known = REQUEST_LINE_PARTS.find(h, from, to);
+        return known != null ? known : latin1(h, from, to);
+    }
+
+    /** Constant strings grouped by length, matched on their exact bytes. */
+    private static final class Table {
+        private final byte[][][] bytes;
+        private final String[][] strings;
+
+        Table(String[] all) {
+            int longest = 0;
+            for (String s : all) longest = Math.max(longest, s.length());
+            bytes = new byte[longest + 1][][];
+            strings = new String[longest + 1][];
+            for (int n = 0; n <= longest; n++) {
+                final int len = n;
+                String[] sized = java.util.Arrays.stream(all).filter(s -> s.length() == len).toArray(String[]::new);
+                strings[n] = sized;
+                bytes[n] = new byte[sized.length][];
+                for (int k = 0; k < sized.length; k++) bytes[n][k] = sized[k].getBytes(StandardCharsets.ISO_8859_1);
+            }
+        }
+
+        String find(byte[] h, int from, int to) {
+            int n = to - from;
+            if (n >= bytes.length) return null;
+            byte[][] candidates = bytes[n];
+            for (int k = 0; k < candidates.length; k++) {
+                byte[] c = candidates[k];
+                if (c[0] == h[from] && java.util.Arrays.equals(c, 0, n, h, from, to)) return strings[n][k];
+            }
+            return null;
+        }
     }
 }

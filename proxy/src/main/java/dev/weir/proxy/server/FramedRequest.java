@@ -1,7 +1,11 @@
 package dev.weir.proxy.server;
 
+import java.util.AbstractList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.RandomAccess;
 
 /**
  * One complete, well-framed request as {@link HttpFramingGuard} read it: the only thing that
@@ -25,7 +29,44 @@ import java.util.Map;
 record FramedRequest(String method, String rawPath, String rawQuery, List<Map.Entry<String, String>> headers,
                      byte[] body, boolean keepAlive) {
     FramedRequest {
-        headers = List.copyOf(headers);
+        // The guard's list is fresh and is sealed here, so it is taken as it is (issue 16); any other is copied.
+        headers = headers instanceof Headers fresh ? fresh.seal() : List.copyOf(headers);
+    }
+
+    /**
+     * A request's headers as {@link HttpFramingGuard} collects them: appended while its head is
+     * read, then sealed when the request is made, and from then on read-only (every mutator of
+     * {@link java.util.List} throws, and so does {@link #append}). Nothing is copied to hand it on.
+     */
+    static final class Headers extends AbstractList<Map.Entry<String, String>> implements RandomAccess {
+        @SuppressWarnings("unchecked")
+        private Map.Entry<String, String>[] entries = new Map.Entry[16];
+        private int size;
+        private boolean sealed;
+
+        /** Adds a header at the end; only before the list is sealed. */
+        void append(Map.Entry<String, String> header) {
+            if (sealed) throw new IllegalStateException("a request's headers are read-only once it is made");
+            if (header == null) throw new NullPointerException("a header");
+            if (size == entries.length) entries = Arrays.copyOf(entries, size * 2);
+            entries[size++] = header;
+        }
+
+        Headers seal() {
+            sealed = true;
+            return this;
+        }
+
+        @Override
+        public Map.Entry<String, String> get(int index) {
+            Objects.checkIndex(index, size);
+            return entries[index];
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
     }
 
     /** A HEAD request: its answer has a length but no body. */

@@ -1,6 +1,8 @@
 package dev.weir.proxy.server;
 
 import dev.weir.proxy.http.BodyBytes;
+import dev.weir.proxy.http.HeadBytes;
+import dev.weir.proxy.server.FramedRequest.Headers;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -63,6 +65,8 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
     /** The request head as it arrives (bytes, bulk-copied), grown up to the head limit. */
     private byte[] headBytes = new byte[1024];
     private int headLength;
+    /** Whether the head so far has an LF without a CR before it (noted as its bytes are searched for the blank line). */
+    private boolean bareLf;
     /** The current chunk-size or trailer line. */
     private final StringBuilder head = new StringBuilder(64);
     private long remaining;
@@ -72,7 +76,7 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
     private boolean failed;
     /** The request whose head is read and whose body is being read (fields of the message to come). */
     private String method, rawPath, rawQuery;
-    private List<Map.Entry<String, String>> headers;
+    private Headers headers;
     private boolean keepAlive, lengthGiven;
     /** The body so far: grown as bytes arrive, never beyond what came (a declared length is only a cap). */
     private final BodyBytes body = new BodyBytes();
@@ -127,6 +131,15 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
             return;
         }
         if (ready.isEmpty()) return;
+        if (ready.size() == 1) {
+            // The usual read: one request, handed on without copying the list (cleared first, as
+            // handing on may bring the next read in before this returns).
+            FramedRequest only = ready.getFirst();
+            ready.clear();
+            unanswered++;
+            ctx.fireChannelRead(only);
+            return;
+        }
         FramedRequest[] good = ready.toArray(new FramedRequest[0]);
         ready.clear();
         unanswered += good.length;
@@ -160,6 +173,7 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
                     idleDeadline = 0;
                     armRequestTimer(ctx);
                     headLength = 0;
+                    bareLf = false;
                     lastWasCr = false;
                     state = State.HEAD;
                 }
@@ -172,10 +186,14 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
                                 Math.max(headLength + n, headBytes.length * 2)));
                     }
                     buf.getBytes(i, headBytes, headLength, n);
-                    int from = Math.max(headLength, 3), to = headLength + n;
+                    // One pass finds the blank line and notes an LF without its CR (refused once the head is complete).
+                    int to = headLength + n;
                     int endOfHead = -1;
-                    for (int j = from; j < to; j++) {
-                        if (headBytes[j] == '\n' && headBytes[j - 1] == '\r' && headBytes[j - 2] == '\n' && headBytes[j - 3] == '\r') {
+                    for (int j = headLength; j < to; j++) {
+                        if (headBytes[j] != '\n') continue;
+                        if (j == 0 || headBytes[j - 1] != '\r') {
+                            bareLf = true;
+                        } else if (j >= 3 && headBytes[j - 2] == '\n' && headBytes[j - 3] == '\r') {
                             endOfHead = j + 1;
                             break;
                         }
@@ -236,10 +254,8 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
     private String checkHead(ChannelHandlerContext ctx) {
         byte[] h = headBytes;
         int length = headLength;
-        for (int k = 0; k < length; k++) {
-            if (h[k] == '\n' && (k == 0 || h[k - 1] != '\r')) return "bare LF in the request head";
-        }
-        int contentLengths = 0;
+        if (bareLf) return "bare LF in the request head";
+        int contentLengths = 0, lengthFrom = 0, lengthTo = 0;
         String contentLength = null, transferEncoding = null;
         // Header lines are separated by CRLF (a lone CR stays inside its line); the head ends
         // with the blank line's CRLFCRLF, and the first line is the request line. A head that
@@ -258,11 +274,11 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
             case RequestLine.Good good -> http10 = good.http10();
         }
         int sp1 = indexOf(h, (byte) ' ', 0, lineEnd), sp2 = indexOf(h, (byte) ' ', sp1 + 1, lineEnd);
-        method = latin1(h, 0, sp1);
+        method = HeadBytes.requestLinePart(h, 0, sp1);
         int q = indexOf(h, (byte) '?', sp1 + 1, sp2);
-        rawPath = latin1(h, sp1 + 1, (q < 0 ? sp2 : q));
+        rawPath = HeadBytes.requestLinePart(h, sp1 + 1, (q < 0 ? sp2 : q));
         rawQuery = q < 0 ? "" : latin1(h, q + 1, sp2);
-        headers = new ArrayList<>(16);
+        headers = new Headers();
         boolean close = false, keepAliveAsked = false, continueExpected = false;
         String otherExpectation = null;
         int line = lineEnd + 2;
@@ -289,25 +305,27 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
                 int c = h[k] & 0xff;
                 if ((c < 0x20 && c != '\t') || c == 0x7f) return "control character in a header value";
             }
-            String value = latin1(h, from, to);
+            String value = HeadBytes.value(h, from, to);
             if (nameIs(h, line, colon, CONTENT_LENGTH)) {
                 contentLengths++;
                 contentLength = value;
+                lengthFrom = from;
+                lengthTo = to;
             } else if (nameIs(h, line, colon, TRANSFER_ENCODING)) {
                 if (transferEncoding != null) return "more than one Transfer-Encoding header";
                 transferEncoding = value;
                 line = eol + 2;
                 continue; // not handed on: the body goes on de-chunked, with its length (below)
             } else if (nameIs(h, line, colon, CONNECTION)) {
-                close |= hasToken(value, "close");
-                keepAliveAsked |= hasToken(value, "keep-alive");
+                close |= HeadBytes.hasToken(h, from, to, CLOSE);
+                keepAliveAsked |= HeadBytes.hasToken(h, from, to, KEEP_ALIVE);
             } else if (nameIs(h, line, colon, EXPECT) && !http10) {
                 if (value.equalsIgnoreCase("100-continue")) continueExpected = true;
                 else if (otherExpectation == null) otherExpectation = value;
                 line = eol + 2;
                 continue; // answered here, not handed on
             }
-            headers.add(Map.entry(latin1(h, line, colon), value));
+            headers.append(Map.entry(HeadBytes.name(h, line, colon), value));
             line = eol + 2;
         }
         if (contentLengths > 1) return "more than one Content-Length header";
@@ -329,10 +347,8 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
         }
         lengthGiven = contentLength != null;
         if (contentLength != null) {
-            if (contentLength.isEmpty() || contentLength.length() > 18 || !asciiDigits(contentLength)) {
-                return "invalid Content-Length";
-            }
-            remaining = Long.parseLong(contentLength);
+            remaining = HeadBytes.decimal(h, lengthFrom, lengthTo);
+            if (remaining < 0) return "invalid Content-Length";
             if (remaining > settings.maxBodyBytes()) return "413 request body too large";
         } else {
             remaining = 0;
@@ -348,35 +364,17 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
         return null;
     }
 
-    /** True if the comma-separated list {@code value} has {@code token} (any case) as one of its elements. */
-    private static boolean hasToken(String value, String token) {
-        for (int from = 0; from <= value.length(); ) {
-            int comma = value.indexOf(',', from);
-            int to = comma < 0 ? value.length() : comma;
-            if (value.substring(from, to).trim().equalsIgnoreCase(token)) return true;
-            from = to + 1;
-        }
-        return false;
-    }
-
     private static int indexOf(byte[] h, byte b, int from, int to) {
         for (int k = from; k < to; k++) if (h[k] == b) return k;
         return -1;
-    }
-
-    /** True if every character is 0-9 (for Latin-1 text the same as Character.isDigit). */
-    private static boolean asciiDigits(String s) {
-        for (int k = 0; k < s.length(); k++) {
-            char c = s.charAt(k);
-            if (c < '0' || c > '9') return false;
-        }
-        return true;
     }
 
     private static final byte[] CONTENT_LENGTH = "content-length".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] TRANSFER_ENCODING = "transfer-encoding".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CONNECTION = "connection".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EXPECT = "expect".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CLOSE = "close".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] KEEP_ALIVE = "keep-alive".getBytes(StandardCharsets.US_ASCII);
 
     /** Where the line after the one starting at {@code from} starts; past {@code last} if none. */
     private static int nextLine(byte[] h, int from, int last) {
@@ -434,7 +432,7 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
     }
 
     private void requestDone(ChannelHandlerContext ctx) {
-        if (!lengthGiven) headers.add(Map.entry("content-length", Integer.toString(body.length())));
+        if (!lengthGiven) headers.append(Map.entry("content-length", Integer.toString(body.length())));
         ready.add(new FramedRequest(method, rawPath, rawQuery, headers, body.take(), keepAlive));
         headers = null;
         framed(ctx);

@@ -3,11 +3,11 @@ package dev.weir.proxy.upstream;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.util.AttributeKey;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * One event loop's connections to the upstream store: at most {@code max} open, idle ones kept
@@ -20,15 +20,16 @@ import java.util.function.Consumer;
  * <p>A connection is counted from the moment it is asked for until it has closed, so the bound
  * holds while connections open and close. A request that waits gives up at its own deadline
  * ({@link Taker#gaveUp}); it is then skipped, never handed a connection.
+ *
+ * <p>Each connection's state is a {@link PooledConnection}, found once when it is made; whether
+ * it is handed out is a field of it, not a channel attribute looked up on every hand and release.
  */
 final class LoopPool {
-    /** Whether a connection is handed out; a release of one that is not is a bug (given back twice). */
-    private static final AttributeKey<Boolean> OUT = AttributeKey.valueOf("weir.pool.out");
 
     /** What waits for a connection: an exchange. */
     interface Taker {
         /** The connection, now the taker's until it is released. */
-        void take(Channel ch);
+        void take(PooledConnection c);
 
         /** No connection could be had (the store refused it, the pool is closed). */
         void fail(IOException e);
@@ -41,7 +42,8 @@ final class LoopPool {
     private final int max;
     private final int maxWaiting;
     private final Consumer<String> releaseFailure;
-    private final ArrayDeque<Channel> idle = new ArrayDeque<>();
+    private final Function<Channel, PooledConnection> state;
+    private final ArrayDeque<PooledConnection> idle = new ArrayDeque<>();
     private final ArrayDeque<Taker> waiting = new ArrayDeque<>();
     private int open;
     /** Handed out and not given back; read by other threads for tests and metrics. */
@@ -51,12 +53,16 @@ final class LoopPool {
     /**
      * @param bootstrap      connects on this pool's loop, with the pipeline of an upstream connection
      * @param releaseFailure told (on the loop) of a connection given back that was not handed out
+     * @param state          a new connection's {@link PooledConnection} (made by its pipeline), asked once per
+     *                       connection; null if it has none (the connection is then closed, never handed out)
      */
-    LoopPool(Bootstrap bootstrap, int max, int maxWaiting, Consumer<String> releaseFailure) {
+    LoopPool(Bootstrap bootstrap, int max, int maxWaiting, Consumer<String> releaseFailure,
+             Function<Channel, PooledConnection> state) {
         this.bootstrap = bootstrap;
         this.max = max;
         this.maxWaiting = maxWaiting;
         this.releaseFailure = releaseFailure;
+        this.state = state;
     }
 
     /** Hands {@code taker} a live connection: an idle one, a new one within the bound, or the next one given back. */
@@ -65,12 +71,12 @@ final class LoopPool {
             taker.fail(new IOException("the upstream client is closed"));
             return;
         }
-        for (Channel ch; (ch = idle.pollFirst()) != null; ) {
-            if (ch.isActive()) {
-                hand(ch, taker);
+        for (PooledConnection c; (c = idle.pollFirst()) != null; ) {
+            if (c.channel.isActive()) {
+                hand(c, taker);
                 return;
             }
-            ch.close(); // counted out of open when its close completes
+            c.channel.close(); // counted out of open when its close completes
         }
         if (open < max) {
             connect(taker);
@@ -85,28 +91,29 @@ final class LoopPool {
     }
 
     /** Takes back a connection handed out: to the next waiting request, or kept idle; closed if it is not alive. */
-    void release(Channel ch) {
-        if (ch.attr(OUT).getAndSet(false) != Boolean.TRUE) {
+    void release(PooledConnection c) {
+        if (!c.out) {
             releaseFailure.accept("a connection was given back that was not handed out");
             return;
         }
+        c.out = false;
         out--;
-        if (closed || !ch.isActive()) {
-            ch.close();
+        if (closed || !c.channel.isActive()) {
+            c.channel.close();
             return;
         }
         Taker next = nextWaiting();
         if (next != null) {
-            hand(ch, next);
+            hand(c, next);
         } else {
-            idle.addFirst(ch);
+            idle.addFirst(c);
         }
     }
 
     /** Closes the idle connections and fails the waiting requests; connections handed out close when given back. */
     void close() {
         closed = true;
-        for (Channel ch; (ch = idle.pollFirst()) != null; ) ch.close();
+        for (PooledConnection c; (c = idle.pollFirst()) != null; ) c.channel.close();
         for (Taker t; (t = waiting.pollFirst()) != null; ) t.fail(new IOException("the upstream client is closed"));
     }
 
@@ -126,20 +133,29 @@ final class LoopPool {
                 return;
             }
             Channel ch = done.channel();
-            ch.closeFuture().addListener(c -> closed(ch));
+            PooledConnection c = state.apply(ch);
+            if (c == null) {
+                // Not a connection this pool can keep (its pipeline is gone): never handed out.
+                open--;
+                ch.close();
+                taker.fail(new IOException("cannot connect to the upstream store: the connection closed as it opened"));
+                serveWaiting();
+                return;
+            }
+            ch.closeFuture().addListener(closing -> closed(c));
             if (closed) {
                 ch.close();
                 taker.fail(new IOException("the upstream client is closed"));
                 return;
             }
-            hand(ch, taker);
+            hand(c, taker);
         });
     }
 
     /** A connection closed: its place in the bound is free, for a waiting request. */
-    private void closed(Channel ch) {
+    private void closed(PooledConnection c) {
         open--;
-        idle.remove(ch);
+        idle.remove(c);
         serveWaiting();
     }
 
@@ -155,15 +171,15 @@ final class LoopPool {
         return null;
     }
 
-    private void hand(Channel ch, Taker taker) {
+    private void hand(PooledConnection c, Taker taker) {
         if (taker.gaveUp()) {
-            idle.addFirst(ch);
+            idle.addFirst(c);
             Taker next = nextWaiting();
             if (next != null) hand(idle.pollFirst(), next);
             return;
         }
-        ch.attr(OUT).set(true);
+        c.out = true;
         out++;
-        taker.take(ch);
+        taker.take(c);
     }
 }

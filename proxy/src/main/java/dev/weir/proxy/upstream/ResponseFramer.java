@@ -2,6 +2,7 @@ package dev.weir.proxy.upstream;
 
 import dev.weir.protocol.wire.Crc32;
 import dev.weir.proxy.http.BodyBytes;
+import dev.weir.proxy.http.HeadBytes;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -39,6 +40,9 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
     private static final byte[] TRANSFER_ENCODING = bytes("transfer-encoding");
     private static final byte[] CONNECTION = bytes("connection");
     private static final byte[] CRC32 = bytes(Crc32.HEADER.toLowerCase(java.util.Locale.ROOT));
+    private static final byte[] CLOSE = bytes("close");
+    private static final byte[] KEEP_ALIVE = bytes("keep-alive");
+    private static final byte[] CHUNKED = bytes("chunked");
 
     private enum State { HEAD, FIXED_BODY, UNTIL_CLOSE, CHUNK_SIZE, CHUNK_DATA, CHUNK_DATA_END, TRAILERS }
 
@@ -46,11 +50,14 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
     private State state = State.HEAD;
     private byte[] head = new byte[512];
     private int headLength;
+    /** Whether the head so far has an LF without a CR before it (noted as its bytes are searched for the blank line). */
+    private boolean bareLf;
     /** A chunk-size or trailer line so far. */
     private final StringBuilder line = new StringBuilder(32);
     private boolean lastWasCr;
     private long remaining;
-    private final BodyBytes body = new BodyBytes();
+    /** Sized to the declared length at once: the store is trusted, and its length is checked against the limit first. */
+    private final BodyBytes body = BodyBytes.sizedToDeclared();
     private int status;
     private String crc32;
     private boolean keepAlive;
@@ -96,9 +103,13 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
                         head = Arrays.copyOf(head, Math.min(MAX_HEAD_BYTES, Math.max(headLength + n, head.length * 2)));
                     }
                     buf.getBytes(i, head, headLength, n);
+                    // One pass finds the blank line and notes an LF without its CR (refused once the head is complete).
                     int endOfHead = -1;
-                    for (int j = Math.max(headLength, 3), to = headLength + n; j < to; j++) {
-                        if (head[j] == '\n' && head[j - 1] == '\r' && head[j - 2] == '\n' && head[j - 3] == '\r') {
+                    for (int j = headLength, to = headLength + n; j < to; j++) {
+                        if (head[j] != '\n') continue;
+                        if (j == 0 || head[j - 1] != '\r') {
+                            bareLf = true;
+                        } else if (j >= 3 && head[j - 2] == '\n' && head[j - 3] == '\r') {
                             endOfHead = j + 1;
                             break;
                         }
@@ -159,7 +170,7 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
     private String readHead(ChannelHandlerContext ctx) {
         byte[] h = head;
         int last = headLength - 4;
-        for (int k = 0; k < headLength; k++) if (h[k] == '\n' && (k == 0 || h[k - 1] != '\r')) return "bare LF";
+        if (bareLf) return "bare LF";
         int eol = lineEnd(h, 0, last);
         // HTTP/1.x SP 3DIGIT [SP reason]
         if (eol < 12 || !startsWith(h, "HTTP/1.") || (h[7] != '1' && h[7] != '0') || h[8] != ' '
@@ -170,7 +181,8 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
         boolean http10 = h[7] == '0';
         status = (h[9] - '0') * 100 + (h[10] - '0') * 10 + (h[11] - '0');
         crc32 = null;
-        String contentLength = null, transferEncoding = null;
+        // Where the Content-Length and Transfer-Encoding values are (from at -1: none), read on the bytes.
+        int lengthFrom = -1, lengthTo = -1, codingFrom = -1, codingTo = -1;
         boolean close = false, keepAliveAsked = false;
         int at = eol + 2;
         while (at <= last) {
@@ -188,51 +200,55 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
             while (to > from && (h[to - 1] == ' ' || h[to - 1] == '\t')) to--;
             for (int k = from; k < to; k++) if (control(h[k]) && h[k] != '\t') return "control byte in a header value";
             if (nameIs(h, at, colon, CONTENT_LENGTH)) {
-                if (contentLength != null) return "more than one Content-Length";
-                contentLength = latin1(h, from, to);
+                if (lengthFrom >= 0) return "more than one Content-Length";
+                lengthFrom = from;
+                lengthTo = to;
             } else if (nameIs(h, at, colon, TRANSFER_ENCODING)) {
-                if (transferEncoding != null) return "more than one Transfer-Encoding";
-                transferEncoding = latin1(h, from, to);
+                if (codingFrom >= 0) return "more than one Transfer-Encoding";
+                codingFrom = from;
+                codingTo = to;
             } else if (nameIs(h, at, colon, CONNECTION)) {
-                String v = latin1(h, from, to);
-                close |= hasToken(v, "close");
-                keepAliveAsked |= hasToken(v, "keep-alive");
+                close |= HeadBytes.hasToken(h, from, to, CLOSE);
+                keepAliveAsked |= HeadBytes.hasToken(h, from, to, KEEP_ALIVE);
             } else if (nameIs(h, at, colon, CRC32) && crc32 == null) {
                 crc32 = latin1(h, from, to);
             }
             at = e + 2;
         }
+        boolean lengthGiven = lengthFrom >= 0, chunkedOrOther = codingFrom >= 0;
+        // Content-Length: digits only (checked before the head buffer is reused below).
+        long declared = lengthGiven ? HeadBytes.decimal(h, lengthFrom, lengthTo) : -1;
+        boolean chunked = chunkedOrOther && nameIs(h, codingFrom, codingTo, CHUNKED);
         headLength = 0;
+        bareLf = false;
         if (status == 101) return "an upgrade weir did not ask for";
         if (status < 200) {
             // An interim answer: the final one follows.
-            if (contentLength != null || transferEncoding != null) return "an interim answer with a body";
+            if (lengthGiven || chunkedOrOther) return "an interim answer with a body";
             return null;
         }
         keepAlive = !close && (!http10 || keepAliveAsked);
         body.start(0);
-        if (contentLength != null && transferEncoding != null) return "both Content-Length and Transfer-Encoding";
+        if (lengthGiven && chunkedOrOther) return "both Content-Length and Transfer-Encoding";
         if (status == 204 || status == 304) {
-            if (transferEncoding != null || (contentLength != null && !contentLength.equals("0"))) return "a body on a " + status;
+            if (chunkedOrOther || (lengthGiven && !(lengthTo - lengthFrom == 1 && h[lengthFrom] == '0'))) return "a body on a " + status;
             done(ctx);
             return null;
         }
-        if (transferEncoding != null) {
-            if (http10 || !transferEncoding.equalsIgnoreCase("chunked")) return "unsupported Transfer-Encoding";
+        if (chunkedOrOther) {
+            if (http10 || !chunked) return "unsupported Transfer-Encoding";
             state = State.CHUNK_SIZE;
             line.setLength(0);
             lastWasCr = false;
             return null;
         }
-        if (contentLength == null) {
+        if (!lengthGiven) {
             keepAlive = false;
             state = State.UNTIL_CLOSE;
             return null;
         }
-        if (contentLength.isEmpty() || contentLength.length() > 18 || !contentLength.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            return "invalid Content-Length";
-        }
-        remaining = Long.parseLong(contentLength);
+        if (declared < 0) return "invalid Content-Length";
+        remaining = declared;
         if (remaining > maxBodyBytes) return "body over " + maxBodyBytes + " bytes";
         if (remaining == 0) {
             done(ctx);
@@ -280,12 +296,8 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
         FramedResponse response = new FramedResponse(new UpstreamResponse(status, crc32, body.take()), keepAlive);
         state = State.HEAD;
         headLength = 0;
+        bareLf = false;
         ctx.fireChannelRead(response);
-    }
-
-    private static boolean hasToken(String value, String token) {
-        for (String part : value.split(",")) if (part.strip().equalsIgnoreCase(token)) return true;
-        return false;
     }
 
     private static boolean startsWith(byte[] h, String prefix) {

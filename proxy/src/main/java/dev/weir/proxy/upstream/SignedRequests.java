@@ -2,6 +2,7 @@ package dev.weir.proxy.upstream;
 
 import dev.weir.protocol.sigv4.SigV4Signer;
 import dev.weir.protocol.wire.Target;
+import dev.weir.proxy.http.HeadWriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
@@ -29,6 +30,9 @@ final class SignedRequests {
     private final Clock clock;
     /** {@code POST path HTTP/1.1}, Host and Content-Type, each line ended. */
     private final byte[] head;
+    private static final byte[] TARGET = HeadWriter.bytesOf(Target.HEADER + ": ");
+    private static final byte[] CONTENT_LENGTH = HeadWriter.bytesOf("Content-Length: ");
+    private static final byte[] COLON_SPACE = HeadWriter.bytesOf(": ");
 
     SignedRequests(SigV4Signer signer, String host, String path, Clock clock) {
         this.signer = signer;
@@ -47,26 +51,26 @@ final class SignedRequests {
     /**
      * One signed request for the operation named by {@code target}, with {@code body} whose
      * SHA-256 (hex) is {@code payloadHash} (null: computed here); the caller owns the buffer.
+     * Every value is checked before it is written; the head is put together in the thread's
+     * {@link HeadWriter} and the buffer sized once for head and body (no intermediate text or
+     * fresh bytes, issue 16).
      */
     ByteBuf encode(ByteBufAllocator alloc, String target, byte[] body, String payloadHash) {
         requireFieldValue(Target.HEADER, target);
         List<Map.Entry<String, String>> signed = signer.signPost(path, host, Target.CONTENT_TYPE, target, body, payloadHash, clock.instant());
-        StringBuilder sb = new StringBuilder(320);
-        sb.append(Target.HEADER).append(": ").append(target).append("\r\n");
-        for (Map.Entry<String, String> h : signed) {
-            sb.append(h.getKey()).append(": ").append(requireFieldValue(h.getKey(), h.getValue())).append("\r\n");
+        HeadWriter w = HeadWriter.start().bytes(head).bytes(TARGET).ascii(target).crlf();
+        for (int k = 0, n = signed.size(); k < n; k++) {
+            Map.Entry<String, String> h = signed.get(k);
+            w.ascii(requireFieldValue("header name", h.getKey())).bytes(COLON_SPACE).ascii(requireFieldValue(h.getKey(), h.getValue())).crlf();
         }
-        sb.append("Content-Length: ").append(body.length).append("\r\n\r\n");
-        // One bulk copy of the header text (the JDK encodes ASCII in bulk) rather than one
-        // checked write into the direct buffer per character.
-        byte[] headers = sb.toString().getBytes(StandardCharsets.US_ASCII);
-        ByteBuf out = alloc.buffer(head.length + headers.length + body.length);
-        return out.writeBytes(head).writeBytes(headers).writeBytes(body);
+        w.bytes(CONTENT_LENGTH).decimal(body.length).crlf().crlf();
+        return w.finish(alloc, body);
     }
 
     /** {@code value}, when every character is visible ASCII or a space (no control character can split the header). */
     static String requireFieldValue(String what, String value) {
         if (value == null || value.isEmpty()) throw new IllegalArgumentException("an empty " + what + " for the upstream request");
+        if (HeadWriter.visibleAscii(value)) return value;
         for (int i = 0, n = value.length(); i < n; i++) {
             char c = value.charAt(i);
             if (c < 0x20 || c > 0x7e) {

@@ -14,7 +14,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.util.AttributeKey;
 import io.netty.util.Timeout;
 import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
@@ -60,7 +59,6 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class UpstreamClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UpstreamClient.class);
-    private static final AttributeKey<CompletableFuture<UpstreamResponse>> PENDING = AttributeKey.valueOf("weir.pending");
     /** The largest answer body read from the store; a larger one fails its exchange. */
     static final int MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
     /** Requests that may wait for a pooled connection, over all loops; beyond, a request fails at once (503). */
@@ -248,11 +246,15 @@ public final class UpstreamClient implements AutoCloseable {
                     ch.pipeline().addLast(ssl);
                 }
                 // Requests are written as bytes (SignedRequests): only answers are read, in place.
-                ch.pipeline().addLast(new ResponseFramer(MAX_RESPONSE_BYTES), new ResponseHandler());
+                // The connection's state lives in the handler that reads its answers.
+                ch.pipeline().addLast(new ResponseFramer(MAX_RESPONSE_BYTES), new ResponseHandler(new PooledConnection(ch)));
             }
         }), shares[i], waitersPerLoop, why -> {
             releaseFailures.increment();
             log.warn("an upstream connection could not be given back to its pool: {}", why);
+        }, ch -> {
+            ResponseHandler handler = ch.pipeline().get(ResponseHandler.class);
+            return handler == null ? null : handler.connection;
         });
         pools.set(i, pool);
         // close() may have run between the check above and the set: whoever takes the slot back closes the pool.
@@ -263,11 +265,12 @@ public final class UpstreamClient implements AutoCloseable {
         return pool;
     }
 
-    /** Gives {@code ch} back to its loop's pool (on that loop); a release of a connection not handed out (a bug) is counted and logged. */
-    private void release(Channel ch) {
+    /** Gives {@code c} back to its loop's pool (on that loop); a release of a connection not handed out (a bug) is counted and logged. */
+    private void release(PooledConnection c) {
+        Channel ch = c.channel;
         if (!ch.eventLoop().inEventLoop()) {
             try {
-                ch.eventLoop().execute(() -> release(ch));
+                ch.eventLoop().execute(() -> release(c));
             } catch (RejectedExecutionException loopGone) {
                 ch.close();
             }
@@ -278,7 +281,7 @@ public final class UpstreamClient implements AutoCloseable {
             ch.close();
             return;
         }
-        pool.release(ch);
+        pool.release(c);
     }
 
     private int indexOf(EventLoop loop) {
@@ -287,7 +290,7 @@ public final class UpstreamClient implements AutoCloseable {
     }
 
     /**
-     * One request's claim on a pooled connection. The connection's {@link #PENDING} slot names
+     * One request's claim on a pooled connection. The connection's pending slot ({@link PooledConnection}) names
      * the exchange on it; whoever takes the slot back (the answer, the connection closing, or
      * the deadline) is the one that gives the connection back to the pool, so it goes back
      * exactly once. Every method runs on the exchange's loop (the deadline's too, unless the
@@ -298,7 +301,8 @@ public final class UpstreamClient implements AutoCloseable {
         private final String target;
         private final byte[] body;
         private final String payloadHash;
-        private Channel channel;
+        /** The connection the request went out on (set and read on the exchange's loop, as the deadline runs there). */
+        private PooledConnection connection;
 
         Exchange(CompletableFuture<UpstreamResponse> result, String target, byte[] body, String payloadHash) {
             this.result = result;
@@ -319,14 +323,15 @@ public final class UpstreamClient implements AutoCloseable {
         }
 
         @Override
-        public void take(Channel ch) {
-            if (!start(ch)) return;
+        public void take(PooledConnection c) {
+            if (!start(c)) return;
+            Channel ch = c.channel;
             ByteBuf request;
             try {
                 request = requests.encode(ch.alloc(), target, body, payloadHash);
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
-                if (ch.attr(PENDING).compareAndSet(result, null)) release(ch);
+                if (c.takeBack(result)) release(c);
                 return;
             }
             ch.writeAndFlush(request).addListener(w -> {
@@ -347,21 +352,21 @@ public final class UpstreamClient implements AutoCloseable {
             return result.isDone();
         }
 
-        /** Puts the exchange on {@code ch}; false (and {@code ch} back in the pool) when its deadline passed already. */
-        private boolean start(Channel ch) {
-            channel = ch;
-            ch.attr(PENDING).set(result);
+        /** Puts the exchange on {@code c}; false (and {@code c} back in the pool) when its deadline passed already. */
+        private boolean start(PooledConnection c) {
+            connection = c;
+            c.await(result);
             if (!result.isDone()) return true;
-            if (ch.attr(PENDING).compareAndSet(result, null)) release(ch);
+            if (c.takeBack(result)) release(c);
             return false;
         }
 
         /** The deadline: fails the request and, if it is on a connection still, closes that connection. */
         void expire() {
             if (!result.completeExceptionally(new TimeoutException("upstream did not answer before the request's deadline"))) return;
-            Channel ch = channel;
-            if (ch != null && ch.attr(PENDING).compareAndSet(result, null)) {
-                ch.close().addListener(c -> release(ch));
+            PooledConnection c = connection;
+            if (c != null && c.takeBack(result)) {
+                c.channel.close().addListener(f -> release(c));
             }
         }
     }
@@ -420,6 +425,13 @@ public final class UpstreamClient implements AutoCloseable {
 
     /** Takes the store's answers on one pooled connection ({@link ResponseFramer} reads them) and completes the exchange waiting on it. */
     private final class ResponseHandler extends ChannelInboundHandlerAdapter {
+        /** The connection's state (one handler per connection). */
+        final PooledConnection connection;
+
+        ResponseHandler(PooledConnection connection) {
+            this.connection = connection;
+        }
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (!(msg instanceof FramedResponse framed)) {
@@ -427,7 +439,7 @@ public final class UpstreamClient implements AutoCloseable {
                 return;
             }
             Channel ch = ctx.channel();
-            CompletableFuture<UpstreamResponse> pending = ch.attr(PENDING).getAndSet(null);
+            CompletableFuture<UpstreamResponse> pending = connection.takePending();
             if (pending == null) {
                 // An answer no exchange waits for (one cut at its deadline, whose connection is
                 // closing and goes back to the pool from there, or an unsolicited one): the
@@ -436,18 +448,18 @@ public final class UpstreamClient implements AutoCloseable {
                 return;
             }
             if (!framed.keepAlive() || pending.isDone()) ch.close();
-            release(ch);
+            release(connection);
             pending.complete(framed.response());
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            CompletableFuture<UpstreamResponse> pending = ctx.channel().attr(PENDING).getAndSet(null);
+            CompletableFuture<UpstreamResponse> pending = connection.takePending();
             if (pending != null) {
                 // Also the end of a timed-out or failed exchange: the channel goes back to the
                 // pool (which drops it as inactive) so the pool never leaks a slot.
                 pending.completeExceptionally(failure(ctx.channel(), "upstream closed the connection", null));
-                release(ctx.channel());
+                release(connection);
             }
             ctx.fireChannelInactive();
         }
@@ -456,7 +468,7 @@ public final class UpstreamClient implements AutoCloseable {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             Channel ch = ctx.channel();
-            CompletableFuture<UpstreamResponse> pending = ch.attr(PENDING).getAndSet(null);
+            CompletableFuture<UpstreamResponse> pending = connection.takePending();
             if (pending == null) {
                 ch.close();
                 return;
@@ -464,7 +476,7 @@ public final class UpstreamClient implements AutoCloseable {
             IOException failure = failure(ch, null, cause);
             log.warn("upstream exchange failed: {}", failure.getMessage());
             pending.completeExceptionally(failure);
-            ch.close().addListener(c -> release(ch));
+            ch.close().addListener(c -> release(connection));
         }
     }
 

@@ -90,6 +90,31 @@ class HttpFramingGuardTest {
         }
     }
 
+    /**
+     * An LF without its CR anywhere in a head (its first bytes, the request line, a header, the
+     * second head on a connection) is refused once the head is complete, wherever reads split it:
+     * it is noted while the head's bytes are searched for the blank line, one pass (issue 16).
+     */
+    @Test
+    void aBareLfAnywhereInAHeadIsRefusedWhereverReadsSplitIt() {
+        String good = "GET /ok HTTP/1.1\r\nHost: h\r\n\r\n";
+        String[] raws = {"\nGET / HTTP/1.1\r\nHost: h\r\n\r\n", "G\nET / HTTP/1.1\r\nHost: h\r\n\r\n", "GE\nT / HTTP/1.1\r\n\r\n",
+                "GET / HTTP/1.1\nHost: h\r\n\r\n", "GET / HTTP/1.1\r\nHost: h\nX: 1\r\n\r\n", "GET / HTTP/1.1\r\nX: \n\r\n\r\n",
+                good + "GET / HTTP/1.1\r\nHost: h\nX: 1\r\n\r\n", good + "\nGET / HTTP/1.1\r\n\r\n"};
+        for (String raw : raws) {
+            for (int split = 0; split < raw.length(); split++) {
+                received.clear();
+                EmbeddedChannel ch = channel();
+                if (split > 0) ch.writeInbound(bytes(raw.substring(0, split)));
+                ch.writeInbound(bytes(raw.substring(split)));
+                String response = response(ch);
+                assertTrue(response.startsWith("HTTP/1.1 400 ") && response.contains("bare LF"), raw + " split at " + split + ": " + response);
+                // A good request goes on only when a read before the refused one completed it.
+                assertEquals(raw.startsWith(good) && split >= good.length() ? List.of("/ok ") : List.of(), received, raw + " split at " + split);
+            }
+        }
+    }
+
     /** The head limit counts the whole head, blank line included: exactly at the limit passes, one byte more does not. */
     @Test
     void aHeadExactlyAtTheLimitPassesOneMoreByteIsRefused() {
