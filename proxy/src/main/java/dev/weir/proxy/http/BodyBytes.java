@@ -13,14 +13,19 @@ import java.util.Arrays;
  * <p>The first size depends on whose body it is. A client is untrusted: its body starts at
  * {@link #FIRST_BYTES} at most, so a head declaring a large length costs weir no more than that
  * until the bytes arrive ({@link #BodyBytes()}). The store is weir's own upstream: its answer is
- * sized once to its declared length ({@link #sizedToDeclared()}; the framer refuses a length over
- * its limit before this), so a large answer (a 1 MB Scan page) is copied once, not grown by
- * doubling through copies that leave as much garbage again (issue 16).
+ * sized once to its declared length up to {@link #FIRST_ANSWER_BYTES} ({@link #sizedToDeclared()};
+ * the framer refuses a length over its limit before this), so a large answer (a 1 MB Scan page,
+ * DynamoDB's largest) is copied once, not grown by doubling through copies that leave as much
+ * garbage again (issue 16); a longer one (a BatchGetItem's, up to 16 MB) grows from there as its
+ * bytes come, so a store that declares a huge length and sends nothing makes weir hold no more
+ * than that per connection.
  */
 public final class BodyBytes {
     private static final byte[] EMPTY = new byte[0];
     /** The first allocation for a body of declared length; larger bodies grow as they arrive. */
     private static final int FIRST_BYTES = 64 * 1024;
+    /** The first allocation for a store's answer of declared length: DynamoDB's 1 MB page and its envelope fit. */
+    static final int FIRST_ANSWER_BYTES = 4 * 1024 * 1024;
 
     private final int firstBytes;
     private byte[] bytes = EMPTY;
@@ -37,10 +42,10 @@ public final class BodyBytes {
 
     /**
      * A trusted sender's body (the store's answers): the first allocation is the whole declared
-     * length, which the caller has checked against its limit.
+     * length (which the caller has checked against its limit) up to {@link #FIRST_ANSWER_BYTES}.
      */
     public static BodyBytes sizedToDeclared() {
-        return new BodyBytes(Integer.MAX_VALUE);
+        return new BodyBytes(FIRST_ANSWER_BYTES);
     }
 
     /** Starts a body; {@code declared} is its length when the head gave one (0 for none yet, as chunked). */

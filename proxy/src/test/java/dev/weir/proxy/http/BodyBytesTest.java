@@ -48,6 +48,15 @@ class BodyBytesTest {
         assertEquals(0, body.capacity(), "without a length (chunked, until close) it grows as bytes come");
     }
 
+    @Test
+    void aStoresHugeDeclaredLengthBuysItNoMoreThanTheFirstAnswerSizeUntilItsBytesCome() {
+        BodyBytes body = BodyBytes.sizedToDeclared();
+        body.start(64L * MB);
+        assertEquals(BodyBytes.FIRST_ANSWER_BYTES, body.capacity());
+        int size = BodyBytes.FIRST_ANSWER_BYTES + MB;
+        assertArrayEquals(collect(body, size), expected(size), "grown past it as the bytes come, the same bytes");
+    }
+
     private static byte[] collect(BodyBytes body, int size) {
         body.start(size);
         ByteBuf buf = Unpooled.wrappedBuffer(expected(size));
