@@ -287,59 +287,19 @@ public final class ScannedPage {
 
     // ---- the scan ----
 
-    private boolean envelope() throws IOException {
-        ws();
-        if (!eat('{')) return false;
-        boolean sawItems = false;
-        boolean sawLast = false;
-        ws();
-        if (!eat('}')) {
-            while (true) {
-                ws();
-                if (!eat('"')) return false;
-                int at = pos;
-                int end = stringEnd(at);
-                if (end < 0) return false;
-                pos = end + 1;
-                ws();
-                if (!eat(':')) return false;
-                ws();
-                if (is(at, end, ITEMS)) {
-                    if (sawItems) return false;
-                    sawItems = true;
-                    if (!itemArray()) return false;
-                } else if (is(at, end, LAST)) {
-                    if (sawLast) return false;
-                    sawLast = true;
-                    if (literal(NULL)) {
-                        lastEvaluatedKey = null;
-                    } else {
-                        int v = pos;
-                        int e = skipValue();
-                        if (e < 0) return false;
-                        lastEvaluatedKey = decodeItem(v, e, "LastEvaluatedKey");
-                    }
-                } else {
-                    int v = pos;
-                    int e = skipValue();
-                    if (e < 0) return false;
-                    check(v, e);
-                }
-                ws();
-                if (eat(',')) continue;
-                if (eat('}')) break;
-                return false;
-            }
-        }
-        ws();
-        return pos == body.length && sawItems;
+    /** What the envelope's scan does with one member's value (the scan stands at it); false: not a plain answer. */
+    private interface MemberValue {
+        boolean read(int nameAt, int nameEnd) throws IOException;
     }
 
-    /** A GetItem answer's envelope: {@code {"Item":{...}}} with any other members, each once or more, in any order. */
-    private boolean itemEnvelope() throws IOException {
+    /**
+     * The answer's envelope: one JSON object, whitespace around it and nothing after, whose
+     * members' names are plain strings; each member's value read by {@code value}. False when
+     * it is not such an object or a value's reading says so.
+     */
+    private boolean object(MemberValue value) throws IOException {
         ws();
         if (!eat('{')) return false;
-        boolean sawItem = false;
         ws();
         if (!eat('}')) {
             while (true) {
@@ -352,17 +312,7 @@ public final class ScannedPage {
                 ws();
                 if (!eat(':')) return false;
                 ws();
-                if (is(at, end, ITEM)) {
-                    // only the last copy of a member counts in a tree: an Item twice is left to the decoding path
-                    if (sawItem) return false;
-                    sawItem = true;
-                    if (!item()) return false;
-                } else {
-                    int v = pos;
-                    int e = skipValue();
-                    if (e < 0) return false;
-                    check(v, e);
-                }
+                if (!value.read(at, end)) return false;
                 ws();
                 if (eat(',')) continue;
                 if (eat('}')) break;
@@ -371,6 +321,55 @@ public final class ScannedPage {
         }
         ws();
         return pos == body.length;
+    }
+
+    /** Any other member's value: checked to be JSON, never kept. */
+    private boolean otherMember() throws IOException {
+        int v = pos;
+        int e = skipValue();
+        if (e < 0) return false;
+        check(v, e);
+        return true;
+    }
+
+    /** A Query or Scan page's envelope: {@code Items} once, {@code LastEvaluatedKey} at most once, anything else checked. */
+    private boolean envelope() throws IOException {
+        boolean[] saw = new boolean[2]; // Items, LastEvaluatedKey
+        return object((at, end) -> {
+            if (is(at, end, ITEMS)) {
+                if (saw[0]) return false;
+                saw[0] = true;
+                return itemArray();
+            }
+            if (is(at, end, LAST)) {
+                if (saw[1]) return false;
+                saw[1] = true;
+                if (literal(NULL)) {
+                    lastEvaluatedKey = null;
+                } else {
+                    int v = pos;
+                    int e = skipValue();
+                    if (e < 0) return false;
+                    lastEvaluatedKey = decodeItem(v, e, "LastEvaluatedKey");
+                }
+                return true;
+            }
+            return otherMember();
+        }) && saw[0];
+    }
+
+    /** A GetItem answer's envelope: {@code {"Item":{...}}} with any other members, each once or more, in any order. */
+    private boolean itemEnvelope() throws IOException {
+        boolean[] sawItem = new boolean[1];
+        return object((at, end) -> {
+            if (is(at, end, ITEM)) {
+                // only the last copy of a member counts in a tree: an Item twice is left to the decoding path
+                if (sawItem[0]) return false;
+                sawItem[0] = true;
+                return item();
+            }
+            return otherMember();
+        });
     }
 
     private boolean itemArray() throws IOException {
