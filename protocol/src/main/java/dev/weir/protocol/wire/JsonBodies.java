@@ -57,6 +57,26 @@ public final class JsonBodies {
                 .build();
     }
 
+    /**
+     * Whether a member named {@code name} may be anywhere in {@code body}, for a quick look
+     * before a body is read whole: true when the name's quoted bytes ({@code "name"}) appear, and
+     * also whenever the body holds a backslash, since an escape can spell any name
+     * (a backslash, u0041 and ttributes, quoted, is {@code Attributes} to every JSON reader, the client's too).
+     * False only when no member of the body can have that name. {@code name} is ASCII.
+     */
+    public static boolean mayName(byte[] body, String name) {
+        int n = name.length();
+        outer:
+        for (int i = 0; i < body.length; i++) {
+            byte b = body[i];
+            if (b == '\\') return true;
+            if (b != '"' || i + n + 1 >= body.length || body[i + n + 1] != '"') continue;
+            for (int k = 0; k < n; k++) if (body[i + 1 + k] != name.charAt(k)) continue outer;
+            return true;
+        }
+        return false;
+    }
+
     /** A mapper over {@link #factory()}. */
     public static ObjectMapper mapper() {
         return new ObjectMapper(factory());

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class JsonBodiesTest {
@@ -43,5 +44,35 @@ class JsonBodiesTest {
         assertThrows(DynamoException.class, () -> AttributeName.check("\u00e9".repeat(32_768)), "65,536 bytes in two-byte characters");
         assertThrows(DynamoException.class, () -> AttributeName.check("\u20ac".repeat(21_846)), "65,538 bytes in three-byte characters");
         AttributeName.check("\ud83d\ude00".repeat(16_383));   // 65,532 bytes of four-byte characters
+    }
+
+    /**
+     * mayName is the quick look before a body is read whole: it may say yes when no member has
+     * the name, never no when one has it, whatever the spelling the JSON reader decodes.
+     */
+    @Test
+    void mayNameNeverMissesAMemberAJsonReaderSees() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        String[] bodies = {
+                "{\"Attributes\":{}}", "{\"\\u0041ttributes\":{}}", "{\"Attr\\u0069butes\":1}", "{\"a\":\"x\",\"Attributes\":null}",
+                "{}", "{\"Attribute\":1}", "{\"Attributes2\":1}", "{\"xAttributes\":1}", "{\"a\":\"Attributes\"}",
+                "{\"a\":\"say \\\"hi\\\"\"}", "{\"Attributes\"", "\"Attributes\"", "",
+        };
+        for (String text : bodies) {
+            byte[] body = text.getBytes(StandardCharsets.UTF_8);
+            boolean may = JsonBodies.mayName(body, "Attributes");
+            JsonNode tree;
+            try {
+                tree = json.readTree(body);
+            } catch (Exception notJson) {
+                continue;
+            }
+            if (tree != null && tree.has("Attributes")) assertTrue(may, text);
+        }
+        assertFalse(JsonBodies.mayName("{}".getBytes(StandardCharsets.UTF_8), "Attributes"));
+        assertFalse(JsonBodies.mayName("{\"Attribute\":1,\"Attributes2\":2}".getBytes(StandardCharsets.UTF_8), "Attributes"));
+        assertTrue(JsonBodies.mayName("{\"a\":\"\\n\"}".getBytes(StandardCharsets.UTF_8), "Attributes"), "any escape: read whole");
+        assertTrue(JsonBodies.mayName("{\"a\":\"Attributes\"}".getBytes(StandardCharsets.UTF_8), "Attributes"), "a value may say yes");
+        assertFalse(JsonBodies.mayName("\"Attributes".getBytes(StandardCharsets.UTF_8), "Attributes"), "cut short");
     }
 }

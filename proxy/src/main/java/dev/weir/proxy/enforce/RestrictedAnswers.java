@@ -13,7 +13,6 @@ import dev.weir.proxy.enforce.request.ParsedRequest;
 import dev.weir.proxy.enforce.request.Part;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -129,9 +128,9 @@ final class RestrictedAnswers {
         return out;
     }
 
+    /** Whether the answer may name a metadata member (also spelled with escapes: then it is read whole). */
     private static boolean mentionsMetadata(byte[] body) {
-        String text = new String(body, StandardCharsets.UTF_8);
-        for (String member : Metadata.RESPONSE_MEMBERS) if (text.contains("\"" + member + "\"")) return true;
+        for (String member : Metadata.RESPONSE_MEMBERS) if (dev.weir.protocol.wire.JsonBodies.mayName(body, member)) return true;
         return false;
     }
 }

@@ -10,7 +10,6 @@ import dev.weir.protocol.wire.JsonBodies;
 import dev.weir.proxy.enforce.read.ReadView;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
@@ -39,7 +38,7 @@ public final class FailureItems {
      * @param viewOfEntry the view of the request's table (-1) or of the part of cancellation reason i (null: none, withhold)
      */
     public static byte[] filter(byte[] body, IntFunction<ReadView> viewOfEntry) throws IOException {
-        if (!contains(body, "\"Item\"")) return body;
+        if (!dev.weir.protocol.wire.JsonBodies.mayName(body, "Item")) return body;  // an escaped name is read whole too
         JsonNode tree = JSON.readTree(body);
         if (!(tree instanceof ObjectNode error)) throw new IOException("an error body that is not an object");
         if (error.has("Item")) show(error, viewOfEntry.apply(-1));
@@ -58,15 +57,5 @@ public final class FailureItems {
             return;
         }
         holder.set("Item", AttributeValueJson.toJson(view.show(item)));
-    }
-
-    private static boolean contains(byte[] body, String needle) {
-        byte[] n = needle.getBytes(StandardCharsets.US_ASCII);
-        outer:
-        for (int i = 0; i + n.length <= body.length; i++) {
-            for (int j = 0; j < n.length; j++) if (body[i + j] != n[j]) continue outer;
-            return true;
-        }
-        return false;
     }
 }

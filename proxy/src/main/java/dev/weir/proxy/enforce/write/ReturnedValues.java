@@ -81,7 +81,8 @@ public final class ReturnedValues {
         return out;
     }
 
+    /** Whether the answer may hold {@code Attributes} (also spelled with escapes: then it is read whole). */
     private static boolean contains(byte[] body) {
-        return new String(body, java.nio.charset.StandardCharsets.ISO_8859_1).contains("\"Attributes\"");
+        return dev.weir.protocol.wire.JsonBodies.mayName(body, "Attributes");
     }
 }

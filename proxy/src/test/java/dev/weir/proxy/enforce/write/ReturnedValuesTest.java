@@ -89,6 +89,29 @@ class ReturnedValuesTest {
         assertSame(none, FailureItems.filter(none, i -> d.view()));
     }
 
+    /**
+     * A member name written with an escape is the same name to the client's JSON reader: an
+     * {@code Attributes} or {@code Item} spelled with a JSON escape (a backslash, u0041, then ttributes; likewise for Item) is
+     * filtered as the plain one is (a quick look for the plain bytes once let such an answer
+     * through as the store gave it).
+     */
+    @Test
+    void membersNamedWithEscapesAreFilteredAsThePlainOnes() throws Exception {
+        var d = decided("w", "DeleteItem", KEY + "\"ReturnValues\":\"ALL_OLD\"}");
+        var shown = ReturnedValues.filter(("{\"\\u0041ttributes\":" + STORED + "}").getBytes(StandardCharsets.UTF_8), d.part(), d.view());
+        assertEquals("{\"Attributes\":{\"id\":{\"S\":\"1\"},\"region\":{\"S\":\"eu\"},\"salary\":{\"N\":\"120000\"},\"notes\":{\"S\":\"n\"}}}",
+                text(shown.body()));
+        shown = ReturnedValues.filter(("{\"Attr\\u0069butes\":" + STORED.replace("\"eu\"", "\"us\"") + "}").getBytes(StandardCharsets.UTF_8),
+                d.part(), d.view());
+        assertEquals("{}", text(shown.body()), "a hidden row withheld whole");
+        String type = "\"__type\":\"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException\",\"message\":\"m\"";
+        String failed = text(FailureItems.filter(("{" + type + ",\"\\u0049tem\":" + STORED + "}").getBytes(StandardCharsets.UTF_8),
+                i -> d.view()));
+        assertEquals("{" + type + ",\"Item\":{\"id\":{\"S\":\"1\"},\"region\":{\"S\":\"eu\"},\"salary\":{\"N\":\"120000\"},"
+                + "\"notes\":{\"S\":\"n\"}}}", failed);
+        assertEquals(false, failed.contains("CANARY"));
+    }
+
     private static Decisions.Decided decided(String role, String op, String json) {
         return Decisions.decide(POLICY, role, Map.of("region", List.of("eu")), op, json).getFirst();
     }
