@@ -69,17 +69,22 @@ final class ApplianceProcess implements AutoCloseable {
 
     /** Starts weir with the bundled store off, in front of another DynamoDB-compatible endpoint. */
     static ApplianceProcess startInFrontOf(Path home, String upstream) throws Exception {
+        return startInFrontOf(home, upstream, CONF.resolve("policies"), CONF.resolve("principals.yaml"));
+    }
+
+    /** As {@link #startInFrontOf(Path, String)}, with these policies and principals. */
+    static ApplianceProcess startInFrontOf(Path home, String upstream, Path policies, Path principals) throws Exception {
         int proxyPort = freePort();
         Files.createDirectories(home);
         Path config = home.resolve("weir-test.yaml");
         Files.writeString(config, """
                 store: {enabled: false}
                 proxy: {host: 127.0.0.1, port: %d}
-                upstream: {endpoint: '%s', region: us-east-1, access_key_id: WEIRUPSTREAM00000001, secret_access_key: weir-upstream-sample-secret}
+                upstream: {endpoint: '%s', region: us-east-1, access_key_id: %s, secret_access_key: %s}
                 policies: %s
                 principals: %s
                 masking: {hash_key_id: k1}
-                """.formatted(proxyPort, upstream, CONF.resolve("policies"), CONF.resolve("principals.yaml")));
+                """.formatted(proxyPort, upstream, UPSTREAM_KEY, UPSTREAM_SECRET, policies, principals));
         return start(home, config, proxyPort, -1);
     }
 

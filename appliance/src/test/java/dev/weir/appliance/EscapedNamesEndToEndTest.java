@@ -64,20 +64,7 @@ class EscapedNamesEndToEndTest {
                     secret_access_key: escaped-writer-secret
                     roles: [writer]
                 """);
-        int proxyPort = ApplianceProcess.freePort();
-        Path config = dir.resolve("weir.yaml");
-        Files.writeString(config, """
-                store: {enabled: false}
-                proxy: {host: 127.0.0.1, port: %d}
-                upstream: {endpoint: 'http://127.0.0.1:%d', region: us-east-1, access_key_id: %s, secret_access_key: %s,
-                           timeout_ms: 5000}
-                policies: %s
-                principals: %s
-                masking: {hash_key_id: k1}
-                audit: {file: audit/audit.jsonl}
-                """.formatted(proxyPort, relay.port(), ApplianceProcess.UPSTREAM_KEY, ApplianceProcess.UPSTREAM_SECRET, policies,
-                principals));
-        weir = ApplianceProcess.start(dir, config, proxyPort, -1);
+        weir = ApplianceProcess.startInFrontOf(dir, "http://127.0.0.1:" + relay.port(), policies, principals);
         admin = DynamoClients.as(weir.endpoint(), "AKIAWEIRADMIN0000001", "weir-admin-secret");
         writer = DynamoClients.as(weir.endpoint(), "AKIAESCAPEDWRITER001", "escaped-writer-secret");
         admin.createTable(b -> b.tableName("esc").billingMode("PAY_PER_REQUEST")
