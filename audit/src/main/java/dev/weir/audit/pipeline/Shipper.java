@@ -25,8 +25,9 @@ import java.util.concurrent.locks.LockSupport;
  * sink sees every record at least once, in spool order, and resumes by itself once the
  * failure clears (a receiver back, a disk with space again); records are repeated only after
  * a failure, or after a crash: the offset file is saved at most every {@value #SAVE_EVERY_MS}
- * ms while records flow (and whenever the shipper catches up, and when it stops), so a crash
- * repeats what was shipped since the last save, at most that long of records.
+ * ms, whether records flow or trickle (a shipper that has caught up saves once that interval
+ * has passed since its last save), and when it stops, so a crash repeats what was shipped
+ * since the last save, at most that long of records.
  *
  * <p>A record that cannot be read (damaged bytes on disk, or bytes that do not decode as an
  * event) would fail the same way forever, so it is not retried: it is skipped, and reported
@@ -86,6 +87,8 @@ final class Shipper implements Runnable {
     /** The offset committed in memory is ahead of the saved one. */
     private boolean offsetDirty;
     private long savedAt = System.nanoTime();
+    /** How many times the offset file was written (tests: how often saving costs a write and a rename). */
+    volatile long saves;
 
     Shipper(String name, AuditSink sink, Spool spool, Path offsetFile, Damage damage) throws IOException {
         this.name = name;
@@ -122,12 +125,18 @@ final class Shipper implements Runnable {
                     batch = cursor.read(BATCH);
                     if (batch.isEmpty()) {
                         report(null);  // caught up: whatever follows a damaged record is not there yet
-                        if (offsetDirty) saveOffset();
+                        // Caught up, the offset is saved once the interval since the last save has
+                        // passed, not at once: at a low rate every event is a batch of its own, and
+                        // saving after each was a write and a rename per request (issue 16).
+                        long saveIn = SAVE_EVERY_NANOS - (System.nanoTime() - savedAt);
+                        if (offsetDirty && (saveIn <= 0 || finishWhenCaughtUp)) saveOffset();
                         if (finishWhenCaughtUp && committed >= spool.end()) return;
                         // The flag goes up before the end is read again, so a commit in between
                         // either is seen here or wakes us.
                         idle = true;
-                        if (cursor.next() >= spool.end() && !finishWhenCaughtUp && !stopNow) LockSupport.parkNanos(IDLE_NANOS);
+                        if (cursor.next() >= spool.end() && !finishWhenCaughtUp && !stopNow) {
+                            LockSupport.parkNanos(offsetDirty ? Math.max(1, Math.min(saveIn, IDLE_NANOS)) : IDLE_NANOS);
+                        }
                         idle = false;
                         continue;
                     }
@@ -209,6 +218,7 @@ final class Shipper implements Runnable {
     }
 
     private void saveOffset() {
+        saves++;
         try {
             Path tmp = offsetFile.resolveSibling(offsetFile.getFileName() + ".tmp");
             Files.writeString(tmp, Long.toString(committed), StandardCharsets.US_ASCII);

@@ -21,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The shipper's offset file: saved at most every {@link Shipper#SAVE_EVERY_MS} ms while records
- * flow (it used to be saved after every batch), and at once when the shipper catches up or
- * stops, so a restart resumes where the sink is.
+ * flow or trickle (it used to be saved after every batch, and at once whenever the shipper
+ * caught up), so a restart resumes where the sink is.
  */
 class ShipperOffsetTest {
     private static final int RECORDS = 24 * 512;  // 24 full batches
@@ -59,7 +59,7 @@ class ShipperOffsetTest {
     }
 
     @Test
-    void theOffsetIsSavedAtMostEveryIntervalWhileRecordsFlowAndAtOnceWhenCaughtUp(@TempDir Path dir) throws Exception {
+    void theOffsetIsSavedAtMostEveryIntervalWhileRecordsFlowAndReachesTheEndOnceCaughtUp(@TempDir Path dir) throws Exception {
         try (Spool spool = new Spool(dir.resolve("spool"), 1 << 20, 64L << 20)) {
             for (int i = 0; i < RECORDS; i++) {
                 spool.append(EventCodec.encode(AuditEvent.builder().sequence(i + 1).timeMicros(i).principal("p")
@@ -91,6 +91,59 @@ class ShipperOffsetTest {
             Watching again = new Watching(offsetFile);
             Shipper next = new Shipper("sink", again, spool, offsetFile, (o, n, why, before, after) -> {});
             assertEquals(spool.end(), next.committed);
+        }
+    }
+
+    /**
+     * Records one at a time, each caught up with before the next comes (a low request rate,
+     * where every event is a batch of its own and the shipper finds the spool's end after each): the offset is still saved at most once per
+     * interval, not once per record, and reaches the spool's end within an interval of the last.
+     */
+    @Test
+    void aTrickleOfRecordsSavesTheOffsetOncePerIntervalNotOncePerRecord(@TempDir Path dir) throws Exception {
+        int trickle = 40;
+        try (Spool spool = new Spool(dir.resolve("spool"), 1 << 20, 64L << 20)) {
+            Path offsetFile = dir.resolve("spool").resolve("sink.offset");
+            List<Long> shipped = java.util.Collections.synchronizedList(new ArrayList<>());
+            AuditSink sink = new AuditSink() {
+                @Override public void write(AuditEvent event) {
+                    shipped.add(event.sequence());
+                }
+                @Override public void flush() {}
+                @Override public void close() {}
+            };
+            Shipper shipper = new Shipper("sink", sink, spool, offsetFile, (o, n, why, before, after) -> {});
+            long started = System.nanoTime();
+            shipper.start();
+            for (int i = 0; i < trickle; i++) {
+                spool.append(EventCodec.encode(AuditEvent.builder().sequence(i + 1).timeMicros(i).principal("p")
+                        .operation("GetItem").table("t").decision("ALLOWED").status(200).build()));
+                spool.flush(false);
+                shipper.wake();
+                long until = System.nanoTime() + 10_000_000_000L;
+                while (shipped.size() < i + 1) {  // caught up with this record before the next is written
+                    assertTrue(System.nanoTime() < until, "record " + (i + 1) + " was never shipped");
+                    Thread.sleep(1);
+                }
+                Thread.sleep(30);  // longer than the shipper lingers after a batch: it finds nothing and is caught up
+            }
+            long lastShipped = System.nanoTime();
+            long until = System.nanoTime() + 10_000_000_000L;
+            while (!(Files.exists(offsetFile) && Files.readString(offsetFile).trim().equals(Long.toString(spool.end())))) {
+                assertTrue(System.nanoTime() < until, "the offset file never reached the spool's end");
+                Thread.sleep(2);
+            }
+            long settledMs = (System.nanoTime() - lastShipped) / 1_000_000;
+            long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+            long saves = shipper.saves;
+            shipper.stopNow = true;
+            shipper.thread.join(10_000);
+
+            assertEquals(trickle, shipped.size());
+            assertTrue(saves <= elapsedMs / Shipper.SAVE_EVERY_MS + 2 && saves < trickle / 2,
+                    "offsets saved " + saves + " times in " + elapsedMs + " ms for " + trickle + " records caught up one by one");
+            assertTrue(settledMs <= Shipper.SAVE_EVERY_MS + 1_000,
+                    "the offset reached the spool's end " + settledMs + " ms after the last record was shipped");
         }
     }
 }
