@@ -673,7 +673,7 @@ public final class AllScenarios {
 
     /**
      * A warm-up step counts as settled only when the JIT compiler threads used at most this share of the servers' CPU
-     * (at 5%, a weir left its warm-up still compiling, and its first measured run came out 15-30% above the others).
+     * (at 5%, a weir could leave its warm-up still compiling, and its first measured run came out up to 27% above the others).
      */
     static final double JIT_SETTLED = 0.02;
 
