@@ -62,8 +62,7 @@ class ShipperOffsetTest {
     void theOffsetIsSavedAtMostEveryIntervalWhileRecordsFlowAndReachesTheEndOnceCaughtUp(@TempDir Path dir) throws Exception {
         try (Spool spool = new Spool(dir.resolve("spool"), 1 << 20, 64L << 20)) {
             for (int i = 0; i < RECORDS; i++) {
-                spool.append(EventCodec.encode(AuditEvent.builder().sequence(i + 1).timeMicros(i).principal("p")
-                        .operation("GetItem").table("t").decision("ALLOWED").status(200).build()));
+                spool.append(record(i));
             }
             spool.flush(true);
             Path offsetFile = dir.resolve("spool").resolve("sink.offset");
@@ -71,11 +70,7 @@ class ShipperOffsetTest {
             Shipper shipper = new Shipper("sink", sink, spool, offsetFile, (o, n, why, before, after) -> {});
             long started = System.nanoTime();
             shipper.start();
-            long until = System.nanoTime() + 30_000_000_000L;
-            while (!(Files.exists(offsetFile) && Files.readString(offsetFile).trim().equals(Long.toString(spool.end())))) {
-                assertTrue(System.nanoTime() < until, "the offset file never reached the spool's end");
-                Thread.sleep(5);
-            }
+            awaitSaved(offsetFile, spool.end());
             long elapsedMs = (System.nanoTime() - started) / 1_000_000;
             shipper.stopNow = true;
             shipper.thread.join(10_000);
@@ -116,8 +111,7 @@ class ShipperOffsetTest {
             long started = System.nanoTime();
             shipper.start();
             for (int i = 0; i < trickle; i++) {
-                spool.append(EventCodec.encode(AuditEvent.builder().sequence(i + 1).timeMicros(i).principal("p")
-                        .operation("GetItem").table("t").decision("ALLOWED").status(200).build()));
+                spool.append(record(i));
                 spool.flush(false);
                 shipper.wake();
                 long until = System.nanoTime() + 10_000_000_000L;
@@ -128,11 +122,7 @@ class ShipperOffsetTest {
                 Thread.sleep(30);  // longer than the shipper lingers after a batch: it finds nothing and is caught up
             }
             long lastShipped = System.nanoTime();
-            long until = System.nanoTime() + 10_000_000_000L;
-            while (!(Files.exists(offsetFile) && Files.readString(offsetFile).trim().equals(Long.toString(spool.end())))) {
-                assertTrue(System.nanoTime() < until, "the offset file never reached the spool's end");
-                Thread.sleep(2);
-            }
+            awaitSaved(offsetFile, spool.end());
             long settledMs = (System.nanoTime() - lastShipped) / 1_000_000;
             long elapsedMs = (System.nanoTime() - started) / 1_000_000;
             long saves = shipper.saves;
@@ -144,6 +134,21 @@ class ShipperOffsetTest {
                     "offsets saved " + saves + " times in " + elapsedMs + " ms for " + trickle + " records caught up one by one");
             assertTrue(settledMs <= Shipper.SAVE_EVERY_MS + 1_000,
                     "the offset reached the spool's end " + settledMs + " ms after the last record was shipped");
+        }
+    }
+
+    /** An event with sequence number {@code i + 1}, as the spool holds it. */
+    private static byte[] record(int i) {
+        return EventCodec.encode(AuditEvent.builder().sequence(i + 1).timeMicros(i).principal("p")
+                .operation("GetItem").table("t").decision("ALLOWED").status(200).build());
+    }
+
+    /** Waits (up to 30 s) until the offset file says {@code end}. */
+    private static void awaitSaved(Path offsetFile, long end) throws IOException, InterruptedException {
+        long until = System.nanoTime() + 30_000_000_000L;
+        while (!(Files.exists(offsetFile) && Files.readString(offsetFile).trim().equals(Long.toString(end)))) {
+            assertTrue(System.nanoTime() < until, "the offset file never reached the spool's end");
+            Thread.sleep(2);
         }
     }
 }
