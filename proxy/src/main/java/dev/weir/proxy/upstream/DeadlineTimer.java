@@ -1,41 +1,64 @@
 package dev.weir.proxy.upstream;
 
-import io.netty.util.HashedWheelTimer;
-import io.netty.util.Timeout;
-import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutorGroup;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
- * Request deadlines, on one timer for the process. Nearly every deadline is cancelled because
- * its request was answered in time, so the timer is a hashed wheel: arming and cancelling cost
- * a queue insert each, where a scheduled task on an event loop or a JDK scheduler costs a
- * priority-queue insert and removal (or keeps the cancelled task queued until it would fire).
- * It fires within {@link #TICK_MILLIS} after the deadline and hands the action to the
- * executor it was given (the event loop that owns the request), so that what a deadline sets
- * off (an answer, an audit event) never delays the other deadlines.
+ * Request deadlines, on the event loop that owns the request. A deadline is a task scheduled on
+ * that loop ({@link EventExecutorGroup#schedule}): armed and cancelled on the loop itself, which
+ * is where nearly every request is sent and answered, it is an insert into and a removal from
+ * the loop's own queue of timed tasks, with no other thread, lock or atomic counter involved;
+ * and a loop with no deadline pending sleeps until its sockets need it. (The timer before was
+ * one hashed wheel for the process: its thread woke every 10 ms for as long as weir ran, busy or
+ * idle, and every deadline crossed to it and back through shared queues, issue 16.)
+ *
+ * <p>Any other executor (a test's, or a loop that no longer takes tasks because it is shutting
+ * down) gets its deadlines from one JDK scheduler thread, which sleeps while none is pending and
+ * hands the action to the executor, or runs it itself when the executor refuses it.
  */
 public final class DeadlineTimer {
-    /** The wheel's resolution: a deadline fires at most this late. */
-    public static final long TICK_MILLIS = 10;
-    private static final HashedWheelTimer TIMER = new HashedWheelTimer(
-            new DefaultThreadFactory("weir-deadlines", true), TICK_MILLIS, TimeUnit.MILLISECONDS, 1024);
-
     private DeadlineTimer() {}
+
+    /** For executors that are not event loops: made on first use, one daemon thread, cancelled deadlines removed at once. */
+    private static final class Fallback {
+        static final ScheduledThreadPoolExecutor SCHEDULER = scheduler();
+
+        private static ScheduledThreadPoolExecutor scheduler() {
+            ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "weir-deadlines");
+                t.setDaemon(true);
+                return t;
+            });
+            s.setRemoveOnCancelPolicy(true);
+            return s;
+        }
+    }
 
     /**
      * Runs {@code action} on {@code executor} at {@code deadlineNanos} (on {@link System#nanoTime()})
-     * unless the returned timeout is cancelled first. An executor that no longer takes tasks
-     * (shutting down) gets the action run on the timer's thread.
+     * unless the returned future is cancelled first ({@code cancel(false)}). On an event loop (or
+     * group) the deadline is one of its scheduled tasks; an executor that does not take it (shutting
+     * down), or that is not an event loop, gets it from the fallback scheduler, which runs the
+     * action on its own thread when the executor refuses it then.
      */
-    public static Timeout at(long deadlineNanos, Executor executor, Runnable action) {
+    public static Future<?> at(long deadlineNanos, Executor executor, Runnable action) {
         long delay = Math.max(0, deadlineNanos - System.nanoTime());
-        return TIMER.newTimeout(t -> {
+        if (executor instanceof EventExecutorGroup loop && !loop.isShuttingDown()) {
+            try {
+                return loop.schedule(action, delay, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException shuttingDown) {
+                // the loop stopped taking tasks between the check and the schedule: the fallback arms it
+            }
+        }
+        return Fallback.SCHEDULER.schedule(() -> {
             try {
                 executor.execute(action);
             } catch (RejectedExecutionException shuttingDown) {
@@ -53,9 +76,9 @@ public final class DeadlineTimer {
                                                  Supplier<TimeoutException> timeout) {
         if (future.isDone()) return future;
         CompletableFuture<T> bounded = new CompletableFuture<>();
-        Timeout timer = at(deadlineNanos, executor, () -> bounded.completeExceptionally(timeout.get()));
+        Future<?> timer = at(deadlineNanos, executor, () -> bounded.completeExceptionally(timeout.get()));
         future.whenComplete((v, e) -> {
-            timer.cancel();
+            timer.cancel(false);
             if (e != null) bounded.completeExceptionally(e);
             else bounded.complete(v);
         });

@@ -14,7 +14,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.util.Timeout;
 import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -179,9 +179,9 @@ public final class UpstreamClient implements AutoCloseable {
         EventLoop loop = loops[i];
         CompletableFuture<UpstreamResponse> result = new CompletableFuture<>();
         Exchange exchange = new Exchange(result, target, body, payloadHash);
-        Timeout timer = DeadlineTimer.at(deadlineNanos, loop, exchange::expire);
+        Future<?> timer = DeadlineTimer.at(deadlineNanos, loop, exchange::expire);
         result.whenComplete((r, e) -> {
-            timer.cancel();
+            timer.cancel(false);
             count(r, e);
         });
         if (loop.inEventLoop()) {

@@ -11,10 +11,15 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -132,6 +137,50 @@ class UpstreamDeadlineTest {
         ExecutionException e = assertThrows(ExecutionException.class, () -> c.get(5, TimeUnit.SECONDS));
         assertInstanceOf(IOException.class, e.getCause());
         assertTrue((System.nanoTime() - t0) / 1_000_000 < 1_000);
+    }
+
+    /**
+     * Deadlines are timed on the loops that own the requests: once the requests are answered,
+     * no thread of weir's wakes to tick a timer. (The hashed wheel before woke its thread every
+     * 10 ms for the life of the process, about 100 times a second, busy or idle.)
+     */
+    @Test
+    void answeredRequestsLeaveNoTimerThreadTicking() throws Exception {
+        StubStore store = closing(StubStore.echo());
+        UpstreamClient client = client(store.port(), 2);
+        for (int i = 0; i < 50; i++) {
+            UpstreamResponse r = client.send("T", "0".getBytes(), System.nanoTime() + 5_000_000_000L).get(6, TimeUnit.SECONDS);
+            assertEquals("0", new String(r.body(), StandardCharsets.US_ASCII));
+        }
+        Thread.sleep(200);
+        Map<String, Long> before = weirThreadWakeups();
+        Thread.sleep(1_000);
+        Map<String, Long> after = weirThreadWakeups();
+        for (var e : after.entrySet()) {
+            long woke = e.getValue() - before.getOrDefault(e.getKey(), e.getValue());
+            assertTrue(woke < 20, "thread " + e.getKey() + " woke " + woke + " times in an idle second");
+        }
+    }
+
+    /** Voluntary context switches of each thread of this process named weir-*, by task id and name (Linux /proc). */
+    private static Map<String, Long> weirThreadWakeups() throws IOException {
+        Map<String, Long> out = new HashMap<>();
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path t : tasks.toList()) {
+                try {
+                    String name = Files.readString(t.resolve("comm")).trim();
+                    if (!name.startsWith("weir-")) continue;
+                    for (String line : Files.readAllLines(t.resolve("status"))) {
+                        if (line.startsWith("voluntary_ctxt_switches:")) {
+                            out.put(t.getFileName() + " " + name, Long.parseLong(line.substring(line.indexOf(':') + 1).trim()));
+                        }
+                    }
+                } catch (NoSuchFileException ended) {
+                    // the thread ended while it was read
+                }
+            }
+        }
+        return out;
     }
 
     @Test
