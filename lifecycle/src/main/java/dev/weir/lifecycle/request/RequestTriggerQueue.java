@@ -22,7 +22,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -136,11 +135,10 @@ public final class RequestTriggerQueue implements AutoCloseable {
         while (!closed) {
             Job job;
             try {
-                job = queue.poll(200, TimeUnit.MILLISECONDS);
+                job = queue.take(); // close() interrupts: an idle worker sleeps until a job or the close
             } catch (InterruptedException e) {
                 return;
             }
-            if (job == null) continue;
             try {
                 deliver(job);
             } catch (RuntimeException e) {

@@ -16,9 +16,15 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -107,6 +113,55 @@ class RequestTriggerQueueTest {
         assertEquals(JSON.readTree("""
                 {"trigger":"deletes","eventId":"req-1","table":"images","operation":"DeleteItem","principal":"alice",
                  "keys":[{"id":{"S":"p-1"}}]}"""), calls.getFirst());
+    }
+
+    /** Idle workers sleep until a job or the close (they polled five times a second before), and the close still ends them. */
+    @Test
+    void idleWorkersDoNotWakeAndTheCloseEndsThem() throws Exception {
+        Set<String> others = triggerWorkerWakeups().keySet(); // another test's queue, should one still run
+        queue = queue(policy(), 16, 2);
+        queue.offer(new RequestEvent("req-1", Operation.DeleteItem, "images", "alice", List.of(key("p-1"))));
+        await(() -> calls.size() >= 1);
+        Thread.sleep(200);
+        Map<String, Long> before = triggerWorkerWakeups();
+        Thread.sleep(1_000);
+        Map<String, Long> after = triggerWorkerWakeups();
+        after.keySet().removeAll(others);
+        assertEquals(2, after.size(), "two workers: " + after.keySet());
+        for (var e : after.entrySet()) {
+            long woke = e.getValue() - before.getOrDefault(e.getKey(), e.getValue());
+            assertTrue(woke < 3, "worker " + e.getKey() + " woke " + woke + " times in an idle second");
+        }
+        long t0 = System.nanoTime();
+        queue.close();
+        assertTrue((System.nanoTime() - t0) / 1_000_000 < 1_000, "the close waited for the workers");
+        Map<String, Long> left = triggerWorkerWakeups();
+        left.keySet().removeAll(others);
+        assertTrue(left.isEmpty(), "the workers ended: " + left.keySet());
+        queue.offer(new RequestEvent("req-2", Operation.DeleteItem, "images", "alice", List.of(key("p-2"))));
+        Thread.sleep(100);
+        assertEquals(1, calls.size(), "a closed queue calls nothing");
+    }
+
+    /** Voluntary context switches of this process's trigger workers, by task id and name (Linux /proc). */
+    private static Map<String, Long> triggerWorkerWakeups() throws IOException {
+        Map<String, Long> out = new HashMap<>();
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path t : tasks.toList()) {
+                try {
+                    String name = Files.readString(t.resolve("comm")).trim();
+                    if (!name.startsWith("weir-request-tr")) continue; // the kernel keeps 15 characters of a name
+                    for (String line : Files.readAllLines(t.resolve("status"))) {
+                        if (line.startsWith("voluntary_ctxt_switches:")) {
+                            out.put(t.getFileName() + " " + name, Long.parseLong(line.substring(line.indexOf(':') + 1).trim()));
+                        }
+                    }
+                } catch (NoSuchFileException ended) {
+                    // the thread ended while it was read
+                }
+            }
+        }
+        return out;
     }
 
     @Test
