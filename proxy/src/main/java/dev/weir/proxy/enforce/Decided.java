@@ -22,8 +22,19 @@ final class Decided implements Stage {
     private Touched touched;
 
     Decided(Parsed parsed, Map<String, TableDecision> tables, List<String> ruleIds, ItemKeys itemKeys) {
-        this(parsed, java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tables)), List.copyOf(ruleIds), itemKeys,
-                true);
+        this(parsed, copy(tables), List.copyOf(ruleIds), itemKeys, true);
+    }
+
+    /**
+     * An unmodifiable copy in the same order: one table (nearly every request) as {@code Map.of}'s
+     * one-entry map, which is cheaper to make and to look up; several in a linked map.
+     */
+    private static Map<String, TableDecision> copy(Map<String, TableDecision> tables) {
+        if (tables.size() == 1) {
+            Map.Entry<String, TableDecision> only = tables.entrySet().iterator().next();
+            return Map.of(only.getKey(), only.getValue());
+        }
+        return tables.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tables));
     }
 
     /** Takes {@code tables} and {@code ruleIds} as they are: already copies no one else holds. */
