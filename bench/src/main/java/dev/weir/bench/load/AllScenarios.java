@@ -400,28 +400,35 @@ public final class AllScenarios {
                 Map<String, String> pageKinds = new LinkedHashMap<>();
                 pageKinds.put("Scan", PeopleWorkload.SCAN_LIMIT + " items");
                 pageKinds.put("ScanPage", "up to 1 MB");
-                for (String name : List.of(Ratios.ALLOW_ALL, Ratios.DEMO_ASYNC)) {
-                    Running s = running.get(name);
-                    if (s == null) continue;
-                    for (Map.Entry<String, String> kind : pageKinds.entrySet()) {
-                        RequestMix scans = workload.mix(new RequestSigner(s.endpoint(), Instant.now()), Map.of(kind.getKey(), 1.0));
-                        Measured m = phase(generator, s, scans, PhaseSpec.saturation(16, o.fixedWarmup(), o.fixedMeasure(), seed++),
-                                started, kind.getKey().equals("Scan") ? "line-rate-scan" : "line-rate-scan-page", 1);
-                        measured.add(m);
-                        PhaseResult res = m.result();
-                        CpuUse weirCpu = res.serverCpu().get(name);
-                        LineRate l = LineRate.of(name, kind.getValue(), res.seconds(), res.bytesSent(), res.bytesReceived(),
-                                weirCpu.cores() * res.seconds(), res.throughput());
-                        lineRates.add(l);
-                        say("  line rate  %-22s Scan pages of %s: %,.0f pages/s, %.1f MB/s in + %.1f MB/s out, weir %.2f cores%s", name,
-                                kind.getValue(), res.throughput(), res.bytesSent() / res.seconds() / 1e6,
-                                res.bytesReceived() / res.seconds() / 1e6, weirCpu.cores(), problems(res));
-                        if (!res.clean()) {
-                            notes.add("the line-rate phase (pages of " + kind.getValue() + ") of " + name + " had errors: "
-                                    + problems(res).trim());
+                // Each figure is the median of three runs (or --repeat's number), taken in turns so that a drift of
+                // the machine spreads over all of them; the sentence gives the runs' spread.
+                int lineRateRuns = Math.max(3, o.repeat());
+                Map<String, List<LineRate>> runsOf = new LinkedHashMap<>();
+                for (int r = 1; r <= lineRateRuns; r++) {
+                    for (String name : List.of(Ratios.ALLOW_ALL, Ratios.DEMO_ASYNC)) {
+                        Running s = running.get(name);
+                        if (s == null) continue;
+                        for (Map.Entry<String, String> kind : pageKinds.entrySet()) {
+                            RequestMix scans = workload.mix(new RequestSigner(s.endpoint(), Instant.now()), Map.of(kind.getKey(), 1.0));
+                            Measured m = phase(generator, s, scans, PhaseSpec.saturation(16, o.fixedWarmup(), o.fixedMeasure(), seed++),
+                                    started, kind.getKey().equals("Scan") ? "line-rate-scan" : "line-rate-scan-page", r);
+                            measured.add(m);
+                            PhaseResult res = m.result();
+                            CpuUse weirCpu = res.serverCpu().get(name);
+                            runsOf.computeIfAbsent(name + " " + kind.getKey(), k -> new ArrayList<>()).add(LineRate.of(name,
+                                    kind.getValue(), res.seconds(), res.bytesSent(), res.bytesReceived(), weirCpu.cores() * res.seconds(),
+                                    res.throughput()));
+                            say("  line rate  %-22s Scan pages of %s, run %d: %,.0f pages/s, %.1f MB/s in + %.1f MB/s out, weir %.2f cores%s",
+                                    name, kind.getValue(), r, res.throughput(), res.bytesSent() / res.seconds() / 1e6,
+                                    res.bytesReceived() / res.seconds() / 1e6, weirCpu.cores(), problems(res));
+                            if (!res.clean()) {
+                                notes.add("the line-rate phase (pages of " + kind.getValue() + ", run " + r + ") of " + name
+                                        + " had errors: " + problems(res).trim());
+                            }
                         }
                     }
                 }
+                for (List<LineRate> runs : runsOf.values()) lineRates.add(LineRate.median(runs));
             }
             if (o.scenarios().contains(STREAM)) {
                 streams.addAll(streamPhase(o, workload, streamTargets, setup));

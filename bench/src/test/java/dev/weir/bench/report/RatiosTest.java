@@ -104,4 +104,20 @@ class RatiosTest {
         assertTrue(l.sentence().contains("50.0 cores for 100 Gb/s"), l.sentence());
         assertEquals(0, LineRate.of("weir", "25 items", 10, 100, 100, 0, 0).coresFor100Gbps());
     }
+
+    @Test
+    void aLineRateMeasuredThreeTimesIsTheMedianRunWithTheSpreadOfAll() {
+        // 2.5, 3.0 and 2.0 GB for 10 s of weir CPU each: 0.25, 0.30 and 0.20 GB/s per core.
+        LineRate a = LineRate.of("weir", "up to 1 MB", 10, 500_000_000L, 2_000_000_000L, 10, 30);
+        LineRate b = LineRate.of("weir", "up to 1 MB", 10, 500_000_000L, 2_500_000_000L, 10, 31);
+        LineRate c = LineRate.of("weir", "up to 1 MB", 10, 500_000_000L, 1_500_000_000L, 10, 29);
+        LineRate m = LineRate.median(List.of(a, b, c));
+        assertEquals(0.25, m.gigabytesPerSecondPerCore());
+        assertEquals(30.0, m.requestsPerSecond(), "the median run's own figures");
+        assertEquals(List.of(0.25, 0.30, 0.20), m.runs(), "every run, in the order run");
+        assertTrue(m.sentence().endsWith("the median of 3 runs, lowest 0.200, highest 0.300 (spread 50%)"), m.sentence());
+        assertEquals(List.of(0.25), a.runs());
+        assertFalse(a.sentence().contains("median"), a.sentence());
+        assertEquals(0.20, LineRate.median(List.of(a, c)).gigabytesPerSecondPerCore(), "of two, the lower");
+    }
 }
