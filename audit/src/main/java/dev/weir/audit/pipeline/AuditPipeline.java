@@ -19,8 +19,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -243,28 +241,13 @@ public final class AuditPipeline implements AutoCloseable {
      * and a sync future fails.
      */
     public CompletableFuture<Long> publishDurable(PendingEvent event) {
-        return publishDurable(event, null);
-    }
-
-    /**
-     * As {@link #publishDurable(PendingEvent)}; in {@code async} mode, a writer asleep on an empty
-     * queue is woken by a task given to {@code later} (the caller's event loop, which runs it once
-     * the work in hand, the answer to the client, is done) instead of at once. The event is queued
-     * either way; only the wake-up waits. Woken at once, the writer takes the CPU it shares with
-     * the caller (the appliance's threads are few, and pinned) before the caller has written its
-     * answer: at one connection, where every request finds the writer asleep, that put the
-     * writer's work (the event, the spool write) and the wake-up itself on the answer's path.
-     * A {@code later} that refuses the task (shutting down), or null, means at once.
-     */
-    public CompletableFuture<Long> publishDurable(PendingEvent event, Executor later) {
         long seq = sequence.incrementAndGet();
         boolean sync = options.mode() == Mode.SYNC;
         CompletableFuture<Long> done = new CompletableFuture<>();
         Entry entry = new Entry(event, seq, sync ? done : null, null);
         if (queue.offer(entry)) {
             published.incrementAndGet();
-            if (sync || later == null) wakeWriter(sync);
-            else wakeWriterLater(later);
+            wakeWriter(sync);
             if (!sync) done.complete(seq);
         } else if (options.whenFull() == WhenFull.DROP) {
             lostElsewhere(seq, Losses.Reason.QUEUE_FULL);
@@ -328,19 +311,6 @@ public final class AuditPipeline implements AutoCloseable {
     private void wakeWriter(boolean waiter) {
         if (waiter || writerIdle) LockSupport.unpark(writer);
     }
-
-    /** {@link #wakeWriter wakeWriter(false)} as a task of {@code later}'s, when the writer sleeps; at once if it refuses. */
-    private void wakeWriterLater(Executor later) {
-        if (!writerIdle) return;
-        try {
-            later.execute(wakeIdleWriter);
-        } catch (RejectedExecutionException shuttingDown) {
-            wakeWriter(false);
-        }
-    }
-
-    /** One task for every deferred wake-up (no allocation per event). */
-    private final Runnable wakeIdleWriter = () -> wakeWriter(false);
 
     /**
      * About how many events wait in the queue for the writer now (a moment's figure, for a

@@ -117,7 +117,7 @@ public final class AuditSamples {
      * counting each request into {@code metrics} (null: no metrics, as without a metrics block).
      */
     public AuditSamples auditingInto(AuditPipeline pipeline, RequestMetrics metrics) {
-        auditor = new Auditor(pipeline, AuditScope.ALL, new AnswerMeter(metrics), () -> null);
+        auditor = new Auditor(pipeline, AuditScope.ALL, new AnswerMeter(metrics));
         meter = new AnswerMeter(metrics);
         return this;
     }

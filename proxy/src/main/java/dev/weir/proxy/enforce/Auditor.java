@@ -14,8 +14,6 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
-import java.util.function.Supplier;
 
 /**
  * The audit step. In {@code sync} mode a permitted request is recorded twice: its
@@ -50,20 +48,15 @@ final class Auditor {
     private final AuditScope scope;
     private final boolean beforeAccess;
     private final AnswerMeter meter;
-    private final Supplier<Executor> currentLoop;
 
     /**
-     * @param audit       where events go; null turns auditing off (benchmarks only)
-     * @param meter       where every answered request is counted, once, as it is recorded
-     * @param currentLoop the event loop the calling thread is, or null: in async mode the audit
-     *                    writer is woken from it once the answer is written, not before
-     *                    ({@link AuditPipeline#publishDurable(PendingEvent, Executor)})
+     * @param audit where events go; null turns auditing off (benchmarks only)
+     * @param meter where every answered request is counted, once, as it is recorded
      */
-    Auditor(AuditPipeline audit, AuditScope scope, AnswerMeter meter, Supplier<Executor> currentLoop) {
+    Auditor(AuditPipeline audit, AuditScope scope, AnswerMeter meter) {
         this.audit = audit;
         this.scope = scope;
         this.meter = meter;
-        this.currentLoop = currentLoop;
         this.beforeAccess = audit != null && audit.mode() == AuditPipeline.Mode.SYNC;
     }
 
@@ -133,7 +126,7 @@ final class Auditor {
             }
         }
         RequestRecord record = RequestRecord.of(answered, linked ? AuditEvent.OUTCOME : AuditEvent.COMPLETE);
-        CompletableFuture<Long> published = audit.publishDurable(held(record), currentLoop.get());
+        CompletableFuture<Long> published = audit.publishDurable(held(record));
         if (published.isDone() && !published.isCompletedExceptionally()) {
             return CompletableFuture.completedFuture(response);  // async mode, queued: no stage to chain
         }

@@ -133,7 +133,7 @@ public final class Firewall {
         IteratorSeal seal = b.iteratorSeal != null ? b.iteratorSeal : IteratorSeal.random();
         this.parser = new RequestParser(b.account, seal);
         this.streams = new StreamAnswer(seal, b.upstreamNumbers, b.tableTags);
-        this.auditor = new Auditor(b.audit, b.auditScope, new AnswerMeter(b.metrics), upstream::currentLoop);
+        this.auditor = new Auditor(b.audit, b.auditScope, new AnswerMeter(b.metrics));
         this.requestListener = b.requestListener;
         this.store = b.store;
         this.acceptedHosts = b.acceptedHosts;

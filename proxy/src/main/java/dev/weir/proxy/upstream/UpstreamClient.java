@@ -377,14 +377,8 @@ public final class UpstreamClient implements AutoCloseable {
      * waits for it), else the group.
      */
     public Executor executor() {
-        Executor loop = currentLoop();
-        return loop != null ? loop : group;
-    }
-
-    /** The client's loop the calling thread is, or null when it is none of them. */
-    public Executor currentLoop() {
         for (EventLoop loop : loops) if (loop.inEventLoop()) return loop;
-        return null;
+        return group;
     }
 
     /** The client timeout: the deadline of a {@link #send(String, byte[])} without one, and the pools' bound on waiting. */
