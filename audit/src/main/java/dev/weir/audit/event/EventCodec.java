@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -170,12 +169,29 @@ public final class EventCodec {
             return s;
         }
 
+        /**
+         * The list as the immutable list the event keeps, so the event does not copy it again: most
+         * are empty or hold one or two strings, which {@code List.of} holds without an array.
+         */
         List<String> list() {
             long n = unsigned();
             if (n > b.length - pos) throw new IllegalArgumentException("list count " + n + " past the end at byte " + pos);
-            List<String> l = new ArrayList<>((int) n);
-            for (long i = 0; i < n; i++) l.add(string());
-            return l;
+            if (n == 0) return List.of();
+            if (n == 1) return List.of(element());
+            if (n == 2) {
+                String first = element();
+                return List.of(first, element());
+            }
+            String[] items = new String[(int) n];
+            for (int i = 0; i < items.length; i++) items[i] = element();
+            return List.of(items);
+        }
+
+        /** A list's string: never null (an event's lists hold none). */
+        private String element() {
+            String s = string();
+            if (s == null) throw new IllegalArgumentException("a list holds a null at byte " + pos);
+            return s;
         }
     }
 }

@@ -70,6 +70,34 @@ class EventCodecTest {
         assertEquals(List.of("3-5", "7"), EventCodec.decode(EventCodec.encode(gap)).lostSequences());
     }
 
+    /** Lists come back equal at every length (none, one and two are held without an array), and immutable. */
+    @Test
+    void listsOfEveryLengthSurviveAndComeBackImmutable() throws Exception {
+        for (int n : new int[] {0, 1, 2, 3, 7}) {
+            List<String> roles = java.util.stream.IntStream.range(0, n).mapToObj(i -> "r" + i).toList();
+            AuditEvent e = AuditEvent.builder().roles(roles).readPaths(roles).build();
+            AuditEvent back = EventCodec.decode(EventCodec.encode(e));
+            assertEquals(e, back, n + " strings");
+            assertThrows(UnsupportedOperationException.class, () -> back.roles().add("x"));
+        }
+    }
+
+    /** A list that holds a null (bytes no weir writes) is refused as malformed, not thrown as a NullPointerException. */
+    @Test
+    void aListHoldingANullIsRefusedAsMalformed() throws Exception {
+        byte[] good = EventCodec.encode(AuditEvent.builder().roles(List.of("a")).build());
+        // version, sequence, instance, time, principal; then the roles: count 1, length+1 = 2, 'a'
+        assertEquals(1, good[5]);
+        assertEquals(2, good[6]);
+        assertEquals('a', good[7]);
+        byte[] bad = new byte[good.length - 1];
+        System.arraycopy(good, 0, bad, 0, 6);
+        bad[6] = 0; // the one string is null
+        System.arraycopy(good, 8, bad, 7, good.length - 8);
+        IOException ex = assertThrows(IOException.class, () -> EventCodec.decode(bad));
+        assertTrue(ex.getMessage().startsWith("spooled audit event is malformed"), ex.getMessage());
+    }
+
     @Test
     void truncatedOrForeignBytesAreRefusedWithAClearError() {
         byte[] good = EventCodec.encode(full());
