@@ -58,8 +58,8 @@ public record LineRate(String scenario, String pages, double seconds, long bytes
         String s = String.format("%s: %.3f GB/s per core of weir CPU (requests in + responses out, %,.0f pages/s of %,.0f KB on average)"
                 + " → %.1f cores for 100 Gb/s", what, gigabytesPerSecondPerCore, requestsPerSecond, kbPerPage, coresFor100Gbps);
         if (runs.size() < 2) return s;
-        double low = runs.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
-        double high = runs.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        java.util.DoubleSummaryStatistics all = runs.stream().mapToDouble(Double::doubleValue).summaryStatistics();
+        double low = all.getMin(), high = all.getMax();
         return s + String.format("; the median of %d runs, lowest %.3f, highest %.3f%s", runs.size(), low, high,
                 low > 0 ? String.format(" (spread %.0f%%)", 100 * (high / low - 1)) : "");
     }
