@@ -12,7 +12,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
- * Request deadlines, on the event loop that owns the request. A deadline is a task scheduled on
+ * Deadlines of the waits on weir's lookups (table tags, key schemas), on the event loop that owns
+ * the request; the store exchanges' own deadlines are {@link LoopDeadlines}' lists, one timed
+ * task per loop instead of one per request. A deadline here is a task scheduled on
  * that loop ({@link EventExecutorGroup#schedule}): armed and cancelled on the loop itself, which
  * is where nearly every request is sent and answered, it is an insert into and a removal from
  * the loop's own queue of timed tasks, with no other thread, lock or atomic counter involved;

@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -70,6 +69,8 @@ public final class UpstreamClient implements AutoCloseable {
     private final EventLoopGroup group;
     /** The group's loops; a pool's index is its loop's. */
     private final EventLoop[] loops;
+    /** Each loop's exchange deadlines (touched on that loop only). */
+    private final LoopDeadlines[] deadlines;
     /** Each loop's share of {@code maxConnections} (0 for some when there are fewer connections than loops). */
     private final int[] shares;
     /** The loops whose share is not 0: where a call from elsewhere goes, round-robin. */
@@ -130,6 +131,8 @@ public final class UpstreamClient implements AutoCloseable {
         List<EventLoop> all = new ArrayList<>();
         for (EventExecutor e : group) all.add((EventLoop) e);
         this.loops = all.toArray(EventLoop[]::new);
+        this.deadlines = new LoopDeadlines[loops.length];
+        for (int k = 0; k < loops.length; k++) deadlines[k] = new LoopDeadlines(loops[k]);
         this.shares = new int[loops.length];
         List<Integer> withShare = new ArrayList<>();
         for (int i = 0; i < loops.length; i++) {
@@ -179,21 +182,34 @@ public final class UpstreamClient implements AutoCloseable {
         EventLoop loop = loops[i];
         CompletableFuture<UpstreamResponse> result = new CompletableFuture<>();
         Exchange exchange = new Exchange(result, target, body, payloadHash);
-        Future<?> timer = DeadlineTimer.at(deadlineNanos, loop, exchange::expire);
+        LoopDeadlines deadlines = this.deadlines[i];
         result.whenComplete((r, e) -> {
-            timer.cancel(false);
+            disarm(loop, deadlines, exchange);
             count(r, e);
         });
         if (loop.inEventLoop()) {
-            exchange.begin(i);
+            exchange.begin(i, deadlines, deadlineNanos);
         } else {
             try {
-                loop.execute(() -> exchange.begin(i));
+                loop.execute(() -> exchange.begin(i, deadlines, deadlineNanos));
             } catch (RejectedExecutionException shuttingDown) {
                 result.completeExceptionally(new IOException("the upstream client is shutting down", shuttingDown));
             }
         }
         return result;
+    }
+
+    /** Takes an ended exchange's deadline off its loop's list: at once on the loop (nearly always), else handed to it. */
+    private static void disarm(EventLoop loop, LoopDeadlines deadlines, Exchange exchange) {
+        if (loop.inEventLoop()) {
+            deadlines.disarm(exchange);
+            return;
+        }
+        try {
+            loop.execute(() -> deadlines.disarm(exchange));
+        } catch (RejectedExecutionException shuttingDown) {
+            // the loop runs no more tasks, its deadlines' timer included
+        }
     }
 
     /** Counts a failed exchange (for the metrics); striped adders, touched only when an exchange fails. */
@@ -296,7 +312,7 @@ public final class UpstreamClient implements AutoCloseable {
      * exactly once. Every method runs on the exchange's loop (the deadline's too, unless the
      * loop is shutting down).
      */
-    private final class Exchange implements LoopPool.Taker {
+    private final class Exchange extends LoopDeadlines.Node implements LoopPool.Taker {
         private final CompletableFuture<UpstreamResponse> result;
         private final String target;
         private final byte[] body;
@@ -311,9 +327,10 @@ public final class UpstreamClient implements AutoCloseable {
             this.payloadHash = payloadHash;
         }
 
-        /** On loop {@code i}: asks its pool for a connection ({@link #take} sends the request on it). */
-        void begin(int i) {
+        /** On loop {@code i}: arms the deadline and asks the loop's pool for a connection ({@link #take} sends the request on it). */
+        void begin(int i, LoopDeadlines deadlines, long deadlineNanos) {
             if (result.isDone()) return;
+            deadlines.arm(this, deadlineNanos);
             LoopPool pool = pool(i);
             if (pool == null) {
                 result.completeExceptionally(new IOException("the upstream client is closed"));
@@ -362,6 +379,7 @@ public final class UpstreamClient implements AutoCloseable {
         }
 
         /** The deadline: fails the request and, if it is on a connection still, closes that connection. */
+        @Override
         void expire() {
             if (!result.completeExceptionally(new TimeoutException("upstream did not answer before the request's deadline"))) return;
             PooledConnection c = connection;
