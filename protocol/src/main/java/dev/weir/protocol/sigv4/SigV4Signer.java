@@ -97,25 +97,55 @@ public final class SigV4Signer {
     public List<Map.Entry<String, String>> signPost(String rawPath, String host, String contentType, String target, byte[] body,
                                                     String payloadHash, Instant now) {
         Stamp st = stamp(now);
-        PostStart start = postStart(rawPath, host, contentType);
         DatedKey k = signingKey(st.date());
+        byte[] signature = postSignature(rawPath, host, contentType, target, body, payloadHash, st, k);
+        String auth = k.postPrefixLatin1() != null
+                ? new String(authorization(k.postPrefixLatin1(), signature), StandardCharsets.ISO_8859_1)
+                : k.postPrefix() + ByteText.hexString(signature, 32);
+        return List.of(st.header(), Map.entry("Authorization", auth));
+    }
+
+    /**
+     * The values of the two headers {@link #signPost} adds, as bytes: X-Amz-Date's (shared by the
+     * requests of one second: not to be written to) and Authorization's (Latin-1, one byte per
+     * character; UTF-8 should the configured credentials or region hold a character beyond
+     * Latin-1, which no header may carry, so the caller's check refuses it).
+     */
+    public record PostHeaders(byte[] amzDate, byte[] authorization) {}
+
+    /**
+     * As {@link #signPost(String, String, String, String, byte[], String, Instant)}, the headers'
+     * values as bytes for a caller that writes them into a request's head: no String is made
+     * and checked per request (issue 16).
+     */
+    public PostHeaders signPostHeaders(String rawPath, String host, String contentType, String target, byte[] body,
+                                       String payloadHash, Instant now) {
+        Stamp st = stamp(now);
+        DatedKey k = signingKey(st.date());
+        byte[] signature = postSignature(rawPath, host, contentType, target, body, payloadHash, st, k);
+        byte[] auth = k.postPrefixLatin1() != null
+                ? authorization(k.postPrefixLatin1(), signature)
+                : (k.postPrefix() + ByteText.hexString(signature, 32)).getBytes(StandardCharsets.UTF_8);
+        return new PostHeaders(st.amzDateUtf8(), auth);
+    }
+
+    private byte[] postSignature(String rawPath, String host, String contentType, String target, byte[] body, String payloadHash,
+                                 Stamp st, DatedKey k) {
+        PostStart start = postStart(rawPath, host, contentType);
         Engines engines = Engines.get();
         ByteText canonical = engines.canonical.clear();
         canonical.raw(start.bytes()).raw(st.amzDateUtf8()).raw(TARGET_LINE).canonicalValue(target).raw(POST_END);
         if (payloadHash != null) canonical.utf8(payloadHash);
         else canonical.hex(engines.sha256(body), 32);
-        byte[] signature = sign(engines, st, k);
-        String auth;
-        if (k.postPrefixLatin1() != null) {
-            byte[] prefix = k.postPrefixLatin1();
-            byte[] text = new byte[prefix.length + 64];
-            System.arraycopy(prefix, 0, text, 0, prefix.length);
-            ByteText.hex(signature, 32, text, prefix.length);
-            auth = new String(text, StandardCharsets.ISO_8859_1);
-        } else {
-            auth = k.postPrefix() + ByteText.hexString(signature, 32);
-        }
-        return List.of(st.header(), Map.entry("Authorization", auth));
+        return sign(engines, st, k);
+    }
+
+    /** The Authorization's bytes: the day's prefix and the signature in hex. */
+    private static byte[] authorization(byte[] prefix, byte[] signature) {
+        byte[] text = new byte[prefix.length + 64];
+        System.arraycopy(prefix, 0, text, 0, prefix.length);
+        ByteText.hex(signature, 32, text, prefix.length);
+        return text;
     }
 
     /** The signature (in {@code engines.digest}) of the canonical request written in {@code engines.canonical}. */

@@ -2,6 +2,7 @@ package dev.weir.protocol.sigv4;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +31,14 @@ class SigV4SignerTest {
             List<Map.Entry<String, String>> general = signer.sign("POST", path,
                     List.of(Map.entry("Host", host), Map.entry("Content-Type", contentType), Map.entry("X-Amz-Target", target)),
                     body, now);
+            assertEquals(List.of("X-Amz-Date", "Authorization"), general.stream().map(Map.Entry::getKey).toList());
             assertEquals(general, signer.signPost(path, host, contentType, target, body, now), "case " + i);
             assertEquals(general, signer.signPost(path, host, contentType, target, body, SigV4.sha256Hex(body), now),
                     "case " + i + ", the body's hash given");
+            SigV4Signer.PostHeaders bytes = signer.signPostHeaders(path, host, contentType, target, body, null, now);
+            assertEquals(general.get(0).getValue(), new String(bytes.amzDate(), StandardCharsets.ISO_8859_1), "case " + i + ": X-Amz-Date");
+            assertEquals(general.get(1).getValue(), new String(bytes.authorization(), StandardCharsets.ISO_8859_1),
+                    "case " + i + ": Authorization");
         }
     }
 }

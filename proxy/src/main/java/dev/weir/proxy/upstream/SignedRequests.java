@@ -8,8 +8,6 @@ import io.netty.buffer.ByteBufAllocator;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The bytes of the requests weir sends its upstream store: {@code POST}, the store's host and
@@ -32,7 +30,8 @@ final class SignedRequests {
     private final byte[] head;
     private static final byte[] TARGET = HeadWriter.bytesOf(Target.HEADER + ": ");
     private static final byte[] CONTENT_LENGTH = HeadWriter.bytesOf("Content-Length: ");
-    private static final byte[] COLON_SPACE = HeadWriter.bytesOf(": ");
+    private static final byte[] AMZ_DATE = HeadWriter.bytesOf("X-Amz-Date: ");
+    private static final byte[] AUTHORIZATION = HeadWriter.bytesOf("Authorization: ");
 
     SignedRequests(SigV4Signer signer, String host, String path, Clock clock) {
         this.signer = signer;
@@ -57,14 +56,26 @@ final class SignedRequests {
      */
     ByteBuf encode(ByteBufAllocator alloc, String target, byte[] body, String payloadHash) {
         requireFieldValue(Target.HEADER, target);
-        List<Map.Entry<String, String>> signed = signer.signPost(path, host, Target.CONTENT_TYPE, target, body, payloadHash, clock.instant());
-        HeadWriter w = HeadWriter.start().bytes(head).bytes(TARGET).ascii(target).crlf();
-        for (int k = 0, n = signed.size(); k < n; k++) {
-            Map.Entry<String, String> h = signed.get(k);
-            w.ascii(requireFieldValue("header name", h.getKey())).bytes(COLON_SPACE).ascii(requireFieldValue(h.getKey(), h.getValue())).crlf();
-        }
+        SigV4Signer.PostHeaders signed = signer.signPostHeaders(path, host, Target.CONTENT_TYPE, target, body, payloadHash,
+                clock.instant());
+        HeadWriter w = HeadWriter.start().bytes(head).bytes(TARGET).ascii(target).crlf()
+                .bytes(AMZ_DATE).bytes(requireFieldValue("X-Amz-Date", signed.amzDate())).crlf()
+                .bytes(AUTHORIZATION).bytes(requireFieldValue("Authorization", signed.authorization())).crlf();
         w.bytes(CONTENT_LENGTH).decimal(body.length).crlf().crlf();
         return w.finish(alloc, body);
+    }
+
+    /** {@code value}, when every byte is visible ASCII or a space (no control byte can split the header). */
+    static byte[] requireFieldValue(String what, byte[] value) {
+        if (value.length == 0) throw new IllegalArgumentException("an empty " + what + " for the upstream request");
+        for (int i = 0; i < value.length; i++) {
+            byte b = value[i];
+            if (b < 0x20 || b > 0x7e) {
+                throw new IllegalArgumentException("the upstream request's " + what + " has a character that is not visible ASCII at "
+                        + i);
+            }
+        }
+        return value;
     }
 
     /** {@code value}, when every character is visible ASCII or a space (no control character can split the header). */

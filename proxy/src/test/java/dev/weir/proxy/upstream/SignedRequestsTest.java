@@ -79,6 +79,13 @@ class SignedRequestsTest {
         assertThrows(IllegalArgumentException.class, () -> new SignedRequests(new SigV4Signer(
                 new Credentials("AKID\r\nX-Injected: 1", "secret"), "us-east-1", "dynamodb"), "store", "/", Clock.systemUTC())
                 .encode(ByteBufAllocator.DEFAULT, "DynamoDB_20120810.GetItem", new byte[0]));
+        // A region beyond ASCII reaches the Authorization: Latin-1 (one byte, not visible ASCII) and beyond (UTF-8) are refused alike.
+        for (String region : new String[] {"eu-\u00e9ast-1", "eu-east-1\u2028X-Injected: 1"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SignedRequests(new SigV4Signer(WEIR,
+                    region, "dynamodb"), "store", "/", Clock.systemUTC()).encode(ByteBufAllocator.DEFAULT, "DynamoDB_20120810.GetItem",
+                    new byte[0]));
+            assertTrue(e.getMessage().contains("Authorization"), e.getMessage());
+        }
     }
 
     private static FullHttpRequest decode(ByteBuf bytes) {
