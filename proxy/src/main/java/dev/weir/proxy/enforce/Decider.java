@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The decide step: one lookup in the decision table per table the request names (a batch or
@@ -47,7 +46,7 @@ final class Decider {
         List<String> names = request.isMultiPart() ? request.parts().stream().map(Part::table).distinct().toList()
                 : List.of(request.policyTable());
         for (String table : names) {
-            DecisionRequest dr = new DecisionRequest(principal.name(), Set.copyOf(principal.roles()), principal.attributes(),
+            DecisionRequest dr = new DecisionRequest(principal.name(), principal.roleSet(), principal.attributes(),
                     table, request.operation(), context.withTableTags(tags.getOrDefault(table, Map.of())));
             Decision decision = parsed.policy().table().decide(dr);
             for (String id : decision.ruleIds()) if (!ruleIds.contains(id)) ruleIds.add(id);
@@ -70,7 +69,7 @@ final class Decider {
         Principal principal = parsed.identified().principal();
         Received received = parsed.received();
         Context context = new Context(received.source().getAddress(), received.at(), tls(received.tlsPeer()), Map.of());
-        DecisionRequest dr = new DecisionRequest(principal.name(), Set.copyOf(principal.roles()), principal.attributes(),
+        DecisionRequest dr = new DecisionRequest(principal.name(), principal.roleSet(), principal.attributes(),
                 table, parsed.request().operation(), context.withTableTags(tags));
         return parsed.policy().table().decide(dr);
     }
