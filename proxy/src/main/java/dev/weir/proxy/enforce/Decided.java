@@ -18,6 +18,14 @@ final class Decided implements Stage {
     private final Map<String, TableDecision> tables;
     private final List<String> ruleIds;
     private final ItemKeys itemKeys;
+    /**
+     * The decisions in the order of {@link #tables}, as a list: iterating a {@code Map.of}
+     * one-entry map's values makes an entry, a set and two iterators each time, and several
+     * checks of every answer walk them (issue 16).
+     */
+    private final List<TableDecision> decisions;
+    /** Whether the caller's view of every table is unrestricted ({@link RestrictedAnswers#unrestricted}). */
+    private final boolean unrestricted;
     /** Written once, by whichever thread asks first; a race computes the same value twice, never a wrong one. */
     private Touched touched;
 
@@ -43,6 +51,10 @@ final class Decided implements Stage {
         this.tables = tables;
         this.ruleIds = ruleIds;
         this.itemKeys = itemKeys;
+        this.decisions = List.copyOf(tables.values());
+        boolean all = !decisions.isEmpty();
+        for (TableDecision d : decisions) all &= d.view().isUnrestricted();
+        this.unrestricted = all;
     }
 
     Decided(Parsed parsed, Map<String, TableDecision> tables, List<String> ruleIds) {
@@ -55,6 +67,16 @@ final class Decided implements Stage {
 
     public Map<String, TableDecision> tables() {
         return tables;
+    }
+
+    /** The decisions per table, in the order of {@link #tables}. */
+    List<TableDecision> decisions() {
+        return decisions;
+    }
+
+    /** Whether the caller's view of every table the request involves is unrestricted; false for none. */
+    boolean unrestricted() {
+        return unrestricted;
     }
 
     public List<String> ruleIds() {

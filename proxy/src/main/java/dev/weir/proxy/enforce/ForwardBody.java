@@ -60,6 +60,7 @@ final class ForwardBody {
 
     /** True when no part is rewritten (a loop: this runs for every request). */
     private static boolean noRewrite(Plan plan) {
+        if (plan.rewrites().isEmpty()) return true; // the planner keeps only rewrites that are not none
         for (Rewrite r : plan.rewrites().values()) if (!r.isNone()) return false;
         return true;
     }

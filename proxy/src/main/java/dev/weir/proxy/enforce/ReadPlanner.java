@@ -72,8 +72,8 @@ final class ReadPlanner {
 
     /** The request members that ask for metadata the caller may not get, removed from what is forwarded. */
     static List<String> withheldMetadata(Decided decided) {
-        List<ReadView> views = new ArrayList<>(decided.tables().size());
-        for (TableDecision d : decided.tables().values()) views.add(d.view());
+        List<ReadView> views = new ArrayList<>(decided.decisions().size());
+        for (TableDecision d : decided.decisions()) views.add(d.view());
         return Metadata.withheldMembers(decided.parsed().request().body(), views);
     }
 }

@@ -149,12 +149,12 @@ record RequestRecord(Stage reached, Verdict verdict, Operation operation, long d
     /** Masked (or removed) paths of the request's field plans: names only, never values. */
     private static List<String> paths(Decided decided, boolean masked) {
         if (decided == null) return List.of();
-        if (decided.tables().size() == 1) {
-            Allowed a = decided.tables().values().iterator().next().allowed();
+        if (decided.decisions().size() == 1) {
+            Allowed a = decided.decisions().getFirst().allowed();
             return masked ? a.fields().maskedPaths() : a.fields().removedPaths();
         }
         LinkedHashSet<String> all = new LinkedHashSet<>();
-        for (TableDecision d : decided.tables().values()) {
+        for (TableDecision d : decided.decisions()) {
             Allowed a = d.allowed();
             all.addAll(masked ? a.fields().maskedPaths() : a.fields().removedPaths());
         }

@@ -44,10 +44,7 @@ final class RestrictedAnswers {
 
     /** Whether the caller's view of every table the request involves is unrestricted (its answers pass as they are). */
     static boolean unrestricted(Decided decided) {
-        // Metadata.mayReport over the views, without building their list (this runs for every answer).
-        if (decided.tables().isEmpty()) return false;
-        for (TableDecision d : decided.tables().values()) if (!d.view().isUnrestricted()) return false;
-        return true;
+        return decided.unrestricted(); // Metadata.mayReport over the views, worked out once per request (this runs for every answer)
     }
 
     /** Whether the answer is a read's that {@link #read} builds. */
@@ -118,7 +115,9 @@ final class RestrictedAnswers {
     }
 
     private static List<ReadView> views(Decided decided) {
-        return decided.tables().values().stream().map(TableDecision::view).toList();
+        List<ReadView> views = new ArrayList<>(decided.decisions().size());
+        for (TableDecision d : decided.decisions()) views.add(d.view());
+        return views;
     }
 
     /** A BatchGetItem table's Keys, in the client's order. */
