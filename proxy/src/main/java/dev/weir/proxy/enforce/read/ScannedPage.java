@@ -583,9 +583,7 @@ public final class ScannedPage {
         while (true) {
             // eight bytes at a time while they hold no quote, backslash, control or non-ASCII byte
             while (i + 8 <= n) {
-                long x = (long) LONGS.get(b, i);
-                long stops = ((x - 0x2020202020202020L) & ~x) | zero(x ^ 0x2222222222222222L) | zero(x ^ 0x5C5C5C5C5C5C5C5CL) | x;
-                if ((stops & HIGH) != 0) break;
+                if ((stops((long) LONGS.get(b, i)) & HIGH) != 0) break;
                 i += 8;
             }
             int stop = Math.min(n, i + 8);
@@ -613,8 +611,18 @@ public final class ScannedPage {
         return length;
     }
 
-        private static long zero(long v) {
-        return (v - 0x0101010101010101L) & ~v;
+    /**
+     * A high bit in some byte of the result when one of the eight bytes of {@code x} is a
+     * quote, a backslash, a control character or not ASCII (and only then: which byte is
+     * flagged may be off, only "any" is asked). {@code x ^ 0x02} takes the quote to 0x20 and
+     * keeps the control characters below it, so one "less than 0x21" test finds both (the
+     * word-at-a-time "has less" and "has zero" tests, exact as predicates for bounds up to 0x80).
+     */
+    static long stops(long x) {
+        long quoteOrControl = x ^ 0x0202020202020202L;
+        long backslash = x ^ 0x5C5C5C5C5C5C5C5CL;
+        return ((quoteOrControl - 0x2121212121212121L) & ~quoteOrControl)
+                | ((backslash - 0x0101010101010101L) & ~backslash) | x;
     }
 
     /** The index of the quote ending a string that may have escapes, or -1; Jackson judges the escapes. */

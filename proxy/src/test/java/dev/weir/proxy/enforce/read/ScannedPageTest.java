@@ -170,4 +170,71 @@ class ScannedPageTest {
         assertEquals(names.size(), distinct.size(), "names of different bytes hash apart");
         assertFalse(ScannedPage.hash(new byte[] {0}, 0, 1) == ScannedPage.hash(new byte[0], 0, 0), "a zero byte is not nothing");
     }
+
+    /**
+     * The string scan's eight-byte test flags a word exactly when one of its bytes is a quote,
+     * a backslash, a control character or not ASCII: every byte value at every position among
+     * plain text, and seeded words mixing plain and stopping bytes. A word wrongly passed would
+     * let a string run past its end or an escape be copied as plain text.
+     */
+    @Test
+    void theEightByteTestStopsAtExactlyTheBytesAStringEndsOrTurnsAt() {
+        java.util.Random r = new java.util.Random(31);
+        for (int pos = 0; pos < 8; pos++) {
+            for (int c = 0; c < 256; c++) {
+                for (int trial = 0; trial < 8; trial++) {
+                    long x = 0;
+                    for (int k = 0; k < 8; k++) {
+                        int v = k == pos ? c : plainByte(r);
+                        x |= (long) v << (8 * k);
+                    }
+                    assertEquals(stopsAt(c), (ScannedPage.stops(x) & 0x8080808080808080L) != 0,
+                            "byte 0x" + Integer.toHexString(c) + " at " + pos);
+                }
+            }
+        }
+        for (int trial = 0; trial < 200_000; trial++) {
+            long x = 0;
+            boolean stop = false;
+            for (int k = 0; k < 8; k++) {
+                int v = r.nextInt(4) == 0 ? r.nextInt(256) : plainByte(r);
+                stop |= stopsAt(v);
+                x |= (long) v << (8 * k);
+            }
+            assertEquals(stop, (ScannedPage.stops(x) & 0x8080808080808080L) != 0, Long.toHexString(x));
+        }
+    }
+
+    private static boolean stopsAt(int c) {
+        return c < 0x20 || c == '"' || c == '\\' || c >= 0x80;
+    }
+
+    private static int plainByte(java.util.Random r) {
+        while (true) {
+            int v = 0x20 + r.nextInt(0x60);
+            if (!stopsAt(v)) return v;
+        }
+    }
+
+    /** Strings of every length around the scan's sixteen- and eight-byte steps end at their quote, and a stopping byte anywhere in them is seen. */
+    @Test
+    void stringsOfEveryLengthEndAtTheirQuoteAndEveryStopIsSeen() throws IOException {
+        for (int length = 0; length < 70; length++) {
+            String text = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-_.:; ".repeat(2).substring(0, length);
+            ScannedPage page = scan("{\"Items\":[{\"a\":{\"S\":\"" + text + "\"},\"b\":{\"N\":\"1\"}}]}");
+            assertNotNull(page, text);
+            assertTrue(page.canonical(page.firstMember(0)), text);
+            assertEquals(Map.of("a", new AttributeValue.S(text), "b", new AttributeValue.N("1")), page.item(0), text);
+            for (int at = 0; at < length; at++) {
+                for (String stop : new String[] {"\\n", "\\\"", "\u00e9", "\ud83d\ude00"}) {
+                    String odd = text.substring(0, at) + stop + text.substring(at);
+                    ScannedPage p = scan("{\"Items\":[{\"a\":{\"S\":\"" + odd + "\"}}]}");
+                    assertNotNull(p, odd);
+                    AttributeValue want = new AttributeValue.S(stop.startsWith("\\") ? text.substring(0, at) + (stop.equals("\\n") ? "\n" : "\"") + text.substring(at) : odd);
+                    assertEquals(Map.of("a", want), p.item(0), odd);
+                    assertEquals(stop.equals("\u00e9"), p.canonical(p.firstMember(0)), odd);
+                }
+            }
+        }
+    }
 }
