@@ -448,7 +448,8 @@ public final class Firewall {
         Operation op = planned.parsed().request().operation();
         String target = Target.of(op);
         if (op == Operation.BatchGetItem && !RestrictedAnswers.unrestricted(planned.decided())) {
-            return BatchGetRounds.run(body, b -> upstream.send(target, b, deadline(planned)), deadline(planned), System::nanoTime);
+            return BatchGetRounds.runOnSendsKeepingTheDeadline(body, b -> upstream.send(target, b, deadline(planned)),
+                    deadline(planned), System::nanoTime);
         }
         return upstream.send(target, body, deadline(planned), payloadHash);
     }

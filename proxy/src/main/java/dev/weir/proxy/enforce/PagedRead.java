@@ -40,7 +40,7 @@ record PagedRead(ClientRead read, StoreRead store, ReadView view, List<String> k
                             upstream.send(target, store.page(start, limit), deadlineNanos).thenApply(StoreRead::parse))
                     .limit(read.limit()).exclusiveStartKey(read.exclusiveStartKey()).filter(read.filter())
                     .select(read.select()).projection(read.projection()).admitsNone(store.admitsNone())
-                    .deadline(deadlineNanos).build();
+                    .deadline(deadlineNanos).fetchKeepsDeadline().build();
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

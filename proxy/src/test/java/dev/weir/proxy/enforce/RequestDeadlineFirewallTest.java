@@ -23,7 +23,7 @@ class RequestDeadlineFirewallTest {
             role admin
             role analyst
             @id("admin-all") allow admin on table * op *
-            @id("people-read") allow analyst on table people op [Query]
+            @id("people-read") allow analyst on table people op [Query, BatchGetItem]
               rows where item.region == principal.region
               fields [id, sk, region]
             """;
@@ -46,6 +46,10 @@ class RequestDeadlineFirewallTest {
                 return Map.entry(200, "{\"Items\":[{\"id\":{\"S\":\"a\"},\"sk\":{\"N\":\"1\"},\"region\":{\"S\":\"us\"}}],"
                         + "\"Count\":1,\"ScannedCount\":1,\"LastEvaluatedKey\":{\"id\":{\"S\":\"a\"},\"sk\":{\"N\":\"1\"}}}");
             }
+            if (target.endsWith("BatchGetItem")) {
+                return Map.entry(200, "{\"Responses\":{\"people\":[]},\"UnprocessedKeys\":{\"people\":{\"Keys\":"
+                        + "[{\"id\":{\"S\":\"a\"},\"sk\":{\"N\":\"1\"}}]}}}");
+            }
             return Map.entry(200, "{}");
         }, Map.of());
     }
@@ -67,6 +71,26 @@ class RequestDeadlineFirewallTest {
         // With a timeout for the lookup and another for the pages, the answer came after 11.5 s.
         long pages = weir.forwarded.stream().filter(f -> f.target().endsWith("Query")).count();
         assertTrue(pages >= 2, pages + " pages asked for");
+        assertTrue(ms >= DEADLINE_MS - 50 && ms < DEADLINE_MS + 1_000, "answered after " + ms + " ms");
+    }
+
+    /**
+     * A restricted BatchGetItem is read round after round while the store leaves keys
+     * unprocessed; the rounds share the request's one deadline, and the round in flight at the
+     * deadline is cut by the store exchange's own deadline (weir sets no timer of its own per
+     * round): a 503 at the deadline, not after it.
+     */
+    @Test
+    void theRoundsOfARestrictedBatchGetShareOneDeadline() {
+        long before = weir.forwarded.stream().filter(f -> f.target().endsWith("BatchGetItem")).count();
+        long t0 = System.nanoTime();
+        FirewallHarness.Exchange r = weir.call("analyst", "BatchGetItem", "{\"RequestItems\":{\"people\":{\"Keys\":"
+                + "[{\"id\":{\"S\":\"a\"},\"sk\":{\"N\":\"1\"}}]}}}");
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(503, r.status(), r.body());
+        assertTrue(r.body().contains("ServiceUnavailableException"), r.body());
+        long rounds = weir.forwarded.stream().filter(f -> f.target().endsWith("BatchGetItem")).count() - before;
+        assertTrue(rounds >= 2, rounds + " rounds sent");
         assertTrue(ms >= DEADLINE_MS - 50 && ms < DEADLINE_MS + 1_000, "answered after " + ms + " ms");
     }
 }

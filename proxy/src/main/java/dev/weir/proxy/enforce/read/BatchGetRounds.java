@@ -43,11 +43,22 @@ public final class BatchGetRounds {
      */
     public static CompletableFuture<UpstreamResponse> run(byte[] first, Function<byte[], CompletableFuture<UpstreamResponse>> send,
                                                           long deadlineNanos, LongSupplier nanos) {
-        return round(first, send, null, deadlineNanos, nanos);
+        return round(first, send, null, deadlineNanos, nanos, false);
+    }
+
+    /**
+     * As {@link #run}, where each future {@code send} gives fails with a {@link TimeoutException}
+     * by the deadline on its own (as {@code UpstreamClient.send} with this deadline does): no
+     * timer of its own per round. A deadline passed between rounds still ends the read.
+     */
+    public static CompletableFuture<UpstreamResponse> runOnSendsKeepingTheDeadline(
+            byte[] first, Function<byte[], CompletableFuture<UpstreamResponse>> send, long deadlineNanos, LongSupplier nanos) {
+        return round(first, send, null, deadlineNanos, nanos, true);
     }
 
     private static CompletableFuture<UpstreamResponse> round(byte[] body, Function<byte[], CompletableFuture<UpstreamResponse>> send,
-                                                             ObjectNode merged, long deadlineNanos, LongSupplier nanos) {
+                                                             ObjectNode merged, long deadlineNanos, LongSupplier nanos,
+                                                             boolean sendKeepsDeadline) {
         long left = deadlineNanos - nanos.getAsLong();
         if (left <= 0) return CompletableFuture.failedFuture(deadlinePassed());
         CompletableFuture<UpstreamResponse> sent;
@@ -56,7 +67,7 @@ public final class BatchGetRounds {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return sent.copy().orTimeout(left, TimeUnit.NANOSECONDS)
+        return (sendKeepsDeadline || sent.isDone() ? sent : sent.copy().orTimeout(left, TimeUnit.NANOSECONDS))
                 .exceptionallyCompose(err -> CompletableFuture.failedFuture(
                         unwrap(err) instanceof TimeoutException ? deadlinePassed() : unwrap(err)))
                 .thenCompose(r -> {
@@ -72,7 +83,7 @@ public final class BatchGetRounds {
                     ObjectNode next = JSON.createObjectNode();
                     next.set("RequestItems", unprocessed);
                     all.remove("UnprocessedKeys");
-                    return round(bytes(next), send, all, deadlineNanos, nanos);
+                    return round(bytes(next), send, all, deadlineNanos, nanos, sendKeepsDeadline);
                 });
     }
 

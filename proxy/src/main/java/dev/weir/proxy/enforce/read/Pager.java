@@ -90,6 +90,7 @@ public final class Pager {
     private final long deadlineNanos;
     private final LongSupplier nanos;
     private final boolean admitsNone;
+    private final boolean fetchKeepsDeadline;
 
     private Pager(Builder b) {
         this.view = b.view;
@@ -104,6 +105,7 @@ public final class Pager {
         this.deadlineNanos = b.deadlineNanos;
         this.nanos = b.nanos;
         this.admitsNone = b.admitsNone;
+        this.fetchKeepsDeadline = b.fetchKeepsDeadline;
     }
 
     /**
@@ -157,7 +159,9 @@ public final class Pager {
                     return;
                 }
                 if (!read.isDone()) {
-                    read.copy().orTimeout(left, TimeUnit.NANOSECONDS).whenComplete((page, err) -> {
+                    // a fetch that keeps the deadline fails by it on its own; any other gets a timer per read
+                    CompletableFuture<StorePage> bounded = fetchKeepsDeadline ? read : read.copy().orTimeout(left, TimeUnit.NANOSECONDS);
+                    bounded.whenComplete((page, err) -> {
                         if (err != null) fail(unwrap(err) instanceof TimeoutException ? deadlinePassed() : err);
                         else if (consume(page)) next();
                     });
@@ -329,6 +333,7 @@ public final class Pager {
         private long deadlineNanos;
         private LongSupplier nanos = System::nanoTime;
         private boolean admitsNone;
+        private boolean fetchKeepsDeadline;
 
         private Builder(ReadView view, List<String> keyAttributes, Fetch fetch) {
             this.view = Objects.requireNonNull(view, "view");
@@ -381,6 +386,18 @@ public final class Pager {
          */
         public Builder admitsNone(boolean admitsNone) {
             this.admitsNone = admitsNone;
+            return this;
+        }
+
+        /**
+         * Each future the fetch gives fails with a {@link TimeoutException} by the deadline on its
+         * own (as {@code UpstreamClient.send} with this deadline does), so the Pager sets no timer
+         * of its own on each store read. Without it (the default) every read that does not
+         * complete at once gets a timer: a fetch that never answers still ends at the deadline.
+         * Either way a deadline passed between reads ends the read before the next one.
+         */
+        public Builder fetchKeepsDeadline() {
+            this.fetchKeepsDeadline = true;
             return this;
         }
 

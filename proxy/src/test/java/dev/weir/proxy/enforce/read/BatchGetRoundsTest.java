@@ -10,11 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -86,5 +88,29 @@ class BatchGetRoundsTest {
         ExecutionException hung = assertThrows(ExecutionException.class, () -> BatchGetRounds.run(new byte[0],
                 body -> new CompletableFuture<>(), System.nanoTime() + 50_000_000L, System::nanoTime).get());
         assertInstanceOf(TimeoutException.class, hung.getCause(), "a store that never answers");
+    }
+
+    /** Sends that keep the deadline are trusted with it: no timer of the rounds' own; a deadline passed between rounds still ends them. */
+    @Test
+    void sendsThatKeepTheDeadlineGetNoTimerOfTheirOwn() throws Exception {
+        CompletableFuture<UpstreamResponse> pending = new CompletableFuture<>();
+        CompletableFuture<UpstreamResponse> result = BatchGetRounds.runOnSendsKeepingTheDeadline(new byte[0], body -> pending,
+                System.nanoTime() + 20_000_000L, System::nanoTime);
+        Thread.sleep(150);
+        assertFalse(result.isDone(), "no timer of the rounds' own ended the read");
+        pending.completeExceptionally(new TimeoutException("the store exchange's deadline"));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> result.get(5, TimeUnit.SECONDS));
+        assertInstanceOf(TimeoutException.class, e.getCause());
+
+        AtomicLong now = new AtomicLong();
+        var again = ok("{\"Responses\":{},\"UnprocessedKeys\":{\"t\":{\"Keys\":[{\"pk\":{\"S\":\"2\"}}]}}}");
+        ExecutionException late = assertThrows(ExecutionException.class, () -> BatchGetRounds.runOnSendsKeepingTheDeadline(new byte[0],
+                body -> {
+                    sent.add("x");
+                    now.addAndGet(400);
+                    return CompletableFuture.completedFuture(again);
+                }, 1_000, now::get).get());
+        assertInstanceOf(TimeoutException.class, late.getCause());
+        assertEquals(3, sent.size(), "rounds at 0, 400 and 800; none at 1200");
     }
 }

@@ -241,6 +241,36 @@ class PagerTest {
         assertEquals(key(5), p.lastEvaluatedKey());
     }
 
+    /**
+     * A fetch that keeps the deadline (as the upstream client's exchanges do) is trusted with
+     * it: the Pager sets no timer of its own, so a read still pending past the deadline fails
+     * when the fetch fails it, as a TimeoutException; a deadline passed between reads still ends
+     * the read before the next one.
+     */
+    @Test
+    void aFetchThatKeepsTheDeadlineGetsNoTimerOfItsOwn() throws Exception {
+        CompletableFuture<StorePage> pending = new CompletableFuture<>();
+        CompletableFuture<Page> result = Pager.builder(READER, KEYS, (s, h) -> pending)
+                .deadline(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20)).fetchKeepsDeadline().build().run();
+        Thread.sleep(150);
+        assertFalse(result.isDone(), "no timer of the Pager's own ended the read");
+        pending.completeExceptionally(new TimeoutException("the store exchange's deadline"));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> result.get(5, TimeUnit.SECONDS));
+        assertInstanceOf(TimeoutException.class, e.getCause());
+
+        AtomicLong now = new AtomicLong();
+        ListStore store = new ListStore(1, List.of(hidden(1), hidden(2), visible(3)));
+        Pager.Fetch slow = (start, hint) -> {
+            now.addAndGet(TimeUnit.SECONDS.toNanos(1));
+            return store.page(start, hint);
+        };
+        ExecutionException late = assertThrows(ExecutionException.class,
+                () -> Pager.builder(READER, KEYS, slow).deadline(TimeUnit.MILLISECONDS.toNanos(1500)).clock(now::get)
+                        .fetchKeepsDeadline().build().run().get());
+        assertInstanceOf(TimeoutException.class, late.getCause());
+        assertEquals(2, store.reads.size());
+    }
+
     @Test
     void theDeadlineEndsTheRead() {
         AtomicLong now = new AtomicLong();
