@@ -272,19 +272,33 @@ public final class Firewall {
             return auditor.audit(refused(decided, Refusals.invalid("1 validation error detected: Value null at 'tableName' "
                     + "failed to satisfy constraint: Member must not be null"), decided.ruleIds()));
         }
-        return DeadlineTimer.bound(tableSchemas.of(table), deadline(decided), upstream.executor(),
-                () -> new TimeoutException("the key schema did not come before the request's deadline")).handle((schema, err) -> {
-            if (err != null) {
-                log.warn("the key schema of {} could not be read from the upstream: {}", table, cause(err).toString());
-                return auditor.audit(refused(decided, Refusals.unavailable(
-                        "weir could not read the key schema of the request's table, which paging the read needs"), decided.ruleIds()));
+        CompletableFuture<Optional<TableSchema>> schema = DeadlineTimer.bound(tableSchemas.of(table), deadline(decided),
+                upstream.executor(), () -> new TimeoutException("the key schema did not come before the request's deadline"));
+        if (schema.isDone()) { // the schema cached (nearly always): no stages to chain
+            Optional<TableSchema> known;
+            try {
+                known = schema.join();
+            } catch (CompletionException | java.util.concurrent.CancellationException err) {
+                return pagedWithSchema(decided, table, null, err);
             }
-            if (schema.isEmpty()) {
-                return auditor.audit(refused(decided, Refusals.invalid(DynamoError.resourceNotFound("Requested resource not found")),
-                        decided.ruleIds()));
-            }
-            return planAndForward(decided, schema.get());
-        }).thenCompose(r -> r);
+            return pagedWithSchema(decided, table, known, null);
+        }
+        return schema.handle((known, err) -> pagedWithSchema(decided, table, known, err)).thenCompose(r -> r);
+    }
+
+    /** A read weir pages, once its table's key schema came ({@code err} when it could not be read). */
+    private CompletableFuture<ProxyResponse> pagedWithSchema(Decided decided, String table, Optional<TableSchema> schema,
+                                                             Throwable err) {
+        if (err != null) {
+            log.warn("the key schema of {} could not be read from the upstream: {}", table, cause(err).toString());
+            return auditor.audit(refused(decided, Refusals.unavailable(
+                    "weir could not read the key schema of the request's table, which paging the read needs"), decided.ruleIds()));
+        }
+        if (schema.isEmpty()) {
+            return auditor.audit(refused(decided, Refusals.invalid(DynamoError.resourceNotFound("Requested resource not found")),
+                    decided.ruleIds()));
+        }
+        return planAndForward(decided, schema.get());
     }
 
     /**
