@@ -68,7 +68,7 @@ public final class BodyTree {
     /** The members after an object's '{', through its '}'. */
     private ObjectNode object(int depth) {
         if (depth > MAX_DEPTH) return null;
-        ObjectNode obj = NODES.objectNode();
+        ObjectNode obj = new ObjectNode(NODES, new ObjectMembers()); // two arrays, not a LinkedHashMap (issue 16)
         space();
         if (b[i] == '}') {
             i++;
