@@ -240,7 +240,12 @@ public final class AllScenarios {
      * meanwhile (they share the server CPUs: an idle-looking server still busy with background
      * work, such as shipping audit events, slows the one under test).
      */
-    record Measured(String scenario, String kind, int run, PhaseResult result, Map<String, Double> otherServersCores) {}
+    record Measured(String scenario, String kind, int run, PhaseResult result, Map<String, Double> otherServersCores,
+                    Map<String, Double> proxyThreads) {
+        Measured(String scenario, String kind, int run, PhaseResult result, Map<String, Double> otherServersCores) {
+            this(scenario, kind, run, result, otherServersCores, Map.of());
+        }
+    }
 
     /** A scenario that started: where to send load, and which processes' CPU is its cost. */
     /** A started scenario and its prepared, signed requests ({@code signedAt}: when they were signed). */
@@ -463,6 +468,7 @@ public final class AllScenarios {
         }
         List<Ratio> ratios = Ratios.compute(figures);
         notes.addAll(0, spreads(measured, figures.keySet()));
+        notes.addAll(threadShares(measured, figures.keySet()));
 
         String table = table(figures.values(), ratios, added, lineRates, streams, rate, rateChosenBy, notes);
         System.out.println();
@@ -664,15 +670,19 @@ public final class AllScenarios {
                                   String kind, int run) throws InterruptedException {
         List<ServerProcess> others = all.stream().filter(p -> !s.cpu().contains(p)).toList();
         List<CpuTime> before = others.stream().map(ServerProcess::cpuTime).toList();
+        // a weir's threads by group over the phase (its warm-up seconds included): where its CPU goes
+        ServerProcess proxy = s.name().startsWith("weir-") ? s.cpu().getFirst() : null;
+        Map<String, Long> threadsBefore = proxy == null ? Map.of() : ProcCpu.threadGroups(proxy.pid());
         long t0 = System.nanoTime();
         PhaseResult result = generator.run(s.endpoint(), mix, spec, s.cpu());
         double seconds = (System.nanoTime() - t0) / 1e9;
+        Map<String, Double> threads = proxy == null ? Map.of() : ProcCpu.shares(threadsBefore, ProcCpu.threadGroups(proxy.pid()));
         Map<String, Double> cores = new LinkedHashMap<>();
         for (int i = 0; i < others.size(); i++) {
             double c = others.get(i).cpuTime().minus(before.get(i)).totalMicros() / (seconds * 1e6);
             cores.put(others.get(i).name(), Math.round(c * 1000) / 1000.0);
         }
-        return new Measured(s.name(), kind, run, result, cores);
+        return new Measured(s.name(), kind, run, result, cores, threads);
     }
 
     /** How a server was warmed up: the CPU µs/request of each step (all its processes), and whether it settled. */
@@ -907,6 +917,33 @@ public final class AllScenarios {
             out.add(String.format("%s: CPU µs/req of %s over %d saturation runs: median %.1f, lowest %.1f, highest %.1f "
                     + "(spread %.0f%%)", name, process, v.length, StoreVsDynalite.median(sat,
                     r -> r.serverCpu().get(process).microsPerRequest()), v[0], v[v.length - 1], 100 * (v[v.length - 1] / v[0] - 1)));
+        }
+        return out;
+    }
+
+    /**
+     * For each weir measured at saturation: the median share of its CPU each group of its threads
+     * used over those runs ({@link ProcCpu#threadGroup}), so a run shows what the audit threads and
+     * the compiler cost beside the event loops.
+     */
+    static List<String> threadShares(List<Measured> all, Iterable<String> names) {
+        List<String> out = new ArrayList<>();
+        for (String name : names) {
+            List<Map<String, Double>> runs = all.stream()
+                    .filter(m -> m.scenario().equals(name) && m.kind().equals("saturation") && !m.proxyThreads().isEmpty())
+                    .map(Measured::proxyThreads).toList();
+            if (runs.isEmpty()) continue;
+            StringBuilder line = new StringBuilder(String.format("%s: its threads' shares of its CPU at saturation (median of %d run%s):",
+                    name, runs.size(), runs.size() == 1 ? "" : "s"));
+            String sep = " ";
+            for (String group : ProcCpu.THREAD_GROUPS) {
+                double[] v = runs.stream().mapToDouble(r -> r.getOrDefault(group, 0.0)).sorted().toArray();
+                double median = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+                if (median <= 0) continue;
+                line.append(sep).append(group).append(' ').append(String.format("%.1f%%", 100 * median));
+                sep = ", ";
+            }
+            out.add(line.toString());
         }
         return out;
     }

@@ -3,6 +3,8 @@ package dev.weir.bench.load;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** CPU time of a process from {@code /proc/<pid>/stat} (utime + stime), in microseconds. */
@@ -53,6 +55,67 @@ final class ProcCpu {
             return CpuTime.ZERO;
         }
         return sum;
+    }
+
+    /** The groups {@link #threadGroups} sorts a weir's threads into, in the order they are reported. */
+    static final List<String> THREAD_GROUPS = List.of("event loops", "audit writer", "audit shipper", "JIT compiler", "GC and VM",
+            "other");
+
+    /**
+     * The group of a JVM thread by its name as {@code /proc} gives it (cut to 15 characters):
+     * Netty's event loops, weir's audit writer and shipper, HotSpot's compilers, its collector and
+     * VM threads, and the rest.
+     */
+    static String threadGroup(String comm) {
+        if (comm.startsWith("multiThreadIoEv") || comm.startsWith("epollEventLoop") || comm.startsWith("ioUringEventLo")
+                || comm.startsWith("nioEventLoopGro")) return "event loops";
+        if (comm.startsWith("weir-audit-writ")) return "audit writer";
+        if (comm.startsWith("weir-audit-ship")) return "audit shipper";
+        if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) return "JIT compiler";
+        if (comm.startsWith("GC Thread") || comm.startsWith("G1 ") || comm.startsWith("VM Thread") || comm.startsWith("VM Periodic")) {
+            return "GC and VM";
+        }
+        return "other";
+    }
+
+    /**
+     * CPU time (user + system, microseconds) of {@code pid}'s live threads by {@link #threadGroup}:
+     * where a server's CPU goes by thread, which a sampling profiler misses for threads that run in
+     * short bursts between sleeps (JFR gave weir's audit threads a tenth of the share {@code /proc}
+     * does). Empty for a process that is gone. Threads that ended between two readings drop out
+     * of the later one, so a difference can undercount a group whose threads come and go.
+     */
+    static Map<String, Long> threadGroups(long pid) {
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    out.merge(threadGroup(comm), ticks * 1_000_000L / CLOCK_TICKS, Long::sum);
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        }
+        return out;
+    }
+
+    /** Each group's share of the CPU used between two {@link #threadGroups} readings (groups that used none left out). */
+    static Map<String, Double> shares(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Double> out = new java.util.LinkedHashMap<>();
+        long total = 0;
+        for (String g : THREAD_GROUPS) total += Math.max(0, after.getOrDefault(g, 0L) - before.getOrDefault(g, 0L));
+        if (total <= 0) return out;
+        for (String g : THREAD_GROUPS) {
+            long used = Math.max(0, after.getOrDefault(g, 0L) - before.getOrDefault(g, 0L));
+            if (used > 0) out.put(g, Math.round(1000.0 * used / total) / 1000.0);
+        }
+        return out;
     }
 
     static boolean available() {

@@ -62,6 +62,65 @@ class AllScenariosTest {
                 lines, "one run (haproxy) has no spread");
     }
 
+    @Test
+    void aRunPrintsTheMedianShareOfEachGroupOfAWeirsThreads() {
+        List<AllScenarios.Measured> runs = new java.util.ArrayList<>();
+        double[][] loopsAndWriter = {{0.80, 0.12}, {0.90, 0.06}, {0.85, 0.10}};
+        for (int r = 0; r < 3; r++) {
+            Map<String, Double> threads = new java.util.LinkedHashMap<>();
+            threads.put("event loops", loopsAndWriter[r][0]);
+            threads.put("audit writer", loopsAndWriter[r][1]);
+            if (r == 0) threads.put("JIT compiler", 0.08);
+            runs.add(new AllScenarios.Measured("weir-demo-audit-async", "saturation", r + 1, saturation(Map.of("weir-demo-audit-async",
+                    70.0)), Map.of(), threads));
+            runs.add(new AllScenarios.Measured("weir-demo-audit-async", "fixed-rate", r + 1, saturation(Map.of("weir-demo-audit-async",
+                    70.0)), Map.of(), Map.of("other", 1.0)));
+        }
+        runs.add(new AllScenarios.Measured("store-direct", "saturation", 1, saturation(Map.of("store", 140.0)), Map.of()));
+        assertEquals(List.of("weir-demo-audit-async: its threads' shares of its CPU at saturation (median of 3 runs): "
+                        + "event loops 85.0%, audit writer 10.0%"),
+                AllScenarios.threadShares(runs, List.of("weir-demo-audit-async", "store-direct")),
+                "medians over the saturation runs only; a group used in one run of three has a median of 0 and is left out");
+    }
+
+    @Test
+    void threadsAreGroupedByTheirNamesAndTheirSharesAddUp() throws Exception {
+        assertEquals("event loops", ProcCpu.threadGroup("multiThreadIoEv"));
+        assertEquals("event loops", ProcCpu.threadGroup("epollEventLoop-"));
+        assertEquals("audit writer", ProcCpu.threadGroup("weir-audit-writ"));
+        assertEquals("audit shipper", ProcCpu.threadGroup("weir-audit-ship"));
+        assertEquals("JIT compiler", ProcCpu.threadGroup("C2 CompilerThre"));
+        assertEquals("GC and VM", ProcCpu.threadGroup("VM Thread"));
+        assertEquals("other", ProcCpu.threadGroup("weir-reload-pri"));
+        Map<String, Double> shares = ProcCpu.shares(Map.of("event loops", 1_000L, "audit writer", 500L),
+                Map.of("event loops", 4_000L, "audit writer", 1_500L, "other", 1_000L));
+        assertEquals(Map.of("event loops", 0.6, "audit writer", 0.2, "other", 0.2), shares);
+        assertEquals(Map.of(), ProcCpu.shares(Map.of("other", 5L), Map.of("other", 5L)), "no CPU used: no shares");
+
+        // this process's own threads, read from /proc: a busy thread named as the audit writer is found in its group
+        if (!ProcCpu.available()) return;
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread busy = new Thread(() -> {
+            long x = 0;
+            while (!stop.get()) x += System.nanoTime() % 7;
+            if (x == 42) System.out.println(x);
+        }, "weir-audit-writer");
+        Map<String, Long> before = ProcCpu.threadGroups(ProcessHandle.current().pid());
+        busy.start();
+        try {
+            long until = System.nanoTime() + 3_000_000_000L;
+            Map<String, Double> now;
+            do {
+                Thread.sleep(100);
+                now = ProcCpu.shares(before, ProcCpu.threadGroups(ProcessHandle.current().pid()));
+            } while (now.getOrDefault("audit writer", 0.0) == 0 && System.nanoTime() < until);
+            assertTrue(now.getOrDefault("audit writer", 0.0) > 0, "the busy thread's CPU: " + now);
+        } finally {
+            stop.set(true);
+            busy.join();
+        }
+    }
+
     private static PhaseResult saturation(Map<String, Double> cpu) {
         Map<String, CpuUse> use = new java.util.LinkedHashMap<>();
         cpu.forEach((p, v) -> use.put(p, new CpuUse(1, v, 0)));
