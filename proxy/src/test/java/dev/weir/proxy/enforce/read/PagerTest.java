@@ -258,32 +258,30 @@ class PagerTest {
         ExecutionException e = assertThrows(ExecutionException.class, () -> result.get(5, TimeUnit.SECONDS));
         assertInstanceOf(TimeoutException.class, e.getCause());
 
+        aDeadlinePassedBetweenReadsEndsTheRead(true);
+    }
+
+    /**
+     * Reads of a second each against a deadline of 1.5 s: the second read ends past it, so the
+     * read ends there with a TimeoutException, before a third (with a timer per read, or trusting the fetch).
+     */
+    private static void aDeadlinePassedBetweenReadsEndsTheRead(boolean fetchKeepsDeadline) {
         AtomicLong now = new AtomicLong();
         ListStore store = new ListStore(1, List.of(hidden(1), hidden(2), visible(3)));
         Pager.Fetch slow = (start, hint) -> {
             now.addAndGet(TimeUnit.SECONDS.toNanos(1));
             return store.page(start, hint);
         };
-        ExecutionException late = assertThrows(ExecutionException.class,
-                () -> Pager.builder(READER, KEYS, slow).deadline(TimeUnit.MILLISECONDS.toNanos(1500)).clock(now::get)
-                        .fetchKeepsDeadline().build().run().get());
-        assertInstanceOf(TimeoutException.class, late.getCause());
+        Pager.Builder builder = Pager.builder(READER, KEYS, slow).deadline(TimeUnit.MILLISECONDS.toNanos(1500)).clock(now::get);
+        if (fetchKeepsDeadline) builder.fetchKeepsDeadline();
+        ExecutionException e = assertThrows(ExecutionException.class, () -> builder.build().run().get());
+        assertInstanceOf(TimeoutException.class, e.getCause());
         assertEquals(2, store.reads.size());
     }
 
     @Test
     void theDeadlineEndsTheRead() {
-        AtomicLong now = new AtomicLong();
-        ListStore store = new ListStore(1, List.of(hidden(1), hidden(2), visible(3)));
-        Pager.Fetch slow = (start, hint) -> {
-            now.addAndGet(TimeUnit.SECONDS.toNanos(1));
-            return store.page(start, hint);
-        };
-        ExecutionException e = assertThrows(ExecutionException.class,
-                () -> Pager.builder(READER, KEYS, slow).deadline(TimeUnit.MILLISECONDS.toNanos(1500)).clock(now::get)
-                        .build().run().get());
-        assertInstanceOf(TimeoutException.class, e.getCause());
-        assertEquals(2, store.reads.size());
+        aDeadlinePassedBetweenReadsEndsTheRead(false);
 
         CompletableFuture<StorePage> never = new CompletableFuture<>();
         ExecutionException hung = assertThrows(ExecutionException.class,
