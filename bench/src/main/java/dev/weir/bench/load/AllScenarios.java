@@ -937,8 +937,7 @@ public final class AllScenarios {
                     name, runs.size(), runs.size() == 1 ? "" : "s"));
             String sep = " ";
             for (String group : ProcCpu.THREAD_GROUPS) {
-                double[] v = runs.stream().mapToDouble(r -> r.getOrDefault(group, 0.0)).sorted().toArray();
-                double median = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+                double median = DpdkBench.median(runs.stream().mapToDouble(r -> r.getOrDefault(group, 0.0)).sorted().toArray());
                 if (median <= 0) continue;
                 line.append(sep).append(group).append(' ').append(String.format("%.1f%%", 100 * median));
                 sep = ", ";
