@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -163,7 +162,7 @@ class RequestTriggerQueueTest {
                             out.put(t.getFileName() + " " + name, Long.parseLong(line.substring(line.indexOf(':') + 1).trim()));
                         }
                     }
-                } catch (NoSuchFileException ended) {
+                } catch (IOException ended) { // gone from /proc (no such file), or exiting as it was read (ESRCH)
                     // the thread ended while it was read
                 }
             }

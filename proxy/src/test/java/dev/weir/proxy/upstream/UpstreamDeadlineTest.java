@@ -12,7 +12,6 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -175,7 +174,7 @@ class UpstreamDeadlineTest {
                             out.put(t.getFileName() + " " + name, Long.parseLong(line.substring(line.indexOf(':') + 1).trim()));
                         }
                     }
-                } catch (NoSuchFileException ended) {
+                } catch (IOException ended) { // gone from /proc (no such file), or exiting as it was read (ESRCH)
                     // the thread ended while it was read
                 }
             }
