@@ -842,7 +842,7 @@ public final class AllScenarios {
         int threads = pinning.enabled() ? cpuCount(pinning.serverCpus()) : Runtime.getRuntime().availableProcessors();
         Path cfg = work.resolve("haproxy.cfg");
         Files.writeString(cfg, haproxyConfig(port, storePort, threads));
-        Files.copy(cfg, o.out().resolve("haproxy.cfg"));
+        Files.copy(cfg, o.out().resolve("haproxy.cfg"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         return ServerProcess.start(Ratios.HAPROXY, pinning.server(List.of(haproxy, "-db", "-f", cfg.toString())),
                 o.out().resolve("haproxy.log"), port, Duration.ofSeconds(30));
     }
