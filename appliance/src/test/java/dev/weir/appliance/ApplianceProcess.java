@@ -114,11 +114,13 @@ final class ApplianceProcess implements AutoCloseable {
      * The command line of a weir JVM up to its main class: this JVM's java and class path, weir's
      * flags, and {@code weir.test.child.jvm.flags} (set by the module's POM: the classes that run in
      * two forks start weir with C1 only, {@code -XX:TieredStopAtLevel=1}, which halves the CPU a
-     * start takes on two cores; docs/testing.md).
+     * start takes on two cores; docs/testing.md). Netty's leak detector stays at its own default
+     * level in tests ({@link Main} turns it off for production unless asked for it).
      */
     static List<String> java() {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "-D" + Main.LEAK_DETECTION + "=simple"));
         for (String flag : System.getProperty("weir.test.child.jvm.flags", "").trim().split("\\s+")) {
             if (!flag.isEmpty()) cmd.add(flag);
         }
