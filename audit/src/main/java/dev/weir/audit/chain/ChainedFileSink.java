@@ -65,6 +65,9 @@ public final class ChainedFileSink implements AuditSink {
     private final ByteBuffer logBuf = ByteBuffer.allocate(256 * 1024), chainBuf = ByteBuffer.allocate(64 * 1024);
     private long bytesInFile, recordsInFile, recordsDigested;
     private Instant fileOpened, lastDigest;
+    /** When the open file is old enough to be rotated, and that instant's millisecond (checked first: it costs less). */
+    private Instant rotateAt;
+    private long rotateAtMillis;
     private long digestN;
     private String prevDigest = ChainFiles.hex(new byte[32]);
 
@@ -134,7 +137,7 @@ public final class ChainedFileSink implements AuditSink {
         try {
             byte[] record = o.format().encode(event);
             if (recordsInFile > 0 && (bytesInFile + record.length + 1 > o.maxFileBytes()
-                    || !o.clock().instant().isBefore(fileOpened.plus(o.maxFileAge())))) {
+                    || oldEnough())) {
                 rotate();
             }
             head = ChainFiles.next(sha, head, record, 0, record.length);
@@ -142,9 +145,11 @@ public final class ChainedFileSink implements AuditSink {
             recordsInFile++;
             put(log, logBuf, record);
             put(log, logBuf, NL);
-            byte[] entry = (bytesInFile + " " + ChainFiles.hex(head) + "\n").getBytes(StandardCharsets.US_ASCII);
-            if (entry.length > chainBuf.remaining()) drain(log, logBuf);  // chain entries never go before their records
-            put(chain, chainBuf, entry);
+            if (CHAIN_ENTRY_MAX > chainBuf.remaining()) {
+                drain(log, logBuf);  // chain entries never go before their records
+                drain(chain, chainBuf);
+            }
+            chainEntry(chainBuf, bytesInFile, head);
         } catch (IOException | RuntimeException ex) {
             failed(ex);
             throw ex;
@@ -247,6 +252,13 @@ public final class ChainedFileSink implements AuditSink {
         recordsInFile = 0;
         recordsDigested = 0;
         fileOpened = o.clock().instant();
+        try {
+            rotateAt = fileOpened.plus(o.maxFileAge());
+            rotateAtMillis = rotateAt.toEpochMilli();
+        } catch (java.time.DateTimeException | ArithmeticException beyondTime) {  // an age past the year 292 million: never
+            rotateAt = Instant.MAX;
+            rotateAtMillis = Long.MAX_VALUE;
+        }
         if (lastDigest == null) lastDigest = fileOpened;
         sync();
     }
@@ -283,6 +295,38 @@ public final class ChainedFileSink implements AuditSink {
             }
         }
         buf.put(bytes);
+    }
+
+    /**
+     * True once the open file is {@code maxFileAge} old. Asked on every record: the clock's
+     * milliseconds answer it until the last millisecond, where the instant decides, as before
+     * (an {@code Instant} per record was a few percent of the sink's time).
+     */
+    private boolean oldEnough() {
+        return o.clock().millis() >= rotateAtMillis && !o.clock().instant().isBefore(rotateAt);
+    }
+
+    /** The longest chain entry: a byte count of up to 19 digits, a space, 64 hex digits and a line feed. */
+    private static final int CHAIN_ENTRY_MAX = 19 + 1 + 64 + 1;
+    private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * Puts the chain entry {@code "<bytes> <hex of head>\n"} into {@code buf}, which has room for
+     * it: the bytes {@code bytes + " " + ChainFiles.hex(head) + "\n"} gives, without the string
+     * (issue 16: every audited request writes one).
+     */
+    static void chainEntry(ByteBuffer buf, long bytes, byte[] head) {
+        int digits = 1;
+        for (long p = 10; digits < 19 && bytes >= p; p *= 10) digits++;
+        int at = buf.position() + digits;
+        for (long v = bytes; at > buf.position(); v /= 10) buf.put(--at, (byte) ('0' + v % 10));
+        buf.position(buf.position() + digits);
+        buf.put((byte) ' ');
+        for (byte b : head) {
+            buf.put(HEX_DIGITS[(b >> 4) & 0xF]);
+            buf.put(HEX_DIGITS[b & 0xF]);
+        }
+        buf.put((byte) '\n');
     }
 
     private static void drain(FileChannel ch, ByteBuffer buf) throws IOException {

@@ -85,6 +85,28 @@ class ChainTest {
      * tail alone and still finds a record changed before it; the offline check calls the tail
      * what it would be in a finished file.
      */
+    /** A chain entry is the bytes {@code bytes + " " + hex(head) + "\n"} for every byte count's length, and any head. */
+    @Test
+    void chainEntriesAreTheTextTheyStandFor() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(4096);
+        for (int i = 0; i < 20_000; i++) {
+            long bytes = switch (i % 4) {
+                case 0 -> i / 4;
+                case 1 -> Long.MAX_VALUE - r.nextInt(1000);
+                case 2 -> (long) Math.pow(10, r.nextInt(19)) - r.nextInt(2);
+                default -> r.nextLong(Long.MAX_VALUE);
+            };
+            byte[] head = new byte[32];
+            r.nextBytes(head);
+            buf.clear();
+            buf.put((byte) 'x');  // an entry goes after what the buffer holds
+            ChainedFileSink.chainEntry(buf, bytes, head);
+            String expected = "x" + bytes + " " + ChainFiles.hex(head) + "\n";
+            assertEquals(expected, new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII));
+        }
+    }
+
     @Test
     void aLiveCheckLeavesTheNewestFilesTailAloneAndStillFindsTampering(@TempDir Path dir) throws Exception {
         Path f = write(dir).resolve("audit-000003.log");
@@ -240,6 +262,34 @@ class ChainTest {
         ChainVerifier.Report r = verify(dir);
         assertTrue(r.ok(), r.problems().toString());
         assertEquals(3, r.records());
+    }
+
+    /** A file is rotated at exactly its maximum age, not a nanosecond before; an age beyond time never rotates. */
+    @Test
+    void rotationByTimeHappensAtTheAgeToTheNanosecond(@TempDir Path dir) throws Exception {
+        ManualClock clock = new ManualClock();
+        clock.now = clock.now.plusNanos(123_456_789);  // an instant inside a millisecond
+        Instant opened = clock.now;
+        try (ChainedFileSink sink = new ChainedFileSink(new ChainedFileSink.Options(dir.resolve("a"), new EcsJsonLines(), 1 << 20,
+                Duration.ofMinutes(10), Duration.ofMinutes(1), keys.getPrivate(), clock))) {
+            sink.write(event(1));
+            clock.now = opened.plus(Duration.ofMinutes(10)).minusNanos(1);
+            sink.write(event(2));
+            sink.flush();
+            assertEquals(List.of(1L), ChainFiles.logNumbers(dir.resolve("a")), "a nanosecond short of the age");
+            clock.now = opened.plus(Duration.ofMinutes(10));
+            sink.write(event(3));
+            sink.flush();
+            assertEquals(List.of(1L, 2L), ChainFiles.logNumbers(dir.resolve("a")), "at the age");
+        }
+        assertTrue(verify(dir.resolve("a")).ok());
+        try (ChainedFileSink sink = new ChainedFileSink(new ChainedFileSink.Options(dir.resolve("b"), new EcsJsonLines(), 1 << 20,
+                Duration.ofSeconds(Long.MAX_VALUE), Duration.ofMinutes(1), keys.getPrivate(), clock))) {
+            sink.write(event(1));
+            clock.now = clock.now.plus(Duration.ofDays(365 * 1000));
+            sink.write(event(2));
+        }
+        assertEquals(List.of(1L), ChainFiles.logNumbers(dir.resolve("b")));
     }
 
     @Test
