@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * {@link JsonBytes} and the ECS format written with it give exactly the bytes Jackson's generator
+ * {@link JsonBytes} and the ECS and OCSF formats written with it give exactly the bytes Jackson's generator
  * gave: every string a seeded generator makes (ASCII, every control character, the quote and
  * the backslash, two- and three-byte characters, surrogate pairs), every number's edge, nulls,
  * empty and long lists; and a lone surrogate as an escape that reads back as the same string.
@@ -28,6 +28,10 @@ class JsonBytesTest {
     private static final JsonFactory JSON = new JsonFactory();
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final byte[] NAME = JsonBytes.name("a.b");
+    /** Names the formats classify (an activity, an action) besides random text. */
+    private static final String[] OPERATIONS = {"GetItem", "PutItem", "Query", "Scan", "UpdateItem", "DeleteItem",
+            "BatchGetItem", "TransactWriteItems", "CreateTable", "DescribeTable", "GetRecords", "weir:Reload"};
+    private static final String[] DECISIONS = {"ALLOWED", "DENIED", "DROPPED", "UNAUTHENTICATED", "REFUSED"};
 
     /** A string of up to {@code max} characters drawn from every class a JSON writer treats apart. */
     static String text(SplittableRandom r, int max) {
@@ -79,8 +83,8 @@ class JsonBytesTest {
         return AuditEvent.builder().sequence(Math.abs(number(r) % 1_000_000_000)).instance(text(r, 12))
                 .timeMicros(1_700_000_000_000_000L + r.nextLong(1_000_000_000_000L))
                 .principal(text(r, 20)).roles(texts(r)).accessKeyId(text(r, 20))
-                .source(text(r, 15), r.nextInt(65536)).operation(text(r, 12)).table(text(r, 20))
-                .index(text(r, 10)).decision(r.nextBoolean() ? "ALLOWED" : text(r, 8)).ruleIds(texts(r))
+                .source(text(r, 15), r.nextInt(65536)).operation(r.nextBoolean() ? OPERATIONS[r.nextInt(OPERATIONS.length)] : text(r, 12)).table(text(r, 20))
+                .index(text(r, 10)).decision(r.nextBoolean() ? DECISIONS[r.nextInt(DECISIONS.length)] : text(r, 8)).ruleIds(texts(r))
                 .policyHash(text(r, 20)).maskedFields(texts(r)).removedFields(texts(r))
                 .status(r.nextInt(600)).errorType(text(r, 10)).latencyMicros(r.nextLong(10_000_000))
                 .tlsSubject(text(r, 20)).itemKeys(texts(r)).readPaths(texts(r)).writtenPaths(texts(r))
@@ -104,6 +108,16 @@ class JsonBytesTest {
             byte[] withNewline = Arrays.copyOf(expected, expected.length + 1);
             withNewline[expected.length] = '\n';
             assertArrayEquals(withNewline, line.toByteArray());
+        }
+    }
+
+    @Test
+    void ocsfRecordsAreJacksonsBytes() {
+        SplittableRandom r = new SplittableRandom(17);
+        OcsfJson ocsf = new OcsfJson();
+        for (int i = 0; i < 20_000; i++) {
+            AuditEvent e = event(r);
+            same(JacksonOcsf.encode(e), ocsf.encode(e));
         }
     }
 
