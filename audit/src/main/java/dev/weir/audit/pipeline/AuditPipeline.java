@@ -186,7 +186,10 @@ public final class AuditPipeline implements AutoCloseable {
         this.spool = spool;
         List<Shipper> ships = new ArrayList<>();
         try {
-            for (NamedSink s : sinks) ships.add(new Shipper(s.name(), s.sink(), spool, offsets.resolve(s.name() + ".offset"), this::damaged));
+            Decoded decoded = new Decoded();
+            for (NamedSink s : sinks) {
+                ships.add(new Shipper(s.name(), s.sink(), spool, offsets.resolve(s.name() + ".offset"), this::damaged, decoded));
+            }
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -71,6 +71,8 @@ final class Shipper implements Runnable {
     private final Spool spool;
     private final Path offsetFile;
     private final Damage damage;
+    /** The events this pipeline's shippers decoded lately, shared by them. */
+    private final Decoded decoded;
     volatile long committed;
     final AtomicLong shipped = new AtomicLong();
     final AtomicLong retried = new AtomicLong();
@@ -91,7 +93,13 @@ final class Shipper implements Runnable {
     volatile long saves;
 
     Shipper(String name, AuditSink sink, Spool spool, Path offsetFile, Damage damage) throws IOException {
+        this(name, sink, spool, offsetFile, damage, new Decoded());
+    }
+
+    /** As above, sharing {@code decoded} with the pipeline's other shippers, so each record is decoded about once. */
+    Shipper(String name, AuditSink sink, Spool spool, Path offsetFile, Damage damage, Decoded decoded) throws IOException {
         this.name = name;
+        this.decoded = decoded;
         this.sink = sink;
         this.spool = spool;
         this.offsetFile = offsetFile;
@@ -183,12 +191,15 @@ final class Shipper implements Runnable {
         switch (entry) {
             case Cursor.Damaged d -> skip(d.offset(), d.count(), d.reason());
             case Cursor.Record r -> {
-                AuditEvent event;
-                try {
-                    event = EventCodec.decode(r.payload());
-                } catch (IOException | RuntimeException bad) {
-                    skip(r.offset(), 1, "the record does not decode as an event: " + bad.getMessage());
-                    return;
+                AuditEvent event = decoded.get(r.offset());
+                if (event == null) {
+                    try {
+                        event = EventCodec.decode(r.payload());
+                    } catch (IOException | RuntimeException bad) {
+                        skip(r.offset(), 1, "the record does not decode as an event: " + bad.getMessage());
+                        return;
+                    }
+                    decoded.put(r.offset(), event);
                 }
                 report(event);
                 sink.write(event);

@@ -111,6 +111,30 @@ class JsonBytesTest {
         }
     }
 
+    /** An event formatted again gives the same bytes in a new array; changing one copy changes no other. */
+    @Test
+    void anEventFormattedAgainIsMadeOnceAndHandedOutAsCopies() throws Exception {
+        EcsJsonLines ecs = new EcsJsonLines();
+        AuditEvent e = event(new SplittableRandom(5));
+        byte[] first = ecs.encode(e);
+        byte[] expected = first.clone();
+        Arrays.fill(first, (byte) 'x');
+        byte[] second = ecs.encode(e);
+        assertArrayEquals(expected, second);
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        ecs.write(e, line);
+        assertArrayEquals(expected, Arrays.copyOf(line.toByteArray(), expected.length));
+        AuditEvent equal = new AuditEvent(e.sequence(), e.instance(), e.timeMicros(), e.principal(), e.roles(), e.accessKeyId(),
+                e.sourceAddress(), e.sourcePort(), e.operation(), e.table(), e.decision(), e.ruleIds(), e.policyHash(),
+                e.maskedFields(), e.removedFields(), e.status(), e.errorType(), e.latencyMicros(), e.tlsSubject(), e.index(),
+                e.itemKeys(), e.readPaths(), e.writtenPaths(), e.rowsDropped(), e.itemsReturned(), e.upstreamStatus(),
+                e.decideMicros(), e.note(), e.requestId(), e.phase(), e.lostSequences());
+        assertArrayEquals(expected, ecs.encode(equal));
+        AuditEvent other = event(new SplittableRandom(6)).numbered(e.sequence(), "other");  // the same slot, another event
+        same(JacksonEcs.encode(other), ecs.encode(other));
+        same(expected, ecs.encode(e));
+    }
+
     @Test
     void ocsfRecordsAreJacksonsBytes() {
         SplittableRandom r = new SplittableRandom(17);

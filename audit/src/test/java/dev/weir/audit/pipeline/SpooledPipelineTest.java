@@ -94,6 +94,34 @@ class SpooledPipelineTest {
         }
     }
 
+    /**
+     * Two sinks share the events decoded from the spool: the one behind takes the very objects the
+     * one ahead decoded while the ring holds them ({@link Decoded#SIZE} records), decodes older ones
+     * itself, and gets equal events either way.
+     */
+    @Test
+    void sinksShareTheEventsDecodedFromTheSpool(@TempDir Path dir) throws Exception {
+        Collecting ahead = new Collecting(), behind = new Collecting();
+        behind.down = true;
+        int n = Decoded.SIZE + 1000;
+        AuditPipeline p = AuditPipeline.spooled(options(dir, AuditPipeline.Mode.ASYNC, AuditPipeline.WhenFull.BLOCK,
+                1 << 24, null), List.of(new AuditPipeline.NamedSink("ahead", ahead), new AuditPipeline.NamedSink("behind", behind)));
+        for (int i = 0; i < n; i++) p.publishDurable(event(i));
+        await(() -> ahead.events.size() == n, "the first sink to get every event");
+        behind.down = false;
+        await(() -> behind.events.size() == n, "the second sink to catch up");
+        p.close();
+        assertEquals(range(1, n), behind.sequences());
+        int same = 0;
+        for (int i = 0; i < n; i++) {
+            AuditEvent a = ahead.events.get(i), b = behind.events.get(i);
+            assertEquals(a, b);
+            if (a == b) same++;
+            else assertTrue(i < n - Decoded.SIZE, "record " + i + " is in the ring but was decoded again");
+        }
+        assertEquals(Decoded.SIZE, same, "the last " + Decoded.SIZE + " records were decoded once");
+    }
+
     @Test
     void aSinkThatIsDownNeitherBlocksTheOthersNorMissesAnything(@TempDir Path dir) throws Exception {
         Collecting healthy = new Collecting(), flaky = new Collecting();
