@@ -119,7 +119,7 @@ class ShipperOffsetTest {
                     assertTrue(System.nanoTime() < until, "record " + (i + 1) + " was never shipped");
                     Thread.sleep(1);
                 }
-                Thread.sleep(30);  // longer than the shipper lingers after a batch: it finds nothing and is caught up
+                Thread.sleep(Shipper.LINGER_MS + 10);  // longer than the shipper lingers after a batch: it finds nothing, caught up
             }
             long lastShipped = System.nanoTime();
             awaitSaved(offsetFile, spool.end());
