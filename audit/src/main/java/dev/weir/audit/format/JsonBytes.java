@@ -106,9 +106,7 @@ final class JsonBytes {
     /** A member's name, given as {@link #name} made it. */
     JsonBytes field(byte[] encodedName) {
         comma();
-        ensure(encodedName.length);
-        System.arraycopy(encodedName, 0, buf, len, encodedName.length);
-        len += encodedName.length;
+        raw(encodedName);
         first = true;
         return this;
     }
@@ -123,9 +121,7 @@ final class JsonBytes {
     /** A constant value written as {@link #constant} encoded it (its quotes included). */
     JsonBytes value(byte[] encoded) {
         comma();
-        ensure(encoded.length);
-        System.arraycopy(encoded, 0, buf, len, encoded.length);
-        len += encoded.length;
+        raw(encoded);
         first = false;
         return this;
     }
@@ -173,15 +169,20 @@ final class JsonBytes {
         buf[len++] = b;
     }
 
+    /** Bytes already encoded. */
+    private void raw(byte[] bytes) {
+        ensure(bytes.length);
+        System.arraycopy(bytes, 0, buf, len, bytes.length);
+        len += bytes.length;
+    }
+
     private void ensure(int more) {
         if (len + more > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
     }
 
     private void string(String s) {
         if (s == null) {
-            ensure(4);
-            System.arraycopy(NULL, 0, buf, len, 4);
-            len += 4;
+            raw(NULL);
             return;
         }
         ensure(s.length() * 6 + 2);  // the longest a character can grow (an escape), so no check per character
@@ -238,10 +239,8 @@ final class JsonBytes {
     private void number(long v) {
         ensure(20);
         if (v < 0) {
-            if (v == Long.MIN_VALUE) {
-                byte[] min = Long.toString(v).getBytes(StandardCharsets.US_ASCII);
-                System.arraycopy(min, 0, buf, len, min.length);
-                len += min.length;
+            if (v == Long.MIN_VALUE) {  // no positive counterpart
+                raw(Long.toString(v).getBytes(StandardCharsets.US_ASCII));
                 return;
             }
             buf[len++] = '-';
