@@ -7,12 +7,14 @@ import java.util.List;
 /**
  * A compact JSON writer into a growable byte array, for the audit records a shipper formats
  * once per event (issue 16: Jackson's generator cost about 1.2 µs per ECS record of the load
- * benchmark's events, and the default configuration formatted every event twice). It writes exactly what Jackson's
- * {@code UTF8JsonGenerator} writes with its default settings, byte for byte
+ * benchmark's events, and the default configuration formatted every event twice). It writes
+ * exactly what Jackson's {@code UTF8JsonGenerator} writes with its default settings, byte for byte
  * ({@code JsonBytesTest} holds it to that): no spaces; UTF-8 for every character but the
  * quote, the backslash and the control characters below U+0020, which are escaped as
- * {@code \b \t \n \f \r} or {@code \}{@code u00XX} (upper-case hex), and the surrogates
- * (the halves of a character beyond U+FFFF, or a lone one), each escaped as {@code \}{@code uXXXX};
+ * {@code \b \t \n \f \r} or as a {@code \}{@code u} escape of four upper-case hex digits
+ * (U+0001 as {@code \}{@code u0001}), and the surrogates (the halves of a character beyond
+ * U+FFFF, or a lone one), each as its own {@code \}{@code u} escape (U+1F600 as
+ * {@code \}{@code uD83D\}{@code uDE00});
  * a null string as {@code null}. So the text always reads back as the same Java string.
  *
  * <p>One writer per thread, reused: {@link #reset} before each record.
@@ -20,7 +22,10 @@ import java.util.List;
 final class JsonBytes {
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
-    /** For each ASCII character: 0 written as is, else the letter of its short escape, or 'u' for {@code \}{@code u00XX}. */
+    /**
+     * For each ASCII character: 0 written as is, else the letter of its short escape, or 'u' for a
+     * {@code \}{@code u00} escape with two hex digits.
+     */
     private static final byte[] ESCAPE = new byte[128];
 
     static {
