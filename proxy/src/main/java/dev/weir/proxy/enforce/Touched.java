@@ -4,16 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.policy.field.FieldPlan;
 import dev.weir.protocol.expr.Path;
+import dev.weir.protocol.expr.Projection;
 import dev.weir.protocol.model.Operation;
 import dev.weir.proxy.enforce.flow.FlowCheck;
+import dev.weir.proxy.enforce.request.Expressions;
 import dev.weir.proxy.enforce.request.Part;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * What a request reads and writes, for the audit: attribute paths (names, never values), and
@@ -35,14 +39,14 @@ record Touched(List<String> readPaths, List<String> writtenPaths, List<String> i
      * @param itemKeys  the key schemas of the tables the request puts items into
      */
     static Touched of(Part part, Operation container, FieldPlan plan, ItemKeys itemKeys) {
-        Set<Path> read = FlowCheck.reads(part, container); // a fresh set, the part's own
-        for (String name : part.keyAttributes()) read.add(Path.of(name));
-        read.addAll(part.expressions().projected());
-        String[] readText = new String[read.size()];
-        int i = 0;
-        for (Path p : read) readText[i++] = p.toString();
+        Distinct read = new Distinct();
+        FlowCheck.eachRead(part, container, read);
+        for (String name : part.keyAttributes()) read.accept(Path.of(name));
+        Expressions e = part.expressions();
+        Projection projection = e.anyProjection();
+        if (projection != null) projection.paths().forEach(read);
         List<String> put = ItemKeys.attributesPut(part);
-        Set<Path> updated = part.expressions().written();
+        Set<Path> updated = e.update() == null && e.legacy().update() == null ? Set.of() : e.written();
         List<String> written;
         if (updated.isEmpty()) {
             written = List.copyOf(put); // an item's attribute names are distinct already
@@ -55,7 +59,35 @@ record Touched(List<String> readPaths, List<String> writtenPaths, List<String> i
         ObjectNode itemKey = itemKeys.keyOf(part);
         if (itemKey != null) keys.add(itemKey);
         List<String> keyText = keys(keys, plan);
-        return new Touched(List.of(readText), written, keyText.size() < 2 ? keyText : List.copyOf(new LinkedHashSet<>(keyText)));
+        return new Touched(read.texts(), written, keyText.size() < 2 ? keyText : List.copyOf(new LinkedHashSet<>(keyText)));
+    }
+
+    /**
+     * Paths in the order first met, each once (as a {@link LinkedHashSet} keeps them), for the few
+     * paths of a request without a set's table and entries: a look down the list, hashes compared
+     * first ({@link Path#equals}); a set once the list is long.
+     */
+    private static final class Distinct implements Consumer<Path> {
+        private static final int LOOKED_THROUGH = 16;
+        private final ArrayList<Path> paths = new ArrayList<>(8);
+        private HashSet<Path> many;
+
+        @Override public void accept(Path p) {
+            if (many != null) {
+                if (many.add(p)) paths.add(p);
+                return;
+            }
+            for (int i = 0, n = paths.size(); i < n; i++) if (paths.get(i).equals(p)) return;
+            paths.add(p);
+            if (paths.size() > LOOKED_THROUGH) many = new HashSet<>(paths);
+        }
+
+        /** The paths as text, in order. */
+        List<String> texts() {
+            String[] text = new String[paths.size()];
+            for (int i = 0; i < text.length; i++) text[i] = paths.get(i).toString();
+            return List.of(text);
+        }
     }
 
     /** Both parts' paths and keys, each once, in the order met. */
@@ -81,7 +113,9 @@ record Touched(List<String> readPaths, List<String> writtenPaths, List<String> i
                 if (!sb.isEmpty()) sb.append(',');
                 sb.append(e.getKey()).append('=');
                 JsonNode v = e.getValue();
-                String scalar = v.isObject() && v.size() == 1 && (v.has("S") || v.has("N")) ? v.elements().next().asText() : null;
+                JsonNode only = v.isObject() && v.size() == 1 ? v.get("S") : null;
+                if (only == null && v.isObject() && v.size() == 1) only = v.get("N");
+                String scalar = only == null ? null : only.asText();
                 boolean clear = plan.isIdentity() || plan.canReadInClear(Path.of(e.getKey()));
                 sb.append(scalar != null && clear ? scalar : "<hidden>");
             }

@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Information flow: every path a part of a request <em>reads</em> must be readable in clear
@@ -64,9 +65,9 @@ public final class FlowCheck {
             throw refuse.forbidden("it asks for the item's values (" + returnValuesAsked(part) + "), but the caller may read "
                     + "nothing of the table");
         }
-        for (Path p : reads(part, container)) {
+        eachRead(part, container, p -> {
             if (!view.canReadInClear(p)) throw readsHidden(refuse, p);
-        }
+        });
     }
 
     /** The refusal of a part that reads {@code p}. */
@@ -82,36 +83,54 @@ public final class FlowCheck {
     /** Every path the part reads, in the order met (see the class comment): a fresh set, the caller's to change. */
     public static Set<Path> reads(Part part, Operation container) {
         Set<Path> out = new LinkedHashSet<>();
+        eachRead(part, container, out::add);
+        return out;
+    }
+
+    /**
+     * Hands {@code to} every path the part reads, in the order met, as often as met: what
+     * {@link #reads} collects, without a set for each step (the audit writer lists them for every
+     * request).
+     */
+    public static void eachRead(Part part, Operation container, Consumer<Path> to) {
         Expressions e = part.expressions();
         if (isRead(part, container)) {
-            out.addAll(e.tested());
-            for (String name : part.keyAttributes()) out.add(Path.of(name));
-            return out;
+            e.eachTested(to);
+            for (String name : part.keyAttributes()) to.accept(Path.of(name));
+            return;
         }
-        out.addAll(conditionReads(part));
-        for (Update u : updates(e)) out.addAll(updateReads(u));
-        if (returnsValues(part)) for (String name : part.keyAttributes()) out.add(Path.of(name));
-        return out;
+        eachConditionRead(part, to);
+        for (Update u : updates(e)) eachUpdateRead(u, to);
+        if (returnsValues(part)) for (String name : part.keyAttributes()) to.accept(Path.of(name));
     }
 
     /** The paths the part's condition (ConditionExpression or Expected) reads, the attributes of its Key aside. */
     public static Set<Path> conditionReads(Part part) {
         Set<Path> out = new LinkedHashSet<>();
+        eachConditionRead(part, out::add);
+        return out;
+    }
+
+    private static void eachConditionRead(Part part, Consumer<Path> to) {
         List<String> key = part.keyAttributes();
         for (Condition c : conditions(part.expressions())) {
-            for (Path p : c.paths()) if (!(p.isTopLevel() && key.contains(p.attribute()))) out.add(p);
+            for (Path p : c.paths()) if (!(p.isTopLevel() && key.contains(p.attribute()))) to.accept(p);
         }
-        return out;
     }
 
     /** What an update reads: right-hand sides, ADD and DELETE targets, the proper prefixes of every written path. */
     public static Set<Path> updateReads(Update update) {
-        Set<Path> out = new LinkedHashSet<>(update.readPaths());
-        for (UpdateAction a : update.expression().actions()) {
-            for (Path p = a.path().parent(); p != null; p = p.parent()) out.add(p);
-            if (a instanceof UpdateAction.Add || a instanceof UpdateAction.Delete) out.add(a.path());
-        }
+        Set<Path> out = new LinkedHashSet<>();
+        eachUpdateRead(update, out::add);
         return out;
+    }
+
+    private static void eachUpdateRead(Update update, Consumer<Path> to) {
+        for (Path p : update.readPaths()) to.accept(p);
+        for (UpdateAction a : update.expression().actions()) {
+            for (Path p = a.path().parent(); p != null; p = p.parent()) to.accept(p);
+            if (a instanceof UpdateAction.Add || a instanceof UpdateAction.Delete) to.accept(a.path());
+        }
     }
 
     /** The part's updates: UpdateExpression and AttributeUpdates (at most one is present). */

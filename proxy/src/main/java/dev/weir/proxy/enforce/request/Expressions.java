@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Every expression of one request (or one part of a batch or transaction), parsed once into
@@ -98,15 +99,20 @@ public record Expressions(Map<String, String> names, Map<String, AttributeValue>
      */
     public Set<Path> tested() {
         Set<Path> out = new LinkedHashSet<>();
-        if (keyCondition != null) out.addAll(keyCondition.paths());
-        if (filter != null) out.addAll(filter.paths());
-        if (condition != null) out.addAll(condition.paths());
-        if (update != null) out.addAll(update.readPaths());
-        if (legacy.keyCondition() != null) out.addAll(legacy.keyCondition().paths());
-        if (legacy.filter() != null) out.addAll(legacy.filter().paths());
-        if (legacy.condition() != null) out.addAll(legacy.condition().paths());
-        if (legacy.update() != null) out.addAll(legacy.update().readPaths());
+        eachTested(out::add);
         return out;
+    }
+
+    /** Hands {@code to} every path {@link #tested()} collects, in the same order, as often as met. */
+    public void eachTested(Consumer<Path> to) {
+        if (keyCondition != null) keyCondition.paths().forEach(to);
+        if (filter != null) filter.paths().forEach(to);
+        if (condition != null) condition.paths().forEach(to);
+        if (update != null) update.readPaths().forEach(to);
+        if (legacy.keyCondition() != null) legacy.keyCondition().paths().forEach(to);
+        if (legacy.filter() != null) legacy.filter().paths().forEach(to);
+        if (legacy.condition() != null) legacy.condition().paths().forEach(to);
+        if (legacy.update() != null) legacy.update().readPaths().forEach(to);
     }
 
     /** The paths the projection (ProjectionExpression or AttributesToGet) names; empty without one. */
