@@ -63,7 +63,9 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
     private final Settings settings;
     private State state = State.IDLE;
     /** The request head as it arrives (bytes, bulk-copied), grown up to the head limit. */
-    private byte[] headBytes = new byte[1024];
+    /** The most of a read copied into the head at a time (a signed request's head is some 700-1,000 bytes). */
+    private static final int HEAD_STEP = 1024;
+    private byte[] headBytes = new byte[HEAD_STEP];
     private int headLength;
     /** Whether the head so far has an LF without a CR before it (noted as its bytes are searched for the blank line). */
     private boolean bareLf;
@@ -178,8 +180,9 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
                     state = State.HEAD;
                 }
                 case HEAD -> {
-                    // Copy what fits under the limit, then look for the blank line that ends the head.
-                    int n = Math.min(end - i, settings.maxHeadBytes() - headLength);
+                    // Copy a step of what fits under the limit, then look for the blank line that ends the
+                    // head: a step, not the whole read, so the body that follows is not copied here too.
+                    int n = Math.min(Math.min(end - i, HEAD_STEP), settings.maxHeadBytes() - headLength);
                     if (n == 0) return "431 request head too large";
                     if (headLength + n > headBytes.length) {
                         headBytes = java.util.Arrays.copyOf(headBytes, Math.min(settings.maxHeadBytes(),

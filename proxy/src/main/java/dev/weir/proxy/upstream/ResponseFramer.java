@@ -48,7 +48,9 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
 
     private final int maxBodyBytes;
     private State state = State.HEAD;
-    private byte[] head = new byte[512];
+    /** The most of a read copied into the head at a time (a store's answer head is some 150-300 bytes). */
+    private static final int HEAD_STEP = 512;
+    private byte[] head = new byte[HEAD_STEP];
     private int headLength;
     /** Whether the head so far has an LF without a CR before it (noted as its bytes are searched for the blank line). */
     private boolean bareLf;
@@ -97,7 +99,8 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
         while (i < end && !failed) {
             switch (state) {
                 case HEAD -> {
-                    int n = Math.min(end - i, MAX_HEAD_BYTES - headLength);
+                    // A step at a time, not the whole read: the body that follows the head is not copied here too.
+                    int n = Math.min(Math.min(end - i, HEAD_STEP), MAX_HEAD_BYTES - headLength);
                     if (n == 0) return "head too large";
                     if (headLength + n > head.length) {
                         head = Arrays.copyOf(head, Math.min(MAX_HEAD_BYTES, Math.max(headLength + n, head.length * 2)));

@@ -72,6 +72,30 @@ class HttpRequestFramerOracleTest {
         assertTrue(streams == 40 && requests > 70, requests + " requests");
     }
 
+    /**
+     * Heads longer than the step the guard copies a read's bytes in (1,024), in one read with
+     * their bodies and the next request, or split anywhere: framed as Netty frames them.
+     */
+    @Test
+    void headsLongerThanOneCopyStepFrameAsNettyFramesThem() {
+        Random random = new Random(1024);
+        for (int round = 0; round < 30; round++) {
+            StringBuilder stream = new StringBuilder();
+            for (int k = 0; k < 3; k++) {
+                StringBuilder head = new StringBuilder("POST /p" + k + "?q=" + round + " HTTP/1.1\r\nHost: h\r\n");
+                int padding = 500 + random.nextInt(5_000);
+                for (int h = 0; head.length() < padding; h++) head.append("X-Pad-").append(h).append(": ").append("v".repeat(random.nextInt(300))).append("\r\n");
+                String body = "b".repeat(random.nextInt(3_000));
+                stream.append(head).append("Content-Length: ").append(body.length()).append("\r\n\r\n").append(body);
+            }
+            byte[] bytes = stream.toString().getBytes(StandardCharsets.ISO_8859_1);
+            List<String> expected = netty(bytes);
+            assertEquals(3, expected.size());
+            assertEquals(expected, guard(bytes, new int[0]).requests(), "in one read");
+            for (int r = 0; r < 20; r++) assertEquals(expected, guard(bytes, randomSplits(random, bytes.length)).requests());
+        }
+    }
+
     @Test
     void continueIsAnsweredWhereNettysAggregatorAnsweredIt() {
         byte[] bytes = ("POST /a HTTP/1.1\r\nHost: h\r\nExpect: 100-Continue\r\nContent-Length: 2\r\n\r\nhi"

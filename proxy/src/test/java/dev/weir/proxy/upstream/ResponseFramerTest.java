@@ -75,6 +75,33 @@ class ResponseFramerTest {
         assertTrue(answers > 60, answers + " answers");
     }
 
+    /**
+     * Heads longer than the step the framer copies a read's bytes in (512), in one read with
+     * their bodies and the next answer, or split anywhere: framed as Netty frames them.
+     */
+    @Test
+    void headsLongerThanOneCopyStepFrameAsNettyFramesThem() {
+        Random random = new Random(512);
+        for (int round = 0; round < 30; round++) {
+            ByteArrayOutputStream stream = new ByteArrayOutputStream();
+            for (int k = 0; k < 3; k++) {
+                StringBuilder head = new StringBuilder("HTTP/1.1 200 OK\r\nx-amzn-RequestId: R" + k + "\r\n");
+                int padding = 300 + random.nextInt(3_000);
+                for (int h = 0; head.length() < padding; h++) head.append("X-Pad-").append(h).append(": ").append("v".repeat(random.nextInt(200))).append("\r\n");
+                byte[] body = new byte[random.nextInt(4_000)];
+                random.nextBytes(body);
+                head.append("Content-Length: ").append(body.length).append("\r\n\r\n");
+                stream.writeBytes(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+                stream.writeBytes(body);
+            }
+            byte[] bytes = stream.toByteArray();
+            List<String> expected = netty(bytes);
+            assertEquals(3, expected.size());
+            assertEquals(expected, framer(bytes, new int[0], false).answers(), "in one read");
+            for (int r = 0; r < 20; r++) assertEquals(expected, framer(bytes, splits(random, bytes.length), false).answers());
+        }
+    }
+
     @Test
     void malformedAnswersAreNeverHandedOn() {
         String ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}";
