@@ -35,13 +35,37 @@ public record Allowed(List<String> ruleIds, FieldPlan fields, RowFilter rows, Ro
      */
     public Optional<String> refusesWrite(DecisionRequest request, Map<String, AttributeValue> item) {
         if (!fields.isIdentity()) {
-            String hidden = firstRemoved("", item, fields.redact(item));
+            String hidden = firstHidden(item);
             if (hidden != null) return Optional.of("the field '" + hidden + "' is outside the caller's allow-list");
         }
         if (!requirements.test(request, item)) {
             return Optional.of("the item does not satisfy the policy's requirement: " + requirements);
         }
         return Optional.empty();
+    }
+
+    /**
+     * The first path of the item, in its order, that the field plan removes. Each top-level
+     * attribute's {@link FieldPlan#treatment} decides it where it can (shown: nothing under it is
+     * removed; removed: it is that path); an attribute only {@link FieldPlan#redact} can judge is
+     * redacted on its own, which is what redacting the whole item does to it (the plan redacts
+     * members one by one). So no copy of the whole item is made to check a put.
+     */
+    private String firstHidden(Map<String, AttributeValue> item) {
+        for (Map.Entry<String, AttributeValue> e : item.entrySet()) {
+            switch (fields.treatment(e.getKey())) {
+                case SHOWN -> { }
+                case REMOVED -> {
+                    return e.getKey();
+                }
+                case REDACTED -> {
+                    Map<String, AttributeValue> one = Map.of(e.getKey(), e.getValue());
+                    String hidden = firstRemoved("", one, fields.redact(one));
+                    if (hidden != null) return hidden;
+                }
+            }
+        }
+        return null;
     }
 
     private static String firstRemoved(String prefix, Map<String, AttributeValue> original, Map<String, AttributeValue> visible) {

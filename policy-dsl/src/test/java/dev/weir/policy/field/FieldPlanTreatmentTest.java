@@ -2,6 +2,8 @@ package dev.weir.policy.field;
 
 import dev.weir.policy.Policies;
 import dev.weir.policy.decision.Allowed;
+import dev.weir.policy.decision.Context;
+import dev.weir.policy.decision.DecisionRequest;
 import dev.weir.protocol.model.AttributeValue;
 import dev.weir.protocol.model.Operation;
 import org.junit.jupiter.api.Test;
@@ -160,6 +162,52 @@ class FieldPlanTreatmentTest {
             }
         }
         assertTrue(shown > 500 && removed > 500 && redacted > 500, shown + " " + removed + " " + redacted);
+    }
+
+    /**
+     * {@link Allowed#refusesWrite} names the first path of the item (in its order, nested ones
+     * included) that {@link FieldPlan#redact} removes, as it did when it always redacted the
+     * item: it now reads each attribute's treatment first and redacts only when a treatment
+     * cannot tell.
+     */
+    @Test
+    void aWriteIsRefusedForTheFirstPathRedactRemoves() {
+        Random r = new Random(1717);
+        DecisionRequest request = new DecisionRequest("ada", Set.of("a"), Map.of(), "t", Operation.PutItem, Context.NONE);
+        int refused = 0, accepted = 0, nested = 0;
+        for (int round = 0; round < 600; round++) {
+            List<String> rules = randomRules(r);
+            FieldPlan plan = plan(rules);
+            Allowed allowed = new Allowed(List.of("r"), plan);
+            for (int i = 0; i < 10; i++) {
+                List<String> names = new ArrayList<>(NAMES);
+                java.util.Collections.shuffle(names, r);
+                Map<String, AttributeValue> item = new LinkedHashMap<>();
+                for (String name : names) if (r.nextInt(3) > 0) item.put(name, name.equals("m") && r.nextBoolean() ? map(r, 0) : value(r, 0));
+                String hidden = plan.isIdentity() ? null : firstRemoved("", item, plan.redact(item));
+                var refusal = allowed.refusesWrite(request, item);
+                assertEquals(hidden == null ? java.util.Optional.empty()
+                        : java.util.Optional.of("the field '" + hidden + "' is outside the caller's allow-list"), refusal, rules + " " + item);
+                if (hidden == null) accepted++;
+                else refused++;
+                if (hidden != null && hidden.contains(".") && !hidden.equals("d.e")) nested++;
+            }
+        }
+        assertTrue(refused > 400 && accepted > 500 && nested > 30, refused + " refused, " + accepted + " accepted, " + nested + " nested");
+    }
+
+    /** The first removed path as {@code Allowed} found it before (the oracle of the test above). */
+    private static String firstRemoved(String prefix, Map<String, AttributeValue> original, Map<String, AttributeValue> visible) {
+        for (Map.Entry<String, AttributeValue> e : original.entrySet()) {
+            String path = prefix + e.getKey();
+            AttributeValue seen = visible.get(e.getKey());
+            if (seen == null) return path;
+            if (e.getValue() instanceof AttributeValue.M m && seen instanceof AttributeValue.M sm) {
+                String nested = firstRemoved(path + ".", m.value(), sm.value());
+                if (nested != null) return nested;
+            }
+        }
+        return null;
     }
 
     private static AttributeValue map(Random r, int depth) {
