@@ -59,7 +59,7 @@ public record Allowed(List<String> ruleIds, FieldPlan fields, RowFilter rows, Ro
                     return e.getKey();
                 }
                 case REDACTED -> {
-                    Map<String, AttributeValue> one = Map.of(e.getKey(), e.getValue());
+                    Map<String, AttributeValue> one = java.util.Collections.singletonMap(e.getKey(), e.getValue());
                     String hidden = firstRemoved("", one, fields.redact(one));
                     if (hidden != null) return hidden;
                 }

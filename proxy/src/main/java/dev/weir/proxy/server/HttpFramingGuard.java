@@ -62,9 +62,9 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
 
     private final Settings settings;
     private State state = State.IDLE;
-    /** The request head as it arrives (bytes, bulk-copied), grown up to the head limit. */
     /** The most of a read copied into the head at a time (a signed request's head is some 700-1,000 bytes). */
     private static final int HEAD_STEP = 1024;
+    /** The request head as it arrives (bytes, bulk-copied a step at a time), grown up to the head limit. */
     private byte[] headBytes = new byte[HEAD_STEP];
     private int headLength;
     /** Whether the head so far has an LF without a CR before it (noted as its bytes are searched for the blank line). */
