@@ -32,7 +32,7 @@ record Touched(List<String> readPaths, List<String> writtenPaths, List<String> i
 
     /**
      * What one part touches, its keys shown through {@code plan}: the paths it reads
-     * ({@link FlowCheck#reads}), the attributes of its keys and the paths it projects (a
+     * ({@link FlowCheck#eachRead}), the attributes of its keys and the paths it projects (a
      * projection decides nothing, but it names what the caller asked to see); the paths it writes.
      *
      * @param container the operation the part belongs to (its own for a single request)
@@ -113,8 +113,11 @@ record Touched(List<String> readPaths, List<String> writtenPaths, List<String> i
                 if (!sb.isEmpty()) sb.append(',');
                 sb.append(e.getKey()).append('=');
                 JsonNode v = e.getValue();
-                JsonNode only = v.isObject() && v.size() == 1 ? v.get("S") : null;
-                if (only == null && v.isObject() && v.size() == 1) only = v.get("N");
+                JsonNode only = null;
+                if (v.isObject() && v.size() == 1) {
+                    only = v.get("S");
+                    if (only == null) only = v.get("N");
+                }
                 String scalar = only == null ? null : only.asText();
                 boolean clear = plan.isIdentity() || plan.canReadInClear(Path.of(e.getKey()));
                 sb.append(scalar != null && clear ? scalar : "<hidden>");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.policy.field.FieldPlan;
 import dev.weir.protocol.expr.Condition;
 import dev.weir.protocol.expr.Path;
+import dev.weir.protocol.expr.Projection;
 import dev.weir.protocol.expr.Update;
 import dev.weir.protocol.expr.ast.UpdateAction;
 import dev.weir.protocol.model.Operation;
@@ -21,8 +22,8 @@ import java.util.Set;
 
 /**
  * {@link Touched#of} as it was written before it listed paths without sets (issue 16), with the
- * sets of {@code FlowCheck.reads} and {@code Expressions.tested} of that time: the oracle of
- * {@link TouchedTest}.
+ * sets of {@code FlowCheck.reads}, {@code Expressions.tested} and {@code Expressions.projected}
+ * of that time (since removed): the oracle of {@link TouchedTest}.
  */
 final class TouchedBefore {
     private TouchedBefore() {}
@@ -30,7 +31,8 @@ final class TouchedBefore {
     static Touched of(Part part, Operation container, FieldPlan plan, ItemKeys itemKeys) {
         Set<Path> read = reads(part, container);
         for (String name : part.keyAttributes()) read.add(Path.of(name));
-        read.addAll(part.expressions().projected());
+        Projection projection = part.expressions().anyProjection();
+        if (projection != null) read.addAll(projection.paths());
         String[] readText = new String[read.size()];
         int i = 0;
         for (Path p : read) readText[i++] = p.toString();

@@ -25,7 +25,7 @@ import java.util.function.Consumer;
  * {@code begins_with(ssn, :p)}, {@code SET name = ssn} or {@code ADD salary :d} with
  * {@code ALL_NEW} would move or reveal a value the caller may not see.
  *
- * <p>What a part reads ({@link #reads}):
+ * <p>What a part reads ({@link #eachRead}):
  * <ul>
  *   <li>a read (GetItem, Query, Scan, a BatchGetItem or TransactGetItems part): its key
  *       condition, filter and their legacy twins, and every attribute of its keys and
@@ -80,17 +80,10 @@ public final class FlowCheck {
         return READS.contains(part.acts()) && container != Operation.TransactWriteItems;
     }
 
-    /** Every path the part reads, in the order met (see the class comment): a fresh set, the caller's to change. */
-    public static Set<Path> reads(Part part, Operation container) {
-        Set<Path> out = new LinkedHashSet<>();
-        eachRead(part, container, out::add);
-        return out;
-    }
-
     /**
-     * Hands {@code to} every path the part reads, in the order met, as often as met: what
-     * {@link #reads} collects, without a set for each step (the audit writer lists them for every
-     * request).
+     * Hands {@code to} every path the part reads (see the class comment), in the order met, as
+     * often as met: no set is made for it (the audit writer lists them for every request, and
+     * {@link #check} tests each against the view).
      */
     public static void eachRead(Part part, Operation container, Consumer<Path> to) {
         Expressions e = part.expressions();

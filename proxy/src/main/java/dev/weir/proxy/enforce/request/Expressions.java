@@ -92,18 +92,11 @@ public record Expressions(Map<String, String> names, Map<String, AttributeValue>
     }
 
     /**
-     * Every path the request tests: conditions, filters, key conditions, the right-hand sides
-     * of the update, and the legacy twins of each. Not the projection: it decides nothing
-     * (under a restricted view it is applied to the item as the view shows it, see
-     * {@link #projected()}).
+     * Hands {@code to} every path the request tests, in order, as often as met: conditions,
+     * filters, key conditions, the right-hand sides of the update, and the legacy twins of each.
+     * Not the projection: it decides nothing (under a restricted view it is applied to the item
+     * as the view shows it, see {@link #anyProjection()}).
      */
-    public Set<Path> tested() {
-        Set<Path> out = new LinkedHashSet<>();
-        eachTested(out::add);
-        return out;
-    }
-
-    /** Hands {@code to} every path {@link #tested()} collects, in the same order, as often as met. */
     public void eachTested(Consumer<Path> to) {
         if (keyCondition != null) keyCondition.paths().forEach(to);
         if (filter != null) filter.paths().forEach(to);
@@ -113,12 +106,6 @@ public record Expressions(Map<String, String> names, Map<String, AttributeValue>
         if (legacy.filter() != null) legacy.filter().paths().forEach(to);
         if (legacy.condition() != null) legacy.condition().paths().forEach(to);
         if (legacy.update() != null) legacy.update().readPaths().forEach(to);
-    }
-
-    /** The paths the projection (ProjectionExpression or AttributesToGet) names; empty without one. */
-    public Set<Path> projected() {
-        Projection p = anyProjection();
-        return p == null ? Set.of() : new LinkedHashSet<>(p.paths());
     }
 
     /** Every path the update (or AttributeUpdates) writes. */
