@@ -1,10 +1,68 @@
 package dev.weir.proxy.http;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /** Reading an HTTP/1.1 head held as bytes, shared by weir's two framers (client requests, store answers). */
 public final class HeadBytes {
     private HeadBytes() {}
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long HIGH = 0x8080808080808080L;
+
+    /**
+     * A header line of the common form, read in one pass: a token name, its colon, and a value
+     * without a control byte other than tab (nor DEL), ended by CRLF. Returns the colon's index
+     * in the high 32 bits and the CR's in the low ones, or -1 for a line of any other form,
+     * which the caller then reads and refuses as before, check by check (issue 16: the head was
+     * walked three times, for the line's end, the colon and the value's bytes).
+     *
+     * <p>The head must hold CRLF at or after {@code line} (a complete head ends with CRLFCRLF),
+     * which stops both walks: CR is neither a token character nor allowed in a value. Eight
+     * value bytes at a time are read while they hold no control byte and no DEL (reading past
+     * the head's end only ever happens inside a word that holds its CR, and stops there).
+     */
+    public static long plainLine(byte[] h, int line) {
+        int k = line;
+        while (tchar(h[k])) k++;
+        if (k == line || h[k] != ':') return -1;
+        int colon = k++;
+        int n = h.length;
+        while (true) {
+            while (k + 8 <= n && (controlOrDel((long) LONGS.get(h, k)) & HIGH) == 0) k += 8;
+            int c = h[k] & 0xff;
+            if (c >= 0x20 && c != 0x7f || c == '\t') {
+                k++;
+                continue;
+            }
+            break;
+        }
+        if (h[k] != '\r' || h[k + 1] != '\n') return -1;
+        return ((long) colon << 32) | k;
+    }
+
+    /**
+     * A high bit in some byte of the result when one of the eight bytes of {@code x} is below
+     * 0x20 or is 0x7F (and only then; which byte is flagged may be off): the word-at-a-time
+     * "has less" and "has zero" tests, exact as predicates for bounds up to 0x80.
+     */
+    static long controlOrDel(long x) {
+        long del = x ^ 0x7F7F7F7F7F7F7F7FL;
+        return ((x - 0x2020202020202020L) & ~x) | ((del - 0x0101010101010101L) & ~del);
+    }
+
+    /** The index of the first LF in bytes [from, to), or -1; eight bytes at a time. */
+    public static int indexOfLf(byte[] h, int from, int to) {
+        int k = from;
+        for (; k + 8 <= to; k += 8) {
+            long x = (long) LONGS.get(h, k) ^ 0x0A0A0A0A0A0A0A0AL;
+            if (((x - 0x0101010101010101L) & ~x & HIGH) != 0) break;
+        }
+        for (; k < to; k++) if (h[k] == '\n') return k;
+        return -1;
+    }
 
     /** Where the line starting at {@code from} ends (its CR of CRLF), or {@code last} when it runs to there. */
     public static int lineEnd(byte[] h, int from, int last) {

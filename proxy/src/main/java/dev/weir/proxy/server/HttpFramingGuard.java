@@ -192,8 +192,8 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
                     // One pass finds the blank line and notes an LF without its CR (refused once the head is complete).
                     int to = headLength + n;
                     int endOfHead = -1;
-                    for (int j = headLength; j < to; j++) {
-                        if (headBytes[j] != '\n') continue;
+                    for (int j = HeadBytes.indexOfLf(headBytes, headLength, to); j >= 0;
+                            j = HeadBytes.indexOfLf(headBytes, j + 1, to)) {
                         if (j == 0 || headBytes[j - 1] != '\r') {
                             bareLf = true;
                         } else if (j >= 3 && headBytes[j - 2] == '\n' && headBytes[j - 3] == '\r') {
@@ -286,28 +286,36 @@ final class HttpFramingGuard extends ChannelDuplexHandler {
         String otherExpectation = null;
         int line = lineEnd + 2;
         while (line <= last) {
-            int eol = lineEnd(h, line, last);
-            if (eol == line) return "empty header line";
-            byte first = h[line];
-            if (first == ' ' || first == '\t') return "obsolete line folding (obs-fold) in header";
-            int colon = -1;
-            for (int k = line; k < eol; k++) {
-                if (h[k] == ':') {
-                    colon = k;
-                    break;
+            // The common line in one pass; any other is read check by check, each refusal as before.
+            long plain = HeadBytes.plainLine(h, line);
+            int eol, colon;
+            if (plain >= 0) {
+                colon = (int) (plain >>> 32);
+                eol = (int) plain;
+            } else {
+                eol = lineEnd(h, line, last);
+                if (eol == line) return "empty header line";
+                byte first = h[line];
+                if (first == ' ' || first == '\t') return "obsolete line folding (obs-fold) in header";
+                colon = -1;
+                for (int k = line; k < eol; k++) {
+                    if (h[k] == ':') {
+                        colon = k;
+                        break;
+                    }
+                }
+                if (colon <= line) return "header line without a name and colon";
+                byte beforeColon = h[colon - 1];
+                if (beforeColon == ' ' || beforeColon == '\t') return "whitespace between header name and colon";
+                for (int k = line; k < colon; k++) if (!tchar(h[k])) return "invalid character in a header name";
+                for (int k = colon + 1; k < eol; k++) {
+                    int c = h[k] & 0xff;
+                    if ((c < 0x20 && c != '\t') || c == 0x7f) return "control character in a header value";
                 }
             }
-            if (colon <= line) return "header line without a name and colon";
-            byte beforeColon = h[colon - 1];
-            if (beforeColon == ' ' || beforeColon == '\t') return "whitespace between header name and colon";
-            for (int k = line; k < colon; k++) if (!tchar(h[k])) return "invalid character in a header name";
             int from = colon + 1, to = eol;
             while (from < to && (h[from] == ' ' || h[from] == '\t')) from++;
             while (to > from && (h[to - 1] == ' ' || h[to - 1] == '\t')) to--;
-            for (int k = from; k < to; k++) {
-                int c = h[k] & 0xff;
-                if ((c < 0x20 && c != '\t') || c == 0x7f) return "control character in a header value";
-            }
             String value = HeadBytes.value(h, from, to);
             if (nameIs(h, line, colon, CONTENT_LENGTH)) {
                 contentLengths++;
