@@ -108,8 +108,8 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
                     buf.getBytes(i, head, headLength, n);
                     // One pass finds the blank line and notes an LF without its CR (refused once the head is complete).
                     int endOfHead = -1;
-                    for (int j = headLength, to = headLength + n; j < to; j++) {
-                        if (head[j] != '\n') continue;
+                    for (int j = HeadBytes.indexOfLf(head, headLength, headLength + n), to = headLength + n; j >= 0;
+                            j = HeadBytes.indexOfLf(head, j + 1, to)) {
                         if (j == 0 || head[j - 1] != '\r') {
                             bareLf = true;
                         } else if (j >= 3 && head[j - 2] == '\n' && head[j - 3] == '\r') {
@@ -189,19 +189,27 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
         boolean close = false, keepAliveAsked = false;
         int at = eol + 2;
         while (at <= last) {
-            int e = lineEnd(h, at, last);
-            if (e == at) return "empty header line";
-            if (h[at] == ' ' || h[at] == '\t') return "obs-fold";
-            int colon = at;
-            while (colon < e && h[colon] != ':') {
-                if (!tchar(h[colon])) return "malformed header name";
-                colon++;
+            // The common line in one pass; any other is read check by check, each refusal as before.
+            long plain = HeadBytes.plainLine(h, at);
+            int e, colon;
+            if (plain >= 0) {
+                colon = (int) (plain >>> 32);
+                e = (int) plain;
+            } else {
+                e = lineEnd(h, at, last);
+                if (e == at) return "empty header line";
+                if (h[at] == ' ' || h[at] == '\t') return "obs-fold";
+                colon = at;
+                while (colon < e && h[colon] != ':') {
+                    if (!tchar(h[colon])) return "malformed header name";
+                    colon++;
+                }
+                if (colon == e || colon == at) return "header line without a name and colon";
+                for (int k = colon + 1; k < e; k++) if (control(h[k]) && h[k] != '\t') return "control byte in a header value";
             }
-            if (colon == e || colon == at) return "header line without a name and colon";
             int from = colon + 1, to = e;
             while (from < to && (h[from] == ' ' || h[from] == '\t')) from++;
             while (to > from && (h[to - 1] == ' ' || h[to - 1] == '\t')) to--;
-            for (int k = from; k < to; k++) if (control(h[k]) && h[k] != '\t') return "control byte in a header value";
             if (nameIs(h, at, colon, CONTENT_LENGTH)) {
                 if (lengthFrom >= 0) return "more than one Content-Length";
                 lengthFrom = from;

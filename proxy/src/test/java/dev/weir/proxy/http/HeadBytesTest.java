@@ -100,7 +100,8 @@ class HeadBytesTest {
     /**
      * The one-pass reading of a header line is the check-by-check one's, line for line: a line
      * is plain exactly when every check the framing guard makes on it passes, and then its colon
-     * and end are the ones those checks find. Lines of every kind (control bytes, DEL, tabs,
+     * and end are the ones those checks find (the store answers' framer makes the same checks,
+     * in another order, so it accepts the same lines). Lines of every kind (control bytes, DEL, tabs,
      * lone CRs and LFs, high bytes, spaces around the colon, no colon, colons in the value),
      * of every length around the eight-byte steps, with the head's end after them and arbitrary
      * bytes after that (the word reads may look past the head).
