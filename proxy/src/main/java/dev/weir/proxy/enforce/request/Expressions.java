@@ -1,6 +1,7 @@
 package dev.weir.proxy.enforce.request;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weir.protocol.error.DynamoException;
 import dev.weir.protocol.error.WrongType;
 import dev.weir.protocol.expr.Condition;
@@ -47,6 +48,11 @@ public record Expressions(Map<String, String> names, Map<String, AttributeValue>
      * one); errors are DynamoDB's own ValidationExceptions.
      */
     static Expressions parse(Operation op, JsonNode body) {
+        return plain(body) ? NONE : parsed(op, body);
+    }
+
+    /** {@link #parse} without the shortcut for a request of {@link #PLAIN} members only (its test's oracle). */
+    static Expressions parsed(Operation op, JsonNode body) {
         Map<String, String> names = names(body);
         Map<String, AttributeValue> values = values(body);
         ExpressionContext ctx = new ExpressionContext(names, values);
@@ -61,6 +67,22 @@ public record Expressions(Map<String, String> names, Map<String, AttributeValue>
         requirePlaceholdersUsed(body, ctx, keyCondition != null || filter != null || condition != null
                 || projection != null || update != null);
         return parsed;
+    }
+
+    /**
+     * The members that are no expression, no placeholder map and no legacy parameter: a request
+     * (or part) with only these has nothing here to parse, and is {@link #NONE}, which parsing
+     * it gives too (issue 16: a GetItem or PutItem looked each expression member up in vain). A
+     * member not listed, even one whose value is null, takes the whole parse.
+     */
+    private static final Set<String> PLAIN = Set.of("TableName", "Key", "Item", "ConsistentRead", "ReturnConsumedCapacity",
+            "ReturnValues", "ReturnItemCollectionMetrics", "ReturnValuesOnConditionCheckFailure", "Limit", "ExclusiveStartKey",
+            "IndexName", "Select", "Segment", "TotalSegments", "ScanIndexForward");
+
+    private static boolean plain(JsonNode body) {
+        if (!(body instanceof ObjectNode obj)) return false;
+        for (Iterator<String> it = obj.fieldNames(); it.hasNext(); ) if (!PLAIN.contains(it.next())) return false;
+        return true;
     }
 
     /**
