@@ -37,6 +37,49 @@ public final class AttributeValueJson {
         return item;
     }
 
+    /**
+     * Checks an item's DynamoDB JSON form as {@link #item(JsonNode, String)} reads it, making
+     * nothing: the same refusal, at the same member, or none. For a caller that needs only to
+     * know the item is well formed (issue 16: a put under a rule that reads nothing of its item).
+     */
+    public static void checkItem(JsonNode node, String what) {
+        if (node == null || !node.isObject()) throw notAnItem(what);
+        for (Iterator<JsonNode> it = node.elements(); it.hasNext(); ) checkValue(it.next());
+    }
+
+    /** Checks one attribute value as {@link #value(JsonNode)} reads it, making nothing (but a binary's bytes). */
+    public static void checkValue(JsonNode node) {
+        if (node != null && !node.isNull() && !node.isObject()) throw notAValue(kind(node));
+        if (node != null && node.isObject() && node.isEmpty()) throw noType(); // {}: empty, as DynamoDB words it
+        if (node == null || !node.isObject() || node.size() != 1) throw notOneType();
+        String type = node.fieldNames().next();
+        JsonNode v = node.get(type);
+        switch (type) {
+            case "S", "N" -> text(v);
+            case "B" -> bytes(blobText(v));
+            case "BOOL" -> {
+                if (v == null || !v.isBoolean()) throw notBool();
+            }
+            case "NULL" -> {
+                if (v == null || !v.isBoolean()) throw notNullTrue();
+                if (!v.booleanValue()) throw nullNotTrue();
+            }
+            case "M" -> checkItem(v, "M");
+            case "L" -> {
+                for (JsonNode el : array(v)) checkValue(el);
+            }
+            case "SS", "NS" -> {
+                for (JsonNode el : array(v)) text(el);
+            }
+            case "BS" -> {
+                JsonNode list = array(v);
+                for (JsonNode el : list) blobText(el); // every element a text before any is decoded
+                for (JsonNode el : list) bytes(el.textValue());
+            }
+            default -> throw noType();
+        }
+    }
+
     /** One attribute value from its DynamoDB JSON form, such as {@code {"S":"x"}}. */
     public static AttributeValue value(JsonNode node) {
         if (node != null && !node.isNull() && !node.isObject()) throw notAValue(kind(node));

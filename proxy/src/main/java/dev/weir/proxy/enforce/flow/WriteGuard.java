@@ -37,6 +37,11 @@ public final class WriteGuard {
                     throw refuse.notYet("row filters and write requirements on the item a BatchWriteItem put "
                             + "would replace (BatchWriteItem carries no conditions; use PutItem or TransactWriteItems)");
                 }
+                if (allowed.fields().isIdentity() && allowed.requirements().isAll()) {
+                    // the rule reads nothing of the item: only checked to be well formed, as reading it would (issue 16)
+                    AttributeValueJson.checkItem(part.body().get("Item"), "Item");
+                    return;
+                }
                 allowed.refusesWrite(decision, AttributeValueJson.item(part.body().get("Item"), "Item"))
                         .ifPresent(why -> { throw refuse.forbidden(why); });
             }

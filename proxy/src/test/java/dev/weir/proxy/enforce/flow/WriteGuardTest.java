@@ -19,6 +19,8 @@ class WriteGuardTest {
     private static final DecisionTable POLICY = Decisions.compile("""
             role ingest
             role reader
+            role admin
+            @id("admin") allow admin on table people op [PutItem]
             @id("ingest") allow ingest on table people op [PutItem, UpdateItem, BatchWriteItem, TransactWriteItems]
               fields [id, name, region, address.city, tags]
               require item.region in principal.regions
@@ -56,6 +58,25 @@ class WriteGuardTest {
         allowed("reader", "BatchWriteItem", "{\"RequestItems\":{\"people\":[{\"DeleteRequest\":{\"Key\":{\"id\":{\"S\":\"1\"}}}}]}}");
         allowed("reader", "UpdateItem", KEY + "\"UpdateExpression\":\"SET notes = :v\",\"ExpressionAttributeValues\":"
                 + "{\":v\":{\"S\":\"x\"}}}");
+    }
+
+    /**
+     * A put under a rule that reads nothing of its item (every field, no requirement) has its
+     * item only checked, not read: a malformed one is refused with the very error reading it
+     * gives (AttributeValueCheckTest holds the check to the reading over every kind of item).
+     */
+    @Test
+    void anUnrestrictedPutsItemIsCheckedAsReadingItWould() {
+        allowed("admin", "PutItem", "{\"TableName\":\"people\",\"Item\":{\"id\":{\"S\":\"1\"},\"salary\":{\"N\":\"5\"},"
+                + "\"address\":{\"M\":{\"street\":{\"S\":\"x\"}}}}}");
+        for (String item : List.of("{\"id\":{\"S\":1}}", "{\"id\":{\"S\":\"1\"},\"a\":{}}", "{\"id\":{\"S\":\"1\",\"N\":\"2\"}}",
+                "{\"a\":{\"NULL\":false}}", "{\"a\":{\"M\":{\"b\":{\"B\":\"not base64!\"}}}}", "{\"a\":{\"L\":[{\"X\":\"1\"}]}}", "[]")) {
+            var expected = assertThrows(dev.weir.protocol.error.DynamoException.class,
+                    () -> dev.weir.protocol.model.AttributeValueJson.item(new com.fasterxml.jackson.databind.ObjectMapper().readTree(item), "Item"));
+            var e = assertThrows(dev.weir.protocol.error.DynamoException.class,
+                    () -> check("admin", "PutItem", "{\"TableName\":\"people\",\"Item\":" + item + "}"), item);
+            assertEquals(expected.error(), e.error(), item);
+        }
     }
 
     private static void refused(String role, String op, String json, String named, Verdict.Kind kind) {
