@@ -70,10 +70,11 @@ public record Expressions(Map<String, String> names, Map<String, AttributeValue>
     }
 
     /**
-     * The members that are no expression, no placeholder map and no legacy parameter: a request
-     * (or part) with only these has nothing here to parse, and is {@link #NONE}, which parsing
-     * it gives too (issue 16: a GetItem or PutItem looked each expression member up in vain). A
-     * member not listed, even one whose value is null, takes the whole parse.
+     * The members that are neither an expression, nor ExpressionAttributeNames or
+     * ExpressionAttributeValues, nor a legacy parameter: a request (or part) with only these has
+     * nothing here to parse, and is {@link #NONE}, which parsing it gives too (issue 16: a
+     * GetItem or PutItem looked each expression member up in vain). A member not listed, even
+     * one whose value is null, takes the whole parse.
      */
     private static final Set<String> PLAIN = Set.of("TableName", "Key", "Item", "ConsistentRead", "ReturnConsumedCapacity",
             "ReturnValues", "ReturnItemCollectionMetrics", "ReturnValuesOnConditionCheckFailure", "Limit", "ExclusiveStartKey",
