@@ -29,6 +29,15 @@ public record Allowed(List<String> ruleIds, FieldPlan fields, RowFilter rows, Ro
     }
 
     /**
+     * Whether {@link #refusesWrite} looks at the item at all: not when every field may be written
+     * and no requirement is set, and then it refuses nothing (a caller that must still check the
+     * item is well formed need not read it into the item model for it).
+     */
+    public boolean judgesWrittenItems() {
+        return !fields.isIdentity() || !requirements.isAll();
+    }
+
+    /**
      * Why the caller may not write this item, or empty when it may: a field (or nested field)
      * the caller may not see may not be written either, and the item must satisfy
      * {@link #requirements()}.

@@ -143,6 +143,32 @@ class ContentAndContextTest {
         // a single-valued attribute is a one-element list
         DecisionRequest one = req(Set.of("writer"), DecisionRequest.singleValued(Map.of("regions", "eu")), Operation.PutItem, Context.NONE);
         assertTrue(a.refusesWrite(one, item("id", "1", "name", "A", "region", "eu")).isEmpty());
+        assertTrue(a.judgesWrittenItems(), "an allow-list and a requirement judge the item");
+    }
+
+    /** Only a rule of every field and no requirement writes any item unjudged (callers then skip reading it). */
+    @Test
+    void aRuleJudgesWrittenItemsUnlessItAllowsEveryFieldWithoutRequirement() {
+        DecisionTable t = Policies.table("""
+                role all
+                role listed
+                role required
+                @id("all") allow all on table t op [PutItem]
+                @id("listed") allow listed on table t op [PutItem]
+                  fields [id, name]
+                @id("required") allow required on table t op [PutItem]
+                  require item.region == "eu"
+                """);
+        for (String role : List.of("all", "listed", "required")) {
+            DecisionRequest r = req(Set.of(role), Map.of(), Operation.PutItem, Context.NONE);
+            Allowed a = assertInstanceOf(Allowed.class, t.decide(r));
+            assertEquals(!role.equals("all"), a.judgesWrittenItems(), role);
+            if (!a.judgesWrittenItems()) {
+                assertTrue(a.refusesWrite(r, item("id", "1", "salary", 5, "region", "apac")).isEmpty(), role);
+            } else {
+                assertTrue(a.refusesWrite(r, item("id", "1", "salary", 5, "region", "apac")).isPresent(), role);
+            }
+        }
     }
 
     @Test

@@ -37,7 +37,7 @@ public final class WriteGuard {
                     throw refuse.notYet("row filters and write requirements on the item a BatchWriteItem put "
                             + "would replace (BatchWriteItem carries no conditions; use PutItem or TransactWriteItems)");
                 }
-                if (allowed.fields().isIdentity() && allowed.requirements().isAll()) {
+                if (!allowed.judgesWrittenItems()) {
                     // the rule reads nothing of the item: only checked to be well formed, as reading it would (issue 16)
                     AttributeValueJson.checkItem(part.body().get("Item"), "Item");
                     return;
