@@ -69,6 +69,10 @@ public final class Main {
                 usage: ./weir bench [--quick] [--only|--skip SCENARIO,...] [--items N] [--connections N]
                                     [--rate OPS | --rate-fraction F] [--repeat N] [--no-pin] [--no-line-rate]
                                     [--jfr] [--mix GetItem=50,Query=15,Scan=5,PutItem=20,UpdateItem=10] [--out DIR]
+                                    [--weir-jvm ARG]... [--alt-jvm ARG]...
+                         --weir-jvm: an option for every weir's JVM; --alt-jvm: one for weir-allow-all-alt's only
+                         (an extra scenario: --only store-direct,weir-allow-all,weir-allow-all-alt,haproxy compares
+                         JVM options in one run)
                          every scenario in one run (store-direct, weir-allow-all, weir-demo-audit-off,
                          weir-demo-audit-async, weir-demo-audit-sync, haproxy, dynalite) with report.html
                        ./weir bench store-vs-dynalite [--quick] [--items N] [--connections N]

@@ -54,14 +54,21 @@ public final class AllScenarios {
      * {@code --only}, to compare the two transports in one run (docs/benchmarks.md, "io_uring against epoll").
      */
     static final String ALLOW_ALL_IO_URING = "weir-allow-all-io_uring";
+    /**
+     * The allow-all weir with the JVM options {@code --alt-jvm} names added to its command line: run only when named in
+     * {@code --only}, beside {@link Ratios#ALLOW_ALL}, to compare JVM options (a collector, object headers, huge pages)
+     * against a baseline in the same run (docs/benchmarks.md, "JVM options").
+     */
+    static final String ALLOW_ALL_ALT = "weir-allow-all-alt";
     /** Scenarios that {@code --only} may name besides {@link #ALL}; never run by default. */
-    static final List<String> EXTRA = List.of(ALLOW_ALL_IO_URING);
+    static final List<String> EXTRA = List.of(ALLOW_ALL_IO_URING, ALLOW_ALL_ALT);
     /** The weir servers the stream scenario reads through (with the store direct), started for it when not chosen themselves. */
     private static final List<String> STREAM_WEIRS = List.of(Ratios.ALLOW_ALL, Ratios.DEMO_OFF);
     private static final Map<String, String> TITLES = Map.of(
             Ratios.STORE, "bundled store, direct",
             Ratios.ALLOW_ALL, "weir, allow-all policy → store",
             ALLOW_ALL_IO_URING, "weir on io_uring, allow-all policy → store",
+            ALLOW_ALL_ALT, "weir with --alt-jvm options, allow-all policy → store",
             Ratios.DEMO_OFF, "weir, demo policy, audit off → store",
             Ratios.DEMO_ASYNC, "weir, demo policy, audit async → store",
             Ratios.DEMO_SYNC, "weir, demo policy, audit sync → store",
@@ -73,6 +80,7 @@ public final class AllScenarios {
     static {
         AUDIT_MODE.put(Ratios.ALLOW_ALL, null);
         AUDIT_MODE.put(ALLOW_ALL_IO_URING, null);
+        AUDIT_MODE.put(ALLOW_ALL_ALT, null);
         AUDIT_MODE.put(Ratios.DEMO_OFF, "off");
         AUDIT_MODE.put(Ratios.DEMO_ASYNC, "async");
         AUDIT_MODE.put(Ratios.DEMO_SYNC, "sync");
@@ -146,7 +154,8 @@ public final class AllScenarios {
                    Duration saturationWarmup,
                    Duration saturationMeasure, Duration fixedWarmup, Duration fixedMeasure, int repeat, boolean pin,
                    boolean jfr, boolean lineRate, Set<String> scenarios, Map<String, Double> mix, Path out, int streamWrites,
-                   Duration streamWarmupMin, Duration streamWarmupMax, Duration streamMeasure) {
+                   Duration streamWarmupMin, Duration streamWarmupMax, Duration streamMeasure, List<String> weirJvm,
+                   List<String> altJvm) {
 
         static Options parse(List<String> args, Path root) {
             boolean quick = args.contains("--quick");
@@ -162,6 +171,8 @@ public final class AllScenarios {
             Set<String> scenarios = new LinkedHashSet<>(ALL);
             Map<String, Double> mix = PeopleWorkload.FULL_MIX;
             Path out = null;
+            List<String> weirJvm = new ArrayList<>();
+            List<String> altJvm = new ArrayList<>();
             for (int i = 0; i < args.size(); i++) {
                 String a = args.get(i);
                 switch (a) {
@@ -181,6 +192,8 @@ public final class AllScenarios {
                     case "--skip" -> scenarios.removeAll(names(value(args, ++i, a)));
                     case "--mix" -> mix = PeopleWorkload.mixOf(value(args, ++i, a));
                     case "--out" -> out = Path.of(value(args, ++i, a));
+                    case "--weir-jvm" -> weirJvm.add(value(args, ++i, a));
+                    case "--alt-jvm" -> altJvm.add(value(args, ++i, a));
                     case "--stream-writes" -> {
                         streamWrites = positive(a, value(args, ++i, a));
                         if (streamWrites < 100) throw new IllegalArgumentException("--stream-writes must be at least 100");
@@ -189,6 +202,9 @@ public final class AllScenarios {
                 }
             }
             if (scenarios.isEmpty()) throw new IllegalArgumentException("no scenario left to run");
+            if (!altJvm.isEmpty() && !scenarios.contains(ALLOW_ALL_ALT)) {
+                throw new IllegalArgumentException("--alt-jvm is for " + ALLOW_ALL_ALT + ", which --only does not name");
+            }
             if (out == null) {
                 out = root.resolve("bench/results")
                         .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -204,7 +220,7 @@ public final class AllScenarios {
             Duration streamWarmMin = Duration.ofSeconds(quick ? 4 : 10), streamWarmMax = Duration.ofSeconds(quick ? 20 : 60);
             Duration streamMeasure = Duration.ofSeconds(quick ? 5 : 15);
             return new Options(quick, items, connections, rate, fraction, warmupPass, satWarm, satMeasure, fixWarm, fixMeasure, repeat, pin,
-                    jfr, lineRate, scenarios, mix, out, streamWrites, streamWarmMin, streamWarmMax, streamMeasure);
+                    jfr, lineRate, scenarios, mix, out, streamWrites, streamWarmMin, streamWarmMax, streamMeasure, List.copyOf(weirJvm), List.copyOf(altJvm));
         }
 
         private static Set<String> names(String list) {
@@ -469,6 +485,7 @@ public final class AllScenarios {
         List<Ratio> ratios = Ratios.compute(figures);
         notes.addAll(0, spreads(measured, figures.keySet()));
         notes.addAll(threadShares(measured, figures.keySet()));
+        notes.addAll(heapAllocation(measured, figures.keySet()));
 
         String table = table(figures.values(), ratios, added, lineRates, streams, rate, rateChosenBy, notes);
         System.out.println();
@@ -483,6 +500,8 @@ public final class AllScenarios {
                 o.saturationMeasure().toSeconds()));
         options.put("fixedRate", Map.of("warmupSeconds", o.fixedWarmup().toSeconds(), "measureSeconds", o.fixedMeasure().toSeconds()));
         options.put("pinning", pinning);
+        options.put("weirJvm", o.weirJvm());
+        options.put("altJvm", o.altJvm());
         options.put("setup", setup);
         Map<String, Object> machineMap = new LinkedHashMap<>(mapper.convertValue(machine, new TypeReference<Map<String, Object>>() {}));
         machineMap.put("summary", machine.oneLine());
@@ -674,7 +693,9 @@ public final class AllScenarios {
         ServerProcess proxy = s.name().startsWith("weir-") ? s.cpu().getFirst() : null;
         Map<String, Long> threadsBefore = proxy == null ? Map.of() : ProcCpu.threadGroups(proxy.pid());
         long t0 = System.nanoTime();
-        PhaseResult result = generator.run(s.endpoint(), mix, spec, s.cpu());
+        // a weir's heap allocation at saturation only: the thread dumps behind it would pause a latency phase
+        long heapPid = proxy != null && kind.equals("saturation") ? proxy.pid() : 0;
+        PhaseResult result = generator.run(s.endpoint(), mix, spec, s.cpu(), heapPid);
         double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Double> threads = proxy == null ? Map.of() : ProcCpu.shares(threadsBefore, ProcCpu.threadGroups(proxy.pid()));
         Map<String, Double> cores = new LinkedHashMap<>();
@@ -800,7 +821,7 @@ public final class AllScenarios {
 
     /** Whether the scenario's weir runs the allow-all policy (and answers exactly as the store does). */
     private static boolean allowAll(String name) {
-        return name.equals(Ratios.ALLOW_ALL) || name.equals(ALLOW_ALL_IO_URING);
+        return name.equals(Ratios.ALLOW_ALL) || name.equals(ALLOW_ALL_IO_URING) || name.equals(ALLOW_ALL_ALT);
     }
 
     private static ServerProcess startWeir(Options o, String name, String auditMode, Path jar, Path work, Path principals,
@@ -813,6 +834,8 @@ public final class AllScenarios {
         String transport = name.equals(ALLOW_ALL_IO_URING) ? "io_uring" : null;
         Files.writeString(config, weirConfig(port, storePort, policies, principals, auditMode, transport));
         List<String> cmd = java();
+        cmd.addAll(o.weirJvm());
+        if (name.equals(ALLOW_ALL_ALT)) cmd.addAll(o.altJvm());
         cmd.addAll(List.of("-jar", jar.toString(), "up", "--home", home.toString(), "--config", config.toString()));
         return ServerProcess.start(name, pinning.server(cmd), o.out().resolve(name + ".log"), port, Duration.ofSeconds(90));
     }
@@ -943,6 +966,25 @@ public final class AllScenarios {
                 sep = ", ";
             }
             out.add(line.toString());
+        }
+        return out;
+    }
+
+    /**
+     * For each weir measured at saturation: the bytes its threads allocated on the heap per request
+     * ({@link HeapAllocation}), the median over those runs and each run's figure. Unlike CPU per
+     * request this hardly moves with the machine's load, so it compares builds across noisy runs.
+     */
+    static List<String> heapAllocation(List<Measured> all, Iterable<String> names) {
+        List<String> out = new ArrayList<>();
+        for (String name : names) {
+            double[] runs = all.stream().filter(m -> m.scenario().equals(name) && m.kind().equals("saturation"))
+                    .mapToDouble(m -> m.result().heapBytesPerRequest()).filter(b -> b >= 0).toArray();
+            if (runs.length == 0) continue;
+            StringBuilder each = new StringBuilder();
+            for (double b : runs) each.append(each.isEmpty() ? "" : ", ").append(String.format("%,.0f", b));
+            out.add(String.format("%s: heap allocated per request at saturation (median of %d run%s): %,.0f bytes (%s)", name,
+                    runs.length, runs.length == 1 ? "" : "s", DpdkBench.median(java.util.Arrays.stream(runs).sorted().toArray()), each));
         }
         return out;
     }

@@ -63,6 +63,16 @@ public final class LoadGenerator implements AutoCloseable {
     /** Runs one phase against {@code endpoint}, measuring the CPU of {@code servers}. */
     public PhaseResult run(Endpoint endpoint, RequestMix mix, PhaseSpec spec, List<? extends CpuSource> servers)
             throws InterruptedException {
+        return run(endpoint, mix, spec, servers, 0);
+    }
+
+    /**
+     * As {@link #run(Endpoint, RequestMix, PhaseSpec, List)}, and, when {@code heapPid} is a JVM's
+     * process id (0: none), the bytes that JVM's threads allocated on the heap per completed request
+     * in the measured window ({@link HeapAllocation}, read right after the CPU at each end of it).
+     */
+    public PhaseResult run(Endpoint endpoint, RequestMix mix, PhaseSpec spec, List<? extends CpuSource> servers, long heapPid)
+            throws InterruptedException {
         long drainNanos = Math.max(TimeUnit.SECONDS.toNanos(10), spec.measure().toNanos());
         long interval = spec.openLoop() ? Math.round(spec.connections() * 1e9 / spec.rate()) : 0;
         List<LoadConnection> connections = new ArrayList<>();
@@ -87,11 +97,14 @@ public final class LoadGenerator implements AutoCloseable {
             CpuTime clientBefore = ProcCpu.of(ProcessHandle.current().pid(), false);
             CpuStat machineBefore = CpuStat.read();
             Instant wallStart = Instant.now();
+            // After the CPU readings: the thread dump behind it costs the JVM a few milliseconds, outside the CPU's window.
+            Map<Long, Long> heapBefore = heapPid > 0 ? HeapAllocation.read(heapPid) : null;
             sleepUntil(end);
             List<CpuTime> serverAfter = servers.stream().map(CpuSource::cpuTime).toList();
             CpuTime clientAfter = ProcCpu.of(ProcessHandle.current().pid(), false);
             Map<String, CpuStat.Use> machineCpu = CpuStat.read().since(machineBefore);
             Instant wallEnd = Instant.now();
+            long heapBytes = heapPid > 0 ? HeapAllocation.between(heapBefore, HeapAllocation.read(heapPid)) : -1;
 
             if (!run.finished.await(drainNanos, TimeUnit.NANOSECONDS)) {
                 run.fail("requests still unanswered " + TimeUnit.NANOSECONDS.toSeconds(drainNanos)
@@ -116,7 +129,8 @@ public final class LoadGenerator implements AutoCloseable {
                     Math.round(completed / seconds * 10) / 10.0, recorded, errors, run.errorSamples(), run.failure(),
                     Latency.of(all), Latency.of(merged(run.service)), byOperation, serverCpu,
                     CpuUse.of(clientAfter.minus(clientBefore), seconds, completed), machineCpu, wallStart.toString(), wallEnd.toString(),
-                    encode(all), bytesSent, bytesReceived);
+                    encode(all), bytesSent, bytesReceived,
+                    heapBytes < 0 || completed == 0 ? -1 : Math.round(10.0 * heapBytes / completed) / 10.0);
         } finally {
             for (Channel c : channels) c.close();
             for (Channel c : channels) c.closeFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);

@@ -33,7 +33,8 @@ public record PhaseResult(
         String measureEnd,
         String histogram,
         long bytesSent,
-        long bytesReceived) {
+        long bytesReceived,
+        double heapBytesPerRequest) {
 
     /** False when the phase cannot be trusted: a connection failed, or requests got errors. */
     public boolean clean() {

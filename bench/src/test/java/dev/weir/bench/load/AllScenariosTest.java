@@ -46,6 +46,20 @@ class AllScenariosTest {
     }
 
     @Test
+    void jvmOptionsGoToEveryWeirOrToTheAltScenarioAlone() {
+        AllScenarios.Options o = AllScenarios.Options.parse(List.of("--only", "weir-allow-all,weir-allow-all-alt",
+                "--weir-jvm", "-Xmx1g", "--alt-jvm", "-XX:+UseCompactObjectHeaders", "--alt-jvm", "-XX:+UseTransparentHugePages"), ROOT);
+        assertEquals(List.of("-Xmx1g"), o.weirJvm());
+        assertEquals(List.of("-XX:+UseCompactObjectHeaders", "-XX:+UseTransparentHugePages"), o.altJvm());
+        assertFalse(AllScenarios.Options.parse(List.of("--quick"), ROOT).scenarios().contains(AllScenarios.ALLOW_ALL_ALT),
+                "the alt scenario runs only when named");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> AllScenarios.Options.parse(List.of("--alt-jvm", "-XX:+UseSerialGC"), ROOT));
+        assertTrue(e.getMessage().contains("weir-allow-all-alt"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> AllScenarios.Options.parse(List.of("--weir-jvm"), ROOT));
+    }
+
+    @Test
     void aQuickRunPrintsTheSpreadOfItsSaturationRuns() {
         List<AllScenarios.Measured> runs = new java.util.ArrayList<>();
         double[] weir = {130, 100, 120};
@@ -122,10 +136,30 @@ class AllScenariosTest {
     }
 
     private static PhaseResult saturation(Map<String, Double> cpu) {
+        return saturation(cpu, -1);
+    }
+
+    private static PhaseResult saturation(Map<String, Double> cpu, double heapBytesPerRequest) {
         Map<String, CpuUse> use = new java.util.LinkedHashMap<>();
         cpu.forEach((p, v) -> use.put(p, new CpuUse(1, v, 0)));
         return new PhaseResult("e", "saturation", 32, 0, 4, 1000, 4000, 0, List.of(), null, null, null, Map.of(), use,
-                new CpuUse(0.1, 1, 0), Map.of(), null, null, null, 0, 0);
+                new CpuUse(0.1, 1, 0), Map.of(), null, null, null, 0, 0, heapBytesPerRequest);
+    }
+
+    @Test
+    void aRunPrintsEachWeirsHeapAllocationPerRequest() {
+        List<AllScenarios.Measured> runs = new java.util.ArrayList<>();
+        double[] bytes = {21_500, 19_800.4, 20_100};
+        for (int r = 0; r < 3; r++) {
+            runs.add(new AllScenarios.Measured("weir-allow-all", "saturation", r + 1,
+                    saturation(Map.of("weir-allow-all", 100.0), bytes[r]), Map.of()));
+        }
+        runs.add(new AllScenarios.Measured("weir-allow-all", "fixed-rate", 1, saturation(Map.of("weir-allow-all", 100.0), 99_999), Map.of()));
+        runs.add(new AllScenarios.Measured("haproxy", "saturation", 1, saturation(Map.of("haproxy", 40.0)), Map.of()));
+        assertEquals(List.of("weir-allow-all: heap allocated per request at saturation (median of 3 runs): 20,100 bytes "
+                        + "(21,500, 19,800, 20,100)"),
+                AllScenarios.heapAllocation(runs, List.of("weir-allow-all", "haproxy")),
+                "saturation runs only; none for a scenario without the figure");
     }
 
     @Test
