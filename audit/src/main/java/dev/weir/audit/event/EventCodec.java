@@ -11,9 +11,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The spool's own encoding of an event: exact and lossless (every SIEM format is derived
- * from the decoded event, not from these bytes), and cheap, since every spooled event is
- * encoded once by the writer and decoded once per sink.
+ * The spool's own encoding of an event: exact (every SIEM format is derived from the decoded
+ * event, not from these bytes), and cheap, since every spooled event is encoded once by the
+ * writer and decoded by the shippers. Exact for every string that is well-formed UTF-16: a lone
+ * surrogate (a string no client can send, since weir reads requests as UTF-8, but a Java string
+ * can hold) is written as {@code ?}, as {@link String#getBytes} writes it, and decodes as that;
+ * {@link Encoder#lossless} says whether an event met one.
  *
  * <p>Version 3 is binary: the byte {@code 0x03}, then the record's components in declaration
  * order; numbers as unsigned LEB128 varints (zigzag for the signed ones), a string as varint
@@ -35,7 +38,35 @@ public final class EventCodec {
     private EventCodec() {}
 
     public static byte[] encode(AuditEvent e) {
-        Out o = new Out();
+        return new Encoder().encode(e);
+    }
+
+    /**
+     * Encodes events one after another into a buffer it keeps, so an event costs its record's
+     * bytes and no more (the audit writer's; one thread at a time).
+     */
+    public static final class Encoder {
+        /** The most a kept buffer grows to; an event larger than this gets a buffer of its own. */
+        private static final int KEPT_BYTES = 64 * 1024;
+        private final Out out = new Out();
+
+        /** The record of {@code e}. */
+        public byte[] encode(AuditEvent e) {
+            Out o = out;
+            o.len = 0;
+            o.lossless = true;
+            byte[] bytes = EventCodec.encode(o, e);
+            if (o.buf.length > KEPT_BYTES) o.buf = new byte[Out.FIRST_BYTES];
+            return bytes;
+        }
+
+        /** Whether the last event encoded decodes to an equal event: it held no string with a lone surrogate. */
+        public boolean lossless() {
+            return out.lossless;
+        }
+    }
+
+    private static byte[] encode(Out o, AuditEvent e) {
         o.buf[o.len++] = VERSION;
         o.signed(e.sequence());
         o.string(e.instance());
@@ -92,8 +123,11 @@ public final class EventCodec {
     }
 
     private static final class Out {
-        byte[] buf = new byte[512];
+        static final int FIRST_BYTES = 512;
+        byte[] buf = new byte[FIRST_BYTES];
         int len;
+        /** No string written since the last reset held a lone surrogate. */
+        boolean lossless = true;
 
         void ensure(int more) {
             if (len + more > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
@@ -117,7 +151,24 @@ public final class EventCodec {
                 unsigned(0);
                 return;
             }
+            // ASCII, nearly every string of an event: its chars are its bytes, copied in as they are read
+            int n = s.length(), start = len;
+            unsigned(n + 1L);
+            ensure(n);
+            byte[] to = buf;
+            int at = len, i = 0;
+            for (; i < n; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80) break;
+                to[at + i] = (byte) c;
+            }
+            if (i == n) {
+                len = at + n;
+                return;
+            }
+            len = start;
             byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            if (lossless && loneSurrogate(s)) lossless = false;
             unsigned(b.length + 1L);
             ensure(b.length);
             System.arraycopy(b, 0, buf, len, b.length);
@@ -127,6 +178,20 @@ public final class EventCodec {
         void list(List<String> l) {
             unsigned(l.size());
             for (String s : l) string(s);
+        }
+
+        /** Whether {@code s} holds a surrogate that is not half of a high-low pair (UTF-8 cannot say it). */
+        static boolean loneSurrogate(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (!Character.isSurrogate(c)) continue;
+                if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                    continue;
+                }
+                return true;
+            }
+            return false;
         }
     }
 

@@ -137,7 +137,8 @@ public final class AuditPipeline implements AutoCloseable {
     }
 
     /** An entry appended to the spool at {@code offset}, not yet known to be written. */
-    private record Placed(Entry entry, long offset) {}
+    /** An event appended to the spool at {@code offset}, not yet written; {@code event} when its record decodes to it, else null. */
+    private record Placed(Entry entry, long offset, AuditEvent event) {}
 
     private final MpscArrayQueue<Entry> queue;
     private final String instanceId;
@@ -164,6 +165,14 @@ public final class AuditPipeline implements AutoCloseable {
     private volatile boolean writerIdle;
     // writer thread only
     private final List<Placed> unwritten = new ArrayList<>();
+    /** The writer's encoder: one buffer for every event. */
+    private final EventCodec.Encoder encoder = new EventCodec.Encoder();
+    /**
+     * The events of recent spool records, shared by the shippers (null without sinks): the writer
+     * puts each event there once its record is written, so a shipper that reads the record takes
+     * the event instead of decoding its bytes (issue 16).
+     */
+    private final Decoded decoded;
     private final List<Entry> waiting = new ArrayList<>();
     private final ArrayDeque<Entry> stalled = new ArrayDeque<>();
     /** The sequence number of a gap event that could not be written yet: the next one reuses it, so no number goes missing. */
@@ -185,8 +194,8 @@ public final class AuditPipeline implements AutoCloseable {
         this.direct = direct;
         this.spool = spool;
         List<Shipper> ships = new ArrayList<>();
+        this.decoded = sinks.isEmpty() ? null : new Decoded();
         try {
-            Decoded decoded = new Decoded();
             for (NamedSink s : sinks) {
                 ships.add(new Shipper(s.name(), s.sink(), spool, offsets.resolve(s.name() + ".offset"), this::damaged, decoded));
             }
@@ -313,6 +322,11 @@ public final class AuditPipeline implements AutoCloseable {
      */
     private void wakeWriter(boolean waiter) {
         if (waiter || writerIdle) LockSupport.unpark(writer);
+    }
+
+    /** For tests: the event kept for the shippers for the spool record at {@code offset}, or null. */
+    AuditEvent handedOver(long offset) {
+        return decoded == null ? null : decoded.get(offset);
     }
 
     /**
@@ -448,7 +462,8 @@ public final class AuditPipeline implements AutoCloseable {
             }
             return;
         }
-        byte[] bytes = EventCodec.encode(event);
+        byte[] bytes = encoder.encode(event);
+        AuditEvent handed = encoder.lossless() ? event : null;
         try {
             if (!roomFor(bytes.length, entry.gap())) {
                 if (entry.gap()) giveBack(entry);
@@ -459,7 +474,7 @@ public final class AuditPipeline implements AutoCloseable {
                 stalled.add(entry);
                 return;
             }
-            unwritten.add(new Placed(entry, spool.append(bytes)));
+            unwritten.add(new Placed(entry, spool.append(bytes), handed));
         } catch (IllegalArgumentException tooLarge) {
             lose(entry, Losses.Reason.TOO_LARGE, tooLarge.getMessage());
         } catch (IOException ex) {
@@ -612,7 +627,12 @@ public final class AuditPipeline implements AutoCloseable {
             writeFailed(ex, null);
             ok = false;
         }
-        for (Placed p : unwritten) wrote(p.entry());
+        for (Placed p : unwritten) {
+            // Written whole (a failed write has already taken back what it did not write): the
+            // record at p.offset is this event's for good, and the shippers need not decode it.
+            if (decoded != null && p.event() != null) decoded.put(p.offset(), p.event());
+            wrote(p.entry());
+        }
         unwritten.clear();
         if (ok && stalled.isEmpty() && writeError != null) {
             log.info("audit: the spool is written again");

@@ -25,6 +25,56 @@ class EventCodecTest {
                 .requestId("5f2b-é").phase(AuditEvent.DECISION).build();
     }
 
+    /** A string of {@code n} chars drawn from ASCII, Latin-1, other BMP text, surrogate pairs and lone halves of them. */
+    private static String text(java.util.Random r, int n) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            switch (r.nextInt(12)) {
+                case 0 -> sb.append((char) (0xD800 + r.nextInt(0x400)));   // a high half, maybe alone
+                case 1 -> sb.append((char) (0xDC00 + r.nextInt(0x400)));   // a low half, maybe alone
+                case 2 -> sb.appendCodePoint(0x10000 + r.nextInt(0x100000)); // a pair
+                case 3 -> sb.append((char) (0x80 + r.nextInt(0x80)));
+                case 4 -> sb.append((char) (0x100 + r.nextInt(0xD700)));
+                default -> sb.append((char) r.nextInt(0x80));
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String maybe(java.util.Random r) {
+        int k = r.nextInt(10);
+        if (k == 0) return null;
+        if (k < 5) return "ascii-" + r.nextInt(1000);                // most of an event
+        return text(r, r.nextInt(k < 8 ? 4 : 80));
+    }
+
+    /**
+     * The writer's encoder, one buffer for every event, writes what a fresh encoding writes, and
+     * says an event is lossless exactly when its record decodes to an equal event (40,000 seeded
+     * events: strings of every kind, lone surrogates among them, big and small events in turn).
+     */
+    @Test
+    void theReusedEncoderWritesTheSameBytesAndKnowsWhenTheyAreExact() throws Exception {
+        java.util.Random r = new java.util.Random(20261208);
+        EventCodec.Encoder encoder = new EventCodec.Encoder();
+        int lossy = 0;
+        for (int i = 0; i < 40_000; i++) {
+            int big = i % 97 == 0 ? 20_000 : 0;   // now and then an event that outgrows the buffer
+            AuditEvent e = AuditEvent.builder().sequence(r.nextLong()).instance(maybe(r)).timeMicros(r.nextLong())
+                    .principal(maybe(r)).roles(r.nextBoolean() ? List.of() : List.of(text(r, r.nextInt(6)), "r"))
+                    .accessKeyId(maybe(r)).source(maybe(r), r.nextInt(70_000)).operation(maybe(r)).table(maybe(r))
+                    .decision(maybe(r)).ruleIds(List.of(text(r, r.nextInt(5)))).note(big > 0 ? text(r, big) : maybe(r))
+                    .requestId(maybe(r)).readPaths(r.nextBoolean() ? List.of() : List.of(text(r, 3), text(r, 9), "p"))
+                    .build();
+            byte[] reused = encoder.encode(e);
+            assertTrue(Arrays.equals(EventCodec.encode(e), reused), "event " + i);
+            boolean exact = e.equals(EventCodec.decode(reused));
+            assertEquals(exact, encoder.lossless(), "event " + i);
+            if (!exact) lossy++;
+        }
+        assertTrue(lossy > 1_000 && lossy < 39_000, "both kinds drawn: " + lossy + " lossy");
+    }
+
     @Test
     void everyComponentSurvivesIncludingExtremesNullsAndEmptyStrings() throws Exception {
         AuditEvent e = full();
