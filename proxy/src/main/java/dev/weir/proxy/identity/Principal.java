@@ -1,5 +1,7 @@
 package dev.weir.proxy.identity;
 
+import dev.weir.policy.decision.DecisionRequest;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,7 +17,8 @@ public record Principal(String name, String accessKeyId, String secretAccessKey,
                         List<String> roles, Map<String, List<String>> attributes, Set<String> roleSet) {
     public Principal {
         roles = List.copyOf(roles);
-        attributes = Map.copyOf(attributes);
+        // immutable lists too, so a decision request takes the map as it is (DecisionRequest)
+        attributes = DecisionRequest.immutableAttributes(attributes);
         roleSet = Set.copyOf(roles);
     }
 
