@@ -366,62 +366,73 @@ public final class AuditPipeline implements AutoCloseable {
 
     private void drainLoop() {
         boolean linger = options.mode() == Mode.ASYNC;
-        while (true) {
-            if (!running && giveUpAt == 0) giveUpAt = System.nanoTime() + options.shutdownTimeout().toNanos();
-            if (!stalled.isEmpty()) {
-                if (!running && givingUp()) {
-                    // stopping while the disk still refuses them: they are lost, and their waiters told so
-                    log.error("audit: stopping with {} events the disk never took; they are lost", stalled.size());
-                    java.io.IOException lost = new java.io.IOException("the audit stopped before the disk took the event");
-                    for (Entry e : stalled) if (e.done != null) e.done.completeExceptionally(lost);
-                    stalled.clear();
-                    continue;
-                }
-                if (!retryStalled()) {
-                    LockSupport.parkNanos(retryNanos);
-                    retryNanos = Math.min(retryNanos * 2, MAX_RETRY_NANOS);
-                }
-                continue;
-            }
-            int n = queue.drain(this::append, BATCH);
-            boolean gap = recordGap();
-            if (n > 0 || gap) {
-                commit(false);
-                if (n == 0 && !losses.isEmpty()) {
-                    // the gap event did not get written (a full disk): try again later, or, stopping, give up
-                    if (!running && givingUp()) break;
-                    LockSupport.parkNanos(retryNanos);
-                    retryNanos = Math.min(retryNanos * 2, MAX_RETRY_NANOS);
-                } else if (linger && running && n < BATCH && stalled.isEmpty()) {
-                    LockSupport.parkNanos(LINGER_NANOS);
-                }
-                continue;
-            }
-            if (!running && queue.isEmpty() && stalled.isEmpty()
-                    && (losses.isEmpty() || givingUp())) {
-                break;
-            }
-            long sleep = IDLE_NANOS;
-            if (spool != null && spool.durable() < spool.end()) {
-                long dueIn = options.fsyncInterval().toNanos() - (System.nanoTime() - lastForceNanos);
-                if (dueIn <= 0) {
-                    commit(true);
-                    continue;
-                }
-                sleep = dueIn;
-            }
-            if (!losses.isEmpty()) sleep = Math.min(sleep, MAX_RETRY_NANOS);  // a gap event waits for room
-            // Sleep until a publisher or close wakes us (or the next fsync is due). The flag is
-            // raised before the queue is checked again, so an event offered meanwhile is seen
-            // either here or by its publisher, which then wakes us.
-            writerIdle = true;
-            if (running && queue.isEmpty()) LockSupport.parkNanos(sleep);
-            writerIdle = false;
+        while (drainOnce(linger)) {
+            // each turn in a method of its own (below)
         }
         commit(true);
         if (!losses.isEmpty()) {
             log.error("audit: could not record the last gap event before shutdown: {}", losses.take(GAP_RANGES).note());
         }
+    }
+
+    /**
+     * One turn of the writer's loop; false once it should stop. A method of its own, so the JIT
+     * compiles it: the loop turns a few hundred times a second (it lingers 5 ms per batch), too
+     * seldom for the JIT to compile the loop where it runs, and the writer ran its loop in the
+     * interpreter for minutes, a quarter of its CPU (issue 16).
+     */
+    private boolean drainOnce(boolean linger) {
+        if (!running && giveUpAt == 0) giveUpAt = System.nanoTime() + options.shutdownTimeout().toNanos();
+        if (!stalled.isEmpty()) {
+            if (!running && givingUp()) {
+                // stopping while the disk still refuses them: they are lost, and their waiters told so
+                log.error("audit: stopping with {} events the disk never took; they are lost", stalled.size());
+                java.io.IOException lost = new java.io.IOException("the audit stopped before the disk took the event");
+                for (Entry e : stalled) if (e.done != null) e.done.completeExceptionally(lost);
+                stalled.clear();
+                return true;
+            }
+            if (!retryStalled()) {
+                LockSupport.parkNanos(retryNanos);
+                retryNanos = Math.min(retryNanos * 2, MAX_RETRY_NANOS);
+            }
+            return true;
+        }
+        int n = queue.drain(this::append, BATCH);
+        boolean gap = recordGap();
+        if (n > 0 || gap) {
+            commit(false);
+            if (n == 0 && !losses.isEmpty()) {
+                // the gap event did not get written (a full disk): try again later, or, stopping, give up
+                if (!running && givingUp()) return false;
+                LockSupport.parkNanos(retryNanos);
+                retryNanos = Math.min(retryNanos * 2, MAX_RETRY_NANOS);
+            } else if (linger && running && n < BATCH && stalled.isEmpty()) {
+                LockSupport.parkNanos(LINGER_NANOS);
+            }
+            return true;
+        }
+        if (!running && queue.isEmpty() && stalled.isEmpty()
+                && (losses.isEmpty() || givingUp())) {
+            return false;
+        }
+        long sleep = IDLE_NANOS;
+        if (spool != null && spool.durable() < spool.end()) {
+            long dueIn = options.fsyncInterval().toNanos() - (System.nanoTime() - lastForceNanos);
+            if (dueIn <= 0) {
+                commit(true);
+                return true;
+            }
+            sleep = dueIn;
+        }
+        if (!losses.isEmpty()) sleep = Math.min(sleep, MAX_RETRY_NANOS);  // a gap event waits for room
+        // Sleep until a publisher or close wakes us (or the next fsync is due). The flag is
+        // raised before the queue is checked again, so an event offered meanwhile is seen
+        // either here or by its publisher, which then wakes us.
+        writerIdle = true;
+        if (running && queue.isEmpty()) LockSupport.parkNanos(sleep);
+        writerIdle = false;
+        return true;
     }
 
     /** Once closing, true after {@code shutdownTimeout}: the writer stops waiting for the disk or the sinks. */

@@ -93,6 +93,9 @@ final class Shipper implements Runnable {
     /** The offset committed in memory is ahead of the saved one. */
     private boolean offsetDirty;
     private long savedAt = System.nanoTime();
+    /** Where the shipper reads the spool (its thread's only), and how long it waits after the sink failed, in ms. */
+    private Cursor cursor;
+    private long backoff = 100;
     /** How many times the offset file was written (tests: how often saving costs a write and a rename). */
     volatile long saves;
 
@@ -127,57 +130,10 @@ final class Shipper implements Runnable {
 
     @Override
     public void run() {
-        Cursor cursor = spool.cursor(committed);
-        long backoff = 100;
-        long records = 0;
+        cursor = spool.cursor(committed);
         try {
-            while (!stopNow) {
-                List<Cursor.Entry> batch;
-                try {
-                    batch = cursor.read(BATCH);
-                    if (batch.isEmpty()) {
-                        report(null);  // caught up: whatever follows a damaged record is not there yet
-                        // Caught up, the offset is saved once the interval since the last save has
-                        // passed, not at once: at a low rate every event is a batch of its own, and
-                        // saving after each was a write and a rename per request (issue 16).
-                        long saveIn = SAVE_EVERY_NANOS - (System.nanoTime() - savedAt);
-                        if (offsetDirty && (saveIn <= 0 || finishWhenCaughtUp)) saveOffset();
-                        if (finishWhenCaughtUp && committed >= spool.end()) return;
-                        // The flag goes up before the end is read again, so a commit in between
-                        // either is seen here or wakes us.
-                        idle = true;
-                        if (cursor.next() >= spool.end() && !finishWhenCaughtUp && !stopNow) {
-                            LockSupport.parkNanos(offsetDirty ? Math.max(1, Math.min(saveIn, IDLE_NANOS)) : IDLE_NANOS);
-                        }
-                        idle = false;
-                        continue;
-                    }
-                    records = 0;
-                    for (Cursor.Entry e : batch) {
-                        if (e instanceof Cursor.Record) records++;
-                        ship(e);
-                    }
-                    sink.flush();
-                } catch (Exception ex) {
-                    retried.incrementAndGet();
-                    if (lastError == null || !lastError.equals(ex.toString())) {
-                        log.warn("audit sink {} failed, retrying from spool offset {}: {}", name, committed, ex.toString());
-                    }
-                    lastError = ex.toString();
-                    sleep(backoff);
-                    backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
-                    closeQuietly(cursor);
-                    cursor = spool.cursor(committed);
-                    continue;
-                }
-                if (lastError != null) log.info("audit sink {} delivers again from spool offset {}", name, committed);
-                committed = cursor.next();
-                shipped.addAndGet(records);  // counted in the loop: a stream per batch was 1% of a loaded weir's samples
-                lastError = null;
-                backoff = 100;
-                offsetDirty = true;
-                if (System.nanoTime() - savedAt >= SAVE_EVERY_NANOS) saveOffset();
-                if (batch.size() < BATCH && !finishWhenCaughtUp && !stopNow) LockSupport.parkNanos(LINGER_NANOS);
+            while (!stopNow && shipOnce()) {
+                // each turn in a method of its own (below)
             }
         } finally {
             if (offsetDirty) saveOffset();
@@ -188,6 +144,62 @@ final class Shipper implements Runnable {
                 log.warn("audit sink {} failed to close: {}", name, ex.toString());
             }
         }
+    }
+
+    /**
+     * One turn of the shipper's loop (a batch, or a wait when caught up); false once it is done. A
+     * method of its own, so the JIT compiles it: the loop turns about ten times a second (it waits
+     * 100 ms after a batch that did not fill up), too seldom for the JIT to compile the loop where
+     * it runs, so it ran in the interpreter (issue 16).
+     */
+    private boolean shipOnce() {
+        List<Cursor.Entry> batch;
+        long records = 0;
+        try {
+            batch = cursor.read(BATCH);
+            if (batch.isEmpty()) {
+                report(null);  // caught up: whatever follows a damaged record is not there yet
+                // Caught up, the offset is saved once the interval since the last save has
+                // passed, not at once: at a low rate every event is a batch of its own, and
+                // saving after each was a write and a rename per request (issue 16).
+                long saveIn = SAVE_EVERY_NANOS - (System.nanoTime() - savedAt);
+                if (offsetDirty && (saveIn <= 0 || finishWhenCaughtUp)) saveOffset();
+                if (finishWhenCaughtUp && committed >= spool.end()) return false;
+                // The flag goes up before the end is read again, so a commit in between
+                // either is seen here or wakes us.
+                idle = true;
+                if (cursor.next() >= spool.end() && !finishWhenCaughtUp && !stopNow) {
+                    LockSupport.parkNanos(offsetDirty ? Math.max(1, Math.min(saveIn, IDLE_NANOS)) : IDLE_NANOS);
+                }
+                idle = false;
+                return true;
+            }
+            for (Cursor.Entry e : batch) {
+                if (e instanceof Cursor.Record) records++;
+                ship(e);
+            }
+            sink.flush();
+        } catch (Exception ex) {
+            retried.incrementAndGet();
+            if (lastError == null || !lastError.equals(ex.toString())) {
+                log.warn("audit sink {} failed, retrying from spool offset {}: {}", name, committed, ex.toString());
+            }
+            lastError = ex.toString();
+            sleep(backoff);
+            backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+            closeQuietly(cursor);
+            cursor = spool.cursor(committed);
+            return true;
+        }
+        if (lastError != null) log.info("audit sink {} delivers again from spool offset {}", name, committed);
+        committed = cursor.next();
+        shipped.addAndGet(records);  // counted in the loop: a stream per batch was 1% of a loaded weir's samples
+        lastError = null;
+        backoff = 100;
+        offsetDirty = true;
+        if (System.nanoTime() - savedAt >= SAVE_EVERY_NANOS) saveOffset();
+        if (batch.size() < BATCH && !finishWhenCaughtUp && !stopNow) LockSupport.parkNanos(LINGER_NANOS);
+        return true;
     }
 
     /** Writes one record to the sink; a record that cannot be read is skipped and reported. */
