@@ -136,8 +136,10 @@ public final class AuditPipeline implements AutoCloseable {
         }
     }
 
-    /** An entry appended to the spool at {@code offset}, not yet known to be written. */
-    /** An event appended to the spool at {@code offset}, not yet written; {@code event} when its record decodes to it, else null. */
+    /**
+     * An entry appended to the spool at {@code offset}, not yet known to be written; {@code event}
+     * is its event when its record decodes to that event (handed to the shippers once written), else null.
+     */
     private record Placed(Entry entry, long offset, AuditEvent event) {}
 
     private final MpscArrayQueue<Entry> queue;
