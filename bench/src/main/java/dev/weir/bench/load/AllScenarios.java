@@ -978,8 +978,9 @@ public final class AllScenarios {
     static List<String> heapAllocation(List<Measured> all, Iterable<String> names) {
         List<String> out = new ArrayList<>();
         for (String name : names) {
-            double[] runs = all.stream().filter(m -> m.scenario().equals(name) && m.kind().equals("saturation"))
-                    .mapToDouble(m -> m.result().heapBytesPerRequest()).filter(b -> b >= 0).toArray();
+            double[] runs = all.stream().filter(m -> m.scenario().equals(name) && m.kind().equals("saturation")
+                            && m.result().heapMeasured())
+                    .mapToDouble(m -> m.result().heapBytesPerRequest()).toArray();
             if (runs.length == 0) continue;
             StringBuilder each = new StringBuilder();
             for (double b : runs) each.append(each.isEmpty() ? "" : ", ").append(String.format("%,.0f", b));

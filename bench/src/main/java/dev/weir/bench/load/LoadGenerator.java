@@ -131,7 +131,7 @@ public final class LoadGenerator implements AutoCloseable {
                     Latency.of(all), Latency.of(merged(run.service)), byOperation, serverCpu,
                     CpuUse.of(clientAfter.minus(clientBefore), seconds, completed), machineCpu, wallStart.toString(), wallEnd.toString(),
                     encode(all), bytesSent, bytesReceived,
-                    heapBytes < 0 || completed == 0 ? -1 : Math.round(10.0 * heapBytes / completed) / 10.0);
+                    heapBytes < 0 || completed == 0 ? PhaseResult.NOT_MEASURED : Math.round(10.0 * heapBytes / completed) / 10.0);
         } finally {
             for (Channel c : channels) c.close();
             for (Channel c : channels) c.closeFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);

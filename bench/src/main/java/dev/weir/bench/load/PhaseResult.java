@@ -11,6 +11,8 @@ import java.util.Map;
  * latency histogram (nanoseconds), HdrHistogram's compressed encoding in base64, for reports
  * that draw distributions. {@code bytesSent} and {@code bytesReceived} are the client's request and
  * response bytes on the wire (HTTP heads and bodies) within the measured window.
+ * {@code heapBytesPerRequest} is what a weir's threads allocated on the heap per completed request
+ * in the window ({@link HeapAllocation}), or {@link #NOT_MEASURED} for a phase that did not read it.
  */
 public record PhaseResult(
         String endpoint,
@@ -35,6 +37,14 @@ public record PhaseResult(
         long bytesSent,
         long bytesReceived,
         double heapBytesPerRequest) {
+
+    /** {@code heapBytesPerRequest} of a phase that did not read it (not a weir, not at saturation, or the reading failed). */
+    public static final double NOT_MEASURED = -1;
+
+    /** Whether the phase read its server's heap allocation ({@code heapBytesPerRequest}). */
+    public boolean heapMeasured() {
+        return heapBytesPerRequest != NOT_MEASURED;
+    }
 
     /** False when the phase cannot be trusted: a connection failed, or requests got errors. */
     public boolean clean() {

@@ -136,7 +136,7 @@ class AllScenariosTest {
     }
 
     private static PhaseResult saturation(Map<String, Double> cpu) {
-        return saturation(cpu, -1);
+        return saturation(cpu, PhaseResult.NOT_MEASURED);
     }
 
     private static PhaseResult saturation(Map<String, Double> cpu, double heapBytesPerRequest) {
